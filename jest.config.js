@@ -1,0 +1,27 @@
+/** Two projects: unit specs beside the code, integration and e2e specs under test/. */
+const swc = ['@swc/jest', JSON.parse(require('fs').readFileSync(`${__dirname}/.swcrc`, 'utf8'))];
+const moduleNameMapper = {
+  '^@federa/(contracts|eventstore|messaging|runtime|testing)$': '<rootDir>/libs/$1/src',
+};
+const common = {
+  rootDir: __dirname,
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper,
+  testEnvironment: 'node',
+  setupFiles: ['reflect-metadata'],
+};
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,services,cli}/**/*.spec.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.spec.ts'],
+      testTimeout: 60000,
+    },
+  ],
+};

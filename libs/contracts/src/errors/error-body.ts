@@ -1,0 +1,32 @@
+import type { FieldError } from '../validation/field-error';
+
+/** Machine-readable error codes shared by the REST API, NATS replies and the CLI. */
+export const ErrorCodes = {
+  validation: 'validation_failed',
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  notFound: 'not_found',
+  conflict: 'conflict',
+  unavailable: 'unavailable',
+  internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** The error format of every failure (CONTRACT.md): `{ error: { code, message, details } }`. */
+export interface ErrorBody {
+  error: { code: ErrorCode | string; message: string; details: FieldError[] | unknown[] };
+}
+
+export const HttpStatusOfCode: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+  internal: 500,
+};
+
+export function errorBody(code: ErrorCode | string, message: string, details: unknown[] = []): ErrorBody {
+  return { error: { code, message, details } };
+}

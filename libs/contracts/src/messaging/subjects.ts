@@ -1,0 +1,65 @@
+/**
+ * Every NATS subject and JetStream name Federa uses, derived from one prefix so that tests can run
+ * side by side on one server (`federa` in production, a unique prefix per test run).
+ */
+export class Subjects {
+  /** @default 'federa' */
+  constructor(readonly prefix = 'federa') {
+    if (!/^[a-zA-Z0-9_-]+$/.test(prefix)) throw new Error(`invalid subject prefix ${JSON.stringify(prefix)}`);
+  }
+
+  /** The JetStream stream holding the event log: FEDERA_EVENTS for the default prefix. */
+  get eventStream(): string {
+    return `${this.prefix.toUpperCase().replace(/-/g, '_')}_EVENTS`;
+  }
+
+  /** `federa.events.<streamType>.<EventType>` — what the relay publishes. */
+  event(streamType: string, eventType: string): string {
+    return `${this.prefix}.events.${streamType}.${eventType}`;
+  }
+
+  get allEvents(): string {
+    return `${this.prefix}.events.>`;
+  }
+
+  agentHeartbeat(host: string): string {
+    return `${this.prefix}.agent.${host}.heartbeat`;
+  }
+
+  agentCommand(host: string): string {
+    return `${this.prefix}.agent.${host}.cmd`;
+  }
+
+  agentReport(host: string): string {
+    return `${this.prefix}.agent.${host}.report`;
+  }
+
+  /** Wildcards over every host, for inventory and supervision. */
+  get allHeartbeats(): string {
+    return `${this.prefix}.agent.*.heartbeat`;
+  }
+
+  get allReports(): string {
+    return `${this.prefix}.agent.*.report`;
+  }
+
+  /** Agent registration (request/reply, answered by inventory). */
+  get agentRegister(): string {
+    return `${this.prefix}.inventory.register`;
+  }
+
+  /** A command to the owning service, request/reply: `federa.cmd.<service>.<command>`. */
+  command(service: string, command: string): string {
+    return `${this.prefix}.cmd.${service}.${command}`;
+  }
+
+  /** Queue group of a service, so that its replicas share the work. */
+  queueGroup(service: string): string {
+    return `${this.prefix}-${service}`;
+  }
+
+  /** The JetStream object store bucket where instance data moves between hosts. */
+  get dataBucket(): string {
+    return `${this.prefix}-instance-data`;
+  }
+}

@@ -1,0 +1,54 @@
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { ValidationFailed, type FieldError } from './field-error';
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+/**
+ * Turns a plain payload into an instance of `cls`, checking every constraint.
+ * Unknown keys are errors (the contract rejects them), and every error is reported with its path.
+ */
+export function validatePayload<T extends object>(cls: ClassConstructor<T>, plain: unknown): Validated<T> {
+  if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
+    return { ok: false, errors: [{ path: '', reason: 'must be an object' }] };
+  }
+  const value = plainToInstance(cls, plain, { enableImplicitConversion: false });
+  const found = validateSync(value, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    validationError: { target: false, value: false },
+  });
+  if (found.length === 0) return { ok: true, value };
+  return { ok: false, errors: flattenValidationErrors(found) };
+}
+
+/** Like validatePayload, but throws ValidationFailed listing every error. */
+export function parsePayload<T extends object>(cls: ClassConstructor<T>, plain: unknown, what?: string): T {
+  const result = validatePayload(cls, plain);
+  if (!result.ok) throw new ValidationFailed(result.errors, what ?? cls.name);
+  return result.value;
+}
+
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    const path = joinPath(parent, error.property);
+    for (const [rule, message] of Object.entries(error.constraints ?? {})) {
+      out.push({ path, reason: rule === 'whitelistValidation' ? 'unknown key' : stripProperty(message, error.property) });
+    }
+    if (error.children?.length) out.push(...flattenValidationErrors(error.children, path));
+  }
+  return out;
+}
+
+function joinPath(parent: string, property: string): string {
+  if (property === undefined || property === '') return parent;
+  if (/^\d+$/.test(property)) return `${parent}[${property}]`;
+  return parent ? `${parent}.${property}` : property;
+}
+
+/** class-validator prefixes messages with the property name; the path already says it. */
+function stripProperty(message: string, property: string): string {
+  return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
+}

@@ -1,0 +1,36 @@
+import type { NewEvent, RecordedEvent } from '@federa/contracts';
+
+/** What a writer expects the stream to be at: a version, no stream yet, or anything. */
+export type ExpectedVersion = number | 'no-stream' | 'any';
+
+export interface AppendResult {
+  /** The stream's version after the append (its last event's streamVersion). */
+  nextExpectedVersion: number;
+  /** Global position of the last appended event. */
+  lastPosition: number;
+}
+
+/** Where a reader is in the log; opaque to callers, ordered by (transaction id, position). */
+export interface LogCheckpoint {
+  transactionId: string;
+  position: number;
+}
+
+export interface ReadAllResult {
+  events: RecordedEvent[];
+  /** Pass back as `after` to continue; unchanged when nothing new is visible yet. */
+  checkpoint: LogCheckpoint;
+}
+
+/**
+ * The append-only log (ARCHITECTURE.md, 'The event log'). Streams are named `category-id`.
+ * Implementations: PostgresEventStore.
+ */
+export interface EventStore {
+  /** Atomic per batch; a wrong expected version throws StreamVersionConflict. Same event ids again: no-op. */
+  append(streamId: string, expected: ExpectedVersion, events: NewEvent[]): Promise<AppendResult>;
+  /** Every event of one stream in stream order, upcast to the latest schema versions. */
+  readStream(streamId: string, options?: { fromVersion?: number }): Promise<{ events: RecordedEvent[]; version: number }>;
+  /** Events after the checkpoint in commit-safe order; never skips an event committed later. */
+  readAll(after: LogCheckpoint | null, limit: number): Promise<ReadAllResult>;
+}

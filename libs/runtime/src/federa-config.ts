@@ -1,0 +1,40 @@
+/** Environment of every Federa process (CONTRACT.md, 'Configuration'). */
+export interface FederaConfig {
+  databaseUrl: string;
+  natsUrl: string;
+  httpPort: number;
+  apiToken: string | undefined;
+  heartbeatMs: number;
+  /** Prefix of every NATS subject and JetStream name; tests use a unique one per run. */
+  subjectPrefix: string;
+}
+
+export const configDefaults = {
+  databaseUrl: 'postgres://postgres@127.0.0.1:5432/federa',
+  natsUrl: 'nats://127.0.0.1:4222',
+  httpPort: 8080,
+  heartbeatMs: 1000,
+  subjectPrefix: 'federa',
+} as const;
+
+/** Reads the environment; a malformed value names its variable and stops the process early. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): FederaConfig {
+  return {
+    databaseUrl: env.FEDERA_DATABASE_URL || configDefaults.databaseUrl,
+    natsUrl: env.FEDERA_NATS_URL || configDefaults.natsUrl,
+    httpPort: positiveInt(env, 'FEDERA_HTTP_PORT', configDefaults.httpPort),
+    apiToken: env.FEDERA_API_TOKEN || undefined,
+    heartbeatMs: positiveInt(env, 'FEDERA_HEARTBEAT_MS', configDefaults.heartbeatMs),
+    subjectPrefix: env.FEDERA_SUBJECT_PREFIX || configDefaults.subjectPrefix,
+  };
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}

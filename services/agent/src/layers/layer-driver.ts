@@ -1,0 +1,69 @@
+import type { Readable } from 'node:stream';
+
+/** The kinds of virtual layer a host can offer (CONTRACT.md). */
+export type LayerKind = 'qemu' | 'libvirt' | 'process' | 'sim';
+
+/** What the control plane asks a layer to run: one instance of an application. */
+export interface InstanceSpec {
+  instance: string;
+  service: string;
+  app: string;
+  /** Layer-specific: process `{ command: [...] }`, qemu `{ image?, memoryMiB? }`, libvirt `{ xml? }`. */
+  artifact: Record<string, unknown>;
+  resources: { cpuMillis: number; memoryBytes: number; storageBytes: number; bandwidthBps: number };
+  health?: { http?: { path: string }; tcp?: Record<string, never>; intervalMs: number; failureThreshold: number };
+  /** Directory that holds the instance's data (moves with it). */
+  dataDir: string;
+  env?: Record<string, string>;
+}
+
+export type LayerInstanceState = 'starting' | 'running' | 'paused' | 'stopped' | 'failed' | 'unknown';
+
+export interface LayerInstanceStatus {
+  state: LayerInstanceState;
+  /** Layer-specific handle that lets the agent re-adopt the instance after its own restart (pid, QMP socket, domain). */
+  handle: Record<string, unknown>;
+  detail?: string;
+}
+
+export interface ProbeResult {
+  healthy: boolean;
+  /** 0..1 from the application (process: `federa_load` gauge on /metrics). */
+  load?: number;
+  detail?: string;
+}
+
+export interface InstanceUsage {
+  cpuMillis: number;
+  memoryBytes: number;
+  storageBytes: number;
+  networkBytes: number;
+}
+
+export interface LiveMigrationResult {
+  totalMs: number;
+  downtimeMs: number;
+}
+
+/**
+ * One virtual layer behind a uniform interface (ARCHITECTURE.md, 'Layers').
+ * Every method is idempotent for the same instance: starting a running instance answers its status.
+ */
+export interface LayerDriver {
+  readonly kind: LayerKind;
+  start(spec: InstanceSpec): Promise<LayerInstanceStatus>;
+  stop(instance: string, options?: { graceMs?: number }): Promise<void>;
+  destroy(instance: string): Promise<void>;
+  status(instance: string): Promise<LayerInstanceStatus>;
+  probe(instance: string): Promise<ProbeResult>;
+  usage(instance: string): Promise<InstanceUsage>;
+  /** Re-attaches to an instance that kept running while the agent restarted; false if it is gone. */
+  adopt(spec: InstanceSpec, handle: Record<string, unknown>): Promise<boolean>;
+  /** Streams the instance's data (a tar of the data dir, a disk image, ...). */
+  exportData(instance: string): Promise<Readable>;
+  importData(spec: InstanceSpec, data: Readable): Promise<void>;
+  /** Live migration where the layer can (qemu); others throw LayerCapabilityMissing. */
+  migrateOut?(instance: string, target: { host: string; uri: string }): Promise<LiveMigrationResult>;
+  /** Prepares to receive a live migration; answers the URI the source must send to. */
+  migrateIn?(spec: InstanceSpec): Promise<{ uri: string }>;
+}
