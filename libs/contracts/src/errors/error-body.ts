@@ -27,6 +27,10 @@ export const HttpStatusOfCode: Record<ErrorCode, number> = {
   internal: 500,
 };
 
-export function errorBody(code: ErrorCode | string, message: string, details: unknown[] = []): ErrorBody {
+export function errorBody(
+  code: ErrorCode | string,
+  message: string,
+  details: unknown[] = [],
+): ErrorBody {
   return { error: { code, message, details } };
 }

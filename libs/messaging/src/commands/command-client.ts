@@ -1,0 +1,52 @@
+import {
+  ErrorCodes,
+  FederaError,
+  Subjects,
+  parsePayload,
+  type CommandReply,
+} from '@federa/contracts';
+import type { ClassConstructor } from 'class-transformer';
+import { JSONCodec, type NatsConnection } from 'nats';
+
+const json = JSONCodec();
+
+/** Sends commands to owning services over NATS request/reply and turns refusals back into FederaErrors. */
+export class CommandClient {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly subjects: Subjects,
+    /** @default 5000 */
+    private readonly timeoutMs = 5000,
+  ) {}
+
+  /**
+   * Validates `payload` with the contract class (when given) before it leaves, sends it, and answers
+   * the result; throws FederaError with the service's code, or `unavailable` when nobody answers.
+   */
+  async send<R = unknown>(
+    service: string,
+    command: string,
+    payload: object,
+    contract?: ClassConstructor<object>,
+  ): Promise<R> {
+    const body = contract ? parsePayload(contract, payload, `${command} command`) : payload;
+    let reply: CommandReply<R>;
+    try {
+      const msg = await this.nc.request(
+        this.subjects.command(service, command),
+        json.encode(body),
+        {
+          timeout: this.timeoutMs,
+        },
+      );
+      reply = json.decode(msg.data) as CommandReply<R>;
+    } catch (error) {
+      throw new FederaError(
+        ErrorCodes.unavailable,
+        `${service} did not answer ${command}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (!reply.ok) throw FederaError.fromBody(reply);
+    return reply.result;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './command-transport';
+export * from './command-client';
+export * from './contract-pipe';
+export * from './command-exception-filter';
