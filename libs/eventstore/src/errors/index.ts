@@ -1,0 +1,2 @@
+export * from './stream-version-conflict';
+export * from './event-id-reused';

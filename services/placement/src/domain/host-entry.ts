@@ -1,0 +1,50 @@
+import type { Resources } from './resources';
+
+/** Host states of CONTRACT.md; only `ready` hosts take new instances. */
+export type HostState = 'ready' | 'suspect' | 'down' | 'draining' | 'drained' | 'retired';
+
+/** A host's cost rates (CONTRACT.md, host agent `costs`). */
+export interface HostCosts {
+  cpuHour: number;
+  memoryGiBHour: number;
+  storageGiBMonth: number;
+  networkGiB: number;
+}
+
+/** Power and disk protection a host offers; they raise its operating cost. */
+export interface HostFeatures {
+  ups: boolean;
+  raid: boolean;
+}
+
+/** What inventory says about a host when it registers. */
+export interface HostAttributes {
+  id: string;
+  site: string;
+  securityLevel: number;
+  layers: readonly string[];
+  capacity: Resources;
+  costs: HostCosts;
+  features: HostFeatures;
+}
+
+/** A host as placement sees it: attributes, life-cycle state and what is allocated on it. */
+export interface HostEntry extends HostAttributes {
+  state: HostState;
+  cordoned: boolean;
+  allocated: Resources;
+  /** Version of the last event seen in `allocation-<host>`; undefined while that stream is empty. */
+  allocationVersion: number | undefined;
+  /**
+   * Hosts with the same class answer the class-level filters (layer, state, security, site) alike,
+   * so those filters are evaluated once per class per decision.
+   */
+  classKey: string;
+  /** Position of the host in ClusterState's host array. */
+  slot: number;
+}
+
+/** The key under which class-level filter answers are shared. */
+export function hostClassKey(host: Pick<HostEntry, 'site' | 'securityLevel' | 'layers' | 'state' | 'cordoned'>): string {
+  return `${host.site}|${host.securityLevel}|${[...host.layers].sort().join(',')}|${host.state}|${host.cordoned ? 'c' : ''}`;
+}
