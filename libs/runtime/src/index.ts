@@ -1,1 +1,2 @@
 export * from './federa-config';
+export * from './run-service';
