@@ -58,6 +58,11 @@ export class Subjects {
     return `${this.prefix}-${service}`;
   }
 
+  /** Fault injection into a simulated host (request/reply, answered by `federa agent --simulate`). */
+  simInject(host: string): string {
+    return `${this.prefix}.sim.${host}.inject`;
+  }
+
   /** The JetStream object store bucket where instance data moves between hosts. */
   get dataBucket(): string {
     return `${this.prefix}-instance-data`;

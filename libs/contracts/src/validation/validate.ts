@@ -8,7 +8,10 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldEr
  * Turns a plain payload into an instance of `cls`, checking every constraint.
  * Unknown keys are errors (the contract rejects them), and every error is reported with its path.
  */
-export function validatePayload<T extends object>(cls: ClassConstructor<T>, plain: unknown): Validated<T> {
+export function validatePayload<T extends object>(
+  cls: ClassConstructor<T>,
+  plain: unknown,
+): Validated<T> {
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     return { ok: false, errors: [{ path: '', reason: 'must be an object' }] };
   }
@@ -17,14 +20,18 @@ export function validatePayload<T extends object>(cls: ClassConstructor<T>, plai
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
-    validationError: { target: false, value: false },
+    validationError: { target: false, value: true },
   });
   if (found.length === 0) return { ok: true, value };
   return { ok: false, errors: flattenValidationErrors(found) };
 }
 
 /** Like validatePayload, but throws ValidationFailed listing every error. */
-export function parsePayload<T extends object>(cls: ClassConstructor<T>, plain: unknown, what?: string): T {
+export function parsePayload<T extends object>(
+  cls: ClassConstructor<T>,
+  plain: unknown,
+  what?: string,
+): T {
   const result = validatePayload(cls, plain);
   if (!result.ok) throw new ValidationFailed(result.errors, what ?? cls.name);
   return result.value;
@@ -34,12 +41,32 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   const out: FieldError[] = [];
   for (const error of errors) {
     const path = joinPath(parent, error.property);
-    for (const [rule, message] of Object.entries(error.constraints ?? {})) {
-      out.push({ path, reason: rule === 'whitelistValidation' ? 'unknown key' : stripProperty(message, error.property) });
+    const constraints = Object.entries(error.constraints ?? {});
+    // A missing field breaks every constraint on it; one reason says it better than a list.
+    if (
+      error.value === undefined &&
+      constraints.length > 0 &&
+      !('whitelistValidation' in error.constraints!)
+    ) {
+      out.push({ path, reason: 'is required' });
+      continue;
+    }
+    for (const [rule, message] of constraints) {
+      const reason = reasonOf(rule, message, error.property);
+      // `@IsObject` and `@ValidateNested` both refuse a non-object; say it once.
+      if (!out.some((e) => e.path === path && e.reason === reason)) out.push({ path, reason });
     }
     if (error.children?.length) out.push(...flattenValidationErrors(error.children, path));
   }
   return out;
+}
+
+function reasonOf(rule: string, message: string, property: string): string {
+  if (rule === 'whitelistValidation') return 'unknown key';
+  if (rule === 'nestedValidation') return 'must be an object';
+  const each = `each value in ${property} `;
+  if (message.startsWith(each)) return `every item ${message.slice(each.length)}`;
+  return stripProperty(message, property);
 }
 
 function joinPath(parent: string, property: string): string {

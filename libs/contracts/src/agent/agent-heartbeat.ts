@@ -1,0 +1,90 @@
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsDefined,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+/**
+ * Usage of a host or an instance: cpu in millicores in use, memory and storage in bytes, network in
+ * bytes per second over the last interval.
+ */
+export class Usage {
+  @IsNumber()
+  @Min(0)
+  cpuMillis: number;
+
+  @IsNumber()
+  @Min(0)
+  memoryBytes: number;
+
+  @IsNumber()
+  @Min(0)
+  storageBytes: number;
+
+  @IsNumber()
+  @Min(0)
+  networkBytes: number;
+}
+
+/** One instance in a heartbeat: its state and the load its application reports (0..1). */
+export class InstanceBeat {
+  @IsString()
+  instance: string;
+
+  /** An instance state of CONTRACT.md: starting, running, healthy, unhealthy, stopping, stopped, migrating, failed. */
+  @IsString()
+  state: string;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  load?: number;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => Usage)
+  usage?: Usage;
+}
+
+/**
+ * Published on `Subjects.agentHeartbeat(host)` every FEDERA_HEARTBEAT_MS. `sentAt` (ms since the Unix
+ * epoch) lets receivers tell a burst of heartbeats buffered during a partition from live ones.
+ */
+export class AgentHeartbeat {
+  @IsString()
+  host: string;
+
+  @IsInt()
+  @Min(1)
+  epoch: number;
+
+  /** Grows by one per heartbeat of this agent run; restarts at 1 with a new epoch. */
+  @IsInt()
+  @Min(1)
+  seq: number;
+
+  @IsInt()
+  sentAt: number;
+
+  @IsInt()
+  @Min(1)
+  intervalMs: number;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => Usage)
+  usage: Usage;
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => InstanceBeat)
+  instances: InstanceBeat[];
+}

@@ -1,0 +1,98 @@
+import { Type } from 'class-transformer';
+import {
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { INSTANCE_ID_PATTERN, LayerKinds, type LayerKindName } from './layer-kind';
+
+/** Resources granted to an instance, in base units (millicores, bytes, bits per second). */
+export class InstanceResources {
+  @IsInt()
+  @Min(0)
+  cpuMillis: number;
+
+  @IsInt()
+  @Min(0)
+  memoryBytes: number;
+
+  @IsInt()
+  @Min(0)
+  storageBytes: number;
+
+  @IsInt()
+  @Min(0)
+  bandwidthBps: number;
+}
+
+export class HttpHealthCheck {
+  @IsString()
+  @Matches(/^\//, { message: 'must start with /' })
+  path: string;
+}
+
+/** How the agent probes an instance: HTTP GET on its port, or a TCP connect. */
+export class InstanceHealth {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HttpHealthCheck)
+  http?: HttpHealthCheck;
+
+  @IsOptional()
+  @IsObject()
+  tcp?: Record<string, never>;
+
+  @IsInt()
+  @Min(100)
+  intervalMs: number;
+
+  @IsInt()
+  @Min(1)
+  failureThreshold: number;
+}
+
+/**
+ * What the control plane asks an agent to run: one instance of an application on one layer.
+ * The agent chooses the instance's data directory itself (under its dataDir).
+ */
+export class InstanceSpecPayload {
+  @IsString()
+  @Matches(INSTANCE_ID_PATTERN, { message: 'must be letters, digits, dots, dashes or underscores (≤ 128)' })
+  instance: string;
+
+  @IsString()
+  @MinLength(1)
+  service: string;
+
+  @IsString()
+  @MinLength(1)
+  app: string;
+
+  @IsIn(LayerKinds as unknown as string[], { message: `must be one of ${LayerKinds.join(', ')}` })
+  layer: LayerKindName;
+
+  /** Layer-specific: process `{ command: [...], cwd? }`, qemu `{ image?, memoryMiB? }`, libvirt `{ xml? }`. */
+  @IsObject()
+  artifact: Record<string, unknown>;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => InstanceResources)
+  resources: InstanceResources;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => InstanceHealth)
+  health?: InstanceHealth;
+
+  @IsOptional()
+  @IsObject()
+  env?: Record<string, string>;
+}

@@ -1,0 +1,60 @@
+import { IsIn, IsOptional } from 'class-validator';
+import { IsEntityId, IsResourceName } from '../events/values/identifiers';
+import { InstanceStates, type InstanceState } from '../names/instance-state';
+import { MigrationStates, type MigrationState } from '../names/migration-state';
+import { ListQuery } from './list-query';
+
+/** Relocate an instance (`POST /v1/instances/{id}/migrate`); placement picks the host unless `to`. */
+export class MigrateInstanceCommand {
+  @IsEntityId()
+  instance: string;
+
+  @IsOptional()
+  @IsEntityId()
+  to?: string;
+}
+
+export class GetInstanceQuery {
+  @IsEntityId()
+  instance: string;
+}
+
+/** `GET /v1/instances?service=&app=&host=`. */
+export class ListInstancesQuery extends ListQuery {
+  @IsOptional()
+  @IsResourceName()
+  service?: string;
+
+  @IsOptional()
+  @IsResourceName()
+  app?: string;
+
+  @IsOptional()
+  @IsEntityId()
+  host?: string;
+
+  @IsOptional()
+  @IsIn(InstanceStates)
+  state?: InstanceState;
+}
+
+export class GetMigrationQuery {
+  @IsEntityId()
+  migration: string;
+}
+
+export class ListMigrationsQuery extends ListQuery {
+  @IsOptional()
+  @IsEntityId()
+  instance?: string;
+
+  @IsOptional()
+  @IsIn(MigrationStates)
+  state?: MigrationState;
+}
+
+/** `GET /v1/placements/{instanceId}`: why the instance is where it is. */
+export class ExplainPlacementQuery {
+  @IsEntityId()
+  instance: string;
+}

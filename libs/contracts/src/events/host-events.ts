@@ -1,0 +1,239 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { LayerKinds, type LayerKind } from '../names/layer-kind';
+import { HostCostRates } from './values/host-cost-rates';
+import { HostFeatureFlags } from './values/host-feature-flags';
+import { IsEntityId } from './values/identifiers';
+import { ResourceAmounts } from './values/resource-amounts';
+
+/** Why a host was declared down (HostDown `cause`). */
+export const HostDownCauses = ['dead', 'partitioned'] as const;
+export type HostDownCause = (typeof HostDownCauses)[number];
+
+/** The evidence behind a HostDown: the last heartbeat and the host's lease as read. */
+export class HostLeaseReading {
+  @IsISO8601()
+  renewedAt: string;
+
+  @IsInt()
+  @Min(1)
+  epoch: number;
+}
+
+export class HostDownEvidence {
+  @IsOptional()
+  @IsISO8601()
+  lastHeartbeatAt?: string;
+
+  @IsISO8601()
+  checkedAt: string;
+
+  /** Absent when the host had no lease to read. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => HostLeaseReading)
+  lease?: HostLeaseReading;
+
+  /** A lease renewed within this many milliseconds counts as alive. */
+  @IsInt()
+  @Min(0)
+  leaseTtlMs: number;
+}
+
+/** Every host event names its host; streams are `host-<id>`. */
+export class HostEventData {
+  @IsEntityId()
+  host: string;
+}
+
+/** An agent registered (first time or after a restart); `epoch` is the fencing epoch it was handed. */
+export class HostRegisteredData extends HostEventData {
+  @IsString()
+  @IsNotEmpty()
+  site: string;
+
+  @IsInt()
+  @Min(0)
+  securityLevel: number;
+
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(LayerKinds, { each: true })
+  layers: LayerKind[];
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ResourceAmounts)
+  capacity: ResourceAmounts;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => HostCostRates)
+  costs: HostCostRates;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => HostFeatureFlags)
+  features: HostFeatureFlags;
+
+  @IsOptional()
+  @IsObject()
+  labels?: Record<string, string>;
+
+  @IsInt()
+  @Min(1)
+  epoch: number;
+
+  /** The agent run that registered (AgentRegistration.agentRunId): a retried request changes nothing. */
+  @IsOptional()
+  @IsString()
+  agentRunId?: string;
+
+  /** Where the agent answers, for operators; the bus is the only channel the control plane uses. */
+  @IsOptional()
+  @IsString()
+  address?: string;
+}
+
+export class HostCapacityChangedData extends HostEventData {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ResourceAmounts)
+  capacity: ResourceAmounts;
+}
+
+/** Heartbeats stopped arriving for longer than the suspect threshold. */
+export class HostSuspectedData extends HostEventData {
+  @IsOptional()
+  @IsISO8601()
+  lastHeartbeatAt?: string;
+
+  @IsInt()
+  @Min(0)
+  silentForMs: number;
+}
+
+export class HostDownData extends HostEventData {
+  @IsOptional()
+  @IsISO8601()
+  lastHeartbeatAt?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  reason: string;
+
+  /** Instances that were on the host, for supervision to replace. */
+  @IsArray()
+  @IsString({ each: true })
+  instances: string[];
+
+  /** What the second signal (the host's lease) told: the host died, or lives behind a partition. */
+  @IsOptional()
+  @IsIn(HostDownCauses)
+  cause?: HostDownCause;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => HostDownEvidence)
+  evidence?: HostDownEvidence;
+}
+
+export class HostRecoveredData extends HostEventData {
+  @IsInt()
+  @Min(1)
+  epoch: number;
+
+  /** With reason `re-registered`: the new agent run (AgentRegistration.agentRunId). */
+  @IsOptional()
+  @IsString()
+  agentRunId?: string;
+
+  /** `re-registered`: the agent restarted (new epoch); `heartbeat`: heartbeats came back. */
+  @IsOptional()
+  @IsIn(['re-registered', 'heartbeat'])
+  reason?: 're-registered' | 'heartbeat';
+
+  /** The liveness the host recovered from: ready, suspect or down. */
+  @IsOptional()
+  @IsIn(['ready', 'suspect', 'down'])
+  from?: 'ready' | 'suspect' | 'down';
+
+  @IsOptional()
+  @IsISO8601()
+  lastHeartbeatAt?: string;
+}
+
+export class HostCordonedData extends HostEventData {
+  @IsOptional()
+  @IsString()
+  reason?: string;
+}
+
+export class HostUncordonedData extends HostEventData {}
+
+export class HostDrainStartedData extends HostEventData {
+  /** Instances to move away. */
+  @IsArray()
+  @IsString({ each: true })
+  instances: string[];
+
+  @IsOptional()
+  @IsString()
+  reason?: string;
+}
+
+export class HostDrainedData extends HostEventData {
+  @IsArray()
+  @IsString({ each: true })
+  evacuated: string[];
+
+  /** Instances of applications with `relocatable: false`, left in place and reported. */
+  @IsArray()
+  @IsString({ each: true })
+  notRelocatable: string[];
+}
+
+export class HostRetiredData extends HostEventData {
+  /** true: retired although instances were still on it. */
+  @IsBoolean()
+  forced: boolean;
+}
+
+/**
+ * Internal (not in CONTRACT.md): inventory held back marking a host down because too many hosts went
+ * silent at once — more likely a partition of the control plane than a mass failure.
+ */
+export class HostDownRateLimitedData extends HostEventData {
+  @IsInt()
+  @Min(0)
+  silentHosts: number;
+
+  @IsInt()
+  @Min(0)
+  limit: number;
+
+  /** The site whose down budget (hosts declared down per minute) is spent. */
+  @IsOptional()
+  @IsString()
+  site?: string;
+
+  /** When the budget lets this host be declared down, if it is still silent then. */
+  @IsOptional()
+  @IsISO8601()
+  retryAt?: string;
+}

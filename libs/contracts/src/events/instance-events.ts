@@ -1,0 +1,223 @@
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { LayerKinds, type LayerKind } from '../names/layer-kind';
+import { IsEntityId } from './values/identifiers';
+import { InstanceEventData, PlacedInstanceEventData } from './values/instance-event-data';
+import { ResourceAmounts } from './values/resource-amounts';
+
+export const InstanceRequestReasons = ['deploy', 'scale-out', 'replace', 'update'] as const;
+export type InstanceRequestReason = (typeof InstanceRequestReasons)[number];
+
+/** Supervision wants one more instance; placement answers with InstancePlaced or PlacementFailed. */
+export class InstanceRequestedData extends InstanceEventData {
+  @IsIn(LayerKinds)
+  layer: LayerKind;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ResourceAmounts)
+  resources: ResourceAmounts;
+
+  @IsInt()
+  @Min(1)
+  revision: number;
+
+  @IsIn(InstanceRequestReasons)
+  reason: InstanceRequestReason;
+
+  /** The instance this one replaces, when reason is `replace`. */
+  @IsOptional()
+  @IsEntityId()
+  replaces?: string;
+}
+
+/** Scores of the chosen host: the total and each scorer's part (`cost`, `emphasis`, `spread`, …). */
+export class PlacementScores {
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  total: number;
+
+  @IsObject()
+  byScorer: Record<string, number>;
+}
+
+export class InstancePlacedData extends PlacedInstanceEventData {
+  @IsIn(LayerKinds)
+  layer: LayerKind;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ResourceAmounts)
+  resources: ResourceAmounts;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PlacementScores)
+  scores: PlacementScores;
+
+  @IsInt()
+  @Min(0)
+  hostsConsidered: number;
+
+  /** The host's fencing epoch when placed; the agent refuses commands of an older one. */
+  @IsInt()
+  @Min(1)
+  hostEpoch: number;
+
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  costPerHour: number;
+
+  /** Hosts rejected among those considered, by filter (the "why not elsewhere" of an explanation). */
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => FilterRejection)
+  rejected?: FilterRejection[];
+
+  /** The scored candidates, best first (the chosen host is the first). */
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => PlacementCandidate)
+  candidates?: PlacementCandidate[];
+}
+
+/** One host placement scored: its total, cost per hour for the application, and each scorer's part. */
+export class PlacementCandidate {
+  @IsEntityId()
+  host: string;
+
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  total: number;
+
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  costPerHour: number;
+
+  @IsObject()
+  byScorer: Record<string, number>;
+}
+
+/** How many hosts one filter rejected, and why (`layer`, `capacity:memory`, `security-level`, …). */
+export class FilterRejection {
+  @IsString()
+  filter: string;
+
+  @IsInt()
+  @Min(1)
+  hosts: number;
+
+  @IsOptional()
+  @IsString()
+  detail?: string;
+}
+
+export class PlacementFailedData extends InstanceEventData {
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => FilterRejection)
+  reasons: FilterRejection[];
+
+  @IsInt()
+  @Min(0)
+  hostsConsidered: number;
+
+  @IsString()
+  message: string;
+}
+
+export class InstanceStartingData extends PlacedInstanceEventData {
+  @IsIn(LayerKinds)
+  layer: LayerKind;
+}
+
+export class InstanceRunningData extends PlacedInstanceEventData {
+  /** Where the instance answers (`host:port`), when the layer exposes one. */
+  @IsOptional()
+  @IsString()
+  endpoint?: string;
+
+  /** The layer's own handle: a pid, a QEMU socket, a libvirt domain. */
+  @IsOptional()
+  @IsString()
+  handle?: string;
+}
+
+export class InstanceHealthyData extends PlacedInstanceEventData {}
+
+export class InstanceUnhealthyData extends PlacedInstanceEventData {
+  @IsString()
+  reason: string;
+
+  @IsInt()
+  @Min(1)
+  consecutiveFailures: number;
+}
+
+export const InstanceStopReasons = [
+  'requested',
+  'scale-in',
+  'service-stopped',
+  'migrated',
+  'host-down',
+  'exited',
+  'replaced',
+] as const;
+export type InstanceStopReason = (typeof InstanceStopReasons)[number];
+
+/** Extension (states list `stopping`): a stop was asked of the agent. */
+export class InstanceStopRequestedData extends InstanceEventData {
+  @IsIn(InstanceStopReasons)
+  reason: InstanceStopReason;
+}
+
+export class InstanceStoppedData extends InstanceEventData {
+  @IsIn(InstanceStopReasons)
+  reason: InstanceStopReason;
+
+  @IsOptional()
+  @IsInt()
+  exitCode?: number;
+}
+
+export class InstanceFailedData extends InstanceEventData {
+  @IsString()
+  reason: string;
+
+  @IsOptional()
+  @IsInt()
+  exitCode?: number;
+
+  /** Restarts already tried by supervision for this instance. */
+  @IsInt()
+  @Min(0)
+  restarts: number;
+}
+
+/** Extension (states list `migrating`): the instance is being moved by a migration. */
+export class InstanceMigratingData extends PlacedInstanceEventData {
+  @IsEntityId()
+  migration: string;
+
+  @IsEntityId()
+  to: string;
+}
+
+/** Extension: the migration finished; `host` is the new host, `from` the old one. */
+export class InstanceRelocatedData extends PlacedInstanceEventData {
+  @IsEntityId()
+  migration: string;
+
+  @IsEntityId()
+  from: string;
+}

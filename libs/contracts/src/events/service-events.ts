@@ -1,0 +1,163 @@
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { ServiceSpec } from '../spec/service-spec';
+import { ScalingMetrics, type ScalingMetric } from '../spec/scaling-spec';
+import { IsResourceName } from './values/identifiers';
+
+/** Every service event names its service; streams are `service-<name>`. */
+export class ServiceEventData {
+  @IsResourceName()
+  service: string;
+}
+
+/** The spec as the user wrote it (validated); consumers normalise it with normaliseServiceSpec. */
+export class ServiceDefinedData extends ServiceEventData {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ServiceSpec)
+  spec: ServiceSpec;
+
+  /** 1 for the first definition, +1 per update. */
+  @IsInt()
+  @Min(1)
+  revision: number;
+}
+
+export class ServiceUpdatedData extends ServiceDefinedData {
+  /** Applications added, removed or changed by this revision. */
+  @IsArray()
+  @IsString({ each: true })
+  changedApps: string[];
+}
+
+export class ServiceDeployStartedData extends ServiceEventData {
+  @IsInt()
+  @Min(1)
+  revision: number;
+
+  /** Applications in the order they will start. */
+  @IsArray()
+  @IsString({ each: true })
+  startOrder: string[];
+}
+
+export class ServiceAvailableData extends ServiceEventData {
+  @IsInt()
+  @Min(1)
+  revision: number;
+}
+
+/** One application short of healthy instances. */
+export class AppShortfall {
+  @IsResourceName()
+  app: string;
+
+  @IsInt()
+  @Min(0)
+  desired: number;
+
+  @IsInt()
+  @Min(0)
+  healthy: number;
+
+  /** Why it is short, in words (supervision's health assessment). */
+  @IsOptional()
+  @IsString()
+  reason?: string;
+}
+
+export class ServiceDegradedData extends ServiceEventData {
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AppShortfall)
+  apps: AppShortfall[];
+}
+
+/** Extension (states list `stopping`): stop began, applications stop in reverse start order. */
+export class ServiceStopStartedData extends ServiceEventData {
+  @IsArray()
+  @IsString({ each: true })
+  stopOrder: string[];
+}
+
+export class ServiceStoppedData extends ServiceEventData {}
+
+/** Extension (states list `failed`): the service cannot be made available without intervention. */
+export class ServiceFailedData extends ServiceEventData {
+  @IsString()
+  reason: string;
+
+  @IsOptional()
+  @IsResourceName()
+  app?: string;
+}
+
+/**
+ * First event of the copy's stream `service-<as>`: it defines the copy as ServiceDefined would,
+ * with the source's spec renamed.
+ */
+export class ServiceCopiedData extends ServiceDefinedData {
+  @IsResourceName()
+  copiedFrom: string;
+}
+
+export class ServiceDeletedData extends ServiceEventData {}
+
+/** Why the autoscaler acted: the metric's value against the threshold it crossed. */
+export class ScalingReason {
+  @IsIn(ScalingMetrics)
+  metric: ScalingMetric;
+
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  value: number;
+
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  threshold: number;
+
+  /** The decision's other inputs: samples averaged, the window they span, how long the load stayed low. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  samples?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  windowMs?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  belowForMs?: number;
+}
+
+export class ScaledData extends ServiceEventData {
+  @IsResourceName()
+  app: string;
+
+  @IsInt()
+  @Min(0)
+  from: number;
+
+  @IsInt()
+  @Min(0)
+  to: number;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ScalingReason)
+  reason: ScalingReason;
+}
+
+export class ScaledOutData extends ScaledData {}
+export class ScaledInData extends ScaledData {}

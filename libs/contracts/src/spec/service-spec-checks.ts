@@ -1,0 +1,137 @@
+import type { FieldError } from '../validation/field-error';
+import { findDependencyCycles } from './dependency-graph';
+
+type Plain = Record<string, unknown>;
+
+/**
+ * The rules class-validator cannot express, checked on a plain spec of any shape (wrong types are
+ * skipped here; the class checks report them): unique names, min ≤ max, known and acyclic dependsOn,
+ * rules naming known apps, scaleInBelow < scaleOutAbove, one probe, a command for `process`.
+ */
+export function checkServiceSpecRules(plain: unknown): FieldError[] {
+  const body = objectAt(plain, 'spec');
+  const apps = Array.isArray(body?.applications) ? body.applications : [];
+  const errors: FieldError[] = [];
+  const names = new Map<string, number>();
+
+  apps.forEach((app, i) => {
+    if (!isPlain(app)) return;
+    const at = `spec.applications[${i}]`;
+    if (typeof app.name === 'string') {
+      const first = names.get(app.name);
+      if (first === undefined) names.set(app.name, i);
+      else
+        errors.push({
+          path: `${at}.name`,
+          reason: `duplicate application name "${app.name}" (also spec.applications[${first}])`,
+        });
+    }
+    errors.push(...checkApplication(app, at));
+  });
+
+  apps.forEach((app, i) => {
+    if (!isPlain(app) || !Array.isArray(app.dependsOn)) return;
+    app.dependsOn.forEach((dep, k) => {
+      if (typeof dep === 'string' && !names.has(dep)) {
+        errors.push({
+          path: `spec.applications[${i}].dependsOn[${k}]`,
+          reason: `unknown application "${dep}"`,
+        });
+      }
+    });
+  });
+
+  const nodes = apps
+    .filter(isPlain)
+    .flatMap((app) =>
+      typeof app.name === 'string'
+        ? [
+            {
+              name: app.name,
+              dependsOn: Array.isArray(app.dependsOn) ? app.dependsOn.filter(isString) : [],
+            },
+          ]
+        : [],
+    );
+  for (const cycle of findDependencyCycles(nodes)) {
+    errors.push({
+      path: `spec.applications[${names.get(cycle[0])}].dependsOn`,
+      reason: `dependency cycle: ${cycle.join(' → ')}`,
+    });
+  }
+
+  const rules = Array.isArray(body?.rules) ? body.rules : [];
+  rules.forEach((rule, r) => {
+    if (isPlain(rule)) errors.push(...checkRule(rule, `spec.rules[${r}]`, names));
+  });
+  return errors;
+}
+
+function checkApplication(app: Plain, at: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const replicas = objectAt(app, 'replicas');
+  if (
+    replicas &&
+    typeof replicas.min === 'number' &&
+    typeof replicas.max === 'number' &&
+    replicas.min > replicas.max
+  ) {
+    errors.push({
+      path: `${at}.replicas`,
+      reason: `min (${replicas.min}) must not exceed max (${replicas.max})`,
+    });
+  }
+  const scaling = objectAt(app, 'scaling');
+  if (
+    scaling &&
+    typeof scaling.scaleInBelow === 'number' &&
+    typeof scaling.scaleOutAbove === 'number' &&
+    scaling.scaleInBelow >= scaling.scaleOutAbove
+  ) {
+    errors.push({
+      path: `${at}.scaling.scaleInBelow`,
+      reason: `must be below scaleOutAbove (${scaling.scaleOutAbove}), got ${scaling.scaleInBelow}`,
+    });
+  }
+  const health = objectAt(app, 'health');
+  if (health && health.http != null && health.tcp != null) {
+    errors.push({ path: `${at}.health`, reason: 'give one probe: http or tcp, not both' });
+  }
+  const artifact = objectAt(app, 'artifact');
+  if (app.layer === 'process' && artifact?.command == null) {
+    errors.push({ path: `${at}.artifact.command`, reason: 'required for the process layer' });
+  }
+  return errors;
+}
+
+function checkRule(rule: Plain, at: string, names: Map<string, number>): FieldError[] {
+  const errors: FieldError[] = [];
+  const kinds = ['antiAffinity', 'spread'].filter((k) => rule[k] != null);
+  if (kinds.length !== 1)
+    errors.push({ path: at, reason: 'give exactly one of antiAffinity or spread' });
+  const unknown = (list: unknown, path: string): void => {
+    if (!Array.isArray(list)) return;
+    list.forEach((name, k) => {
+      if (typeof name === 'string' && !names.has(name)) {
+        errors.push({ path: `${path}[${k}]`, reason: `unknown application "${name}"` });
+      }
+    });
+  };
+  unknown(rule.antiAffinity, `${at}.antiAffinity`);
+  unknown(objectAt(rule, 'spread')?.apps, `${at}.spread.apps`);
+  return errors;
+}
+
+function objectAt(value: unknown, key: string): Plain | undefined {
+  if (!isPlain(value)) return undefined;
+  const inner = value[key];
+  return isPlain(inner) ? inner : undefined;
+}
+
+function isPlain(value: unknown): value is Plain {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
