@@ -78,11 +78,11 @@ describe('commands over NATS request/reply', () => {
   it('refuses an invalid payload on the receiving side, naming every field, without running the handler', async () => {
     const before = handled;
     const refusal = await client
-      .send('greeter', 'greet', { name: 7, times: 0, extra: true })
-      .catch((e) => e);
+      .send<never>('greeter', 'greet', { name: 7, times: 0, extra: true })
+      .catch((e: FederaError) => e);
     expect(refusal).toBeInstanceOf(FederaError);
     expect(refusal.code).toBe('validation_failed');
-    expect(refusal.details.map((d: { path: string }) => d.path).sort()).toEqual([
+    expect((refusal.details as { path: string }[]).map((d) => d.path).sort()).toEqual([
       'extra',
       'name',
       'times',
