@@ -82,7 +82,9 @@ export class HostFeatures {
  */
 export class HostConfig {
   @IsString()
-  @Matches(HOST_ID_PATTERN, { message: 'must be lower-case letters, digits and dashes (one NATS subject token)' })
+  @Matches(HOST_ID_PATTERN, {
+    message: 'must be lower-case letters, digits and dashes (one NATS subject token)',
+  })
   host: string;
 
   @IsString()
@@ -96,7 +98,10 @@ export class HostConfig {
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
-  @IsIn(LayerKinds as unknown as string[], { each: true, message: `each must be one of ${LayerKinds.join(', ')}` })
+  @IsIn(LayerKinds as unknown as string[], {
+    each: true,
+    message: `each must be one of ${LayerKinds.join(', ')}`,
+  })
   layers: LayerKindName[];
 
   /** `auto` or a HostCapacityConfig: checked by parseHostConfig, which locates nested errors. */
@@ -139,17 +144,24 @@ export function validateHostConfig(plain: unknown): Validated<HostConfig> {
   const capacity = raw && typeof raw === 'object' ? raw.capacity : undefined;
   if (capacity !== undefined && capacity !== 'auto') {
     if (capacity === null || typeof capacity !== 'object' || Array.isArray(capacity)) {
-      errors.push({ path: 'capacity', reason: 'must be "auto" or { cpu, memory, storage, bandwidth }' });
+      errors.push({
+        path: 'capacity',
+        reason: 'must be "auto" or { cpu, memory, storage, bandwidth }',
+      });
     } else {
       const nested = validatePayload(HostCapacityConfig, capacity);
-      if (!nested.ok) errors.push(...nested.errors.map((e) => ({ path: `capacity.${e.path}`, reason: e.reason })));
+      if (!nested.ok)
+        errors.push(
+          ...nested.errors.map((e) => ({ path: `capacity.${e.path}`, reason: e.reason })),
+        );
       else if (result.ok) result.value.capacity = nested.value;
     }
   }
   const labels = raw && typeof raw === 'object' ? raw.labels : undefined;
   if (labels && typeof labels === 'object' && !Array.isArray(labels)) {
     for (const [key, value] of Object.entries(labels)) {
-      if (typeof value !== 'string') errors.push({ path: `labels.${key}`, reason: 'must be a string' });
+      if (typeof value !== 'string')
+        errors.push({ path: `labels.${key}`, reason: 'must be a string' });
     }
   }
   if (errors.length > 0) return { ok: false, errors };
@@ -168,5 +180,7 @@ export function configuredCapacity(capacity: HostCapacityConfig): HostCapacity {
 
 /** The link bandwidth assumed with `capacity: auto`: the config's `bandwidth`, else 1Gbps. */
 export function autoCapacityBandwidthBps(config: HostConfig): number {
-  return config.bandwidth !== undefined ? toBandwidthBps(config.bandwidth) : DEFAULT_AUTO_BANDWIDTH_BPS;
+  return config.bandwidth !== undefined
+    ? toBandwidthBps(config.bandwidth)
+    : DEFAULT_AUTO_BANDWIDTH_BPS;
 }

@@ -64,7 +64,9 @@ export class InstanceHealth {
  */
 export class InstanceSpecPayload {
   @IsString()
-  @Matches(INSTANCE_ID_PATTERN, { message: 'must be letters, digits, dots, dashes or underscores (≤ 128)' })
+  @Matches(INSTANCE_ID_PATTERN, {
+    message: 'must be letters, digits, dots, dashes or underscores (≤ 128)',
+  })
   instance: string;
 
   @IsString()

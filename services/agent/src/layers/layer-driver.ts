@@ -11,13 +11,19 @@ export interface InstanceSpec {
   /** Layer-specific: process `{ command: [...] }`, qemu `{ image?, memoryMiB? }`, libvirt `{ xml? }`. */
   artifact: Record<string, unknown>;
   resources: { cpuMillis: number; memoryBytes: number; storageBytes: number; bandwidthBps: number };
-  health?: { http?: { path: string }; tcp?: Record<string, never>; intervalMs: number; failureThreshold: number };
+  health?: {
+    http?: { path: string };
+    tcp?: Record<string, never>;
+    intervalMs: number;
+    failureThreshold: number;
+  };
   /** Directory that holds the instance's data (moves with it). */
   dataDir: string;
   env?: Record<string, string>;
 }
 
-export type LayerInstanceState = 'starting' | 'running' | 'paused' | 'stopped' | 'failed' | 'unknown';
+export type LayerInstanceState =
+  'starting' | 'running' | 'paused' | 'stopped' | 'failed' | 'unknown';
 
 export interface LayerInstanceStatus {
   state: LayerInstanceState;
@@ -62,8 +68,25 @@ export interface LayerDriver {
   /** Streams the instance's data (a tar of the data dir, a disk image, ...). */
   exportData(instance: string): Promise<Readable>;
   importData(spec: InstanceSpec, data: Readable): Promise<void>;
+  /** Optional: the reasons this layer cannot run `artifact`, each with its path (`artifact.command`). */
+  validateArtifact?(artifact: Record<string, unknown>): Array<{ path: string; reason: string }>;
   /** Live migration where the layer can (qemu); others throw LayerCapabilityMissing. */
-  migrateOut?(instance: string, target: { host: string; uri: string }): Promise<LiveMigrationResult>;
+  migrateOut?(
+    instance: string,
+    target: { host: string; uri: string },
+  ): Promise<LiveMigrationResult>;
   /** Prepares to receive a live migration; answers the URI the source must send to. */
   migrateIn?(spec: InstanceSpec): Promise<{ uri: string }>;
+}
+
+/** A layer was asked for something it cannot do (live migration on libvirt's test driver, ...). */
+export class LayerCapabilityMissing extends Error {
+  constructor(
+    readonly layer: LayerKind,
+    readonly capability: string,
+    why: string,
+  ) {
+    super(`layer ${layer} cannot ${capability}: ${why}`);
+    this.name = 'LayerCapabilityMissing';
+  }
 }

@@ -1,5 +1,5 @@
 import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { ValidationFailed, validatePayload } from '@federa/contracts';
+import { ValidationFailed, validatePayload, type FieldError } from '@federa/contracts';
 
 /** The qemu layer's artifact: `{ image?, diskSize?, memoryMiB? }` (CONTRACT.md, service spec). */
 export class QemuArtifact {
@@ -23,12 +23,21 @@ export class QemuArtifact {
   memoryMiB?: number;
 }
 
+/** Every reason `artifact` is not a valid qemu artifact, each with its path (`artifact.memoryMiB`). */
+export function qemuArtifactErrors(artifact: unknown): FieldError[] {
+  const result = validatePayload(QemuArtifact, artifact ?? {});
+  return result.ok ? [] : result.errors.map(underArtifact);
+}
+
 /** Validates a qemu artifact; throws ValidationFailed naming every bad field (`artifact.memoryMiB`). */
 export function parseQemuArtifact(artifact: unknown): QemuArtifact {
   const result = validatePayload(QemuArtifact, artifact ?? {});
   if (result.ok) return result.value;
-  const errors = result.errors.map((e) => ({ ...e, path: e.path ? `artifact.${e.path}` : 'artifact' }));
-  throw new ValidationFailed(errors, 'qemu artifact');
+  throw new ValidationFailed(result.errors.map(underArtifact), 'qemu artifact');
+}
+
+function underArtifact(error: FieldError): FieldError {
+  return { ...error, path: error.path ? `artifact.${error.path}` : 'artifact' };
 }
 
 /** `1Gi` → bytes, as qemu-img expects a byte count. */

@@ -157,7 +157,8 @@ export class QmpClient extends EventEmitter {
     }
     if (typeof message.event === 'string') {
       const ts = message.timestamp as { seconds?: number; microseconds?: number } | undefined;
-      const atMs = ts?.seconds !== undefined ? ts.seconds * 1000 + (ts.microseconds ?? 0) / 1000 : Date.now();
+      const atMs =
+        ts?.seconds !== undefined ? ts.seconds * 1000 + (ts.microseconds ?? 0) / 1000 : Date.now();
       const event: QmpEvent = {
         event: message.event,
         data: (message.data as Record<string, unknown>) ?? {},
@@ -173,7 +174,9 @@ export class QmpClient extends EventEmitter {
     clearTimeout(pending.timer);
     if ('error' in message) {
       const error = message.error as { class?: string; desc?: string };
-      pending.reject(new QmpCommandFailed(pending.command, error.class ?? 'Error', error.desc ?? ''));
+      pending.reject(
+        new QmpCommandFailed(pending.command, error.class ?? 'Error', error.desc ?? ''),
+      );
     } else {
       pending.resolve(message.return);
     }

@@ -1,0 +1,83 @@
+import { resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ValidationFailed } from '@federa/contracts';
+// The file, not the @federa/runtime index: the index also loads Nest (~20 MB the agent never uses).
+import { loadConfig } from '../../../libs/runtime/src/federa-config';
+import { Agent } from './agent';
+import { loadHostConfig } from './config/load-host-config';
+import { SimFleet } from './sim/sim-fleet';
+
+/** Exit status of a wrong config, flag or environment: nothing was started. */
+export const EXIT_BAD_CONFIG = 2;
+const DEFAULT_DATA_DIR = '/var/lib/federa-agent';
+
+/**
+ * `federa agent --config host.yaml [--data-dir DIR] [--simulate N]`: runs the host agent (or N
+ * simulated hosts) until SIGINT or SIGTERM, then answers 0; a wrong config answers 2 and names the
+ * field on stderr. Instances are left running when the agent stops.
+ */
+export async function runAgentCli(argv: string[]): Promise<number> {
+  const program = new Command('federa-agent')
+    .description('Federa host agent: registers the host, heartbeats, runs and watches instances')
+    .requiredOption(
+      '-c, --config <file>',
+      'host config (YAML): host, site, securityLevel, layers, capacity, costs, features',
+    )
+    .option(
+      '--data-dir <dir>',
+      `instance table, instance data and logs (default: config dataDir or ${DEFAULT_DATA_DIR})`,
+    )
+    .option(
+      '--simulate <n>',
+      'stand in for N simulated hosts (<host>-0001, ...) with the sim layer',
+      positiveInteger,
+    )
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  try {
+    program.parse(argv, { from: argv === process.argv ? 'node' : 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_BAD_CONFIG;
+    throw error;
+  }
+  const flags = program.opts<{ config: string; dataDir?: string; simulate?: number }>();
+  let stop: () => Promise<void>;
+  try {
+    const env = loadConfig();
+    const config = await loadHostConfig(flags.config);
+    const common = {
+      natsUrl: env.natsUrl,
+      subjectPrefix: env.subjectPrefix,
+      heartbeatMs: env.heartbeatMs,
+    };
+    if (flags.simulate !== undefined) {
+      const fleet = await SimFleet.start({ ...common, config, count: flags.simulate });
+      stop = () => fleet.stop();
+    } else {
+      const dataDir = resolve(flags.dataDir ?? config.dataDir ?? DEFAULT_DATA_DIR);
+      const agent = await Agent.start({ ...common, config, dataDir });
+      stop = () => agent.stop();
+    }
+  } catch (error) {
+    if (
+      error instanceof ValidationFailed ||
+      /must be a positive integer/.test((error as Error).message)
+    ) {
+      process.stderr.write(`federa-agent: ${(error as Error).message}\n`);
+      return EXIT_BAD_CONFIG;
+    }
+    throw error;
+  }
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  await stop();
+  return 0;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}

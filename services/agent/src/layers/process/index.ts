@@ -1,0 +1,2 @@
+export * from './process-layer';
+export { parseFederaLoad } from './federa-load';

@@ -1,0 +1,325 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import * as tar from 'tar';
+import type {
+  InstanceSpec,
+  InstanceUsage,
+  LayerDriver,
+  LayerInstanceStatus,
+  ProbeResult,
+} from '../layer-driver';
+import { directorySize } from './directory-size';
+import { parseFederaLoad } from './federa-load';
+import { freeTcpPort } from './free-tcp-port';
+import { httpGet, tcpConnect } from './local-probes';
+import { processArtifactErrors, type ProcessArtifact } from './process-artifact';
+import {
+  CLOCK_TICKS_PER_SECOND,
+  isSameLiveProcess,
+  readProcStat,
+  readResidentBytes,
+} from './proc-stat';
+import { capLogFile } from './size-capped-log';
+
+export interface ProcessLayerOptions {
+  /** SIGTERM-to-SIGKILL grace when `stop` names none. @default 10000 */
+  graceMs?: number;
+  /** Each of stdout.log and stderr.log is rotated past this size. @default 10 MiB */
+  logCapBytes?: number;
+  /** How long health and metrics requests wait. @default 1000 */
+  probeTimeoutMs?: number;
+  /** Working directory of applications whose artifact names none. @default process.cwd() */
+  defaultCwd?: string;
+}
+
+/** The process layer's adoption handle: pid and start time identify the process beyond pid reuse. */
+export interface ProcessHandle {
+  pid: number;
+  startTime: number;
+  port: number;
+}
+
+interface RunningProcess {
+  spec: InstanceSpec;
+  handle: ProcessHandle | undefined;
+  /** Set while we spawned it in this agent run: its exit is observed directly. */
+  child: ChildProcess | undefined;
+  exit: { code: number | null; signal: string | null } | undefined;
+  stopRequested: boolean;
+  cpuSample: { ticks: number; at: number } | undefined;
+  storage: { bytes: number; at: number } | undefined;
+}
+
+const STORAGE_REFRESH_MS = 10_000;
+
+/**
+ * The execution-layer embodiment (a JVM, Node or any runtime): runs an application's command as a
+ * supervised child in its own process group, detached so that it outlives an agent restart. The
+ * child gets PORT (free port chosen here), FEDERA_INSTANCE and FEDERA_DATA_DIR; its stdout and
+ * stderr go to size-capped files in `<dataDir>/../logs`.
+ */
+export class ProcessLayer implements LayerDriver {
+  readonly kind = 'process' as const;
+  private readonly processes = new Map<string, RunningProcess>();
+  private readonly graceMs: number;
+  private readonly logCapBytes: number;
+  private readonly probeTimeoutMs: number;
+  private readonly defaultCwd: string;
+
+  constructor(options: ProcessLayerOptions = {}) {
+    this.graceMs = options.graceMs ?? 10_000;
+    this.logCapBytes = options.logCapBytes ?? 10 * 1024 * 1024;
+    this.probeTimeoutMs = options.probeTimeoutMs ?? 1000;
+    this.defaultCwd = options.defaultCwd ?? process.cwd();
+  }
+
+  validateArtifact(artifact: Record<string, unknown>): Array<{ path: string; reason: string }> {
+    return processArtifactErrors(artifact);
+  }
+
+  async start(spec: InstanceSpec): Promise<LayerInstanceStatus> {
+    const known = this.processes.get(spec.instance);
+    if (known && (await this.alive(known))) return this.status(spec.instance);
+    const errors = processArtifactErrors(spec.artifact);
+    if (errors.length > 0)
+      throw new Error(
+        `cannot run artifact: ${errors.map((e) => `${e.path} ${e.reason}`).join('; ')}`,
+      );
+    const artifact = spec.artifact as unknown as ProcessArtifact;
+    const port = await freeTcpPort();
+    const logs = logDirOf(spec);
+    await mkdir(spec.dataDir, { recursive: true });
+    await mkdir(logs, { recursive: true });
+    const stdout = openSync(join(logs, 'stdout.log'), 'a');
+    const stderr = openSync(join(logs, 'stderr.log'), 'a');
+    let child: ChildProcess;
+    try {
+      child = spawn(artifact.command[0], artifact.command.slice(1), {
+        cwd: artifact.cwd ?? this.defaultCwd,
+        env: {
+          ...process.env,
+          ...spec.env,
+          PORT: String(port),
+          FEDERA_INSTANCE: spec.instance,
+          FEDERA_DATA_DIR: spec.dataDir,
+        },
+        // Its own process group, so that stop reaches the app's children and the app survives us.
+        detached: true,
+        stdio: ['ignore', stdout, stderr],
+      });
+      await new Promise<void>((resolve, reject) => {
+        child.once('spawn', resolve);
+        child.once('error', reject);
+      });
+    } finally {
+      closeSync(stdout);
+      closeSync(stderr);
+    }
+    child.unref();
+    const pid = child.pid as number;
+    const stat = await readProcStat(pid);
+    const entry: RunningProcess = {
+      spec,
+      handle: { pid, startTime: stat?.startTime ?? 0, port },
+      child,
+      exit: undefined,
+      stopRequested: false,
+      cpuSample: undefined,
+      storage: undefined,
+    };
+    child.once('exit', (code, signal) => {
+      entry.exit = { code, signal };
+    });
+    this.processes.set(spec.instance, entry);
+    return this.status(spec.instance);
+  }
+
+  async stop(instance: string, options?: { graceMs?: number }): Promise<void> {
+    const entry = this.processes.get(instance);
+    if (!entry) return;
+    entry.stopRequested = true;
+    if (!(await this.alive(entry))) return;
+    const pid = (entry.handle as ProcessHandle).pid;
+    signalGroup(pid, 'SIGTERM');
+    const deadline = Date.now() + (options?.graceMs ?? this.graceMs);
+    while (Date.now() < deadline) {
+      if (!(await this.alive(entry))) return;
+      await sleep(50);
+    }
+    signalGroup(pid, 'SIGKILL');
+    while (await this.alive(entry)) await sleep(20);
+  }
+
+  async destroy(instance: string): Promise<void> {
+    const entry = this.processes.get(instance);
+    if (!entry) return;
+    await this.stop(instance, { graceMs: Math.min(this.graceMs, 2000) });
+    this.processes.delete(instance);
+    await rm(logDirOf(entry.spec), { recursive: true, force: true });
+    await rm(entry.spec.dataDir, { recursive: true, force: true });
+  }
+
+  async status(instance: string): Promise<LayerInstanceStatus> {
+    const entry = this.processes.get(instance);
+    if (!entry || !entry.handle) return { state: 'stopped', handle: {} };
+    const handle = { ...entry.handle };
+    if (await this.alive(entry)) return { state: 'running', handle };
+    if (entry.stopRequested) return { state: 'stopped', handle };
+    return { state: 'failed', handle, detail: exitDetail(entry) };
+  }
+
+  async probe(instance: string): Promise<ProbeResult> {
+    const entry = this.processes.get(instance);
+    if (!entry || !entry.handle || !(await this.alive(entry))) {
+      return { healthy: false, detail: 'process not running' };
+    }
+    const { port } = entry.handle;
+    const health = entry.spec.health;
+    let healthy = true;
+    let detail: string | undefined;
+    try {
+      if (health?.http) {
+        const answer = await httpGet(port, health.http.path, this.probeTimeoutMs);
+        healthy = answer.status >= 200 && answer.status < 400;
+        if (!healthy) detail = `GET ${health.http.path} answered ${answer.status}`;
+      } else if (health?.tcp) {
+        await tcpConnect(port, this.probeTimeoutMs);
+      }
+    } catch (error) {
+      healthy = false;
+      detail = (error as Error).message;
+    }
+    return { healthy, load: await this.load(port), detail };
+  }
+
+  async usage(instance: string): Promise<InstanceUsage> {
+    const entry = this.processes.get(instance);
+    const none = { cpuMillis: 0, memoryBytes: 0, storageBytes: 0, networkBytes: 0 };
+    if (!entry || !entry.handle) return none;
+    const logs = logDirOf(entry.spec);
+    await capLogFile(join(logs, 'stdout.log'), this.logCapBytes);
+    await capLogFile(join(logs, 'stderr.log'), this.logCapBytes);
+    const now = Date.now();
+    if (!entry.storage || now - entry.storage.at > STORAGE_REFRESH_MS) {
+      entry.storage = { bytes: await directorySize(entry.spec.dataDir), at: now };
+    }
+    const stat = await readProcStat(entry.handle.pid);
+    if (!stat || stat.startTime !== entry.handle.startTime)
+      return { ...none, storageBytes: entry.storage.bytes };
+    const before = entry.cpuSample;
+    entry.cpuSample = { ticks: stat.cpuTicks, at: now };
+    const cpuMillis =
+      before && now > before.at
+        ? Math.round(
+            (((stat.cpuTicks - before.ticks) * 1000) / CLOCK_TICKS_PER_SECOND / (now - before.at)) *
+              1000,
+          )
+        : 0;
+    return {
+      cpuMillis,
+      memoryBytes: await readResidentBytes(entry.handle.pid),
+      storageBytes: entry.storage.bytes,
+      // Processes share the host's network namespace: per-process bytes are not observable without
+      // cgroups or eBPF, so network usage is counted for the host only.
+      networkBytes: 0,
+    };
+  }
+
+  async adopt(spec: InstanceSpec, handle: Record<string, unknown>): Promise<boolean> {
+    const pid = Number(handle.pid);
+    const startTime = Number(handle.startTime);
+    const port = Number(handle.port);
+    const alive = Number.isInteger(pid) && pid > 0 && (await isSameLiveProcess(pid, startTime));
+    this.processes.set(spec.instance, {
+      spec,
+      handle: alive ? { pid, startTime, port } : undefined,
+      child: undefined,
+      exit: undefined,
+      stopRequested: false,
+      cpuSample: undefined,
+      storage: undefined,
+    });
+    return alive;
+  }
+
+  /** A tar stream of the data dir; stop the instance first for a consistent copy. */
+  async exportData(instance: string): Promise<Readable> {
+    const entry = this.processes.get(instance);
+    if (!entry) throw new Error(`process instance ${instance} is unknown`);
+    await mkdir(entry.spec.dataDir, { recursive: true });
+    return Readable.from(tar.c({ cwd: entry.spec.dataDir, portable: true }, ['.']));
+  }
+
+  /** Unpacks a tar stream into the (stopped) instance's data dir. */
+  async importData(spec: InstanceSpec, data: Readable): Promise<void> {
+    const entry = this.processes.get(spec.instance);
+    if (entry && (await this.alive(entry)))
+      throw new Error(`process instance ${spec.instance} is running: stop it first`);
+    await mkdir(spec.dataDir, { recursive: true });
+    if (!entry) {
+      this.processes.set(spec.instance, {
+        spec,
+        handle: undefined,
+        child: undefined,
+        exit: undefined,
+        stopRequested: true,
+        cpuSample: undefined,
+        storage: undefined,
+      });
+    }
+    const extract = tar.x({ cwd: spec.dataDir });
+    await new Promise<void>((resolve, reject) => {
+      extract.on('close', resolve);
+      extract.on('error', reject);
+      data.on('error', reject);
+      data.pipe(extract);
+    });
+  }
+
+  /** Forgets every process without touching it: the agent is going away and its children stay. */
+  detachAll(): void {
+    for (const entry of this.processes.values()) entry.child?.removeAllListeners('exit');
+    this.processes.clear();
+  }
+
+  private async alive(entry: RunningProcess): Promise<boolean> {
+    if (!entry.handle || entry.exit) return false;
+    return isSameLiveProcess(entry.handle.pid, entry.handle.startTime);
+  }
+
+  private async load(port: number): Promise<number | undefined> {
+    try {
+      const answer = await httpGet(port, '/metrics', this.probeTimeoutMs);
+      return answer.status === 200 ? parseFederaLoad(answer.body) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Logs live beside the data dir (`<instanceDir>/logs`), so they never travel with exported data. */
+function logDirOf(spec: InstanceSpec): string {
+  return join(dirname(spec.dataDir), 'logs');
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function exitDetail(entry: RunningProcess): string {
+  if (!entry.exit) return 'process exited';
+  return entry.exit.signal
+    ? `killed by ${entry.exit.signal}`
+    : `exited with status ${entry.exit.code}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type {
+  InstanceSpec,
+  InstanceUsage,
+  LayerDriver,
+  LayerInstanceStatus,
+  ProbeResult,
+} from '../layer-driver';
+
+interface SimInstance {
+  spec: InstanceSpec;
+  state: 'running' | 'stopped' | 'failed';
+  startedAt: number;
+  /** What the instance's data would be: its size and digest, never the bytes themselves. */
+  data: { bytes: number; sha256: string };
+}
+
+/** Bytes of synthetic data a simulated instance exports (a few KiB: sim hosts stand for scale, not size). */
+const SIM_EXPORT_BYTES = 4096;
+
+/**
+ * A layer simulated in memory, so that one process can stand in for thousands of hosts: instances
+ * run at once, are always healthy, and report a load that drifts slowly and deterministically with
+ * time (or the fixed `SIM_LOAD` of their env).
+ */
+export class SimLayer implements LayerDriver {
+  readonly kind = 'sim' as const;
+  private readonly instances = new Map<string, SimInstance>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async start(spec: InstanceSpec): Promise<LayerInstanceStatus> {
+    const known = this.instances.get(spec.instance);
+    if (known?.state === 'running') return this.status(spec.instance);
+    this.instances.set(spec.instance, {
+      spec,
+      state: 'running',
+      startedAt: this.now(),
+      data: known?.data ?? { bytes: 0, sha256: '' },
+    });
+    return this.status(spec.instance);
+  }
+
+  async stop(instance: string): Promise<void> {
+    const known = this.instances.get(instance);
+    if (known) known.state = 'stopped';
+  }
+
+  async destroy(instance: string): Promise<void> {
+    this.instances.delete(instance);
+  }
+
+  async status(instance: string): Promise<LayerInstanceStatus> {
+    const known = this.instances.get(instance);
+    if (!known) return { state: 'stopped', handle: {} };
+    return { state: known.state, handle: { startedAt: known.startedAt } };
+  }
+
+  async probe(instance: string): Promise<ProbeResult> {
+    const known = this.instances.get(instance);
+    if (known?.state !== 'running') return { healthy: false, detail: 'not running' };
+    return { healthy: true, load: this.loadOf(known) };
+  }
+
+  async usage(instance: string): Promise<InstanceUsage> {
+    const known = this.instances.get(instance);
+    if (known?.state !== 'running')
+      return { cpuMillis: 0, memoryBytes: 0, storageBytes: 0, networkBytes: 0 };
+    const load = this.loadOf(known);
+    const { resources } = known.spec;
+    return {
+      cpuMillis: Math.round(resources.cpuMillis * load),
+      memoryBytes: Math.round(resources.memoryBytes * (0.5 + load / 2)),
+      storageBytes: known.data.bytes,
+      networkBytes: Math.round((resources.bandwidthBps / 8) * load * 0.1),
+    };
+  }
+
+  /** Simulated instances die with their process: nothing survives to adopt. */
+  async adopt(spec: InstanceSpec): Promise<boolean> {
+    this.instances.set(spec.instance, {
+      spec,
+      state: 'stopped',
+      startedAt: 0,
+      data: { bytes: 0, sha256: '' },
+    });
+    return false;
+  }
+
+  async exportData(instance: string): Promise<Readable> {
+    if (!this.instances.has(instance)) throw new Error(`sim instance ${instance} is unknown`);
+    const block = Buffer.alloc(SIM_EXPORT_BYTES, instance);
+    return Readable.from([block]);
+  }
+
+  async importData(spec: InstanceSpec, data: Readable): Promise<void> {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of data) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+    const known = this.instances.get(spec.instance);
+    const imported = { bytes, sha256: hash.digest('hex') };
+    if (known) known.data = imported;
+    else
+      this.instances.set(spec.instance, { spec, state: 'stopped', startedAt: 0, data: imported });
+  }
+
+  /** Marks every instance failed: what a simulated host's crash does to its workloads. */
+  failAll(): void {
+    for (const known of this.instances.values())
+      if (known.state === 'running') known.state = 'failed';
+  }
+
+  private loadOf(known: SimInstance): number {
+    const fixed = Number(known.spec.env?.SIM_LOAD);
+    if (known.spec.env?.SIM_LOAD !== undefined && Number.isFinite(fixed))
+      return Math.min(1, Math.max(0, fixed));
+    const phase = ((this.now() - known.startedAt) / 60_000) * Math.PI;
+    return Math.round((0.5 + 0.4 * Math.sin(phase)) * 1000) / 1000;
+  }
+}

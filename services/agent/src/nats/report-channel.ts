@@ -1,0 +1,107 @@
+import type { AgentReport } from '@federa/contracts';
+import type { NatsConnection } from 'nats';
+import { ReportOutbox } from '../domain/report-outbox';
+import type { ReportDraft } from '../host-agent';
+
+const encoder = new TextEncoder();
+const BATCH = 256;
+const CONFIRM_TIMEOUT_MS = 5000;
+const RETRY_MS = 1000;
+
+/**
+ * Publishes a host's reports on `Subjects.agentReport(host)` at least once and in order: each is
+ * stamped with a sequence, kept in a bounded outbox until the server confirms it (a flush round
+ * trip), and re-sent after a reconnect. While the bus is down reports wait, oldest first.
+ */
+export class ReportChannel {
+  private seq = 0;
+  private readonly outbox: ReportOutbox<AgentReport>;
+  private connection: NatsConnection | undefined;
+  private online = false;
+  private pumping = false;
+  private again = false;
+  private retry: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly subject: string,
+    private readonly identity: { host: string; runId: string; epoch: () => number | undefined },
+    /** @default 10000 */
+    capacity = 10_000,
+  ) {
+    this.outbox = new ReportOutbox(capacity);
+  }
+
+  /** Reports waiting for the bus. */
+  get pending(): number {
+    return this.outbox.size;
+  }
+
+  /** Reports dropped because the outbox was full (the oldest go first). */
+  get dropped(): number {
+    return this.outbox.dropped;
+  }
+
+  emit(draft: ReportDraft): void {
+    this.outbox.push({
+      ...draft,
+      host: this.identity.host,
+      epoch: this.identity.epoch() ?? 0,
+      runId: this.identity.runId,
+      seq: ++this.seq,
+      sentAt: Date.now(),
+    });
+    void this.pump();
+  }
+
+  /** Binds the channel to a connection and says whether the bus is reachable now. */
+  setConnection(connection: NatsConnection | undefined, online: boolean): void {
+    this.connection = connection;
+    this.setOnline(online);
+  }
+
+  setOnline(online: boolean): void {
+    this.online = online && this.connection !== undefined;
+    if (this.online) void this.pump();
+  }
+
+  close(): void {
+    this.online = false;
+    clearTimeout(this.retry);
+  }
+
+  private async pump(): Promise<void> {
+    if (!this.online) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        while (this.online && this.outbox.size > 0 && this.connection) {
+          const batch = this.outbox.peek(BATCH);
+          for (const report of batch)
+            this.connection.publish(this.subject, encoder.encode(JSON.stringify(report)));
+          await withTimeout(this.connection.flush(), CONFIRM_TIMEOUT_MS);
+          this.outbox.confirmThrough(batch[batch.length - 1].seq);
+        }
+      } while (this.again && this.online);
+    } catch {
+      // Unconfirmed reports stay in the outbox; try again shortly (and at the next reconnect).
+      clearTimeout(this.retry);
+      this.retry = setTimeout(() => void this.pump(), RETRY_MS);
+      this.retry.unref();
+    } finally {
+      this.pumping = false;
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no confirmation within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

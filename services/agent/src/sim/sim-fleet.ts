@@ -1,0 +1,278 @@
+import {
+  ErrorCodes,
+  SimInjection,
+  Subjects,
+  configuredCapacity,
+  errorBody,
+  replyOk,
+  validatePayload,
+  type HostCapacity,
+  type HostConfig,
+} from '@federa/contracts';
+import { connectAgentBus } from '../nats/connect-agent-bus';
+import type { NatsConnection, Subscription } from 'nats';
+import type { Logger } from 'pino';
+import { agentLogger } from '../agent-logger';
+import { ObjectStoreDataTransfer } from '../data/object-store-data-transfer';
+import { TimerWheel } from '../domain/timer-wheel';
+import { registerHost } from '../nats/register-host';
+import { SimHost } from './sim-host';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface SimFleetOptions {
+  /** The template: every simulated host copies its site, security level, costs and capacity. */
+  config: HostConfig;
+  count: number;
+  natsUrl: string;
+  subjectPrefix: string;
+  heartbeatMs: number;
+  /** Timer slots per heartbeat interval: hosts are spread over them. @default 100 */
+  slots?: number;
+  /** Registrations in flight at once. @default 64 */
+  registerConcurrency?: number;
+  logger?: Logger;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+/** Capacity of a simulated host whose template says `capacity: auto`. */
+const SIM_AUTO_CAPACITY: HostCapacity = {
+  cpuMillis: 8000,
+  memoryBytes: 32 * 1024 ** 3,
+  storageBytes: 500 * 1024 ** 3,
+  bandwidthBps: 1e9,
+};
+
+/**
+ * N simulated hosts in one process (`federa agent --simulate N`), ids `<host>-0001`, ... on one
+ * NATS connection. Heartbeats run on one timer wheel: the interval is cut into slots and each
+ * tick sends the heartbeats of one slot, so N hosts cost one timer and N small string
+ * concatenations per interval. Faults are injected per host on `Subjects.simInject(host)`.
+ */
+export class SimFleet {
+  readonly hosts = new Map<string, SimHost>();
+  private readonly wheel: TimerWheel<SimHost>;
+  private readonly subjects: Subjects;
+  private readonly log: Logger;
+  private readonly abort = new AbortController();
+  private readonly subscriptions: Subscription[] = [];
+  private tickTimer: NodeJS.Timeout | undefined;
+  private tick = 0;
+  private startedAt = 0;
+  private online = true;
+
+  private constructor(
+    private readonly options: SimFleetOptions,
+    private readonly nc: NatsConnection,
+  ) {
+    this.subjects = new Subjects(options.subjectPrefix);
+    this.log = options.logger ?? agentLogger(`federa-agent simulate ${options.count}`);
+    this.wheel = new TimerWheel(options.slots ?? 100);
+  }
+
+  static async start(options: SimFleetOptions): Promise<SimFleet> {
+    const nc = await connectAgentBus(options.natsUrl, `federa-agent-sim-${options.config.host}`);
+    const fleet = new SimFleet(options, nc);
+    fleet.boot();
+    return fleet;
+  }
+
+  /** Resolves once every host has its epoch. */
+  registered: Promise<void>;
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    clearTimeout(this.tickTimer);
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    for (const host of this.hosts.values()) host.reports.close();
+    await this.nc.close().catch(() => undefined);
+  }
+
+  private boot(): void {
+    const { config, count, heartbeatMs } = this.options;
+    const capacity =
+      config.capacity === 'auto' ? SIM_AUTO_CAPACITY : configuredCapacity(config.capacity);
+    const data = new ObjectStoreDataTransfer(
+      this.nc.jetstream(),
+      this.subjects.dataBucket,
+      join(tmpdir(), `federa-sim-${config.host}-transfers`),
+    );
+    for (let i = 1; i <= count; i++) {
+      const id = `${config.host}-${String(i).padStart(4, '0')}`;
+      const host = new SimHost(
+        id,
+        config,
+        capacity,
+        this.subjects.agentReport(id),
+        heartbeatMs,
+        data,
+      );
+      host.reports.setConnection(this.nc, true);
+      this.hosts.set(id, host);
+    }
+    this.subscriptions.push(
+      this.nc.subscribe(this.subjects.agentCommand('*'), {
+        callback: (error, msg) => {
+          if (!error)
+            this.onCommand(msg.subject, msg.data, (body) =>
+              msg.respond(encoder.encode(JSON.stringify(body))),
+            );
+        },
+      }),
+      this.nc.subscribe(this.subjects.simInject('*'), {
+        callback: (error, msg) => {
+          if (!error)
+            msg.respond(encoder.encode(JSON.stringify(this.onInjection(msg.subject, msg.data))));
+        },
+      }),
+    );
+    this.registered = this.registerAll([...this.hosts.values()]);
+    this.registered.catch(() => undefined);
+    void this.watchConnection();
+    this.startedAt = Date.now();
+    this.scheduleTick();
+  }
+
+  private async registerAll(hosts: SimHost[]): Promise<void> {
+    const queue = [...hosts];
+    const worker = async () => {
+      for (let host = queue.shift(); host; host = queue.shift()) await this.register(host);
+    };
+    await Promise.all(Array.from({ length: this.options.registerConcurrency ?? 64 }, worker));
+  }
+
+  private async register(host: SimHost): Promise<void> {
+    const runId = host.runId;
+    const { epoch } = await registerHost(
+      this.nc,
+      this.subjects.agentRegister,
+      () => host.registration(),
+      this.abort.signal,
+      (attempt, why) => {
+        if (attempt % 10 === 0)
+          this.log.warn({ host: host.id, attempt, why }, 'registration not answered yet; retrying');
+      },
+    );
+    if (host.runId !== runId || host.faults.killed) return;
+    host.core.setEpoch(epoch);
+    host.heartbeatSeq = 0;
+    this.wheel.add(host);
+  }
+
+  private scheduleTick(): void {
+    const slotMs = this.options.heartbeatMs / this.wheel.slots;
+    // Ticks are placed on an absolute grid, so that slow ticks never accumulate drift.
+    const due = this.startedAt + (this.tick + 1) * slotMs;
+    this.tickTimer = setTimeout(() => this.onTick(), Math.max(0, due - Date.now()));
+  }
+
+  private onTick(): void {
+    this.tick++;
+    const now = Date.now();
+    if (this.online) {
+      for (const host of this.wheel.due(this.tick)) {
+        if (host.faults.killed || host.isPartitioned(now) || host.core.epoch === undefined)
+          continue;
+        void host.core.supervise();
+        if (host.faults.slowMs > 0) {
+          setTimeout(() => this.publishHeartbeat(host), host.faults.slowMs);
+        } else {
+          this.publishHeartbeat(host);
+        }
+      }
+    }
+    this.scheduleTick();
+  }
+
+  private publishHeartbeat(host: SimHost): void {
+    if (host.faults.killed || !this.online) return;
+    this.nc.publish(
+      this.subjects.agentHeartbeat(host.id),
+      encoder.encode(host.heartbeatJson(Date.now())),
+    );
+  }
+
+  private onCommand(subject: string, data: Uint8Array, respond: (body: unknown) => void): void {
+    const host = this.hosts.get(subject.split('.')[2]);
+    // Dead or partitioned hosts are silent; commands for hosts of other processes are not ours.
+    if (!host || host.faults.killed || host.isPartitioned(Date.now())) return;
+    let body: unknown;
+    try {
+      body = JSON.parse(decoder.decode(data));
+    } catch {
+      body = undefined;
+    }
+    void host.core.handleCommand(body).then((reply) => {
+      if (host.faults.slowMs > 0) setTimeout(() => respond(reply), host.faults.slowMs);
+      else respond(reply);
+    });
+  }
+
+  private onInjection(subject: string, data: Uint8Array): unknown {
+    const id = subject.split('.')[2];
+    const host = this.hosts.get(id);
+    if (!host)
+      return { ok: false, ...errorBody(ErrorCodes.notFound, `no simulated host ${id} here`) };
+    let body: unknown;
+    try {
+      body = JSON.parse(decoder.decode(data));
+    } catch {
+      body = undefined;
+    }
+    const parsed = validatePayload(SimInjection, body);
+    if (!parsed.ok) {
+      return { ok: false, ...errorBody(ErrorCodes.validation, 'invalid injection', parsed.errors) };
+    }
+    const { fault, durationMs, delayMs } = parsed.value;
+    const now = Date.now();
+    switch (fault) {
+      case 'kill':
+        host.kill();
+        this.wheel.remove(host);
+        break;
+      case 'revive':
+        if (host.faults.killed) {
+          host.faults = { killed: false, partitionedUntil: 0, slowMs: 0 };
+          host.boot();
+          host.reports.setConnection(this.nc, this.online);
+          void this.register(host).catch(() => undefined);
+        }
+        break;
+      case 'partition':
+        host.faults.partitionedUntil = durationMs ? now + durationMs : Number.POSITIVE_INFINITY;
+        host.reports.setOnline(false);
+        if (durationMs) setTimeout(() => this.healIfDue(host), durationMs + 1).unref();
+        break;
+      case 'slow':
+        host.faults.slowMs = delayMs ?? 2000;
+        break;
+      case 'heal':
+        host.faults.partitionedUntil = 0;
+        host.faults.slowMs = 0;
+        if (!host.faults.killed) host.reports.setOnline(this.online);
+        break;
+    }
+    this.log.info({ host: id, fault, durationMs, delayMs }, 'fault injected');
+    return replyOk({ host: id, fault, faults: { ...host.faults } });
+  }
+
+  private healIfDue(host: SimHost): void {
+    if (!host.faults.killed && !host.isPartitioned(Date.now())) host.reports.setOnline(this.online);
+  }
+
+  private async watchConnection(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === 'disconnect' || status.type === 'staleConnection') this.setOnline(false);
+      else if (status.type === 'reconnect') this.setOnline(true);
+    }
+  }
+
+  private setOnline(online: boolean): void {
+    this.online = online;
+    const now = Date.now();
+    for (const host of this.hosts.values()) {
+      if (!host.faults.killed && !host.isPartitioned(now)) host.reports.setOnline(online);
+    }
+  }
+}

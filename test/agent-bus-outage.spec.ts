@@ -1,0 +1,91 @@
+import { rmSync } from 'node:fs';
+import { Subjects } from '@federa/contracts';
+import {
+  NatsServerProcess,
+  eventually,
+  itWhen,
+  natsServerBinary,
+  uniquePrefix,
+} from '@federa/testing';
+import type { NatsConnection } from 'nats';
+import type { Agent } from '../services/agent/src/agent';
+import {
+  answerRegistrations,
+  appSpec,
+  connectTo,
+  isAlive,
+  killGroup,
+  persistedHandle,
+  recordBus,
+  sendCommand,
+  startAgent,
+  tempDir,
+} from './agent-harness';
+
+jest.setTimeout(60_000);
+
+describe('host agent when the bus goes away', () => {
+  itWhen(natsServerBinary() ? undefined : 'no nats-server binary on this machine')(
+    'keeps instances running while nats-server restarts, then reconnects and flushes the reports it buffered',
+    async () => {
+      const server = await NatsServerProcess.start();
+      const prefix = uniquePrefix('outage');
+      const subjects = new Subjects(prefix);
+      const dir = tempDir('outage');
+      let nc: NatsConnection | undefined;
+      let agent: Agent | undefined;
+      const pids: number[] = [];
+      try {
+        nc = await connectTo(server.url);
+        answerRegistrations(nc, subjects);
+        const bus = recordBus(nc, subjects);
+        agent = await startAgent('outage-1', dir, server.url, prefix);
+        const epoch = await agent.whenRegistered();
+        for (const instance of ['kv-keep', 'kv-lost']) {
+          await sendCommand(nc, subjects, 'outage-1', {
+            commandId: `o-${instance}`,
+            epoch,
+            type: 'start',
+            spec: appSpec(instance),
+          });
+        }
+        const healthy = (instance: string) =>
+          bus.reports.some((r) => r.instance === instance && r.state === 'healthy');
+        await eventually(() => healthy('kv-keep') && healthy('kv-lost'));
+        const keep = persistedHandle(dir, 'kv-keep');
+        const lost = persistedHandle(dir, 'kv-lost');
+        pids.push(keep.pid, lost.pid);
+
+        await server.stop();
+        killGroup(lost.pid);
+        // The agent notices the death while the bus is down: its report must wait in the buffer.
+        await eventually(() => (agent?.reports.pending ?? 0) > 0, 10_000);
+        expect(isAlive(keep.pid)).toBe(true);
+        await server.restart();
+
+        await eventually(
+          () => bus.reports.some((r) => r.instance === 'kv-lost' && r.state === 'failed'),
+          20_000,
+        );
+        const heartbeatsBefore = bus.heartbeats.length;
+        await eventually(() => bus.heartbeats.length > heartbeatsBefore + 2, 10_000);
+        expect(isAlive(keep.pid)).toBe(true);
+        expect(bus.heartbeats.at(-1)?.instances).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ instance: 'kv-keep', state: 'healthy' }),
+          ]),
+        );
+        const seqs = bus.reports.filter((r) => r.host === 'outage-1').map((r) => r.seq);
+        const unique = [...new Set(seqs)];
+        expect(unique).toEqual([...unique].sort((a, b) => a - b));
+        expect(agent.reports.pending).toBe(0);
+      } finally {
+        await agent?.stop();
+        for (const pid of pids) killGroup(pid);
+        await nc?.close();
+        await server.dispose();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
