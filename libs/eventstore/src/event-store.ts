@@ -4,7 +4,7 @@ import type { NewEvent, RecordedEvent } from '@federa/contracts';
 export type ExpectedVersion = number | 'no-stream' | 'any';
 
 export interface AppendResult {
-  /** The stream's version after the append (its last event's streamVersion). */
+  /** The stream's version after the append (its last event's streamVersion; the first event is 1). */
   nextExpectedVersion: number;
   /** Global position of the last appended event. */
   lastPosition: number;
@@ -15,6 +15,9 @@ export interface LogCheckpoint {
   transactionId: string;
   position: number;
 }
+
+/** The start of the log: every event comes after it. */
+export const logStart: LogCheckpoint = { transactionId: '0', position: 0 };
 
 export interface ReadAllResult {
   events: RecordedEvent[];
@@ -27,10 +30,16 @@ export interface ReadAllResult {
  * Implementations: PostgresEventStore.
  */
 export interface EventStore {
-  /** Atomic per batch; a wrong expected version throws StreamVersionConflict. Same event ids again: no-op. */
+  /**
+   * Atomic per batch; a wrong expected version throws StreamVersionConflict; malformed events throw
+   * ValidationFailed and nothing is appended. Same event ids again: no-op returning the original result.
+   */
   append(streamId: string, expected: ExpectedVersion, events: NewEvent[]): Promise<AppendResult>;
-  /** Every event of one stream in stream order, upcast to the latest schema versions. */
-  readStream(streamId: string, options?: { fromVersion?: number }): Promise<{ events: RecordedEvent[]; version: number }>;
+  /** Every event of one stream in stream order, upcast to the latest schema versions; version 0 when empty. */
+  readStream(
+    streamId: string,
+    options?: { fromVersion?: number },
+  ): Promise<{ events: RecordedEvent[]; version: number }>;
   /** Events after the checkpoint in commit-safe order; never skips an event committed later. */
   readAll(after: LogCheckpoint | null, limit: number): Promise<ReadAllResult>;
 }

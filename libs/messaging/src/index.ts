@@ -1,2 +1,3 @@
 export * from './nats-connection';
 export * from './commands';
+export * from './jetstream';

@@ -33,7 +33,8 @@ export function checkNewEvents(
   const checked = events.map((event, i): CheckedEvent => {
     const at = `events[${i}]`;
     const eventId = event?.eventId ?? newId();
-    if (!uuidPattern.test(eventId)) errors.push({ path: `${at}.eventId`, reason: 'must be a UUID' });
+    if (!uuidPattern.test(eventId))
+      errors.push({ path: `${at}.eventId`, reason: 'must be a UUID' });
     else if (seen.has(eventId.toLowerCase())) {
       errors.push({ path: `${at}.eventId`, reason: 'appears twice in the batch' });
     }
@@ -52,7 +53,7 @@ export function checkNewEvents(
       if (verdict.ok) schemaVersion = verdict.schemaVersion;
       else {
         for (const e of verdict.errors) {
-          errors.push({ path: e.path ? `${at}.data.${e.path}` : `${at}.data`, reason: e.reason });
+          errors.push({ path: e.path ? `${at}.${e.path}` : at, reason: e.reason });
         }
       }
     }

@@ -3,7 +3,7 @@ import type { FieldError, RecordedEvent } from '@federa/contracts';
 /** The verdict on one event's data: its schema version (the latest when the writer gave none), or every error. */
 export type EventCheck = { ok: true; schemaVersion: number } | { ok: false; errors: FieldError[] };
 
-/** Checks an event's data against the contracts registry; paths are relative to `data`. */
+/** Checks an event against the contracts registry; paths are relative to the event (`data.host`, `type`). */
 export type EventValidator = (event: {
   type: string;
   schemaVersion?: number;
@@ -13,10 +13,10 @@ export type EventValidator = (event: {
 /** Brings a stored event to the latest schema version of its type (identity when already latest). */
 export type EventUpcaster = (event: RecordedEvent) => RecordedEvent;
 
-/** Used until a registry is wired in: any object as data, schema version 1 unless given. */
+/** For tests and tools that log free-form events: any object as data, schema version 1 unless given. */
 export const acceptAnyObject: EventValidator = ({ schemaVersion, data }) =>
   data !== null && typeof data === 'object' && !Array.isArray(data)
     ? { ok: true, schemaVersion: schemaVersion ?? 1 }
-    : { ok: false, errors: [{ path: '', reason: 'must be an object' }] };
+    : { ok: false, errors: [{ path: 'data', reason: 'must be an object' }] };
 
 export const noUpcast: EventUpcaster = (event) => event;

@@ -32,6 +32,8 @@ export interface HostAttributes {
 export interface HostEntry extends HostAttributes {
   state: HostState;
   cordoned: boolean;
+  /** The agent's fencing epoch, copied into InstancePlaced for the agent to check. */
+  epoch: number;
   allocated: Resources;
   /** Version of the last event seen in `allocation-<host>`; undefined while that stream is empty. */
   allocationVersion: number | undefined;
@@ -40,6 +42,8 @@ export interface HostEntry extends HostAttributes {
    * so those filters are evaluated once per class per decision.
    */
   classKey: string;
+  /** A small number standing for `classKey` (ClusterState numbers the classes it has seen). */
+  classId: number;
   /** Position of the host in ClusterState's host array. */
   slot: number;
 }

@@ -1,8 +1,8 @@
 import type { ResourceKind, Resources } from './resources';
 
-/** A spread rule resolved for one instance: keep the listed applications evenly over the sites. */
+/** A spread rule resolved for one instance: keep the listed applications evenly over sites or hosts. */
 export interface SpreadRule {
-  over: 'site';
+  over: 'site' | 'host';
   /** Application keys (`service/app`). */
   apps: readonly string[];
 }

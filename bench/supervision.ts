@@ -1,0 +1,145 @@
+// Supervision benchmark: how long the demo service takes from apply to available, and from a host's
+// death to available again, with 1 s heartbeats. The baseline, in the same run on the same agents,
+// starts the same four application processes directly through the agent protocol, in order, with no
+// control plane. Last line: one JSON object.
+import { Subjects } from '@federa/contracts';
+import { connectNats } from '@federa/messaging';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sendCommand } from '../test/agent-harness';
+import { Fleet } from '../test/supervision-fleet';
+import { startControlPlane } from '../test/supervision-harness';
+
+const heartbeatMs = 1000;
+/** Inventory's part, played here: a host silent for this long is declared down. */
+const downAfterMs = 2 * heartbeatMs;
+const shopYaml = readFileSync(join(__dirname, '..', 'examples', 'shop.yaml'), 'utf8');
+
+type Instance = { id: string; app: string; host: string; state: string };
+
+async function until<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function main(): Promise<void> {
+  const plane = await startControlPlane('supervision_bench', { tickMs: 100 });
+  const fleet = await Fleet.start(plane, ['b1', 'b2', 'b3', 'b4'], heartbeatMs);
+  const subjects = new Subjects(plane.prefix);
+  const nc = await connectNats(plane.settings.natsUrl, 'supervision-bench');
+  try {
+    // Baseline: the four processes started by hand, in dependency order, each awaited healthy.
+    const healthy = new Set<string>();
+    nc.subscribe(subjects.allHeartbeats, {
+      callback: (_e, msg) => {
+        const beat = JSON.parse(new TextDecoder().decode(msg.data)) as {
+          instances: { instance: string; state: string }[];
+        };
+        for (const i of beat.instances) if (i.state === 'healthy') healthy.add(i.instance);
+      },
+    });
+    const order: [string, string, string][] = [
+      ['base-db', 'kv-store', 'b1'],
+      ['base-pay', 'payment', 'b2'],
+      ['base-web-1', 'web', 'b3'],
+      ['base-web-2', 'web', 'b4'],
+    ];
+    const baseStart = Date.now();
+    for (const [instance, app, host] of order) {
+      const epoch = fleet.agents.get(host)?.agent.epoch ?? 1;
+      await sendCommand(nc, subjects, host, {
+        commandId: `bench-${instance}`,
+        epoch,
+        type: 'start',
+        spec: {
+          instance,
+          service: 'baseline',
+          app,
+          layer: 'process',
+          artifact: { command: ['node', `examples/apps/${app}.js`] },
+          resources: {
+            cpuMillis: 250,
+            memoryBytes: 128 * 1024 ** 2,
+            storageBytes: 1024 ** 3,
+            bandwidthBps: 1e8,
+          },
+          health: { http: { path: '/healthz' }, intervalMs: 1000, failureThreshold: 3 },
+        },
+      });
+      await until(async () => healthy.has(instance));
+    }
+    const baselineStartS = (Date.now() - baseStart) / 1000;
+    for (const [instance, , host] of order) {
+      const epoch = fleet.agents.get(host)?.agent.epoch ?? 1;
+      await sendCommand(nc, subjects, host, {
+        commandId: `bench-stop-${instance}`,
+        epoch,
+        type: 'destroy',
+        instance,
+      });
+    }
+
+    // Federa: apply → deploy → available.
+    const applyStart = Date.now();
+    await plane.call('PUT', '/v1/services/shop', shopYaml, 'application/yaml');
+    await plane.call('POST', '/v1/services/shop/deploy');
+    await until(
+      async () => (await plane.call('GET', '/v1/services/shop')).json.state === 'available',
+    );
+    const applyToAvailableS = (Date.now() - applyStart) / 1000;
+
+    // Host kill: a host with a web instance and no payment dies; down after its heartbeats stop.
+    const instances = (await plane.call('GET', '/v1/instances?service=shop')).json
+      .items as Instance[];
+    const paymentHost = instances.find((i) => i.app === 'payment')?.host;
+    const victim = instances.find((i) => i.app === 'web' && i.host !== paymentHost) as Instance;
+    const onHost = instances.filter((i) => i.host === victim.host).map((i) => i.id);
+    const before = (await plane.events()).at(-1)?.position ?? 0;
+    const killedAt = Date.now();
+    await fleet.killHost(victim.host, onHost);
+    await new Promise((r) => setTimeout(r, downAfterMs));
+    await fleet.hostDown(victim.host, onHost);
+    await until(async () =>
+      (await plane.events(['ServiceAvailable'])).some((e) => e.position > before),
+    );
+    const hostKillToAvailableS = (Date.now() - killedAt) / 1000;
+
+    const result = {
+      bench: 'supervision',
+      heartbeat_ms: heartbeatMs,
+      down_after_ms: downAfterMs,
+      apply_to_available_s: round(applyToAvailableS),
+      baseline_direct_start_s: round(baselineStartS),
+      apply_to_available_vs_direct: round(applyToAvailableS / baselineStartS),
+      host_kill_to_available_s: round(hostKillToAvailableS),
+      host_kill_target_s: 5,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await nc.close();
+    await fleet.close();
+    await plane.close();
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,51 @@
+import { Command } from 'commander';
+import {
+  apiClientOf,
+  guarded,
+  outputOf,
+  withApiOption,
+  withOutputOption,
+} from '../command-options';
+import { renderTable } from '../render-output';
+import { instanceColumns, type ServiceRow } from './get-services';
+
+/** `federa describe service NAME`: the service's state, each application's health and its instances. */
+export function describeCommand(): Command {
+  const describe = new Command('describe').description('show one object in detail');
+  const service = new Command('service')
+    .description('a service: state, applications (healthy/desired and why short), instances')
+    .argument('<name>', 'the service')
+    .action(
+      guarded(async (name: string, options: { api?: string; output?: string }) => {
+        const found = await apiClientOf(options).get<ServiceRow>(
+          `/v1/services/${encodeURIComponent(name)}`,
+        );
+        if (outputOf(options) === 'json') {
+          process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+          return;
+        }
+        const lines = [
+          `Service:  ${found.name}`,
+          `State:    ${found.state}`,
+          `Revision: ${found.revision}`,
+          '',
+          'Applications:',
+        ];
+        for (const app of found.applications) {
+          const why = app.reason ? `  (${app.reason})` : '';
+          lines.push(
+            `  ${app.name}: ${app.healthy}/${app.desired} healthy, replicas ${app.min}..${app.max}${why}`,
+          );
+        }
+        const instances = found.applications.flatMap((a) => a.instances);
+        lines.push(
+          '',
+          'Instances:',
+          instances.length > 0 ? renderTable(instances, instanceColumns) : '  none',
+        );
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }),
+    );
+  describe.addCommand(withOutputOption(withApiOption(service)));
+  return describe;
+}

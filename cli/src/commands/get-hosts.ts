@@ -1,0 +1,88 @@
+import { Command } from 'commander';
+import { formatBandwidth, formatBytes, formatCpu } from './host-quantities';
+import {
+  apiClientOf,
+  guarded,
+  outputOf,
+  withApiOption,
+  withOutputOption,
+} from '../command-options';
+import { renderOutput, type Column } from '../render-output';
+
+/** Resources as the hosts API answers them, in base units. */
+interface HostResources {
+  cpuMillis: number;
+  memoryBytes: number;
+  storageBytes: number;
+  bandwidthBps: number;
+}
+
+/** A host as `GET /v1/hosts` answers it (the fields the CLI shows). */
+export interface HostRow {
+  id: string;
+  site: string;
+  state: string;
+  cordoned: boolean;
+  layers: string[];
+  capacity: HostResources;
+  allocated: HostResources;
+  securityLevel: number;
+  lastHeartbeatAt: string | null;
+  epoch: number;
+  downCause: string | null;
+  downDeferredUntil: string | null;
+}
+
+const used = (h: HostRow, of: (r: HostResources) => number, show: (n: number) => string) =>
+  `${show(of(h.allocated))}/${show(of(h.capacity))}`;
+
+export const hostColumns: Column<HostRow>[] = [
+  { header: 'HOST', value: (h) => h.id },
+  { header: 'SITE', value: (h) => h.site },
+  {
+    header: 'STATE',
+    value: (h) =>
+      [
+        h.state,
+        h.cordoned ? 'cordoned' : '',
+        h.downCause ? `(${h.downCause})` : '',
+        h.downDeferredUntil ? '(down deferred)' : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+  },
+  { header: 'LAYERS', value: (h) => h.layers.join(',') },
+  { header: 'CPU', value: (h) => used(h, (r) => r.cpuMillis, formatCpu) },
+  { header: 'MEMORY', value: (h) => used(h, (r) => r.memoryBytes, formatBytes) },
+  { header: 'STORAGE', value: (h) => used(h, (r) => r.storageBytes, formatBytes) },
+  { header: 'BANDWIDTH', value: (h) => used(h, (r) => r.bandwidthBps, formatBandwidth) },
+  { header: 'SEC', value: (h) => h.securityLevel },
+  { header: 'EPOCH', value: (h) => h.epoch },
+  { header: 'LAST HEARTBEAT', value: (h) => h.lastHeartbeatAt },
+];
+
+/** `federa get hosts [--site S] [--state S] [-o json]`: every host, fetched page by page. */
+export function getHostsCommand(): Command {
+  const command = new Command('hosts')
+    .description('list hosts: state, allocated/capacity, last heartbeat')
+    .option('--site <site>', 'only hosts of this site')
+    .option('--state <state>', 'only hosts in this state (ready, suspect, down, draining, drained, retired)')
+    .action(
+      guarded(async (options: { api?: string; output?: string; site?: string; state?: string }) => {
+        const api = apiClientOf(options);
+        const items: HostRow[] = [];
+        let after: string | undefined;
+        do {
+          const query = new URLSearchParams({ limit: '1000' });
+          if (options.site) query.set('site', options.site);
+          if (options.state) query.set('state', options.state);
+          if (after) query.set('after', after);
+          const page = await api.get<{ items: HostRow[]; next?: string }>(`/v1/hosts?${query}`);
+          items.push(...page.items);
+          after = page.next;
+        } while (after);
+        process.stdout.write(`${renderOutput(outputOf(options), { items }, items, hostColumns)}\n`);
+      }),
+    );
+  return withOutputOption(withApiOption(command));
+}

@@ -1,0 +1,42 @@
+import { Command } from 'commander';
+import {
+  apiClientOf,
+  guarded,
+  outputOf,
+  withApiOption,
+  withOutputOption,
+} from '../command-options';
+import { renderOutput } from '../render-output';
+import { instanceColumns, type InstanceRow } from './get-services';
+
+/** `federa get instances [--service S] [--app A] [--host H]`: live instances and where they run. */
+export function getInstancesCommand(): Command {
+  const command = new Command('instances')
+    .description('list instances (live ones unless --state is given)')
+    .option('--service <name>', 'only this service')
+    .option('--app <name>', 'only this application')
+    .option('--host <id>', 'only this host')
+    .option('--state <state>', 'only instances in this state')
+    .action(
+      guarded(
+        async (options: {
+          service?: string;
+          app?: string;
+          host?: string;
+          state?: string;
+          api?: string;
+          output?: string;
+        }) => {
+          const query = new URLSearchParams();
+          for (const key of ['service', 'app', 'host', 'state'] as const)
+            if (options[key]) query.set(key, options[key] as string);
+          const path = `/v1/instances${query.size > 0 ? `?${query}` : ''}`;
+          const answer = await apiClientOf(options).get<{ items: InstanceRow[] }>(path);
+          process.stdout.write(
+            `${renderOutput(outputOf(options), answer, answer.items, instanceColumns)}\n`,
+          );
+        },
+      ),
+    );
+  return withOutputOption(withApiOption(command));
+}

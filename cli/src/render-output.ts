@@ -1,0 +1,37 @@
+import Table from 'cli-table3';
+
+/** How a command prints its answer: a table for people (default) or JSON for machines (`-o json`). */
+export type OutputFormat = 'table' | 'json';
+export const outputFormats: OutputFormat[] = ['table', 'json'];
+
+/** One column of a table: its header and how a row fills it. */
+export interface Column<T> {
+  header: string;
+  value: (row: T) => unknown;
+}
+
+/** The rows as a table; empty cells for absent values, objects as compact JSON. */
+export function renderTable<T>(rows: T[], columns: Column<T>[]): string {
+  const table = new Table({
+    head: columns.map((c) => c.header),
+    style: { head: [], border: [] },
+  });
+  for (const row of rows) table.push(columns.map((c) => cell(c.value(row))));
+  return table.toString();
+}
+
+/** `data` as the user asked: pretty JSON of `data`, or a table of `rows`. */
+export function renderOutput<T>(
+  format: OutputFormat,
+  data: unknown,
+  rows: T[],
+  columns: Column<T>[],
+): string {
+  return format === 'json' ? JSON.stringify(data, null, 2) : renderTable(rows, columns);
+}
+
+function cell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}

@@ -1,0 +1,35 @@
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { styleText } from 'node:util';
+
+type Colour = Parameters<typeof styleText>[0];
+const palette: Colour[] = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red', 'gray'];
+
+/** Colours only for a terminal that wants them (NO_COLOR, FORCE_COLOR respected). */
+function useColour(): boolean {
+  if (process.env.NO_COLOR) return false;
+  if (process.env.FORCE_COLOR) return process.env.FORCE_COLOR !== '0';
+  return Boolean(process.stdout.isTTY);
+}
+
+let nextColour = 0;
+
+/** Writes the lines of one process to stdout as `[name] line`, each name in its own colour. */
+export class PrefixedOutput {
+  private readonly prefix: string;
+
+  constructor(readonly name: string) {
+    const label = `[${name}]`;
+    this.prefix = useColour() ? styleText(palette[nextColour++ % palette.length], label) : label;
+  }
+
+  /** Forwards every line of `stream` until it ends. */
+  attach(stream: Readable | null): void {
+    if (!stream) return;
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.line(line));
+  }
+
+  line(text: string): void {
+    process.stdout.write(`${this.prefix} ${text}\n`);
+  }
+}

@@ -1,0 +1,43 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import type { AddressInfo } from 'node:net';
+import { AppModule } from './app.module';
+import type { GatewayConfig } from './gateway-config';
+import { HttpMetrics } from './metrics/http-metrics';
+import { setupOpenApi } from './openapi/setup-openapi';
+
+/** A started gateway: its Nest app, the URL it answers on, and how to stop it. */
+export interface GatewayApp {
+  app: INestApplication;
+  /** `http://127.0.0.1:<port>`, the port being the one actually bound (useful with httpPort 0). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the gateway, migrates its schema, and listens on `config.httpPort` (0: any free port).
+ * Rejects when Postgres does not answer; waits for NATS like every Federa process.
+ * `extraModules` are mounted beside the feature modules (tests mount their own routes).
+ */
+export async function createGatewayApp(
+  config: GatewayConfig,
+  extraModules: Type[] = [],
+): Promise<GatewayApp> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, extraModules),
+    {
+      bufferLogs: true,
+      // Parsed by JsonBodyMiddleware so that a malformed body is answered in the error format.
+      bodyParser: false,
+    },
+  );
+  app.useLogger(app.get(Logger));
+  app.use(app.get(HttpMetrics).middleware);
+  app.disable('x-powered-by');
+  setupOpenApi(app);
+  await app.listen(config.httpPort, config.httpHost ?? '0.0.0.0');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}

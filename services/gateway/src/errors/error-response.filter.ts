@@ -1,0 +1,63 @@
+import {
+  Catch,
+  HttpException,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import { ErrorCodes, FederaError, ValidationFailed, type ErrorBody } from '@federa/contracts';
+import type { Request, Response } from 'express';
+import { codeOfStatus, statusOfCode } from './status-mapping';
+
+/**
+ * Answers every failure in the contract's error format `{ error: { code, message, details } }`:
+ * FederaError with its code, validation with every field error, framework errors (unknown route,
+ * malformed body) by their status, and anything else as `internal` without leaking its text.
+ */
+@Catch()
+export class ErrorResponseFilter implements ExceptionFilter {
+  private readonly log = new Logger('errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const { status, body } = this.toResponse(exception, request);
+    if (status >= 500 && body.error.code === ErrorCodes.internal) {
+      this.log.error(
+        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+      );
+    }
+    if (response.headersSent) return;
+    if (status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    response.status(status).json(body);
+  }
+
+  private toResponse(exception: unknown, request: Request): { status: number; body: ErrorBody } {
+    if (exception instanceof FederaError) {
+      return { status: statusOfCode(exception.code), body: exception.toBody() };
+    }
+    if (exception instanceof ValidationFailed) {
+      const error = FederaError.from(exception);
+      return { status: 400, body: error.toBody() };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = codeOfStatus(status);
+      const message =
+        status === 404
+          ? `no route ${request.method} ${request.path}`
+          : httpExceptionMessage(exception);
+      return { status, body: new FederaError(code, message).toBody() };
+    }
+    return { status: 500, body: new FederaError(ErrorCodes.internal, 'internal error').toBody() };
+  }
+}
+
+function httpExceptionMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}

@@ -1,0 +1,74 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  CordonHostCommand,
+  DrainHostCommand,
+  ErrorCodes,
+  FederaError,
+  GetHostQuery,
+  ListHostsQuery,
+  RetireHostCommand,
+  UncordonHostCommand,
+  type HostCommand as HostRequest,
+} from '@federa/contracts';
+import { ContractPipe } from '@federa/messaging';
+import type { HostCommand } from '../domain/host-commands';
+import { HostCommandHandler } from '../host-command.handler';
+import { HostProjectionRunner } from '../projection/host-projection.runner';
+import { HostReadModel } from '../projection/host-read-model';
+import type { HostPage, HostView } from '../projection/host-view';
+
+/** Host queries and operator actions over NATS (`cmd.inventory.*`, libs/contracts `Commands`), for the gateway. */
+@Controller()
+export class HostsController {
+  constructor(
+    private readonly commands: HostCommandHandler,
+    private readonly hosts: HostReadModel,
+    private readonly projection: HostProjectionRunner,
+  ) {}
+
+  @MessagePattern('cmd.inventory.list-hosts')
+  list(@Payload(new ContractPipe(ListHostsQuery)) query: ListHostsQuery): Promise<HostPage> {
+    return this.hosts.list(query);
+  }
+
+  @MessagePattern('cmd.inventory.get-host')
+  get(@Payload(new ContractPipe(GetHostQuery)) query: GetHostQuery): Promise<HostView> {
+    return this.view(query.host);
+  }
+
+  @MessagePattern('cmd.inventory.cordon')
+  cordon(@Payload(new ContractPipe(CordonHostCommand)) request: CordonHostCommand): Promise<HostView> {
+    return this.act(request, { type: 'CordonHost', ...(request.reason ? { reason: request.reason } : {}) });
+  }
+
+  @MessagePattern('cmd.inventory.uncordon')
+  uncordon(@Payload(new ContractPipe(UncordonHostCommand)) request: UncordonHostCommand): Promise<HostView> {
+    return this.act(request, { type: 'UncordonHost' });
+  }
+
+  @MessagePattern('cmd.inventory.drain')
+  async drain(@Payload(new ContractPipe(DrainHostCommand)) request: DrainHostCommand): Promise<HostView> {
+    const instances = await this.hosts.instancesOn(request.host);
+    return this.act(request, { type: 'DrainHost', instances, ...(request.reason ? { reason: request.reason } : {}) });
+  }
+
+  @MessagePattern('cmd.inventory.retire')
+  async retire(@Payload(new ContractPipe(RetireHostCommand)) request: RetireHostCommand): Promise<HostView> {
+    const instances = await this.hosts.instancesOn(request.host);
+    return this.act(request, { type: 'RetireHost', force: request.force ?? false, instances });
+  }
+
+  /** Runs the command, then answers the host as the read model shows it with the command applied. */
+  private async act(request: HostRequest, command: HostCommand): Promise<HostView> {
+    await this.commands.execute(request.host, command, { actor: 'operator' });
+    await this.projection.catchUp();
+    return this.view(request.host);
+  }
+
+  private async view(host: string): Promise<HostView> {
+    const found = await this.hosts.get(host);
+    if (!found) throw new FederaError(ErrorCodes.notFound, `host ${host} is not registered`);
+    return found;
+  }
+}

@@ -1,0 +1,140 @@
+import { defaultLivenessPolicy, type LivenessPolicy } from './liveness-policy';
+import { LivenessTracker, type LivenessChange } from './liveness-tracker';
+
+class FakeClock {
+  now = 1_700_000_000_000;
+  read = () => this.now;
+}
+
+function setup(overrides: Partial<LivenessPolicy> = {}) {
+  const clock = new FakeClock();
+  const tracker = new LivenessTracker({ ...defaultLivenessPolicy, ...overrides }, clock.read);
+  /** Advances the clock tick by tick, beating for the hosts in `beating`, collecting changes. */
+  const advance = (ms: number, beating: string[] = []): LivenessChange[] => {
+    const changes: LivenessChange[] = [];
+    for (let t = 0; t < ms; t += 250) {
+      clock.now += 250;
+      if (clock.now % 1000 === 0) {
+        for (const host of beating) {
+          const outcome = tracker.heartbeat(host, tracker.view(host)!.epoch, clock.now);
+          if (outcome.accepted && outcome.change) changes.push(outcome.change);
+        }
+      }
+      changes.push(...tracker.tick());
+    }
+    return changes;
+  };
+  return { clock, tracker, advance };
+}
+
+describe('liveness tracker', () => {
+  it('keeps a host ready while it beats every second', () => {
+    const { tracker, advance } = setup();
+    tracker.track('h1', 'geneva', 1);
+    expect(advance(10_000, ['h1'])).toEqual([]);
+    expect(tracker.view('h1')!.liveness).toBe('ready');
+  });
+
+  it('suspects a host after two missed heartbeats and asks to check it after three seconds', () => {
+    const { tracker, advance, clock } = setup();
+    tracker.track('h1', 'geneva', 1);
+    advance(2000, ['h1']);
+    const lastBeat = clock.now;
+    const changes = advance(1750);
+    expect(changes).toEqual([]);
+    const suspected = advance(500);
+    expect(suspected).toEqual([
+      { kind: 'suspect', host: 'h1', epoch: 1, lastHeartbeatAt: lastBeat, silentForMs: 2000 },
+    ]);
+    expect(clock.now - lastBeat).toBeGreaterThanOrEqual(2000);
+    const checks = advance(1000);
+    expect(checks).toEqual([{ kind: 'check-down', host: 'h1', epoch: 1, site: 'geneva' }]);
+    expect(clock.now - lastBeat).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('declares a host without a fresh lease dead, and one with a fresh lease partitioned', () => {
+    const { tracker, advance, clock } = setup();
+    tracker.track('dead', 'geneva', 1);
+    tracker.track('cut', 'geneva', 4);
+    advance(3250);
+    const dead = tracker.resolveDown('dead', 1, { renewedAt: clock.now - 10_000, epoch: 1 });
+    const cut = tracker.resolveDown('cut', 4, { renewedAt: clock.now - 500, epoch: 4 });
+    expect(dead).toMatchObject({ kind: 'down', cause: 'dead' });
+    expect(cut).toMatchObject({
+      kind: 'down',
+      cause: 'partitioned',
+      evidence: { lease: { epoch: 4, renewedAt: new Date(clock.now - 500).toISOString() }, leaseTtlMs: 3000 },
+    });
+    expect(tracker.view('dead')!.liveness).toBe('down');
+  });
+
+  it('does not take the lease of an older epoch as evidence of life', () => {
+    const { tracker, advance, clock } = setup();
+    tracker.track('h1', 'geneva', 2);
+    advance(3250);
+    expect(tracker.resolveDown('h1', 2, { renewedAt: clock.now, epoch: 1 })).toMatchObject({ cause: 'dead' });
+  });
+
+  it('recovers a down host on its next heartbeat of the current epoch', () => {
+    const { tracker, advance, clock } = setup();
+    tracker.track('h1', 'geneva', 1);
+    advance(3250);
+    tracker.resolveDown('h1', 1, null);
+    expect(tracker.heartbeat('h1', 1, clock.now)).toEqual({
+      accepted: true,
+      change: { kind: 'recover', host: 'h1', epoch: 1, lastHeartbeatAt: clock.now },
+    });
+    expect(tracker.view('h1')!.liveness).toBe('ready');
+    expect(advance(5000, ['h1'])).toEqual([]);
+  });
+
+  it('recovers a suspect host whose heartbeat arrives while its lease is being read', () => {
+    const { tracker, advance, clock } = setup();
+    tracker.track('h1', 'geneva', 1);
+    expect(advance(3250).map((c) => c.kind)).toEqual(['suspect', 'check-down']);
+    expect(tracker.heartbeat('h1', 1, clock.now)).toMatchObject({ change: { kind: 'recover' } });
+    expect(tracker.resolveDown('h1', 1, null)).toEqual({ kind: 'none' });
+  });
+
+  it('ignores heartbeats of a stale epoch, of unknown hosts, and those sent too long ago', () => {
+    const { tracker, clock } = setup();
+    tracker.track('h1', 'geneva', 3);
+    expect(tracker.heartbeat('h1', 2, clock.now)).toEqual({ accepted: false, reason: 'stale-epoch' });
+    expect(tracker.heartbeat('h9', 1, clock.now)).toEqual({ accepted: false, reason: 'unknown-host' });
+    expect(tracker.heartbeat('h1', 3, clock.now - 5000)).toEqual({ accepted: false, reason: 'stale-message' });
+  });
+
+  it('does not let heartbeats of a stale epoch keep a host alive', () => {
+    const { tracker, advance, clock } = setup();
+    tracker.track('h1', 'geneva', 3);
+    const changes: LivenessChange[] = [];
+    for (let i = 0; i < 16; i++) {
+      tracker.heartbeat('h1', 2, clock.now);
+      changes.push(...advance(250));
+    }
+    expect(changes.map((c) => c.kind)).toEqual(['suspect', 'check-down']);
+  });
+
+  it('defers downs past the per-site limit, and declares them once the budget frees up', () => {
+    const { tracker, advance } = setup({ maxDownPerSitePerMinute: 2 });
+    for (const host of ['a', 'b', 'c']) tracker.track(host, 'geneva', 1);
+    tracker.track('d', 'lausanne', 1);
+    const checks = advance(3250).filter((c) => c.kind === 'check-down');
+    const verdicts = checks.map((c) => tracker.resolveDown(c.host, c.epoch, null));
+    expect(verdicts.map((v) => v.kind)).toEqual(['down', 'down', 'defer', 'down']);
+    expect(tracker.view('c')!.downDeferredUntil).not.toBeNull();
+    expect(tracker.view('c')!.liveness).toBe('suspect');
+    expect(advance(55_000)).toEqual([]);
+    const later = advance(5_000);
+    expect(later).toEqual([{ kind: 'check-down', host: 'c', epoch: 1, site: 'geneva' }]);
+    expect(tracker.resolveDown('c', 1, null)).toMatchObject({ kind: 'down', cause: 'dead' });
+  });
+
+  it('asks again for a down check whose verdict could not be recorded', () => {
+    const { tracker, advance } = setup();
+    tracker.track('h1', 'geneva', 1);
+    advance(3250);
+    tracker.retryDownCheck('h1');
+    expect(advance(250)).toEqual([{ kind: 'check-down', host: 'h1', epoch: 1, site: 'geneva' }]);
+  });
+});

@@ -1,0 +1,249 @@
+import { DeadlineWheel } from './deadline-wheel';
+import { DownRateLimiter } from './down-rate-limiter';
+import type { DownCause, DownEvidence, Liveness } from './host-events';
+import { suspectAfterMs, type LivenessPolicy } from './liveness-policy';
+
+/** Milliseconds since the epoch, from an injected clock. */
+export type Clock = () => number;
+
+/** A lease as the second signal showed it: when the agent last renewed it, under which epoch. */
+export interface LeaseReading {
+  renewedAt: number;
+  epoch: number;
+}
+
+/** A change the tracker asks its owner to record (or, for `check-down`, to check first). */
+export type LivenessChange =
+  | { kind: 'suspect'; host: string; epoch: number; lastHeartbeatAt: number | null; silentForMs: number }
+  | { kind: 'check-down'; host: string; epoch: number; site: string }
+  | { kind: 'recover'; host: string; epoch: number; lastHeartbeatAt: number };
+
+/** What to record once the second signal has been read. */
+export type DownVerdict =
+  | { kind: 'down'; host: string; epoch: number; cause: DownCause; evidence: DownEvidence }
+  | { kind: 'defer'; host: string; epoch: number; retryAt: number; limitPerMinute: number }
+  | { kind: 'none' };
+
+export type HeartbeatOutcome =
+  | { accepted: true; change?: LivenessChange }
+  | { accepted: false; reason: 'unknown-host' | 'stale-epoch' | 'stale-message' };
+
+/** What the tracker knows of one host, for the API. */
+export interface LivenessView {
+  liveness: Liveness;
+  epoch: number;
+  lastHeartbeatAt: number | null;
+  /** Set while the site's down budget holds back this host's HostDown. */
+  downDeferredUntil: number | null;
+}
+
+interface TrackedHost {
+  host: string;
+  site: string;
+  epoch: number;
+  liveness: Liveness;
+  lastHeartbeatAt: number | null;
+  /** Deadlines count from here: the last heartbeat, or when tracking began. */
+  aliveSince: number;
+  /** A `check-down` is out and its verdict not yet asked for. */
+  checkingDown: boolean;
+  downDeferredUntil: number | null;
+}
+
+/**
+ * Turns heartbeats into liveness (`ready → suspect → down → ready`) without I/O: a pure state
+ * machine over an injected clock. Deadlines sit in a timing wheel, so a tick costs the hosts
+ * that are due, not the hosts tracked, and a heartbeat costs a field write.
+ */
+export class LivenessTracker {
+  private readonly hosts = new Map<string, TrackedHost>();
+  private readonly wheel: DeadlineWheel<string>;
+  private readonly limiter: DownRateLimiter;
+
+  constructor(
+    readonly policy: LivenessPolicy,
+    private readonly clock: Clock,
+  ) {
+    this.wheel = new DeadlineWheel(policy.tickMs);
+    this.limiter = new DownRateLimiter(policy.maxDownPerSitePerMinute);
+  }
+
+  get size(): number {
+    return this.hosts.size;
+  }
+
+  /**
+   * Starts (or restarts, on re-registration) watching a host under `epoch`; its deadlines count
+   * from now, since a registration or a restart of inventory is no evidence of a missed heartbeat.
+   */
+  track(host: string, site: string, epoch: number, liveness: Liveness = 'ready'): void {
+    const now = this.clock();
+    const known = this.hosts.get(host);
+    const entry: TrackedHost = {
+      host,
+      site,
+      epoch,
+      liveness,
+      lastHeartbeatAt: known?.lastHeartbeatAt ?? null,
+      aliveSince: now,
+      checkingDown: false,
+      downDeferredUntil: null,
+    };
+    this.hosts.set(host, entry);
+    this.scheduleNext(entry);
+  }
+
+  /** Stops watching a host (it was retired). */
+  forget(host: string): void {
+    this.hosts.delete(host);
+    this.wheel.cancel(host);
+  }
+
+  view(host: string): LivenessView | undefined {
+    const entry = this.hosts.get(host);
+    if (!entry) return undefined;
+    return {
+      liveness: entry.liveness,
+      epoch: entry.epoch,
+      lastHeartbeatAt: entry.lastHeartbeatAt,
+      downDeferredUntil: entry.downDeferredUntil,
+    };
+  }
+
+  /**
+   * Takes a heartbeat sent at `sentAt` under `epoch`. Ignored when the epoch is stale or the
+   * message was sent longer ago than a host may stay silent (a burst buffered through a partition
+   * proves nothing about now). Answers a `recover` change when the host was suspect or down.
+   */
+  heartbeat(host: string, epoch: number, sentAt: number): HeartbeatOutcome {
+    const entry = this.hosts.get(host);
+    if (!entry) return { accepted: false, reason: 'unknown-host' };
+    if (epoch < entry.epoch) return { accepted: false, reason: 'stale-epoch' };
+    const now = this.clock();
+    if (now - sentAt > this.policy.downAfterMs) return { accepted: false, reason: 'stale-message' };
+    // A newer epoch was handed out by another replica or before this tracker learnt of it.
+    if (epoch > entry.epoch) entry.epoch = epoch;
+    const aliveAt = Math.min(sentAt, now);
+    if (entry.lastHeartbeatAt === null || aliveAt > entry.lastHeartbeatAt) {
+      entry.lastHeartbeatAt = aliveAt;
+    }
+    if (aliveAt > entry.aliveSince) entry.aliveSince = aliveAt;
+    if (entry.liveness === 'ready') {
+      if (!this.wheel.has(host)) this.scheduleNext(entry);
+      return { accepted: true };
+    }
+    entry.liveness = 'ready';
+    entry.checkingDown = false;
+    entry.downDeferredUntil = null;
+    this.scheduleNext(entry);
+    return {
+      accepted: true,
+      change: { kind: 'recover', host, epoch: entry.epoch, lastHeartbeatAt: entry.lastHeartbeatAt! },
+    };
+  }
+
+  /** Everything due by now: hosts to suspect, and hosts whose second signal must be read. */
+  tick(): LivenessChange[] {
+    const now = this.clock();
+    const changes: LivenessChange[] = [];
+    for (const host of this.wheel.takeDue(now)) {
+      const entry = this.hosts.get(host);
+      if (!entry || entry.checkingDown || entry.liveness === 'down') continue;
+      const deadline = this.deadlineOf(entry);
+      if (deadline > now) {
+        // A heartbeat moved the deadline since it was scheduled.
+        this.wheel.schedule(host, deadline);
+        continue;
+      }
+      if (entry.liveness === 'ready') {
+        entry.liveness = 'suspect';
+        changes.push({
+          kind: 'suspect',
+          host,
+          epoch: entry.epoch,
+          lastHeartbeatAt: entry.lastHeartbeatAt,
+          silentForMs: now - entry.aliveSince,
+        });
+        this.scheduleNext(entry);
+      } else {
+        entry.checkingDown = true;
+        changes.push({ kind: 'check-down', host, epoch: entry.epoch, site: entry.site });
+      }
+    }
+    return changes;
+  }
+
+  /**
+   * Settles a `check-down` with the host's lease: a lease renewed within the TTL under the
+   * current epoch means the host lives behind a partition, none means it died. The site's down
+   * budget may defer either; a heartbeat that came meanwhile cancels both.
+   */
+  resolveDown(host: string, epoch: number, lease: LeaseReading | null): DownVerdict {
+    const entry = this.hosts.get(host);
+    if (!entry || !entry.checkingDown || entry.epoch !== epoch || entry.liveness !== 'suspect') {
+      return { kind: 'none' };
+    }
+    entry.checkingDown = false;
+    const now = this.clock();
+    const permit = this.limiter.acquire(entry.site, now);
+    if (!permit.granted) {
+      entry.downDeferredUntil = permit.retryAt;
+      this.wheel.schedule(host, permit.retryAt);
+      return {
+        kind: 'defer',
+        host,
+        epoch,
+        retryAt: permit.retryAt,
+        limitPerMinute: this.limiter.limitPerMinute,
+      };
+    }
+    const leaseAlive =
+      lease !== null && lease.epoch >= epoch && now - lease.renewedAt <= this.policy.leaseTtlMs;
+    entry.liveness = 'down';
+    entry.downDeferredUntil = null;
+    this.wheel.cancel(host);
+    return {
+      kind: 'down',
+      host,
+      epoch,
+      cause: leaseAlive ? 'partitioned' : 'dead',
+      evidence: {
+        ...(entry.lastHeartbeatAt !== null ? { lastHeartbeatAt: iso(entry.lastHeartbeatAt) } : {}),
+        checkedAt: iso(now),
+        ...(lease ? { lease: { renewedAt: iso(lease.renewedAt), epoch: lease.epoch } } : {}),
+        leaseTtlMs: this.policy.leaseTtlMs,
+      },
+    };
+  }
+
+  /** Hosts of a site that are suspect now (the silent ones), for the rate-limit event. */
+  silentHosts(site: string): number {
+    let count = 0;
+    for (const entry of this.hosts.values()) {
+      if (entry.site === site && entry.liveness === 'suspect') count++;
+    }
+    return count;
+  }
+
+  /** Puts a `check-down` back when its verdict could not be recorded, so the next tick retries it. */
+  retryDownCheck(host: string): void {
+    const entry = this.hosts.get(host);
+    if (!entry || entry.liveness !== 'suspect') return;
+    entry.checkingDown = false;
+    this.wheel.schedule(host, this.clock());
+  }
+
+  private deadlineOf(entry: TrackedHost): number {
+    if (entry.liveness === 'ready') return entry.aliveSince + suspectAfterMs(this.policy);
+    return Math.max(entry.aliveSince + this.policy.downAfterMs, entry.downDeferredUntil ?? 0);
+  }
+
+  private scheduleNext(entry: TrackedHost): void {
+    if (entry.liveness === 'down') this.wheel.cancel(entry.host);
+    else this.wheel.schedule(entry.host, this.deadlineOf(entry));
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

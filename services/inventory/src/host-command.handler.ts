@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { streamIds } from '@federa/contracts';
+import { handleCommand, type EventStore } from '@federa/eventstore';
+import type { HostCommand } from './domain/host-commands';
+import { hostDecider, type HostRecord } from './domain/host-decider';
+import type { HostEvent } from './domain/host-events';
+import { LivenessTracker } from './domain/liveness-tracker';
+import { EVENT_STORE } from './infrastructure/inventory-tokens';
+
+/** Who asked, for the events' metadata. */
+export interface CommandOrigin {
+  actor: string;
+  correlationId?: string;
+}
+
+/**
+ * Runs a host command through the decider against the host's stream (optimistic concurrency,
+ * retried on conflict), and keeps the liveness tracker in step with registrations and retirements.
+ */
+@Injectable()
+export class HostCommandHandler {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly tracker: LivenessTracker,
+  ) {}
+
+  /** Answers the host's record after the command, and the events it caused (none when already there). */
+  async execute(
+    host: string,
+    command: HostCommand,
+    origin: CommandOrigin,
+  ): Promise<{ record: HostRecord; events: HostEvent[] }> {
+    const { newState, newEvents } = await handleCommand(
+      this.store,
+      streamIds.host(host),
+      hostDecider(host),
+      command,
+      { metadata: { actor: origin.actor, correlationId: origin.correlationId ?? randomUUID() } },
+    );
+    if (command.type === 'RegisterHost' && newEvents.length > 0 && newState.attributes) {
+      this.tracker.track(host, newState.attributes.site, newState.epoch, 'ready');
+    }
+    if (newEvents.some((e) => e.type === 'HostRetired')) this.tracker.forget(host);
+    return { record: newState, events: newEvents };
+  }
+}

@@ -1,0 +1,39 @@
+import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { currentSchemaVersion, upcast } from '@federa/contracts';
+import { migrateEventStore, PostgresEventStore } from '@federa/eventstore';
+import { Pool } from 'pg';
+import type { InventoryConfig } from '../inventory-config';
+import { contractEventValidator } from './contract-event-validator';
+import { EVENT_STORE, INVENTORY_CONFIG, PG_POOL } from './inventory-tokens';
+
+export const databaseProviders: Provider[] = [
+  {
+    provide: PG_POOL,
+    inject: [INVENTORY_CONFIG],
+    useFactory: async (config: InventoryConfig) => {
+      const pool = new Pool({ connectionString: config.federa.databaseUrl, max: 8 });
+      await migrateEventStore(pool);
+      return pool;
+    },
+  },
+  {
+    provide: EVENT_STORE,
+    inject: [PG_POOL],
+    useFactory: (pool: Pool) =>
+      new PostgresEventStore(pool, {
+        validate: contractEventValidator,
+        upcast: (event) =>
+          currentSchemaVersion(event.type) === undefined ? event : upcast(event),
+      }),
+  },
+];
+
+/** Closes the pool last, after every user of it stopped. */
+@Injectable()
+export class PoolCloser implements OnApplicationShutdown {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}

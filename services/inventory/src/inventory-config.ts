@@ -1,0 +1,50 @@
+import { DEFAULT_LEASE_DIR } from '@federa/contracts';
+import { loadConfig, type FederaConfig } from '@federa/runtime';
+import { defaultLivenessPolicy, type LivenessPolicy } from './domain/liveness-policy';
+
+/** Everything the inventory process reads from its environment. */
+export interface InventoryConfig {
+  federa: FederaConfig;
+  liveness: LivenessPolicy;
+  /** FEDERA_LEASE_DIR: where agents renew their lease files (the second liveness signal). */
+  leaseDir: string;
+}
+
+/**
+ * Reads FEDERA_* variables; liveness thresholds scale with FEDERA_HEARTBEAT_MS unless given:
+ * FEDERA_SUSPECT_AFTER_MISSED (2), FEDERA_DOWN_AFTER_MS (3 heartbeats), FEDERA_LEASE_TTL_MS (the
+ * down threshold), FEDERA_DOWN_LIMIT_PER_SITE_PER_MINUTE (10), FEDERA_LIVENESS_TICK_MS (250).
+ */
+export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): InventoryConfig {
+  const federa = loadConfig(env);
+  const heartbeatMs = federa.heartbeatMs;
+  const downAfterMs = positiveInt(env, 'FEDERA_DOWN_AFTER_MS', 3 * heartbeatMs);
+  const liveness: LivenessPolicy = {
+    heartbeatMs,
+    suspectAfterMissed: positiveInt(env, 'FEDERA_SUSPECT_AFTER_MISSED', defaultLivenessPolicy.suspectAfterMissed),
+    downAfterMs,
+    leaseTtlMs: positiveInt(env, 'FEDERA_LEASE_TTL_MS', downAfterMs),
+    maxDownPerSitePerMinute: positiveInt(
+      env,
+      'FEDERA_DOWN_LIMIT_PER_SITE_PER_MINUTE',
+      defaultLivenessPolicy.maxDownPerSitePerMinute,
+    ),
+    tickMs: positiveInt(env, 'FEDERA_LIVENESS_TICK_MS', defaultLivenessPolicy.tickMs),
+  };
+  if (liveness.heartbeatMs * liveness.suspectAfterMissed >= liveness.downAfterMs) {
+    throw new Error(
+      'FEDERA_DOWN_AFTER_MS must be longer than FEDERA_SUSPECT_AFTER_MISSED heartbeat intervals',
+    );
+  }
+  return { federa, liveness, leaseDir: env.FEDERA_LEASE_DIR || DEFAULT_LEASE_DIR };
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}

@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { HostsController } from './api/hosts.controller';
+import { LivenessTracker } from './domain/liveness-tracker';
+import { HostCommandHandler } from './host-command.handler';
+import { databaseProviders, PoolCloser } from './infrastructure/database.providers';
+import { INVENTORY_CONFIG } from './infrastructure/inventory-tokens';
+import type { InventoryConfig } from './inventory-config';
+import { HeartbeatListener } from './liveness/heartbeat.listener';
+import { LivenessLoop } from './liveness/liveness.loop';
+import { HostProjectionRunner } from './projection/host-projection.runner';
+import { HostReadModel } from './projection/host-read-model';
+import { RegistrationController } from './registration/registration.controller';
+
+/** The inventory service: registration, liveness, operator actions and the hosts read model. */
+@Module({})
+export class InventoryModule {
+  static forRoot(config: InventoryConfig): DynamicModule {
+    return {
+      module: InventoryModule,
+      controllers: [RegistrationController, HostsController],
+      providers: [
+        { provide: INVENTORY_CONFIG, useValue: config },
+        ...databaseProviders,
+        PoolCloser,
+        {
+          provide: LivenessTracker,
+          useFactory: () => new LivenessTracker(config.liveness, Date.now),
+        },
+        HostCommandHandler,
+        HostReadModel,
+        HostProjectionRunner,
+        LivenessLoop,
+        HeartbeatListener,
+      ],
+    };
+  }
+}

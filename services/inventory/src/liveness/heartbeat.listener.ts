@@ -1,0 +1,89 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { Subjects } from '@federa/contracts';
+import { connectNats } from '@federa/messaging';
+import type { NatsConnection, Subscription } from 'nats';
+import { LivenessTracker } from '../domain/liveness-tracker';
+import type { InventoryConfig } from '../inventory-config';
+import { INVENTORY_CONFIG } from '../infrastructure/inventory-tokens';
+import { checkHeartbeatFields } from './heartbeat-fields';
+import { LivenessLoop } from './liveness.loop';
+
+/** A refused heartbeat is logged at most this often per host. */
+const complaintEveryMs = 60_000;
+
+/**
+ * Feeds every agent heartbeat (`agent.*.heartbeat`, core NATS, no queue group: each replica keeps
+ * its own liveness view) into the liveness tracker. Heartbeats are not events; only the changes
+ * they cause are. Subscribed on a connection of its own, without Nest's per-message pipeline,
+ * because at 10,000 hosts this is the hot path.
+ */
+@Injectable()
+export class HeartbeatListener implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Heartbeats');
+  private connection: NatsConnection | undefined;
+  private subscription: Subscription | undefined;
+  private readonly complainedAt = new Map<string, number>();
+  private readonly decoder = new TextDecoder();
+  /** Heartbeats taken and refused since start, for the metrics and the benchmark. */
+  readonly counts = { accepted: 0, ignored: 0, malformed: 0 };
+
+  constructor(
+    private readonly tracker: LivenessTracker,
+    private readonly loop: LivenessLoop,
+    @Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const subjects = new Subjects(this.config.federa.subjectPrefix);
+    this.connection = await connectNats(this.config.federa.natsUrl, 'federa-inventory-heartbeats');
+    this.subscription = this.connection.subscribe(subjects.allHeartbeats, {
+      callback: (error, msg) => {
+        if (error) return;
+        // `<prefix>.agent.<host>.heartbeat`; a prefix never holds a dot.
+        this.take(msg.subject.split('.')[2], msg.data);
+      },
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.subscription?.unsubscribe();
+    await this.connection?.close();
+  }
+
+  private take(subjectHost: string, data: Uint8Array): void {
+    let plain: unknown;
+    try {
+      plain = JSON.parse(this.decoder.decode(data));
+    } catch {
+      plain = undefined;
+    }
+    const checked = checkHeartbeatFields(plain, subjectHost);
+    if (!checked.ok) {
+      this.counts.malformed++;
+      this.complain(subjectHost, checked.errors.map((e) => `${e.path || '(root)'}: ${e.reason}`).join('; '));
+      return;
+    }
+    const { host, epoch, sentAt } = checked.value;
+    const outcome = this.tracker.heartbeat(host, epoch, sentAt);
+    if (!outcome.accepted) {
+      this.counts.ignored++;
+      if (outcome.reason !== 'stale-message') this.complain(host, `ignored: ${outcome.reason}`);
+      return;
+    }
+    this.counts.accepted++;
+    if (outcome.change) this.loop.record(outcome.change);
+  }
+
+  private complain(host: string, what: string): void {
+    const now = Date.now();
+    if (now - (this.complainedAt.get(host) ?? 0) < complaintEveryMs) return;
+    this.complainedAt.set(host, now);
+    this.logger.warn(`heartbeat of ${host} refused: ${what}`);
+  }
+}

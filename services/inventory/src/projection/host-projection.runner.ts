@@ -1,0 +1,57 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { ProjectionRunner, type EventStore } from '@federa/eventstore';
+import type { Pool } from 'pg';
+import { EVENT_STORE, PG_POOL } from '../infrastructure/inventory-tokens';
+import { HostProjection } from './host-projection';
+
+/** Keeps the hosts read model following the log for as long as the process runs. */
+@Injectable()
+export class HostProjectionRunner implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('HostProjection');
+  private readonly runner: ProjectionRunner;
+  private following: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(@Inject(PG_POOL) pool: Pool, @Inject(EVENT_STORE) store: EventStore) {
+    this.runner = new ProjectionRunner(pool, store, new HostProjection(), { pollMs: 50 });
+  }
+
+  /** Catches up before the service answers anything, then follows in the background. */
+  async onModuleInit(): Promise<void> {
+    await this.runner.catchUp();
+    this.following = this.follow();
+  }
+
+  /** Applies everything visible now (tests and commands that must read their own writes). */
+  catchUp(): Promise<number> {
+    return this.runner.catchUp();
+  }
+
+  rebuild(): Promise<number> {
+    return this.runner.rebuild();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.runner.stop();
+    await this.following;
+  }
+
+  private async follow(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.runner.start();
+      } catch (error) {
+        if (this.stopped) return;
+        this.logger.error(`projection stopped, restarting in 1 s: ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { zeroCapacity, type HostCapacityUnits } from '../domain/host-attributes';
+import { publicHostState, type HostLifecycle } from '../domain/host-decider';
+import type { Liveness } from '../domain/host-events';
+import { LivenessTracker } from '../domain/liveness-tracker';
+import { PG_POOL } from '../infrastructure/inventory-tokens';
+import type { HostPage, HostView } from './host-view';
+
+interface HostRow {
+  id: string;
+  site: string;
+  liveness: Liveness;
+  lifecycle: HostLifecycle;
+  cordoned: boolean;
+  layers: string[];
+  capacity: HostCapacityUnits;
+  security_level: number;
+  costs: HostView['costs'];
+  features: HostView['features'];
+  labels: Record<string, string>;
+  epoch: number;
+  last_heartbeat_at: Date | null;
+  down_cause: string | null;
+  down_deferred_until: Date | null;
+  allocated: HostCapacityUnits | null;
+  instances: string;
+}
+
+const selectHosts = `
+SELECT h.*, a.allocated, COALESCE(a.instances, 0) AS instances
+FROM inventory.hosts h
+LEFT JOIN (
+  SELECT host, count(*) AS instances, jsonb_build_object(
+    'cpuMillis', sum((resources->>'cpuMillis')::bigint),
+    'memoryBytes', sum((resources->>'memoryBytes')::bigint),
+    'storageBytes', sum((resources->>'storageBytes')::bigint),
+    'bandwidthBps', sum((resources->>'bandwidthBps')::bigint)) AS allocated
+  FROM inventory.host_instances GROUP BY host
+) a ON a.host = h.id`;
+
+/** publicHostState in SQL, for filtering. */
+const stateSql = `(CASE WHEN h.lifecycle = 'retired' THEN 'retired' WHEN h.liveness <> 'ready' THEN h.liveness
+  WHEN h.lifecycle = 'active' THEN 'ready' ELSE h.lifecycle END)`;
+
+/** Reads inventory's own tables, merged with what the liveness tracker saw since (last heartbeat). */
+@Injectable()
+export class HostReadModel {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly tracker: LivenessTracker,
+  ) {}
+
+  /** Hosts in id order, a page at a time (default 100), filtered by site and state. */
+  async list(query: { site?: string; state?: string; limit?: number; after?: string } = {}): Promise<HostPage> {
+    const limit = query.limit ?? 100;
+    const result = await this.pool.query<HostRow>({
+      text: `${selectHosts}
+             WHERE ($1::text IS NULL OR h.site = $1) AND ($2::text IS NULL OR ${stateSql} = $2)
+               AND ($3::text IS NULL OR h.id > $3)
+             ORDER BY h.id LIMIT $4`,
+      values: [query.site ?? null, query.state ?? null, query.after ?? null, limit + 1],
+    });
+    const rows = result.rows.slice(0, limit);
+    const items = rows.map((row) => this.toView(row));
+    return result.rows.length > limit ? { items, next: rows[rows.length - 1].id } : { items };
+  }
+
+  async get(id: string): Promise<HostView | undefined> {
+    const result = await this.pool.query<HostRow>({ text: `${selectHosts} WHERE h.id = $1`, values: [id] });
+    return result.rows[0] && this.toView(result.rows[0]);
+  }
+
+  /** Instances the read model places on a host, for drain and retire. */
+  async instancesOn(host: string): Promise<string[]> {
+    const result = await this.pool.query<{ instance: string }>({
+      text: 'SELECT instance FROM inventory.host_instances WHERE host = $1 ORDER BY instance',
+      values: [host],
+    });
+    return result.rows.map((r) => r.instance);
+  }
+
+  /** Every host not retired: what the liveness tracker watches after a restart. */
+  async watched(): Promise<{ id: string; site: string; epoch: number; liveness: Liveness }[]> {
+    const result = await this.pool.query<{ id: string; site: string; epoch: number; liveness: Liveness }>({
+      text: `SELECT id, site, epoch, liveness FROM inventory.hosts WHERE lifecycle <> 'retired'`,
+    });
+    return result.rows;
+  }
+
+  private toView(row: HostRow): HostView {
+    const seen = this.tracker.view(row.id);
+    const lastBeat = Math.max(row.last_heartbeat_at?.getTime() ?? 0, seen?.lastHeartbeatAt ?? 0);
+    const deferred = seen?.downDeferredUntil ?? row.down_deferred_until?.getTime() ?? null;
+    const state = publicHostState(row);
+    return {
+      id: row.id,
+      site: row.site,
+      state,
+      cordoned: row.cordoned,
+      layers: row.layers,
+      capacity: row.capacity,
+      allocated: row.allocated ?? { ...zeroCapacity },
+      securityLevel: row.security_level,
+      costs: row.costs,
+      features: row.features,
+      labels: row.labels,
+      lastHeartbeatAt: lastBeat > 0 ? new Date(lastBeat).toISOString() : null,
+      epoch: row.epoch,
+      instances: Number(row.instances),
+      downCause: row.liveness === 'down' ? row.down_cause : null,
+      downDeferredUntil: state === 'suspect' && deferred !== null ? new Date(deferred).toISOString() : null,
+    };
+  }
+}

@@ -1,0 +1,153 @@
+import {
+  normaliseServiceSpec,
+  type HostAllocationChangedData,
+  type HostCapacityChangedData,
+  type HostRecoveredData,
+  type HostRegisteredData,
+  type InstanceRelocatedData,
+  type ServiceDefinedData,
+} from '@federa/contracts';
+import type { ClusterState } from './cluster-state';
+import { costPerHour, defaultCostModel, type CostModel } from './cost-model';
+import type { HostState } from './host-entry';
+import { requestForApplication } from './request-for-application';
+import { resourcesOf } from './resource-amounts';
+import type { Resources } from './resources';
+import type { ServiceCatalog } from './service-catalog';
+
+/** The parts of a recorded event the fold reads. */
+export interface FoldableEvent {
+  type: string;
+  streamId: string;
+  streamVersion: number;
+  position: number;
+  data: unknown;
+}
+
+/** What the log tells placement: the inventory and allocations, and the services' specs. */
+export interface ClusterModel {
+  state: ClusterState;
+  catalog: ServiceCatalog;
+  costModel?: CostModel;
+}
+
+const stateAfter: Record<string, HostState> = {
+  HostSuspected: 'suspect',
+  HostDown: 'down',
+  HostRecovered: 'ready',
+  HostDrainStarted: 'draining',
+  HostDrained: 'drained',
+  HostRetired: 'retired',
+};
+
+/**
+ * Applies one logged event (in log order) to the model; other events are ignored. Idempotent, and
+ * an allocation event older (by log position) than an instance's current claim changes nothing, so
+ * events read twice — from a stream after a conflict, then from the log — cannot move a claim back.
+ */
+export function foldClusterEvent(model: ClusterModel, event: FoldableEvent): void {
+  const { state, catalog } = model;
+  switch (event.type) {
+    case 'HostRegistered': {
+      const d = event.data as HostRegisteredData;
+      state.registerHost({
+        id: d.host,
+        site: d.site,
+        securityLevel: d.securityLevel,
+        layers: d.layers,
+        capacity: resourcesOf(d.capacity),
+        costs: { ...d.costs },
+        features: { ups: Boolean(d.features?.ups), raid: Boolean(d.features?.raid) },
+      });
+      state.setEpoch(d.host, d.epoch);
+      return;
+    }
+    case 'HostRecovered': {
+      const d = event.data as HostRecoveredData;
+      state.setState(d.host, 'ready');
+      state.setEpoch(d.host, d.epoch);
+      return;
+    }
+    case 'HostCapacityChanged': {
+      const d = event.data as HostCapacityChangedData;
+      state.setCapacity(d.host, resourcesOf(d.capacity));
+      return;
+    }
+    case 'HostCordoned':
+    case 'HostUncordoned':
+      state.setCordoned((event.data as { host: string }).host, event.type === 'HostCordoned');
+      return;
+    case 'ServiceDefined':
+    case 'ServiceUpdated':
+    case 'ServiceCopied': {
+      const d = event.data as ServiceDefinedData;
+      catalog.define({ ...normaliseServiceSpec(d.spec), name: d.service });
+      return;
+    }
+    case 'ServiceDeleted':
+      catalog.remove((event.data as { service: string }).service);
+      return;
+    case 'HostAllocationChanged':
+      foldAllocationChange(model, event, event.data as HostAllocationChangedData);
+      return;
+    case 'InstanceRelocated': {
+      const d = event.data as InstanceRelocatedData;
+      const claim = state.allocation(d.instance);
+      if (claim && claim.host !== d.host && (claim.placedAt ?? 0) < event.position) {
+        claimOn(model, d.host, d.service, d.app, d.instance, claim.resources, event.position);
+      }
+      return;
+    }
+    case 'InstanceStopped':
+    case 'InstanceFailed': {
+      const claim = state.allocation((event.data as { instance: string }).instance);
+      if (claim && (claim.placedAt ?? 0) < event.position) state.release(claim.instance);
+      return;
+    }
+  }
+  const next = stateAfter[event.type];
+  if (next) state.setState((event.data as { host: string }).host, next);
+}
+
+function foldAllocationChange(model: ClusterModel, event: FoldableEvent, d: HostAllocationChangedData): void {
+  const { state } = model;
+  const host = state.host(d.host);
+  if (!host) return;
+  if ((host.allocationVersion ?? 0) < event.streamVersion) state.setAllocationVersion(d.host, event.streamVersion);
+  const claim = state.allocation(d.instance);
+  if (claim && (claim.placedAt ?? 0) >= event.position) return;
+  if (d.change === 'released') {
+    if (claim?.host === d.host) state.release(d.instance);
+    return;
+  }
+  claimOn(model, d.host, d.service, d.app, d.instance, resourcesOf(d.resources), event.position);
+}
+
+/** Records a claim learnt from the log; its rules come from the service's spec, when known. */
+function claimOn(
+  model: ClusterModel,
+  hostId: string,
+  service: string,
+  app: string,
+  instance: string,
+  resources: Resources,
+  position: number,
+): void {
+  const host = model.state.host(hostId);
+  if (!host) return;
+  const spec = model.catalog.get(service);
+  const rules = spec?.applications.some((a) => a.name === app)
+    ? requestForApplication(spec, app, instance)
+    : undefined;
+  model.state.allocate({
+    instance,
+    service,
+    app,
+    host: hostId,
+    resources: { ...resources },
+    costPerHour: costPerHour(resources, host, model.costModel ?? defaultCostModel),
+    excludes: rules?.antiAffinity ?? [],
+    relocatable: rules?.relocatable ?? true,
+    placedAt: position,
+  });
+}

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import type { InstanceRequestedData, RecordedEvent } from '@federa/contracts';
+import type { PlacementRequest } from './domain/placement-request';
+import { requestForApplication } from './domain/request-for-application';
+import { resourcesOf } from './domain/resource-amounts';
+import type { PlacementEngine } from './placement-engine';
+
+/** Which share of the instances this replica places: instances hash to one of `count` replicas. */
+export interface ReplicaShare {
+  index: number;
+  count: number;
+}
+
+interface Pending {
+  event: RecordedEvent<InstanceRequestedData>;
+}
+
+/**
+ * Turns InstanceRequested events into placements. Requests seen while catching up are held until
+ * the log is read to its end, so requests already answered by InstancePlaced or PlacementFailed are
+ * not placed again; then every open request is placed, one batch per correlation id.
+ */
+export class InstanceRequestIntake {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly engine: PlacementEngine,
+    private readonly share: ReplicaShare = { index: 0, count: 1 },
+  ) {}
+
+  /** Folds a page of the log; when `caughtUp`, places what is still open. */
+  async onEvents(events: RecordedEvent[], caughtUp: boolean): Promise<void> {
+    await this.engine.fold(events);
+    for (const event of events) {
+      const instance = (event.data as { instance?: string }).instance;
+      if (!instance) continue;
+      if (event.type === 'InstanceRequested' && this.isMine(instance)) {
+        this.pending.set(instance, { event: event as RecordedEvent<InstanceRequestedData> });
+      } else if (event.type === 'InstancePlaced' || event.type === 'PlacementFailed') {
+        const open = this.pending.get(instance);
+        if (open && open.event.position < event.position) this.pending.delete(instance);
+      }
+    }
+    if (caughtUp && this.pending.size > 0) await this.placePending();
+  }
+
+  private async placePending(): Promise<void> {
+    const byCorrelation = new Map<string, { causationId: string; requests: PlacementRequest[] }>();
+    for (const { event } of this.pending.values()) {
+      const group = byCorrelation.get(event.metadata.correlationId) ?? { causationId: event.eventId, requests: [] };
+      group.requests.push(this.requestOf(event.data));
+      byCorrelation.set(event.metadata.correlationId, group);
+    }
+    this.pending.clear();
+    for (const [correlationId, group] of byCorrelation) {
+      await this.engine.place(group.requests, { correlationId, causationId: group.causationId });
+    }
+  }
+
+  /** The request's own layer and resources, with the rules of its service's latest spec. */
+  private requestOf(data: InstanceRequestedData): PlacementRequest {
+    const spec = this.engine.catalog.get(data.service);
+    const base: PlacementRequest = spec?.applications.some((a) => a.name === data.app)
+      ? requestForApplication(spec, data.app, data.instance)
+      : { instance: data.instance, service: data.service, app: data.app, layer: data.layer, resources: resourcesOf(data.resources), antiAffinity: [], spread: [] };
+    return { ...base, layer: data.layer, resources: resourcesOf(data.resources) };
+  }
+
+  private isMine(instance: string): boolean {
+    if (this.share.count <= 1) return true;
+    return createHash('sha1').update(instance).digest().readUInt32BE(0) % this.share.count === this.share.index;
+  }
+}

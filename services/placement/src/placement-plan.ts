@@ -1,0 +1,90 @@
+import {
+  ErrorCodes,
+  FederaError,
+  normaliseServiceSpec,
+  validateServiceSpec,
+  type FilterRejection,
+  type PlacementCandidate,
+} from '@federa/contracts';
+import { instancePlacedData, rejectionsOf } from './domain/decision-events';
+import type { PlacementRequest } from './domain/placement-request';
+import { requestForApplication } from './domain/request-for-application';
+import type { PlacementEngine } from './placement-engine';
+
+/** One instance of a dry run: where it would go and why, or why it could not. */
+export interface PlannedInstance {
+  app: string;
+  instance: string;
+  outcome: 'placed' | 'failed';
+  host: string | null;
+  scores: { total: number; byScorer: Record<string, number> } | null;
+  costPerHour: number | null;
+  rejected: FilterRejection[];
+  candidates: PlacementCandidate[];
+  message: string;
+}
+
+/** The answer of `POST /v1/placements/plan`. */
+export interface PlacementPlan {
+  service: string;
+  /** true when every instance found a host. */
+  feasible: boolean;
+  costPerHour: number;
+  instances: PlannedInstance[];
+}
+
+/**
+ * Plans every instance a spec asks for (each application's `replicas.min`) as one batch against the
+ * current cluster, changing nothing. A spec that does not validate is refused with every error.
+ */
+export async function planPlacement(engine: PlacementEngine, plain: unknown): Promise<PlacementPlan> {
+  const validated = validateServiceSpec(plain);
+  if (!validated.ok) {
+    throw new FederaError(
+      ErrorCodes.validation,
+      'invalid service spec',
+      validated.errors.map((e) => ({ path: e.path ? `spec.${e.path}` : 'spec', reason: e.reason })),
+    );
+  }
+  const spec = normaliseServiceSpec(validated.value);
+  const requests: PlacementRequest[] = spec.startOrder.flatMap((name) => {
+    const app = spec.applications.find((a) => a.name === name)!;
+    return Array.from({ length: app.replicas.min }, (_, i) =>
+      requestForApplication(spec, name, `plan-${spec.name}-${name}-${i + 1}`),
+    );
+  });
+  const decisions = await engine.plan(requests);
+  const instances = decisions.map((decision): PlannedInstance => {
+    if (decision.outcome === 'placed') {
+      const data = instancePlacedData(decision, engine.state.host(decision.allocation.host)?.epoch ?? 1);
+      return {
+        app: decision.request.app,
+        instance: decision.request.instance,
+        outcome: 'placed',
+        host: data.host,
+        scores: data.scores,
+        costPerHour: data.costPerHour,
+        rejected: data.rejected ?? [],
+        candidates: data.candidates ?? [],
+        message: decision.explanation.summary,
+      };
+    }
+    return {
+      app: decision.request.app,
+      instance: decision.request.instance,
+      outcome: 'failed',
+      host: null,
+      scores: null,
+      costPerHour: null,
+      rejected: rejectionsOf(decision.explanation, decision.request),
+      candidates: [],
+      message: decision.explanation.summary,
+    };
+  });
+  return {
+    service: spec.name,
+    feasible: instances.every((i) => i.outcome === 'placed'),
+    costPerHour: Math.round(instances.reduce((sum, i) => sum + (i.costPerHour ?? 0), 0) * 1e6) / 1e6,
+    instances,
+  };
+}

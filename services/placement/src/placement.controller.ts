@@ -1,0 +1,26 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { ErrorCodes, FederaError } from '@federa/contracts';
+import { ContractPipe } from '@federa/messaging';
+import type { PlacementRecord } from './domain/placement-record';
+import { GetPlacementCommand, PlanPlacementCommand } from './placement-commands';
+import { PlacementEngine } from './placement-engine';
+import { planPlacement, type PlacementPlan } from './placement-plan';
+
+/** Placement's commands over NATS request/reply (the gateway's `/v1/placements`). */
+@Controller()
+export class PlacementController {
+  constructor(private readonly engine: PlacementEngine) {}
+
+  @MessagePattern('cmd.placement.get-placement')
+  getPlacement(@Payload(new ContractPipe(GetPlacementCommand)) command: GetPlacementCommand): PlacementRecord {
+    const record = this.engine.record(command.instance);
+    if (!record) throw new FederaError(ErrorCodes.notFound, `no placement decision for instance ${command.instance}`);
+    return record;
+  }
+
+  @MessagePattern('cmd.placement.plan')
+  plan(@Payload(new ContractPipe(PlanPlacementCommand)) command: PlanPlacementCommand): Promise<PlacementPlan> {
+    return planPlacement(this.engine, command.spec);
+  }
+}

@@ -1,0 +1,100 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { LogSubscription, migrateEventStore, PostgresEventStore } from '@federa/eventstore';
+import { loadConfig, type FederaConfig } from '@federa/runtime';
+import { Pool } from 'pg';
+import { PlacementStack } from './domain/placement-stack';
+import { InstanceRequestIntake, type ReplicaShare } from './instance-request-intake';
+import { PlacementController } from './placement.controller';
+import { PlacementEngine } from './placement-engine';
+
+const POOL = Symbol('placement pool');
+const SHARE = Symbol('placement replica share');
+/** Events read per page of the log. */
+const PAGE = 1000;
+
+export interface PlacementModuleOptions {
+  config?: FederaConfig;
+  /** @default FEDERA_PLACEMENT_REPLICA_INDEX / FEDERA_PLACEMENT_REPLICAS, or 0 of 1 */
+  share?: ReplicaShare;
+}
+
+/**
+ * The placement service: follows the log (inventory, services, allocations, instance requests),
+ * places requested instances, and answers placement commands.
+ */
+@Module({})
+export class PlacementModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription: LogSubscription | undefined;
+  private readonly logger = new Logger('placement');
+
+  constructor(
+    private readonly engine: PlacementEngine,
+    @Inject(POOL) private readonly pool: Pool,
+    @Inject(SHARE) private readonly share: ReplicaShare,
+  ) {}
+
+  static forRoot(options: PlacementModuleOptions = {}): DynamicModule {
+    const config = options.config ?? loadConfig();
+    return {
+      module: PlacementModule,
+      controllers: [PlacementController],
+      providers: [
+        { provide: SHARE, useValue: options.share ?? shareFromEnv(process.env) },
+        {
+          provide: POOL,
+          useFactory: async () => {
+            const pool = new Pool({ connectionString: config.databaseUrl, max: 8 });
+            await migrateEventStore(pool);
+            return pool;
+          },
+        },
+        {
+          provide: PlacementEngine,
+          inject: [POOL],
+          useFactory: (pool: Pool) => new PlacementEngine(new PostgresEventStore(pool), new PlacementStack()),
+        },
+      ],
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    const intake = new InstanceRequestIntake(this.engine, this.share);
+    const store = new PostgresEventStore(this.pool);
+    this.subscription = new LogSubscription(
+      store,
+      (events) => intake.onEvents(events, events.length < PAGE),
+      {
+        batchSize: PAGE,
+        pollMs: 50,
+        onError: (error) => this.logger.error(`log subscription stopped: ${String(error)}`),
+      },
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.stop();
+    await this.pool.end();
+  }
+}
+
+/** FEDERA_PLACEMENT_REPLICA_INDEX of FEDERA_PLACEMENT_REPLICAS; a bad value names its variable. */
+export function shareFromEnv(env: NodeJS.ProcessEnv): ReplicaShare {
+  const count = Number(env.FEDERA_PLACEMENT_REPLICAS ?? '1');
+  const index = Number(env.FEDERA_PLACEMENT_REPLICA_INDEX ?? '0');
+  if (!Number.isInteger(count) || count < 1) {
+    throw new Error(`FEDERA_PLACEMENT_REPLICAS must be a positive integer, got ${JSON.stringify(env.FEDERA_PLACEMENT_REPLICAS)}`);
+  }
+  if (!Number.isInteger(index) || index < 0 || index >= count) {
+    throw new Error(
+      `FEDERA_PLACEMENT_REPLICA_INDEX must be an integer from 0 to ${count - 1}, got ${JSON.stringify(env.FEDERA_PLACEMENT_REPLICA_INDEX)}`,
+    );
+  }
+  return { index, count };
+}

@@ -1,0 +1,53 @@
+import { streamCategory, type RecordedEvent, type Subjects } from '@federa/contracts';
+import { encodeEventMessage, positionHeader } from '@federa/messaging';
+import { headers, type JetStreamClient } from 'nats';
+
+/** How far a pipelined round got: events [0, confirmed) are in JetStream (new or deduplicated). */
+export interface PublishRound {
+  confirmed: number;
+  /** True when a confirmed event was already there: the stream's last sequence is then unknown. */
+  sawDuplicate: boolean;
+  lastSequence: number;
+  error: unknown;
+}
+
+/**
+ * Publishes events[from..] without waiting between them, each with its event id as Nats-Msg-Id and the
+ * stream sequence it must follow: if one is lost (a server restart), every later one is refused too, so
+ * JetStream never holds them out of order. Returns how many, from the start, are confirmed.
+ */
+export async function publishInOrder(
+  js: JetStreamClient,
+  subjects: Subjects,
+  events: RecordedEvent[],
+  from: number,
+  lastSequence: number,
+  timeoutMs: number,
+): Promise<PublishRound> {
+  const acks = events.slice(from).map((event, i) => {
+    const h = headers();
+    h.set(positionHeader, String(event.position));
+    return js.publish(
+      subjects.event(streamCategory(event.streamId), event.type),
+      encodeEventMessage(event),
+      {
+        msgID: event.eventId,
+        expect: { lastSequence: lastSequence + i },
+        headers: h,
+        timeout: timeoutMs,
+      },
+    );
+  });
+  const settled = await Promise.allSettled(acks);
+  let confirmed = from;
+  let sawDuplicate = false;
+  let last = lastSequence;
+  for (const outcome of settled) {
+    if (outcome.status === 'rejected')
+      return { confirmed, sawDuplicate, lastSequence: last, error: outcome.reason };
+    confirmed++;
+    if (outcome.value.duplicate) sawDuplicate = true;
+    else last = outcome.value.seq;
+  }
+  return { confirmed, sawDuplicate, lastSequence: last, error: undefined };
+}

@@ -1,0 +1,73 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Subjects } from '@federa/contracts';
+import { migrateEventStore, PostgresEventStore } from '@federa/eventstore';
+import { connectNats } from '@federa/messaging';
+import { loadConfig, type FederaConfig } from '@federa/runtime';
+import type { NatsConnection } from 'nats';
+import { Pool } from 'pg';
+import { EventRelay } from './event-relay';
+import { PostgresLeaderLease } from './leader-lease';
+
+const CONFIG = Symbol('relay config');
+const POOL = Symbol('relay pool');
+const NATS = Symbol('relay nats');
+
+/** The relay process: one EventRelay wired to the configured Postgres and NATS. */
+@Module({
+  providers: [
+    { provide: CONFIG, useFactory: () => loadConfig() },
+    {
+      provide: POOL,
+      inject: [CONFIG],
+      useFactory: async (config: FederaConfig) => {
+        const pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
+        await migrateEventStore(pool);
+        return pool;
+      },
+    },
+    {
+      provide: NATS,
+      inject: [CONFIG],
+      useFactory: (config: FederaConfig) => connectNats(config.natsUrl, 'federa-relay'),
+    },
+    {
+      provide: EventRelay,
+      inject: [CONFIG, POOL, NATS],
+      useFactory: (config: FederaConfig, pool: Pool, nc: NatsConnection) => {
+        const logger = new Logger('EventRelay');
+        return new EventRelay({
+          pool,
+          nc,
+          store: new PostgresEventStore(pool),
+          subjects: new Subjects(config.subjectPrefix),
+          lease: new PostgresLeaderLease(config.databaseUrl),
+          onRoleChange: (role) => logger.log(`relay ${role}`),
+          onError: (error) => logger.error(`relay error: ${String(error)}`),
+        });
+      },
+    },
+  ],
+})
+export class RelayModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly relay: EventRelay,
+    @Inject(POOL) private readonly pool: Pool,
+    @Inject(NATS) private readonly nc: NatsConnection,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.nc.drain().catch(() => undefined);
+    await this.pool.end();
+  }
+}

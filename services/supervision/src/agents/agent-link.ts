@@ -1,0 +1,110 @@
+import {
+  AgentHeartbeat,
+  AgentReport,
+  FederaError,
+  Subjects,
+  validatePayload,
+  type AgentCommand,
+  type CommandReply,
+} from '@federa/contracts';
+import { JSONCodec, type NatsConnection, type Subscription } from 'nats';
+
+const json = JSONCodec();
+
+/** One instance's state as an agent last said it (from a report or a heartbeat). */
+export interface ObservedInstance {
+  host: string;
+  instance: string;
+  state: string;
+  load?: number;
+  detail?: string;
+  /** ms since epoch, the agent's send time. */
+  at: number;
+}
+
+/**
+ * Supervision's side of the agent protocol: sends commands to one host's agent (request/reply, the
+ * answer is acceptance only; the outcome arrives as reports) and hands every observed instance state
+ * and load to the listener. Malformed messages are dropped: an agent cannot corrupt the view.
+ */
+export class AgentLink {
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly subjects: Subjects,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Subscribes to every host's reports and heartbeats. */
+  listen(onObserved: (observed: ObservedInstance, source: 'report' | 'heartbeat') => void): void {
+    this.subscriptions.push(
+      this.nc.subscribe(this.subjects.allReports, {
+        callback: (_error, msg) => {
+          const report = validatePayload(AgentReport, decode(msg.data));
+          if (!report.ok || report.value.kind !== 'instance' || !report.value.state) return;
+          const r = report.value;
+          onObserved(
+            {
+              host: r.host,
+              instance: r.instance,
+              state: r.state as string,
+              load: r.load,
+              detail: r.detail,
+              at: r.sentAt,
+            },
+            'report',
+          );
+        },
+      }),
+      this.nc.subscribe(this.subjects.allHeartbeats, {
+        callback: (_error, msg) => {
+          const beat = validatePayload(AgentHeartbeat, decode(msg.data));
+          if (!beat.ok) return;
+          for (const i of beat.value.instances) {
+            onObserved(
+              {
+                host: beat.value.host,
+                instance: i.instance,
+                state: i.state,
+                load: i.load,
+                at: beat.value.sentAt,
+              },
+              'heartbeat',
+            );
+          }
+        },
+      }),
+    );
+  }
+
+  /** Sends a command to a host's agent; resolves on acceptance, throws FederaError on refusal or silence. */
+  async send(host: string, command: AgentCommand): Promise<unknown> {
+    let reply: CommandReply;
+    try {
+      const msg = await this.nc.request(this.subjects.agentCommand(host), json.encode(command), {
+        timeout: this.timeoutMs,
+      });
+      reply = json.decode(msg.data) as CommandReply;
+    } catch (error) {
+      throw new FederaError(
+        'unavailable',
+        `agent ${host} did not answer ${command.type}: ${String(error)}`,
+      );
+    }
+    if (!reply.ok) throw FederaError.fromBody(reply);
+    return reply.result;
+  }
+
+  close(): void {
+    for (const s of this.subscriptions.splice(0)) s.unsubscribe();
+  }
+}
+
+function decode(data: Uint8Array): unknown {
+  try {
+    return json.decode(data);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,35 @@
+import { failuresOf } from './application-failures';
+import type { InstanceView } from './instance-view';
+
+function view(
+  state: InstanceView['state'],
+  sinceMs: number,
+  extra: Partial<InstanceView> = {},
+): InstanceView {
+  return {
+    id: `i-${sinceMs}`,
+    service: 's',
+    app: 'a',
+    layer: 'process',
+    state,
+    since: new Date(sinceMs).toISOString(),
+    revision: 1,
+    ...extra,
+  };
+}
+
+describe('failuresOf', () => {
+  it('counts nothing for an application that never failed', () => {
+    expect(failuresOf([view('healthy', 1000)])).toEqual({ consecutive: 0 });
+  });
+
+  it('counts the failures since an instance was last healthy, with the latest time and reason', () => {
+    const record = failuresOf([
+      view('failed', 1000, { reason: 'old' }),
+      view('healthy', 2000, { healthyAt: new Date(2000).toISOString() }),
+      view('failed', 4000, { reason: 'second' }),
+      view('failed', 3000, { reason: 'first' }),
+    ]);
+    expect(record).toEqual({ consecutive: 2, lastAt: 4000, lastReason: 'second' });
+  });
+});

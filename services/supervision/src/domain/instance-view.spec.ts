@@ -1,0 +1,73 @@
+import { evolveInstance, isLive, type InstanceEvent, type InstanceView } from './instance-view';
+
+function fold(events: InstanceEvent[]): InstanceView | undefined {
+  return events.reduce<InstanceView | undefined>(
+    (view, event) => evolveInstance(view, event),
+    undefined,
+  );
+}
+
+const requested: InstanceEvent = {
+  type: 'InstanceRequested',
+  data: { instance: 'i-1', service: 'shop', app: 'web', layer: 'process', revision: 2 },
+  occurredAt: '2025-01-01T00:00:00.000Z',
+};
+
+describe('the instance view', () => {
+  it('follows an instance from request to healthy, remembering its host and when it got there', () => {
+    const view = fold([
+      requested,
+      { type: 'InstancePlaced', data: { host: 'mph-1' }, occurredAt: '2025-01-01T00:00:01.000Z' },
+      { type: 'InstanceRunning', data: { host: 'mph-1' }, occurredAt: '2025-01-01T00:00:02.000Z' },
+      { type: 'InstanceHealthy', data: { host: 'mph-1' }, occurredAt: '2025-01-01T00:00:03.000Z' },
+    ]);
+    expect(view).toEqual({
+      id: 'i-1',
+      service: 'shop',
+      app: 'web',
+      layer: 'process',
+      host: 'mph-1',
+      state: 'healthy',
+      since: '2025-01-01T00:00:03.000Z',
+      revision: 2,
+      healthyAt: '2025-01-01T00:00:03.000Z',
+    });
+  });
+
+  it('keeps the message of a placement failure', () => {
+    const view = fold([
+      requested,
+      {
+        type: 'PlacementFailed',
+        data: { reasons: [{ filter: 'layer', hosts: 3 }], message: 'no host offers process' },
+        occurredAt: '2025-01-01T00:00:01.000Z',
+      },
+    ]);
+    expect(view).toMatchObject({ state: 'failed', reason: 'no host offers process' });
+    expect(isLive(view!)).toBe(false);
+  });
+
+  it('shows a stop in progress as stopping, with its reason', () => {
+    const view = fold([
+      requested,
+      { type: 'InstanceStopRequested', data: { reason: 'scale-in' }, occurredAt: 'x' },
+    ]);
+    expect(view).toMatchObject({ state: 'stopping', reason: 'scale-in' });
+  });
+
+  it('is not brought back to life by a late report after it failed', () => {
+    const view = fold([
+      requested,
+      { type: 'InstanceFailed', data: { reason: 'exited 1' }, occurredAt: 'a' },
+      { type: 'InstanceHealthy', data: {}, occurredAt: 'b' },
+    ]);
+    expect(view).toMatchObject({ state: 'failed', reason: 'exited 1', since: 'a' });
+  });
+
+  it('ignores events of types it does not know and events before the request', () => {
+    expect(fold([{ type: 'InstanceHealthy', data: {}, occurredAt: 'a' }])).toBeUndefined();
+    expect(fold([requested, { type: 'InstanceRenamed', data: {}, occurredAt: 'b' }])?.state).toBe(
+      'pending',
+    );
+  });
+});

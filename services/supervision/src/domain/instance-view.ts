@@ -1,0 +1,101 @@
+import type { InstanceState } from '@federa/contracts';
+
+/** What supervision knows of one instance, folded from its `instance-<id>` stream. */
+export interface InstanceView {
+  id: string;
+  service: string;
+  app: string;
+  layer: string;
+  host?: string;
+  state: InstanceState;
+  /** ISO time the instance entered its current state. */
+  since: string;
+  /** The service revision whose spec the instance runs (rolling updates replace older ones). */
+  revision: number;
+  /** Why it is unhealthy, stopping or failed, in words. */
+  reason?: string;
+  /** Set by the caller, not folded: its host is down and the application may not move (reported, not replaced). */
+  stranded?: boolean;
+  /** ISO time it first became healthy, if ever. */
+  healthyAt?: string;
+}
+
+/** An instance event as the fold needs it: type, data, and when it occurred. */
+export interface InstanceEvent {
+  type: string;
+  data: Record<string, unknown>;
+  occurredAt: string;
+}
+
+const stateOfEvent: Record<string, InstanceState> = {
+  InstanceRequested: 'pending',
+  InstancePlaced: 'placed',
+  PlacementFailed: 'failed',
+  InstanceStarting: 'starting',
+  InstanceRunning: 'running',
+  InstanceHealthy: 'healthy',
+  InstanceUnhealthy: 'unhealthy',
+  InstanceStopRequested: 'stopping',
+  InstanceStopped: 'stopped',
+  InstanceFailed: 'failed',
+  InstanceMigrating: 'migrating',
+  InstanceRelocated: 'running',
+};
+
+/** States in which an instance still occupies (or is about to occupy) a host. */
+export const liveStates: ReadonlySet<InstanceState> = new Set([
+  'pending',
+  'placed',
+  'starting',
+  'running',
+  'healthy',
+  'unhealthy',
+  'stopping',
+  'migrating',
+]);
+
+export function isLive(instance: Pick<InstanceView, 'state'>): boolean {
+  return liveStates.has(instance.state);
+}
+
+/** Applies one instance event; unknown types (a newer writer's) leave the view as it was. */
+export function evolveInstance(
+  view: InstanceView | undefined,
+  event: InstanceEvent,
+): InstanceView | undefined {
+  const state = stateOfEvent[event.type];
+  if (state === undefined) return view;
+  const data = event.data;
+  if (event.type === 'InstanceRequested') {
+    return {
+      id: String(data.instance),
+      service: String(data.service),
+      app: String(data.app),
+      layer: String(data.layer ?? ''),
+      state,
+      since: event.occurredAt,
+      revision: typeof data.revision === 'number' ? data.revision : 1,
+    };
+  }
+  if (!view) return undefined;
+  // A dead instance stays dead: late reports from its agent must not resurrect it.
+  if (!isLive(view)) return view;
+  const next: InstanceView = { ...view, state, since: event.occurredAt };
+  if (typeof data.host === 'string') next.host = data.host;
+  next.reason = reasonOf(event);
+  if (state === 'healthy' && !view.healthyAt) next.healthyAt = event.occurredAt;
+  return withoutUndefined(next);
+}
+
+function reasonOf(event: InstanceEvent): string | undefined {
+  const { reason, message } = event.data;
+  if (typeof message === 'string') return message;
+  if (typeof reason === 'string') return reason;
+  return undefined;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[])
+    if (value[key] === undefined) delete value[key];
+  return value;
+}

@@ -1,0 +1,81 @@
+import { failuresOf } from './application-failures';
+import { isLive, type InstanceView } from './instance-view';
+
+/** One application's health: healthy instances against its minimum, and why it falls short. */
+export interface ApplicationHealth {
+  name: string;
+  /** How many instances should run now (replicas.min moved by autoscaling). */
+  desired: number;
+  min: number;
+  healthy: number;
+  reason?: string;
+  /** It cannot recover by itself: the service is failed because of it. */
+  failed?: boolean;
+}
+
+export interface ServiceHealth {
+  state: 'available' | 'degraded' | 'failed';
+  applications: ApplicationHealth[];
+}
+
+export interface ApplicationTarget {
+  name: string;
+  min: number;
+  desired: number;
+}
+
+/** Consecutive failures after which an application short of healthy instances counts as failed. */
+export const failedAfterFailures = 3;
+
+/**
+ * A service is available only when every application has at least `min` healthy instances; an
+ * application that cannot recover by itself (stranded on a down host, or failing again and again)
+ * makes it failed; anything else short of min makes it degraded. Each short application says why.
+ */
+export function assessServiceHealth(
+  targets: readonly ApplicationTarget[],
+  instances: readonly InstanceView[],
+): ServiceHealth {
+  let state: ServiceHealth['state'] = 'available';
+  const applications = targets.map((target): ApplicationHealth => {
+    const mine = instances.filter((i) => i.app === target.name);
+    const healthy = mine.filter((i) => i.state === 'healthy').length;
+    const base = { name: target.name, desired: target.desired, min: target.min, healthy };
+    if (healthy >= target.min) return base;
+    const stranded = mine.filter((i) => i.stranded && isLive(i));
+    const failures = failuresOf(mine);
+    if (stranded.length > 0) {
+      state = 'failed';
+      const where = stranded.map((i) => `${i.id} on ${i.host ?? '?'}`).join(', ');
+      return { ...base, failed: true, reason: `host down and not relocatable: ${where}` };
+    }
+    if (failures.consecutive >= failedAfterFailures) {
+      state = 'failed';
+      return {
+        ...base,
+        failed: true,
+        reason: `${failures.consecutive} failures in a row, last: ${failures.lastReason ?? 'unknown'}`,
+      };
+    }
+    if (state === 'available') state = 'degraded';
+    return { ...base, reason: shortfall(mine, healthy, target.min, failures.lastReason) };
+  });
+  return { state, applications };
+}
+
+function shortfall(
+  mine: readonly InstanceView[],
+  healthy: number,
+  min: number,
+  lastFailure?: string,
+): string {
+  const unhealthy = mine.filter((i) => i.state === 'unhealthy').length;
+  const coming = mine.filter(
+    (i) => isLive(i) && i.state !== 'healthy' && i.state !== 'unhealthy',
+  ).length;
+  const parts = [`${healthy} of ${min} healthy`];
+  if (unhealthy > 0) parts.push(`${unhealthy} unhealthy`);
+  if (coming > 0) parts.push(`${coming} starting`);
+  if (lastFailure) parts.push(`last failure: ${lastFailure}`);
+  return parts.join(', ');
+}

@@ -1,0 +1,35 @@
+import { loadConfig, type FederaConfig } from '@federa/runtime';
+import { defaultBackoff, type BackoffSettings } from './domain/restart-backoff';
+
+/** How supervision runs: the shared environment plus its own timings (tests shorten them). */
+export interface SupervisionSettings extends FederaConfig {
+  /** How often every service is reconciled. @default 250 (FEDERA_SUPERVISION_TICK_MS) */
+  tickMs: number;
+  /** Load averaging window of the autoscaler. @default 10000 (FEDERA_SCALING_WINDOW_MS) */
+  scalingWindowMs: number;
+  backoff: BackoffSettings;
+  /** A start or stop unanswered for this long is sent again (same command id). @default 5000 */
+  resendMs: number;
+  /** How long an agent command waits for the agent's acceptance. @default 3000 */
+  agentTimeoutMs: number;
+}
+
+export function loadSupervisionSettings(env: NodeJS.ProcessEnv = process.env): SupervisionSettings {
+  return {
+    ...loadConfig(env),
+    tickMs: positive(env, 'FEDERA_SUPERVISION_TICK_MS', 250),
+    scalingWindowMs: positive(env, 'FEDERA_SCALING_WINDOW_MS', 10_000),
+    backoff: defaultBackoff,
+    resendMs: 5000,
+    agentTimeoutMs: 3000,
+  };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
+}

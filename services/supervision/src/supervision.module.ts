@@ -1,0 +1,81 @@
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Subjects } from '@federa/contracts';
+import { migrateEventStore, PostgresEventStore } from '@federa/eventstore';
+import { connectNats } from '@federa/messaging';
+import type { NatsConnection } from 'nats';
+import { Pool } from 'pg';
+import { AgentLink } from './agents/agent-link';
+import { ServiceCommandsController } from './commands/service-commands.controller';
+import { contractsEventValidator } from './event-log/contracts-event-validator';
+import { LeaderLock } from './supervisor/leader-lock';
+import { Supervisor } from './supervisor/supervisor';
+import { type SupervisionSettings } from './supervision-settings';
+import { SupervisionView } from './view/supervision-view';
+
+const SETTINGS = Symbol('supervision settings');
+const POOL = Symbol('supervision pool');
+const NATS = Symbol('supervision nats');
+
+/** The supervision service: its command handlers and the supervisor loop, over the log and NATS. */
+@Module({})
+export class SupervisionModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly supervisor: Supervisor,
+    @Inject(POOL) private readonly pool: Pool,
+    @Inject(NATS) private readonly nc: NatsConnection,
+  ) {}
+
+  static forRoot(settings: SupervisionSettings): DynamicModule {
+    return {
+      module: SupervisionModule,
+      controllers: [ServiceCommandsController],
+      providers: [
+        { provide: SETTINGS, useValue: settings },
+        {
+          provide: POOL,
+          useFactory: async () => {
+            const pool = new Pool({ connectionString: settings.databaseUrl, max: 6 });
+            await migrateEventStore(pool);
+            return pool;
+          },
+        },
+        { provide: NATS, useFactory: () => connectNats(settings.natsUrl, 'federa-supervision') },
+        {
+          provide: PostgresEventStore,
+          inject: [POOL],
+          useFactory: (pool: Pool) =>
+            new PostgresEventStore(pool, { validate: contractsEventValidator }),
+        },
+        { provide: SupervisionView, useFactory: () => new SupervisionView() },
+        {
+          provide: Supervisor,
+          inject: [PostgresEventStore, SupervisionView, NATS],
+          useFactory: (store: PostgresEventStore, view: SupervisionView, nc: NatsConnection) =>
+            new Supervisor(
+              store,
+              view,
+              new AgentLink(nc, new Subjects(settings.subjectPrefix), settings.agentTimeoutMs),
+              new LeaderLock(settings.databaseUrl),
+              settings,
+            ),
+        },
+      ],
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.supervisor.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.supervisor.stop();
+    await this.nc.drain().catch(() => this.nc.close());
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,29 @@
+import type { InstanceSpecPayload, NormalisedApplication } from '@federa/contracts';
+
+/** The agent's `start` spec for one instance of an application (health probe, artifact, env). */
+export function instanceStartPayload(
+  service: string,
+  instance: string,
+  app: NormalisedApplication,
+): InstanceSpecPayload {
+  const { env, ...artifact } = app.artifact;
+  const probe = app.health.probe;
+  const health =
+    probe.kind === 'none'
+      ? undefined
+      : {
+          ...(probe.kind === 'http' ? { http: { path: probe.path } } : { tcp: {} }),
+          intervalMs: app.health.intervalMs,
+          failureThreshold: app.health.failureThreshold,
+        };
+  return {
+    instance,
+    service,
+    app: app.name,
+    layer: app.layer,
+    artifact: artifact as Record<string, unknown>,
+    resources: { ...app.resources },
+    ...(health ? { health: health as InstanceSpecPayload['health'] } : {}),
+    ...(env ? { env } : {}),
+  } as InstanceSpecPayload;
+}

@@ -1,0 +1,100 @@
+import { streamCategory, type RecordedEvent } from '@federa/contracts';
+import { evolveInstance, isLive, type InstanceView } from '../domain/instance-view';
+import { evolveService, initialServiceState, type ServiceState } from '../domain/service-decider';
+
+/** What supervision knows of a host: its fencing epoch and whether inventory declared it down. */
+export interface HostView {
+  id: string;
+  epoch: number;
+  down: boolean;
+}
+
+/** Placement's answer kept beside the instance: the host epoch to fence agent commands with. */
+export interface PlacementView {
+  hostEpoch?: number;
+}
+
+/**
+ * Services, instances and hosts as the log says, folded in log order. One instance of it per
+ * supervision process, fed by a LogSubscription; `position` tells how far it has read.
+ */
+export class SupervisionView {
+  readonly services = new Map<string, ServiceState>();
+  readonly instances = new Map<string, InstanceView>();
+  readonly placements = new Map<string, PlacementView>();
+  readonly hosts = new Map<string, HostView>();
+  /** Highest log position applied. */
+  position = 0;
+  private readonly listeners: ((events: RecordedEvent[]) => void)[] = [];
+
+  apply(events: readonly RecordedEvent[]): void {
+    for (const event of events) {
+      this.applyOne(event);
+      this.position = Math.max(this.position, event.position);
+    }
+    for (const listener of this.listeners) listener([...events]);
+  }
+
+  /** Called after every applied page. */
+  onApplied(listener: (events: RecordedEvent[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  service(name: string): ServiceState {
+    return this.services.get(name) ?? initialServiceState(name);
+  }
+
+  /** The service's instances, with `stranded` set for live ones of non-relocatable apps on down hosts. */
+  instancesOf(service: string): InstanceView[] {
+    const state = this.services.get(service);
+    const out: InstanceView[] = [];
+    for (const instance of this.instances.values()) {
+      if (instance.service !== service) continue;
+      const app = state?.deployed?.applications.find((a) => a.name === instance.app);
+      const stranded =
+        isLive(instance) &&
+        instance.host !== undefined &&
+        this.hosts.get(instance.host)?.down === true &&
+        app?.placement.relocatable === false;
+      out.push(stranded ? { ...instance, stranded: true } : instance);
+    }
+    return out;
+  }
+
+  private applyOne(event: RecordedEvent): void {
+    const data = (event.data ?? {}) as Record<string, unknown>;
+    switch (streamCategory(event.streamId)) {
+      case 'service': {
+        const name = String(data.service ?? event.streamId.slice('service-'.length));
+        this.services.set(name, evolveService(this.service(name), { type: event.type, data }));
+        break;
+      }
+      case 'instance': {
+        const id = event.streamId.slice('instance-'.length);
+        const next = evolveInstance(this.instances.get(id), {
+          type: event.type,
+          data,
+          occurredAt: event.metadata?.occurredAt ?? event.recordedAt,
+        });
+        if (next) this.instances.set(id, next);
+        if (event.type === 'InstancePlaced' && typeof data.hostEpoch === 'number') {
+          this.placements.set(id, { hostEpoch: data.hostEpoch });
+        }
+        break;
+      }
+      case 'host':
+        this.applyHost(event.type, data);
+        break;
+    }
+  }
+
+  private applyHost(type: string, data: Record<string, unknown>): void {
+    const id = String(data.host);
+    const host = this.hosts.get(id) ?? { id, epoch: 0, down: false };
+    if ((type === 'HostRegistered' || type === 'HostRecovered') && typeof data.epoch === 'number') {
+      this.hosts.set(id, { ...host, epoch: data.epoch, down: false });
+    } else if (type === 'HostDown' || type === 'HostRetired') {
+      this.hosts.set(id, { ...host, down: true });
+    }
+  }
+}

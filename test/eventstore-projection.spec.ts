@@ -1,0 +1,152 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { NewEvent } from '@federa/contracts';
+import {
+  acceptAnyObject,
+  migrateEventStore,
+  PostgresEventStore,
+  ProjectionRunner,
+} from '@federa/eventstore';
+import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
+import { Pool } from 'pg';
+import { EventTallyProjection } from './eventstore-projection-worker';
+
+// Processes start, die and restart here: far slower than a unit test.
+jest.setTimeout(90_000);
+
+const root = join(__dirname, '..');
+
+function event(n: number): NewEvent {
+  return {
+    type: n % 2 ? 'HostCordoned' : 'HostUncordoned',
+    data: { n },
+    metadata: { correlationId: randomUUID(), actor: 'test', occurredAt: new Date().toISOString() },
+  };
+}
+
+function startWorker(
+  databaseUrl: string,
+  schema: string,
+): { child: ChildProcess; lines: string[] } {
+  const child = spawn(
+    process.execPath,
+    ['-r', './bench/eventstore-register.js', 'test/eventstore-projection-worker.ts'],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl, PROJECTION_SCHEMA: schema },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines: string[] = [];
+  child.stdout!.on('data', (chunk: Buffer) =>
+    lines.push(...chunk.toString().split('\n').filter(Boolean)),
+  );
+  return { child, lines };
+}
+
+async function killed(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+describe('a projection', () => {
+  let db: FreshDatabase;
+  let pool: Pool;
+  let store: PostgresEventStore;
+  const total = 600;
+
+  beforeAll(async () => {
+    db = await freshDatabase('es_projection');
+    pool = new Pool({ connectionString: db.url, max: 8 });
+    await migrateEventStore(pool);
+    store = new PostgresEventStore(pool, { validate: acceptAnyObject });
+    for (let s = 0; s < 20; s++) {
+      await store.append(
+        `host-${s}`,
+        'no-stream',
+        Array.from({ length: total / 20 }, (_, i) => event(i)),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  async function rows(schema: string) {
+    const applied = await pool.query(
+      `SELECT event_id, position, type FROM ${schema}.applied ORDER BY position, event_id`,
+    );
+    const perStream = await pool.query(
+      `SELECT stream_id, events, last_version FROM ${schema}.per_stream ORDER BY stream_id`,
+    );
+    return { applied: applied.rows, perStream: perStream.rows };
+  }
+
+  async function checkpointPosition(name: string): Promise<number> {
+    const result = await pool.query('SELECT position FROM eventlog.checkpoints WHERE name = $1', [
+      name,
+    ]);
+    return Number(result.rows[0]?.position ?? 0);
+  }
+
+  it('killed with SIGKILL in the middle of a batch resumes with no lost and no doubled row', async () => {
+    const schema = 'tally_killed';
+    const first = startWorker(db.url, schema);
+    try {
+      // Wait until some batches are committed and the worker is inside another one.
+      await eventually(async () => (await checkpointPosition(`${schema}.tally`)) >= 100, 30_000);
+      const before = first.lines.length;
+      await eventually(() => first.lines.length > before, 10_000, 5);
+    } finally {
+      await killed(first.child);
+    }
+    expect(first.child.signalCode).toBe('SIGKILL');
+    const atKill = await checkpointPosition(`${schema}.tally`);
+    const partial = await rows(schema);
+    // Exactly the events up to the committed checkpoint are applied: nothing of the killed batch remains.
+    expect(partial.applied.map((r) => Number(r.position))).toEqual(
+      Array.from({ length: partial.applied.length }, (_, i) => i + 1),
+    );
+    expect(partial.applied.length).toBe(atKill);
+    expect(atKill).toBeLessThan(total);
+
+    const second = startWorker(db.url, schema);
+    try {
+      await eventually(async () => (await checkpointPosition(`${schema}.tally`)) === total, 60_000);
+    } finally {
+      await killed(second.child);
+    }
+    const complete = await rows(schema);
+    expect(complete.applied).toHaveLength(total);
+    expect(new Set(complete.applied.map((r) => r.event_id)).size).toBe(total);
+    expect(complete.perStream).toHaveLength(20);
+    for (const stream of complete.perStream) {
+      expect(stream).toMatchObject({ events: total / 20, last_version: String(total / 20) });
+    }
+
+    const runner = new ProjectionRunner(pool, store, new EventTallyProjection(schema), {
+      batchSize: 128,
+    });
+    expect(await runner.rebuild()).toBe(total);
+    expect(await rows(schema)).toEqual(complete);
+  });
+
+  it('run by two runners at once applies every event exactly once', async () => {
+    const schema = 'tally_twice';
+    const runners = [1, 2].map(
+      () => new ProjectionRunner(pool, store, new EventTallyProjection(schema), { batchSize: 25 }),
+    );
+    const applied = await Promise.all(runners.map((r) => r.catchUp()));
+    expect(applied[0] + applied[1]).toBe(total);
+    const { applied: rowsApplied } = await rows(schema);
+    expect(rowsApplied.map((r) => Number(r.position))).toEqual(
+      Array.from({ length: total }, (_, i) => i + 1),
+    );
+  });
+});

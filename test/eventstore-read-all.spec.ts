@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { NewEvent, RecordedEvent } from '@federa/contracts';
+import {
+  acceptAnyObject,
+  LogSubscription,
+  migrateEventStore,
+  PostgresEventStore,
+  type LogCheckpoint,
+} from '@federa/eventstore';
+import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
+import { Pool, type PoolClient } from 'pg';
+
+// Processes start, die and restart here: far slower than a unit test.
+jest.setTimeout(90_000);
+
+function event(n: number): NewEvent {
+  return {
+    type: 'UsageRecorded',
+    data: { n },
+    metadata: { correlationId: randomUUID(), actor: 'test', occurredAt: new Date().toISOString() },
+  };
+}
+
+/** Appends one event on a connection of the test's own inside an open transaction (it takes a position now). */
+async function appendInOpenTransaction(client: PoolClient, streamId: string, n: number) {
+  await client.query('BEGIN');
+  await client.query(
+    `INSERT INTO eventlog.events (stream_id, stream_category, stream_version, event_id, type, schema_version, data, metadata)
+     VALUES ($1, 'stats', 1, $2, 'UsageRecorded', 1, $3, $4)`,
+    [streamId, randomUUID(), JSON.stringify({ n }), JSON.stringify(event(n).metadata)],
+  );
+}
+
+function isCheckpointOrder(seen: { transactionId: string; position: number }[]): boolean {
+  return seen.every((s, i) => {
+    if (i === 0) return true;
+    const p = seen[i - 1];
+    const [a, b] = [BigInt(p.transactionId), BigInt(s.transactionId)];
+    return a < b || (a === b && p.position < s.position);
+  });
+}
+
+describe('reading the whole log', () => {
+  let db: FreshDatabase;
+  let pool: Pool;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await freshDatabase('es_read_all');
+    pool = new Pool({ connectionString: db.url, max: 12 });
+    await migrateEventStore(pool);
+    store = new PostgresEventStore(pool, { validate: acceptAnyObject });
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  it('does not pass an event whose lower position is still in an open transaction, and sees it once after commit', async () => {
+    const seen: RecordedEvent[] = [];
+    const subscription = new LogSubscription(
+      store,
+      async (events) => {
+        seen.push(...events);
+      },
+      { batchSize: 2, pollMs: 10 },
+    );
+    const slow = await pool.connect();
+    try {
+      await store.append('stats-before', 'no-stream', [event(0)]);
+      await appendInOpenTransaction(slow, 'stats-slow', 1);
+      await store.append('stats-after', 'no-stream', [event(2), event(3), event(4)]);
+      await eventually(() => seen.length === 1);
+      // Later transactions have committed, but the reader must wait for the one holding position 2.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen.map((e) => (e.data as { n: number }).n)).toEqual([0]);
+      await slow.query('COMMIT');
+      await eventually(() => seen.length === 5);
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      slow.release();
+      await subscription.stop();
+    }
+    expect(seen.map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2, 3, 4]);
+    expect(seen.map((e) => e.position)).toEqual(
+      [...seen.map((e) => e.position)].sort((a, b) => a - b),
+    );
+  });
+
+  it('gives a tailing reader every event exactly once, in checkpoint order, while transactions commit out of position order', async () => {
+    const start = (await store.readAll(null, 1_000_000)).checkpoint;
+    const seen: { eventId: string; transactionId: string; position: number }[] = [];
+    const subscription = new LogSubscription(
+      store,
+      async (events, checkpoint) => {
+        // Checkpoint of each event: the page's last one is given; earlier ones share or precede it.
+        for (const e of events)
+          seen.push({ eventId: e.eventId, transactionId: '', position: e.position });
+        seen[seen.length - 1].transactionId = checkpoint.transactionId;
+      },
+      { after: start, batchSize: 7, pollMs: 5 },
+    );
+    const written: string[] = [];
+    const writers = Array.from({ length: 8 }, async (_, w) => {
+      for (let i = 0; i < 15; i++) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const id = randomUUID();
+          await client.query(
+            `INSERT INTO eventlog.events (stream_id, stream_category, stream_version, event_id, type, schema_version, data, metadata)
+             VALUES ($1, 'stats', $2, $3, 'UsageRecorded', 1, '{}', '{}')`,
+            [`stats-w${w}`, i + 1, id],
+          );
+          // Hold some transactions open so that later positions commit first.
+          await client.query('SELECT pg_sleep($1)', [((w * 7 + i * 13) % 5) * 0.01]);
+          await client.query('COMMIT');
+          written.push(id);
+        } finally {
+          client.release();
+        }
+      }
+    });
+    await Promise.all(writers);
+    await eventually(() => seen.length >= written.length, 20_000);
+    await new Promise((r) => setTimeout(r, 100));
+    await subscription.stop();
+    expect(seen).toHaveLength(written.length);
+    expect(new Set(seen.map((s) => s.eventId))).toEqual(new Set(written));
+    const pageEnds = seen.filter((s) => s.transactionId !== '');
+    expect(isCheckpointOrder(pageEnds)).toBe(true);
+  });
+
+  it('continues from a checkpoint with the events after it and returns the same checkpoint when none are new', async () => {
+    const first = await store.readAll(null, 3);
+    const rest = await store.readAll(first.checkpoint, 1_000_000);
+    const all = await store.readAll(null, 1_000_000);
+    expect([...first.events, ...rest.events].map((e) => e.eventId)).toEqual(
+      all.events.map((e) => e.eventId),
+    );
+    const none = await store.readAll(all.checkpoint, 10);
+    expect(none).toEqual({ events: [], checkpoint: all.checkpoint as LogCheckpoint });
+  });
+});

@@ -1,0 +1,86 @@
+import { eventually } from '@federa/testing';
+import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
+import { InventoryHarness, natsUrl } from './inventory-harness';
+
+jest.setTimeout(60_000);
+
+const token = 'inventory-gateway-test-token';
+
+describe('inventory through the gateway: /v1/hosts', () => {
+  let inv: InventoryHarness;
+  let gateway: GatewayApp;
+
+  beforeAll(async () => {
+    inv = await InventoryHarness.start();
+    gateway = await createGatewayApp({
+      databaseUrl: inv.config.federa.databaseUrl,
+      natsUrl,
+      httpPort: 0,
+      httpHost: '127.0.0.1',
+      apiToken: token,
+      heartbeatMs: 1000,
+      subjectPrefix: inv.subjects.prefix,
+      logLevel: 'silent',
+      commandTimeoutMs: 5000,
+    });
+    for (const host of ['gw-1', 'gw-2']) {
+      const agent = inv.agent(host, 'geneva');
+      await agent.register();
+      agent.start();
+    }
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await inv?.stop();
+  });
+
+  async function call(method: string, path: string, body?: object) {
+    const response = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  }
+
+  it('lists hosts with the contract fields and pages through them', async () => {
+    const all = await eventually(async () => {
+      const answer = await call('GET', '/v1/hosts');
+      return (answer.json.items as unknown[]).length === 2 ? answer : undefined;
+    });
+    expect(all!.status).toBe(200);
+    const items = all!.json.items as Record<string, unknown>[];
+    expect(items.map((h) => h.id)).toEqual(['gw-1', 'gw-2']);
+    for (const field of ['id', 'site', 'state', 'layers', 'capacity', 'allocated', 'securityLevel', 'costs', 'lastHeartbeatAt', 'epoch', 'cordoned']) {
+      expect(items[0]).toHaveProperty(field);
+    }
+    const first = await call('GET', '/v1/hosts?limit=1');
+    expect(first.json).toMatchObject({ items: [{ id: 'gw-1' }], next: 'gw-1' });
+    const second = await call('GET', '/v1/hosts?limit=1&after=gw-1');
+    expect((second.json.items as { id: string }[]).map((h) => h.id)).toEqual(['gw-2']);
+  });
+
+  it('cordons, uncordons, drains and retires a host', async () => {
+    expect(await call('POST', '/v1/hosts/gw-1/cordon', { reason: 'disk' })).toMatchObject({
+      status: 200,
+      json: { id: 'gw-1', cordoned: true },
+    });
+    expect(await call('POST', '/v1/hosts/gw-1/uncordon')).toMatchObject({ json: { cordoned: false } });
+    expect(await call('POST', '/v1/hosts/gw-1/drain')).toMatchObject({ json: { state: 'drained' } });
+    expect(await call('DELETE', '/v1/hosts/gw-1')).toMatchObject({ status: 200, json: { state: 'retired' } });
+    expect(await call('POST', '/v1/hosts/gw-1/cordon')).toMatchObject({ status: 409, json: { error: { code: 'conflict' } } });
+  });
+
+  it('answers 404 for an unknown host and 400 naming a bad parameter', async () => {
+    expect(await call('GET', '/v1/hosts/nobody')).toMatchObject({ status: 404, json: { error: { code: 'not_found' } } });
+    expect(await call('DELETE', '/v1/hosts/gw-2?force=maybe')).toMatchObject({
+      status: 400,
+      json: { error: { details: [{ path: 'force' }] } },
+    });
+    expect(await call('GET', '/v1/hosts?state=sleepy')).toMatchObject({
+      status: 400,
+      json: { error: { details: [{ path: 'state' }] } },
+    });
+  });
+});
