@@ -11,6 +11,8 @@ const common = {
   setupFiles: ['reflect-metadata'],
 };
 module.exports = {
+  // Integration tests start processes and wait on real Postgres/NATS; unit tests finish long before this.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -21,7 +23,6 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.spec.ts'],
-      testTimeout: 60000,
     },
   ],
 };

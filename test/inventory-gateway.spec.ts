@@ -72,6 +72,34 @@ describe('inventory through the gateway: /v1/hosts', () => {
     expect(await call('POST', '/v1/hosts/gw-1/cordon')).toMatchObject({ status: 409, json: { error: { code: 'conflict' } } });
   });
 
+  /** Runs `federa ARGS` against this gateway and answers what it printed. */
+  async function federa(...args: string[]): Promise<string> {
+    const { buildProgram } = await import('../cli/src/program');
+    const printed: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    const previousToken = process.env.FEDERA_API_TOKEN;
+    process.env.FEDERA_API_TOKEN = token;
+    try {
+      await buildProgram().parseAsync(['node', 'federa', ...args, '--api', gateway.url]);
+    } finally {
+      write.mockRestore();
+      process.env.FEDERA_API_TOKEN = previousToken;
+    }
+    return printed.join('');
+  }
+
+  it('lists hosts and drains one from the CLI', async () => {
+    const listed = JSON.parse(await federa('get', 'hosts', '-o', 'json')) as { items: { id: string }[] };
+    expect(listed.items.map((h) => h.id)).toContain('gw-2');
+    const table = await federa('get', 'hosts');
+    expect(table).toMatch(/HOST.*SITE.*STATE/);
+    expect(table).toMatch(/gw-2.*geneva.*ready.*4\/4|gw-2.*geneva.*ready/);
+    expect(await federa('drain', 'gw-2')).toMatch(/gw-2.*drained/);
+  });
+
   it('answers 404 for an unknown host and 400 naming a bad parameter', async () => {
     expect(await call('GET', '/v1/hosts/nobody')).toMatchObject({ status: 404, json: { error: { code: 'not_found' } } });
     expect(await call('DELETE', '/v1/hosts/gw-2?force=maybe')).toMatchObject({
