@@ -1,0 +1,109 @@
+import { ClusterState } from './cluster-state';
+import { foldClusterEvent, type ClusterModel, type FoldableEvent } from './cluster-fold';
+import { ServiceCatalog } from './service-catalog';
+
+const GiB = 1024 ** 3;
+let position = 0;
+
+function event(type: string, data: object, streamVersion = 1): FoldableEvent {
+  position += 1;
+  return { type, data, streamId: `x-${position}`, streamVersion, position };
+}
+
+function registered(host: string) {
+  return event('HostRegistered', {
+    host,
+    site: 'geneva',
+    securityLevel: 2,
+    layers: ['process'],
+    capacity: { cpuMillis: 4000, memoryBytes: 8 * GiB, storageBytes: 100 * GiB, bandwidthBps: 1e9 },
+    costs: { cpuHour: 0.04, memoryGiBHour: 0.005, storageGiBMonth: 0.1, networkGiB: 0.01 },
+    features: { ups: true, raid: false },
+    epoch: 3,
+  });
+}
+
+function reserved(host: string, instance: string, version: number) {
+  return event(
+    'HostAllocationChanged',
+    {
+      host,
+      instance,
+      service: 'shop',
+      app: 'web',
+      change: 'reserved',
+      resources: { cpuMillis: 500, memoryBytes: GiB, storageBytes: 0, bandwidthBps: 0 },
+      allocated: { cpuMillis: 500, memoryBytes: GiB, storageBytes: 0, bandwidthBps: 0 },
+    },
+    version,
+  );
+}
+
+function model(): ClusterModel {
+  return { state: new ClusterState(), catalog: new ServiceCatalog() };
+}
+
+describe('folding the log into the cluster state', () => {
+  it('registers hosts with their capacity, epoch and features', () => {
+    const m = model();
+    foldClusterEvent(m, registered('mph-1'));
+    const host = m.state.host('mph-1')!;
+    expect(host).toMatchObject({ site: 'geneva', securityLevel: 2, epoch: 3, state: 'ready', features: { ups: true, raid: false } });
+    expect(host.capacity.cpu).toBe(4000);
+  });
+
+  it('follows the host life cycle: down, recovered, cordoned, draining, retired', () => {
+    const m = model();
+    foldClusterEvent(m, registered('mph-1'));
+    foldClusterEvent(m, event('HostDown', { host: 'mph-1', reason: 'silent', instances: [] }));
+    expect(m.state.host('mph-1')!.state).toBe('down');
+    foldClusterEvent(m, event('HostRecovered', { host: 'mph-1', epoch: 4 }));
+    expect(m.state.host('mph-1')).toMatchObject({ state: 'ready', epoch: 4 });
+    foldClusterEvent(m, event('HostCordoned', { host: 'mph-1' }));
+    expect(m.state.host('mph-1')!.cordoned).toBe(true);
+    foldClusterEvent(m, event('HostUncordoned', { host: 'mph-1' }));
+    expect(m.state.host('mph-1')!.cordoned).toBe(false);
+    foldClusterEvent(m, event('HostDrainStarted', { host: 'mph-1', instances: [] }));
+    expect(m.state.host('mph-1')!.state).toBe('draining');
+    foldClusterEvent(m, event('HostRetired', { host: 'mph-1' }));
+    expect(m.state.host('mph-1')!.state).toBe('retired');
+  });
+
+  it('counts reservations, tracks the ledger version and releases stopped instances', () => {
+    const m = model();
+    foldClusterEvent(m, registered('mph-1'));
+    const first = reserved('mph-1', 'w1', 1);
+    foldClusterEvent(m, first);
+    foldClusterEvent(m, reserved('mph-1', 'w2', 2));
+    expect(m.state.host('mph-1')!.allocated.cpu).toBe(1000);
+    expect(m.state.host('mph-1')!.allocationVersion).toBe(2);
+    foldClusterEvent(m, first);
+    expect(m.state.host('mph-1')!.allocated.cpu).toBe(1000);
+    foldClusterEvent(m, event('InstanceStopped', { service: 'shop', app: 'web', instance: 'w1', reason: 'scale-in' }));
+    expect(m.state.allocation('w1')).toBeUndefined();
+    expect(m.state.host('mph-1')!.allocated.cpu).toBe(500);
+  });
+
+  it('takes anti-affinity of reservations learnt from the log from the service’s spec', () => {
+    const m = model();
+    foldClusterEvent(m, registered('mph-1'));
+    foldClusterEvent(
+      m,
+      event('ServiceDefined', {
+        service: 'shop',
+        revision: 1,
+        spec: {
+          apiVersion: 'federa/v1',
+          kind: 'Service',
+          metadata: { name: 'shop' },
+          spec: {
+            applications: [{ name: 'web', layer: 'process', artifact: { command: ['node'] }, resources: { cpu: '500m', memory: '1Gi' } }],
+            rules: [{ antiAffinity: ['web'] }],
+          },
+        },
+      }),
+    );
+    foldClusterEvent(m, reserved('mph-1', 'w1', 1));
+    expect(m.state.exclusionsOf('mph-1', 'shop/web')).toBe(1);
+  });
+});
