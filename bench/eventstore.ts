@@ -9,6 +9,7 @@ import {
   migrateEventStore,
   PostgresEventStore,
   ProjectionRunner,
+  type LogCheckpoint,
   type Projection,
   type Queryable,
 } from '@federa/eventstore';
@@ -17,10 +18,13 @@ import { freshDatabase, uniquePrefix } from '@federa/testing';
 import { Pool } from 'pg';
 import { EventRelay } from '../services/relay/src/event-relay';
 import { PostgresLeaderLease } from '../services/relay/src/leader-lease';
+import { relayConnectionOptions } from '../services/relay/src/relay-connection-options';
 
 const rebuildEvents = Number(process.env.EVENTSTORE_BENCH_EVENTS ?? 1_000_000);
 const appendBatchesPerWriter = Number(process.env.EVENTSTORE_BENCH_APPEND_BATCHES ?? 150);
 const relayEvents = Number(process.env.EVENTSTORE_BENCH_RELAY_EVENTS ?? 50_000);
+/** Alternating rounds of baseline and subject in the rebuild and relay parts. */
+const rounds = Number(process.env.EVENTSTORE_BENCH_ROUNDS ?? 2);
 const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
 const writers = 8;
 const batchSize = 100;
@@ -38,6 +42,36 @@ function log(line: string): void {
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** What one timed run did: how many events, and what to undo outside the timing. */
+interface Measured {
+  count: number;
+  cleanUp?: () => Promise<void>;
+}
+
+/**
+ * Times the raw baseline and the subject alternately, `rounds` times each, and keeps each one's best
+ * rate: on a machine shared with other engineers, load comes and goes within seconds, and taking both
+ * side by side (and the first rounds' warm-up out) keeps the ratio about Federa rather than the neighbours.
+ */
+async function alternate(
+  label: string,
+  raw: () => Promise<Measured>,
+  subject: () => Promise<Measured>,
+): Promise<{ raw: number; subject: number }> {
+  const best = { raw: 0, subject: 0 };
+  for (let round = 1; round <= rounds; round++) {
+    for (const side of ['raw', 'subject'] as const) {
+      const started = performance.now();
+      const run = await (side === 'raw' ? raw() : subject());
+      const rate = run.count / ((performance.now() - started) / 1000);
+      await run.cleanUp?.();
+      log(`${label} round ${round}: ${side} ${rate.toFixed(0)} events/s (${run.count})`);
+      best[side] = Math.max(best[side], rate);
+    }
+  }
+  return best;
 }
 
 /** 8 writers, batches of 100, through the store vs the same rows as raw multi-row INSERTs. */
@@ -180,39 +214,38 @@ async function benchRebuild(pool: Pool, store: PostgresEventStore) {
   );
 
   const page = 10_000;
-  const rawStart = performance.now();
-  let rawRows = 0;
-  for (let after = 0; ;) {
-    const result = await pool.query(
-      `SELECT position, transaction_id, stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at
-       FROM eventlog.events WHERE position > $1 ORDER BY position LIMIT $2`,
-      [after, page],
-    );
-    if (result.rows.length === 0) break;
-    rawRows += result.rows.length;
-    after = Number(result.rows[result.rows.length - 1].position);
-  }
-  const rawRate = rawRows / ((performance.now() - rawStart) / 1000);
-
+  const rawRead = async () => {
+    let rows = 0;
+    for (let after = 0; ;) {
+      const result = await pool.query(
+        `SELECT position, transaction_id, stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at
+         FROM eventlog.events WHERE position > $1 ORDER BY position LIMIT $2`,
+        [after, page],
+      );
+      if (result.rows.length === 0) return { count: rows };
+      rows += result.rows.length;
+      after = Number(result.rows[result.rows.length - 1].position);
+    }
+  };
   const runner = new ProjectionRunner(pool, store, new StreamTallyProjection(), {
     batchSize: page,
   });
-  const rebuildStart = performance.now();
-  const applied = await runner.rebuild();
-  const rebuildRate = applied / ((performance.now() - rebuildStart) / 1000);
-  log(
-    `rebuild: projection ${rebuildRate.toFixed(0)} ev/s, raw ordered SELECT ${rawRate.toFixed(0)} rows/s (${applied} events)`,
-  );
-  return { rebuild_ratio: rebuildRate / rawRate, rebuild_events_per_s: Math.round(rebuildRate) };
+  const { subject: rebuildRate, raw: rawRate } = await alternate('rebuild', rawRead, async () => ({
+    count: await runner.rebuild(),
+  }));
+  return {
+    rebuild_ratio: rebuildRate / rawRate,
+    rebuild_events_per_s: Math.round(rebuildRate),
+    rebuild_raw_rows_per_s: Math.round(rawRate),
+  };
 }
 
 /** The relay draining M events to JetStream vs raw async publishes of the same payloads. */
 async function benchRelay() {
   const db = await freshDatabase('bench_relay');
   const pool = new Pool({ connectionString: db.url, max: 4 });
-  const nc = await connectNats(natsUrl, 'bench-relay');
-  const subjects = new Subjects(uniquePrefix('benchrelay'));
-  const rawSubjects = new Subjects(uniquePrefix('benchraw'));
+  // The relay's own connection settings, for the relay and the baseline alike.
+  const nc = await connectNats(natsUrl, 'bench-relay', relayConnectionOptions);
   try {
     await migrateEventStore(pool);
     const store = new PostgresEventStore(pool, { validate: acceptAnyObject });
@@ -228,42 +261,59 @@ async function benchRelay() {
         })),
       );
     }
-    const events = (await store.readAll(null, relayEvents)).events;
+    // A transaction still open anywhere on the server holds readAll back (it reads below the oldest
+    // running transaction): collect until every appended event is visible.
+    const events: RecordedEvent[] = [];
+    const deadline = Date.now() + 120_000;
+    for (let after = null as LogCheckpoint | null; events.length < relayEvents;) {
+      if (Date.now() > deadline) throw new Error('appended events still not visible after 120 s');
+      const page = await store.readAll(after, relayEvents - events.length);
+      events.push(...page.events);
+      after = page.checkpoint;
+      if (page.events.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
 
     const jsm = await nc.jetstreamManager();
-    await jsm.streams.add({ name: rawSubjects.eventStream, subjects: [rawSubjects.allEvents] });
     const js = nc.jetstream();
     const window = 500;
-    const rawStart = performance.now();
-    for (let from = 0; from < events.length; from += window) {
-      await Promise.all(
-        events
-          .slice(from, from + window)
-          .map((e) => js.publish(rawSubjects.event('statistics', e.type), encodeEventMessage(e))),
-      );
-    }
-    const rawRate = events.length / ((performance.now() - rawStart) / 1000);
-
-    const relay = new EventRelay({
-      pool,
-      nc,
-      subjects,
-      store,
-      lease: new PostgresLeaderLease(db.url),
-      batchSize: window,
-      pollMs: 5,
-    });
-    const relayStart = performance.now();
-    relay.start();
-    while (relay.published < events.length) await new Promise((r) => setTimeout(r, 5));
-    const relayRate = events.length / ((performance.now() - relayStart) / 1000);
-    await relay.stop();
-    log(
-      `relay: ${relayRate.toFixed(0)} ev/s, raw async publish ${rawRate.toFixed(0)} msg/s (${events.length} events)`,
-    );
-    await jsm.streams.delete(subjects.eventStream).catch(() => undefined);
-    await jsm.streams.delete(rawSubjects.eventStream).catch(() => undefined);
-    return { relay_ratio: relayRate / rawRate, relay_events_per_s: Math.round(relayRate) };
+    const streams: string[] = [];
+    const rawPublish = async () => {
+      const rawSubjects = new Subjects(uniquePrefix('benchraw'));
+      streams.push(rawSubjects.eventStream);
+      await jsm.streams.add({ name: rawSubjects.eventStream, subjects: [rawSubjects.allEvents] });
+      for (let from = 0; from < events.length; from += window) {
+        await Promise.all(
+          events
+            .slice(from, from + window)
+            .map((e) => js.publish(rawSubjects.event('statistics', e.type), encodeEventMessage(e))),
+        );
+      }
+      return { count: events.length };
+    };
+    const relayDrain = async () => {
+      // A stream of its own each round, so a fresh checkpoint (relay:<stream>) too.
+      const subjects = new Subjects(uniquePrefix('benchrelay'));
+      streams.push(subjects.eventStream);
+      const relay = new EventRelay({
+        pool,
+        nc,
+        subjects,
+        store,
+        lease: new PostgresLeaderLease(db.url),
+        batchSize: window,
+        pollMs: 5,
+      });
+      relay.start();
+      while (relay.published < events.length) await new Promise((r) => setTimeout(r, 5));
+      return { count: events.length, cleanUp: () => relay.stop() };
+    };
+    const { subject: relayRate, raw: rawRate } = await alternate('relay', rawPublish, relayDrain);
+    for (const stream of streams) await jsm.streams.delete(stream).catch(() => undefined);
+    return {
+      relay_ratio: relayRate / rawRate,
+      relay_events_per_s: Math.round(relayRate),
+      relay_raw_msgs_per_s: Math.round(rawRate),
+    };
   } finally {
     await nc.close();
     await pool.end();

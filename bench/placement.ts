@@ -21,7 +21,7 @@ const SERVICES = Number(process.env.BENCH_SERVICES ?? 1000);
 const PER_SERVICE = Number(process.env.BENCH_INSTANCES_PER_SERVICE ?? 50);
 const COMMIT_INSTANCES = Number(process.env.BENCH_COMMIT_INSTANCES ?? 20_000);
 const COMMIT_BATCH = Number(process.env.BENCH_COMMIT_BATCH ?? 500);
-const POOL_SIZE = 8;
+const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 8);
 const GiB = 1024 ** 3;
 const sites = ['geneva', 'lausanne', 'zurich', 'basel'];
 
@@ -43,7 +43,12 @@ function hostAt(i: number): HostAttributes {
     securityLevel: 1 + (i % 4),
     layers: i % 10 === 0 ? ['qemu'] : ['process', 'sim'],
     capacity: { cpu: 32_000, memory: 128 * GiB, storage: 2000 * GiB, bandwidth: 10e9 },
-    costs: { cpuHour: 0.03 + (i % 5) * 0.005, memoryGiBHour: 0.004, storageGiBMonth: 0.1, networkGiB: 0.01 },
+    costs: {
+      cpuHour: 0.03 + (i % 5) * 0.005,
+      memoryGiBHour: 0.004,
+      storageGiBMonth: 0.1,
+      networkGiB: 0.01,
+    },
     features: { ups: i % 3 === 0, raid: i % 2 === 0 },
   };
 }
@@ -74,7 +79,13 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** Places every request of every service, one service per batch, timing each decision. */
-function decideAll(withRules: boolean): { perSecond: number; p50: number; p99: number; placed: number; overCommitted: number } {
+function decideAll(withRules: boolean): {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  placed: number;
+  overCommitted: number;
+} {
   const state = new ClusterState();
   for (let i = 0; i < HOSTS; i++) state.registerHost(hostAt(i));
   const stack = new PlacementStack({ random: seeded(42) });
@@ -97,8 +108,16 @@ function decideAll(withRules: boolean): { perSecond: number; p50: number; p99: n
   const cpu = process.cpuUsage(cpuBefore);
   const seconds = (cpu.user + cpu.system) / 1e6;
   durations.sort();
-  const overCommitted = state.hosts.filter((h) => resourceKinds.some((k) => h.allocated[k] > h.capacity[k])).length;
-  return { perSecond: n / seconds, p50: percentile(durations, 0.5), p99: percentile(durations, 0.99), placed, overCommitted };
+  const overCommitted = state.hosts.filter((h) =>
+    resourceKinds.some((k) => h.allocated[k] > h.capacity[k]),
+  ).length;
+  return {
+    perSecond: n / seconds,
+    p50: percentile(durations, 0.5),
+    p99: percentile(durations, 0.99),
+    placed,
+    overCommitted,
+  };
 }
 
 async function rawInsertsPerSecond(pool: Pool, count: number): Promise<number> {
@@ -109,20 +128,32 @@ async function rawInsertsPerSecond(pool: Pool, count: number): Promise<number> {
     Array.from({ length: POOL_SIZE }, async () => {
       while (next < count) {
         next++;
-        await pool.query('INSERT INTO bench_raw (stream, data) VALUES ($1, $2)', [randomUUID(), { n: next }]);
+        await pool.query('INSERT INTO bench_raw (stream, data) VALUES ($1, $2)', [
+          randomUUID(),
+          { n: next },
+        ]);
       }
     }),
   );
   return count / ((Date.now() - started) / 1000);
 }
 
-async function committed(): Promise<{ perSecond: number; placed: number; rawInsertsPerSecond: number; overCommitted: number }> {
+async function committed(): Promise<{
+  perSecond: number;
+  placed: number;
+  rawInsertsPerSecond: number;
+  overCommitted: number;
+}> {
   const db = await freshDatabase('bench_placement');
   const pool = new Pool({ connectionString: db.url, max: POOL_SIZE });
   try {
     await migrateEventStore(pool);
     const store = new PostgresEventStore(pool);
-    const metadata = { correlationId: randomUUID(), actor: 'bench', occurredAt: new Date().toISOString() };
+    const metadata = {
+      correlationId: randomUUID(),
+      actor: 'bench',
+      occurredAt: new Date().toISOString(),
+    };
     for (let i = 0; i < HOSTS; i += 64) {
       await Promise.all(
         Array.from({ length: Math.min(64, HOSTS - i) }, (_, k) => {
@@ -135,7 +166,12 @@ async function committed(): Promise<{ perSecond: number; placed: number; rawInse
                 site: h.site,
                 securityLevel: h.securityLevel,
                 layers: h.layers as ('process' | 'sim' | 'qemu')[],
-                capacity: { cpuMillis: h.capacity.cpu, memoryBytes: h.capacity.memory, storageBytes: h.capacity.storage, bandwidthBps: h.capacity.bandwidth },
+                capacity: {
+                  cpuMillis: h.capacity.cpu,
+                  memoryBytes: h.capacity.memory,
+                  storageBytes: h.capacity.storage,
+                  bandwidthBps: h.capacity.bandwidth,
+                },
                 costs: h.costs,
                 features: h.features,
                 epoch: 1,
@@ -155,12 +191,15 @@ async function committed(): Promise<{ perSecond: number; placed: number; rawInse
       checkpoint = page.checkpoint;
     }
     const requests: PlacementRequest[] = [];
-    for (let s = 0; requests.length < COMMIT_INSTANCES && s < SERVICES; s++) requests.push(...requestsOf(s, true));
+    for (let s = 0; requests.length < COMMIT_INSTANCES && s < SERVICES; s++)
+      requests.push(...requestsOf(s, true));
     requests.length = Math.min(requests.length, COMMIT_INSTANCES);
     const started = Date.now();
     let placed = 0;
     for (let i = 0; i < requests.length; i += COMMIT_BATCH) {
-      const decisions = await engine.place(requests.slice(i, i + COMMIT_BATCH), { correlationId: randomUUID() });
+      const decisions = await engine.place(requests.slice(i, i + COMMIT_BATCH), {
+        correlationId: randomUUID(),
+      });
       placed += decisions.filter((d) => d.outcome === 'placed').length;
     }
     const perSecond = requests.length / ((Date.now() - started) / 1000);
@@ -172,7 +211,9 @@ async function committed(): Promise<{ perSecond: number; placed: number; rawInse
       await auditor.fold(page.events);
       checkpoint = page.checkpoint;
     }
-    const overCommitted = auditor.state.hosts.filter((h) => resourceKinds.some((k) => h.allocated[k] > h.capacity[k])).length;
+    const overCommitted = auditor.state.hosts.filter((h) =>
+      resourceKinds.some((k) => h.allocated[k] > h.capacity[k]),
+    ).length;
     const raw = await rawInsertsPerSecond(pool, 10_000);
     return { perSecond, placed, rawInsertsPerSecond: raw, overCommitted };
   } finally {

@@ -9,9 +9,6 @@ import {
 import { freshDatabase, type FreshDatabase } from '@federa/testing';
 import { Pool } from 'pg';
 
-// Processes start, die and restart here: far slower than a unit test.
-jest.setTimeout(90_000);
-
 function hostEvent(type: string, data: unknown = { host: 'mph-1' }): NewEvent {
   return {
     type,

@@ -5,9 +5,6 @@ import { eventually, freshDatabase, uniquePrefix, type FreshDatabase } from '@fe
 import { Pool } from 'pg';
 import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
 
-// Processes start, die and restart here: far slower than a unit test.
-jest.setTimeout(90_000);
-
 const token = 'events-admin-token';
 
 function usage(n: number): NewEvent {

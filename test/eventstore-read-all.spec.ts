@@ -6,12 +6,10 @@ import {
   migrateEventStore,
   PostgresEventStore,
   type LogCheckpoint,
+  type ReadAllResult,
 } from '@federa/eventstore';
 import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
 import { Pool, type PoolClient } from 'pg';
-
-// Processes start, die and restart here: far slower than a unit test.
-jest.setTimeout(90_000);
 
 function event(n: number): NewEvent {
   return {
@@ -141,5 +139,96 @@ describe('reading the whole log', () => {
     );
     const none = await store.readAll(all.checkpoint, 10);
     expect(none).toEqual({ events: [], checkpoint: all.checkpoint as LogCheckpoint });
+  });
+
+  it('reads through a cursor the same events and checkpoints that readAll pages give', async () => {
+    const from = (await store.readAll(null, 1_000_000)).checkpoint;
+    await store.append(
+      'stats-cursor',
+      'no-stream',
+      Array.from({ length: 23 }, (_, i) => event(i)),
+    );
+    // A transaction open elsewhere on the server holds every reader back: wait until ours are visible.
+    await eventually(
+      async () => (await store.readAll(from, 1_000_000)).events.length >= 23,
+      20_000,
+    );
+    const pages: ReadAllResult[] = [];
+    for await (const page of store.readAllPages(from, 4)) pages.push(page);
+    const viaCursor = pages.flatMap((p) => p.events);
+    const viaReadAll: RecordedEvent[] = [];
+    for (let after = from; viaReadAll.length < viaCursor.length;) {
+      const page = await store.readAll(after, 4);
+      viaReadAll.push(...page.events);
+      after = page.checkpoint;
+    }
+    expect(viaCursor.length).toBeGreaterThanOrEqual(23);
+    expect(viaCursor).toEqual(viaReadAll);
+    expect(pages.slice(0, -1).every((p) => p.events.length === 4)).toBe(true);
+    for (const page of pages) {
+      expect(page.checkpoint.position).toBe(page.events[page.events.length - 1].position);
+    }
+    const rest = await store.readAll(pages[pages.length - 1].checkpoint, 1_000_000);
+    expect(rest.events.map((e) => e.eventId)).not.toContain(viaCursor[0].eventId);
+  });
+
+  it('ends a cursor read before a transaction still open, and readAll gives that event once it commits', async () => {
+    const from = (await store.readAll(null, 1_000_000)).checkpoint;
+    await store.append('stats-cursor-before', 'no-stream', [event(0)]);
+    await eventually(async () => (await store.readAll(from, 1_000_000)).events.length >= 1, 20_000);
+    const slow = await pool.connect();
+    try {
+      await appendInOpenTransaction(slow, 'stats-cursor-slow', 1);
+      await store.append('stats-cursor-after', 'no-stream', [event(2)]);
+      const seen: RecordedEvent[] = [];
+      let checkpoint: LogCheckpoint = from;
+      for await (const page of store.readAllPages(from, 10)) {
+        seen.push(...page.events);
+        checkpoint = page.checkpoint;
+      }
+      expect(seen.map((e) => e.streamId)).toEqual(['stats-cursor-before']);
+      await slow.query('COMMIT');
+      const later = await eventually(async () => {
+        const page = await store.readAll(checkpoint, 1_000_000);
+        return page.events.length >= 2 ? page : undefined;
+      }, 20_000);
+      expect(later!.events.map((e) => e.streamId)).toEqual([
+        'stats-cursor-slow',
+        'stats-cursor-after',
+      ]);
+    } finally {
+      slow.release();
+    }
+  });
+
+  it('gives the cursor connection back when the reader stops early', async () => {
+    const single = new Pool({ connectionString: db.url, max: 1 });
+    try {
+      const smallStore = new PostgresEventStore(single, { validate: acceptAnyObject });
+      let pages = 0;
+      for await (const page of smallStore.readAllPages(null, 2)) {
+        pages += page.events.length > 0 ? 1 : 0;
+        break;
+      }
+      expect(pages).toBe(1);
+      // With the connection still held, this query would wait forever.
+      expect((await single.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+    } finally {
+      await single.end();
+    }
+  });
+
+  it('gives each event its recorded time as the ISO string of the stored timestamp', async () => {
+    const { events } = await store.readAll(null, 1_000_000);
+    const stored = await pool.query<{ position: string; recorded_at: Date }>(
+      'SELECT position, recorded_at FROM eventlog.events',
+    );
+    const times = new Map(
+      stored.rows.map((r) => [Number(r.position), r.recorded_at.toISOString()]),
+    );
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(e.recordedAt).toBe(times.get(e.position));
+    const { events: streamEvents } = await store.readStream('stats-cursor');
+    for (const e of streamEvents) expect(e.recordedAt).toBe(times.get(e.position));
   });
 });

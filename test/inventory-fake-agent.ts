@@ -20,7 +20,12 @@ export function registrationOf(host: string, site: string, heartbeatMs: number):
     site,
     securityLevel: 2,
     layers: ['sim'],
-    capacity: { cpuMillis: 4000, memoryBytes: 8 * 2 ** 30, storageBytes: 100 * 2 ** 30, bandwidthBps: 1e9 },
+    capacity: {
+      cpuMillis: 4000,
+      memoryBytes: 8 * 2 ** 30,
+      storageBytes: 100 * 2 ** 30,
+      bandwidthBps: 1e9,
+    },
     costs: { cpuHour: 0.04, memoryGiBHour: 0.005, storageGiBMonth: 0.1, networkGiB: 0.01 },
     features: { ups: true, raid: true },
     labels: { rack: 'r1' },
@@ -52,12 +57,17 @@ export class FakeAgent {
 
   /** Sends the registration and answers the reply as is. */
   async registerRaw(payload: object): Promise<CommandReply<{ epoch: number }>> {
-    const msg = await this.nc.request(this.subjects.agentRegister, json.encode(payload), { timeout: 5000 });
+    const msg = await this.nc.request(this.subjects.agentRegister, json.encode(payload), {
+      timeout: 5000,
+    });
     return json.decode(msg.data) as CommandReply<{ epoch: number }>;
   }
 
   async register(overrides: Partial<AgentRegistration> = {}): Promise<number> {
-    const reply = await this.registerRaw({ ...registrationOf(this.host, this.site, this.heartbeatMs), ...overrides });
+    const reply = await this.registerRaw({
+      ...registrationOf(this.host, this.site, this.heartbeatMs),
+      ...overrides,
+    });
     if (!reply.ok) throw new Error(`registration refused: ${reply.error.message}`);
     this.epoch = reply.result.epoch;
     this.seq = 0;

@@ -40,7 +40,10 @@ describe('inventory through the gateway: /v1/hosts', () => {
   async function call(method: string, path: string, body?: object) {
     const response = await fetch(`${gateway.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     return { status: response.status, json: (await response.json()) as Record<string, unknown> };
@@ -54,7 +57,19 @@ describe('inventory through the gateway: /v1/hosts', () => {
     expect(all!.status).toBe(200);
     const items = all!.json.items as Record<string, unknown>[];
     expect(items.map((h) => h.id)).toEqual(['gw-1', 'gw-2']);
-    for (const field of ['id', 'site', 'state', 'layers', 'capacity', 'allocated', 'securityLevel', 'costs', 'lastHeartbeatAt', 'epoch', 'cordoned']) {
+    for (const field of [
+      'id',
+      'site',
+      'state',
+      'layers',
+      'capacity',
+      'allocated',
+      'securityLevel',
+      'costs',
+      'lastHeartbeatAt',
+      'epoch',
+      'cordoned',
+    ]) {
       expect(items[0]).toHaveProperty(field);
     }
     const first = await call('GET', '/v1/hosts?limit=1');
@@ -68,20 +83,32 @@ describe('inventory through the gateway: /v1/hosts', () => {
       status: 200,
       json: { id: 'gw-1', cordoned: true },
     });
-    expect(await call('POST', '/v1/hosts/gw-1/uncordon')).toMatchObject({ json: { cordoned: false } });
-    expect(await call('POST', '/v1/hosts/gw-1/drain')).toMatchObject({ json: { state: 'drained' } });
-    expect(await call('DELETE', '/v1/hosts/gw-1')).toMatchObject({ status: 200, json: { state: 'retired' } });
-    expect(await call('POST', '/v1/hosts/gw-1/cordon')).toMatchObject({ status: 409, json: { error: { code: 'conflict' } } });
+    expect(await call('POST', '/v1/hosts/gw-1/uncordon')).toMatchObject({
+      json: { cordoned: false },
+    });
+    expect(await call('POST', '/v1/hosts/gw-1/drain')).toMatchObject({
+      json: { state: 'drained' },
+    });
+    expect(await call('DELETE', '/v1/hosts/gw-1')).toMatchObject({
+      status: 200,
+      json: { state: 'retired' },
+    });
+    expect(await call('POST', '/v1/hosts/gw-1/cordon')).toMatchObject({
+      status: 409,
+      json: { error: { code: 'conflict' } },
+    });
   });
 
   /** Runs `federa get hosts ARGS` or `federa drain ARGS` against this gateway and answers what it printed. */
   async function federa(name: 'get hosts' | 'drain', ...args: string[]): Promise<string> {
     const command = name === 'drain' ? drainCommand() : getHostsCommand();
     const printed: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      printed.push(String(chunk));
-      return true;
-    });
+    const write = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => {
+        printed.push(String(chunk));
+        return true;
+      });
     const previousToken = process.env.FEDERA_API_TOKEN;
     process.env.FEDERA_API_TOKEN = token;
     try {
@@ -94,7 +121,9 @@ describe('inventory through the gateway: /v1/hosts', () => {
   }
 
   it('lists hosts and drains one from the CLI', async () => {
-    const listed = JSON.parse(await federa('get hosts', '-o', 'json')) as { items: { id: string }[] };
+    const listed = JSON.parse(await federa('get hosts', '-o', 'json')) as {
+      items: { id: string }[];
+    };
     expect(listed.items.map((h) => h.id)).toContain('gw-2');
     const table = await federa('get hosts');
     expect(table).toMatch(/HOST.*SITE.*STATE/);
@@ -103,7 +132,10 @@ describe('inventory through the gateway: /v1/hosts', () => {
   });
 
   it('answers 404 for an unknown host and 400 naming a bad parameter', async () => {
-    expect(await call('GET', '/v1/hosts/nobody')).toMatchObject({ status: 404, json: { error: { code: 'not_found' } } });
+    expect(await call('GET', '/v1/hosts/nobody')).toMatchObject({
+      status: 404,
+      json: { error: { code: 'not_found' } },
+    });
     expect(await call('DELETE', '/v1/hosts/gw-2?force=maybe')).toMatchObject({
       status: 400,
       json: { error: { details: [{ path: 'force' }] } },

@@ -8,7 +8,10 @@ import { PostgresEventStore } from '@federa/eventstore';
 import { freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
-import { loadInventoryConfig, type InventoryConfig } from '../services/inventory/src/inventory-config';
+import {
+  loadInventoryConfig,
+  type InventoryConfig,
+} from '../services/inventory/src/inventory-config';
 import { startInventory } from '../services/inventory/src/main';
 import { FakeAgent } from './inventory-fake-agent';
 
@@ -48,7 +51,14 @@ export class InventoryHarness {
   }
 
   agent(host: string, site = 'geneva'): FakeAgent {
-    const agent = new FakeAgent(this.nc, this.subjects, host, site, this.leaseDir, this.config.federa.heartbeatMs);
+    const agent = new FakeAgent(
+      this.nc,
+      this.subjects,
+      host,
+      site,
+      this.leaseDir,
+      this.config.federa.heartbeatMs,
+    );
     this.agents.push(agent);
     return agent;
   }

@@ -6,10 +6,18 @@ import { InventoryHarness, natsUrl } from './inventory-harness';
 const root = join(__dirname, '..');
 
 /** A stand-in agent in a process of its own, answered once it registered. */
-async function spawnAgent(inv: InventoryHarness, host: string, site: string): Promise<ChildProcess> {
+async function spawnAgent(
+  inv: InventoryHarness,
+  host: string,
+  site: string,
+): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['-r', join(root, 'bench/eventstore-register.js'), join(__dirname, 'inventory-agent-process.ts')],
+    [
+      '-r',
+      join(root, 'bench/eventstore-register.js'),
+      join(__dirname, 'inventory-agent-process.ts'),
+    ],
     {
       cwd: root,
       env: {
@@ -54,8 +62,10 @@ describe('inventory: liveness from heartbeats', () => {
     await inv.stop();
   });
 
-  const hostView = (host: string) => inv.client.send<Record<string, unknown>>('inventory', 'get-host', { host });
-  const downOf = async (host: string) => (await inv.events(host)).find((e) => e.type === 'HostDown');
+  const hostView = (host: string) =>
+    inv.client.send<Record<string, unknown>>('inventory', 'get-host', { host });
+  const downOf = async (host: string) =>
+    (await inv.events(host)).find((e) => e.type === 'HostDown');
 
   it('keeps a heartbeating host ready and shows its last heartbeat', async () => {
     const agent = inv.agent('live-1', 'site-live');
@@ -76,7 +86,11 @@ describe('inventory: liveness from heartbeats', () => {
     await eventually(async () => (await hostView('killed-1')).lastHeartbeatAt);
     child.kill('SIGKILL');
     const down = await eventually(() => downOf('killed-1'));
-    expect(await inv.eventTypes('killed-1')).toEqual(['HostRegistered', 'HostSuspected', 'HostDown']);
+    expect(await inv.eventTypes('killed-1')).toEqual([
+      'HostRegistered',
+      'HostSuspected',
+      'HostDown',
+    ]);
     expect(down!.data).toMatchObject({
       cause: 'dead',
       evidence: { lease: { epoch: 1 }, leaseTtlMs: 1000, lastHeartbeatAt: expect.any(String) },
@@ -131,11 +145,18 @@ describe('inventory: liveness from heartbeats', () => {
     expect(await inv.eventTypes(other)).toContain('HostDown');
     expect(await inv.eventTypes(deferredHost)).not.toContain('HostDown');
     const limited = (await inv.events(deferredHost)).find((e) => e.type === 'HostDownRateLimited')!;
-    expect(limited.data).toMatchObject({ site: 'site-blip', limit: 1, silentHosts: expect.any(Number) });
+    expect(limited.data).toMatchObject({
+      site: 'site-blip',
+      limit: 1,
+      silentHosts: expect.any(Number),
+    });
     const view = await eventually(async () => {
       const v = await hostView(deferredHost);
       return v.downDeferredUntil ? v : undefined;
     });
-    expect(view).toMatchObject({ state: 'suspect', downDeferredUntil: (limited.data as { retryAt: string }).retryAt });
+    expect(view).toMatchObject({
+      state: 'suspect',
+      downDeferredUntil: (limited.data as { retryAt: string }).retryAt,
+    });
   });
 });

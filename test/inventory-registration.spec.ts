@@ -17,7 +17,8 @@ describe('inventory: registration, operator actions and the hosts read model', (
     await inv.stop();
   });
 
-  const hostView = (host: string) => inv.client.send<Record<string, unknown>>('inventory', 'get-host', { host });
+  const hostView = (host: string) =>
+    inv.client.send<Record<string, unknown>>('inventory', 'get-host', { host });
 
   it('registers a new host at epoch 1 and lists it with what the agent told', async () => {
     const agent = inv.agent('reg-1');
@@ -31,14 +32,23 @@ describe('inventory: registration, operator actions and the hosts read model', (
       state: 'ready',
       cordoned: false,
       layers: ['sim'],
-      capacity: { cpuMillis: 4000, memoryBytes: 8 * 2 ** 30, storageBytes: 100 * 2 ** 30, bandwidthBps: 1e9 },
+      capacity: {
+        cpuMillis: 4000,
+        memoryBytes: 8 * 2 ** 30,
+        storageBytes: 100 * 2 ** 30,
+        bandwidthBps: 1e9,
+      },
       allocated: { cpuMillis: 0, memoryBytes: 0, storageBytes: 0, bandwidthBps: 0 },
       securityLevel: 2,
       costs: { cpuHour: 0.04, memoryGiBHour: 0.005, storageGiBMonth: 0.1, networkGiB: 0.01 },
       features: { ups: true, raid: true },
       epoch: 1,
     });
-    const { items } = await inv.client.send<{ items: { id: string }[] }>('inventory', 'list-hosts', {});
+    const { items } = await inv.client.send<{ items: { id: string }[] }>(
+      'inventory',
+      'list-hosts',
+      {},
+    );
     expect(items.map((h) => h.id)).toContain('reg-1');
   });
 
@@ -48,7 +58,11 @@ describe('inventory: registration, operator actions and the hosts read model', (
     const bigger = registrationOf('reg-2', 'geneva', 1000);
     bigger.capacity.cpuMillis = 16000;
     expect(await agent.register(bigger)).toBe(2);
-    expect(await inv.eventTypes('reg-2')).toEqual(['HostRegistered', 'HostRecovered', 'HostCapacityChanged']);
+    expect(await inv.eventTypes('reg-2')).toEqual([
+      'HostRegistered',
+      'HostRecovered',
+      'HostCapacityChanged',
+    ]);
     const view = await eventually(async () => {
       const v = await hostView('reg-2');
       return v.epoch === 2 ? v : undefined;
@@ -76,7 +90,10 @@ describe('inventory: registration, operator actions and the hosts read model', (
     expect(reply.error.code).toBe('validation_failed');
     const paths = (reply.error.details as { path: string }[]).map((d) => d.path);
     expect(paths).toEqual(expect.arrayContaining(['layers', 'capacity.cpuMillis', 'costs']));
-    const labelled = await agent.registerRaw({ ...registrationOf('reg-bad', 'geneva', 1000), labels: { rack: 7 } });
+    const labelled = await agent.registerRaw({
+      ...registrationOf('reg-bad', 'geneva', 1000),
+      labels: { rack: 7 },
+    });
     expect(labelled).toMatchObject({ ok: false, error: { details: [{ path: 'labels.rack' }] } });
     expect(await inv.eventTypes('reg-bad')).toEqual([]);
   });
@@ -85,12 +102,18 @@ describe('inventory: registration, operator actions and the hosts read model', (
     const agent = inv.agent('ops-1');
     await agent.register();
     agent.start();
-    expect(await inv.client.send('inventory', 'cordon', { host: 'ops-1', reason: 'maintenance' })).toMatchObject({
+    expect(
+      await inv.client.send('inventory', 'cordon', { host: 'ops-1', reason: 'maintenance' }),
+    ).toMatchObject({
       cordoned: true,
       state: 'ready',
     });
-    expect(await inv.client.send('inventory', 'uncordon', { host: 'ops-1' })).toMatchObject({ cordoned: false });
-    expect(await inv.client.send('inventory', 'drain', { host: 'ops-1' })).toMatchObject({ state: 'drained' });
+    expect(await inv.client.send('inventory', 'uncordon', { host: 'ops-1' })).toMatchObject({
+      cordoned: false,
+    });
+    expect(await inv.client.send('inventory', 'drain', { host: 'ops-1' })).toMatchObject({
+      state: 'drained',
+    });
     expect(await inv.eventTypes('ops-1')).toEqual([
       'HostRegistered',
       'HostCordoned',
@@ -104,7 +127,12 @@ describe('inventory: registration, operator actions and the hosts read model', (
     const agent = inv.agent('ops-2');
     await agent.register();
     agent.start();
-    const resources = { cpuMillis: 500, memoryBytes: 2 ** 27, storageBytes: 2 ** 30, bandwidthBps: 1e8 };
+    const resources = {
+      cpuMillis: 500,
+      memoryBytes: 2 ** 27,
+      storageBytes: 2 ** 30,
+      bandwidthBps: 1e8,
+    };
     for (const instance of ['shop-web-1', 'shop-web-2']) {
       await inv.store.append(streamIds.instance(instance), 'any', [
         {
@@ -121,7 +149,11 @@ describe('inventory: registration, operator actions and the hosts read model', (
             hostEpoch: 1,
             costPerHour: 0.1,
           },
-          metadata: { correlationId: randomUUID(), actor: 'placement', occurredAt: new Date().toISOString() },
+          metadata: {
+            correlationId: randomUUID(),
+            actor: 'placement',
+            occurredAt: new Date().toISOString(),
+          },
         },
       ]);
     }
@@ -129,12 +161,23 @@ describe('inventory: registration, operator actions and the hosts read model', (
       const v = await hostView('ops-2');
       return v.instances === 2 ? v : undefined;
     });
-    expect(view!.allocated).toEqual({ cpuMillis: 1000, memoryBytes: 2 ** 28, storageBytes: 2 ** 31, bandwidthBps: 2e8 });
-    const refusal = await inv.client.send('inventory', 'retire', { host: 'ops-2' }).catch((e: unknown) => e);
+    expect(view!.allocated).toEqual({
+      cpuMillis: 1000,
+      memoryBytes: 2 ** 28,
+      storageBytes: 2 ** 31,
+      bandwidthBps: 2e8,
+    });
+    const refusal = await inv.client
+      .send('inventory', 'retire', { host: 'ops-2' })
+      .catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(FederaError);
     expect(refusal).toMatchObject({ code: 'conflict' });
-    expect(await inv.client.send('inventory', 'drain', { host: 'ops-2' })).toMatchObject({ state: 'draining' });
-    expect(await inv.client.send('inventory', 'retire', { host: 'ops-2', force: true })).toMatchObject({
+    expect(await inv.client.send('inventory', 'drain', { host: 'ops-2' })).toMatchObject({
+      state: 'draining',
+    });
+    expect(
+      await inv.client.send('inventory', 'retire', { host: 'ops-2', force: true }),
+    ).toMatchObject({
       state: 'retired',
     });
     const [, , retired] = await inv.events('ops-2');
@@ -145,7 +188,9 @@ describe('inventory: registration, operator actions and the hosts read model', (
 
   it('answers not found for an unknown host and names a malformed host id', async () => {
     await expect(hostView('nobody')).rejects.toMatchObject({ code: 'not_found' });
-    await expect(inv.client.send('inventory', 'cordon', { host: 'Not A Host' })).rejects.toMatchObject({
+    await expect(
+      inv.client.send('inventory', 'cordon', { host: 'Not A Host' }),
+    ).rejects.toMatchObject({
       code: 'validation_failed',
       details: [{ path: 'host' }],
     });

@@ -64,7 +64,10 @@ describe('two placement replicas placing at the same time', () => {
     pool = new Pool({ connectionString: db.url, max: 4 });
     await migrateEventStore(pool);
     store = new PostgresEventStore(pool);
-    await registerHosts(store, Array.from({ length: 6 }, (_, i) => hostRegistered(`mph-${i}`)));
+    await registerHosts(
+      store,
+      Array.from({ length: 6 }, (_, i) => hostRegistered(`mph-${i}`)),
+    );
     await defineService(store, specOf(shopYaml));
   });
 
@@ -81,31 +84,38 @@ describe('two placement replicas placing at the same time', () => {
     const workers = (prefix: string) =>
       Array.from({ length: 40 }, (_, i) => requestForApplication(spec, 'worker', `${prefix}-${i}`));
     const inBatches = async (engine: PlacementEngine, requests: ReturnType<typeof workers>) => {
-      for (let i = 0; i < requests.length; i += 4) await engine.place(requests.slice(i, i + 4), testMetadata());
+      for (let i = 0; i < requests.length; i += 4)
+        await engine.place(requests.slice(i, i + 4), testMetadata());
     };
     await Promise.all([inBatches(a.engine, workers('a')), inBatches(b.engine, workers('b'))]);
 
     const auditor = new PlacementEngine(store);
     await auditor.fold(await readWholeLog(store));
     for (const host of auditor.state.hosts) {
-      for (const kind of resourceKinds) expect(host.allocated[kind]).toBeLessThanOrEqual(host.capacity[kind]);
+      for (const kind of resourceKinds)
+        expect(host.allocated[kind]).toBeLessThanOrEqual(host.capacity[kind]);
     }
     // 6 hosts × 4000m ÷ 500m: 48 of the 80 workers fit, and every one that fits is placed.
     expect(auditor.state.allocationCount).toBe(48);
-    const outcomes = [...workers('a'), ...workers('b')].map((r) => auditor.record(r.instance)?.outcome);
+    const outcomes = [...workers('a'), ...workers('b')].map(
+      (r) => auditor.record(r.instance)?.outcome,
+    );
     expect(outcomes.filter((o) => o === 'placed')).toHaveLength(48);
     expect(outcomes.filter((o) => o === 'failed')).toHaveLength(32);
     const failure = [...workers('a'), ...workers('b')]
       .map((r) => auditor.record(r.instance)!)
       .find((r) => r.outcome === 'failed')!;
-    expect(failure.rejected).toEqual([{ filter: 'capacity:cpu', hosts: 6, detail: '6 hosts lacked cpu' }]);
+    expect(failure.rejected).toEqual([
+      { filter: 'capacity:cpu', hosts: 6, detail: '6 hosts lacked cpu' },
+    ]);
   });
 
   it('keep anti-affine instances on distinct hosts', async () => {
     const [a, b] = await Promise.all([startReplica(db.url), startReplica(db.url)]);
     pools.push(a.pool, b.pool);
     const spec = normaliseServiceSpec(specOf(shopYaml));
-    const webs = (prefix: string) => Array.from({ length: 5 }, (_, i) => requestForApplication(spec, 'web', `${prefix}-${i}`));
+    const webs = (prefix: string) =>
+      Array.from({ length: 5 }, (_, i) => requestForApplication(spec, 'web', `${prefix}-${i}`));
     await Promise.all([
       (async () => {
         for (const r of webs('a')) await a.engine.place([r], testMetadata());
@@ -122,8 +132,11 @@ describe('two placement replicas placing at the same time', () => {
       .filter((h): h is string => h !== undefined);
     expect(hostsOfWeb).toHaveLength(6);
     expect(new Set(hostsOfWeb).size).toBe(6);
-    const failed = [...webs('a'), ...webs('b')].map((r) => auditor.record(r.instance)!).filter((r) => r.outcome === 'failed');
+    const failed = [...webs('a'), ...webs('b')]
+      .map((r) => auditor.record(r.instance)!)
+      .filter((r) => r.outcome === 'failed');
     expect(failed).toHaveLength(4);
-    for (const record of failed) expect(record.rejected.map((r) => r.filter)).toEqual(['anti-affinity']);
+    for (const record of failed)
+      expect(record.rejected.map((r) => r.filter)).toEqual(['anti-affinity']);
   });
 });

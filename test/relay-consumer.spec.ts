@@ -8,9 +8,6 @@ import { EventRelay } from '../services/relay/src/event-relay';
 import { PostgresLeaderLease } from '../services/relay/src/leader-lease';
 import { usageEvent } from './relay-support';
 
-// Processes start, die and restart here: far slower than a unit test.
-jest.setTimeout(90_000);
-
 const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
 
 describe('a durable consumer of the relayed log', () => {

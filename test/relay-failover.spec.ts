@@ -13,7 +13,8 @@ import {
   type RelayProcess,
 } from './relay-support';
 
-// Processes start, die and restart here: far slower than a unit test.
+// Processes start, die and restart here, and the tests' own bounded waits add up to more than the
+// global 60 s (jest.config.js): a slow but healthy run must fail on those waits, not on jest's timeout.
 jest.setTimeout(90_000);
 
 const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';

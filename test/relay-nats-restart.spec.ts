@@ -16,7 +16,8 @@ import { EventRelay } from '../services/relay/src/event-relay';
 import { PostgresLeaderLease } from '../services/relay/src/leader-lease';
 import { inOrderPerStream, usageEvent, waitForJetStream } from './relay-support';
 
-// Processes start, die and restart here: far slower than a unit test.
+// Processes start, die and restart here, and the tests' own bounded waits add up to more than the
+// global 60 s (jest.config.js): a slow but healthy run must fail on those waits, not on jest's timeout.
 jest.setTimeout(90_000);
 
 describe('the relay across a NATS restart', () => {

@@ -1,5 +1,11 @@
 import { Command } from 'commander';
-import { apiClientOf, guarded, outputOf, withApiOption, withOutputOption } from '../command-options';
+import {
+  apiClientOf,
+  guarded,
+  outputOf,
+  withApiOption,
+  withOutputOption,
+} from '../command-options';
 import { renderOutput } from '../render-output';
 import { hostColumns, type HostRow } from './get-hosts';
 

@@ -66,7 +66,10 @@ export function getHostsCommand(): Command {
   const command = new Command('hosts')
     .description('list hosts: state, allocated/capacity, last heartbeat')
     .option('--site <site>', 'only hosts of this site')
-    .option('--state <state>', 'only hosts in this state (ready, suspect, down, draining, drained, retired)')
+    .option(
+      '--state <state>',
+      'only hosts in this state (ready, suspect, down, draining, drained, retired)',
+    )
     .action(
       guarded(async (options: { api?: string; output?: string; site?: string; state?: string }) => {
         const api = apiClientOf(options);

@@ -1,6 +1,10 @@
 /** Millicores as people write them: `500m`, `2`, `1.5`. */
 export function formatCpu(millis: number): string {
-  return millis % 1000 === 0 ? String(millis / 1000) : millis < 1000 ? `${millis}m` : (millis / 1000).toFixed(1);
+  return millis % 1000 === 0
+    ? String(millis / 1000)
+    : millis < 1000
+      ? `${millis}m`
+      : (millis / 1000).toFixed(1);
 }
 
 /** Bytes in the largest binary unit that keeps one or more whole units: `512Mi`, `1.5Gi`. */

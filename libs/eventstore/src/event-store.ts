@@ -42,4 +42,11 @@ export interface EventStore {
   ): Promise<{ events: RecordedEvent[]; version: number }>;
   /** Events after the checkpoint in commit-safe order; never skips an event committed later. */
   readAll(after: LogCheckpoint | null, limit: number): Promise<ReadAllResult>;
+  /**
+   * The pages repeated readAll calls would give, for catching up over a long log: read through one
+   * cursor, the next page fetched while the caller works on the current one. Ends at the events visible
+   * when it started (continue with readAll from the last page's checkpoint). Stopping the iteration
+   * early releases the cursor. Optional: a reader falls back to readAll when a store lacks it.
+   */
+  readAllPages?(after: LogCheckpoint | null, pageSize: number): AsyncIterable<ReadAllResult>;
 }

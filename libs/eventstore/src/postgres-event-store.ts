@@ -12,8 +12,9 @@ import type {
 } from './event-store';
 import { logStart } from './event-store';
 import { appendToStream } from './schema/append-to-stream';
-import { recordedEventOfRow } from './schema/event-row';
+import { checkpointOfRow, recordedEventOfRow, type EventRow } from './schema/event-row';
 import { findEventsById } from './schema/find-events-by-id';
+import { LogCursor } from './schema/log-cursor';
 import { readAllRows } from './schema/read-all';
 import { readStreamRows } from './schema/read-stream';
 import { readStreamVersion } from './schema/read-stream-version';
@@ -27,6 +28,9 @@ export interface PostgresEventStoreOptions {
   /** Applied to every event read; @default the contracts registry's upcasters. */
   upcast?: EventUpcaster;
 }
+
+/** Pages readAllPages asks for before the caller needs them. */
+const pagesAhead = 2;
 
 /** Appends with 'any' retry this often when a concurrent writer takes the same version. */
 const anyVersionAttempts = 20;
@@ -105,12 +109,44 @@ export class PostgresEventStore implements EventStore {
   async readAll(after: LogCheckpoint | null, limit: number): Promise<ReadAllResult> {
     const from = after ?? logStart;
     const rows = await readAllRows(this.pool, from.transactionId, from.position, limit);
-    if (rows.length === 0) return { events: [], checkpoint: from };
-    const last = rows[rows.length - 1];
-    return {
-      events: rows.map((row) => this.upcast(recordedEventOfRow(row))),
-      checkpoint: { transactionId: last.transaction_id, position: Number(last.position) },
+    return rows.length === 0 ? { events: [], checkpoint: from } : this.pageOfRows(rows);
+  }
+
+  async *readAllPages(
+    after: LogCheckpoint | null,
+    pageSize: number,
+  ): AsyncGenerator<ReadAllResult, void, undefined> {
+    const cursor = await LogCursor.open(this.pool, after ?? logStart);
+    // Two FETCHes queued on the connection: the server streams the next page while the client parses
+    // one and the caller works on another.
+    const ahead: Promise<EventRow[]>[] = [];
+    const fetchAhead = () => {
+      while (ahead.length < pagesAhead) {
+        const next = cursor.fetch(pageSize);
+        // Not awaited if the caller stops early: finally below waits for it instead.
+        next.catch(() => undefined);
+        ahead.push(next);
+      }
     };
+    try {
+      fetchAhead();
+      for (;;) {
+        const rows = await ahead.shift()!;
+        if (rows.length === 0) return;
+        if (rows.length === pageSize) fetchAhead();
+        yield this.pageOfRows(rows);
+        if (rows.length < pageSize) return;
+      }
+    } finally {
+      await Promise.allSettled(ahead);
+      await cursor.close();
+    }
+  }
+
+  private pageOfRows(rows: EventRow[]): ReadAllResult {
+    const events = new Array<RecordedEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) events[i] = this.upcast(recordedEventOfRow(rows[i]));
+    return { events, checkpoint: checkpointOfRow(rows[rows.length - 1]) };
   }
 
   /** The result of an earlier append of exactly this batch to this stream, if there was one. */

@@ -21,7 +21,11 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
   const downAfterMs = positiveInt(env, 'FEDERA_DOWN_AFTER_MS', 3 * heartbeatMs);
   const liveness: LivenessPolicy = {
     heartbeatMs,
-    suspectAfterMissed: positiveInt(env, 'FEDERA_SUSPECT_AFTER_MISSED', defaultLivenessPolicy.suspectAfterMissed),
+    suspectAfterMissed: positiveInt(
+      env,
+      'FEDERA_SUSPECT_AFTER_MISSED',
+      defaultLivenessPolicy.suspectAfterMissed,
+    ),
     downAfterMs,
     leaseTtlMs: positiveInt(env, 'FEDERA_LEASE_TTL_MS', downAfterMs),
     maxDownPerSitePerMinute: positiveInt(

@@ -26,6 +26,10 @@ export class InstanceRequestIntake {
   constructor(
     private readonly engine: PlacementEngine,
     private readonly share: ReplicaShare = { index: 0, count: 1 },
+    /** Told when a batch could not be placed; the intake goes on with the next. @default rethrow */
+    private readonly onError: (error: unknown, instances: string[]) => void = (error) => {
+      throw error;
+    },
   ) {}
 
   /** Folds a page of the log; when `caughtUp`, places what is still open. */
@@ -47,13 +51,23 @@ export class InstanceRequestIntake {
   private async placePending(): Promise<void> {
     const byCorrelation = new Map<string, { causationId: string; requests: PlacementRequest[] }>();
     for (const { event } of this.pending.values()) {
-      const group = byCorrelation.get(event.metadata.correlationId) ?? { causationId: event.eventId, requests: [] };
+      const group = byCorrelation.get(event.metadata.correlationId) ?? {
+        causationId: event.eventId,
+        requests: [],
+      };
       group.requests.push(this.requestOf(event.data));
       byCorrelation.set(event.metadata.correlationId, group);
     }
     this.pending.clear();
     for (const [correlationId, group] of byCorrelation) {
-      await this.engine.place(group.requests, { correlationId, causationId: group.causationId });
+      try {
+        await this.engine.place(group.requests, { correlationId, causationId: group.causationId });
+      } catch (error) {
+        this.onError(
+          error,
+          group.requests.map((r) => r.instance),
+        );
+      }
     }
   }
 
@@ -62,12 +76,23 @@ export class InstanceRequestIntake {
     const spec = this.engine.catalog.get(data.service);
     const base: PlacementRequest = spec?.applications.some((a) => a.name === data.app)
       ? requestForApplication(spec, data.app, data.instance)
-      : { instance: data.instance, service: data.service, app: data.app, layer: data.layer, resources: resourcesOf(data.resources), antiAffinity: [], spread: [] };
+      : {
+          instance: data.instance,
+          service: data.service,
+          app: data.app,
+          layer: data.layer,
+          resources: resourcesOf(data.resources),
+          antiAffinity: [],
+          spread: [],
+        };
     return { ...base, layer: data.layer, resources: resourcesOf(data.resources) };
   }
 
   private isMine(instance: string): boolean {
     if (this.share.count <= 1) return true;
-    return createHash('sha1').update(instance).digest().readUInt32BE(0) % this.share.count === this.share.index;
+    return (
+      createHash('sha1').update(instance).digest().readUInt32BE(0) % this.share.count ===
+      this.share.index
+    );
   }
 }

@@ -8,7 +8,11 @@ import {
 import { StreamVersionConflict, type EventStore } from '@federa/eventstore';
 import { foldClusterEvent, type ClusterModel } from './domain/cluster-fold';
 import { ClusterState } from './domain/cluster-state';
-import { instancePlacedData, placementFailedData, reservationsOnHost } from './domain/decision-events';
+import {
+  instancePlacedData,
+  placementFailedData,
+  reservationsOnHost,
+} from './domain/decision-events';
 import type { PlacementDecision } from './domain/placement-decision';
 import { recordOfFailed, recordOfPlaced, type PlacementRecord } from './domain/placement-record';
 import type { PlacementRequest } from './domain/placement-request';
@@ -24,7 +28,8 @@ export interface PlacementEngineOptions {
 }
 
 /** Who asked, copied into the metadata of the events a placement appends. */
-export type PlacementCause = Pick<EventMetadata, 'correlationId'> & Partial<Pick<EventMetadata, 'causationId'>>;
+export type PlacementCause = Pick<EventMetadata, 'correlationId'> &
+  Partial<Pick<EventMetadata, 'causationId'>>;
 
 /**
  * Placement against the event log. Folds the log into the cluster model, decides batches with the
@@ -68,7 +73,10 @@ export class PlacementEngine {
   }
 
   /** Places the requests and commits the result; answers one decision per request, in order. */
-  place(requests: readonly PlacementRequest[], cause: PlacementCause): Promise<PlacementDecision[]> {
+  place(
+    requests: readonly PlacementRequest[],
+    cause: PlacementCause,
+  ): Promise<PlacementDecision[]> {
     return this.serial.run(() => this.placeNow(requests, cause));
   }
 
@@ -81,21 +89,32 @@ export class PlacementEngine {
     });
   }
 
-  private async placeNow(requests: readonly PlacementRequest[], cause: PlacementCause): Promise<PlacementDecision[]> {
+  private async placeNow(
+    requests: readonly PlacementRequest[],
+    cause: PlacementCause,
+  ): Promise<PlacementDecision[]> {
     const final = new Map<string, PlacementDecision>();
     let pending = [...requests];
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > this.maxAttempts) {
-        throw new Error(`placement gave up after ${this.maxAttempts} rounds of allocation conflicts`);
+        throw new Error(
+          `placement gave up after ${this.maxAttempts} rounds of allocation conflicts`,
+        );
       }
       const decisions = this.stack.decideBatch(pending, this.state);
       const byHost = new Map<string, Placed[]>();
       const failed: PlacementDecision[] = [];
       for (const decision of decisions) {
         if (decision.outcome === 'failed') failed.push(decision);
-        else byHost.set(decision.allocation.host, [...(byHost.get(decision.allocation.host) ?? []), decision]);
+        else
+          byHost.set(decision.allocation.host, [
+            ...(byHost.get(decision.allocation.host) ?? []),
+            decision,
+          ]);
       }
-      const reserved = await Promise.all([...byHost].map(([host, placed]) => this.reserve(host, placed, cause)));
+      const reserved = await Promise.all(
+        [...byHost].map(([host, placed]) => this.reserve(host, placed, cause)),
+      );
       const redo = reserved.filter((r) => !r.ok).flatMap((r) => r.placed);
       const committed = reserved.filter((r) => r.ok).flatMap((r) => r.placed);
       await this.announce(committed, cause, final);
@@ -120,10 +139,19 @@ export class PlacementEngine {
     const expected = entry.allocationVersion ?? 0;
     const metadata = metadataOf(cause);
     // The store validates every event against the contracts registry; building them plain avoids doing it twice.
-    const events = reservationsOnHost(entry, placed).map((data) => ({ type: 'HostAllocationChanged', data, metadata }));
+    const events = reservationsOnHost(entry, placed).map((data) => ({
+      type: 'HostAllocationChanged',
+      data,
+      metadata,
+    }));
     try {
-      const result = await this.store.append(streamIds.allocation(host), expected === 0 ? 'no-stream' : expected, events);
-      if ((entry.allocationVersion ?? 0) < result.nextExpectedVersion) entry.allocationVersion = result.nextExpectedVersion;
+      const result = await this.store.append(
+        streamIds.allocation(host),
+        expected === 0 ? 'no-stream' : expected,
+        events,
+      );
+      if ((entry.allocationVersion ?? 0) < result.nextExpectedVersion)
+        entry.allocationVersion = result.nextExpectedVersion;
       for (const decision of placed) {
         const claim = this.state.allocation(decision.allocation.instance);
         if (claim) claim.placedAt = result.lastPosition;
@@ -132,17 +160,26 @@ export class PlacementEngine {
     } catch (error) {
       this.stack.undoBatch(placed, this.state);
       if (!(error instanceof StreamVersionConflict)) throw error;
-      const { events: missed } = await this.store.readStream(streamIds.allocation(host), { fromVersion: expected + 1 });
+      const { events: missed } = await this.store.readStream(streamIds.allocation(host), {
+        fromVersion: expected + 1,
+      });
       for (const event of missed) this.foldOne(event);
       return { ok: false, placed };
     }
   }
 
-  private async announce(placed: Placed[], cause: PlacementCause, final: Map<string, PlacementDecision>): Promise<void> {
+  private async announce(
+    placed: Placed[],
+    cause: PlacementCause,
+    final: Map<string, PlacementDecision>,
+  ): Promise<void> {
     const metadata = metadataOf(cause);
     await Promise.all(
       placed.map(async (decision) => {
-        const data = instancePlacedData(decision, this.state.host(decision.allocation.host)?.epoch ?? 1);
+        const data = instancePlacedData(
+          decision,
+          this.state.host(decision.allocation.host)?.epoch ?? 1,
+        );
         const result = await this.store.append(streamIds.instance(data.instance), 'any', [
           { type: 'InstancePlaced', data, metadata },
         ]);

@@ -37,7 +37,10 @@ export interface PlacementPlan {
  * Plans every instance a spec asks for (each application's `replicas.min`) as one batch against the
  * current cluster, changing nothing. A spec that does not validate is refused with every error.
  */
-export async function planPlacement(engine: PlacementEngine, plain: unknown): Promise<PlacementPlan> {
+export async function planPlacement(
+  engine: PlacementEngine,
+  plain: unknown,
+): Promise<PlacementPlan> {
   const validated = validateServiceSpec(plain);
   if (!validated.ok) {
     throw new FederaError(
@@ -56,7 +59,10 @@ export async function planPlacement(engine: PlacementEngine, plain: unknown): Pr
   const decisions = await engine.plan(requests);
   const instances = decisions.map((decision): PlannedInstance => {
     if (decision.outcome === 'placed') {
-      const data = instancePlacedData(decision, engine.state.host(decision.allocation.host)?.epoch ?? 1);
+      const data = instancePlacedData(
+        decision,
+        engine.state.host(decision.allocation.host)?.epoch ?? 1,
+      );
       return {
         app: decision.request.app,
         instance: decision.request.instance,
@@ -84,7 +90,8 @@ export async function planPlacement(engine: PlacementEngine, plain: unknown): Pr
   return {
     service: spec.name,
     feasible: instances.every((i) => i.outcome === 'placed'),
-    costPerHour: Math.round(instances.reduce((sum, i) => sum + (i.costPerHour ?? 0), 0) * 1e6) / 1e6,
+    costPerHour:
+      Math.round(instances.reduce((sum, i) => sum + (i.costPerHour ?? 0), 0) * 1e6) / 1e6,
     instances,
   };
 }

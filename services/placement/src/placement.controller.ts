@@ -13,14 +13,22 @@ export class PlacementController {
   constructor(private readonly engine: PlacementEngine) {}
 
   @MessagePattern('cmd.placement.get-placement')
-  getPlacement(@Payload(new ContractPipe(GetPlacementCommand)) command: GetPlacementCommand): PlacementRecord {
+  getPlacement(
+    @Payload(new ContractPipe(GetPlacementCommand)) command: GetPlacementCommand,
+  ): PlacementRecord {
     const record = this.engine.record(command.instance);
-    if (!record) throw new FederaError(ErrorCodes.notFound, `no placement decision for instance ${command.instance}`);
+    if (!record)
+      throw new FederaError(
+        ErrorCodes.notFound,
+        `no placement decision for instance ${command.instance}`,
+      );
     return record;
   }
 
   @MessagePattern('cmd.placement.plan')
-  plan(@Payload(new ContractPipe(PlanPlacementCommand)) command: PlanPlacementCommand): Promise<PlacementPlan> {
+  plan(
+    @Payload(new ContractPipe(PlanPlacementCommand)) command: PlanPlacementCommand,
+  ): Promise<PlacementPlan> {
     return planPlacement(this.engine, command.spec);
   }
 }

@@ -58,14 +58,17 @@ export class PlacementModule implements OnApplicationBootstrap, OnApplicationShu
         {
           provide: PlacementEngine,
           inject: [POOL],
-          useFactory: (pool: Pool) => new PlacementEngine(new PostgresEventStore(pool), new PlacementStack()),
+          useFactory: (pool: Pool) =>
+            new PlacementEngine(new PostgresEventStore(pool), new PlacementStack()),
         },
       ],
     };
   }
 
   onApplicationBootstrap(): void {
-    const intake = new InstanceRequestIntake(this.engine, this.share);
+    const intake = new InstanceRequestIntake(this.engine, this.share, (error, instances) =>
+      this.logger.error(`could not place ${instances.join(', ')}: ${String(error)}`),
+    );
     const store = new PostgresEventStore(this.pool);
     this.subscription = new LogSubscription(
       store,
@@ -89,7 +92,9 @@ export function shareFromEnv(env: NodeJS.ProcessEnv): ReplicaShare {
   const count = Number(env.FEDERA_PLACEMENT_REPLICAS ?? '1');
   const index = Number(env.FEDERA_PLACEMENT_REPLICA_INDEX ?? '0');
   if (!Number.isInteger(count) || count < 1) {
-    throw new Error(`FEDERA_PLACEMENT_REPLICAS must be a positive integer, got ${JSON.stringify(env.FEDERA_PLACEMENT_REPLICAS)}`);
+    throw new Error(
+      `FEDERA_PLACEMENT_REPLICAS must be a positive integer, got ${JSON.stringify(env.FEDERA_PLACEMENT_REPLICAS)}`,
+    );
   }
   if (!Number.isInteger(index) || index < 0 || index >= count) {
     throw new Error(

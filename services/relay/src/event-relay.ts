@@ -1,15 +1,16 @@
 import type { Subjects } from '@federa/contracts';
 import {
   readCheckpoint,
-  storeCheckpoint,
   type EventStore,
   type LogCheckpoint,
+  type ReadAllResult,
 } from '@federa/eventstore';
 import { ensureEventStream } from '@federa/messaging';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
 import type { PostgresLeaderLease } from './leader-lease';
-import { publishInOrder } from './publish-in-order';
+import { CheckpointWriter } from './checkpoint-writer';
+import { publishInOrder, type PublishRound } from './publish-in-order';
 
 export interface EventRelayOptions {
   pool: Pool;
@@ -17,8 +18,10 @@ export interface EventRelayOptions {
   nc: NatsConnection;
   subjects: Subjects;
   lease: PostgresLeaderLease;
-  /** Events read and published per round; @default 500 */
+  /** Events read from the log per page; @default 500 */
   batchSize?: number;
+  /** Publishes awaiting their PubAck at most (pages go out whole, so one page may exceed it); @default 2000 */
+  maxPending?: number;
   /** Wait between polls of the log once caught up; @default 50 ms */
   pollMs?: number;
   /** How often a standby tries to take over; @default 1000 ms */
@@ -30,16 +33,28 @@ export interface EventRelayOptions {
   onError?: (error: unknown) => void;
 }
 
+/** A page of the log on its way to JetStream. */
+interface PageInFlight {
+  page: ReadAllResult;
+  /** Events before this index are confirmed. */
+  from: number;
+  /** The publishes of events[from..], while in flight. */
+  round?: Promise<PublishRound>;
+}
+
+type ReadOutcome = { page: ReadAllResult } | { error: unknown };
+
 /**
  * Publishes the event log to JetStream in log order. Only the instance holding the lease publishes;
- * its checkpoint (eventlog.checkpoints `relay:<stream>`) moves only after every event of a page is
- * acknowledged, and a republished event is dropped by JetStream's deduplication on its event id.
+ * its checkpoint (eventlog.checkpoints `relay:<stream>`) moves past a page only after every event of
+ * it and of every earlier page is acknowledged, and a republished event is dropped by JetStream's
+ * deduplication on its event id.
  */
 export class EventRelay {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private publishedCount = 0;
-  private wake: (() => void) | undefined;
+  private readonly sleepers = new Set<() => void>();
 
   constructor(private readonly options: EventRelayOptions) {}
 
@@ -64,7 +79,7 @@ export class EventRelay {
   /** Stops publishing and gives the lease up so that a standby takes over at once. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    for (const wake of [...this.sleepers]) wake();
     await this.loop;
     await this.options.lease.release();
   }
@@ -85,59 +100,140 @@ export class EventRelay {
     }
   }
 
+  /**
+   * Publishes while this instance holds the lease, as a pipeline: the next page is read while earlier
+   * ones are in flight, and up to maxPending publishes await their PubAck at once. Every publish names
+   * the stream sequence it must follow, counted on from the last confirmed one, so the window keeps
+   * the strict order one-at-a-time publishing would: if one message is lost, every later one in flight
+   * is refused (wrong last sequence) rather than stored after the gap. The checkpoint moves, in the
+   * background, as the pages' acks arrive in log order.
+   */
   private async publishWhileActive(): Promise<void> {
-    const { nc, subjects, lease, pool, store } = this.options;
+    const { nc, subjects, lease, pool } = this.options;
+    const batchSize = this.options.batchSize ?? 500;
+    const maxPending = this.options.maxPending ?? 2000;
+    const timeoutMs = this.options.publishTimeoutMs ?? 5000;
     const jsm = await nc.jetstreamManager();
     await ensureEventStream(jsm, subjects);
     const js = nc.jetstream();
-    const lastSequence = async () => (await jsm.streams.info(subjects.eventStream)).state.last_seq;
-    let sequence = await lastSequence();
-    let checkpoint: LogCheckpoint = await readCheckpoint(pool, this.checkpointName);
+    const streamLastSequence = async () =>
+      (await jsm.streams.info(subjects.eventStream)).state.last_seq;
+    /** The stream sequence the next publish must follow. */
+    let sequence = await streamLastSequence();
+    const checkpoint = new CheckpointWriter(
+      pool,
+      this.checkpointName,
+      await readCheckpoint(pool, this.checkpointName),
+    );
+    /** Pages read and not yet wholly confirmed, in log order; the first ones are being published. */
+    const pages: PageInFlight[] = [];
+    let pending = 0;
+    let readFrom = checkpoint.target;
+    let reading: Promise<ReadOutcome> | undefined;
+    let caughtUp = false;
     let leaseCheckedAt = Date.now();
-    while (!this.stopped) {
-      if (Date.now() - leaseCheckedAt > 1000) {
-        if (!(await lease.verify())) return;
-        leaseCheckedAt = Date.now();
-      }
-      const page = await store.readAll(checkpoint, this.options.batchSize ?? 500);
-      if (page.events.length === 0) {
-        await this.sleep(this.options.pollMs ?? 50);
-        continue;
-      }
-      let confirmed = 0;
-      while (confirmed < page.events.length) {
-        if (this.stopped || !lease.isHeld) return;
-        const round = await publishInOrder(
-          js,
-          subjects,
-          page.events,
-          confirmed,
-          sequence,
-          this.options.publishTimeoutMs ?? 5000,
-        );
-        this.publishedCount += round.confirmed - confirmed;
-        confirmed = round.confirmed;
-        sequence = round.lastSequence;
+    try {
+      while (!this.stopped) {
+        if (Date.now() - leaseCheckedAt > 1000) {
+          if (!(await lease.verify())) return;
+          leaseCheckedAt = Date.now();
+        }
+        if (!lease.isHeld || checkpoint.lost) return; // another relay is the active one now
+        if (checkpoint.failure) throw checkpoint.failure.error;
+
+        for (const inFlight of pages) {
+          if (inFlight.round) continue;
+          const count = inFlight.page.events.length - inFlight.from;
+          if (pending > 0 && pending + count > maxPending) break;
+          inFlight.round = publishInOrder(
+            js,
+            subjects,
+            inFlight.page.events,
+            inFlight.from,
+            sequence,
+            timeoutMs,
+          );
+          sequence += count;
+          pending += count;
+        }
+        // Read one page ahead of what is being published (after a pause once caught up).
+        if (!reading && pages.every((p) => p.round)) {
+          reading = this.readPage(readFrom, batchSize, caughtUp ? (this.options.pollMs ?? 50) : 0);
+        }
+
+        const head = pages[0];
+        const next = await Promise.race<{ read: ReadOutcome } | { round: PublishRound }>([
+          ...(reading ? [reading.then((read) => ({ read }))] : []),
+          ...(head?.round ? [head.round.then((round) => ({ round }))] : []),
+        ]);
+        if ('read' in next) {
+          reading = undefined;
+          if ('error' in next.read) throw next.read.error;
+          caughtUp = next.read.page.events.length === 0;
+          if (!caughtUp) {
+            pages.push({ page: next.read.page, from: 0 });
+            readFrom = next.read.page.checkpoint;
+          }
+          continue;
+        }
+
+        const round = next.round;
+        this.publishedCount += round.confirmed - head.from;
+        pending -= head.page.events.length - head.from;
+        if (round.confirmed === head.page.events.length) {
+          pages.shift();
+          checkpoint.advance(head.page.checkpoint);
+        } else {
+          head.from = round.confirmed;
+        }
         if (round.error !== undefined || round.sawDuplicate) {
+          // The later publishes in flight counted on this round storing every message: let them settle
+          // (most are refused), then go on from the first unconfirmed event at the stream's real sequence.
+          await Promise.allSettled(pages.map((p) => p.round));
+          for (const p of pages) p.round = undefined;
+          pending = 0;
           if (round.error !== undefined) await this.sleep(100);
           // Lost, refused or deduplicated messages leave the stream's last sequence unknown: ask.
-          sequence = await lastSequence().catch(() => sequence);
+          sequence = await streamLastSequence().catch(() => round.lastSequence);
         }
       }
-      if (!(await storeCheckpoint(pool, this.checkpointName, checkpoint, page.checkpoint))) {
-        return; // another relay moved it: we are not the active one any more
+      // Stopped: keep what is already acknowledged, so that a successor republishes as little as possible.
+      for (const inFlight of pages) {
+        const round = await inFlight.round;
+        if (!round || round.confirmed < inFlight.page.events.length) break;
+        this.publishedCount += round.confirmed - inFlight.from;
+        checkpoint.advance(inFlight.page.checkpoint);
       }
-      checkpoint = page.checkpoint;
+    } finally {
+      await Promise.allSettled([reading, ...pages.map((p) => p.round)]);
+      await checkpoint.settle();
     }
   }
 
+  /** The page after `from`, read after `delayMs` (cut short by stop()); never rejects. */
+  private async readPage(
+    from: LogCheckpoint,
+    limit: number,
+    delayMs: number,
+  ): Promise<ReadOutcome> {
+    if (delayMs > 0) await this.sleep(delayMs);
+    try {
+      return { page: await this.options.store.readAll(from, limit) };
+    } catch (error) {
+      return { error };
+    }
+  }
+
+  /** Waits `ms`, or less when stop() is called meanwhile. */
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
+      const wake = () => {
         clearTimeout(timer);
+        this.sleepers.delete(wake);
         resolve();
       };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
     });
   }
 }

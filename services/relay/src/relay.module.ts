@@ -13,6 +13,7 @@ import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { EventRelay } from './event-relay';
 import { PostgresLeaderLease } from './leader-lease';
+import { relayConnectionOptions } from './relay-connection-options';
 
 const CONFIG = Symbol('relay config');
 const POOL = Symbol('relay pool');
@@ -34,7 +35,8 @@ const NATS = Symbol('relay nats');
     {
       provide: NATS,
       inject: [CONFIG],
-      useFactory: (config: FederaConfig) => connectNats(config.natsUrl, 'federa-relay'),
+      useFactory: (config: FederaConfig) =>
+        connectNats(config.natsUrl, 'federa-relay', relayConnectionOptions),
     },
     {
       provide: EventRelay,

@@ -1,28 +1,28 @@
-import { eventColumns, type EventRow } from './event-row';
+import { eventColumns, queryEventRows, type EventRow } from './event-row';
 import type { Queryable } from './queryable';
 
 /**
- * The next page of the whole log in (transaction_id, position) order, showing only transactions older
- * than every transaction still in flight: an open transaction that took a lower position cannot commit
- * behind the returned page, so a reader that checkpoints by (transaction_id, position) never skips.
+ * The whole log after ($1 transaction id, $2 position) in (transaction_id, position) order, showing only
+ * transactions older than every transaction still in flight: an open transaction that took a lower
+ * position cannot commit behind what was read, so a reader that checkpoints by (transaction_id,
+ * position) never skips. Both conditions are conditions of the index events_transaction_position.
  */
-const sql = `
+export const readAllQuery = `
 SELECT ${eventColumns} FROM eventlog.events
 WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY transaction_id, position
-LIMIT $3`;
+ORDER BY transaction_id, position`;
 
-export async function readAllRows(
+/** The next page of readAllQuery. */
+export function readAllRows(
   db: Queryable,
   afterTransactionId: string,
   afterPosition: number,
   limit: number,
 ): Promise<EventRow[]> {
-  const result = await db.query<EventRow>({
+  return queryEventRows(db, {
     name: 'eventlog.readAll',
-    text: sql,
+    text: `${readAllQuery} LIMIT $3`,
     values: [afterTransactionId, afterPosition, limit],
   });
-  return result.rows;
 }

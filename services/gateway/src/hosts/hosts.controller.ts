@@ -53,7 +53,9 @@ export class HostsController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Retire the host; refused (409) while instances remain unless ?force=true' })
+  @ApiOperation({
+    summary: 'Retire the host; refused (409) while instances remain unless ?force=true',
+  })
   retire(@Param('id') id: string, @Query('force') force?: string): Promise<unknown> {
     if (force !== undefined && force !== 'true' && force !== 'false') {
       throw new ValidationFailed([{ path: 'force', reason: 'must be true or false' }], 'request');

@@ -13,7 +13,9 @@ export class PlacementsController {
   constructor(private readonly commands: CommandClient) {}
 
   @Get(':instanceId')
-  @ApiOperation({ summary: 'Why an instance is where it is: chosen host, scores, rejected hosts by reason' })
+  @ApiOperation({
+    summary: 'Why an instance is where it is: chosen host, scores, rejected hosts by reason',
+  })
   @ApiOkResponse({
     description:
       '{ instance, service, app, outcome, host, scores, costPerHour, hostsConsidered, rejected[{filter, hosts, detail}], candidates[], message }',
@@ -30,8 +32,13 @@ export class PlacementsController {
   @Post('plan')
   @HttpCode(200)
   @RequiresRole('viewer')
-  @ApiOperation({ summary: 'Dry run: where a service spec’s instances would go now; changes nothing' })
-  @ApiOkResponse({ description: '{ service, feasible, costPerHour, instances[{ app, instance, outcome, host, scores, rejected, message }] }' })
+  @ApiOperation({
+    summary: 'Dry run: where a service spec’s instances would go now; changes nothing',
+  })
+  @ApiOkResponse({
+    description:
+      '{ service, feasible, costPerHour, instances[{ app, instance, outcome, host, scores, rejected, message }] }',
+  })
   plan(@Body() spec: Record<string, unknown>): Promise<unknown> {
     if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
       throw new FederaError(ErrorCodes.validation, 'invalid request body', [

@@ -38,23 +38,38 @@ export class HostsController {
   }
 
   @MessagePattern('cmd.inventory.cordon')
-  cordon(@Payload(new ContractPipe(CordonHostCommand)) request: CordonHostCommand): Promise<HostView> {
-    return this.act(request, { type: 'CordonHost', ...(request.reason ? { reason: request.reason } : {}) });
+  cordon(
+    @Payload(new ContractPipe(CordonHostCommand)) request: CordonHostCommand,
+  ): Promise<HostView> {
+    return this.act(request, {
+      type: 'CordonHost',
+      ...(request.reason ? { reason: request.reason } : {}),
+    });
   }
 
   @MessagePattern('cmd.inventory.uncordon')
-  uncordon(@Payload(new ContractPipe(UncordonHostCommand)) request: UncordonHostCommand): Promise<HostView> {
+  uncordon(
+    @Payload(new ContractPipe(UncordonHostCommand)) request: UncordonHostCommand,
+  ): Promise<HostView> {
     return this.act(request, { type: 'UncordonHost' });
   }
 
   @MessagePattern('cmd.inventory.drain')
-  async drain(@Payload(new ContractPipe(DrainHostCommand)) request: DrainHostCommand): Promise<HostView> {
+  async drain(
+    @Payload(new ContractPipe(DrainHostCommand)) request: DrainHostCommand,
+  ): Promise<HostView> {
     const instances = await this.hosts.instancesOn(request.host);
-    return this.act(request, { type: 'DrainHost', instances, ...(request.reason ? { reason: request.reason } : {}) });
+    return this.act(request, {
+      type: 'DrainHost',
+      instances,
+      ...(request.reason ? { reason: request.reason } : {}),
+    });
   }
 
   @MessagePattern('cmd.inventory.retire')
-  async retire(@Payload(new ContractPipe(RetireHostCommand)) request: RetireHostCommand): Promise<HostView> {
+  async retire(
+    @Payload(new ContractPipe(RetireHostCommand)) request: RetireHostCommand,
+  ): Promise<HostView> {
     const instances = await this.hosts.instancesOn(request.host);
     return this.act(request, { type: 'RetireHost', force: request.force ?? false, instances });
   }

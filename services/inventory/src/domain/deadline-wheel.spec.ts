@@ -5,7 +5,9 @@ describe('deadline wheel', () => {
   it('fires a key no earlier than its deadline and within one slot after it', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 10_000 })), { maxLength: 60 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 10_000 })), {
+          maxLength: 60,
+        }),
         fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 40 }),
         (deadlines, steps) => {
           const wheel = new DeadlineWheel<number>(250);
@@ -22,7 +24,7 @@ describe('deadline wheel', () => {
               expect(at).toBeLessThanOrEqual(now);
               expected.delete(key);
             }
-            for (const [key, at] of expected) expect(at > now - 250).toBe(true);
+            for (const at of expected.values()) expect(at > now - 250).toBe(true);
           }
           expect(expected.size).toBe(0);
           expect(wheel.size).toBe(0);

@@ -15,7 +15,13 @@ export type HostCommand =
       evidence: DownEvidence;
       instances: string[];
     }
-  | { type: 'DeferHostDown'; epoch: number; retryAt: string; limitPerMinute: number; silentHosts: number }
+  | {
+      type: 'DeferHostDown';
+      epoch: number;
+      retryAt: string;
+      limitPerMinute: number;
+      silentHosts: number;
+    }
   | { type: 'RecoverHost'; epoch: number; lastHeartbeatAt: string }
   | { type: 'CordonHost'; reason?: string }
   | { type: 'UncordonHost' }

@@ -133,7 +133,8 @@ export function decideHost(command: HostCommand, record: HostRecord): HostEvent[
       ];
     }
     case 'DeferHostDown':
-      if (staleLiveness(command.epoch) || record.liveness === 'down' || record.downDeferred) return [];
+      if (staleLiveness(command.epoch) || record.liveness === 'down' || record.downDeferred)
+        return [];
       return [
         {
           type: 'HostDownRateLimited',
@@ -163,7 +164,12 @@ export function decideHost(command: HostCommand, record: HostRecord): HostEvent[
     case 'CordonHost':
       refuseWhenRetired(record, 'cordoned');
       if (record.cordoned) return [];
-      return [{ type: 'HostCordoned', data: command.reason ? { host, reason: command.reason } : { host } }];
+      return [
+        {
+          type: 'HostCordoned',
+          data: command.reason ? { host, reason: command.reason } : { host },
+        },
+      ];
     case 'UncordonHost':
       refuseWhenRetired(record, 'uncordoned');
       return record.cordoned ? [{ type: 'HostUncordoned', data: { host } }] : [];
@@ -189,7 +195,10 @@ export function decideHost(command: HostCommand, record: HostRecord): HostEvent[
         throw new FederaError(
           ErrorCodes.conflict,
           `host ${host} still runs ${command.instances.length} instance(s); drain it first or retire it with force`,
-          command.instances.map((instance) => ({ path: 'instances', reason: `still on the host: ${instance}` })),
+          command.instances.map((instance) => ({
+            path: 'instances',
+            reason: `still on the host: ${instance}`,
+          })),
         );
       }
       return [{ type: 'HostRetired', data: { host, forced: command.instances.length > 0 } }];
@@ -236,7 +245,10 @@ function downReason(cause: 'dead' | 'partitioned', leaseTtlMs: number): string {
 
 function refuseWhenRetired(record: HostRecord, what: string): void {
   if (record.lifecycle === 'retired') {
-    throw new FederaError(ErrorCodes.conflict, `host ${record.host} is retired and cannot be ${what}`);
+    throw new FederaError(
+      ErrorCodes.conflict,
+      `host ${record.host} is retired and cannot be ${what}`,
+    );
   }
 }
 

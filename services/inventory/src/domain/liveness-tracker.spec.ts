@@ -63,7 +63,10 @@ describe('liveness tracker', () => {
     expect(cut).toMatchObject({
       kind: 'down',
       cause: 'partitioned',
-      evidence: { lease: { epoch: 4, renewedAt: new Date(clock.now - 500).toISOString() }, leaseTtlMs: 3000 },
+      evidence: {
+        lease: { epoch: 4, renewedAt: new Date(clock.now - 500).toISOString() },
+        leaseTtlMs: 3000,
+      },
     });
     expect(tracker.view('dead')!.liveness).toBe('down');
   });
@@ -72,7 +75,9 @@ describe('liveness tracker', () => {
     const { tracker, advance, clock } = setup();
     tracker.track('h1', 'geneva', 2);
     advance(3250);
-    expect(tracker.resolveDown('h1', 2, { renewedAt: clock.now, epoch: 1 })).toMatchObject({ cause: 'dead' });
+    expect(tracker.resolveDown('h1', 2, { renewedAt: clock.now, epoch: 1 })).toMatchObject({
+      cause: 'dead',
+    });
   });
 
   it('recovers a down host on its next heartbeat of the current epoch', () => {
@@ -99,9 +104,18 @@ describe('liveness tracker', () => {
   it('ignores heartbeats of a stale epoch, of unknown hosts, and those sent too long ago', () => {
     const { tracker, clock } = setup();
     tracker.track('h1', 'geneva', 3);
-    expect(tracker.heartbeat('h1', 2, clock.now)).toEqual({ accepted: false, reason: 'stale-epoch' });
-    expect(tracker.heartbeat('h9', 1, clock.now)).toEqual({ accepted: false, reason: 'unknown-host' });
-    expect(tracker.heartbeat('h1', 3, clock.now - 5000)).toEqual({ accepted: false, reason: 'stale-message' });
+    expect(tracker.heartbeat('h1', 2, clock.now)).toEqual({
+      accepted: false,
+      reason: 'stale-epoch',
+    });
+    expect(tracker.heartbeat('h9', 1, clock.now)).toEqual({
+      accepted: false,
+      reason: 'unknown-host',
+    });
+    expect(tracker.heartbeat('h1', 3, clock.now - 5000)).toEqual({
+      accepted: false,
+      reason: 'stale-message',
+    });
   });
 
   it('does not let heartbeats of a stale epoch keep a host alive', () => {

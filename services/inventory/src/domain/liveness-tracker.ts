@@ -14,7 +14,13 @@ export interface LeaseReading {
 
 /** A change the tracker asks its owner to record (or, for `check-down`, to check first). */
 export type LivenessChange =
-  | { kind: 'suspect'; host: string; epoch: number; lastHeartbeatAt: number | null; silentForMs: number }
+  | {
+      kind: 'suspect';
+      host: string;
+      epoch: number;
+      lastHeartbeatAt: number | null;
+      silentForMs: number;
+    }
   | { kind: 'check-down'; host: string; epoch: number; site: string }
   | { kind: 'recover'; host: string; epoch: number; lastHeartbeatAt: number };
 
@@ -138,7 +144,12 @@ export class LivenessTracker {
     this.scheduleNext(entry);
     return {
       accepted: true,
-      change: { kind: 'recover', host, epoch: entry.epoch, lastHeartbeatAt: entry.lastHeartbeatAt! },
+      change: {
+        kind: 'recover',
+        host,
+        epoch: entry.epoch,
+        lastHeartbeatAt: entry.lastHeartbeatAt!,
+      },
     };
   }
 

@@ -22,8 +22,7 @@ export const databaseProviders: Provider[] = [
     useFactory: (pool: Pool) =>
       new PostgresEventStore(pool, {
         validate: contractEventValidator,
-        upcast: (event) =>
-          currentSchemaVersion(event.type) === undefined ? event : upcast(event),
+        upcast: (event) => (currentSchemaVersion(event.type) === undefined ? event : upcast(event)),
       }),
   },
 ];

@@ -17,6 +17,9 @@ describe('heartbeat fields', () => {
         { path: 'sentAt', reason: 'must be a time in ms since the Unix epoch' },
       ],
     });
-    expect(checkHeartbeatFields([], 'h1')).toEqual({ ok: false, errors: [{ path: '', reason: 'must be an object' }] });
+    expect(checkHeartbeatFields([], 'h1')).toEqual({
+      ok: false,
+      errors: [{ path: '', reason: 'must be an object' }],
+    });
   });
 });

@@ -28,5 +28,8 @@ export function checkHeartbeatFields(
     errors.push({ path: 'sentAt', reason: 'must be a time in ms since the Unix epoch' });
   }
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, value: { host: host as string, epoch: epoch as number, sentAt: sentAt as number } };
+  return {
+    ok: true,
+    value: { host: host as string, epoch: epoch as number, sentAt: sentAt as number },
+  };
 }

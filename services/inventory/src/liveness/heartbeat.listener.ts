@@ -66,7 +66,10 @@ export class HeartbeatListener implements OnApplicationBootstrap, OnModuleDestro
     const checked = checkHeartbeatFields(plain, subjectHost);
     if (!checked.ok) {
       this.counts.malformed++;
-      this.complain(subjectHost, checked.errors.map((e) => `${e.path || '(root)'}: ${e.reason}`).join('; '));
+      this.complain(
+        subjectHost,
+        checked.errors.map((e) => `${e.path || '(root)'}: ${e.reason}`).join('; '),
+      );
       return;
     }
     const { host, epoch, sentAt } = checked.value;

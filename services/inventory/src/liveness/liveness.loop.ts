@@ -34,7 +34,8 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
   /** Watches every known host from now on: a restart of inventory is no missed heartbeat. */
   async onApplicationBootstrap(): Promise<void> {
     for (const host of await this.hosts.watched()) {
-      if (!this.tracker.view(host.id)) this.tracker.track(host.id, host.site, host.epoch, host.liveness);
+      if (!this.tracker.view(host.id))
+        this.tracker.track(host.id, host.site, host.epoch, host.liveness);
     }
     this.timer = setInterval(() => this.tick(), this.config.liveness.tickMs);
   }
@@ -76,7 +77,11 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
         case 'recover':
           await this.commands.execute(
             change.host,
-            { type: 'RecoverHost', epoch: change.epoch, lastHeartbeatAt: iso(change.lastHeartbeatAt)! },
+            {
+              type: 'RecoverHost',
+              epoch: change.epoch,
+              lastHeartbeatAt: iso(change.lastHeartbeatAt)!,
+            },
             { actor },
           );
           return;
@@ -85,7 +90,9 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
           return;
       }
     } catch (error) {
-      this.logger.error(`could not record ${change.kind} of ${change.host}: ${(error as Error).message}`);
+      this.logger.error(
+        `could not record ${change.kind} of ${change.host}: ${(error as Error).message}`,
+      );
       if (change.kind === 'check-down') this.tracker.retryDownCheck(change.host);
     }
   }
@@ -99,7 +106,13 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
     if (verdict.kind === 'down') {
       await this.commands.execute(
         host,
-        { type: 'DeclareHostDown', epoch, cause: verdict.cause, evidence: verdict.evidence, instances },
+        {
+          type: 'DeclareHostDown',
+          epoch,
+          cause: verdict.cause,
+          evidence: verdict.evidence,
+          instances,
+        },
         { actor },
       );
       this.logger.warn(`host ${host} is down (${verdict.cause})`);
@@ -115,7 +128,9 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
         },
         { actor },
       );
-      this.logger.warn(`host ${host} is silent but ${site} already lost ${verdict.limitPerMinute} hosts this minute`);
+      this.logger.warn(
+        `host ${host} is silent but ${site} already lost ${verdict.limitPerMinute} hosts this minute`,
+      );
     }
   }
 }

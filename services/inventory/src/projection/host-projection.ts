@@ -105,12 +105,15 @@ CREATE INDEX IF NOT EXISTS host_instances_host ON inventory.host_instances (host
         await set('capacity = $3', [JSON.stringify(event.data.capacity)]);
         return;
       case 'HostSuspected':
-        await set(`liveness = 'suspect', last_heartbeat_at = GREATEST(last_heartbeat_at, $3::timestamptz)`, [
-          event.data.lastHeartbeatAt ?? null,
-        ]);
+        await set(
+          `liveness = 'suspect', last_heartbeat_at = GREATEST(last_heartbeat_at, $3::timestamptz)`,
+          [event.data.lastHeartbeatAt ?? null],
+        );
         return;
       case 'HostDown':
-        await set(`liveness = 'down', down_cause = $3, down_deferred_until = NULL`, [event.data.cause ?? 'dead']);
+        await set(`liveness = 'down', down_cause = $3, down_deferred_until = NULL`, [
+          event.data.cause ?? 'dead',
+        ]);
         return;
       case 'HostDownRateLimited':
         await set('down_deferred_until = $3', [event.data.retryAt ?? null]);

@@ -52,7 +52,9 @@ export class HostReadModel {
   ) {}
 
   /** Hosts in id order, a page at a time (default 100), filtered by site and state. */
-  async list(query: { site?: string; state?: string; limit?: number; after?: string } = {}): Promise<HostPage> {
+  async list(
+    query: { site?: string; state?: string; limit?: number; after?: string } = {},
+  ): Promise<HostPage> {
     const limit = query.limit ?? 100;
     const result = await this.pool.query<HostRow>({
       text: `${selectHosts}
@@ -67,7 +69,10 @@ export class HostReadModel {
   }
 
   async get(id: string): Promise<HostView | undefined> {
-    const result = await this.pool.query<HostRow>({ text: `${selectHosts} WHERE h.id = $1`, values: [id] });
+    const result = await this.pool.query<HostRow>({
+      text: `${selectHosts} WHERE h.id = $1`,
+      values: [id],
+    });
     return result.rows[0] && this.toView(result.rows[0]);
   }
 
@@ -82,7 +87,12 @@ export class HostReadModel {
 
   /** Every host not retired: what the liveness tracker watches after a restart. */
   async watched(): Promise<{ id: string; site: string; epoch: number; liveness: Liveness }[]> {
-    const result = await this.pool.query<{ id: string; site: string; epoch: number; liveness: Liveness }>({
+    const result = await this.pool.query<{
+      id: string;
+      site: string;
+      epoch: number;
+      liveness: Liveness;
+    }>({
       text: `SELECT id, site, epoch, liveness FROM inventory.hosts WHERE lifecycle <> 'retired'`,
     });
     return result.rows;
@@ -109,7 +119,8 @@ export class HostReadModel {
       epoch: row.epoch,
       instances: Number(row.instances),
       downCause: row.liveness === 'down' ? row.down_cause : null,
-      downDeferredUntil: state === 'suspect' && deferred !== null ? new Date(deferred).toISOString() : null,
+      downDeferredUntil:
+        state === 'suspect' && deferred !== null ? new Date(deferred).toISOString() : null,
     };
   }
 }

@@ -45,7 +45,10 @@ export function attributesOf(registration: AgentRegistration): HostAttributes {
     capacity: { ...registration.capacity },
     costs: { ...registration.costs },
     securityLevel: registration.securityLevel,
-    features: { ups: registration.features?.ups ?? false, raid: registration.features?.raid ?? false },
+    features: {
+      ups: registration.features?.ups ?? false,
+      raid: registration.features?.raid ?? false,
+    },
     labels: { ...labels },
   };
 }

@@ -48,7 +48,13 @@ describe('folding the log into the cluster state', () => {
     const m = model();
     foldClusterEvent(m, registered('mph-1'));
     const host = m.state.host('mph-1')!;
-    expect(host).toMatchObject({ site: 'geneva', securityLevel: 2, epoch: 3, state: 'ready', features: { ups: true, raid: false } });
+    expect(host).toMatchObject({
+      site: 'geneva',
+      securityLevel: 2,
+      epoch: 3,
+      state: 'ready',
+      features: { ups: true, raid: false },
+    });
     expect(host.capacity.cpu).toBe(4000);
   });
 
@@ -79,7 +85,10 @@ describe('folding the log into the cluster state', () => {
     expect(m.state.host('mph-1')!.allocationVersion).toBe(2);
     foldClusterEvent(m, first);
     expect(m.state.host('mph-1')!.allocated.cpu).toBe(1000);
-    foldClusterEvent(m, event('InstanceStopped', { service: 'shop', app: 'web', instance: 'w1', reason: 'scale-in' }));
+    foldClusterEvent(
+      m,
+      event('InstanceStopped', { service: 'shop', app: 'web', instance: 'w1', reason: 'scale-in' }),
+    );
     expect(m.state.allocation('w1')).toBeUndefined();
     expect(m.state.host('mph-1')!.allocated.cpu).toBe(500);
   });
@@ -97,7 +106,14 @@ describe('folding the log into the cluster state', () => {
           kind: 'Service',
           metadata: { name: 'shop' },
           spec: {
-            applications: [{ name: 'web', layer: 'process', artifact: { command: ['node'] }, resources: { cpu: '500m', memory: '1Gi' } }],
+            applications: [
+              {
+                name: 'web',
+                layer: 'process',
+                artifact: { command: ['node'] },
+                resources: { cpu: '500m', memory: '1Gi' },
+              },
+            ],
             rules: [{ antiAffinity: ['web'] }],
           },
         },

@@ -109,11 +109,16 @@ export function foldClusterEvent(model: ClusterModel, event: FoldableEvent): voi
   if (next) state.setState((event.data as { host: string }).host, next);
 }
 
-function foldAllocationChange(model: ClusterModel, event: FoldableEvent, d: HostAllocationChangedData): void {
+function foldAllocationChange(
+  model: ClusterModel,
+  event: FoldableEvent,
+  d: HostAllocationChangedData,
+): void {
   const { state } = model;
   const host = state.host(d.host);
   if (!host) return;
-  if ((host.allocationVersion ?? 0) < event.streamVersion) state.setAllocationVersion(d.host, event.streamVersion);
+  if ((host.allocationVersion ?? 0) < event.streamVersion)
+    state.setAllocationVersion(d.host, event.streamVersion);
   const claim = state.allocation(d.instance);
   if (claim && (claim.placedAt ?? 0) >= event.position) return;
   if (d.change === 'released') {

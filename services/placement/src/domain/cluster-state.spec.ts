@@ -2,7 +2,10 @@ import { allocationOf, clusterOf, hostAttributes, request } from './testing/clus
 
 describe('cluster state counters', () => {
   it('count instances per host, site, service and application as allocations come and go', () => {
-    const state = clusterOf(hostAttributes('h1', { site: 'geneva' }), hostAttributes('h2', { site: 'geneva' }));
+    const state = clusterOf(
+      hostAttributes('h1', { site: 'geneva' }),
+      hostAttributes('h2', { site: 'geneva' }),
+    );
     const web = request('w1', { antiAffinity: ['shop/web'] });
     state.allocate(allocationOf(web, 'h1', 0.3));
     state.allocate(allocationOf(request('w2'), 'h2', 0.2));
@@ -31,7 +34,11 @@ describe('cluster state counters', () => {
   });
 
   it('gives hosts with identical attributes the same class and a cordoned one another', () => {
-    const state = clusterOf(hostAttributes('h1'), hostAttributes('h2'), hostAttributes('h3', { securityLevel: 1 }));
+    const state = clusterOf(
+      hostAttributes('h1'),
+      hostAttributes('h2'),
+      hostAttributes('h3', { securityLevel: 1 }),
+    );
     expect(state.host('h1')!.classKey).toBe(state.host('h2')!.classKey);
     expect(state.host('h3')!.classKey).not.toBe(state.host('h1')!.classKey);
     state.setCordoned('h2', true);

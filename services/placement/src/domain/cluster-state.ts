@@ -25,7 +25,10 @@ export class ClusterState {
   registerHost(attributes: HostAttributes, state: HostState = 'ready'): HostEntry {
     const existing = this.hostById.get(attributes.id);
     if (existing) {
-      Object.assign(existing, attributes, { layers: [...attributes.layers], capacity: { ...attributes.capacity } });
+      Object.assign(existing, attributes, {
+        layers: [...attributes.layers],
+        capacity: { ...attributes.capacity },
+      });
       existing.state = state;
       this.classify(existing);
       return existing;
@@ -106,7 +109,8 @@ export class ClusterState {
   allocate(allocation: Allocation): void {
     this.release(allocation.instance);
     const host = this.hostById.get(allocation.host);
-    if (!host) throw new Error(`cannot allocate ${allocation.instance} on unknown host ${allocation.host}`);
+    if (!host)
+      throw new Error(`cannot allocate ${allocation.instance} on unknown host ${allocation.host}`);
     this.allocations.set(allocation.instance, allocation);
     this.count(allocation, host, 1);
   }

@@ -27,7 +27,11 @@ export const defaultCostModel: CostModel = {
 };
 
 /** Cost per hour of `resources` on `host`: rates × resources, times the host's operating-cost factor. */
-export function costPerHour(resources: Resources, host: HostEntry, model: CostModel = defaultCostModel): number {
+export function costPerHour(
+  resources: Resources,
+  host: HostEntry,
+  model: CostModel = defaultCostModel,
+): number {
   const { costs } = host;
   const bytesPerHour = (resources.bandwidth / 8) * 3600 * model.bandwidthUtilisation;
   const base =
@@ -40,6 +44,7 @@ export function costPerHour(resources: Resources, host: HostEntry, model: CostMo
 
 /** 1 + surcharges for UPS and RAID, times the site's factor. */
 export function operatingFactor(host: HostEntry, model: CostModel = defaultCostModel): number {
-  const surcharge = (host.features.ups ? model.upsSurcharge : 0) + (host.features.raid ? model.raidSurcharge : 0);
+  const surcharge =
+    (host.features.ups ? model.upsSurcharge : 0) + (host.features.raid ? model.raidSurcharge : 0);
   return (1 + surcharge) * (model.siteFactors[host.site] ?? 1);
 }

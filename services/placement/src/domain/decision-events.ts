@@ -20,7 +20,10 @@ type Placed = Extract<PlacementDecision, { outcome: 'placed' }>;
 type Failed = Extract<PlacementDecision, { outcome: 'failed' }>;
 
 /** One reservation in `allocation-<host>`; `allocatedAfter` is the host's total once it is made. */
-export function reservationData(decision: Placed, allocatedAfter: Resources): HostAllocationChangedData {
+export function reservationData(
+  decision: Placed,
+  allocatedAfter: Resources,
+): HostAllocationChangedData {
   const { allocation } = decision;
   return {
     host: allocation.host,
@@ -37,7 +40,10 @@ export function reservationData(decision: Placed, allocatedAfter: Resources): Ho
  * The reservations of one host's placements from one batch, each with the host's running total
  * (the host's allocation now includes the whole batch).
  */
-export function reservationsOnHost(host: HostEntry, placed: readonly Placed[]): HostAllocationChangedData[] {
+export function reservationsOnHost(
+  host: HostEntry,
+  placed: readonly Placed[],
+): HostAllocationChangedData[] {
   const running = { ...host.allocated };
   for (const decision of placed) addResources(running, decision.allocation.resources, -1);
   return placed.map((decision) => {
@@ -78,7 +84,10 @@ export function placementFailedData(decision: Failed): PlacementFailedData {
   };
 }
 
-export function rejectionsOf(explanation: Explanation, request: PlacementRequest): FilterRejection[] {
+export function rejectionsOf(
+  explanation: Explanation,
+  request: PlacementRequest,
+): FilterRejection[] {
   return rejectionReasons
     .filter((reason) => (explanation.rejected[reason] ?? 0) > 0)
     .map((reason) => {
@@ -89,7 +98,12 @@ export function rejectionsOf(explanation: Explanation, request: PlacementRequest
 }
 
 function candidateOf(score: HostScore): PlacementCandidate {
-  return { host: score.host, total: score.total, costPerHour: roundCost(score.costPerHour), byScorer: { ...score.scores } };
+  return {
+    host: score.host,
+    total: score.total,
+    costPerHour: roundCost(score.costPerHour),
+    byScorer: { ...score.scores },
+  };
 }
 
 function roundCost(value: number): number {

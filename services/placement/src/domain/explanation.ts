@@ -55,7 +55,11 @@ export function placedSummary(
 }
 
 /** The one-line story of a failed placement: every host and why it was refused. */
-export function failedSummary(request: PlacementRequest, explanation: Omit<Explanation, 'summary'>): string {
-  if (explanation.hostsTotal === 0) return `no host can take ${request.instance}: no host is registered`;
+export function failedSummary(
+  request: PlacementRequest,
+  explanation: Omit<Explanation, 'summary'>,
+): string {
+  if (explanation.hostsTotal === 0)
+    return `no host can take ${request.instance}: no host is registered`;
   return `no host can take ${request.instance} (${request.service}/${request.app}): ${describeRejections(explanation.rejected, request)}`;
 }

@@ -49,6 +49,8 @@ export interface HostEntry extends HostAttributes {
 }
 
 /** The key under which class-level filter answers are shared. */
-export function hostClassKey(host: Pick<HostEntry, 'site' | 'securityLevel' | 'layers' | 'state' | 'cordoned'>): string {
+export function hostClassKey(
+  host: Pick<HostEntry, 'site' | 'securityLevel' | 'layers' | 'state' | 'cordoned'>,
+): string {
   return `${host.site}|${host.securityLevel}|${[...host.layers].sort().join(',')}|${host.state}|${host.cordoned ? 'c' : ''}`;
 }

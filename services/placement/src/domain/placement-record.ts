@@ -1,4 +1,9 @@
-import type { FilterRejection, InstancePlacedData, PlacementCandidate, PlacementFailedData } from '@federa/contracts';
+import type {
+  FilterRejection,
+  InstancePlacedData,
+  PlacementCandidate,
+  PlacementFailedData,
+} from '@federa/contracts';
 
 /** Why an instance is where it is (`GET /v1/placements/{instanceId}`): the latest decision about it. */
 export interface PlacementRecord {
@@ -34,7 +39,9 @@ export function recordOfPlaced(data: InstancePlacedData, position: number): Plac
     candidates: data.candidates ?? [],
     message:
       `placed on ${data.host} (score ${data.scores.total})` +
-      (rejected.length ? `; ${rejected.map((r) => r.detail ?? `${r.hosts} hosts: ${r.filter}`).join(', ')}` : ''),
+      (rejected.length
+        ? `; ${rejected.map((r) => r.detail ?? `${r.hosts} hosts: ${r.filter}`).join(', ')}`
+        : ''),
     position,
   };
 }

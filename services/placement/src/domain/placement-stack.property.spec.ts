@@ -40,12 +40,15 @@ function violations(state: ClusterState, requests: Map<string, PlacementRequest>
     }
     for (const a of here) {
       const req = requests.get(a.instance)!;
-      if (host.securityLevel < (req.minSecurityLevel ?? 0)) found.push(`${a.instance} below security level`);
-      if (req.sites && !req.sites.includes(host.site)) found.push(`${a.instance} outside its sites`);
+      if (host.securityLevel < (req.minSecurityLevel ?? 0))
+        found.push(`${a.instance} below security level`);
+      if (req.sites && !req.sites.includes(host.site))
+        found.push(`${a.instance} outside its sites`);
       if (!host.layers.includes(req.layer)) found.push(`${a.instance} without its layer`);
       for (const b of here) {
         if (a === b) continue;
-        if (a.excludes.includes(appKey(b.service, b.app))) found.push(`${a.instance} shares ${host.id} with ${b.instance}`);
+        if (a.excludes.includes(appKey(b.service, b.app)))
+          found.push(`${a.instance} shares ${host.id} with ${b.instance}`);
       }
     }
   }
@@ -66,19 +69,32 @@ describe('placement plans (property)', () => {
                 site: h.site,
                 securityLevel: h.securityLevel,
                 layers: h.process ? ['process'] : ['qemu'],
-                capacity: { cpu: h.cpu, memory: h.memory * GiB, storage: h.storage * GiB, bandwidth: 1e9 },
+                capacity: {
+                  cpu: h.cpu,
+                  memory: h.memory * GiB,
+                  storage: h.storage * GiB,
+                  bandwidth: 1e9,
+                },
               }),
             ),
           );
           const requests = new Map<string, PlacementRequest>();
-          const stack = new PlacementStack({ random: seededRandom(seed), candidateLimit: reqs[0].limit });
+          const stack = new PlacementStack({
+            random: seededRandom(seed),
+            candidateLimit: reqs[0].limit,
+          });
           reqs.forEach((r, i) => {
             const req: PlacementRequest = {
               instance: `i${i}`,
               service: r.service,
               app: r.app,
               layer: 'process',
-              resources: { cpu: r.cpu, memory: r.memory * GiB, storage: r.storage * GiB, bandwidth: 1e6 },
+              resources: {
+                cpu: r.cpu,
+                memory: r.memory * GiB,
+                storage: r.storage * GiB,
+                bandwidth: 1e6,
+              },
               minSecurityLevel: r.minSecurityLevel,
               sites: r.sites,
               antiAffinity: r.antiAffinity,
@@ -87,7 +103,10 @@ describe('placement plans (property)', () => {
             requests.set(req.instance, req);
             const [decision] = stack.decideBatch([req], state);
             if (decision.outcome === 'failed') {
-              const counted = Object.values(decision.explanation.rejected).reduce((a, b) => a + (b ?? 0), 0);
+              const counted = Object.values(decision.explanation.rejected).reduce(
+                (a, b) => a + (b ?? 0),
+                0,
+              );
               expect(counted).toBe(state.hosts.length);
             }
           });

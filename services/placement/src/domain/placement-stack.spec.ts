@@ -4,10 +4,15 @@ import { clusterOf, GiB, hostAttributes, request, seededRandom } from './testing
 describe('placement stack', () => {
   it('places on the cheapest feasible host and records every scorer’s part', () => {
     const state = clusterOf(
-      hostAttributes('dear', { costs: { cpuHour: 0.4, memoryGiBHour: 0.05, storageGiBMonth: 1, networkGiB: 0.1 } }),
+      hostAttributes('dear', {
+        costs: { cpuHour: 0.4, memoryGiBHour: 0.05, storageGiBMonth: 1, networkGiB: 0.1 },
+      }),
       hostAttributes('cheap'),
     );
-    const decision = new PlacementStack({ random: seededRandom(1) }).decide(request('w1', { emphasis: 'bandwidth' }), state);
+    const decision = new PlacementStack({ random: seededRandom(1) }).decide(
+      request('w1', { emphasis: 'bandwidth' }),
+      state,
+    );
     expect(decision.outcome).toBe('placed');
     if (decision.outcome !== 'placed') return;
     expect(decision.allocation.host).toBe('cheap');
@@ -29,7 +34,9 @@ describe('placement stack', () => {
     expect(decision.outcome).toBe('failed');
     expect(decision.explanation.rejected).toEqual({ 'capacity:storage': 3, 'security-level': 2 });
     expect(decision.explanation.hostsVisited).toBe(5);
-    expect(decision.explanation.summary).toContain('3 hosts lacked storage, 2 hosts were below security level 3');
+    expect(decision.explanation.summary).toContain(
+      '3 hosts lacked storage, 2 hosts were below security level 3',
+    );
   });
 
   it('says so when no host is registered', () => {
@@ -41,7 +48,10 @@ describe('placement stack', () => {
   it('places a batch so that each placement sees the ones before it', () => {
     const state = clusterOf(hostAttributes('h1'), hostAttributes('h2'), hostAttributes('h3'));
     const web = (id: string) => request(id, { antiAffinity: ['shop/web'] });
-    const decisions = new PlacementStack().decideBatch([web('w1'), web('w2'), web('w3'), web('w4')], state);
+    const decisions = new PlacementStack().decideBatch(
+      [web('w1'), web('w2'), web('w3'), web('w4')],
+      state,
+    );
     const hosts = decisions.map((d) => (d.outcome === 'placed' ? d.allocation.host : 'none'));
     expect(new Set(hosts.slice(0, 3)).size).toBe(3);
     expect(hosts[3]).toBe('none');
@@ -76,7 +86,10 @@ describe('placement stack', () => {
 
   it('visits only part of a large cluster for a plain placement and says how much', () => {
     const hosts = Array.from({ length: 1024 }, (_, i) => hostAttributes(`h${i}`));
-    const decision = new PlacementStack({ random: seededRandom(7) }).decide(request('w1'), clusterOf(...hosts));
+    const decision = new PlacementStack({ random: seededRandom(7) }).decide(
+      request('w1'),
+      clusterOf(...hosts),
+    );
     expect(decision.explanation.candidateLimit).toBe(10);
     expect(decision.explanation.feasibleFound).toBe(10);
     expect(decision.explanation.hostsVisited).toBe(10);
@@ -85,7 +98,10 @@ describe('placement stack', () => {
 
   it('scores every feasible host when asked to', () => {
     const hosts = Array.from({ length: 50 }, (_, i) => hostAttributes(`h${i}`));
-    const decision = new PlacementStack({ candidateLimit: 'all' }).decide(request('w1'), clusterOf(...hosts));
+    const decision = new PlacementStack({ candidateLimit: 'all' }).decide(
+      request('w1'),
+      clusterOf(...hosts),
+    );
     expect(decision.explanation.feasibleFound).toBe(50);
     expect(decision.explanation.candidateLimit).toBeNull();
   });
@@ -97,8 +113,13 @@ describe('placement stack', () => {
     const state = clusterOf(...hosts);
     const spread = [{ over: 'site' as const, apps: ['shop/web'] }];
     const requests = Array.from({ length: 6 }, (_, i) => request(`w${i}`, { spread }));
-    new PlacementStack({ random: seededRandom(3), candidateLimit: 'all' }).decideBatch(requests, state);
-    expect(['geneva', 'lausanne', 'zurich'].map((site) => state.appCountOnSite(site, 'shop/web'))).toEqual([2, 2, 2]);
+    new PlacementStack({ random: seededRandom(3), candidateLimit: 'all' }).decideBatch(
+      requests,
+      state,
+    );
+    expect(
+      ['geneva', 'lausanne', 'zurich'].map((site) => state.appCountOnSite(site, 'shop/web')),
+    ).toEqual([2, 2, 2]);
   });
 
   it('binpacks onto one host while it has room', () => {

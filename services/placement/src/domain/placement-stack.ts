@@ -22,7 +22,9 @@ import type { HostScorer } from './scorers/host-scorer';
 import { packingScorer, type PackingPolicy } from './scorers/packing';
 import { spreadScorer } from './scorers/spread';
 
-const reasonIndex = new Map<RejectionReason, number>(rejectionReasons.map((reason, i) => [reason, i]));
+const reasonIndex = new Map<RejectionReason, number>(
+  rejectionReasons.map((reason, i) => [reason, i]),
+);
 
 export interface PlacementStackOptions {
   /** @default 'binpack' */
@@ -185,7 +187,12 @@ export class PlacementStack {
    * groups are answered once per host class per decision: `memo` holds, per group and class,
    * 0 (not yet asked), 1 (passes) or 2 + the reason's index.
    */
-  private firstRejection(host: HostEntry, context: DecisionContext, memo: Int32Array, classCount: number): number {
+  private firstRejection(
+    host: HostEntry,
+    context: DecisionContext,
+    memo: Int32Array,
+    classCount: number,
+  ): number {
     for (let i = 0; i < this.steps.length; i++) {
       const step = this.steps[i];
       if (step.length === 1 && !step[0].byClass) {
@@ -224,14 +231,23 @@ export class PlacementStack {
         scores[scorer.name] = round(parts[s][i]);
         total += scorer.weight * parts[s][i];
       });
-      return { host: host.id, total: round(total / weights), costPerHour: context.costOn(host), scores };
+      return {
+        host: host.id,
+        total: round(total / weights),
+        costPerHour: context.costOn(host),
+        scores,
+      };
     });
     // A stable sort keeps the random visit order among equal totals.
     return scored.sort((a, b) => b.total - a.total);
   }
 }
 
-function firstOf(filters: HostFilter[], host: HostEntry, context: DecisionContext): RejectionReason | undefined {
+function firstOf(
+  filters: HostFilter[],
+  host: HostEntry,
+  context: DecisionContext,
+): RejectionReason | undefined {
   for (const filter of filters) {
     const reason = filter.reject(host, context);
     if (reason !== undefined) return reason;

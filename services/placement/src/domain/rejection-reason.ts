@@ -19,7 +19,11 @@ export const rejectionReasons = [
 export type RejectionReason = (typeof rejectionReasons)[number];
 
 /** "3 hosts lacked storage": the phrase after the count, in the request's terms. */
-export function describeRejection(reason: RejectionReason, count: number, request: PlacementRequest): string {
+export function describeRejection(
+  reason: RejectionReason,
+  count: number,
+  request: PlacementRequest,
+): string {
   const hosts = count === 1 ? '1 host' : `${count} hosts`;
   const were = count === 1 ? 'was' : 'were';
   const had = 'had';

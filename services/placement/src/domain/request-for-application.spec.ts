@@ -26,7 +26,7 @@ spec:
 describe('request for an application', () => {
   it('resolves the rules naming the application into application keys', () => {
     const web = requestForApplication(shop, 'web', 'shop-web-1');
-    expect(web.antiAffinity.sort()).toEqual(['shop/payment', 'shop/web']);
+    expect([...web.antiAffinity].sort()).toEqual(['shop/payment', 'shop/web']);
     expect(web.spread).toEqual([{ over: 'site', apps: ['shop/web'] }]);
     const db = requestForApplication(shop, 'db', 'shop-db-1');
     expect(db.antiAffinity).toEqual([]);
@@ -35,13 +35,25 @@ describe('request for an application', () => {
 
   it('carries requirements in base units with the placement settings and budget', () => {
     const web = requestForApplication(shop, 'web', 'shop-web-1');
-    expect(web.resources).toEqual({ cpu: 500, memory: 128 * 1024 ** 2, storage: 0, bandwidth: 100e6 });
-    expect(web).toMatchObject({ emphasis: 'bandwidth', sites: ['geneva'], maxCostPerHour: 2.5, layer: 'process' });
+    expect(web.resources).toEqual({
+      cpu: 500,
+      memory: 128 * 1024 ** 2,
+      storage: 0,
+      bandwidth: 100e6,
+    });
+    expect(web).toMatchObject({
+      emphasis: 'bandwidth',
+      sites: ['geneva'],
+      maxCostPerHour: 2.5,
+      layer: 'process',
+    });
     const payment = requestForApplication(shop, 'payment', 'shop-payment-1');
     expect(payment).toMatchObject({ minSecurityLevel: 3, relocatable: false });
   });
 
   it('refuses an application the service does not have', () => {
-    expect(() => requestForApplication(shop, 'cache', 'x')).toThrow('service shop has no application cache');
+    expect(() => requestForApplication(shop, 'cache', 'x')).toThrow(
+      'service shop has no application cache',
+    );
   });
 });

@@ -6,7 +6,11 @@ import { appKey, type PlacementRequest, type SpreadRule } from './placement-requ
  * application keys: a bare name means an application of this service, `service/app` one of another.
  * Throws when the service has no such application.
  */
-export function requestForApplication(spec: NormalisedServiceSpec, app: string, instance: string): PlacementRequest {
+export function requestForApplication(
+  spec: NormalisedServiceSpec,
+  app: string,
+  instance: string,
+): PlacementRequest {
   const application = spec.applications.find((a) => a.name === app);
   if (!application) throw new Error(`service ${spec.name} has no application ${app}`);
   const key = appKey(spec.name, app);

@@ -16,13 +16,21 @@ export function testMetadata(): EventMetadata {
 }
 
 /** HostRegistered data with generous defaults; tests override what they are about. */
-export function hostRegistered(host: string, overrides: Partial<HostRegisteredData> = {}): HostRegisteredData {
+export function hostRegistered(
+  host: string,
+  overrides: Partial<HostRegisteredData> = {},
+): HostRegisteredData {
   return {
     host,
     site: 'geneva',
     securityLevel: 3,
     layers: ['process', 'sim'],
-    capacity: { cpuMillis: 4000, memoryBytes: 16 * GiB, storageBytes: 200 * GiB, bandwidthBps: 10_000_000_000 },
+    capacity: {
+      cpuMillis: 4000,
+      memoryBytes: 16 * GiB,
+      storageBytes: 200 * GiB,
+      bandwidthBps: 10_000_000_000,
+    },
     costs: { cpuHour: 0.04, memoryGiBHour: 0.005, storageGiBMonth: 0.1, networkGiB: 0.01 },
     features: { ups: false, raid: false },
     epoch: 1,
@@ -33,7 +41,9 @@ export function hostRegistered(host: string, overrides: Partial<HostRegisteredDa
 /** Appends the hosts' registrations to their `host-<id>` streams. */
 export async function registerHosts(store: EventStore, hosts: HostRegisteredData[]): Promise<void> {
   for (const host of hosts) {
-    await store.append(streamIds.host(host.host), 'any', [newEvent('HostRegistered', host, testMetadata())]);
+    await store.append(streamIds.host(host.host), 'any', [
+      newEvent('HostRegistered', host, testMetadata()),
+    ]);
   }
 }
 

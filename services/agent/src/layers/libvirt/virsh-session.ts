@@ -27,11 +27,15 @@ const prompt = /^virsh # .*$/gm;
 export class VirshSession {
   private child?: ChildProcessWithoutNullStreams;
   private readonly queue: Queued[] = [];
-  private current?: Queued & { marker: string };
+  private current?: Queued & { marker: string; timer: NodeJS.Timeout };
   private buffer = '';
   private sequence = 0;
 
-  constructor(readonly uri: string) {}
+  /** @param commandTimeoutMs how long one command may run before the session is deemed stuck. */
+  constructor(
+    readonly uri: string,
+    private readonly commandTimeoutMs = 60_000,
+  ) {}
 
   /** Runs one virsh command (arguments quoted for virsh) and answers its output; throws VirshCommandFailed. */
   run(...args: string[]): Promise<string> {
@@ -55,6 +59,9 @@ export class VirshSession {
     const child = spawn('sh', ['-c', 'exec virsh -q -c "$FEDERA_VIRSH_URI" 2>&1'], {
       env: { ...process.env, FEDERA_VIRSH_URI: this.uri, LC_ALL: 'C' },
       stdio: ['pipe', 'pipe', 'pipe'],
+      // A session of its own: no controlling terminal that a job command (save, restore) could
+      // block on, as virsh does when it runs in a background process group.
+      detached: true,
     });
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.receive(chunk));
@@ -71,8 +78,17 @@ export class VirshSession {
     // virsh's echo joins its arguments with a space, so the echoed command line never matches.
     const id = ++this.sequence;
     const marker = `__FEDERA DONE_${id}__`;
-    this.current = { ...next, marker };
-    this.ensureChild().stdin.write(`${next.line}\necho "__FEDERA" "DONE_${id}__"\n`);
+    // A stuck virsh holds every later command: end it, failing this one and the queued ones.
+    const timer = setTimeout(() => {
+      const child = this.child;
+      next.reject(new Error(`virsh ${next.line}: no answer within ${this.commandTimeoutMs} ms`));
+      if (this.current?.marker === marker) this.current = undefined;
+      child?.kill('SIGKILL');
+    }, this.commandTimeoutMs);
+    this.current = { ...next, marker, timer };
+    // Command and marker share one line, so nothing of the next exchange waits on stdin while a
+    // job (save, restore) runs; virsh runs the part after `;` even when the command fails.
+    this.ensureChild().stdin.write(`${next.line} ; echo "__FEDERA" "DONE_${id}__"\n`);
   }
 
   private receive(chunk: string): void {
@@ -84,6 +100,7 @@ export class VirshSession {
     const output = this.buffer.slice(0, at).replace(prompt, '').trim();
     this.buffer = this.buffer.slice(at + current.marker.length);
     this.current = undefined;
+    clearTimeout(current.timer);
     if (/^error: /m.test(output)) current.reject(new VirshCommandFailed(current.line, output));
     else current.resolve(output);
     this.pump();
@@ -91,6 +108,7 @@ export class VirshSession {
 
   private onExit(child: ChildProcessWithoutNullStreams): void {
     if (this.child === child) this.child = undefined;
+    if (this.current) clearTimeout(this.current.timer);
     const failed = [...(this.current ? [this.current] : []), ...this.queue.splice(0)];
     this.current = undefined;
     this.buffer = '';

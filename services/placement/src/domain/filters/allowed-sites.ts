@@ -5,5 +5,7 @@ export const allowedSitesFilter: HostFilter = {
   name: 'allowed-sites',
   byClass: true,
   reject: (host, { request }) =>
-    !request.sites || request.sites.length === 0 || request.sites.includes(host.site) ? undefined : 'site',
+    !request.sites || request.sites.length === 0 || request.sites.includes(host.site)
+      ? undefined
+      : 'site',
 };

@@ -7,7 +7,8 @@ export const budgetFilter: HostFilter = {
   reject: (host, context) => {
     const max = context.request.maxCostPerHour;
     if (max === undefined) return undefined;
-    const current = context.state.serviceCostPerHour(context.request.service) - (context.own?.costPerHour ?? 0);
+    const current =
+      context.state.serviceCostPerHour(context.request.service) - (context.own?.costPerHour ?? 0);
     return current + context.costOn(host) <= max + 1e-9 ? undefined : 'budget';
   },
 };

@@ -12,9 +12,12 @@ export const freeResourcesFilter: HostFilter = {
     const { capacity, allocated } = host;
     const own = context.isOwnHost(host) ? context.own?.resources : undefined;
     if (wanted.cpu > capacity.cpu - allocated.cpu + (own?.cpu ?? 0)) return 'capacity:cpu';
-    if (wanted.memory > capacity.memory - allocated.memory + (own?.memory ?? 0)) return 'capacity:memory';
-    if (wanted.storage > capacity.storage - allocated.storage + (own?.storage ?? 0)) return 'capacity:storage';
-    if (wanted.bandwidth > capacity.bandwidth - allocated.bandwidth + (own?.bandwidth ?? 0)) return 'capacity:bandwidth';
+    if (wanted.memory > capacity.memory - allocated.memory + (own?.memory ?? 0))
+      return 'capacity:memory';
+    if (wanted.storage > capacity.storage - allocated.storage + (own?.storage ?? 0))
+      return 'capacity:storage';
+    if (wanted.bandwidth > capacity.bandwidth - allocated.bandwidth + (own?.bandwidth ?? 0))
+      return 'capacity:bandwidth';
     return undefined;
   },
 };

@@ -8,7 +8,10 @@ import type { PlacementRequest } from '../placement-request';
 const GiB = 1024 ** 3;
 
 /** A host with generous defaults; tests override what they are about. */
-export function hostAttributes(id: string, overrides: Partial<HostAttributes> = {}): HostAttributes {
+export function hostAttributes(
+  id: string,
+  overrides: Partial<HostAttributes> = {},
+): HostAttributes {
   return {
     id,
     site: 'geneva',
@@ -22,7 +25,10 @@ export function hostAttributes(id: string, overrides: Partial<HostAttributes> = 
 }
 
 /** A small process application request for `shop/web`. */
-export function request(instance: string, overrides: Partial<PlacementRequest> = {}): PlacementRequest {
+export function request(
+  instance: string,
+  overrides: Partial<PlacementRequest> = {},
+): PlacementRequest {
   return {
     instance,
     service: 'shop',
