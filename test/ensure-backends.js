@@ -4,7 +4,9 @@ const { execSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 
-const pgUrl = new URL(process.env.FEDERA_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
+const pgUrl = new URL(
+  process.env.FEDERA_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+);
 const natsUrl = new URL(process.env.FEDERA_NATS_URL || 'nats://127.0.0.1:4222');
 
 function answers(host, port) {
@@ -44,7 +46,9 @@ async function ensurePostgres() {
 
 async function ensureNats() {
   if (await answers(natsUrl.hostname, natsUrl.port || 4222)) return;
-  let binary = ['/usr/sbin/nats-server', '/usr/local/bin/nats-server', '/usr/bin/nats-server'].find((p) => fs.existsSync(p));
+  let binary = ['/usr/sbin/nats-server', '/usr/local/bin/nats-server', '/usr/bin/nats-server'].find(
+    (p) => fs.existsSync(p),
+  );
   if (!binary && process.getuid && process.getuid() === 0) {
     run('apt-get install -y nats-server || (apt-get update && apt-get install -y nats-server)');
     binary = '/usr/sbin/nats-server';
@@ -52,10 +56,14 @@ async function ensureNats() {
   if (!binary) throw new Error('nats-server is not installed: sudo apt-get install -y nats-server');
   const storeDir = '/var/lib/nats-server';
   fs.mkdirSync(storeDir, { recursive: true });
-  const child = spawn(binary, ['-a', natsUrl.hostname, '-p', String(natsUrl.port || 4222), '-js', '-sd', storeDir], {
-    detached: true,
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    binary,
+    ['-a', natsUrl.hostname, '-p', String(natsUrl.port || 4222), '-js', '-sd', storeDir],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
   child.unref();
   await waitFor(natsUrl.hostname, natsUrl.port || 4222, 'NATS');
 }

@@ -13,7 +13,10 @@ export function testServerUrl(): string {
   return process.env.FEDERA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 }
 
-export async function freshDatabase(label = 'test', serverUrl = testServerUrl()): Promise<FreshDatabase> {
+export async function freshDatabase(
+  label = 'test',
+  serverUrl = testServerUrl(),
+): Promise<FreshDatabase> {
   const name = `federa_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();

@@ -6,6 +6,9 @@ export function itWhen(reasonToSkip: string | undefined): jest.It {
   if (!reasonToSkip) return it;
   return ((name: string, ...rest: unknown[]) => {
     process.stderr.write(`SKIPPED "${name}": ${reasonToSkip}\n`);
-    return (it.skip as (n: string, ...r: unknown[]) => void)(`${name} [skipped: ${reasonToSkip}]`, ...rest);
+    return (it.skip as (n: string, ...r: unknown[]) => void)(
+      `${name} [skipped: ${reasonToSkip}]`,
+      ...rest,
+    );
   }) as unknown as jest.It;
 }

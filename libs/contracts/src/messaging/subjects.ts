@@ -5,7 +5,8 @@
 export class Subjects {
   /** @default 'federa' */
   constructor(readonly prefix = 'federa') {
-    if (!/^[a-zA-Z0-9_-]+$/.test(prefix)) throw new Error(`invalid subject prefix ${JSON.stringify(prefix)}`);
+    if (!/^[a-zA-Z0-9_-]+$/.test(prefix))
+      throw new Error(`invalid subject prefix ${JSON.stringify(prefix)}`);
   }
 
   /** The JetStream stream holding the event log: FEDERA_EVENTS for the default prefix. */

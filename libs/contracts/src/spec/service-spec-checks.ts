@@ -41,18 +41,16 @@ export function checkServiceSpecRules(plain: unknown): FieldError[] {
     });
   });
 
-  const nodes = apps
-    .filter(isPlain)
-    .flatMap((app) =>
-      typeof app.name === 'string'
-        ? [
-            {
-              name: app.name,
-              dependsOn: Array.isArray(app.dependsOn) ? app.dependsOn.filter(isString) : [],
-            },
-          ]
-        : [],
-    );
+  const nodes = apps.filter(isPlain).flatMap((app) =>
+    typeof app.name === 'string'
+      ? [
+          {
+            name: app.name,
+            dependsOn: Array.isArray(app.dependsOn) ? app.dependsOn.filter(isString) : [],
+          },
+        ]
+      : [],
+  );
   for (const cycle of findDependencyCycles(nodes)) {
     errors.push({
       path: `spec.applications[${names.get(cycle[0])}].dependsOn`,
