@@ -1,20 +1,4 @@
-import { IsInt, Min } from 'class-validator';
+import { ResourceAmounts } from '../events/values/resource-amounts';
 
 /** A host's capacity (or usage) in base units: millicores, bytes, bits per second. */
-export class HostCapacity {
-  @IsInt()
-  @Min(0)
-  cpuMillis: number;
-
-  @IsInt()
-  @Min(0)
-  memoryBytes: number;
-
-  @IsInt()
-  @Min(0)
-  storageBytes: number;
-
-  @IsInt()
-  @Min(0)
-  bandwidthBps: number;
-}
+export class HostCapacity extends ResourceAmounts {}

@@ -1,3 +1,4 @@
+import { ResourceAmounts } from '../events/values/resource-amounts';
 import { Type } from 'class-transformer';
 import {
   IsDefined,
@@ -13,24 +14,8 @@ import {
 } from 'class-validator';
 import { INSTANCE_ID_PATTERN, LayerKinds, type LayerKindName } from './layer-kind';
 
-/** Resources granted to an instance, in base units (millicores, bytes, bits per second). */
-export class InstanceResources {
-  @IsInt()
-  @Min(0)
-  cpuMillis: number;
-
-  @IsInt()
-  @Min(0)
-  memoryBytes: number;
-
-  @IsInt()
-  @Min(0)
-  storageBytes: number;
-
-  @IsInt()
-  @Min(0)
-  bandwidthBps: number;
-}
+/** Resources granted to an instance, in base units. */
+export class InstanceResources extends ResourceAmounts {}
 
 export class HttpHealthCheck {
   @IsString()
