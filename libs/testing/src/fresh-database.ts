@@ -34,6 +34,16 @@ export async function freshDatabase(
       const client = new Client({ connectionString: serverUrl });
       await client.connect();
       try {
+        // Connections of pools that are still closing get a moment to go: forcing at once would
+        // kill their idle clients and surface as an unhandled pool error in whichever test runs next.
+        for (let attempt = 0; attempt < 20; attempt++) {
+          const { rows } = await client.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if (rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await client.end();

@@ -6,7 +6,12 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { LogSubscription, migrateEventStore, PostgresEventStore } from '@federa/eventstore';
+import {
+  compiledContractsEventValidator,
+  LogSubscription,
+  PostgresEventStore,
+  openEventLogPool,
+} from '@federa/eventstore';
 import { loadConfig, type FederaConfig } from '@federa/runtime';
 import { Pool } from 'pg';
 import { PlacementStack } from './domain/placement-stack';
@@ -50,16 +55,18 @@ export class PlacementModule implements OnApplicationBootstrap, OnApplicationShu
         {
           provide: POOL,
           useFactory: async () => {
-            const pool = new Pool({ connectionString: config.databaseUrl, max: 8 });
-            await migrateEventStore(pool);
-            return pool;
+            return openEventLogPool(config.databaseUrl, { service: 'placement', max: 8 });
           },
         },
         {
           provide: PlacementEngine,
           inject: [POOL],
+          // Every event is still checked against its contract class, through compiled checks (ADR).
           useFactory: (pool: Pool) =>
-            new PlacementEngine(new PostgresEventStore(pool), new PlacementStack()),
+            new PlacementEngine(
+              new PostgresEventStore(pool, { validate: compiledContractsEventValidator() }),
+              new PlacementStack(),
+            ),
         },
       ],
     };

@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Subjects } from '@federa/contracts';
-import { migrateEventStore, PostgresEventStore } from '@federa/eventstore';
+import { PostgresEventStore, openEventLogPool } from '@federa/eventstore';
 import { connectNats } from '@federa/messaging';
 import { loadConfig, type FederaConfig } from '@federa/runtime';
 import type { NatsConnection } from 'nats';
@@ -27,9 +27,7 @@ const NATS = Symbol('relay nats');
       provide: POOL,
       inject: [CONFIG],
       useFactory: async (config: FederaConfig) => {
-        const pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
-        await migrateEventStore(pool);
-        return pool;
+        return openEventLogPool(config.databaseUrl, { service: 'relay', max: 4 });
       },
     },
     {

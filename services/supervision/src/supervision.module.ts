@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Subjects } from '@federa/contracts';
-import { migrateEventStore, PostgresEventStore } from '@federa/eventstore';
+import { PostgresEventStore, openEventLogPool } from '@federa/eventstore';
 import { connectNats } from '@federa/messaging';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
@@ -40,9 +40,7 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
         {
           provide: POOL,
           useFactory: async () => {
-            const pool = new Pool({ connectionString: settings.databaseUrl, max: 6 });
-            await migrateEventStore(pool);
-            return pool;
+            return openEventLogPool(settings.databaseUrl, { service: 'supervision', max: 6 });
           },
         },
         { provide: NATS, useFactory: () => connectNats(settings.natsUrl, 'federa-supervision') },

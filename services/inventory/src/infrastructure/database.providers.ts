@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { currentSchemaVersion, upcast } from '@federa/contracts';
-import { migrateEventStore, PostgresEventStore } from '@federa/eventstore';
+import { PostgresEventStore, openEventLogPool } from '@federa/eventstore';
 import { Pool } from 'pg';
 import type { InventoryConfig } from '../inventory-config';
 import { contractEventValidator } from './contract-event-validator';
@@ -11,9 +11,7 @@ export const databaseProviders: Provider[] = [
     provide: PG_POOL,
     inject: [INVENTORY_CONFIG],
     useFactory: async (config: InventoryConfig) => {
-      const pool = new Pool({ connectionString: config.federa.databaseUrl, max: 8 });
-      await migrateEventStore(pool);
-      return pool;
+      return openEventLogPool(config.federa.databaseUrl, { service: 'inventory', max: 8 });
     },
   },
   {
