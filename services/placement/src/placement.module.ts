@@ -7,7 +7,6 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import {
-  compiledContractsEventValidator,
   LogSubscription,
   PostgresEventStore,
   openEventLogPool,
@@ -61,12 +60,8 @@ export class PlacementModule implements OnApplicationBootstrap, OnApplicationShu
         {
           provide: PlacementEngine,
           inject: [POOL],
-          // Every event is still checked against its contract class, through compiled checks (ADR).
           useFactory: (pool: Pool) =>
-            new PlacementEngine(
-              new PostgresEventStore(pool, { validate: compiledContractsEventValidator() }),
-              new PlacementStack(),
-            ),
+            new PlacementEngine(new PostgresEventStore(pool), new PlacementStack()),
         },
       ],
     };
