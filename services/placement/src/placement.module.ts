@@ -6,11 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import {
-  LogSubscription,
-  PostgresEventStore,
-  openEventLogPool,
-} from '@federa/eventstore';
+import { LogSubscription, PostgresEventStore, openEventLogPool } from '@federa/eventstore';
 import { loadConfig, type FederaConfig } from '@federa/runtime';
 import { Pool } from 'pg';
 import { PlacementStack } from './domain/placement-stack';
