@@ -2,7 +2,15 @@
 // the simulating process) and one real agent supervising 10 process instances (its RSS).
 // Prints one JSON line last. Needs the local NATS (FEDERA_NATS_URL).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { transformFileSync } from '@swc/core';
@@ -10,12 +18,21 @@ import { Subjects, type HostConfig } from '@federa/contracts';
 import { uniquePrefix } from '@federa/testing';
 import { connect, type NatsConnection } from 'nats';
 import { pino } from 'pino';
+import { AGENT_NODE_FLAGS } from '../services/agent/src/agent-node-flags';
 import { SimFleet } from '../services/agent/src/sim/sim-fleet';
 
 const NATS_URL = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
 const SIM_HOSTS = Number(process.env.BENCH_SIM_HOSTS ?? 5000);
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 15_000);
+/** BENCH_SIM_LEASES=1: the simulated hosts renew lease files too (`--simulate-leases`). */
+const SIM_LEASES = process.env.BENCH_SIM_LEASES === '1';
 const REAL_INSTANCES = 10;
+const CPU_WINDOW_MS = 10_000;
+/** Node flags of the measured agent: as launched in production, or BENCH_AGENT_NODE_FLAGS to compare. */
+const nodeFlags =
+  process.env.BENCH_AGENT_NODE_FLAGS === undefined
+    ? [...AGENT_NODE_FLAGS]
+    : process.env.BENCH_AGENT_NODE_FLAGS.split(' ').filter(Boolean);
 const root = resolve(__dirname, '..');
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -50,6 +67,9 @@ async function simulatedHosts(nc: NatsConnection) {
   const prefix = uniquePrefix('benchsim');
   const subjects = new Subjects(prefix);
   answerRegistrations(nc, subjects);
+  // On tmpfs: replacing a file by rename costs ~2 ms on this machine's ext4 (~70 µs on tmpfs).
+  const leaseRoot = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  const leaseDir = SIM_LEASES ? mkdtempSync(join(leaseRoot, 'federa-bench-leases-')) : undefined;
   const lastArrival = new Map<string, number>();
   const jitter: number[] = [];
   let measuring = false;
@@ -69,6 +89,7 @@ async function simulatedHosts(nc: NatsConnection) {
     subjectPrefix: prefix,
     heartbeatMs: 1000,
     logger: pino({ level: 'silent' }),
+    ...(leaseDir ? { leaseDir } : {}),
   });
   await fleet.registered;
   await new Promise((r) => setTimeout(r, 3000));
@@ -80,8 +101,10 @@ async function simulatedHosts(nc: NatsConnection) {
   const wall = performance.now() - wallBefore;
   measuring = false;
   await fleet.stop();
+  if (leaseDir) rmSync(leaseDir, { recursive: true, force: true });
   return {
     sim_hosts: SIM_HOSTS,
+    sim_leases: SIM_LEASES,
     heartbeats_per_s: Math.round((jitter.length / wall) * 1000),
     heartbeat_jitter_p50_ms: Number(percentile(jitter, 50).toFixed(1)),
     heartbeat_jitter_p99_ms: Number(percentile(jitter, 99).toFixed(1)),
@@ -134,6 +157,12 @@ require('./services/agent/src/main.js');
   return launcher;
 }
 
+/** utime + stime of a process, in clock ticks (10 ms each on Linux). */
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 async function realAgentRss(nc: NatsConnection) {
   const prefix = uniquePrefix('benchreal');
   const subjects = new Subjects(prefix);
@@ -151,7 +180,7 @@ async function realAgentRss(nc: NatsConnection) {
   const launcher = compileAgent(join(dir, 'compiled'));
   const child = spawn(
     process.execPath,
-    [launcher, '--config', configFile, '--data-dir', join(dir, 'data')],
+    [...nodeFlags, launcher, '--config', configFile, '--data-dir', join(dir, 'data')],
     {
       cwd: root,
       env: {
@@ -198,8 +227,17 @@ async function realAgentRss(nc: NatsConnection) {
     while (healthy.size < REAL_INSTANCES && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 5000));
+    // The agent's cpu while it supervises (probes, usage, heartbeats): what a smaller heap costs.
+    const cpuBefore = cpuTicks(child.pid!);
+    await new Promise((r) => setTimeout(r, CPU_WINDOW_MS));
+    const cpuMsPerS = ((cpuTicks(child.pid!) - cpuBefore) * 10 * 1000) / CPU_WINDOW_MS;
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    const kb = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    const rssKb = kb('VmRSS');
+    process.stderr.write(
+      `agent rss ${rssKb} kB: anon ${kb('RssAnon')} kB, file ${kb('RssFile')} kB, shmem ${kb('RssShmem')} kB\n`,
+    );
     for (let i = 0; i < REAL_INSTANCES; i++) {
       await nc.request(
         subjects.agentCommand('bench-real'),
@@ -215,7 +253,11 @@ async function realAgentRss(nc: NatsConnection) {
       );
     }
     await new Promise((r) => setTimeout(r, 3000));
-    return { real_instances: healthy.size, agent_rss_mb: Number((rssKb / 1024).toFixed(1)) };
+    return {
+      real_instances: healthy.size,
+      agent_rss_mb: Number((rssKb / 1024).toFixed(1)),
+      agent_cpu_ms_per_s: Number(cpuMsPerS.toFixed(1)),
+    };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

@@ -3,14 +3,14 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, tempDir } from './agent-harness';
 
-function runAgent(config: string): { status: number | null; stderr: string } {
+function runAgent(config: string, flags: string[] = []): { status: number | null; stderr: string } {
   const dir = tempDir('config');
   try {
     const file = join(dir, 'host.yaml');
     writeFileSync(file, config);
     const result = spawnSync(
       process.execPath,
-      [join(repoRoot, 'test', 'agent-cli-child.js'), '--config', file, '--data-dir', dir],
+      [join(repoRoot, 'test', 'agent-cli-child.js'), '--config', file, '--data-dir', dir, ...flags],
       {
         encoding: 'utf8',
         timeout: 30_000,
@@ -53,5 +53,11 @@ describe('federa agent --config', () => {
     const { status, stderr } = runAgent(`${valid}colour: blue\n`);
     expect(status).toBe(2);
     expect(stderr).toMatch(/colour: unknown key/);
+  });
+
+  it('exits with status 2 when --simulate-leases comes without --simulate', () => {
+    const { status, stderr } = runAgent(valid, ['--simulate-leases']);
+    expect(status).toBe(2);
+    expect(stderr).toContain('--simulate-leases');
   });
 });

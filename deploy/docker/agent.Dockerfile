@@ -15,4 +15,4 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/examples ./examples
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "bin/federa-agent.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=2", "bin/federa-agent.js"]

@@ -3,15 +3,17 @@ import { mkdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
+  DEFAULT_LEASE_DIR,
   Subjects,
   type AgentHeartbeat,
   type AgentRegistration,
   type HostCapacity,
   type HostConfig,
+  type Usage,
 } from '@federa/contracts';
 import { connectAgentBus } from './nats/connect-agent-bus';
 import type { Logger } from 'pino';
-import type { NatsConnection, Subscription } from 'nats';
+import type { Msg, NatsConnection, Subscription } from 'nats';
 import { resolveCapacity } from './config/detect-capacity';
 import { ObjectStoreDataTransfer } from './data/object-store-data-transfer';
 import { HostAgent } from './host-agent';
@@ -21,6 +23,8 @@ import type { LayerDriver, LayerKind } from './layers/layer-driver';
 import { ProcessLayer } from './layers/process';
 import { registerHost } from './nats/register-host';
 import { ReportChannel } from './nats/report-channel';
+import { HostLeaseWriter } from './lease/host-lease-writer';
+import { isClosedConnection } from './nats/closed-connection';
 import { FileAgentStateStore } from './store/agent-state-store';
 import { HostUsageSampler } from './usage/host-usage-sampler';
 
@@ -36,7 +40,18 @@ export interface AgentOptions {
   /** Reports kept while the bus is down. @default 10000 */
   reportBufferCapacity?: number;
   logger?: Logger;
+  /** Where the lease file `<host>.lease` is renewed every heartbeat interval. @default DEFAULT_LEASE_DIR */
+  leaseDir?: string;
+  /** What heartbeats say about the host's usage. @default HostUsageSampler of /proc and the data dir */
+  usage?: HostUsageSource;
 }
+
+/** Samples the whole host's usage for a heartbeat. */
+export interface HostUsageSource {
+  sample(): Promise<Usage>;
+}
+
+const NO_USAGE: Usage = { cpuMillis: 0, memoryBytes: 0, storageBytes: 0, networkBytes: 0 };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -53,6 +68,12 @@ export class Agent {
   private subscription: Subscription | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly abort = new AbortController();
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+  private leaseFailing = false;
+  /** Heartbeats between their start and their publish: stop() waits for them. */
+  private readonly beating = new Set<Promise<void>>();
+  private readonly lease: HostLeaseWriter;
   private heartbeatSeq = 0;
   private online = false;
   private capacity: HostCapacity;
@@ -61,7 +82,7 @@ export class Agent {
   readonly reports: ReportChannel;
   private readonly subjects: Subjects;
   private readonly log: Logger;
-  private readonly usage: HostUsageSampler;
+  private readonly usage: HostUsageSource;
 
   private constructor(
     private readonly options: AgentOptions,
@@ -82,7 +103,8 @@ export class Agent {
       report: (draft) => this.reports.emit(draft),
       heartbeatMs: options.heartbeatMs,
     });
-    this.usage = new HostUsageSampler(options.dataDir, cpus().length);
+    this.usage = options.usage ?? new HostUsageSampler(options.dataDir, cpus().length);
+    this.lease = new HostLeaseWriter(options.leaseDir ?? DEFAULT_LEASE_DIR);
   }
 
   /** Starts an agent: adopts what still runs, then connects, registers and heartbeats. */
@@ -116,10 +138,20 @@ export class Agent {
     return this.registered as Promise<number>;
   }
 
-  /** Stops heartbeats, commands and the bus connection; instances keep running. */
-  async stop(): Promise<void> {
-    this.abort.abort();
+  /**
+   * Stops heartbeats, lease renewals, commands and the bus connection; instances keep running.
+   * Timers go first and in-flight heartbeats are awaited, so nothing is sent on a closed connection.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
+    this.abort.abort();
+    await Promise.all([...this.beating, this.lease.settled()]);
     this.reports.close();
     this.subscription?.unsubscribe();
     await this.core.settled();
@@ -136,9 +168,7 @@ export class Agent {
     this.subscription = nc.subscribe(this.subjects.agentCommand(this.host), {
       callback: (error, msg) => {
         if (error) return;
-        void this.answer(msg.data).then((reply) =>
-          msg.respond(encoder.encode(JSON.stringify(reply))),
-        );
+        void this.answer(msg.data).then((reply) => this.respond(msg, reply));
       },
     });
     const data = new ObjectStoreDataTransfer(
@@ -157,11 +187,11 @@ export class Agent {
       this.core.setEpoch(epoch);
       this.heartbeatSeq = 0;
       this.log.info({ epoch }, 'registered');
-      void this.heartbeat();
+      this.beat();
       return epoch;
     });
     this.registered.catch(() => undefined);
-    this.timers.push(setInterval(() => void this.heartbeat(), this.options.heartbeatMs));
+    this.timers.push(setInterval(() => this.beat(), this.options.heartbeatMs));
     const superviseEvery = Math.min(this.options.heartbeatMs, SUPERVISE_MAX_MS);
     this.timers.push(setInterval(() => void this.core.supervise(), superviseEvery));
   }
@@ -184,27 +214,57 @@ export class Agent {
     }
   }
 
-  private async heartbeat(): Promise<void> {
+  /** One heartbeat interval: the lease is renewed even while the bus is down (that is its point). */
+  private beat(): void {
+    if (this.stopping) return;
     const epoch = this.core.epoch;
+    if (epoch === undefined) return;
+    this.lease.renew({ host: this.host, epoch, renewedAt: Date.now() }, (error) => {
+      // Said once per outage: inventory will read this host as dead if it also goes silent.
+      if (error && !this.leaseFailing)
+        this.log.warn({ err: error, leaseDir: this.lease.leaseDir }, 'could not renew the lease');
+      this.leaseFailing = error !== undefined;
+    });
+    const sending = this.heartbeat(epoch).catch((error: unknown) =>
+      this.log.warn({ err: error }, 'heartbeat not sent'),
+    );
+    this.beating.add(sending);
+    void sending.finally(() => this.beating.delete(sending));
+  }
+
+  private async heartbeat(epoch: number): Promise<void> {
     // A heartbeat is only worth its moment: never queue one for a bus that is not there.
-    if (epoch === undefined || !this.online || !this.nc) return;
+    if (!this.online || !this.nc) return;
+    const usage = await this.usage.sample().catch(() => NO_USAGE);
+    if (this.stopping || !this.online || this.core.epoch !== epoch) return;
     const beat: AgentHeartbeat = {
       host: this.host,
       epoch,
       seq: ++this.heartbeatSeq,
       sentAt: Date.now(),
       intervalMs: this.options.heartbeatMs,
-      usage: await this.usage
-        .sample()
-        .catch(() => ({ cpuMillis: 0, memoryBytes: 0, storageBytes: 0, networkBytes: 0 })),
+      usage,
       instances: this.core.instanceBeats(),
     };
-    beat.sentAt = Date.now();
-    if (this.online)
-      this.nc.publish(
-        this.subjects.agentHeartbeat(this.host),
-        encoder.encode(JSON.stringify(beat)),
-      );
+    this.publish(this.subjects.agentHeartbeat(this.host), beat);
+  }
+
+  /** Publishes, except that a connection closed by stop() is no error. */
+  private publish(subject: string, body: unknown): void {
+    try {
+      this.nc!.publish(subject, encoder.encode(JSON.stringify(body)));
+    } catch (error) {
+      if (!(this.stopping && isClosedConnection(error))) throw error;
+    }
+  }
+
+  private respond(msg: Msg, reply: unknown): void {
+    try {
+      msg.respond(encoder.encode(JSON.stringify(reply)));
+    } catch (error) {
+      if (!(this.stopping && isClosedConnection(error)))
+        this.log.warn({ err: error }, 'command answer not sent');
+    }
   }
 
   private registration(): AgentRegistration {

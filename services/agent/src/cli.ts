@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { ValidationFailed } from '@federa/contracts';
+import { DEFAULT_LEASE_DIR, ValidationFailed } from '@federa/contracts';
 // The file, not the @federa/runtime index: the index also loads Nest (~20 MB the agent never uses).
 import { loadConfig } from '../../../libs/runtime/src/federa-config';
 import { Agent } from './agent';
@@ -12,7 +12,7 @@ export const EXIT_BAD_CONFIG = 2;
 const DEFAULT_DATA_DIR = '/var/lib/federa-agent';
 
 /**
- * `federa agent --config host.yaml [--data-dir DIR] [--simulate N]`: runs the host agent (or N
+ * `federa agent --config host.yaml [--data-dir DIR] [--simulate N [--simulate-leases]]`: runs the host agent (or N
  * simulated hosts) until SIGINT or SIGTERM, then answers 0; a wrong config answers 2 and names the
  * field on stderr. Instances are left running when the agent stops.
  */
@@ -32,6 +32,10 @@ export async function runAgentCli(argv: string[]): Promise<number> {
       'stand in for N simulated hosts (<host>-0001, ...) with the sim layer',
       positiveInteger,
     )
+    .option(
+      '--simulate-leases',
+      "with --simulate: renew every simulated host's lease file too (one file write per host per heartbeat)",
+    )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   try {
@@ -40,22 +44,37 @@ export async function runAgentCli(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_BAD_CONFIG;
     throw error;
   }
-  const flags = program.opts<{ config: string; dataDir?: string; simulate?: number }>();
+  const flags = program.opts<{
+    config: string;
+    dataDir?: string;
+    simulate?: number;
+    simulateLeases?: boolean;
+  }>();
+  if (flags.simulateLeases && flags.simulate === undefined) {
+    process.stderr.write('federa-agent: --simulate-leases: only meaningful with --simulate N\n');
+    return EXIT_BAD_CONFIG;
+  }
   let stop: () => Promise<void>;
   try {
     const env = loadConfig();
     const config = await loadHostConfig(flags.config);
+    const leaseDir = resolve(process.env.FEDERA_LEASE_DIR || DEFAULT_LEASE_DIR);
     const common = {
       natsUrl: env.natsUrl,
       subjectPrefix: env.subjectPrefix,
       heartbeatMs: env.heartbeatMs,
     };
     if (flags.simulate !== undefined) {
-      const fleet = await SimFleet.start({ ...common, config, count: flags.simulate });
+      const fleet = await SimFleet.start({
+        ...common,
+        config,
+        count: flags.simulate,
+        ...(flags.simulateLeases ? { leaseDir } : {}),
+      });
       stop = () => fleet.stop();
     } else {
       const dataDir = resolve(flags.dataDir ?? config.dataDir ?? DEFAULT_DATA_DIR);
-      const agent = await Agent.start({ ...common, config, dataDir });
+      const agent = await Agent.start({ ...common, config, dataDir, leaseDir });
       stop = () => agent.stop();
     }
   } catch (error) {

@@ -3,7 +3,6 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import * as tar from 'tar';
 import type {
   InstanceSpec,
   InstanceUsage,
@@ -250,7 +249,7 @@ export class ProcessLayer implements LayerDriver {
     const entry = this.processes.get(instance);
     if (!entry) throw new Error(`process instance ${instance} is unknown`);
     await mkdir(entry.spec.dataDir, { recursive: true });
-    return Readable.from(tar.c({ cwd: entry.spec.dataDir, portable: true }, ['.']));
+    return Readable.from(loadTar().c({ cwd: entry.spec.dataDir, portable: true }, ['.']));
   }
 
   /** Unpacks a tar stream into the (stopped) instance's data dir. */
@@ -270,7 +269,7 @@ export class ProcessLayer implements LayerDriver {
         storage: undefined,
       });
     }
-    const extract = tar.x({ cwd: spec.dataDir });
+    const extract = loadTar().x({ cwd: spec.dataDir });
     await new Promise<void>((resolve, reject) => {
       extract.on('close', resolve);
       extract.on('error', reject);
@@ -322,4 +321,9 @@ function exitDetail(entry: RunningProcess): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** tar, loaded at the first export or import: an agent that never moves data never pays its ~3 MB. */
+function loadTar(): typeof import('tar') {
+  return require('tar') as typeof import('tar');
 }
