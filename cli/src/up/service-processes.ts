@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrefixedOutput } from './prefixed-output';
-import { isRunning, stopProcess, type Stoppable } from './stop-process';
+import type { LogLineRenderer } from './log-line-renderer';
+import { forceStopProcess, isRunning, stopProcess, type Stoppable } from './stop-process';
 
 /** A control-plane service that has been built: its name and its compiled main. */
 export interface BuiltService {
@@ -37,8 +38,9 @@ export class ServiceProcess implements Stoppable {
   constructor(
     readonly service: BuiltService,
     env: NodeJS.ProcessEnv,
+    render?: LogLineRenderer,
   ) {
-    this.output = new PrefixedOutput(service.name);
+    this.output = new PrefixedOutput(service.name, render);
     // A process group of its own: Ctrl-C reaches the service through `federa up` only, so that
     // services stop before the NATS and Postgres they need.
     this.child = spawn(process.execPath, [service.main], {
@@ -72,5 +74,10 @@ export class ServiceProcess implements Stoppable {
   async stop(): Promise<void> {
     this.stopping = true;
     if (isRunning(this.child)) await stopProcess(this.child, 'SIGTERM', 15_000);
+  }
+
+  forceStop(): void {
+    this.stopping = true;
+    forceStopProcess(this.child);
   }
 }

@@ -1,17 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { distRoot } from '../dist-root';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { distRoot, stateDir } from '../dist-root';
+import { DemoApi, hostsRegistered, shopIsStopped, shopProgress } from './demo-api';
+import { liveDemoWorkloads, signalWorkloads } from './demo-workloads';
+import type { LogLineRenderer } from './log-line-renderer';
 import { PrefixedOutput } from './prefixed-output';
-import { stopProcess, type Stoppable } from './stop-process';
+import { forceStopProcess, stopProcess, type Stoppable } from './stop-process';
 
-/** What the demo is given: where the cluster answers and how to log. */
+/** What the demo is given: where the cluster answers, the environment of its agents, how to log. */
 export interface DemoContext {
   apiUrl: string;
   token: string;
-  natsUrl: string;
   env: NodeJS.ProcessEnv;
   log(line: string): void;
+  render?: LogLineRenderer;
 }
 
 /** Four process-layer hosts over two sites: enough for web ×2, payment apart, and a third web when scaled out. */
@@ -23,33 +26,149 @@ const demoHosts = [
 ];
 
 const repoRoot = join(distRoot, '..');
+const registerTimeoutMs = 30_000;
+const deployTimeoutMs = 60_000;
+const availableTimeoutMs = 90_000;
+/** How long Ctrl-C waits for the shop's instances to stop through the API before killing them. */
+const stopTimeoutMs = 20_000;
+const workloadGraceMs = 3_000;
+
+/** Where the demo keeps its agents' configs and data (instance tables): `./.federa/demo`. */
+export function demoDir(cwd = process.cwd()): string {
+  return join(stateDir(cwd), 'demo');
+}
 
 /**
- * The hook where `federa up` (without --no-demo) starts demo agents and the demo service: four local
- * agents (process layer, configs generated under .federa/demo), then the patent's e-commerce service
- * (examples/shop.yaml) applied and deployed. Answers the agents, for `federa up` to stop.
+ * The demo of `federa up` (without --no-demo): four local agents (process layer, configs and data
+ * under .federa/demo) and the e-commerce service of examples/shop.yaml on them. Stopping it stops
+ * the shop through the API, then the agents, then kills any workload the agents left running.
  */
-export async function startDemo(context: DemoContext): Promise<Stoppable[]> {
-  const dir = join(process.cwd(), '.federa', 'demo');
-  const agents = demoHosts.map(({ host, site }) => {
-    const dataDir = join(dir, host);
-    mkdirSync(dataDir, { recursive: true });
-    const config = join(dir, `${host}.yaml`);
-    writeFileSync(config, hostYaml(host, site));
-    return new DemoAgent(host, config, dataDir, context.env);
-  });
-  context.log(`demo: started agents ${demoHosts.map((h) => h.host).join(', ')}`);
-  try {
-    await deployShop(context);
-    context.log(
-      'demo: shop applied and deploying — `federa describe service shop`; drive load with `npm run demo:load`',
-    );
-  } catch (error) {
-    context.log(
-      `demo: could not deploy the shop: ${error instanceof Error ? error.message : String(error)}`,
-    );
+export class Demo implements Stoppable {
+  readonly name = 'demo';
+  private readonly agents: DemoAgent[] = [];
+  private readonly api: DemoApi;
+  private readonly dir = demoDir();
+  /** Aborted when stopping starts, so that a start still under way gives up. */
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly context: DemoContext) {
+    this.api = new DemoApi(context.apiUrl, context.token);
   }
-  return agents;
+
+  /**
+   * Starts the agents, waits (bounded) until they have registered, deploys the shop and waits
+   * (bounded) until it is available, saying how it goes; never throws.
+   */
+  async start(): Promise<void> {
+    const { log } = this.context;
+    const cancel = this.stopping.signal;
+    // Hosts left `ready` by a previous run look registered: a new registration raises the epoch.
+    const before = new Map((await this.api.hosts().catch(() => [])).map((h) => [h.id, h.epoch]));
+    this.startAgents();
+    const hosts = this.hostNames();
+    const registered = await this.api.waitFor(
+      () => this.api.hosts(),
+      (now) => hostsRegistered(hosts, before, now),
+      registerTimeoutMs,
+      { cancel },
+    );
+    if (cancel.aborted) return;
+    if (registered.done) log('demo: agents registered');
+    else
+      log(
+        `demo: not every agent registered within ${registerTimeoutMs / 1000} s: deploying all the same`,
+      );
+
+    try {
+      await this.api.deployShop(join(repoRoot, 'examples', 'shop.yaml'), deployTimeoutMs, cancel);
+    } catch (error) {
+      log(`demo: could not deploy the shop: ${firstLine(error)}`);
+      return;
+    }
+    if (cancel.aborted) return;
+    log('demo: shop (examples/shop.yaml) applied and deploying');
+    const available = await this.api.waitFor(
+      () => this.api.shop(),
+      (shop) => shop.state === 'available',
+      availableTimeoutMs,
+      {
+        describe: (shop) => `${shop.state}: ${shopProgress(shop)}`,
+        onChange: (shop) => log(`demo: shop ${shop.state} (${shopProgress(shop)})`),
+        cancel,
+      },
+    );
+    if (!available.done && !cancel.aborted) {
+      log(
+        `demo: the shop is not available after ${availableTimeoutMs / 1000} s (${available.value?.state ?? 'no answer'}): see \`npx federa describe service shop\``,
+      );
+    }
+  }
+
+  async stop(): Promise<void> {
+    const { log } = this.context;
+    this.stopping.abort();
+    if (this.agents.length === 0) return;
+    await this.stopShop();
+    await Promise.all(this.agents.map((agent) => agent.stop()));
+    log('demo: agents stopped');
+    const leftovers = await liveDemoWorkloads(this.dir, this.hostNames());
+    if (leftovers.length > 0) {
+      log(
+        `demo: ${leftovers.map((w) => `${w.instance} (pid ${w.pid})`).join(', ')} still running: stopping them`,
+      );
+      await signalWorkloads(leftovers, 'SIGTERM');
+      await sleep(workloadGraceMs);
+      await signalWorkloads(leftovers, 'SIGKILL');
+    }
+  }
+
+  async forceStop(): Promise<void> {
+    this.stopping.abort();
+    for (const agent of this.agents) agent.forceStop();
+    await signalWorkloads(await liveDemoWorkloads(this.dir, this.hostNames()), 'SIGKILL');
+  }
+
+  private startAgents(): void {
+    // The shop's commands start with `node`: let that be the Node running `federa up`.
+    const env = {
+      ...this.context.env,
+      PATH: [dirname(process.execPath), this.context.env.PATH].filter(Boolean).join(delimiter),
+    };
+    for (const { host, site } of demoHosts) {
+      const dataDir = join(this.dir, host);
+      mkdirSync(dataDir, { recursive: true });
+      const config = join(this.dir, `${host}.yaml`);
+      writeFileSync(config, hostYaml(host, site));
+      this.agents.push(new DemoAgent(host, config, dataDir, env, this.context.render));
+    }
+    this.context.log(`demo: started agents ${this.hostNames().join(', ')}`);
+  }
+
+  /** Stops the shop through the API and waits, bounded, until its instances have stopped. */
+  private async stopShop(): Promise<void> {
+    const { log } = this.context;
+    const now = await this.api.shop().catch(() => undefined);
+    if (now && shopIsStopped(now)) return;
+    try {
+      await this.api.stopShop();
+      log('demo: stopping the shop');
+    } catch (error) {
+      // Never deployed, or the gateway is gone: what still runs is killed once the agents stop.
+      log(`demo: cannot stop the shop through the API (${firstLine(error)})`);
+      return;
+    }
+    const { done, value } = await this.api.waitFor(
+      () => this.api.shop(),
+      shopIsStopped,
+      stopTimeoutMs,
+    );
+    if (done) log('demo: shop stopped');
+    else if (value) log(`demo: the shop is still ${value.state} after ${stopTimeoutMs / 1000} s`);
+  }
+
+  private hostNames(): string[] {
+    return demoHosts.map((h) => h.host);
+  }
 }
 
 function hostYaml(host: string, site: string): string {
@@ -64,35 +183,8 @@ function hostYaml(host: string, site: string): string {
   ].join('\n');
 }
 
-/** Applies and deploys examples/shop.yaml, retrying while supervision and the agents come up. */
-async function deployShop(context: DemoContext): Promise<void> {
-  const spec = readFileSync(join(repoRoot, 'examples', 'shop.yaml'), 'utf8');
-  const headers = { authorization: `Bearer ${context.token}` };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const applied = await fetch(`${context.apiUrl}/v1/services/shop`, {
-        method: 'PUT',
-        headers: { ...headers, 'content-type': 'application/yaml' },
-        body: spec,
-      });
-      if (!applied.ok) throw new Error(`apply answered ${applied.status}: ${await applied.text()}`);
-      const deployed = await fetch(`${context.apiUrl}/v1/services/shop/deploy`, {
-        method: 'POST',
-        headers,
-      });
-      if (!deployed.ok)
-        throw new Error(`deploy answered ${deployed.status}: ${await deployed.text()}`);
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-}
-
 /** One demo agent as its own process (`federa-agent --config`), its output prefixed with its host. */
-class DemoAgent implements Stoppable {
+class DemoAgent {
   private readonly child: ChildProcess;
 
   constructor(
@@ -100,17 +192,14 @@ class DemoAgent implements Stoppable {
     config: string,
     dataDir: string,
     env: NodeJS.ProcessEnv,
+    render?: LogLineRenderer,
   ) {
-    const output = new PrefixedOutput(name);
+    const output = new PrefixedOutput(name, render);
+    // The agent's cwd is the repository: the shop's commands name examples/apps/*.js relative to it.
     this.child = spawn(
       process.execPath,
       [join(repoRoot, 'bin', 'federa-agent.js'), '--config', config, '--data-dir', dataDir],
-      {
-        cwd: repoRoot,
-        env,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     output.attach(this.child.stdout);
     output.attach(this.child.stderr);
@@ -119,4 +208,16 @@ class DemoAgent implements Stoppable {
   stop(): Promise<void> {
     return stopProcess(this.child, 'SIGTERM', 10_000);
   }
+
+  forceStop(): void {
+    forceStopProcess(this.child);
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

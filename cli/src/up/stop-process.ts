@@ -3,7 +3,10 @@ import type { ChildProcess } from 'node:child_process';
 /** Something `federa up` started and must stop on the way out. */
 export interface Stoppable {
   name: string;
+  /** Stops gracefully, waiting for the exit (and killing after a grace period). */
   stop(): Promise<void>;
+  /** Kills at once with SIGKILL, without waiting: the second Ctrl-C. */
+  forceStop(): void | Promise<void>;
 }
 
 /** True while the child has neither exited nor been killed by a signal. */
@@ -25,8 +28,28 @@ export async function stopProcess(
     timer = setTimeout(() => resolve(true), graceMs);
   });
   if (await Promise.race([exited.then(() => false), timedOut])) {
-    child.kill('SIGKILL');
+    if (!killProcessGroup(child.pid, 'SIGKILL')) child.kill('SIGKILL');
     await exited;
   }
   clearTimeout(timer);
+}
+
+/**
+ * Sends `signal` to the process group led by `pid` (every child `federa up` starts is detached,
+ * so it leads its own group: Postgres's backends and a service's helpers go with it); answers
+ * whether the group existed.
+ */
+export function killProcessGroup(pid: number | undefined, signal: NodeJS.Signals): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGKILLs a running child's process group at once: the second Ctrl-C. */
+export function forceStopProcess(child: ChildProcess): void {
+  if (isRunning(child)) killProcessGroup(child.pid, 'SIGKILL');
 }

@@ -1,5 +1,6 @@
 import { loadConfig, type FederaConfig } from '@federa/runtime';
 import { defaultBackoff, type BackoffSettings } from './domain/restart-backoff';
+import { defaultUnhealthyGraceMs } from './domain/unhealthy-grace';
 
 /** How supervision runs: the shared environment plus its own timings (tests shorten them). */
 export interface SupervisionSettings extends FederaConfig {
@@ -8,6 +9,8 @@ export interface SupervisionSettings extends FederaConfig {
   /** Load averaging window of the autoscaler. @default 10000 (FEDERA_SCALING_WINDOW_MS) */
   scalingWindowMs: number;
   backoff: BackoffSettings;
+  /** An instance unhealthy this long is stopped and replaced. @default 10000 (FEDERA_UNHEALTHY_GRACE_MS) */
+  unhealthyGraceMs: number;
   /** A start or stop unanswered for this long is sent again (same command id). @default 5000 */
   resendMs: number;
   /** How long an agent command waits for the agent's acceptance. @default 3000 */
@@ -20,6 +23,7 @@ export function loadSupervisionSettings(env: NodeJS.ProcessEnv = process.env): S
     tickMs: positive(env, 'FEDERA_SUPERVISION_TICK_MS', 250),
     scalingWindowMs: positive(env, 'FEDERA_SCALING_WINDOW_MS', 10_000),
     backoff: defaultBackoff,
+    unhealthyGraceMs: positive(env, 'FEDERA_UNHEALTHY_GRACE_MS', defaultUnhealthyGraceMs),
     resendMs: 5000,
     agentTimeoutMs: 3000,
   };

@@ -13,6 +13,8 @@ import { Pool } from 'pg';
 import { AgentLink } from './agents/agent-link';
 import { ServiceCommandsController } from './commands/service-commands.controller';
 import { contractsEventValidator } from './event-log/contracts-event-validator';
+import { ReadModelRunner } from './read-model/read-model-runner';
+import { SupervisionReadModel } from './read-model/supervision-read-model';
 import { LeaderLock } from './supervisor/leader-lock';
 import { Supervisor } from './supervisor/supervisor';
 import { type SupervisionSettings } from './supervision-settings';
@@ -22,11 +24,15 @@ const SETTINGS = Symbol('supervision settings');
 const POOL = Symbol('supervision pool');
 const NATS = Symbol('supervision nats');
 
-/** The supervision service: its command handlers and the supervisor loop, over the log and NATS. */
+/**
+ * The supervision service: its command handlers, its read model in schema `supervision`, and the
+ * supervisor loop (which decides from an in-memory view of the same fold), over the log and NATS.
+ */
 @Module({})
 export class SupervisionModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly supervisor: Supervisor,
+    private readonly readModel: ReadModelRunner,
     @Inject(POOL) private readonly pool: Pool,
     @Inject(NATS) private readonly nc: NatsConnection,
   ) {}
@@ -52,6 +58,16 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
         },
         { provide: SupervisionView, useFactory: () => new SupervisionView() },
         {
+          provide: SupervisionReadModel,
+          inject: [POOL],
+          useFactory: (pool: Pool) => new SupervisionReadModel(pool),
+        },
+        {
+          provide: ReadModelRunner,
+          inject: [POOL, PostgresEventStore],
+          useFactory: (pool: Pool, store: PostgresEventStore) => new ReadModelRunner(pool, store),
+        },
+        {
           provide: Supervisor,
           inject: [PostgresEventStore, SupervisionView, NATS],
           useFactory: (store: PostgresEventStore, view: SupervisionView, nc: NatsConnection) =>
@@ -67,12 +83,15 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
     };
   }
 
-  onApplicationBootstrap(): void {
+  /** The read model catches up first, so that the first answers are current. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.readModel.start();
     this.supervisor.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.supervisor.stop();
+    await this.readModel.stop();
     await this.nc.drain().catch(() => this.nc.close());
     await this.pool.end();
   }

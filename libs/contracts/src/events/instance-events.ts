@@ -172,6 +172,8 @@ export const InstanceStopReasons = [
   'host-down',
   'exited',
   'replaced',
+  /** Supervision stopped it for staying unhealthy past its grace period (to replace it). */
+  'unhealthy',
 ] as const;
 export type InstanceStopReason = (typeof InstanceStopReasons)[number];
 

@@ -1,8 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  ErrorCodes,
-  FederaError,
   streamIds,
   type ApplyServiceCommand,
   type CopyServiceCommand,
@@ -15,63 +13,102 @@ import {
   type StopServiceCommand,
 } from '@federa/contracts';
 import { foldEvents, PostgresEventStore } from '@federa/eventstore';
-import { isLive } from '../domain/instance-view';
-import { initialServiceState, serviceDecider, type ServiceEvent } from '../domain/service-decider';
-import { Supervisor } from '../supervisor/supervisor';
-import { SupervisionView } from '../view/supervision-view';
 import {
-  instanceSummary,
-  serviceSummary,
-  type InstanceSummary,
-  type ServiceSummary,
-} from '../view/service-summary';
+  initialServiceState,
+  serviceDecider,
+  type ServiceCommand,
+  type ServiceEvent,
+} from '../domain/service-decider';
+import { ReadModelRunner } from '../read-model/read-model-runner';
+import { SupervisionReadModel } from '../read-model/supervision-read-model';
+import { Supervisor } from '../supervisor/supervisor';
+import type { InstanceSummary, ServiceSummary } from '../view/service-summary';
 import { CommandContractPipe } from './command-contract.pipe';
 
-/** Supervision's commands and queries (`cmd.supervision.*`), answered from the log and the view. */
+/**
+ * Supervision's commands and queries (`cmd.supervision.*`): commands decided on the log, answers
+ * read from the read model in schema `supervision` once it shows the command's events (commands)
+ * or everything committed before the query (queries).
+ */
 @Controller()
 export class ServiceCommandsController {
   constructor(
     private readonly supervisor: Supervisor,
-    private readonly view: SupervisionView,
+    private readonly readModel: SupervisionReadModel,
+    private readonly runner: ReadModelRunner,
     private readonly store: PostgresEventStore,
   ) {}
 
   @MessagePattern('cmd.supervision.apply')
-  async apply(
+  apply(
     @Payload(new CommandContractPipe('applyService')) command: ApplyServiceCommand,
   ): Promise<ServiceSummary> {
-    await this.supervisor.command(command.name, { type: 'apply', spec: command.spec });
-    return this.summary(command.name);
+    return this.commandThenShow(command.name, { type: 'apply', spec: command.spec });
   }
 
   @MessagePattern('cmd.supervision.deploy')
-  async deploy(
+  deploy(
     @Payload(new CommandContractPipe('deployService')) command: DeployServiceCommand,
   ): Promise<ServiceSummary> {
-    await this.supervisor.command(command.name, { type: 'deploy' });
-    return this.summary(command.name);
+    return this.commandThenShow(command.name, { type: 'deploy' });
   }
 
   @MessagePattern('cmd.supervision.stop')
-  async stop(
+  stop(
     @Payload(new CommandContractPipe('stopService')) command: StopServiceCommand,
   ): Promise<ServiceSummary> {
-    await this.supervisor.command(command.name, { type: 'stop' });
-    return this.summary(command.name);
+    return this.commandThenShow(command.name, { type: 'stop' });
   }
 
   @MessagePattern('cmd.supervision.delete')
   async delete(
     @Payload(new CommandContractPipe('deleteService')) command: DeleteServiceCommand,
   ): Promise<{ name: string; deleted: true }> {
-    await this.supervisor.command(command.name, { type: 'delete' });
+    const { position } = await this.supervisor.command(command.name, { type: 'delete' });
+    if (position !== undefined) await this.runner.reach(position);
     return { name: command.name, deleted: true };
   }
 
   @MessagePattern('cmd.supervision.copy')
-  async copy(
+  copy(
     @Payload(new CommandContractPipe('copyService')) command: CopyServiceCommand,
   ): Promise<ServiceSummary> {
+    return this.copyFrom(command);
+  }
+
+  @MessagePattern('cmd.supervision.get-service')
+  async getService(
+    @Payload(new CommandContractPipe('getService')) query: GetServiceQuery,
+  ): Promise<ServiceSummary> {
+    await this.runner.current();
+    return this.readModel.service(query.name);
+  }
+
+  @MessagePattern('cmd.supervision.list-services')
+  async listServices(
+    @Payload(new CommandContractPipe('listServices')) query: ListServicesQuery,
+  ): Promise<{ items: ServiceSummary[] }> {
+    await this.runner.current();
+    return this.readModel.services(query);
+  }
+
+  @MessagePattern('cmd.supervision.list-instances')
+  async listInstances(
+    @Payload(new CommandContractPipe('listInstances')) query: ListInstancesQuery,
+  ): Promise<{ items: InstanceSummary[] }> {
+    await this.runner.current();
+    return this.readModel.instances(query);
+  }
+
+  @MessagePattern('cmd.supervision.get-instance')
+  async getInstance(
+    @Payload(new CommandContractPipe('getInstance')) query: GetInstanceQuery,
+  ): Promise<InstanceSummary> {
+    await this.runner.current();
+    return this.readModel.instance(query.instance);
+  }
+
+  private async copyFrom(command: CopyServiceCommand): Promise<ServiceSummary> {
     const { events } = await this.store.readStream(streamIds.service(command.name));
     const source = foldEvents(
       { ...serviceDecider, initialState: () => initialServiceState(command.name) },
@@ -79,72 +116,13 @@ export class ServiceCommandsController {
         (e) => ({ type: e.type, data: e.data as Record<string, unknown> }) as ServiceEvent,
       ),
     );
-    await this.supervisor.command(command.as, { type: 'copy-from', source, as: command.as });
-    return this.summary(command.as);
+    return this.commandThenShow(command.as, { type: 'copy-from', source, as: command.as });
   }
 
-  @MessagePattern('cmd.supervision.get-service')
-  getService(
-    @Payload(new CommandContractPipe('getService')) query: GetServiceQuery,
-  ): ServiceSummary {
-    return this.summary(query.name);
+  /** Runs the command, waits until the read model shows its events, and answers the service. */
+  private async commandThenShow(name: string, command: ServiceCommand): Promise<ServiceSummary> {
+    const { position } = await this.supervisor.command(name, command);
+    if (position !== undefined) await this.runner.reach(position);
+    return this.readModel.service(name);
   }
-
-  @MessagePattern('cmd.supervision.list-services')
-  listServices(@Payload(new CommandContractPipe('listServices')) query: ListServicesQuery): {
-    items: ServiceSummary[];
-  } {
-    const items = [...this.view.services.values()]
-      .filter((s) => s.status !== 'absent' && s.status !== 'deleted')
-      .map((s) => serviceSummary(s, this.view.instancesOf(s.name)))
-      .filter((s) => !query.state || s.state === query.state)
-      .sort((a, b) => a.name.localeCompare(b.name));
-    return { items: page(items, (s) => s.name, query.after, query.limit) };
-  }
-
-  @MessagePattern('cmd.supervision.list-instances')
-  listInstances(@Payload(new CommandContractPipe('listInstances')) query: ListInstancesQuery): {
-    items: InstanceSummary[];
-  } {
-    const items = [...this.view.instances.values()]
-      .filter(
-        (i) =>
-          (!query.service || i.service === query.service) && (!query.app || i.app === query.app),
-      )
-      .filter(
-        (i) =>
-          (!query.host || i.host === query.host) &&
-          (query.state ? i.state === query.state : isLive(i)),
-      )
-      .map(instanceSummary)
-      .sort((a, b) => a.id.localeCompare(b.id));
-    return { items: page(items, (i) => i.id, query.after, query.limit) };
-  }
-
-  @MessagePattern('cmd.supervision.get-instance')
-  getInstance(
-    @Payload(new CommandContractPipe('getInstance')) query: GetInstanceQuery,
-  ): InstanceSummary {
-    const instance = this.view.instances.get(query.instance);
-    if (!instance)
-      throw new FederaError(ErrorCodes.notFound, `instance ${query.instance} not found`);
-    return instanceSummary(instance);
-  }
-
-  private summary(name: string): ServiceSummary {
-    const state = this.view.service(name);
-    if (state.status === 'absent' || state.status === 'deleted') {
-      throw new FederaError(ErrorCodes.notFound, `service ${name} not found`);
-    }
-    return serviceSummary(state, this.view.instancesOf(name));
-  }
-}
-
-function page<T>(
-  items: T[],
-  key: (item: T) => string,
-  after: string | undefined,
-  limit = 100,
-): T[] {
-  return items.filter((item) => !after || key(item) > after).slice(0, limit);
 }

@@ -32,4 +32,28 @@ describe('failuresOf', () => {
     ]);
     expect(record).toEqual({ consecutive: 2, lastAt: 4000, lastReason: 'second' });
   });
+
+  it('lets an instance that failed soon after turning healthy keep the count going', () => {
+    const record = failuresOf(
+      [
+        view('healthy', 1000, { healthyAt: new Date(1000).toISOString() }),
+        view('failed', 5000, { reason: 'sick', healthyAt: new Date(3000).toISOString() }),
+        view('failed', 9000, { reason: 'sick again', healthyAt: new Date(7000).toISOString() }),
+      ],
+      10_000,
+    );
+    expect(record).toEqual({ consecutive: 2, lastAt: 9000, lastReason: 'sick again' });
+  });
+
+  it('resets the count at an instance that stayed healthy long enough before it failed', () => {
+    const record = failuresOf(
+      [
+        view('failed', 2000, { reason: 'early' }),
+        view('failed', 30_000, { reason: 'late', healthyAt: new Date(5000).toISOString() }),
+        view('failed', 31_000, { reason: 'after' }),
+      ],
+      10_000,
+    );
+    expect(record).toEqual({ consecutive: 2, lastAt: 31_000, lastReason: 'after' });
+  });
 });

@@ -104,6 +104,50 @@ describe('planDeployment', () => {
     ).toEqual([{ kind: 'request', app: 'web', revision: 1, count: 1 }]);
   });
 
+  it('stops an instance unhealthy past its grace period, and does nothing else for its application meanwhile', () => {
+    const sick = inst('web', 'unhealthy', { since: new Date(now - 5000).toISOString() });
+    const instances = [
+      inst('db', 'healthy'),
+      inst('payment', 'healthy'),
+      inst('web', 'healthy'),
+      sick,
+    ];
+    expect(planDeployment(target(deployed()), instances, now, backoff, 5000).actions).toEqual([
+      { kind: 'stop', instance: sick.id, app: 'web', why: 'unhealthy' },
+    ]);
+    expect(planDeployment(target(deployed()), instances, now, backoff, 5001).actions).toEqual([]);
+  });
+
+  it('waits for the stop of an unhealthy instance, then replaces it as a failure, backing off when it keeps sickening', () => {
+    const base = [
+      inst('db', 'healthy', { healthyAt: new Date(0).toISOString() }),
+      inst('payment', 'healthy', { healthyAt: new Date(0).toISOString() }),
+      inst('web', 'healthy', { healthyAt: new Date(0).toISOString() }),
+    ];
+    const stopping = inst('web', 'stopping', { since: new Date(now - 100).toISOString() });
+    expect(
+      planDeployment(target(deployed()), [...base, stopping], now, backoff, 10).actions,
+    ).toEqual([]);
+    const sickened = (at: number) =>
+      inst('web', 'failed', {
+        since: new Date(at).toISOString(),
+        healthyAt: new Date(at - 2000).toISOString(),
+        reason: 'unhealthy',
+      });
+    expect(
+      planDeployment(target(deployed()), [...base, sickened(now - 10)], now, backoff, 10).actions,
+    ).toEqual([{ kind: 'request', app: 'web', revision: 1, count: 1 }]);
+    const again = planDeployment(
+      target(deployed()),
+      [...base, sickened(now - 4000), sickened(now - 10)],
+      now,
+      backoff,
+      10,
+    );
+    expect(again.actions).toEqual([]);
+    expect(again.waiting).toEqual([{ app: 'web', reason: 'backing off after 2 failures' }]);
+  });
+
   it('does not replace an instance stranded on a down host', () => {
     const instances = [
       inst('db', 'healthy'),

@@ -6,6 +6,7 @@ import type {
 import { failuresOf } from './application-failures';
 import { isLive, type InstanceView } from './instance-view';
 import { defaultBackoff, nextRestartAt, type BackoffSettings } from './restart-backoff';
+import { defaultUnhealthyGraceMs, unhealthyPastGrace } from './unhealthy-grace';
 
 /** What supervision should do next for one service. */
 export type DeploymentAction =
@@ -37,7 +38,8 @@ export interface DeploymentTarget {
  * - running: each application gets instances up to its desired count once everything it dependsOn has
  *   min healthy instances (readiness gate); failed instances are replaced after a backoff; surplus
  *   instances are stopped; outdated instances are rolled one at a time, one application at a time, in
- *   start order (start a new one, wait until healthy, stop an old one);
+ *   start order (start a new one, wait until healthy, stop an old one); an instance unhealthy for
+ *   `unhealthyGraceMs` is stopped, and replaced (with backoff) once it has failed;
  * - stopping: an application's instances stop once nothing that depends on it still runs (reverse order).
  */
 export function planDeployment(
@@ -45,6 +47,7 @@ export function planDeployment(
   instances: readonly InstanceView[],
   now: number,
   backoff: BackoffSettings = defaultBackoff,
+  unhealthyGraceMs = defaultUnhealthyGraceMs,
 ): DeploymentPlan {
   const plan: DeploymentPlan = { actions: [], waiting: [] };
   const live = instances.filter(isLive);
@@ -68,6 +71,13 @@ export function planDeployment(
     const blocker = app.dependsOn.find((dep) => !readyDependency(model, dep, live));
     if (blocker) {
       plan.waiting.push({ app: name, reason: `waiting for ${blocker} to be healthy` });
+      continue;
+    }
+    const sick = mine.filter((i) => unhealthyPastGrace(i, now, unhealthyGraceMs));
+    if (sick.length > 0) {
+      // Nothing else for this application until they are gone: their replacements come as failures.
+      for (const i of sick)
+        plan.actions.push({ kind: 'stop', instance: i.id, app: name, why: 'unhealthy' });
       continue;
     }
     const outdated = mine.filter((i) => i.revision < revision);

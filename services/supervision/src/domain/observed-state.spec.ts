@@ -1,5 +1,6 @@
 import type { InstanceView } from './instance-view';
 import { observedChange } from './observed-state';
+import { unhealthyFailureReason } from './unhealthy-grace';
 
 const view = (state: InstanceView['state'], host = 'h1'): InstanceView => ({
   id: 'i',
@@ -47,5 +48,14 @@ describe('observedChange', () => {
       type: 'InstanceUnhealthy',
       detail: 'GET /healthz: 500',
     });
+  });
+
+  it('records an instance stopped for staying unhealthy as failed, so that it counts as a failure', () => {
+    const stopping = { ...view('stopping'), reason: 'unhealthy' };
+    expect(observedChange(stopping, 'h1', 'stopped')).toEqual({
+      type: 'InstanceFailed',
+      detail: unhealthyFailureReason,
+    });
+    expect(observedChange(view('stopping'), 'h1', 'stopped')).toEqual({ type: 'InstanceStopped' });
   });
 });

@@ -1,4 +1,5 @@
 import { isLive, type InstanceView } from './instance-view';
+import { unhealthyFailureReason } from './unhealthy-grace';
 
 /** An instance event to record because an agent saw the instance in a new state. */
 export interface ObservedChange {
@@ -36,6 +37,9 @@ export function observedChange(
         : undefined;
     case 'stopped':
     case 'failed':
+      // Stopped for staying unhealthy: a failure of the application, counted for backoff and health.
+      if (view.state === 'stopping' && view.reason === 'unhealthy')
+        return { type: 'InstanceFailed', detail: unhealthyFailureReason };
       if (view.state === 'stopping') return { type: 'InstanceStopped' };
       if (view.state === 'pending' || view.state === 'placed') return undefined;
       return {

@@ -73,6 +73,20 @@ describe('service health', () => {
     });
   });
 
+  it('does not count a stranded instance last seen healthy as healthy', () => {
+    const health = assessServiceHealth(targets, [
+      instance('db', 'healthy', { id: 'db-x', host: 'mph-2', stranded: true }),
+      instance('web', 'healthy'),
+      instance('web', 'healthy'),
+    ]);
+    expect(health.state).toBe('failed');
+    expect(health.applications[0]).toMatchObject({
+      healthy: 0,
+      failed: true,
+      reason: 'host down and not relocatable: db-x on mph-2',
+    });
+  });
+
   it('is failed when an application keeps failing, naming the last failure', () => {
     const health = assessServiceHealth(targets, [
       instance('db', 'failed', { reason: 'exited with 1' }),

@@ -15,6 +15,7 @@ import { failuresOf } from '../domain/application-failures';
 import { AutoscalingPolicy } from '../domain/autoscaling-policy';
 import { planDeployment, type DeploymentAction } from '../domain/deployment-plan';
 import { isLive, type InstanceView } from '../domain/instance-view';
+import { unhealthyFailureReason } from '../domain/unhealthy-grace';
 import { observedChange } from '../domain/observed-state';
 import {
   decideService,
@@ -88,14 +89,20 @@ export class Supervisor {
     while (this.view.position < position && this.now() < deadline) await sleep(10);
   }
 
-  /** Runs a command on a service stream and waits until the view shows its outcome. */
-  async command(name: string, command: ServiceCommand): Promise<ServiceState> {
+  /**
+   * Runs a command on a service stream and waits until the view shows its outcome; answers the new
+   * state and the log position of the last event appended, if any.
+   */
+  async command(
+    name: string,
+    command: ServiceCommand,
+  ): Promise<{ state: ServiceState; position?: number }> {
     const decider = { ...serviceDecider, initialState: () => initialServiceState(name) };
     const result = await handleCommand(this.store, streamIds.service(name), decider, command, {
       metadata: { correlationId: randomUUID(), actor: 'supervision' },
     });
     if (result.appended) await this.caughtUp(result.appended.lastPosition);
-    return result.newState;
+    return { state: result.newState, position: result.appended?.lastPosition };
   }
 
   private async tick(): Promise<void> {
@@ -115,6 +122,7 @@ export class Supervisor {
       instances,
       this.now(),
       this.settings.backoff,
+      this.settings.unhealthyGraceMs,
     );
     for (const action of plan.actions) await this.act(name, state, instances, action);
     if (!state.running || !state.deployed) return;
@@ -221,12 +229,7 @@ export class Supervisor {
       instance.state === 'pending' ||
       instance.state === 'placed'
     ) {
-      await this.caughtUp(
-        await this.append(instance.id, 'any', 'InstanceStopped', {
-          ...base,
-          reason: host?.down ? 'host-down' : why,
-        }),
-      );
+      await this.caughtUp(await this.recordStopped(base, host?.down ? 'host-down' : why));
       return;
     }
     if (instance.state !== 'stopping') {
@@ -245,13 +248,27 @@ export class Supervisor {
       await this.link.send(instance.host, command);
     } catch (error) {
       if (error instanceof FederaError && error.code === 'not_found') {
-        await this.append(instance.id, 'any', 'InstanceStopped', { ...base, reason: why });
+        await this.recordStopped(base, why);
       } else {
         this.logger.warn(
           `stop ${instance.id}: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
     }
+  }
+
+  /** Records that an instance no longer runs; one stopped for staying unhealthy failed. */
+  private recordStopped(
+    base: { service: string; app: string; instance: string; host?: string },
+    why: InstanceStopReason,
+  ): Promise<number> {
+    return why === 'unhealthy'
+      ? this.append(base.instance, 'any', 'InstanceFailed', {
+          ...base,
+          reason: unhealthyFailureReason,
+          restarts: 0,
+        })
+      : this.append(base.instance, 'any', 'InstanceStopped', { ...base, reason: why });
   }
 
   private async startPlacedInstances(): Promise<void> {
@@ -337,7 +354,7 @@ export class Supervisor {
     };
     const data =
       change.type === 'InstanceUnhealthy'
-        ? { ...ref, reason: change.detail, consecutiveFailures: 1 }
+        ? { ...ref, reason: change.detail, consecutiveFailures: this.failureThreshold(instance) }
         : change.type === 'InstanceFailed'
           ? { ...ref, reason: change.detail, restarts: 0 }
           : change.type === 'InstanceStopped'
@@ -349,6 +366,14 @@ export class Supervisor {
       this.inFlight.delete(instance.id);
       throw error;
     }
+  }
+
+  /** The agent calls an instance unhealthy only after this many failed probes in a row. */
+  private failureThreshold(instance: InstanceView): number {
+    const app = this.view
+      .service(instance.service)
+      .deployed?.applications.find((a) => a.name === instance.app);
+    return app?.health.failureThreshold ?? 1;
   }
 
   private epochOf(instance: InstanceView): number {

@@ -1,0 +1,35 @@
+import { readinessBanner } from './readiness-banner';
+
+describe('readinessBanner', () => {
+  it('shows the URLs, the token file and what to try with the demo', () => {
+    const banner = readinessBanner({
+      apiUrl: 'http://127.0.0.1:8080',
+      token: 'fed_abc',
+      tokenFrom: { file: '.federa/token' },
+      demo: true,
+    });
+    expect(banner).toContain('Docs      http://127.0.0.1:8080/docs');
+    expect(banner).toContain('Token     fed_abc  (saved in .federa/token)');
+    for (const hint of [
+      'npx federa describe service shop',
+      'npx federa get hosts',
+      'npx federa events --follow',
+      'npm run demo:load',
+    ]) {
+      expect(banner).toContain(hint);
+    }
+    expect(banner).not.toContain('export ');
+  });
+
+  it('says what another terminal must export when the port or the token is not the default', () => {
+    const banner = readinessBanner({
+      apiUrl: 'http://127.0.0.1:9090',
+      token: 'given',
+      tokenFrom: 'environment',
+      demo: false,
+    });
+    expect(banner).toContain('export FEDERA_API_URL=http://127.0.0.1:9090');
+    expect(banner).toContain('export FEDERA_API_TOKEN=');
+    expect(banner).not.toContain('demo:load');
+  });
+});

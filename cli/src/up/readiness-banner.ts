@@ -1,0 +1,59 @@
+/** What the banner shows once `federa up` is ready. */
+export interface BannerFacts {
+  apiUrl: string;
+  token: string;
+  /** Where the token comes from: a file (path shown) or the FEDERA_API_TOKEN variable. */
+  tokenFrom: { file: string } | 'environment';
+  demo: boolean;
+}
+
+/** The lines printed when `federa up` is ready: where the API is, the token, and what to try next. */
+export function readinessBanner(facts: BannerFacts): string {
+  const { apiUrl } = facts;
+  const tokenNote =
+    facts.tokenFrom === 'environment'
+      ? 'from FEDERA_API_TOKEN'
+      : `saved in ${facts.tokenFrom.file}`;
+  const next = (
+    facts.demo
+      ? [
+          ['npx federa describe service shop', 'the demo shop: state, applications, instances'],
+          ['npx federa get hosts', 'the four demo hosts and what they hold'],
+          ['npx federa get instances', 'every instance and where it runs'],
+          ['npx federa events --follow', 'the event log, live'],
+          ['npm run demo:load', 'load the front end: web scales out 2 → 3, then back'],
+        ]
+      : [
+          [
+            'npx federa apply -f examples/shop.yaml',
+            'define a service (it needs hosts: federa agent)',
+          ],
+          ['npx federa get hosts', 'hosts and what they hold'],
+          ['npx federa events --follow', 'the event log, live'],
+        ]
+  ).map(([command, what]) => `  ${command.padEnd(36)} ${what}`);
+  // The CLI finds the API at 127.0.0.1:8080 and the token in ./.federa/token on its own.
+  const exports = [
+    ...(new URL(apiUrl).port === '8080' ? [] : [`  export FEDERA_API_URL=${apiUrl}`]),
+    ...(facts.tokenFrom === 'environment' ? ['  export FEDERA_API_TOKEN=<the token above>'] : []),
+  ];
+  const where =
+    exports.length > 0
+      ? ['Try, in another terminal in this directory, after:', ...exports]
+      : ['Try, in another terminal in this directory:'];
+  return [
+    '',
+    'Federa is up.',
+    `  API       ${apiUrl}/v1`,
+    `  Docs      ${apiUrl}/docs`,
+    `  Metrics   ${apiUrl}/metrics`,
+    `  Events    ${apiUrl}/v1/events/stream`,
+    `  Token     ${facts.token}  (${tokenNote})`,
+    '',
+    ...where,
+    ...next,
+    '',
+    'Stop with Ctrl-C (twice to force).',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,99 @@
+import { eventually } from '@federa/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Fleet } from './supervision-fleet';
+import { startControlPlane, type ControlPlane } from './supervision-harness';
+
+const shopYaml = readFileSync(join(__dirname, '..', 'examples', 'shop.yaml'), 'utf8');
+
+type Instance = { id: string; app: string; host: string; state: string };
+
+/**
+ * Hosts die for real here: the agent and its instance processes are killed, and only inventory's
+ * liveness loop (heartbeats at 200 ms, down after 600 ms of silence) tells supervision about it.
+ */
+describe('a host of the e-commerce service dies', () => {
+  let plane: ControlPlane;
+  let fleet: Fleet;
+
+  const instances = async (): Promise<Instance[]> =>
+    (await plane.call('GET', '/v1/instances?service=shop')).json.items;
+  const service = async () => (await plane.call('GET', '/v1/services/shop')).json;
+  const lastPosition = async () => (await plane.events()).at(-1)?.position ?? 0;
+  const eventsAfter = async (position: number, types?: string[]) =>
+    (await plane.events(types)).filter((e) => e.position > position);
+
+  beforeAll(async () => {
+    plane = await startControlPlane('supervision_host_down');
+    fleet = await Fleet.start(plane, ['d1', 'd2', 'd3', 'd4']);
+    await plane.call('PUT', '/v1/services/shop', shopYaml, 'application/yaml');
+    await plane.call('POST', '/v1/services/shop/deploy');
+    await eventually(async () => (await service()).state === 'available', 30_000, 200);
+  }, 60_000);
+
+  afterAll(async () => {
+    await fleet?.close();
+    await plane?.close();
+  });
+
+  it('re-places the relocatable instances once inventory declares the host down, and the service is available again', async () => {
+    const all = await instances();
+    const paymentHost = all.find((i) => i.app === 'payment')?.host;
+    const victim = all.find((i) => i.app === 'web' && i.host !== paymentHost) as Instance;
+    const onHost = all.filter((i) => i.host === victim.host).map((i) => i.id);
+    const before = await lastPosition();
+
+    await fleet.killHost(victim.host);
+
+    await eventually(
+      async () => (await eventsAfter(before, ['ServiceAvailable'])).length > 0,
+      20_000,
+      200,
+    );
+    const log = await eventsAfter(before);
+    const down = log.find((e) => e.type === 'HostDown' && e.streamId === `host-${victim.host}`);
+    expect(down?.data).toMatchObject({ host: victim.host, cause: 'dead' });
+    for (const id of onHost) {
+      const failed = log.find((e) => e.type === 'InstanceFailed' && e.data.instance === id);
+      expect(failed?.data.reason).toBe(`host ${victim.host} down`);
+      expect(failed!.position).toBeGreaterThan(down!.position);
+    }
+    const after = await instances();
+    for (const id of onHost) expect(after.find((i) => i.id === id)).toBeUndefined();
+    const web = after.filter((i) => i.app === 'web' && i.state === 'healthy');
+    expect(web).toHaveLength(2);
+    expect(web.map((i) => i.host)).not.toContain(victim.host);
+  }, 30_000);
+
+  it('reports a non-relocatable application whose host is down instead of moving it', async () => {
+    const payment = (await instances()).find((i) => i.app === 'payment') as Instance;
+    const before = await lastPosition();
+
+    await fleet.killHost(payment.host);
+
+    const failed = await eventually(
+      async () => (await eventsAfter(before, ['ServiceFailed']))[0],
+      20_000,
+      200,
+    );
+    expect(failed.data).toMatchObject({
+      app: 'payment',
+      reason: `host down and not relocatable: ${payment.id} on ${payment.host}`,
+    });
+    const log = await eventsAfter(before);
+    expect(log.some((e) => e.type === 'HostDown' && e.data.host === payment.host)).toBe(true);
+    expect(log.filter((e) => e.data.app === 'payment' && e.type.startsWith('Instance'))).toEqual(
+      [],
+    );
+
+    const shown = await service();
+    expect(shown.state).toBe('failed');
+    expect(shown.applications.find((a: { name: string }) => a.name === 'payment')).toMatchObject({
+      healthy: 0,
+      reason: `host down and not relocatable: ${payment.id} on ${payment.host}`,
+      instances: [expect.objectContaining({ id: payment.id, host: payment.host })],
+    });
+    const kept = await plane.call('GET', `/v1/instances/${payment.id}`);
+    expect(kept.json).toMatchObject({ id: payment.id, host: payment.host });
+  }, 30_000);
+});
