@@ -1,7 +1,7 @@
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { FederaError, Subjects } from '@federa/contracts';
+import { FederaError, Subjects, ValidationFailed } from '@federa/contracts';
 import {
   CommandClient,
   CommandExceptionFilter,
@@ -106,6 +106,29 @@ describe('commands over NATS request/reply', () => {
       /times/,
     );
     expect(handled).toBe(before);
+  });
+
+  it('sends a command of the registry to its owning service, refusing a bad one before it leaves', async () => {
+    const received: unknown[] = [];
+    const inventory = nc.subscribe(subjects.command('inventory', 'retire'), {
+      callback: (_, msg) => {
+        received.push(JSON.parse(new TextDecoder().decode(msg.data)));
+        msg.respond(new TextEncoder().encode(JSON.stringify({ ok: true, result: 'retired' })));
+      },
+    });
+    try {
+      const refusal = await client
+        .sendCommand('retireHost', { host: 'mph-1', force: 'yes' })
+        .catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(ValidationFailed);
+      expect((refusal as ValidationFailed).errors.map((e) => e.path)).toEqual(['force']);
+      await expect(client.sendCommand('retireHost', { host: 'mph-1', force: true })).resolves.toBe(
+        'retired',
+      );
+      expect(received).toEqual([{ host: 'mph-1', force: true }]);
+    } finally {
+      inventory.unsubscribe();
+    }
   });
 
   it('carries a service refusal back with its code', async () => {

@@ -1,6 +1,10 @@
 import { normaliseServiceSpec, type RecordedEvent } from '@federa/contracts';
-import { migrateEventStore, PostgresEventStore } from '@federa/eventstore';
-import { freshDatabase, type FreshDatabase } from '@federa/testing';
+import {
+  compiledContractsEventValidator,
+  migrateEventStore,
+  PostgresEventStore,
+} from '@federa/eventstore';
+import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
 import { Pool } from 'pg';
 import { requestForApplication } from '../services/placement/src/domain/request-for-application';
 import { resourceKinds } from '../services/placement/src/domain/resources';
@@ -33,22 +37,36 @@ spec:
     - antiAffinity: [web]
 `;
 
+/**
+ * Every event in the log. readAll holds back events while any older transaction of the cluster is in
+ * flight (other databases' included), so this reads until it has as many events as the table holds.
+ */
 async function readWholeLog(store: PostgresEventStore): Promise<RecordedEvent[]> {
-  const all: RecordedEvent[] = [];
-  let checkpoint = null;
-  for (;;) {
-    const page = await store.readAll(checkpoint, 1000);
-    if (page.events.length === 0) return all;
-    all.push(...page.events);
-    checkpoint = page.checkpoint;
-  }
+  const { rows } = await store.pool.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM eventlog.events',
+  );
+  const whole = await eventually(async (): Promise<RecordedEvent[] | false> => {
+    const all: RecordedEvent[] = [];
+    let checkpoint = null;
+    for (;;) {
+      const page = await store.readAll(checkpoint, 1000);
+      if (page.events.length === 0) break;
+      all.push(...page.events);
+      checkpoint = page.checkpoint;
+    }
+    return all.length >= rows[0].n && all;
+  }, 60_000);
+  return whole as RecordedEvent[];
 }
 
 /** A replica as it starts: its own pool and store, the log folded up to now. */
-async function startReplica(url: string): Promise<{ engine: PlacementEngine; pool: Pool }> {
+async function startReplica(
+  url: string,
+  options: { roundSize?: number; overlapRounds?: boolean } = {},
+): Promise<{ engine: PlacementEngine; pool: Pool }> {
   const pool = new Pool({ connectionString: url, max: 6 });
-  const store = new PostgresEventStore(pool);
-  const engine = new PlacementEngine(store);
+  const store = new PostgresEventStore(pool, { validate: compiledContractsEventValidator() });
+  const engine = new PlacementEngine(store, undefined, { ...options, maxAttempts: 100 });
   await engine.fold(await readWholeLog(store));
   return { engine, pool };
 }
@@ -139,4 +157,61 @@ describe('two placement replicas placing at the same time', () => {
     for (const record of failed)
       expect(record.rejected.map((r) => r.filter)).toEqual(['anti-affinity']);
   });
+
+  it.each([
+    ['one after the other', false],
+    ['overlapping (deciding the next while the last commits)', true],
+  ])(
+    'never over-commit a host when each places big batches in rounds, %s',
+    async (_, overlapRounds) => {
+      await registerHosts(
+        store,
+        Array.from({ length: 30 }, (_, i) => hostRegistered(`mph-big-${i}`)),
+      );
+      // 36 hosts × 4000m ÷ 500m: 288 slots for 400 workers and 60 anti-affine webs.
+      const [a, b] = await Promise.all([
+        startReplica(db.url, { roundSize: 50, overlapRounds }),
+        startReplica(db.url, { roundSize: 50, overlapRounds }),
+      ]);
+      pools.push(a.pool, b.pool);
+      const spec = normaliseServiceSpec(specOf(shopYaml));
+      const requestsOf = (prefix: string) => [
+        ...Array.from({ length: 30 }, (_, i) =>
+          requestForApplication(spec, 'web', `${prefix}-web-${i}`),
+        ),
+        ...Array.from({ length: 200 }, (_, i) =>
+          requestForApplication(spec, 'worker', `${prefix}-worker-${i}`),
+        ),
+      ];
+      const [decidedA, decidedB] = await Promise.all([
+        a.engine.place(requestsOf('a'), testMetadata()),
+        b.engine.place(requestsOf('b'), testMetadata()),
+      ]);
+
+      const log = await readWholeLog(store);
+      const auditor = new PlacementEngine(store);
+      await auditor.fold(log);
+      for (const host of auditor.state.hosts) {
+        for (const kind of resourceKinds)
+          expect(host.allocated[kind]).toBeLessThanOrEqual(host.capacity[kind]);
+      }
+      expect(auditor.state.allocationCount).toBe(288);
+      const all = [...requestsOf('a'), ...requestsOf('b')];
+      // Every request answered exactly once in the log, as its replica said.
+      const answers = log.filter(
+        (e) => e.type === 'InstancePlaced' || e.type === 'PlacementFailed',
+      );
+      expect(answers).toHaveLength(all.length);
+      expect(new Set(answers.map((e) => e.streamId)).size).toBe(all.length);
+      for (const [request, decision] of all.map(
+        (r, i) => [r, [...decidedA, ...decidedB][i]] as const,
+      ))
+        expect(auditor.record(request.instance)?.outcome).toBe(decision.outcome);
+      const webHosts = all
+        .filter((r) => r.app === 'web')
+        .map((r) => auditor.state.allocation(r.instance)?.host)
+        .filter((h): h is string => h !== undefined);
+      expect(new Set(webHosts).size).toBe(webHosts.length);
+    },
+  );
 });

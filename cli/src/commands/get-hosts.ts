@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { formatBandwidth, formatBytes, formatCpu } from './host-quantities';
+import { formatBandwidth, formatBytes, formatCpu } from '@federa/contracts';
 import {
   apiClientOf,
   guarded,

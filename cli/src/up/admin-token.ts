@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateApiToken } from '../../../services/gateway/src/auth/domain/api-token';
 
 /** The admin token of a local cluster and where it came from. */
 export interface AdminToken {
@@ -19,7 +19,7 @@ export function adminToken(stateDir: string, env = process.env): AdminToken {
   const existing = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
   if (existing) return { token: existing, source: 'file', file };
   mkdirSync(stateDir, { recursive: true });
-  const token = `fed_${randomBytes(32).toString('base64url')}`;
+  const token = generateApiToken();
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return { token, source: 'file', file };
 }

@@ -2,10 +2,14 @@ import { migrateEventStore } from '@federa/eventstore';
 import { Client, Pool } from 'pg';
 import { migrateGatewaySchema } from '../../../services/gateway/src/database/gateway-schema';
 
+/** The database a Postgres URL names (`federa` when it names none). */
+export function databaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'federa';
+}
+
 /** Creates the database of `url` when its server does not have it yet (asking the `postgres` database). */
 export async function createDatabaseIfMissing(url: string): Promise<boolean> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, '')) || 'federa';
+  const name = databaseName(url);
   const maintenance = new URL(url);
   maintenance.pathname = '/postgres';
   const client = new Client({

@@ -9,7 +9,7 @@ import type { LogFormat } from './log-format';
 import { createLogLineRenderer } from './log-line-renderer';
 import { PrefixedOutput, useColour } from './prefixed-output';
 import { readinessBanner } from './readiness-banner';
-import { createDatabaseIfMissing, migrateDatabase } from './prepare-database';
+import { createDatabaseIfMissing, databaseName, migrateDatabase } from './prepare-database';
 import { ServiceProcess, discoverServices } from './service-processes';
 import { Demo } from './start-demo';
 import type { Stoppable } from './stop-process';
@@ -227,8 +227,4 @@ async function isReady(apiUrl: string): Promise<boolean> {
 function hostOf(url: string): string {
   const parsed = new URL(url.split(',')[0]);
   return `${parsed.hostname}:${parsed.port || (parsed.protocol.startsWith('postgres') ? 5432 : 4222)}`;
-}
-
-function databaseName(url: string): string {
-  return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'federa';
 }

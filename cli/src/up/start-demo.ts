@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { distRoot, stateDir } from '../dist-root';
 import { DemoApi, hostsRegistered, shopIsStopped, shopProgress } from './demo-api';
 import { liveDemoWorkloads, signalWorkloads } from './demo-workloads';
@@ -216,8 +217,4 @@ class DemoAgent {
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

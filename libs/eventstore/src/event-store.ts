@@ -10,6 +10,20 @@ export interface AppendResult {
   lastPosition: number;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  streamId: string;
+  expected: ExpectedVersion;
+  events: NewEvent[];
+}
+
+export interface AppendManyResult {
+  /** One per StreamAppend, in the order given. */
+  streams: AppendResult[];
+  /** Global position of the last appended event of the whole batch. */
+  lastPosition: number;
+}
+
 /** Where a reader is in the log; opaque to callers, ordered by (transaction id, position). */
 export interface LogCheckpoint {
   transactionId: string;
@@ -35,6 +49,14 @@ export interface EventStore {
    * ValidationFailed and nothing is appended. Same event ids again: no-op returning the original result.
    */
   append(streamId: string, expected: ExpectedVersion, events: NewEvent[]): Promise<AppendResult>;
+  /**
+   * Appends to several streams atomically, in one statement: all or nothing. Streams whose expected
+   * version is wrong are named in one StreamsVersionConflict; malformed events throw ValidationFailed
+   * (paths `appends[i].events[j]...`); the same event ids again: no-op returning the original result.
+   * Positions follow stream id order (a fixed order keeps concurrent batches from deadlocking), then
+   * each stream's own order. Optional: PostgresEventStore implements it.
+   */
+  appendMany?(appends: StreamAppend[]): Promise<AppendManyResult>;
   /** Every event of one stream in stream order, upcast to the latest schema versions; version 0 when empty. */
   readStream(
     streamId: string,

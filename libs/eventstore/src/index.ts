@@ -12,4 +12,6 @@ export * from './decider/handle-command';
 export * from './subscriptions/log-subscription';
 export * from './projections/projection';
 export * from './projections/projection-runner';
+export * from './validation/compiled-event-validator';
+export * from './validation/compiled-class-check';
 export * from './open-event-log-pool';

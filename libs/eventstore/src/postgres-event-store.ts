@@ -3,22 +3,28 @@ import { streamCategory, type NewEvent, type RecordedEvent } from '@federa/contr
 import type { Pool } from 'pg';
 import { EventIdReused } from './errors/event-id-reused';
 import { StreamVersionConflict } from './errors/stream-version-conflict';
+import { StreamsVersionConflict } from './errors/streams-version-conflict';
 import type {
+  AppendManyResult,
   AppendResult,
   EventStore,
   ExpectedVersion,
   LogCheckpoint,
   ReadAllResult,
+  StreamAppend,
 } from './event-store';
 import { logStart } from './event-store';
 import { appendToStream } from './schema/append-to-stream';
+import { appendToStreams, type CheckedStreamAppend } from './schema/append-to-streams';
 import { checkpointOfRow, recordedEventOfRow, type EventRow } from './schema/event-row';
 import { findEventsById } from './schema/find-events-by-id';
 import { LogCursor } from './schema/log-cursor';
 import { readAllRows } from './schema/read-all';
 import { readStreamRows } from './schema/read-stream';
 import { readStreamVersion } from './schema/read-stream-version';
+import { readStreamVersions } from './schema/read-stream-versions';
 import { checkNewEvents, type CheckedEvent } from './validation/check-new-events';
+import { checkStreamAppends } from './validation/check-stream-appends';
 import { contractsEventValidator, contractsUpcaster } from './validation/contracts-event-validator';
 import type { EventUpcaster, EventValidator } from './validation/event-validator';
 
@@ -90,6 +96,47 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  async appendMany(appends: StreamAppend[]): Promise<AppendManyResult> {
+    const checked = checkStreamAppends(appends, this.validate, randomUUID);
+    for (let attempt = 1; ; attempt++) {
+      let conflicts: Map<string, number> | undefined;
+      try {
+        const outcome = await appendToStreams(this.pool, checked);
+        if (outcome.appended) {
+          return resultOfAppends(
+            checked.map((c) => {
+              const s = outcome.streams.get(c.streamId)!;
+              return { nextExpectedVersion: s.lastVersion, lastPosition: s.lastPosition };
+            }),
+          );
+        }
+        conflicts = outcome.conflicts;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23505') throw error;
+      }
+      // Nothing was appended: either this batch is already there (a retry), or someone else wrote.
+      const original = await this.originalAppendMany(checked);
+      if (original) return original;
+      conflicts ??= await this.versionConflicts(checked);
+      if (conflicts.size === 0) {
+        // Only 'any' streams raced with another writer: try again on their new versions.
+        if (attempt < anyVersionAttempts) continue;
+        conflicts = await readStreamVersions(
+          this.pool,
+          checked.map((c) => c.streamId),
+        );
+      }
+      const expectedOf = new Map(appends.map((a) => [a.streamId, a.expected]));
+      throw new StreamsVersionConflict(
+        [...conflicts].map(([streamId, actual]) => ({
+          streamId,
+          expected: expectedOf.get(streamId)!,
+          actual,
+        })),
+      );
+    }
+  }
+
   async readStream(
     streamId: string,
     options: { fromVersion?: number } = {},
@@ -149,6 +196,47 @@ export class PostgresEventStore implements EventStore {
     return { events, checkpoint: checkpointOfRow(rows[rows.length - 1]) };
   }
 
+  /** The streams (with an expected version) that are elsewhere now, with their versions. */
+  private async versionConflicts(checked: CheckedStreamAppend[]): Promise<Map<string, number>> {
+    const versions = await readStreamVersions(
+      this.pool,
+      checked.map((c) => c.streamId),
+    );
+    const conflicts = new Map<string, number>();
+    for (const c of checked) {
+      const actual = versions.get(c.streamId) ?? 0;
+      if (c.expectedVersion !== null && actual !== c.expectedVersion)
+        conflicts.set(c.streamId, actual);
+    }
+    return conflicts;
+  }
+
+  /** The result of an earlier appendMany of exactly these batches, if there was one. */
+  private async originalAppendMany(
+    checked: CheckedStreamAppend[],
+  ): Promise<AppendManyResult | undefined> {
+    const streamOf = new Map<string, string>();
+    for (const c of checked) for (const e of c.events) streamOf.set(e.eventId, c.streamId);
+    const found = await findEventsById(this.pool, [...streamOf.keys()]);
+    if (found.length === 0) return undefined;
+    const misplaced = found.find((e) => streamOf.get(e.eventId) !== e.streamId);
+    if (found.length !== streamOf.size || misplaced) {
+      throw new EventIdReused(
+        misplaced ? streamOf.get(misplaced.eventId)! : checked[0].streamId,
+        found.map((e) => e.eventId),
+      );
+    }
+    return resultOfAppends(
+      checked.map((c) => {
+        const mine = found.filter((e) => e.streamId === c.streamId);
+        return {
+          nextExpectedVersion: Math.max(...mine.map((e) => e.streamVersion)),
+          lastPosition: Math.max(...mine.map((e) => e.position)),
+        };
+      }),
+    );
+  }
+
   /** The result of an earlier append of exactly this batch to this stream, if there was one. */
   private async originalAppend(
     streamId: string,
@@ -170,4 +258,8 @@ export class PostgresEventStore implements EventStore {
       lastPosition: Math.max(...found.map((e) => e.position)),
     };
   }
+}
+
+function resultOfAppends(streams: AppendResult[]): AppendManyResult {
+  return { streams, lastPosition: Math.max(...streams.map((s) => s.lastPosition)) };
 }

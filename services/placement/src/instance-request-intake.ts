@@ -3,7 +3,7 @@ import type { InstanceRequestedData, RecordedEvent } from '@federa/contracts';
 import type { PlacementRequest } from './domain/placement-request';
 import { requestForApplication } from './domain/request-for-application';
 import { resourcesOf } from './domain/resource-amounts';
-import type { PlacementEngine } from './placement-engine';
+import type { PlacementCause, PlacementEngine } from './placement-engine';
 
 /** Which share of the instances this replica places: instances hash to one of `count` replicas. */
 export interface ReplicaShare {
@@ -18,7 +18,8 @@ interface Pending {
 /**
  * Turns InstanceRequested events into placements. Requests seen while catching up are held until
  * the log is read to its end, so requests already answered by InstancePlaced or PlacementFailed are
- * not placed again; then every open request is placed, one batch per correlation id.
+ * not placed again; then every open request is placed together, each answer caused by its request's
+ * correlation.
  */
 export class InstanceRequestIntake {
   private readonly pending = new Map<string, Pending>();
@@ -48,26 +49,28 @@ export class InstanceRequestIntake {
     if (caughtUp && this.pending.size > 0) await this.placePending();
   }
 
+  /** Places every open request in one call (rounds of the engine's size), each with its own cause. */
   private async placePending(): Promise<void> {
-    const byCorrelation = new Map<string, { causationId: string; requests: PlacementRequest[] }>();
+    const causes = new Map<string, PlacementCause>();
+    const byCorrelation = new Map<string, PlacementCause>();
+    const requests: PlacementRequest[] = [];
     for (const { event } of this.pending.values()) {
-      const group = byCorrelation.get(event.metadata.correlationId) ?? {
-        causationId: event.eventId,
-        requests: [],
-      };
-      group.requests.push(this.requestOf(event.data));
-      byCorrelation.set(event.metadata.correlationId, group);
+      const { correlationId } = event.metadata;
+      // One cause per correlation id: the first request of the group caused the placements.
+      let cause = byCorrelation.get(correlationId);
+      if (!cause)
+        byCorrelation.set(correlationId, (cause = { correlationId, causationId: event.eventId }));
+      causes.set(event.data.instance, cause);
+      requests.push(this.requestOf(event.data));
     }
     this.pending.clear();
-    for (const [correlationId, group] of byCorrelation) {
-      try {
-        await this.engine.place(group.requests, { correlationId, causationId: group.causationId });
-      } catch (error) {
-        this.onError(
-          error,
-          group.requests.map((r) => r.instance),
-        );
-      }
+    try {
+      await this.engine.place(requests, (instance) => causes.get(instance)!);
+    } catch (error) {
+      this.onError(
+        error,
+        requests.map((r) => r.instance),
+      );
     }
   }
 

@@ -1,11 +1,17 @@
 import {
   streamIds,
   type EventMetadata,
+  type HostAllocationChangedData,
   type InstancePlacedData,
   type PlacementFailedData,
   type RecordedEvent,
 } from '@federa/contracts';
-import { StreamVersionConflict, type EventStore } from '@federa/eventstore';
+import {
+  StreamsVersionConflict,
+  type AppendManyResult,
+  type EventStore,
+  type StreamAppend,
+} from '@federa/eventstore';
 import { foldClusterEvent, type ClusterModel } from './domain/cluster-fold';
 import { ClusterState } from './domain/cluster-state';
 import {
@@ -22,10 +28,40 @@ import { SerialQueue } from './serial-queue';
 
 type Placed = Extract<PlacementDecision, { outcome: 'placed' }>;
 
+const allocationPrefix = streamIds.allocation('');
+
+/** A decided instance's event for its own stream. */
+type Outcome =
+  | { type: 'InstancePlaced'; data: InstancePlacedData; decision: PlacementDecision }
+  | { type: 'PlacementFailed'; data: PlacementFailedData; decision: PlacementDecision };
+
+/** A round decided and its events built, waiting for its commit. */
+interface PreparedRound {
+  /** The engine's clock when it was decided: undos after that make some of it stale. */
+  decidedAt: number;
+  decisions: PlacementDecision[];
+  /** The round's placements by host, and each host's reservations (with running totals). */
+  byHost: Map<string, Placed[]>;
+  reservations: Map<string, HostAllocationChangedData[]>;
+  /** Not yet committed, one per instance. */
+  outcomes: Outcome[];
+}
+
 export interface PlacementEngineOptions {
   /** Rounds of re-deciding after allocation-stream conflicts before giving up. @default 20 */
   maxAttempts?: number;
+  /** Requests decided and committed together (one appendMany per round). @default 1000 */
+  roundSize?: number;
+  /**
+   * Decide the next round while the last one is being committed. Off by default: on the shared 2-core
+   * machine it measured slower (docs/BENCHMARKS.md); it pays where Postgres has cores of its own.
+   * @default false
+   */
+  overlapRounds?: boolean;
 }
+
+/** The log as placement needs it: with the atomic multi-stream append. */
+export type PlacementStore = EventStore & Required<Pick<EventStore, 'appendMany'>>;
 
 /** Who asked, copied into the metadata of the events a placement appends. */
 export type PlacementCause = Pick<EventMetadata, 'correlationId'> &
@@ -43,13 +79,21 @@ export class PlacementEngine {
   private readonly records = new Map<string, PlacementRecord>();
   private readonly serial = new SerialQueue();
   private readonly maxAttempts: number;
+  private readonly roundSize: number;
+  private readonly overlapRounds: boolean;
+  /** Ticks at each round decided and each undo, to tell which rounds an undo made stale. */
+  private clock = 0;
+  private lastUndo = 0;
+  private readonly undoneAt = new Map<string, number>();
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: PlacementStore,
     readonly stack: PlacementStack = new PlacementStack(),
     options: PlacementEngineOptions = {},
   ) {
     this.maxAttempts = options.maxAttempts ?? 20;
+    this.roundSize = options.roundSize ?? 1000;
+    this.overlapRounds = options.overlapRounds ?? false;
   }
 
   get state(): ClusterState {
@@ -72,10 +116,13 @@ export class PlacementEngine {
     return this.records.get(instance);
   }
 
-  /** Places the requests and commits the result; answers one decision per request, in order. */
+  /**
+   * Places the requests and commits the result; answers one decision per request, in order. `cause`
+   * is one for all, or each instance's own.
+   */
   place(
     requests: readonly PlacementRequest[],
-    cause: PlacementCause,
+    cause: PlacementCause | ((instance: string) => PlacementCause),
   ): Promise<PlacementDecision[]> {
     return this.serial.run(() => this.placeNow(requests, cause));
   }
@@ -89,123 +136,206 @@ export class PlacementEngine {
     });
   }
 
+  /**
+   * Decides the requests in rounds of `roundSize` and commits each round (every host's reservations at
+   * its ledger version, every InstancePlaced and PlacementFailed) in one appendMany. With
+   * `overlapRounds`, the next round is decided while the last one is being committed. When hosts conflict, only the
+   * placements on them are undone, their ledgers re-read and those requests decided again in a later
+   * round; a round decided before such an undo also redoes its placements on those hosts, and its
+   * failures (an undo may have freed a host for them).
+   */
   private async placeNow(
     requests: readonly PlacementRequest[],
-    cause: PlacementCause,
+    cause: PlacementCause | ((instance: string) => PlacementCause),
   ): Promise<PlacementDecision[]> {
+    const causeOf = typeof cause === 'function' ? cause : () => cause;
+    const metadataOf = metadataMaker(causeOf);
     const final = new Map<string, PlacementDecision>();
-    let pending = [...requests];
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > this.maxAttempts) {
-        throw new Error(
-          `placement gave up after ${this.maxAttempts} rounds of allocation conflicts`,
-        );
+    const fresh: PlacementRequest[][] = [];
+    for (let i = 0; i < requests.length; i += this.roundSize) {
+      fresh.push(requests.slice(i, i + this.roundSize));
+    }
+    const redo: PlacementRequest[] = [];
+    let redoRounds = 0;
+    let committing: Promise<PlacementRequest[]> | undefined;
+    for (;;) {
+      if (committing && !this.overlapRounds) {
+        redo.push(...(await committing));
+        committing = undefined;
       }
-      const decisions = this.stack.decideBatch(pending, this.state);
-      const byHost = new Map<string, Placed[]>();
-      const failed: PlacementDecision[] = [];
-      for (const decision of decisions) {
-        if (decision.outcome === 'failed') failed.push(decision);
-        else
-          byHost.set(decision.allocation.host, [
-            ...(byHost.get(decision.allocation.host) ?? []),
-            decision,
-          ]);
+      let batch = fresh.shift();
+      if (!batch && !committing && redo.length > 0) {
+        if (++redoRounds > this.maxAttempts) {
+          throw new Error(
+            `placement gave up after ${this.maxAttempts} rounds of allocation conflicts`,
+          );
+        }
+        batch = redo.splice(0, this.roundSize);
       }
-      const reserved = await Promise.all(
-        [...byHost].map(([host, placed]) => this.reserve(host, placed, cause)),
-      );
-      const redo = reserved.filter((r) => !r.ok).flatMap((r) => r.placed);
-      const committed = reserved.filter((r) => r.ok).flatMap((r) => r.placed);
-      await this.announce(committed, cause, final);
-      if (redo.length > 0) {
-        // Failures decided beside reservations that were then undone are decided again with them.
-        pending = [...redo.map((d) => d.request), ...failed.map((d) => d.request)];
-        continue;
+      const next = batch ? this.prepare(batch) : undefined;
+      if (committing) {
+        try {
+          redo.push(...(await committing));
+        } catch (error) {
+          if (next) this.stack.undoBatch(next.decisions, this.state);
+          throw error;
+        }
       }
-      await this.announceFailures(failed, cause, final);
-      pending = [];
+      committing = next && this.commitRound(next, metadataOf, final);
+      if (!committing && fresh.length === 0 && redo.length === 0) break;
     }
     return requests.map((r) => final.get(r.instance)!);
   }
 
-  /** Appends one host's reservations at the version decided on; on a conflict undoes and re-reads them. */
-  private async reserve(
-    host: string,
-    placed: Placed[],
-    cause: PlacementCause,
-  ): Promise<{ ok: boolean; placed: Placed[] }> {
-    const entry = this.state.host(host)!;
-    const expected = entry.allocationVersion ?? 0;
-    const metadata = metadataOf(cause);
-    // The store validates every event against the contracts registry; building them plain avoids doing it twice.
-    const events = reservationsOnHost(entry, placed).map((data) => ({
-      type: 'HostAllocationChanged',
-      data,
-      metadata,
-    }));
-    try {
-      const result = await this.store.append(
-        streamIds.allocation(host),
-        expected === 0 ? 'no-stream' : expected,
-        events,
-      );
-      if ((entry.allocationVersion ?? 0) < result.nextExpectedVersion)
-        entry.allocationVersion = result.nextExpectedVersion;
-      for (const decision of placed) {
-        const claim = this.state.allocation(decision.allocation.instance);
-        if (claim) claim.placedAt = result.lastPosition;
-      }
-      return { ok: true, placed };
-    } catch (error) {
-      this.stack.undoBatch(placed, this.state);
-      if (!(error instanceof StreamVersionConflict)) throw error;
-      const { events: missed } = await this.store.readStream(streamIds.allocation(host), {
-        fromVersion: expected + 1,
-      });
-      for (const event of missed) this.foldOne(event);
-      return { ok: false, placed };
+  /** Decides a round (applied to the state) and builds its events while the state is as decided. */
+  private prepare(requests: readonly PlacementRequest[]): PreparedRound {
+    const decidedAt = ++this.clock;
+    const decisions = this.stack.decideBatch(requests, this.state);
+    const byHost = new Map<string, Placed[]>();
+    for (const decision of decisions) {
+      if (decision.outcome !== 'placed') continue;
+      const onHost = byHost.get(decision.allocation.host);
+      if (onHost) onHost.push(decision);
+      else byHost.set(decision.allocation.host, [decision]);
     }
+    const reservations = new Map<string, HostAllocationChangedData[]>();
+    for (const [host, placed] of byHost) {
+      reservations.set(host, reservationsOnHost(this.state.host(host)!, placed));
+    }
+    const outcomes = decisions.map((decision): Outcome => {
+      if (decision.outcome === 'failed') {
+        return { type: 'PlacementFailed', data: placementFailedData(decision), decision };
+      }
+      const epoch = this.state.host(decision.allocation.host)?.epoch ?? 1;
+      return { type: 'InstancePlaced', data: instancePlacedData(decision, epoch), decision };
+    });
+    return { decidedAt, decisions, byHost, reservations, outcomes };
   }
 
-  private async announce(
-    placed: Placed[],
-    cause: PlacementCause,
+  /**
+   * Commits a prepared round, setting aside what an undo made stale and, on conflicts, the placements
+   * on the conflicting hosts; answers the requests to decide again.
+   */
+  private async commitRound(
+    round: PreparedRound,
+    metadataOf: (instance: string) => EventMetadata,
     final: Map<string, PlacementDecision>,
-  ): Promise<void> {
-    const metadata = metadataOf(cause);
-    await Promise.all(
-      placed.map(async (decision) => {
-        const data = instancePlacedData(
-          decision,
-          this.state.host(decision.allocation.host)?.epoch ?? 1,
+  ): Promise<PlacementRequest[]> {
+    const redo: PlacementRequest[] = [];
+    const setAside = (hosts: (host: string) => boolean, failures: boolean) => {
+      const undone = round.outcomes.filter(
+        (o) => o.decision.outcome === 'placed' && hosts(o.decision.allocation.host),
+      );
+      this.stack.undoBatch(
+        undone.map((o) => o.decision),
+        this.state,
+      );
+      redo.push(...undone.map((o) => o.decision.request));
+      if (failures) {
+        redo.push(
+          ...round.outcomes
+            .filter((o) => o.decision.outcome === 'failed')
+            .map((o) => o.decision.request),
         );
-        const result = await this.store.append(streamIds.instance(data.instance), 'any', [
-          { type: 'InstancePlaced', data, metadata },
-        ]);
-        this.records.set(data.instance, recordOfPlaced(data, result.lastPosition));
-        final.set(data.instance, decision);
-      }),
-    );
+      }
+      round.outcomes = round.outcomes.filter(
+        (o) => !(o.decision.outcome === 'placed' ? hosts(o.decision.allocation.host) : failures),
+      );
+      for (const host of [...round.byHost.keys()]) if (hosts(host)) round.byHost.delete(host);
+    };
+    if (this.lastUndo > round.decidedAt) {
+      setAside((host) => (this.undoneAt.get(host) ?? 0) > round.decidedAt, true);
+    }
+    while (round.outcomes.length > 0) {
+      const conflicted = await this.commit(round, metadataOf, final);
+      if (conflicted.size === 0) break;
+      setAside((host) => conflicted.has(host), true);
+      this.lastUndo = ++this.clock;
+      for (const host of conflicted) this.undoneAt.set(host, this.lastUndo);
+      await this.refold([...conflicted]);
+    }
+    return redo;
   }
 
-  private async announceFailures(
-    failed: PlacementDecision[],
-    cause: PlacementCause,
+  /**
+   * Appends the round in one appendMany, each ledger at its version now, and records what was
+   * committed; answers the hosts whose ledgers were elsewhere (then nothing was appended).
+   */
+  private async commit(
+    round: PreparedRound,
+    metadataOf: (instance: string) => EventMetadata,
     final: Map<string, PlacementDecision>,
-  ): Promise<void> {
-    const metadata = metadataOf(cause);
-    await Promise.all(
-      failed.map(async (decision) => {
-        if (decision.outcome !== 'failed') return;
-        const data = placementFailedData(decision);
-        const result = await this.store.append(streamIds.instance(data.instance), 'any', [
-          { type: 'PlacementFailed', data, metadata },
-        ]);
-        this.records.set(data.instance, recordOfFailed(data, result.lastPosition));
-        final.set(data.instance, decision);
-      }),
+  ): Promise<Set<string>> {
+    const hosts = [...round.byHost.keys()];
+    const appends: StreamAppend[] = hosts.map((host) => {
+      const expected = this.state.host(host)!.allocationVersion ?? 0;
+      return {
+        streamId: streamIds.allocation(host),
+        expected: expected === 0 ? 'no-stream' : expected,
+        events: round.reservations.get(host)!.map((data) => ({
+          type: 'HostAllocationChanged',
+          data,
+          metadata: metadataOf(data.instance),
+        })),
+      };
+    });
+    for (const { type, data } of round.outcomes) {
+      appends.push({
+        streamId: streamIds.instance(data.instance),
+        expected: 'any',
+        events: [{ type, data, metadata: metadataOf(data.instance) }],
+      });
+    }
+    let result: AppendManyResult;
+    try {
+      result = await this.store.appendMany(appends);
+    } catch (error) {
+      const ledgers =
+        error instanceof StreamsVersionConflict
+          ? error.streamIds.filter((id) => id.startsWith(allocationPrefix))
+          : [];
+      if (ledgers.length === 0) {
+        this.stack.undoBatch(
+          round.outcomes.map((o) => o.decision),
+          this.state,
+        );
+        throw error;
+      }
+      return new Set(ledgers.map((id) => id.slice(allocationPrefix.length)));
+    }
+    hosts.forEach((host, i) => {
+      const entry = this.state.host(host)!;
+      const { nextExpectedVersion, lastPosition } = result.streams[i];
+      if ((entry.allocationVersion ?? 0) < nextExpectedVersion)
+        entry.allocationVersion = nextExpectedVersion;
+      for (const decision of round.byHost.get(host)!) {
+        const claim = this.state.allocation(decision.allocation.instance);
+        if (claim) claim.placedAt = lastPosition;
+      }
+    });
+    round.outcomes.forEach((outcome, i) => {
+      const position = result.streams[hosts.length + i].lastPosition;
+      this.records.set(
+        outcome.data.instance,
+        outcome.type === 'InstancePlaced'
+          ? recordOfPlaced(outcome.data, position)
+          : recordOfFailed(outcome.data, position),
+      );
+      final.set(outcome.data.instance, outcome.decision);
+    });
+    return new Set();
+  }
+
+  /** Folds what other writers appended to these hosts' ledgers since this replica last saw them. */
+  private async refold(hosts: string[]): Promise<void> {
+    const missed = await Promise.all(
+      hosts.map((host) =>
+        this.store.readStream(streamIds.allocation(host), {
+          fromVersion: (this.state.host(host)?.allocationVersion ?? 0) + 1,
+        }),
+      ),
     );
+    for (const { events } of missed) for (const event of events) this.foldOne(event);
   }
 
   private foldOne(event: RecordedEvent): void {
@@ -223,6 +353,16 @@ export class PlacementEngine {
   }
 }
 
-function metadataOf(cause: PlacementCause): EventMetadata {
-  return { ...cause, actor: 'placement', occurredAt: new Date().toISOString() };
+/** Metadata per instance, one object per distinct cause (the store prints each object once). */
+function metadataMaker(
+  causeOf: (instance: string) => PlacementCause,
+): (instance: string) => EventMetadata {
+  const occurredAt = new Date().toISOString();
+  const made = new Map<PlacementCause, EventMetadata>();
+  return (instance) => {
+    const cause = causeOf(instance);
+    let metadata = made.get(cause);
+    if (!metadata) made.set(cause, (metadata = { ...cause, actor: 'placement', occurredAt }));
+    return metadata;
+  };
 }

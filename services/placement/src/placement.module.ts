@@ -6,7 +6,12 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { LogSubscription, PostgresEventStore, openEventLogPool } from '@federa/eventstore';
+import {
+  compiledContractsEventValidator,
+  LogSubscription,
+  PostgresEventStore,
+  openEventLogPool,
+} from '@federa/eventstore';
 import { loadConfig, type FederaConfig } from '@federa/runtime';
 import { Pool } from 'pg';
 import { PlacementStack } from './domain/placement-stack';
@@ -56,8 +61,12 @@ export class PlacementModule implements OnApplicationBootstrap, OnApplicationShu
         {
           provide: PlacementEngine,
           inject: [POOL],
+          // Every event is still checked against its contract class, through compiled checks (ADR).
           useFactory: (pool: Pool) =>
-            new PlacementEngine(new PostgresEventStore(pool), new PlacementStack()),
+            new PlacementEngine(
+              new PostgresEventStore(pool, { validate: compiledContractsEventValidator() }),
+              new PlacementStack(),
+            ),
         },
       ],
     };

@@ -18,6 +18,7 @@ import {
   ListInstancesQuery,
   ListMigrationsQuery,
   MigrateInstanceCommand,
+  PlanPlacementQuery,
 } from './instance-commands';
 import type { OwningService } from './owning-service';
 import {
@@ -88,7 +89,8 @@ export const Commands = {
   getMigration: command('migration', 'get-migration', GetMigrationQuery),
   listMigrations: command('migration', 'list-migrations', ListMigrationsQuery),
 
-  explainPlacement: command('placement', 'explain', ExplainPlacementQuery),
+  explainPlacement: command('placement', 'get-placement', ExplainPlacementQuery),
+  planPlacement: command('placement', 'plan', PlanPlacementQuery),
 
   getCosts: command('statistics', 'costs', GetCostsQuery),
   getForecasts: command('statistics', 'forecasts', GetForecastsQuery),

@@ -1,4 +1,4 @@
-import { IsIn, IsOptional } from 'class-validator';
+import { IsDefined, IsIn, IsObject, IsOptional } from 'class-validator';
 import { IsEntityId, IsResourceName } from '../events/values/identifiers';
 import { InstanceStates, type InstanceState } from '../names/instance-state';
 import { MigrationStates, type MigrationState } from '../names/migration-state';
@@ -57,4 +57,11 @@ export class ListMigrationsQuery extends ListQuery {
 export class ExplainPlacementQuery {
   @IsEntityId()
   instance: string;
+}
+
+/** `POST /v1/placements/plan`: where a service spec's instances would go now; changes nothing. */
+export class PlanPlacementQuery {
+  @IsDefined()
+  @IsObject()
+  spec: Record<string, unknown>;
 }

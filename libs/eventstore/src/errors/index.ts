@@ -1,2 +1,3 @@
 export * from './stream-version-conflict';
 export * from './event-id-reused';
+export * from './streams-version-conflict';

@@ -1,8 +1,12 @@
 import {
+  Commands,
   ErrorCodes,
   FederaError,
   Subjects,
+  ValidationFailed,
   parsePayload,
+  validateCommand,
+  type CommandName,
   type CommandReply,
 } from '@federa/contracts';
 import type { ClassConstructor } from 'class-transformer';
@@ -18,6 +22,17 @@ export class CommandClient {
     /** @default 5000 */
     private readonly timeoutMs = 5000,
   ) {}
+
+  /**
+   * Sends a command of the contracts' registry (`Commands`) to its owning service after checking it
+   * completely (class and cross-field rules); throws ValidationFailed listing every error, before
+   * anything leaves, and otherwise as `send`.
+   */
+  async sendCommand<R = unknown>(name: CommandName, payload: unknown): Promise<R> {
+    const checked = validateCommand(name, payload);
+    if (!checked.ok) throw new ValidationFailed(checked.errors, 'request');
+    return this.send<R>(Commands[name].service, Commands[name].subject, payload as object);
+  }
 
   /**
    * Validates `payload` with the contract class (when given) before it leaves, sends it, and answers

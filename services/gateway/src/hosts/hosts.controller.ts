@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Commands, ValidationFailed, validateCommand, type CommandName } from '@federa/contracts';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ValidationFailed } from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
+import { bodyFields, listQueryFields } from '../validation/request-fields';
 
 /**
  * Hosts as inventory knows them (`id, site, state, layers, capacity, allocated, securityLevel,
@@ -15,41 +16,39 @@ export class HostsController {
 
   @Get()
   @ApiOperation({ summary: 'List hosts, filtered by site or state, a page at a time' })
-  list(
-    @Query('site') site?: string,
-    @Query('state') state?: string,
-    @Query('limit') limit?: string,
-    @Query('after') after?: string,
-  ): Promise<unknown> {
-    const query = { site, state, limit: limit === undefined ? undefined : Number(limit), after };
-    return this.send('listHosts', withoutUndefined(query));
+  @ApiQuery({ name: 'site', required: false })
+  @ApiQuery({ name: 'state', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'after', required: false })
+  list(@Query() query: Record<string, unknown>): Promise<unknown> {
+    return this.commands.sendCommand('listHosts', listQueryFields(query));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One host' })
   get(@Param('id') id: string): Promise<unknown> {
-    return this.send('getHost', { host: id });
+    return this.commands.sendCommand('getHost', { host: id });
   }
 
   @Post(':id/cordon')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop new placements on the host' })
-  cordon(@Param('id') id: string, @Body() body?: { reason?: unknown }): Promise<unknown> {
-    return this.send('cordonHost', withoutUndefined({ host: id, reason: body?.reason }));
+  cordon(@Param('id') id: string, @Body() body?: unknown): Promise<unknown> {
+    return this.commands.sendCommand('cordonHost', { ...bodyFields(body, ['reason']), host: id });
   }
 
   @Post(':id/uncordon')
   @HttpCode(200)
   @ApiOperation({ summary: 'Allow new placements on the host again' })
   uncordon(@Param('id') id: string): Promise<unknown> {
-    return this.send('uncordonHost', { host: id });
+    return this.commands.sendCommand('uncordonHost', { host: id });
   }
 
   @Post(':id/drain')
   @HttpCode(200)
   @ApiOperation({ summary: 'Evacuate the host (migration moves its instances away)' })
-  drain(@Param('id') id: string, @Body() body?: { reason?: unknown }): Promise<unknown> {
-    return this.send('drainHost', withoutUndefined({ host: id, reason: body?.reason }));
+  drain(@Param('id') id: string, @Body() body?: unknown): Promise<unknown> {
+    return this.commands.sendCommand('drainHost', { ...bodyFields(body, ['reason']), host: id });
   }
 
   @Delete(':id')
@@ -60,16 +59,6 @@ export class HostsController {
     if (force !== undefined && force !== 'true' && force !== 'false') {
       throw new ValidationFailed([{ path: 'force', reason: 'must be true or false' }], 'request');
     }
-    return this.send('retireHost', { host: id, force: force === 'true' });
+    return this.commands.sendCommand('retireHost', { host: id, force: force === 'true' });
   }
-
-  private send(name: CommandName, payload: Record<string, unknown>): Promise<unknown> {
-    const checked = validateCommand(name, payload);
-    if (!checked.ok) throw new ValidationFailed(checked.errors, 'request');
-    return this.commands.send(Commands[name].service, Commands[name].subject, payload);
-  }
-}
-
-function withoutUndefined(query: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Commands, ValidationFailed, validateCommand, type CommandName } from '@federa/contracts';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CommandClient } from '@federa/messaging';
+import { listQueryFields } from '../validation/request-fields';
 
 /** Instances as supervision knows them: `id, service, app, host, layer, state, since`. */
 @ApiTags('instances')
@@ -11,37 +11,19 @@ export class InstancesController {
 
   @Get()
   @ApiOperation({ summary: 'List instances, filtered by service, app, host or state' })
-  list(
-    @Query('service') service?: string,
-    @Query('app') app?: string,
-    @Query('host') host?: string,
-    @Query('state') state?: string,
-    @Query('limit') limit?: string,
-    @Query('after') after?: string,
-  ): Promise<unknown> {
-    const query = {
-      service,
-      app,
-      host,
-      state,
-      limit: limit === undefined ? undefined : Number(limit),
-      after,
-    };
-    return this.send(
-      'listInstances',
-      Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)),
-    );
+  @ApiQuery({ name: 'service', required: false })
+  @ApiQuery({ name: 'app', required: false })
+  @ApiQuery({ name: 'host', required: false })
+  @ApiQuery({ name: 'state', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'after', required: false })
+  list(@Query() query: Record<string, unknown>): Promise<unknown> {
+    return this.commands.sendCommand('listInstances', listQueryFields(query));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One instance' })
   get(@Param('id') id: string): Promise<unknown> {
-    return this.send('getInstance', { instance: id });
-  }
-
-  private send(name: CommandName, payload: Record<string, unknown>): Promise<unknown> {
-    const checked = validateCommand(name, payload);
-    if (!checked.ok) throw new ValidationFailed(checked.errors, 'request');
-    return this.commands.send(Commands[name].service, Commands[name].subject, payload);
+    return this.commands.sendCommand('getInstance', { instance: id });
   }
 }

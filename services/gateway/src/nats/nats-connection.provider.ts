@@ -23,5 +23,5 @@ export const commandClientProvider: Provider = {
   provide: CommandClient,
   inject: [NATS_CONNECTION, GATEWAY_CONFIG],
   useFactory: (nc: NatsConnection, config: GatewayConfig) =>
-    new CommandClient(nc, new Subjects(config.subjectPrefix), config.commandTimeoutMs ?? 5000),
+    new CommandClient(nc, new Subjects(config.subjectPrefix), config.commandTimeoutMs),
 };

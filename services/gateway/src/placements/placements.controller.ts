@@ -1,10 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ErrorCodes, FederaError } from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
 import { RequiresRole } from '../auth/requires-role.decorator';
-
-const instanceIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 /** `/v1/placements`: why an instance is where it is, and dry runs of a spec; answered by placement over NATS. */
 @ApiTags('placements')
@@ -21,12 +18,7 @@ export class PlacementsController {
       '{ instance, service, app, outcome, host, scores, costPerHour, hostsConsidered, rejected[{filter, hosts, detail}], candidates[], message }',
   })
   get(@Param('instanceId') instanceId: string): Promise<unknown> {
-    if (!instanceIdPattern.test(instanceId)) {
-      throw new FederaError(ErrorCodes.validation, 'invalid instance id', [
-        { path: 'instanceId', reason: 'must be an id of letters, digits, ".", "_", ":" or "-"' },
-      ]);
-    }
-    return this.commands.send('placement', 'get-placement', { instance: instanceId });
+    return this.commands.sendCommand('explainPlacement', { instance: instanceId });
   }
 
   @Post('plan')
@@ -39,12 +31,7 @@ export class PlacementsController {
     description:
       '{ service, feasible, costPerHour, instances[{ app, instance, outcome, host, scores, rejected, message }] }',
   })
-  plan(@Body() spec: Record<string, unknown>): Promise<unknown> {
-    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-      throw new FederaError(ErrorCodes.validation, 'invalid request body', [
-        { path: '', reason: 'must be a service spec object' },
-      ]);
-    }
-    return this.commands.send('placement', 'plan', { spec });
+  plan(@Body() spec: unknown): Promise<unknown> {
+    return this.commands.sendCommand('planPlacement', { spec });
   }
 }

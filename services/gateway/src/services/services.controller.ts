@@ -10,11 +10,11 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Commands, ValidationFailed, validateCommand, type CommandName } from '@federa/contracts';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CommandClient } from '@federa/messaging';
 import type { Request } from 'express';
 import { RequiresRole } from '../auth/requires-role.decorator';
+import { bodyFields, listQueryFields } from '../validation/request-fields';
 import { readSpecBody } from './spec-body';
 
 /** Services and their life cycle (CONTRACT.md, REST API), answered by supervision over NATS. */
@@ -30,28 +30,24 @@ export class ServicesController {
       'Apply a spec (YAML or JSON): create or update; 400 lists every error and stores nothing',
   })
   async apply(@Param('name') name: string, @Req() request: Request): Promise<unknown> {
-    return this.send('applyService', { name, spec: await readSpecBody(request) });
+    return this.commands.sendCommand('applyService', { name, spec: await readSpecBody(request) });
   }
 
   @Get()
   @ApiOperation({
     summary: 'List services: name, state, applications[{name, desired, healthy, instances[]}]',
   })
-  list(
-    @Query('state') state?: string,
-    @Query('limit') limit?: string,
-    @Query('after') after?: string,
-  ): Promise<unknown> {
-    return this.send(
-      'listServices',
-      withoutUndefined({ state, limit: limit === undefined ? undefined : Number(limit), after }),
-    );
+  @ApiQuery({ name: 'state', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'after', required: false })
+  list(@Query() query: Record<string, unknown>): Promise<unknown> {
+    return this.commands.sendCommand('listServices', listQueryFields(query));
   }
 
   @Get(':name')
   @ApiOperation({ summary: 'One service with its applications and instances' })
   get(@Param('name') name: string): Promise<unknown> {
-    return this.send('getService', { name });
+    return this.commands.sendCommand('getService', { name });
   }
 
   @Post(':name/deploy')
@@ -59,7 +55,7 @@ export class ServicesController {
   @RequiresRole('operator')
   @ApiOperation({ summary: 'Start the applications in dependency order, each at replicas.min' })
   deploy(@Param('name') name: string): Promise<unknown> {
-    return this.send('deployService', { name });
+    return this.commands.sendCommand('deployService', { name });
   }
 
   @Post(':name/stop')
@@ -67,7 +63,7 @@ export class ServicesController {
   @RequiresRole('operator')
   @ApiOperation({ summary: 'Stop the applications in reverse dependency order' })
   stop(@Param('name') name: string): Promise<unknown> {
-    return this.send('stopService', { name });
+    return this.commands.sendCommand('stopService', { name });
   }
 
   @Post(':name/copy')
@@ -77,25 +73,13 @@ export class ServicesController {
     summary: 'Copy the service under a new name ({ "as": NAME }): same applications and rules',
   })
   copy(@Param('name') name: string, @Body() body: unknown): Promise<unknown> {
-    const as = body && typeof body === 'object' ? (body as { as?: unknown }).as : undefined;
-    return this.send('copyService', { name, as });
+    return this.commands.sendCommand('copyService', { ...bodyFields(body, ['as']), name });
   }
 
   @Delete(':name')
   @RequiresRole('operator')
   @ApiOperation({ summary: 'Delete a stopped service' })
   remove(@Param('name') name: string): Promise<unknown> {
-    return this.send('deleteService', { name });
+    return this.commands.sendCommand('deleteService', { name });
   }
-
-  /** Validated here too, so that a bad request is refused with every error even when supervision is down. */
-  private send(name: CommandName, payload: Record<string, unknown>): Promise<unknown> {
-    const checked = validateCommand(name, payload);
-    if (!checked.ok) throw new ValidationFailed(checked.errors, 'request');
-    return this.commands.send(Commands[name].service, Commands[name].subject, payload);
-  }
-}
-
-function withoutUndefined(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }

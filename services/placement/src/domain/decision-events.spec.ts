@@ -29,6 +29,13 @@ describe('events of a decision', () => {
     ]);
     expect(data.candidates!.map((c) => c.host).sort()).toEqual(['a', 'b']);
     expect(data.scores.byScorer).toHaveProperty('cost');
+    // Logged to 4 decimals, the chosen host's and every runner-up's.
+    const logged = [
+      data.scores.total,
+      ...Object.values(data.scores.byScorer),
+      ...data.candidates!.flatMap((c) => [c.total, ...Object.values(c.byScorer)]),
+    ];
+    for (const score of logged) expect(Math.round(score * 1e4) / 1e4).toBe(score);
   });
 
   it('PlacementFailed counts every host under its reason and tells the story', () => {

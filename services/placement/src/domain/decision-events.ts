@@ -62,7 +62,7 @@ export function instancePlacedData(decision: Placed, hostEpoch: number): Instanc
     host: allocation.host,
     layer: request.layer as InstancePlacedData['layer'],
     resources: amountsOf(allocation.resources),
-    scores: { total: chosen.total, byScorer: { ...chosen.scores } },
+    scores: { total: roundScore(chosen.total), byScorer: roundScores(chosen.scores) },
     hostsConsidered: explanation.hostsVisited,
     hostEpoch,
     costPerHour: roundCost(chosen.costPerHour),
@@ -100,10 +100,24 @@ export function rejectionsOf(
 function candidateOf(score: HostScore): PlacementCandidate {
   return {
     host: score.host,
-    total: score.total,
+    total: roundScore(score.total),
     costPerHour: roundCost(score.costPerHour),
-    byScorer: { ...score.scores },
+    byScorer: roundScores(score.scores),
   };
+}
+
+/**
+ * Scores are logged to 4 decimals: enough to explain a choice, and 17-digit doubles made printing the
+ * JSON of a round a measurable part of committing it (docs/BENCHMARKS.md).
+ */
+function roundScore(value: number): number {
+  return Math.round(value * 1e4) / 1e4;
+}
+
+function roundScores(scores: Readonly<Record<string, number>>): Record<string, number> {
+  const rounded: Record<string, number> = {};
+  for (const name in scores) rounded[name] = roundScore(scores[name]);
+  return rounded;
 }
 
 function roundCost(value: number): number {
