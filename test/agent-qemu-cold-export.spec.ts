@@ -1,72 +1,28 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { itWhen } from '@federa/testing';
-import type { InstanceSpec } from '../services/agent/src/layers/layer-driver';
 import { QemuDriver } from '../services/agent/src/layers/qemu/qemu-driver';
+import { qemuIo, qemuMissing, useQemuScratch, vmSpec } from './agent-qemu-harness';
 
 // Booting VMs and spawning virsh is slow on a loaded 2-core machine; the default 5 s is not enough.
 jest.setTimeout(60_000);
 
-const missing =
-  spawnSync('qemu-system-x86_64', ['--version']).error || spawnSync('qemu-io', ['--version']).error
-    ? 'qemu-system-x86_64 or qemu-utils is not installed'
-    : undefined;
-
-function vmSpec(
-  instance: string,
-  dataDir: string,
-  artifact: Record<string, unknown>,
-): InstanceSpec {
-  return {
-    instance,
-    service: 'svc',
-    app: 'vm',
-    artifact: { memoryMiB: 64, ...artifact },
-    resources: {
-      cpuMillis: 500,
-      memoryBytes: 64 * 2 ** 20,
-      storageBytes: 2 ** 30,
-      bandwidthBps: 0,
-    },
-    dataDir,
-  };
-}
-
-/** Runs qemu-io on an image; throws when the command fails (a pattern read that does not match fails). */
-function qemuIo(image: string, command: string): string {
-  const out = execFileSync('qemu-io', ['-f', 'qcow2', '-c', command, image], { encoding: 'utf8' });
-  if (/Pattern verification failed|failed/i.test(out)) throw new Error(out);
-  return out;
-}
+const missing = qemuMissing(true);
+/** The VMs of these tests ask for a 1 GiB disk's worth of storage. */
+const storageBytes = 2 ** 30;
 
 describe('qemu layer: cold export and import of a qcow2 disk', () => {
-  let root: string;
+  const scratch = useQemuScratch('federa-qemu-disk-');
+  const { pids, drivers } = scratch;
   let baseImage: string;
-  const pids = new Set<number>();
-  const drivers: QemuDriver[] = [];
 
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'federa-qemu-disk-'));
-    baseImage = join(root, 'base.qcow2');
+  beforeAll(() => {
+    baseImage = join(scratch.root, 'base.qcow2');
     if (!missing) {
       execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', baseImage, '64M']);
       qemuIo(baseImage, 'write -P 0x11 0 64k');
     }
-  });
-
-  afterAll(async () => {
-    for (const driver of drivers) driver.release();
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    await rm(root, { recursive: true, force: true });
   });
 
   itWhen(missing)(
@@ -76,7 +32,12 @@ describe('qemu layer: cold export and import of a qcow2 disk', () => {
       const target = new QemuDriver({ stopGraceMs: 0 });
       drivers.push(source, target);
       const artifact = { image: baseImage, diskSize: '128Mi' };
-      const sourceSpec = vmSpec('disk-1', join(root, 'agent-a', 'disk-1'), artifact);
+      const sourceSpec = vmSpec(
+        'disk-1',
+        join(scratch.root, 'agent-a', 'disk-1'),
+        artifact,
+        storageBytes,
+      );
       const started = await source.start(sourceSpec);
       pids.add(started.handle.pid as number);
       const overlay = started.handle.diskPath as string;
@@ -88,7 +49,12 @@ describe('qemu layer: cold export and import of a qcow2 disk', () => {
       // What the guest wrote lives in the overlay, on top of the base image's data.
       qemuIo(overlay, 'write -P 0x22 1M 64k');
 
-      const targetSpec = vmSpec('disk-1', join(root, 'agent-b', 'disk-1'), artifact);
+      const targetSpec = vmSpec(
+        'disk-1',
+        join(scratch.root, 'agent-b', 'disk-1'),
+        artifact,
+        storageBytes,
+      );
       await target.importData(targetSpec, await source.exportData('disk-1'));
       const imported = join(targetSpec.dataDir, 'disk.qcow2');
       const info = JSON.parse(
@@ -114,7 +80,12 @@ describe('qemu layer: cold export and import of a qcow2 disk', () => {
 
   itWhen(missing)('refuses data that is not a qcow2 image and leaves no disk behind', async () => {
     const target = new QemuDriver();
-    const spec = vmSpec('disk-2', join(root, 'agent-b', 'disk-2'), { diskSize: '16Mi' });
+    const spec = vmSpec(
+      'disk-2',
+      join(scratch.root, 'agent-b', 'disk-2'),
+      { diskSize: '16Mi' },
+      storageBytes,
+    );
     const { Readable } = await import('node:stream');
     await expect(
       target.importData(spec, Readable.from([Buffer.from('not a disk image')])),
@@ -128,10 +99,17 @@ describe('qemu layer: cold export and import of a qcow2 disk', () => {
       const source = new QemuDriver({ stopGraceMs: 0 });
       const target = new QemuDriver({ stopGraceMs: 0 });
       drivers.push(source, target);
-      const started = await source.start(vmSpec('disk-3', join(root, 'agent-a', 'disk-3'), {}));
+      const started = await source.start(
+        vmSpec('disk-3', join(scratch.root, 'agent-a', 'disk-3'), {}, storageBytes),
+      );
       pids.add(started.handle.pid as number);
       await source.stop('disk-3');
-      const targetSpec = vmSpec('disk-3', join(root, 'agent-b', 'disk-3'), {});
+      const targetSpec = vmSpec(
+        'disk-3',
+        join(scratch.root, 'agent-b', 'disk-3'),
+        {},
+        storageBytes,
+      );
       await target.importData(targetSpec, await source.exportData('disk-3'));
       expect(existsSync(join(targetSpec.dataDir, 'disk.qcow2'))).toBe(false);
     },

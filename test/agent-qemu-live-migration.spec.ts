@@ -1,54 +1,18 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { itWhen } from '@federa/testing';
-import type { InstanceSpec } from '../services/agent/src/layers/layer-driver';
 import { QemuDriver } from '../services/agent/src/layers/qemu/qemu-driver';
+import { processRuns, qemuIo, qemuMissing, useQemuScratch, vmSpec } from './agent-qemu-harness';
 
 // Booting VMs and spawning virsh is slow on a loaded 2-core machine; the default 5 s is not enough.
 jest.setTimeout(60_000);
 
-const missing =
-  spawnSync('qemu-system-x86_64', ['--version']).error || spawnSync('qemu-io', ['--version']).error
-    ? 'qemu-system-x86_64 or qemu-utils is not installed'
-    : undefined;
-
-function vmSpec(
-  instance: string,
-  dataDir: string,
-  artifact: Record<string, unknown> = {},
-): InstanceSpec {
-  return {
-    instance,
-    service: 'svc',
-    app: 'vm',
-    artifact: { memoryMiB: 64, ...artifact },
-    resources: { cpuMillis: 500, memoryBytes: 64 * 2 ** 20, storageBytes: 0, bandwidthBps: 0 },
-    dataDir,
-  };
-}
+const missing = qemuMissing(true);
 
 describe('qemu layer: live migration between two agents on one machine', () => {
-  let root: string;
-  const pids = new Set<number>();
-  const drivers: QemuDriver[] = [];
-
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'federa-qemu-live-'));
-  });
-
-  afterAll(async () => {
-    for (const driver of drivers) driver.release();
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    await rm(root, { recursive: true, force: true });
-  });
+  const scratch = useQemuScratch('federa-qemu-live-');
+  const { pids, drivers } = scratch;
 
   itWhen(missing)(
     'moves a running VM to the other agent, which runs it while the source quits',
@@ -58,11 +22,15 @@ describe('qemu layer: live migration between two agents on one machine', () => {
       drivers.push(source, target);
       process.stdout.write(`qemu accelerator: ${(await source.accelerator()).accelerator}\n`);
 
-      const onSource = await source.start(vmSpec('live-1', join(root, 'agent-a', 'live-1')));
+      const onSource = await source.start(
+        vmSpec('live-1', join(scratch.root, 'agent-a', 'live-1')),
+      );
       pids.add(onSource.handle.pid as number);
       expect(onSource.state).toBe('running');
 
-      const { uri } = await target.migrateIn(vmSpec('live-1', join(root, 'agent-b', 'live-1')));
+      const { uri } = await target.migrateIn(
+        vmSpec('live-1', join(scratch.root, 'agent-b', 'live-1')),
+      );
       expect(uri).toMatch(/^tcp:127\.0\.0\.1:\d+$/);
       const waiting = await target.status('live-1');
       pids.add(waiting.handle.pid as number);
@@ -99,21 +67,21 @@ describe('qemu layer: live migration between two agents on one machine', () => {
     drivers.push(source, target);
     const artifact = { diskSize: '32Mi' };
     // The source agent already holds this instance's disk, with data on it.
-    const sourceDir = join(root, 'agent-a', 'live-3');
+    const sourceDir = join(scratch.root, 'agent-a', 'live-3');
     await mkdir(sourceDir, { recursive: true });
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(sourceDir, 'disk.qcow2'), '32M']);
     qemuIo(join(sourceDir, 'disk.qcow2'), 'write -P 0x5a 4M 64k');
     const started = await source.start(vmSpec('live-3', sourceDir, artifact));
     pids.add(started.handle.pid as number);
     const { uri } = await target.migrateIn(
-      vmSpec('live-3', join(root, 'agent-b', 'live-3'), artifact),
+      vmSpec('live-3', join(scratch.root, 'agent-b', 'live-3'), artifact),
     );
     pids.add((await target.status('live-3')).handle.pid as number);
 
     await source.migrateOut('live-3', { host: 'agent-b', uri });
     const onTarget = await target.status('live-3');
     expect(onTarget.state).toBe('running');
-    expect(onTarget.handle.diskPath).toBe(join(root, 'agent-b', 'live-3', 'disk.qcow2'));
+    expect(onTarget.handle.diskPath).toBe(join(scratch.root, 'agent-b', 'live-3', 'disk.qcow2'));
     await target.stop('live-3');
     qemuIo(onTarget.handle.diskPath as string, 'read -P 0x5a 4M 64k');
   });
@@ -123,7 +91,7 @@ describe('qemu layer: live migration between two agents on one machine', () => {
     async () => {
       const source = new QemuDriver();
       drivers.push(source);
-      const started = await source.start(vmSpec('live-2', join(root, 'agent-a', 'live-2')));
+      const started = await source.start(vmSpec('live-2', join(scratch.root, 'agent-a', 'live-2')));
       pids.add(started.handle.pid as number);
 
       const nobody = 'tcp:127.0.0.1:9'; // discard port: nothing listens there
@@ -135,14 +103,3 @@ describe('qemu layer: live migration between two agents on one machine', () => {
     },
   );
 });
-
-/** Runs qemu-io on a qcow2 image; throws when the command fails (a pattern that does not match fails). */
-function qemuIo(image: string, command: string): void {
-  execFileSync('qemu-io', ['-f', 'qcow2', '-c', command, image], { encoding: 'utf8' });
-}
-
-function processRuns(pid: number): boolean {
-  const stat = spawnSync('cat', [`/proc/${pid}/stat`], { encoding: 'utf8' });
-  if (stat.status !== 0) return false;
-  return !/\) [ZX] /.test(stat.stdout);
-}

@@ -11,13 +11,14 @@ import {
   type HostConfig,
   type Usage,
 } from '@federa/contracts';
-import { connectAgentBus } from './nats/connect-agent-bus';
 import type { Logger } from 'pino';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { resolveCapacity } from './config/detect-capacity';
 import { ObjectStoreDataTransfer } from './data/object-store-data-transfer';
 import { HostAgent } from './host-agent';
 import { agentLogger } from './agent-logger';
+// The file, not the @federa/messaging index: the index also loads Nest (~20 MB the agent never uses).
+import { connectNats } from '../../../libs/messaging/src/nats-connection';
 import { createLayer } from './layers/create-layer';
 import type { LayerDriver, LayerKind } from './layers/layer-driver';
 import { ProcessLayer } from './layers/process';
@@ -160,7 +161,7 @@ export class Agent {
   }
 
   private async connect(): Promise<void> {
-    const nc = await connectAgentBus(this.options.natsUrl, `federa-agent-${this.host}`);
+    const nc = await connectNats(this.options.natsUrl, `federa-agent-${this.host}`);
     this.nc = nc;
     this.online = true;
     this.reports.setConnection(nc, true);

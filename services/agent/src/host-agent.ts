@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   AgentRefusalCodes,
   ErrorCodes,
+  ValidationFailed,
   commandInstance,
   errorBody,
   replyOk,
@@ -132,7 +133,7 @@ export class HostAgent {
     if (!parsed.ok) {
       return refusal(
         ErrorCodes.validation,
-        describe('invalid agent command', parsed.errors),
+        new ValidationFailed(parsed.errors, 'agent command').message,
         parsed.errors,
       );
     }
@@ -258,7 +259,11 @@ export class HostAgent {
       if (artifactErrors.length > 0) {
         const details = artifactErrors.map((e) => ({ path: `spec.${e.path}`, reason: e.reason }));
         return {
-          refusal: refusal(ErrorCodes.validation, describe('invalid artifact', details), details),
+          refusal: refusal(
+            ErrorCodes.validation,
+            new ValidationFailed(details, 'artifact').message,
+            details,
+          ),
         };
       }
       const existing = this.instances.get(command.spec.instance);
@@ -615,8 +620,4 @@ function refusal(code: string, message: string, details: unknown[] = []): Comman
 
 function refused(code: string, message: string, path: string): { refusal: CommandReply } {
   return { refusal: refusal(code, message, [{ path, reason: message }]) };
-}
-
-function describe(what: string, errors: Array<{ path: string; reason: string }>): string {
-  return `${what}: ${errors.map((e) => `${e.path || '(root)'}: ${e.reason}`).join('; ')}`;
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_LEASE_DIR } from '@federa/contracts';
-import { loadConfig, type FederaConfig } from '@federa/runtime';
+import { loadConfig, positiveInt, type FederaConfig } from '@federa/runtime';
 import { defaultLivenessPolicy, type LivenessPolicy } from './domain/liveness-policy';
 
 /** Everything the inventory process reads from its environment. */
@@ -41,14 +41,4 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
     );
   }
   return { federa, liveness, leaseDir: env.FEDERA_LEASE_DIR || DEFAULT_LEASE_DIR };
-}
-
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  }
-  return value;
 }

@@ -1,4 +1,4 @@
-import { loadConfig, type FederaConfig } from '@federa/runtime';
+import { loadConfig, positiveInt, type FederaConfig } from '@federa/runtime';
 import { defaultBackoff, type BackoffSettings } from './domain/restart-backoff';
 import { defaultUnhealthyGraceMs } from './domain/unhealthy-grace';
 
@@ -20,20 +20,11 @@ export interface SupervisionSettings extends FederaConfig {
 export function loadSupervisionSettings(env: NodeJS.ProcessEnv = process.env): SupervisionSettings {
   return {
     ...loadConfig(env),
-    tickMs: positive(env, 'FEDERA_SUPERVISION_TICK_MS', 250),
-    scalingWindowMs: positive(env, 'FEDERA_SCALING_WINDOW_MS', 10_000),
+    tickMs: positiveInt(env, 'FEDERA_SUPERVISION_TICK_MS', 250),
+    scalingWindowMs: positiveInt(env, 'FEDERA_SCALING_WINDOW_MS', 10_000),
     backoff: defaultBackoff,
-    unhealthyGraceMs: positive(env, 'FEDERA_UNHEALTHY_GRACE_MS', defaultUnhealthyGraceMs),
+    unhealthyGraceMs: positiveInt(env, 'FEDERA_UNHEALTHY_GRACE_MS', defaultUnhealthyGraceMs),
     resendMs: 5000,
     agentTimeoutMs: 3000,
   };
-}
-
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return value;
 }

@@ -2,6 +2,7 @@ import {
   ErrorCodes,
   SimInjection,
   Subjects,
+  ValidationFailed,
   configuredCapacity,
   errorBody,
   replyOk,
@@ -9,7 +10,8 @@ import {
   type HostCapacity,
   type HostConfig,
 } from '@federa/contracts';
-import { connectAgentBus } from '../nats/connect-agent-bus';
+// The file, not the @federa/messaging index: the index also loads Nest (~20 MB the agent never uses).
+import { connectNats } from '../../../../libs/messaging/src/nats-connection';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
 import { agentLogger } from '../agent-logger';
@@ -85,7 +87,7 @@ export class SimFleet {
   }
 
   static async start(options: SimFleetOptions): Promise<SimFleet> {
-    const nc = await connectAgentBus(options.natsUrl, `federa-agent-sim-${options.config.host}`);
+    const nc = await connectNats(options.natsUrl, `federa-agent-sim-${options.config.host}`);
     const fleet = new SimFleet(options, nc);
     fleet.boot();
     return fleet;
@@ -258,7 +260,8 @@ export class SimFleet {
     }
     const parsed = validatePayload(SimInjection, body);
     if (!parsed.ok) {
-      return { ok: false, ...errorBody(ErrorCodes.validation, 'invalid injection', parsed.errors) };
+      const message = new ValidationFailed(parsed.errors, 'injection').message;
+      return { ok: false, ...errorBody(ErrorCodes.validation, message, parsed.errors) };
     }
     const { fault, durationMs, delayMs } = parsed.value;
     const now = Date.now();

@@ -34,19 +34,3 @@ export type HostEvent =
   | { type: 'HostDrainStarted'; data: HostDrainStartedData }
   | { type: 'HostDrained'; data: HostDrainedData }
   | { type: 'HostRetired'; data: HostRetiredData };
-
-export type HostEventType = HostEvent['type'];
-
-export const hostEventTypes: readonly HostEventType[] = [
-  'HostRegistered',
-  'HostRecovered',
-  'HostCapacityChanged',
-  'HostSuspected',
-  'HostDown',
-  'HostDownRateLimited',
-  'HostCordoned',
-  'HostUncordoned',
-  'HostDrainStarted',
-  'HostDrained',
-  'HostRetired',
-];

@@ -33,7 +33,7 @@ export class RegistrationController {
 }
 
 /** The registration as host attributes; labels must map names to strings. */
-export function attributesOf(registration: AgentRegistration): HostAttributes {
+function attributesOf(registration: AgentRegistration): HostAttributes {
   const labels = registration.labels ?? {};
   const errors: FieldError[] = Object.entries(labels)
     .filter(([, value]) => typeof value !== 'string')

@@ -5,6 +5,7 @@ import {
   streamIds,
   type EventMetadata,
   type InstanceStopReason,
+  type NormalisedApplication,
   type NewEvent,
   type StartCommand,
   type StopCommand,
@@ -276,9 +277,7 @@ export class Supervisor {
       if (instance.state !== 'placed' && instance.state !== 'starting') continue;
       const sent = this.startSent.get(instance.id);
       if (sent !== undefined && this.now() - sent < this.settings.resendMs) continue;
-      const app = this.view
-        .service(instance.service)
-        .deployed?.applications.find((a) => a.name === instance.app);
+      const app = this.deployedAppOf(instance);
       if (!app || !instance.host || this.view.hosts.get(instance.host)?.down) continue;
       this.startSent.set(instance.id, this.now());
       const command = {
@@ -318,9 +317,7 @@ export class Supervisor {
     for (const instance of this.view.instances.values()) {
       if (!isLive(instance) || !instance.host || !this.view.hosts.get(instance.host)?.down)
         continue;
-      const app = this.view
-        .service(instance.service)
-        .deployed?.applications.find((a) => a.name === instance.app);
+      const app = this.deployedAppOf(instance);
       if (app?.placement.relocatable === false) continue;
       const data = {
         service: instance.service,
@@ -370,10 +367,14 @@ export class Supervisor {
 
   /** The agent calls an instance unhealthy only after this many failed probes in a row. */
   private failureThreshold(instance: InstanceView): number {
-    const app = this.view
+    return this.deployedAppOf(instance)?.health.failureThreshold ?? 1;
+  }
+
+  /** The deployed revision's definition of the instance's application, if its service still has one. */
+  private deployedAppOf(instance: InstanceView): NormalisedApplication | undefined {
+    return this.view
       .service(instance.service)
       .deployed?.applications.find((a) => a.name === instance.app);
-    return app?.health.failureThreshold ?? 1;
   }
 
   private epochOf(instance: InstanceView): number {
