@@ -80,7 +80,7 @@ describe('inventory and real agents: dead or partitioned', () => {
       const down = await eventually(() => eventOf('dead-1', 'HostDown'), 15_000);
       expect(down!.data).toMatchObject({
         cause: 'dead',
-        evidence: { lease: { epoch: 1 }, leaseTtlMs: 1000 },
+        evidence: { lease: { epoch: 1 }, leaseTtlMs: 500 },
       });
     },
   );

@@ -93,7 +93,7 @@ describe('inventory: liveness from heartbeats', () => {
     ]);
     expect(down!.data).toMatchObject({
       cause: 'dead',
-      evidence: { lease: { epoch: 1 }, leaseTtlMs: 1000, lastHeartbeatAt: expect.any(String) },
+      evidence: { lease: { epoch: 1 }, leaseTtlMs: 500, lastHeartbeatAt: expect.any(String) },
     });
     expect(await eventually(async () => (await hostView('killed-1')).state === 'down')).toBe(true);
     expect(await hostView('killed-1')).toMatchObject({ downCause: 'dead' });

@@ -12,8 +12,9 @@ export interface InventoryConfig {
 
 /**
  * Reads FEDERA_* variables; liveness thresholds scale with FEDERA_HEARTBEAT_MS unless given:
- * FEDERA_SUSPECT_AFTER_MISSED (2), FEDERA_DOWN_AFTER_MS (3 heartbeats), FEDERA_LEASE_TTL_MS (the
- * down threshold), FEDERA_DOWN_LIMIT_PER_SITE_PER_MINUTE (10), FEDERA_LIVENESS_TICK_MS (250).
+ * FEDERA_SUSPECT_AFTER_MISSED (2), FEDERA_DOWN_AFTER_MS (3 heartbeats), FEDERA_LEASE_TTL_MS (2
+ * heartbeats: a partitioned agent renews every heartbeat, while a dead one's lease is as old as
+ * its silence, so a TTL at the down threshold would read a fresh death as a partition), FEDERA_DOWN_LIMIT_PER_SITE_PER_MINUTE (10), FEDERA_LIVENESS_TICK_MS (250).
  */
 export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): InventoryConfig {
   const federa = loadConfig(env);
@@ -27,7 +28,7 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
       defaultLivenessPolicy.suspectAfterMissed,
     ),
     downAfterMs,
-    leaseTtlMs: positiveInt(env, 'FEDERA_LEASE_TTL_MS', downAfterMs),
+    leaseTtlMs: positiveInt(env, 'FEDERA_LEASE_TTL_MS', Math.min(2 * heartbeatMs, downAfterMs)),
     maxDownPerSitePerMinute: positiveInt(
       env,
       'FEDERA_DOWN_LIMIT_PER_SITE_PER_MINUTE',

@@ -18,7 +18,7 @@ export const defaultLivenessPolicy: Readonly<LivenessPolicy> = Object.freeze({
   heartbeatMs: 1000,
   suspectAfterMissed: 2,
   downAfterMs: 3000,
-  leaseTtlMs: 3000,
+  leaseTtlMs: 2000,
   maxDownPerSitePerMinute: 10,
   tickMs: 250,
 });

@@ -65,10 +65,22 @@ describe('liveness tracker', () => {
       cause: 'partitioned',
       evidence: {
         lease: { epoch: 4, renewedAt: new Date(clock.now - 500).toISOString() },
-        leaseTtlMs: 3000,
+        leaseTtlMs: 2000,
       },
     });
     expect(tracker.view('dead')!.liveness).toBe('down');
+  });
+
+  it('reads a lease last renewed just after the final heartbeat of a killed host as dead', () => {
+    const { tracker, advance, clock } = setup();
+    tracker.track('killed', 'geneva', 2);
+    advance(3250);
+    // The agent's last lease write landed 600 ms after its last heartbeat that got through.
+    const renewedAt = clock.now - 3250 + 600;
+    expect(tracker.resolveDown('killed', 2, { renewedAt, epoch: 2 })).toMatchObject({
+      kind: 'down',
+      cause: 'dead',
+    });
   });
 
   it('does not take the lease of an older epoch as evidence of life', () => {
