@@ -1,6 +1,6 @@
 import { migrateEventStore } from '@federa/eventstore';
 import { Client, Pool } from 'pg';
-import { migrateGatewaySchema } from '../../../services/gateway/src/database/gateway-schema';
+import { migrateGatewayDatabase } from '../../../services/gateway/src/database/gateway-schema';
 
 /** The database a Postgres URL names (`federa` when it names none). */
 export function databaseName(url: string): string {
@@ -37,8 +37,8 @@ export async function migrateDatabase(url: string): Promise<void> {
   const pool = new Pool({ connectionString: url, max: 2 });
   try {
     await migrateEventStore(pool);
-    await migrateGatewaySchema(pool);
   } finally {
     await pool.end();
   }
+  await migrateGatewayDatabase(url);
 }

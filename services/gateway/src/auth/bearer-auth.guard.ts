@@ -7,7 +7,7 @@ import { bearerToken, sameToken } from './domain/api-token';
 import { requiredRole, roleSatisfies, type Role } from './domain/role';
 import type { Principal, RequestWithPrincipal } from './principal';
 import { PUBLIC_ROUTE, REQUIRED_ROLE } from './requires-role.decorator';
-import { TokenRepository } from './token-repository';
+import { TokenRepository } from '../tokens/token-repository';
 
 /**
  * Every route needs a bearer token unless marked @Public(): FEDERA_API_TOKEN is an admin token as

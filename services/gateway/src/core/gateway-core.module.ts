@@ -4,16 +4,17 @@ import {
   Module,
   type DynamicModule,
   type OnApplicationShutdown,
-  type OnModuleInit,
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommandClient } from '@federa/messaging';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
-import { TokenRepository } from '../auth/token-repository';
 import { DATABASE_POOL, createDatabasePool } from '../database/database-pool';
+import { gatewayDataSourceOptions } from '../database/gateway-data-source-options';
 import { migrateGatewaySchema } from '../database/gateway-schema';
 import { ErrorResponseFilter } from '../errors/error-response.filter';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
@@ -21,6 +22,8 @@ import { HealthController } from '../health/health.controller';
 import { ReadinessService } from '../health/readiness.service';
 import { loggerOptions } from '../logging/logger-options';
 import { HttpMetrics } from '../metrics/http-metrics';
+import { ApiToken } from '../tokens/api-token.entity';
+import { TokenRepository } from '../tokens/token-repository';
 import { MetricsController } from '../metrics/metrics.controller';
 import {
   NATS_CONNECTION,
@@ -32,12 +35,13 @@ import { RequestBodyModule } from '../validation/request-body.module';
 
 /**
  * What every gateway route stands on, global so that feature modules can inject it:
- * GATEWAY_CONFIG, DATABASE_POOL, NATS_CONNECTION, CommandClient, TokenRepository, HttpMetrics;
- * and, for every route, bearer auth, contract validation of bodies and the error format.
+ * GATEWAY_CONFIG, DATABASE_POOL (raw pg, for the event log), NATS_CONNECTION, CommandClient,
+ * TokenRepository, HttpMetrics, and TypeORM's DataSource (schema `gateway`, migrated before the
+ * first request); and, for every route, bearer auth, contract validation of bodies and the error format.
  */
 @Global()
 @Module({})
-export class GatewayCoreModule implements OnModuleInit, OnApplicationShutdown {
+export class GatewayCoreModule implements OnApplicationShutdown {
   constructor(
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
@@ -46,7 +50,24 @@ export class GatewayCoreModule implements OnModuleInit, OnApplicationShutdown {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayCoreModule,
-      imports: [LoggerModule.forRoot(loggerOptions(config.logLevel ?? 'info')), RequestBodyModule],
+      imports: [
+        LoggerModule.forRoot(loggerOptions(config.logLevel ?? 'info')),
+        RequestBodyModule,
+        TypeOrmModule.forRootAsync({
+          // No retries: like the pg pool, a gateway whose Postgres does not answer fails to start.
+          useFactory: () => ({ ...gatewayDataSourceOptions(config.databaseUrl), retryAttempts: 0 }),
+          // Migrated here, so that nothing can use the DataSource on an unmigrated schema.
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options as DataSourceOptions).initialize();
+            await migrateGatewaySchema(dataSource).catch(async (error: unknown) => {
+              await dataSource.destroy();
+              throw error;
+            });
+            return dataSource;
+          },
+        }),
+        TypeOrmModule.forFeature([ApiToken]),
+      ],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -73,11 +94,6 @@ export class GatewayCoreModule implements OnModuleInit, OnApplicationShutdown {
         HttpMetrics,
       ],
     };
-  }
-
-  /** The gateway's own schema is migrated before it answers its first request. */
-  async onModuleInit(): Promise<void> {
-    await migrateGatewaySchema(this.pool);
   }
 
   async onApplicationShutdown(): Promise<void> {

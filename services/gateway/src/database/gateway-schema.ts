@@ -1,52 +1,41 @@
-import type { Pool } from 'pg';
+import { DataSource, MigrationExecutor } from 'typeorm';
+import { gatewayDataSourceOptions } from './gateway-data-source-options';
 
-/** Named rather than numbered, so that it cannot collide with another component's lock constant. */
+/**
+ * Named rather than numbered, so that it cannot collide with another component's lock constant;
+ * the same name as before TypeORM, so that an older gateway starting alongside waits as well.
+ */
 const migrationLock = 'federa.gateway.schema-migrations';
 
-const migrations: { id: string; sql: string }[] = [
-  {
-    id: '001-api-tokens',
-    sql: `CREATE TABLE gateway.api_tokens (
-      id uuid PRIMARY KEY,
-      name text NOT NULL,
-      role text NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
-      token_hash text NOT NULL UNIQUE,
-      created_at timestamptz NOT NULL DEFAULT now(),
-      revoked_at timestamptz
-    )`,
-  },
-];
-
-/** Brings the `gateway` schema up to date; idempotent and safe from many replicas at once. */
-export async function migrateGatewaySchema(pool: Pool): Promise<void> {
-  const client = await pool.connect();
+/**
+ * Brings the `gateway` schema up to date with the TypeORM migrations of `dataSource` (an
+ * initialized gateway DataSource); idempotent and safe from many replicas at once.
+ */
+export async function migrateGatewaySchema(dataSource: DataSource): Promise<void> {
+  const queryRunner = dataSource.createQueryRunner();
   try {
-    await client.query('SELECT pg_advisory_lock(hashtext($1))', [migrationLock]);
+    // TypeORM has no lock of its own: two gateways would both see a migration pending.
+    await queryRunner.query('SELECT pg_advisory_lock(hashtext($1))', [migrationLock]);
     try {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS gateway;
-        CREATE TABLE IF NOT EXISTS gateway.migrations (
-          id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-      const applied = new Set(
-        (await client.query<{ id: string }>('SELECT id FROM gateway.migrations')).rows.map(
-          (r) => r.id,
-        ),
-      );
-      for (const migration of migrations) {
-        if (applied.has(migration.id)) continue;
-        await client.query('BEGIN');
-        try {
-          await client.query(migration.sql);
-          await client.query('INSERT INTO gateway.migrations (id) VALUES ($1)', [migration.id]);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK');
-          throw error;
-        }
-      }
+      // TypeORM's bookkeeping table lives in the schema, so the schema must come first.
+      await queryRunner.query('CREATE SCHEMA IF NOT EXISTS gateway');
+      const executor = new MigrationExecutor(dataSource, queryRunner);
+      executor.transaction = 'each';
+      await executor.executePendingMigrations();
     } finally {
-      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [migrationLock]);
+      await queryRunner.query('SELECT pg_advisory_unlock(hashtext($1))', [migrationLock]);
     }
   } finally {
-    client.release();
+    await queryRunner.release();
+  }
+}
+
+/** Migrates the gateway schema of the database at `databaseUrl` with a connection of its own. */
+export async function migrateGatewayDatabase(databaseUrl: string): Promise<void> {
+  const dataSource = await new DataSource(gatewayDataSourceOptions(databaseUrl, 1)).initialize();
+  try {
+    await migrateGatewaySchema(dataSource);
+  } finally {
+    await dataSource.destroy();
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorCodes, FederaError } from '@federa/contracts';
 import { RequiresRole } from '../auth/requires-role.decorator';
-import { TokenRepository, type ApiTokenRecord } from '../auth/token-repository';
+import { TokenRepository, type ApiTokenRecord } from './token-repository';
 import { CreateTokenRequest } from './create-token.request';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,0 +1,25 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { Role } from '../auth/domain/role';
+
+/** A row of `gateway.api_tokens`: a token known by its sha256 only, live until revoked. */
+@Entity({ schema: 'gateway', name: 'api_tokens' })
+export class ApiToken {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  /** Checked by the table (viewer, operator, admin). */
+  @Column({ type: 'text' })
+  role: Role;
+
+  @Column({ name: 'token_hash', type: 'text', unique: true })
+  tokenHash: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+}
