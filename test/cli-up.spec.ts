@@ -134,6 +134,36 @@ describe('federa up --no-demo', () => {
       await admin.end();
     }
   });
+  it('gives up when a service dies while starting: it names the service and the setting, stops the rest and exits non-zero', async () => {
+    const database = await freshDatabase('cli_up_service_dies');
+    try {
+      up = new FederaProcess(['up', '--no-demo'], {
+        cwd: workDir,
+        env: upEnvironment({
+          FEDERA_DATABASE_URL: database.url,
+          FEDERA_NATS_URL: process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222',
+          FEDERA_SUBJECT_PREFIX: uniquePrefix('cliupdies'),
+          FEDERA_HTTP_PORT: String(await freePort()),
+          // Read by inventory alone: the other services start, inventory refuses to.
+          FEDERA_DOWN_AFTER_MS: 'soon',
+        }),
+      });
+      const started = await eventually(() => {
+        const now = descendantsOf(up?.child.pid as number);
+        if (!now.some((p) => p.command.includes('services/gateway/src/main.js')))
+          throw new Error('the services are not started yet');
+        return now;
+      }, 30_000);
+      const code = await up.exited;
+      expect(code).not.toBe(0);
+      expect(up.output).toContain('FEDERA_DOWN_AFTER_MS');
+      expect(up.output).toMatch(/inventory exited \(code 1\) before Federa was up/);
+      expect(up.output).not.toContain('Federa is up.');
+      expect(started.filter((p) => isAlive(p.pid))).toEqual([]);
+    } finally {
+      await database.drop();
+    }
+  });
 });
 
 describe('federa up with the demo', () => {

@@ -142,15 +142,19 @@ export async function runUp(options: UpOptions): Promise<number> {
     log(`started ${processes.map((p) => p.name).join(', ')}`);
 
     const apiUrl = `http://127.0.0.1:${config.httpPort}`;
-    const gateway = processes.find((p) => p.name === 'gateway') as ServiceProcess;
-    const gatewayDied = gateway.exited.then((how) => {
-      throw new Error(`the gateway exited (${how}) before it was ready`);
-    });
-    gatewayDied.catch(() => undefined);
+    // A service that dies while Federa starts would leave the demo waiting for ever: give up instead.
+    const serviceDied = Promise.race(
+      processes.map((p) =>
+        p.exited.then((how) => {
+          throw new Error(`${p.name} exited (${how}) before Federa was up; its output is above`);
+        }),
+      ),
+    );
+    serviceDied.catch(() => undefined);
     await step(() =>
       Promise.race([
         waitUntil(() => isReady(apiUrl), 90_000, 'the gateway is not ready (/readyz)', 250),
-        gatewayDied,
+        serviceDied,
       ]),
     );
     log(`gateway ready at ${apiUrl}`);
@@ -158,7 +162,7 @@ export async function runUp(options: UpOptions): Promise<number> {
     if (options.demo) {
       const demo = new Demo({ apiUrl, token: token.token, env, log, render });
       started.push(demo);
-      await step(() => demo.start());
+      await step(() => Promise.race([demo.start(), serviceDied]));
     }
 
     process.stdout.write(

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AGENT_NODE_FLAGS } from '../../../services/agent/src/agent-node-flags';
 import { distRoot, stateDir } from '../dist-root';
 import { DemoApi, hostsRegistered, shopIsStopped, shopProgress } from './demo-api';
 import { liveDemoWorkloads, signalWorkloads } from './demo-workloads';
@@ -199,7 +200,14 @@ class DemoAgent {
     // The agent's cwd is the repository: the shop's commands name examples/apps/*.js relative to it.
     this.child = spawn(
       process.execPath,
-      [join(repoRoot, 'bin', 'federa-agent.js'), '--config', config, '--data-dir', dataDir],
+      [
+        ...AGENT_NODE_FLAGS,
+        join(repoRoot, 'bin', 'federa-agent.js'),
+        '--config',
+        config,
+        '--data-dir',
+        dataDir,
+      ],
       { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     output.attach(this.child.stdout);

@@ -1,3 +1,5 @@
+// The contracts' classes carry class-transformer decorators, which read design types at load time.
+import 'reflect-metadata';
 export * from './validation';
 export * from './errors';
 export * from './messaging';

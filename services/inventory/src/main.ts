@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { runMain, runService } from '@federa/runtime';
 import { loadInventoryConfig } from './inventory-config';
 import { InventoryModule } from './inventory.module';

@@ -46,6 +46,7 @@ describe('cpu quantities', () => {
   });
 
   it('formats millicores as people write them', () => {
+    expect(formatCpu(0)).toBe('0');
     expect(formatCpu(500)).toBe('500m');
     expect(formatCpu(2000)).toBe('2');
     expect(formatCpu(1500)).toBe('1.5');

@@ -38,6 +38,7 @@ export function toCpuMillis(input: unknown): number {
 
 /** 500 → `500m`, 2000 → `2`, 1500 → `1.5`: what parseCpu reads back to the same number. */
 export function formatCpu(millis: number): string {
+  if (millis === 0) return '0';
   if (millis < 1000) return `${millis}m`;
   return String(millis / 1000);
 }
