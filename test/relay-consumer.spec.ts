@@ -1,11 +1,15 @@
 import { Subjects, type RecordedEvent } from '@federa/contracts';
-import { acceptAnyObject, migrateEventStore, PostgresEventStore } from '@federa/eventstore';
+import {
+  acceptAnyObject,
+  migrateEventStore,
+  PostgresEventStore,
+  PostgresLeaderLease,
+} from '@federa/eventstore';
 import { connectNats, DurableEventConsumer, PermanentFailure } from '@federa/messaging';
 import { eventually, freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { EventRelay } from '../services/relay/src/event-relay';
-import { PostgresLeaderLease } from '../services/relay/src/leader-lease';
 import { usageEvent } from './relay-support';
 
 const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -29,7 +33,7 @@ describe('a durable consumer of the relayed log', () => {
       nc,
       subjects,
       store: new PostgresEventStore(pool),
-      lease: new PostgresLeaderLease(db.url, Math.floor(Math.random() * 1e9)),
+      lease: new PostgresLeaderLease(db.url, uniquePrefix('lease')),
       acquireEveryMs: 100,
     });
     relay.start();

@@ -1,5 +1,10 @@
 import { Subjects } from '@federa/contracts';
-import { acceptAnyObject, migrateEventStore, PostgresEventStore } from '@federa/eventstore';
+import {
+  acceptAnyObject,
+  migrateEventStore,
+  PostgresEventStore,
+  PostgresLeaderLease,
+} from '@federa/eventstore';
 import { connectNats } from '@federa/messaging';
 import {
   eventually,
@@ -13,7 +18,6 @@ import {
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { EventRelay } from '../services/relay/src/event-relay';
-import { PostgresLeaderLease } from '../services/relay/src/leader-lease';
 import { inOrderPerStream, usageEvent, waitForJetStream } from './relay-support';
 
 // Processes start, die and restart here, and the tests' own bounded waits add up to more than the
@@ -50,7 +54,7 @@ describe('the relay across a NATS restart', () => {
       nc,
       subjects,
       store: new PostgresEventStore(pool),
-      lease: new PostgresLeaderLease(db.url, Math.floor(Math.random() * 1e9)),
+      lease: new PostgresLeaderLease(db.url, uniquePrefix('lease')),
       batchSize: 50,
       acquireEveryMs: 200,
       publishTimeoutMs: 1000,
@@ -100,7 +104,7 @@ describe('the relay across a NATS restart', () => {
     'keeps one relay active at a time and hands over when the active one stops',
     async () => {
       const subjects = new Subjects(uniquePrefix('relayho'));
-      const lockKey = Math.floor(Math.random() * 1e9);
+      const leaseName = uniquePrefix('lease');
       const make = async () => {
         const nc = await connectNats(server!.url, 'relay-test');
         connections.push(nc);
@@ -109,7 +113,7 @@ describe('the relay across a NATS restart', () => {
           nc,
           subjects,
           store: new PostgresEventStore(pool),
-          lease: new PostgresLeaderLease(db.url, lockKey),
+          lease: new PostgresLeaderLease(db.url, leaseName),
           acquireEveryMs: 200,
         });
         relays.push(relay);

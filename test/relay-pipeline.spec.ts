@@ -4,13 +4,13 @@ import {
   migrateEventStore,
   PostgresEventStore,
   type LogCheckpoint,
+  PostgresLeaderLease,
 } from '@federa/eventstore';
 import { connectNats } from '@federa/messaging';
 import { eventually, freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { EventRelay } from '../services/relay/src/event-relay';
-import { PostgresLeaderLease } from '../services/relay/src/leader-lease';
 import { readJetStream, usageEvent, waitForJetStream } from './relay-support';
 
 const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -22,7 +22,7 @@ describe('the relay with several pages in flight', () => {
   let store: PostgresEventStore;
   const relays: EventRelay[] = [];
   const subjects = new Subjects(uniquePrefix('relaypipe'));
-  const lockKey = Math.floor(Math.random() * 1e9);
+  const leaseName = uniquePrefix('lease');
   const versions = new Array<number>(6).fill(0);
 
   beforeAll(async () => {
@@ -49,7 +49,7 @@ describe('the relay with several pages in flight', () => {
       nc,
       subjects,
       store,
-      lease: new PostgresLeaderLease(db.url, lockKey),
+      lease: new PostgresLeaderLease(db.url, leaseName),
       batchSize: 7,
       maxPending: 20,
       pollMs: 10,

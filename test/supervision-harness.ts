@@ -1,5 +1,6 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { advisoryLockKey } from '@federa/eventstore';
 import { CommandExceptionFilter, CommandTransport } from '@federa/messaging';
 import { loadConfig } from '@federa/runtime';
 import { freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
@@ -10,6 +11,7 @@ import {
   type SupervisionSettings,
 } from '../services/supervision/src/supervision-settings';
 import { SupervisionModule } from '../services/supervision/src/supervision.module';
+import { supervisionLeaseName } from '../services/supervision/src/supervisor/supervision-lease-name';
 
 export const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
 export const apiToken = 'supervision-test-token';
@@ -52,7 +54,9 @@ export async function startControlPlane(
   if (options.leader === false) {
     lockHolder = new Client({ connectionString: database.url });
     await lockHolder.connect();
-    await lockHolder.query(`SELECT pg_advisory_lock(hashtext('federa.supervision.leader'))`);
+    await lockHolder.query('SELECT pg_advisory_lock($1::bigint)', [
+      advisoryLockKey(supervisionLeaseName),
+    ]);
   }
   const prefix = uniquePrefix(label.slice(0, 8));
   const env = {

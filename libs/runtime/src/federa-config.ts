@@ -1,3 +1,5 @@
+import { Subjects } from '@federa/contracts';
+
 /** Environment of every Federa process (CONTRACT.md, 'Configuration'). */
 export interface FederaConfig {
   databaseUrl: string;
@@ -25,7 +27,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FederaConfig {
     httpPort: positiveInt(env, 'FEDERA_HTTP_PORT', configDefaults.httpPort),
     apiToken: env.FEDERA_API_TOKEN || undefined,
     heartbeatMs: positiveInt(env, 'FEDERA_HEARTBEAT_MS', configDefaults.heartbeatMs),
-    subjectPrefix: env.FEDERA_SUBJECT_PREFIX || configDefaults.subjectPrefix,
+    subjectPrefix: subjectPrefix(env, 'FEDERA_SUBJECT_PREFIX', configDefaults.subjectPrefix),
   };
 }
 
@@ -38,4 +40,17 @@ export function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: numb
     throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
   }
   return value;
+}
+
+/** Env variable `name` as a NATS subject prefix, `fallback` when unset or empty; throws naming `name` otherwise. */
+export function subjectPrefix(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  try {
+    return new Subjects(raw).prefix; // the one definition of a valid prefix
+  } catch {
+    throw new Error(
+      `${name} must be letters, digits, "_" or "-" (one NATS subject token), got ${JSON.stringify(raw)}`,
+    );
+  }
 }

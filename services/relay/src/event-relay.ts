@@ -3,12 +3,12 @@ import {
   readCheckpoint,
   type EventStore,
   type LogCheckpoint,
+  type PostgresLeaderLease,
   type ReadAllResult,
 } from '@federa/eventstore';
 import { ensureEventStream } from '@federa/messaging';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
-import type { PostgresLeaderLease } from './leader-lease';
 import { CheckpointWriter } from './checkpoint-writer';
 import { publishInOrder, type PublishRound } from './publish-in-order';
 

@@ -6,13 +6,13 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Subjects } from '@federa/contracts';
-import { PostgresEventStore, openEventLogPool } from '@federa/eventstore';
+import { PostgresEventStore, PostgresLeaderLease, openEventLogPool } from '@federa/eventstore';
 import { connectNats } from '@federa/messaging';
 import { loadConfig, type FederaConfig } from '@federa/runtime';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { EventRelay } from './event-relay';
-import { PostgresLeaderLease } from './leader-lease';
+import { relayLeaseName } from './relay-lease-name';
 import { relayConnectionOptions } from './relay-connection-options';
 
 const CONFIG = Symbol('relay config');
@@ -46,7 +46,7 @@ const NATS = Symbol('relay nats');
           nc,
           store: new PostgresEventStore(pool),
           subjects: new Subjects(config.subjectPrefix),
-          lease: new PostgresLeaderLease(config.databaseUrl),
+          lease: new PostgresLeaderLease(config.databaseUrl, relayLeaseName),
           onRoleChange: (role) => logger.log(`relay ${role}`),
           onError: (error) => logger.error(`relay error: ${String(error)}`),
         });

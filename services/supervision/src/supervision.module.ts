@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Subjects } from '@federa/contracts';
-import { PostgresEventStore, openEventLogPool } from '@federa/eventstore';
+import { PostgresEventStore, PostgresLeaderLease, openEventLogPool } from '@federa/eventstore';
 import { connectNats } from '@federa/messaging';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
@@ -15,7 +15,7 @@ import { ServiceCommandsController } from './commands/service-commands.controlle
 import { contractsEventValidator } from './event-log/contracts-event-validator';
 import { ReadModelRunner } from './read-model/read-model-runner';
 import { SupervisionReadModel } from './read-model/supervision-read-model';
-import { LeaderLock } from './supervisor/leader-lock';
+import { supervisionLeaseName } from './supervisor/supervision-lease-name';
 import { Supervisor } from './supervisor/supervisor';
 import { type SupervisionSettings } from './supervision-settings';
 import { SupervisionView } from './view/supervision-view';
@@ -75,7 +75,7 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
               store,
               view,
               new AgentLink(nc, new Subjects(settings.subjectPrefix), settings.agentTimeoutMs),
-              new LeaderLock(settings.databaseUrl),
+              new PostgresLeaderLease(settings.databaseUrl, supervisionLeaseName),
               settings,
             ),
         },

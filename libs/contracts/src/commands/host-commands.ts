@@ -1,11 +1,11 @@
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { HostStates, type HostState } from '../names/host-state';
-import { IsEntityId } from '../events/values/identifiers';
+import { IsHostId } from '../events/values/identifiers';
 import { ListQuery } from './list-query';
 
 /** Commands about one host name it. */
 export class HostCommand {
-  @IsEntityId()
+  @IsHostId()
   host: string;
 }
 

@@ -1,21 +1,21 @@
 import { IsDefined, IsIn, IsObject, IsOptional } from 'class-validator';
-import { IsEntityId, IsResourceName } from '../events/values/identifiers';
+import { IsEntityId, IsHostId, IsInstanceId, IsResourceName } from '../events/values/identifiers';
 import { InstanceStates, type InstanceState } from '../names/instance-state';
 import { MigrationStates, type MigrationState } from '../names/migration-state';
 import { ListQuery } from './list-query';
 
 /** Relocate an instance (`POST /v1/instances/{id}/migrate`); placement picks the host unless `to`. */
 export class MigrateInstanceCommand {
-  @IsEntityId()
+  @IsInstanceId()
   instance: string;
 
   @IsOptional()
-  @IsEntityId()
+  @IsHostId()
   to?: string;
 }
 
 export class GetInstanceQuery {
-  @IsEntityId()
+  @IsInstanceId()
   instance: string;
 }
 
@@ -30,7 +30,7 @@ export class ListInstancesQuery extends ListQuery {
   app?: string;
 
   @IsOptional()
-  @IsEntityId()
+  @IsHostId()
   host?: string;
 
   @IsOptional()
@@ -45,7 +45,7 @@ export class GetMigrationQuery {
 
 export class ListMigrationsQuery extends ListQuery {
   @IsOptional()
-  @IsEntityId()
+  @IsInstanceId()
   instance?: string;
 
   @IsOptional()
@@ -55,7 +55,7 @@ export class ListMigrationsQuery extends ListQuery {
 
 /** `GET /v1/placements/{instanceId}`: why the instance is where it is. */
 export class ExplainPlacementQuery {
-  @IsEntityId()
+  @IsInstanceId()
   instance: string;
 }
 

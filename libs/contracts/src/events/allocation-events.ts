@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, ValidateNested } from 'class-validator';
-import { IsEntityId, IsResourceName } from './values/identifiers';
+import { IsHostId, IsInstanceId, IsResourceName } from './values/identifiers';
 import { ResourceAmounts } from './values/resource-amounts';
 
 export const AllocationChanges = ['reserved', 'released'] as const;
@@ -11,10 +11,10 @@ export type AllocationChange = (typeof AllocationChanges)[number];
  * the expected version is what keeps concurrent placement replicas from over-committing a host.
  */
 export class HostAllocationChangedData {
-  @IsEntityId()
+  @IsHostId()
   host: string;
 
-  @IsEntityId()
+  @IsInstanceId()
   instance: string;
 
   @IsResourceName()

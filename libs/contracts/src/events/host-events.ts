@@ -16,7 +16,7 @@ import {
 import { LayerKinds, type LayerKind } from '../names/layer-kind';
 import { HostCostRates } from './values/host-cost-rates';
 import { HostFeatureFlags } from './values/host-feature-flags';
-import { IsEntityId } from './values/identifiers';
+import { IsHostId } from './values/identifiers';
 import { ResourceAmounts } from './values/resource-amounts';
 
 /** Why a host was declared down (HostDown `cause`). */
@@ -56,7 +56,7 @@ export class HostDownEvidence {
 
 /** Every host event names its host; streams are `host-<id>`. */
 export class HostEventData {
-  @IsEntityId()
+  @IsHostId()
   host: string;
 }
 

@@ -11,7 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { LayerKinds, type LayerKind } from '../names/layer-kind';
-import { IsEntityId } from './values/identifiers';
+import { IsEntityId, IsHostId, IsInstanceId } from './values/identifiers';
 import { InstanceEventData, PlacedInstanceEventData } from './values/instance-event-data';
 import { ResourceAmounts } from './values/resource-amounts';
 
@@ -37,7 +37,7 @@ export class InstanceRequestedData extends InstanceEventData {
 
   /** The instance this one replaces, when reason is `replace`. */
   @IsOptional()
-  @IsEntityId()
+  @IsInstanceId()
   replaces?: string;
 }
 
@@ -94,7 +94,7 @@ export class InstancePlacedData extends PlacedInstanceEventData {
 
 /** One host placement scored: its total, cost per hour for the application, and each scorer's part. */
 export class PlacementCandidate {
-  @IsEntityId()
+  @IsHostId()
   host: string;
 
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -211,7 +211,7 @@ export class InstanceMigratingData extends PlacedInstanceEventData {
   @IsEntityId()
   migration: string;
 
-  @IsEntityId()
+  @IsHostId()
   to: string;
 }
 
@@ -220,6 +220,6 @@ export class InstanceRelocatedData extends PlacedInstanceEventData {
   @IsEntityId()
   migration: string;
 
-  @IsEntityId()
+  @IsHostId()
   from: string;
 }

@@ -1,13 +1,13 @@
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Min } from 'class-validator';
 import { MigrationPhases, type MigrationPhase } from '../names/migration-state';
-import { IsEntityId, IsResourceName } from './values/identifiers';
+import { IsEntityId, IsHostId, IsInstanceId, IsResourceName } from './values/identifiers';
 
 /** Every migration event names the migration and its instance; streams are `migration-<id>`. */
 export class MigrationEventData {
   @IsEntityId()
   migration: string;
 
-  @IsEntityId()
+  @IsInstanceId()
   instance: string;
 }
 
@@ -21,10 +21,10 @@ export class MigrationStartedData extends MigrationEventData {
   @IsResourceName()
   app: string;
 
-  @IsEntityId()
+  @IsHostId()
   from: string;
 
-  @IsEntityId()
+  @IsHostId()
   to: string;
 
   /** true: the layer moves the running instance (QEMU); false: stop → copy → start. */
@@ -58,10 +58,10 @@ export class MigrationPhaseCompletedData extends MigrationEventData {
 }
 
 export class MigrationCompletedData extends MigrationEventData {
-  @IsEntityId()
+  @IsHostId()
   from: string;
 
-  @IsEntityId()
+  @IsHostId()
   to: string;
 
   /** How long the application did not answer. */
@@ -80,7 +80,7 @@ export class MigrationFailedData extends MigrationEventData {
 
 export class MigrationRolledBackData extends MigrationEventData {
   /** Where the instance runs again. */
-  @IsEntityId()
+  @IsHostId()
   host: string;
 
   @IsString()

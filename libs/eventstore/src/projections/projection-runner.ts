@@ -14,6 +14,14 @@ export interface ProjectionRunnerOptions {
   rebuildBatchSize?: number;
   /** Wait between polls once caught up; @default 100 ms */
   pollMs?: number;
+  /**
+   * When set, start() outlives failures (a lost connection, a projection error): it reports each one to
+   * onError and goes on following from the stored checkpoint after this wait, and resolves at stop().
+   * @default undefined: the first failure rejects start()
+   */
+  retryDelayMs?: number;
+  /** Told of every failure that start() retries after (see retryDelayMs). */
+  onError?: (error: unknown) => void;
 }
 
 /** What applying one page did: how many events, or that another runner had already taken it. */
@@ -29,6 +37,8 @@ export class ProjectionRunner {
   private checkpoint: LogCheckpoint | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** Ends the current wait (poll or retry delay) early; set while one is pending. */
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -41,7 +51,10 @@ export class ProjectionRunner {
     return this.options.batchSize ?? 1000;
   }
 
-  /** Creates the read model if missing, then follows the log until stop(). */
+  /**
+   * Creates the read model if missing, then follows the log until stop(); rejects on the first failure
+   * unless retryDelayMs is set.
+   */
   start(): Promise<void> {
     this.stopped = false;
     this.running = this.follow();
@@ -50,6 +63,7 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake?.();
     await this.running?.catch(() => undefined);
   }
 
@@ -122,14 +136,41 @@ export class ProjectionRunner {
   }
 
   private async follow(): Promise<void> {
+    for (;;) {
+      try {
+        return await this.followUntilStopped();
+      } catch (error) {
+        const retryDelayMs = this.options.retryDelayMs;
+        if (retryDelayMs === undefined) throw error;
+        if (this.stopped) return; // a failure while stopping (say, the pool closing) is no news
+        this.options.onError?.(error);
+        // The failed page's transaction rolled back: go on from what the store says was applied.
+        this.checkpoint = undefined;
+        await this.pause(retryDelayMs);
+      }
+    }
+  }
+
+  private async followUntilStopped(): Promise<void> {
     await this.setUp();
     await this.applyThroughCursor(this.batchSize);
     while (!this.stopped) {
       const outcome = await this.applyNextPage(this.batchSize);
-      if ('applied' in outcome && outcome.applied === 0) {
-        await new Promise((r) => setTimeout(r, this.options.pollMs ?? 100));
-      }
+      if ('applied' in outcome && outcome.applied === 0)
+        await this.pause(this.options.pollMs ?? 100);
     }
+  }
+
+  /** Waits `ms`, or less when stop() is called meanwhile. */
+  private pause(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (this.wake = undefined));
   }
 
   /** Creates the read model; runners starting together take turns (CREATE ... IF NOT EXISTS races). */

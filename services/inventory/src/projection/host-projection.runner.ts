@@ -15,17 +15,20 @@ import { HostProjection } from './host-projection';
 export class HostProjectionRunner implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('HostProjection');
   private readonly runner: ProjectionRunner;
-  private following: Promise<void> | undefined;
-  private stopped = false;
 
   constructor(@Inject(PG_POOL) pool: Pool, @Inject(EVENT_STORE) store: EventStore) {
-    this.runner = new ProjectionRunner(pool, store, new HostProjection(), { pollMs: 50 });
+    this.runner = new ProjectionRunner(pool, store, new HostProjection(), {
+      pollMs: 50,
+      retryDelayMs: 1000,
+      onError: (error) =>
+        this.logger.error(`projection stopped, restarting in 1 s: ${(error as Error).message}`),
+    });
   }
 
   /** Catches up before the service answers anything, then follows in the background. */
   async onModuleInit(): Promise<void> {
     await this.runner.catchUp();
-    this.following = this.follow();
+    void this.runner.start();
   }
 
   /** Applies everything visible now (tests and commands that must read their own writes). */
@@ -38,20 +41,6 @@ export class HostProjectionRunner implements OnModuleInit, BeforeApplicationShut
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
     await this.runner.stop();
-    await this.following;
-  }
-
-  private async follow(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        await this.runner.start();
-      } catch (error) {
-        if (this.stopped) return;
-        this.logger.error(`projection stopped, restarting in 1 s: ${(error as Error).message}`);
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
   }
 }

@@ -7,10 +7,16 @@ import {
   type InstanceStopReason,
   type NormalisedApplication,
   type NewEvent,
+  type RecordedEvent,
   type StartCommand,
   type StopCommand,
 } from '@federa/contracts';
-import { handleCommand, LogSubscription, type EventStore } from '@federa/eventstore';
+import {
+  handleCommand,
+  LogSubscription,
+  type EventStore,
+  type PostgresLeaderLease,
+} from '@federa/eventstore';
 import { AgentLink, type ObservedInstance } from '../agents/agent-link';
 import { failuresOf } from '../domain/application-failures';
 import { AutoscalingPolicy } from '../domain/autoscaling-policy';
@@ -29,7 +35,6 @@ import { assessServiceHealth } from '../domain/service-health';
 import type { SupervisionSettings } from '../supervision-settings';
 import type { SupervisionView } from '../view/supervision-view';
 import { instanceStartPayload } from './instance-start-payload';
-import type { LeaderLock } from './leader-lock';
 
 /**
  * The active part of supervision: follows the log into the view, turns agent observations into
@@ -44,8 +49,11 @@ export class Supervisor {
   private ticking: Promise<void> | undefined;
   private leader = false;
   private readonly policy: AutoscalingPolicy;
+  /** When a start or stop was last sent per instance, until the instance ends (for resends). */
   private readonly startSent = new Map<string, number>();
   private readonly stopSent = new Map<string, number>();
+  /** caughtUp() calls waiting for the view, each checking its position after every applied page. */
+  private readonly waiters = new Set<() => void>();
   /** Changes appended from observations and not yet seen in the view, so that a burst records one. */
   private readonly inFlight = new Map<string, string>();
 
@@ -53,12 +61,16 @@ export class Supervisor {
     private readonly store: EventStore,
     private readonly view: SupervisionView,
     private readonly link: AgentLink,
-    private readonly lock: LeaderLock,
+    private readonly lease: PostgresLeaderLease,
     private readonly settings: SupervisionSettings,
     private readonly now: () => number = Date.now,
   ) {
     this.policy = new AutoscalingPolicy(settings.scalingWindowMs);
-    view.onApplied(() => this.inFlight.clear());
+    view.onApplied((events) => {
+      this.inFlight.clear();
+      this.forgetEnded(events);
+      for (const check of [...this.waiters]) check();
+    });
   }
 
   start(): void {
@@ -81,13 +93,36 @@ export class Supervisor {
     await this.ticking;
     this.link.close();
     await this.subscription?.stop();
-    await this.lock.release();
+    await this.lease.release();
   }
 
   /** Resolves once the view has applied the log up to `position` (read-your-writes for commands). */
   async caughtUp(position: number, timeoutMs = 5000): Promise<void> {
-    const deadline = this.now() + timeoutMs;
-    while (this.view.position < position && this.now() < deadline) await sleep(10);
+    if (this.view.position >= position) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve();
+      };
+      const check = () => {
+        if (this.view.position >= position) done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+
+  /** Forgets the sends to instances that these events ended: nothing will be resent to them. */
+  private forgetEnded(events: RecordedEvent[]): void {
+    for (const event of events) {
+      const id = (event.data as { instance?: unknown }).instance;
+      if (typeof id !== 'string') continue;
+      const instance = this.view.instances.get(id);
+      if (instance && isLive(instance)) continue;
+      this.startSent.delete(id);
+      this.stopSent.delete(id);
+    }
   }
 
   /**
@@ -107,7 +142,7 @@ export class Supervisor {
   }
 
   private async tick(): Promise<void> {
-    this.leader = await this.lock.holds();
+    this.leader = await this.lease.holds();
     if (!this.leader) return;
     await this.replaceInstancesOfDownHosts();
     for (const name of [...this.view.services.keys()]) await this.reconcile(name);
@@ -397,8 +432,4 @@ export class Supervisor {
     const result = await this.store.append(streamIds.instance(instance), expected, [event]);
     return result.lastPosition;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -1,5 +1,5 @@
 import { IsOptional } from 'class-validator';
-import { IsEntityId, IsResourceName } from './identifiers';
+import { IsHostId, IsInstanceId, IsResourceName } from './identifiers';
 
 /** Which service, application and instance an instance event is about. */
 export class InstanceRefData {
@@ -9,19 +9,19 @@ export class InstanceRefData {
   @IsResourceName()
   app: string;
 
-  @IsEntityId()
+  @IsInstanceId()
   instance: string;
 }
 
 /** What every instance event carries in `data` (CONTRACT.md); `host` is absent before placement. */
 export class InstanceEventData extends InstanceRefData {
   @IsOptional()
-  @IsEntityId()
+  @IsHostId()
   host?: string;
 }
 
 /** An instance event that happens on a host, so `host` is required. */
 export class PlacedInstanceEventData extends InstanceRefData {
-  @IsEntityId()
+  @IsHostId()
   host: string;
 }

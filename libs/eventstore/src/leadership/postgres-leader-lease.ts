@@ -1,0 +1,80 @@
+import { Client } from 'pg';
+import { advisoryLockKey } from './advisory-lock-key';
+
+/**
+ * Leadership held as a session advisory lock on a connection of its own: when the holder dies or its
+ * session is terminated, Postgres drops the lock with the session, a standby's next tryAcquire() wins,
+ * and the old holder's next verify() answers false. A standby keeps its one connection between attempts.
+ */
+export class PostgresLeaderLease {
+  private client: Client | undefined;
+  private held = false;
+  private readonly key: string;
+
+  /** `name` identifies the leadership (one leader per name and database). */
+  constructor(
+    private readonly databaseUrl: string,
+    readonly name: string,
+  ) {
+    this.key = advisoryLockKey(name);
+  }
+
+  /** What this process last knew: true from a successful take-over until a failure or verify() says otherwise. */
+  get isHeld(): boolean {
+    return this.held;
+  }
+
+  /** True when this process holds the lease now (taking it if it is free). */
+  async tryAcquire(): Promise<boolean> {
+    if (this.held) return true;
+    try {
+      if (!this.client) {
+        const client = new Client({ connectionString: this.databaseUrl });
+        client.on('error', () => this.drop(client));
+        client.on('end', () => this.drop(client));
+        this.client = client;
+        await client.connect();
+      }
+      const result = await this.client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1::bigint) AS ok',
+        [this.key],
+      );
+      this.held = result.rows[0].ok;
+    } catch {
+      this.drop(this.client);
+    }
+    return this.held;
+  }
+
+  /** Checks that the lease's session is still alive; false (and lease dropped) when it is not. */
+  async verify(): Promise<boolean> {
+    const client = this.client;
+    if (!this.held || !client) return false;
+    try {
+      await client.query('SELECT 1');
+    } catch {
+      this.drop(client);
+    }
+    return this.held;
+  }
+
+  /** verify() when held, tryAcquire() when not: what a leader's periodic tick asks. */
+  async holds(): Promise<boolean> {
+    return this.held ? this.verify() : this.tryAcquire();
+  }
+
+  async release(): Promise<void> {
+    const client = this.client;
+    this.held = false;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  /** Forgets a broken connection (closing it), unless a newer one has replaced it meanwhile. */
+  private drop(client: Client | undefined): void {
+    if (!client || client !== this.client) return;
+    this.held = false;
+    this.client = undefined;
+    client.end().catch(() => undefined);
+  }
+}

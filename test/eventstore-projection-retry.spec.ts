@@ -1,0 +1,103 @@
+import type { RecordedEvent } from '@federa/contracts';
+import {
+  acceptAnyObject,
+  migrateEventStore,
+  PostgresEventStore,
+  ProjectionRunner,
+  type Projection,
+  type Queryable,
+} from '@federa/eventstore';
+import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+
+/** Counts events per type, and fails the first `failures` pages it is given. */
+class FlakyCountProjection implements Projection {
+  readonly name = 'flaky.counts';
+
+  constructor(private failures: number) {}
+
+  async setup(db: Queryable): Promise<void> {
+    await db.query({
+      text: `CREATE SCHEMA IF NOT EXISTS flaky;
+        CREATE TABLE IF NOT EXISTS flaky.counts (type text PRIMARY KEY, n int NOT NULL)`,
+    });
+  }
+
+  async apply(db: Queryable, events: RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      await db.query({
+        text: `INSERT INTO flaky.counts (type, n) VALUES ($1, 1)
+               ON CONFLICT (type) DO UPDATE SET n = counts.n + 1`,
+        values: [event.type],
+      });
+    }
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error('projection failed on purpose');
+    }
+  }
+
+  async drop(db: Queryable): Promise<void> {
+    await db.query({ text: 'DROP SCHEMA IF EXISTS flaky CASCADE' });
+  }
+}
+
+describe('a projection runner with a retry delay', () => {
+  let db: FreshDatabase;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    db = await freshDatabase('eventstore_retry');
+    pool = new Pool({ connectionString: db.url, max: 4 });
+    await migrateEventStore(pool);
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  it('reports each failure, goes on following the log and applies every event once', async () => {
+    const store = new PostgresEventStore(pool, { validate: acceptAnyObject });
+    const events = Array.from({ length: 12 }, (_, n) => ({
+      type: 'Counted',
+      data: { n },
+      metadata: {
+        correlationId: randomUUID(),
+        actor: 'test',
+        occurredAt: new Date().toISOString(),
+      },
+    }));
+    await store.append('counter-1', 'no-stream', events);
+    const errors: unknown[] = [];
+    const runner = new ProjectionRunner(pool, store, new FlakyCountProjection(2), {
+      batchSize: 5,
+      pollMs: 10,
+      retryDelayMs: 10,
+      onError: (error) => errors.push(error),
+    });
+    const following = runner.start();
+    try {
+      await eventually(async () => {
+        const { rows } = await pool.query<{ n: number }>('SELECT n FROM flaky.counts');
+        return rows[0]?.n === 12;
+      });
+    } finally {
+      await runner.stop();
+    }
+    await expect(following).resolves.toBeUndefined();
+    expect(errors.map((e) => (e as Error).message)).toEqual([
+      'projection failed on purpose',
+      'projection failed on purpose',
+    ]);
+  });
+
+  it('without a retry delay, rejects start() with the first failure', async () => {
+    const store = new PostgresEventStore(pool, { validate: acceptAnyObject });
+    const failing = new ProjectionRunner(pool, store, new FlakyCountProjection(1), { pollMs: 10 });
+    // From the start of the log again, so that there is a page to fail on.
+    await pool.query(`DELETE FROM eventlog.checkpoints WHERE name = 'flaky.counts'`);
+    await expect(failing.start()).rejects.toThrow('projection failed on purpose');
+  });
+});
