@@ -2,12 +2,14 @@
 // Run: npm run bench:eventstore   (quick: EVENTSTORE_BENCH_EVENTS=100000 npm run bench:eventstore)
 // Last line: one JSON object with the ratios (see docs/BENCHMARKS.md, 'Event log').
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Subjects, type RecordedEvent } from '@federa/contracts';
 import {
   acceptAnyObject,
   migrateEventStore,
   PostgresEventStore,
+  PostgresLeaderLease,
   ProjectionRunner,
   type LogCheckpoint,
   type Projection,
@@ -17,7 +19,7 @@ import { connectNats, encodeEventMessage } from '@federa/messaging';
 import { freshDatabase, uniquePrefix } from '@federa/testing';
 import { Pool } from 'pg';
 import { EventRelay } from '../services/relay/src/event-relay';
-import { PostgresLeaderLease } from '../services/relay/src/leader-lease';
+import { relayLeaseName } from '../services/relay/src/relay-lease-name';
 import { relayConnectionOptions } from '../services/relay/src/relay-connection-options';
 
 const rebuildEvents = Number(process.env.EVENTSTORE_BENCH_EVENTS ?? 1_000_000);
@@ -299,7 +301,7 @@ async function benchRelay() {
         nc,
         subjects,
         store,
-        lease: new PostgresLeaderLease(db.url),
+        lease: new PostgresLeaderLease(db.url, relayLeaseName),
         batchSize: window,
         pollMs: 5,
       });
@@ -322,6 +324,7 @@ async function benchRelay() {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
   const db = await freshDatabase('bench_eventstore');
   const pool = new Pool({ connectionString: db.url, max: writers + 2 });
   try {
@@ -332,9 +335,18 @@ async function main(): Promise<void> {
     const relay = await benchRelay();
     const round = (v: number) => Math.round(v * 1000) / 1000;
     const figures = { ...append, ...rebuild, ...relay, rebuild_events: rebuildEvents };
-    process.stdout.write(
-      `${JSON.stringify(Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round(v)])))}\n`,
-    );
+    const result = {
+      bench: 'eventstore',
+      load_avg_at_start: loadAtStart,
+      ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round(v)])),
+      targets: {
+        append_ratio: 0.8,
+        rebuild_ratio: 0.5,
+        rebuild_events_per_s: 100_000,
+        relay_ratio: 0.5,
+      },
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await pool.end();
     await db.drop();

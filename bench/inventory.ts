@@ -32,6 +32,7 @@ function cpuSeconds(pid: number): number {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
+  const loadAtStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
   await waitForPort(4222, 5000);
   const db = await freshDatabase('bench_inventory');
   const prefix = uniquePrefix('benchinv');
@@ -170,6 +171,8 @@ async function main(): Promise<void> {
       detect_p99_ms: p(0.99),
       detect_max_ms: detect[detect.length - 1],
       down_after_ms: 3000,
+      detect_target_ms: 3000,
+      load_avg_at_start: loadAtStart,
     };
     console.log(JSON.stringify(result));
   } finally {

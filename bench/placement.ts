@@ -347,6 +347,7 @@ async function committed(): Promise<{
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg().map((v) => Math.round(v * 100) / 100);
   decideAll(true); // warm-up: JIT and allocation shapes
   const plain = decideAll(false);
   const ruled = decideAll(true);
@@ -383,6 +384,8 @@ async function main(): Promise<void> {
       validate_us_class_validator: mapValues(commit.classValidatorMicros, (v) => round(v, 2)),
       validate_us_compiled: mapValues(commit.compiledMicros, (v) => round(v, 2)),
       over_committed_hosts: ruled.overCommitted + commit.overCommitted,
+      targets: { anti_affinity_cost_ratio: 1.5, placements_per_s: 10_000 },
+      load_avg_at_start: loadAtStart,
       load_avg_1m: Math.round(loadavg()[0] * 100) / 100,
     }),
   );

@@ -33,6 +33,7 @@ async function until<T>(
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
   const plane = await startControlPlane('supervision_bench', { tickMs: 100 });
   const fleet = await Fleet.start(plane, ['b1', 'b2', 'b3', 'b4'], {
     heartbeatMs,
@@ -133,6 +134,8 @@ async function main(): Promise<void> {
       host_kill_to_down_s: round(hostKillToDownS),
       host_kill_to_available_s: round(hostKillToAvailableS),
       host_kill_target_s: 5,
+      host_kill_target_met: hostKillToAvailableS <= 5,
+      load_avg_at_start: loadAtStart,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
