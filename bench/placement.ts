@@ -29,11 +29,11 @@ import { PlacementEngine } from '../services/placement/src/placement-engine';
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 5000);
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 1000);
 const PER_SERVICE = Number(process.env.BENCH_INSTANCES_PER_SERVICE ?? 50);
-const COMMIT_INSTANCES = Number(process.env.BENCH_COMMIT_INSTANCES ?? 20_000);
+const COMMIT_INSTANCES = Number(process.env.BENCH_COMMIT_INSTANCES ?? 50_000);
 const COMMIT_BATCH = Number(process.env.BENCH_COMMIT_BATCH ?? 1000);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 8);
-/** BENCH_OVERLAP=1: decide the next round while the last one commits (the engine's overlapRounds). */
-const OVERLAP = process.env.BENCH_OVERLAP === '1';
+/** BENCH_OVERLAP=0: commit each round before deciding the next (the engine's overlapRounds, on by default). */
+const OVERLAP = process.env.BENCH_OVERLAP !== '0';
 const GiB = 1024 ** 3;
 const sites = ['geneva', 'lausanne', 'zurich', 'basel'];
 
@@ -372,6 +372,7 @@ async function main(): Promise<void> {
       committed_instances: COMMIT_INSTANCES,
       committed_round: COMMIT_BATCH,
       overlapped_rounds: OVERLAP,
+      node_flags: process.execArgv,
       committed_placed: commit.placed,
       placements_per_s: Math.round(commit.perSecond),
       engine_cpu_ms_per_placement: round(commit.cpuPerPlacementMs, 4),

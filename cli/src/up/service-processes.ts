@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { PLACEMENT_NODE_FLAGS } from '../../../services/placement/src/placement-node-flags';
 import { PrefixedOutput } from './prefixed-output';
 import type { LogLineRenderer } from './log-line-renderer';
 import { forceStopProcess, isRunning, stopProcess, type Stoppable } from './stop-process';
@@ -13,6 +14,9 @@ export interface BuiltService {
 
 /** The host agent is not a control-plane service: the demo (or the user) starts agents with their config. */
 const notServices = new Set(['agent']);
+
+/** Node flags of the services that are launched with some (each file says why). */
+const nodeFlags: Readonly<Record<string, readonly string[]>> = { placement: PLACEMENT_NODE_FLAGS };
 
 /** Every `services/<name>/src/main.js` under the build output, gateway first. */
 export function discoverServices(distRoot: string): BuiltService[] {
@@ -43,7 +47,7 @@ export class ServiceProcess implements Stoppable {
     this.output = new PrefixedOutput(service.name, render);
     // A process group of its own: Ctrl-C reaches the service through `federa up` only, so that
     // services stop before the NATS and Postgres they need.
-    this.child = spawn(process.execPath, [service.main], {
+    this.child = spawn(process.execPath, [...(nodeFlags[service.name] ?? []), service.main], {
       env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

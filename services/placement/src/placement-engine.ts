@@ -53,9 +53,9 @@ export interface PlacementEngineOptions {
   /** Requests decided and committed together (one appendMany per round). @default 1000 */
   roundSize?: number;
   /**
-   * Decide the next round while the last one is being committed. Off by default: on the shared 2-core
-   * machine it measured slower (docs/BENCHMARKS.md); it pays where Postgres has cores of its own.
-   * @default false
+   * Decide the next round while Postgres commits the last one (Node and Postgres then work at the same
+   * time; docs/BENCHMARKS.md, Placement). Off: each round is committed before the next is decided.
+   * @default true
    */
   overlapRounds?: boolean;
 }
@@ -93,7 +93,7 @@ export class PlacementEngine {
   ) {
     this.maxAttempts = options.maxAttempts ?? 20;
     this.roundSize = options.roundSize ?? 1000;
-    this.overlapRounds = options.overlapRounds ?? false;
+    this.overlapRounds = options.overlapRounds ?? true;
   }
 
   get state(): ClusterState {
@@ -183,6 +183,9 @@ export class PlacementEngine {
       }
       committing = next && this.commitRound(next, metadataOf, final);
       if (!committing && fresh.length === 0 && redo.length === 0) break;
+      // Deciding the next round holds the thread: let the pool hand this round's statement to the
+      // socket first, so that Postgres runs it meanwhile rather than after.
+      if (committing && this.overlapRounds) await new Promise((r) => setImmediate(r));
     }
     return requests.map((r) => final.get(r.instance)!);
   }
