@@ -1,27 +1,6 @@
-// Runs bench/agent.ts without a build: TypeScript compiled on require by @swc/core, @federa/* mapped to libs.
-const fs = require('node:fs');
+// Runs a TypeScript script (bench/agent.ts unless a path relative to the repo is given) without a build.
 const path = require('node:path');
-const Module = require('node:module');
-const swc = require('@swc/core');
+const { root } = require('./typescript-require-hook');
 
-const root = path.join(__dirname, '..');
-const swcrc = JSON.parse(fs.readFileSync(path.join(root, '.swcrc'), 'utf8'));
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  const alias = /^@federa\/(contracts|eventstore|messaging|runtime|testing)$/.exec(request);
-  return resolveFilename.call(
-    this,
-    alias ? path.join(root, 'libs', alias[1], 'src') : request,
-    ...rest,
-  );
-};
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-    ...swcrc,
-    filename,
-    swcrc: false,
-  });
-  module._compile(code, filename);
-};
 require('reflect-metadata');
 require(path.join(root, process.argv[2] || 'bench/agent.ts'));

@@ -1,4 +1,5 @@
 import { connect, createServer } from 'node:net';
+import { freeTcpPort } from '@federa/runtime';
 
 /** True when something accepts TCP connections on host:port within `timeoutMs`. */
 export function portAnswers(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
@@ -26,7 +27,7 @@ export function urlAnswers(url: string, defaultPort: number): Promise<boolean> {
 /** `preferred` when nothing listens there on 127.0.0.1, otherwise a port the system hands out. */
 export async function portOrFree(preferred: number): Promise<number> {
   if (await canListen(preferred)) return preferred;
-  return freePort();
+  return freeTcpPort();
 }
 
 function canListen(port: number): Promise<boolean> {
@@ -34,18 +35,6 @@ function canListen(port: number): Promise<boolean> {
     const server = createServer();
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }
 

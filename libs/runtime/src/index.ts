@@ -1,2 +1,3 @@
 export * from './federa-config';
+export * from './free-tcp-port';
 export * from './run-service';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port';
+import { freeTcpPort } from '../../runtime/src/free-tcp-port';
 
 /** Where a nats-server binary is: PATH or Debian's /usr/sbin. */
 export function natsServerBinary(): string | undefined {
@@ -25,7 +25,7 @@ export class NatsServerProcess {
   private constructor(readonly port: number) {}
 
   static async start(): Promise<NatsServerProcess> {
-    const server = new NatsServerProcess(await freePort());
+    const server = new NatsServerProcess(await freeTcpPort());
     await server.startProcess();
     return server;
   }

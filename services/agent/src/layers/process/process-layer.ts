@@ -12,7 +12,8 @@ import type {
 } from '../layer-driver';
 import { directorySize } from './directory-size';
 import { parseFederaLoad } from './federa-load';
-import { freeTcpPort } from './free-tcp-port';
+// The file, not the @federa/runtime index: the index also loads Nest, which the agent never uses.
+import { freeTcpPort } from '../../../../../libs/runtime/src/free-tcp-port';
 import { httpGet, tcpConnect } from './local-probes';
 import { processArtifactErrors, type ProcessArtifact } from './process-artifact';
 import {
