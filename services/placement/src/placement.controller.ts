@@ -1,9 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ErrorCodes, FederaError } from '@federa/contracts';
-import { ContractPipe } from '@federa/messaging';
+import {
+  ErrorCodes,
+  FederaError,
+  type ExplainPlacementQuery,
+  type PlanPlacementQuery,
+} from '@federa/contracts';
+import { CommandContractPipe } from '@federa/messaging';
 import type { PlacementRecord } from './domain/placement-record';
-import { GetPlacementCommand, PlanPlacementCommand } from './placement-commands';
 import { PlacementEngine } from './placement-engine';
 import { planPlacement, type PlacementPlan } from './placement-plan';
 
@@ -14,7 +18,7 @@ export class PlacementController {
 
   @MessagePattern('cmd.placement.get-placement')
   getPlacement(
-    @Payload(new ContractPipe(GetPlacementCommand)) command: GetPlacementCommand,
+    @Payload(new CommandContractPipe('explainPlacement')) command: ExplainPlacementQuery,
   ): PlacementRecord {
     const record = this.engine.record(command.instance);
     if (!record)
@@ -27,7 +31,7 @@ export class PlacementController {
 
   @MessagePattern('cmd.placement.plan')
   plan(
-    @Payload(new ContractPipe(PlanPlacementCommand)) command: PlanPlacementCommand,
+    @Payload(new CommandContractPipe('planPlacement')) command: PlanPlacementQuery,
   ): Promise<PlacementPlan> {
     return planPlacement(this.engine, command.spec);
   }

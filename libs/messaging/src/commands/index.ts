@@ -1,4 +1,5 @@
 export * from './command-transport';
 export * from './command-client';
 export * from './contract-pipe';
+export * from './command-contract-pipe';
 export * from './command-exception-filter';

@@ -1,17 +1,17 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  CordonHostCommand,
-  DrainHostCommand,
   ErrorCodes,
   FederaError,
-  GetHostQuery,
-  ListHostsQuery,
-  RetireHostCommand,
-  UncordonHostCommand,
+  type CordonHostCommand,
+  type DrainHostCommand,
+  type GetHostQuery,
   type HostCommand as HostRequest,
+  type ListHostsQuery,
+  type RetireHostCommand,
+  type UncordonHostCommand,
 } from '@federa/contracts';
-import { ContractPipe } from '@federa/messaging';
+import { CommandContractPipe } from '@federa/messaging';
 import type { HostCommand } from '../domain/host-commands';
 import { HostCommandHandler } from '../host-command.handler';
 import { HostProjectionRunner } from '../projection/host-projection.runner';
@@ -28,18 +28,18 @@ export class HostsController {
   ) {}
 
   @MessagePattern('cmd.inventory.list-hosts')
-  list(@Payload(new ContractPipe(ListHostsQuery)) query: ListHostsQuery): Promise<HostPage> {
+  list(@Payload(new CommandContractPipe('listHosts')) query: ListHostsQuery): Promise<HostPage> {
     return this.hosts.list(query);
   }
 
   @MessagePattern('cmd.inventory.get-host')
-  get(@Payload(new ContractPipe(GetHostQuery)) query: GetHostQuery): Promise<HostView> {
+  get(@Payload(new CommandContractPipe('getHost')) query: GetHostQuery): Promise<HostView> {
     return this.view(query.host);
   }
 
   @MessagePattern('cmd.inventory.cordon')
   cordon(
-    @Payload(new ContractPipe(CordonHostCommand)) request: CordonHostCommand,
+    @Payload(new CommandContractPipe('cordonHost')) request: CordonHostCommand,
   ): Promise<HostView> {
     return this.act(request, {
       type: 'CordonHost',
@@ -49,14 +49,14 @@ export class HostsController {
 
   @MessagePattern('cmd.inventory.uncordon')
   uncordon(
-    @Payload(new ContractPipe(UncordonHostCommand)) request: UncordonHostCommand,
+    @Payload(new CommandContractPipe('uncordonHost')) request: UncordonHostCommand,
   ): Promise<HostView> {
     return this.act(request, { type: 'UncordonHost' });
   }
 
   @MessagePattern('cmd.inventory.drain')
   async drain(
-    @Payload(new ContractPipe(DrainHostCommand)) request: DrainHostCommand,
+    @Payload(new CommandContractPipe('drainHost')) request: DrainHostCommand,
   ): Promise<HostView> {
     const instances = await this.hosts.instancesOn(request.host);
     return this.act(request, {
@@ -68,7 +68,7 @@ export class HostsController {
 
   @MessagePattern('cmd.inventory.retire')
   async retire(
-    @Payload(new ContractPipe(RetireHostCommand)) request: RetireHostCommand,
+    @Payload(new CommandContractPipe('retireHost')) request: RetireHostCommand,
   ): Promise<HostView> {
     const instances = await this.hosts.instancesOn(request.host);
     return this.act(request, { type: 'RetireHost', force: request.force ?? false, instances });

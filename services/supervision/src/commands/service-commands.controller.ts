@@ -13,6 +13,7 @@ import {
   type StopServiceCommand,
 } from '@federa/contracts';
 import { foldEvents, PostgresEventStore } from '@federa/eventstore';
+import { CommandContractPipe } from '@federa/messaging';
 import {
   initialServiceState,
   serviceDecider,
@@ -23,7 +24,6 @@ import { ReadModelRunner } from '../read-model/read-model-runner';
 import { SupervisionReadModel } from '../read-model/supervision-read-model';
 import { Supervisor } from '../supervisor/supervisor';
 import type { InstanceSummary, ServiceSummary } from '../view/service-summary';
-import { CommandContractPipe } from './command-contract.pipe';
 
 /**
  * Supervision's commands and queries (`cmd.supervision.*`): commands decided on the log, answers
