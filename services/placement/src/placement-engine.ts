@@ -182,6 +182,8 @@ export class PlacementEngine {
         }
       }
       committing = next && this.commitRound(next, metadataOf, final);
+      // Awaited on the next turn; a commit failing before then must not count as unhandled meanwhile.
+      committing?.catch(() => undefined);
       if (!committing && fresh.length === 0 && redo.length === 0) break;
       // Deciding the next round holds the thread: let the pool hand this round's statement to the
       // socket first, so that Postgres runs it meanwhile rather than after.
@@ -253,9 +255,10 @@ export class PlacementEngine {
       const conflicted = await this.commit(round, metadataOf, final);
       if (conflicted.size === 0) break;
       setAside((host) => conflicted.has(host), true);
-      this.lastUndo = ++this.clock;
-      for (const host of conflicted) this.undoneAt.set(host, this.lastUndo);
+      this.markUndone(conflicted);
       await this.refold([...conflicted]);
+      // A round decided while the ledgers were being re-read saw them half-folded: stale as well.
+      this.markUndone(conflicted);
     }
     return redo;
   }
@@ -327,6 +330,12 @@ export class PlacementEngine {
       final.set(outcome.data.instance, outcome.decision);
     });
     return new Set();
+  }
+
+  /** Makes every round decided until now redo its placements on these hosts when it commits. */
+  private markUndone(hosts: Set<string>): void {
+    this.lastUndo = ++this.clock;
+    for (const host of hosts) this.undoneAt.set(host, this.lastUndo);
   }
 
   /** Folds what other writers appended to these hosts' ledgers since this replica last saw them. */
