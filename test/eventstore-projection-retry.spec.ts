@@ -14,10 +14,12 @@ import { Pool } from 'pg';
 /** Counts events per type, and fails the first `failures` pages it is given. */
 class FlakyCountProjection implements Projection {
   readonly name = 'flaky.counts';
+  setups = 0;
 
   constructor(private failures: number) {}
 
   async setup(db: Queryable): Promise<void> {
+    this.setups++;
     await db.query({
       text: `CREATE SCHEMA IF NOT EXISTS flaky;
         CREATE TABLE IF NOT EXISTS flaky.counts (type text PRIMARY KEY, n int NOT NULL)`,
@@ -91,6 +93,28 @@ describe('a projection runner with a retry delay', () => {
       'projection failed on purpose',
       'projection failed on purpose',
     ]);
+    // Stopped means stopped: nothing is applied a second time afterwards.
+    await new Promise((r) => setTimeout(r, 100));
+    const { rows } = await pool.query<{ n: number }>('SELECT n FROM flaky.counts');
+    expect(rows[0].n).toBe(12);
+  });
+
+  it('stops during a retry delay without setting up or applying anything again', async () => {
+    const store = new PostgresEventStore(pool, { validate: acceptAnyObject });
+    const projection = new FlakyCountProjection(100);
+    const errors: unknown[] = [];
+    const runner = new ProjectionRunner(pool, store, projection, {
+      pollMs: 10,
+      retryDelayMs: 60_000,
+      onError: (error) => errors.push(error),
+    });
+    await pool.query(`DELETE FROM eventlog.checkpoints WHERE name = 'flaky.counts'`);
+    const following = runner.start();
+    await eventually(() => errors.length === 1);
+    await runner.stop();
+    await expect(following).resolves.toBeUndefined();
+    expect(projection.setups).toBe(1);
+    expect(errors).toHaveLength(1);
   });
 
   it('without a retry delay, rejects start() with the first failure', async () => {

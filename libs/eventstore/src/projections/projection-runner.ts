@@ -147,6 +147,7 @@ export class ProjectionRunner {
         // The failed page's transaction rolled back: go on from what the store says was applied.
         this.checkpoint = undefined;
         await this.pause(retryDelayMs);
+        if (this.stopped) return;
       }
     }
   }
