@@ -1,6 +1,9 @@
 import { Client } from 'pg';
 import { advisoryLockKey } from './advisory-lock-key';
 
+/** Longest wait for connecting or for one query on the lease's connection. */
+const leaseTimeoutMs = 5000;
+
 /**
  * Leadership held as a session advisory lock on a connection of its own: when the holder dies or its
  * session is terminated, Postgres drops the lock with the session, a standby's next tryAcquire() wins,
@@ -29,7 +32,13 @@ export class PostgresLeaderLease {
     if (this.held) return true;
     try {
       if (!this.client) {
-        const client = new Client({ connectionString: this.databaseUrl });
+        // Bounded waits: a hung connection must cost the lease (and a tick), not stall its holder.
+        const client = new Client({
+          connectionString: this.databaseUrl,
+          keepAlive: true,
+          connectionTimeoutMillis: leaseTimeoutMs,
+          query_timeout: leaseTimeoutMs,
+        });
         client.on('error', () => this.drop(client));
         client.on('end', () => this.drop(client));
         this.client = client;
@@ -49,6 +58,7 @@ export class PostgresLeaderLease {
   /** Checks that the lease's session is still alive; false (and lease dropped) when it is not. */
   async verify(): Promise<boolean> {
     const client = this.client;
+    if (!client) this.held = false;
     if (!this.held || !client) return false;
     try {
       await client.query('SELECT 1');
