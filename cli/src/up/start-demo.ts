@@ -66,6 +66,8 @@ export class Demo implements Stoppable {
     const cancel = this.stopping.signal;
     // Hosts left `ready` by a previous run look registered: a new registration raises the epoch.
     const before = new Map((await this.api.hosts().catch(() => [])).map((h) => [h.id, h.epoch]));
+    // stop() may have come meanwhile and found no agent to stop: then none may start.
+    if (cancel.aborted) return;
     this.startAgents();
     const hosts = this.hostNames();
     const registered = await this.api.waitFor(
