@@ -1,3 +1,4 @@
+import { INSTANCE_ID_RULE } from '../events/values/identifiers';
 import { ResourceAmounts } from '../events/values/resource-amounts';
 import { Type } from 'class-transformer';
 import {
@@ -49,9 +50,7 @@ export class InstanceHealth {
  */
 export class InstanceSpecPayload {
   @IsString()
-  @Matches(INSTANCE_ID_PATTERN, {
-    message: 'must be letters, digits, dots, dashes or underscores (≤ 128)',
-  })
+  @Matches(INSTANCE_ID_PATTERN, { message: INSTANCE_ID_RULE })
   instance: string;
 
   @IsString()

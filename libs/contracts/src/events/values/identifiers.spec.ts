@@ -4,7 +4,18 @@ import { GetHostQuery } from '../../commands/host-commands';
 import { GetInstanceQuery } from '../../commands/instance-commands';
 import { validatePayload } from '../../validation/validate';
 
-const instanceIds = ['web-api-1a2b3c', 'Web_1.blue', 'svc:app:1', 'a'.repeat(129), '-leading', ''];
+const longestName = 'n'.repeat(63);
+/** The longest id supervision makes: `<service>-<app>-<6 hex>` with names of 63 characters. */
+const longestInstanceId = `${longestName}-${longestName}-0a1b2c`;
+const instanceIds = [
+  'web-api-1a2b3c',
+  'Web_1.blue',
+  'svc:app:1',
+  longestInstanceId,
+  'a'.repeat(135),
+  '-leading',
+  '',
+];
 const hostIds = ['host-1', 'h1', 'Host-1', 'host.1', 'host_1', 'host:1', 'h'.repeat(64), ''];
 
 const acceptsInstance = {
@@ -28,6 +39,11 @@ describe('ids shared by the API and the agent protocol', () => {
 
   it.each(hostIds)('accept or refuse host id %p alike', (id) => {
     expect(acceptsHost.api(id)).toBe(acceptsHost.agent(id));
+  });
+
+  it('accept the longest instance id supervision makes, and refuse one character more', () => {
+    expect(validatePayload(GetInstanceQuery, { instance: longestInstanceId }).ok).toBe(true);
+    expect(validatePayload(GetInstanceQuery, { instance: `${longestInstanceId}0` }).ok).toBe(false);
   });
 
   it('refuse a colon in an instance id and upper case in a host id, naming the field', () => {

@@ -8,10 +8,13 @@ import { RESOURCE_NAME, RESOURCE_NAME_RULE } from '../../names/resource-name';
 export const HOST_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const HOST_ID_RULE = 'must be a host id of 1 to 63 lower-case letters, digits or "-"';
 
-/** Instance ids travel in subjects and file names: letters, digits, dots, underscores and dashes. */
-export const INSTANCE_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+/**
+ * Instance ids travel in subjects and file names: letters, digits, dots, underscores and dashes. Up to
+ * 134 characters: supervision names instances `<service>-<app>-<6 hex digits>`, names of up to 63 each.
+ */
+export const INSTANCE_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,133}$/;
 export const INSTANCE_ID_RULE =
-  'must be an instance id of 1 to 128 letters, digits, ".", "_" or "-"';
+  'must be an instance id of 1 to 134 letters, digits, ".", "_" or "-"';
 
 /** Other entity ids (migrations, statistics subjects): safe in stream ids. */
 export const ENTITY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;

@@ -47,8 +47,13 @@ export interface QemuDriverOptions {
 
 /** What migrateOut measured; `stoppedAtMs` lets the caller pair it with the target's `resumedAt`. */
 export interface QemuLiveMigrationResult extends LiveMigrationResult {
-  /** Epoch ms of the source's STOP event (QEMU's timestamp), i.e. the start of downtime. */
+  /**
+   * Epoch ms of the source's STOP event (QEMU's timestamp), i.e. the start of downtime; for a guest
+   * that was not running, when migration began; when no STOP event came, when migration completed.
+   */
   stoppedAtMs: number;
+  /** Whether `stoppedAtMs` is QEMU's STOP event of a running guest rather than a fallback. */
+  stopObserved: boolean;
   /** What QEMU's query-migrate reported (sometimes 0). */
   qemuTotalMs: number;
   qemuDowntimeMs: number;
@@ -316,7 +321,8 @@ export class QemuDriver implements LayerDriver {
           `live migration of ${instance} to ${target.host} ${info.status}: ${info['error-desc'] ?? 'no reason given'}`,
         );
       }
-      const stoppedAtMs = (await stopped)?.atMs ?? completedAt;
+      const stopEvent = await stopped;
+      const stoppedAtMs = stopEvent?.atMs ?? completedAt;
       const qemuTotalMs = info['total-time'] ?? 0;
       const qemuDowntimeMs = info.downtime ?? 0;
       await this.endProcess(vm, 0);
@@ -325,6 +331,7 @@ export class QemuDriver implements LayerDriver {
         totalMs: qemuTotalMs > 0 ? qemuTotalMs : completedAt - beganAt,
         downtimeMs: qemuDowntimeMs > 0 ? qemuDowntimeMs : Math.max(0, completedAt - stoppedAtMs),
         stoppedAtMs,
+        stopObserved: wasRunning && stopEvent !== undefined,
         qemuTotalMs,
         qemuDowntimeMs,
       };
