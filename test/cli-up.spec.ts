@@ -134,6 +134,42 @@ describe('federa up --no-demo', () => {
       await admin.end();
     }
   });
+  it('restarts a service that dies once Federa is up, says so, and still stops everything on SIGINT', async () => {
+    const database = await freshDatabase('cli_up_restart');
+    const httpPort = await freePort();
+    try {
+      up = new FederaProcess(['up', '--no-demo'], {
+        cwd: workDir,
+        env: upEnvironment({
+          FEDERA_DATABASE_URL: database.url,
+          FEDERA_NATS_URL: process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222',
+          FEDERA_SUBJECT_PREFIX: uniquePrefix('cliuprestart'),
+          FEDERA_HTTP_PORT: String(httpPort),
+        }),
+      });
+      await waitUntilReady(up, httpPort);
+      const placementPid = () =>
+        descendantsOf(up?.child.pid as number).find((p) =>
+          p.command.includes('services/placement/src/main.js'),
+        )?.pid;
+      const first = placementPid();
+      expect(first).toBeDefined();
+      process.kill(first as number, 'SIGKILL');
+
+      const second = await eventually(() => {
+        const pid = placementPid();
+        if (pid === undefined || pid === first)
+          throw new Error('placement is not running again yet');
+        return pid;
+      }, 30_000);
+      expect(up.output).toContain('placement exited (SIGKILL): restarting it in 1 s');
+      expect(up.output).toContain(`placement restarted (pid ${second})`);
+      await interruptAndExpectCleanExit(up, descendantsOf(up.child.pid as number));
+    } finally {
+      await database.drop();
+    }
+  });
+
   it('gives up when a service dies while starting: it names the service and the setting, stops the rest and exits non-zero', async () => {
     const database = await freshDatabase('cli_up_service_dies');
     try {

@@ -10,7 +10,8 @@ import { createLogLineRenderer } from './log-line-renderer';
 import { PrefixedOutput, useColour } from './prefixed-output';
 import { readinessBanner } from './readiness-banner';
 import { createDatabaseIfMissing, databaseName, migrateDatabase } from './prepare-database';
-import { ServiceProcess, discoverServices } from './service-processes';
+import { RestartingService } from './restarting-service';
+import { discoverServices } from './service-processes';
 import { Demo } from './start-demo';
 import type { Stoppable } from './stop-process';
 
@@ -137,7 +138,7 @@ export async function runUp(options: UpOptions): Promise<number> {
       FEDERA_API_TOKEN: token.token,
       FEDERA_SUBJECT_PREFIX: config.subjectPrefix,
     };
-    const processes = services.map((service) => new ServiceProcess(service, env, render));
+    const processes = services.map((service) => new RestartingService(service, env, log, render));
     started.push(...processes);
     log(`started ${processes.map((p) => p.name).join(', ')}`);
 
@@ -145,7 +146,7 @@ export async function runUp(options: UpOptions): Promise<number> {
     // A service that dies while Federa starts would leave the demo waiting for ever: give up instead.
     const serviceDied = Promise.race(
       processes.map((p) =>
-        p.exited.then((how) => {
+        p.firstExit.then((how) => {
           throw new Error(`${p.name} exited (${how}) before Federa was up; its output is above`);
         }),
       ),
@@ -164,6 +165,7 @@ export async function runUp(options: UpOptions): Promise<number> {
       started.push(demo);
       await step(() => Promise.race([demo.start(), serviceDied]));
     }
+    for (const service of processes) service.keepRunning();
 
     process.stdout.write(
       readinessBanner({
@@ -196,12 +198,13 @@ async function stopInReverse(started: Stoppable[], log: (line: string) => void):
   const stages: Stoppable[][] = [];
   for (const item of [...started].reverse()) {
     const last = stages[stages.length - 1];
-    if (item instanceof ServiceProcess && last?.[0] instanceof ServiceProcess) last.push(item);
+    if (item instanceof RestartingService && last?.[0] instanceof RestartingService)
+      last.push(item);
     else stages.push([item]);
   }
   for (const stage of stages) {
     await Promise.all(stage.map((s) => s.stop().catch((e) => log(`${s.name}: ${String(e)}`))));
-    log(stage[0] instanceof ServiceProcess ? 'services stopped' : `${stage[0].name} stopped`);
+    log(stage[0] instanceof RestartingService ? 'services stopped' : `${stage[0].name} stopped`);
   }
 }
 
