@@ -79,6 +79,8 @@ describe('qemu layer: live migration between two agents on one machine', () => {
     pids.add((await target.status('live-3')).handle.pid as number);
 
     await source.migrateOut('live-3', { host: 'agent-b', uri });
+    // The source is done when its side completes; the target runs once it has resumed the guest.
+    expect(await target.resumedAt('live-3', 5_000)).toBeDefined();
     const onTarget = await target.status('live-3');
     expect(onTarget.state).toBe('running');
     expect(onTarget.handle.diskPath).toBe(join(scratch.root, 'agent-b', 'live-3', 'disk.qcow2'));
