@@ -13,8 +13,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { validatePayload, type Validated } from '../validation/validate';
-import { INSTANCE_ID_PATTERN } from './layer-kind';
 import { InstanceSpecPayload } from './instance-spec-payload';
+import { IsHostId, IsInstanceId } from '../events/values/identifiers';
 
 /** Every command an agent executes on `Subjects.agentCommand(host)` (ARCHITECTURE.md, 'Host agent protocol'). */
 export const AgentCommandTypes = [
@@ -58,8 +58,7 @@ abstract class AgentCommandBase {
 }
 
 abstract class InstanceCommand extends AgentCommandBase {
-  @IsString()
-  @Matches(INSTANCE_ID_PATTERN, { message: 'must be an instance id' })
+  @IsInstanceId()
   instance: string;
 }
 
@@ -111,8 +110,7 @@ export class ImportDataCommand extends AgentCommandBase {
 }
 
 export class MigrationTarget {
-  @IsString()
-  @MinLength(1)
+  @IsHostId()
   host: string;
 
   /** What the target's migrate-in answered (qemu: `tcp:10.77.0.12:4444`). */

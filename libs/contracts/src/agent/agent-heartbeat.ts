@@ -10,6 +10,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsHostId, IsInstanceId } from '../events/values/identifiers';
 
 /**
  * Usage of a host or an instance: cpu in millicores in use, memory and storage in bytes, network in
@@ -35,7 +36,7 @@ export class Usage {
 
 /** One instance in a heartbeat: its state and the load its application reports (0..1). */
 export class InstanceBeat {
-  @IsString()
+  @IsInstanceId()
   instance: string;
 
   /** An instance state of CONTRACT.md: starting, running, healthy, unhealthy, stopping, stopped, migrating, failed. */
@@ -59,7 +60,7 @@ export class InstanceBeat {
  * epoch) lets receivers tell a burst of heartbeats buffered during a partition from live ones.
  */
 export class AgentHeartbeat {
-  @IsString()
+  @IsHostId()
   host: string;
 
   @IsInt()

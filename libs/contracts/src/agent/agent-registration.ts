@@ -8,18 +8,18 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Matches,
   Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { HostCapacity } from './host-capacity';
 import { HostCosts, HostFeatures } from './host-config';
-import { HOST_ID_PATTERN, LayerKinds, type LayerKindName } from './layer-kind';
+import { LayerKinds, type LayerKindName } from './layer-kind';
+import { IsHostId, IsInstanceId } from '../events/values/identifiers';
 
 /** An instance the agent already runs when it registers (after its own restart). */
 export class RegisteredInstance {
-  @IsString()
+  @IsInstanceId()
   instance: string;
 
   @IsString()
@@ -37,8 +37,7 @@ export class RegisteredInstance {
 
 /** Request on `Subjects.agentRegister`: who the host is and what it offers. Answered with AgentRegistered. */
 export class AgentRegistration {
-  @IsString()
-  @Matches(HOST_ID_PATTERN)
+  @IsHostId()
   host: string;
 
   @IsString()

@@ -9,6 +9,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsHostId, IsInstanceId } from '../events/values/identifiers';
 
 export const AgentReportKinds = ['instance', 'command'] as const;
 export type AgentReportKind = (typeof AgentReportKinds)[number];
@@ -31,7 +32,7 @@ export class ReportError {
  * (`host`, `runId`, `seq`).
  */
 export class AgentReport {
-  @IsString()
+  @IsHostId()
   host: string;
 
   @IsInt()
@@ -52,7 +53,7 @@ export class AgentReport {
   @IsIn(AgentReportKinds as unknown as string[])
   kind: AgentReportKind;
 
-  @IsString()
+  @IsInstanceId()
   instance: string;
 
   /** kind instance: the new state (CONTRACT.md instance states). */

@@ -1,4 +1,5 @@
-import { IsInt, IsString, Min } from 'class-validator';
+import { IsInt, Min } from 'class-validator';
+import { IsHostId } from '../events/values/identifiers';
 
 /**
  * The second liveness signal (docs/adr/inventory-host-lease.md): besides heartbeats on the bus, every
@@ -7,7 +8,7 @@ import { IsInt, IsString, Min } from 'class-validator';
  * heartbeat interval. A fresh lease with silent heartbeats means a partition, not a death.
  */
 export class HostLease {
-  @IsString()
+  @IsHostId()
   host: string;
 
   @IsInt()
