@@ -3,6 +3,7 @@ import { getHostsCommand } from '../cli/src/commands/get-hosts';
 import { eventually } from '@federa/testing';
 import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
 import { InventoryHarness, natsUrl } from './inventory-harness';
+import { runCliCommand } from './cli-in-process';
 
 jest.setTimeout(60_000);
 
@@ -102,22 +103,7 @@ describe('inventory through the gateway: /v1/hosts', () => {
   /** Runs `federa get hosts ARGS` or `federa drain ARGS` against this gateway and answers what it printed. */
   async function federa(name: 'get hosts' | 'drain', ...args: string[]): Promise<string> {
     const command = name === 'drain' ? drainCommand() : getHostsCommand();
-    const printed: string[] = [];
-    const write = jest
-      .spyOn(process.stdout, 'write')
-      .mockImplementation((chunk: string | Uint8Array) => {
-        printed.push(String(chunk));
-        return true;
-      });
-    const previousToken = process.env.FEDERA_API_TOKEN;
-    process.env.FEDERA_API_TOKEN = token;
-    try {
-      await command.parseAsync(['node', 'federa', ...args, '--api', gateway.url]);
-    } finally {
-      write.mockRestore();
-      process.env.FEDERA_API_TOKEN = previousToken;
-    }
-    return printed.join('');
+    return (await runCliCommand(command, args, { api: gateway.url, token })).printed;
   }
 
   it('lists hosts and drains one from the CLI', async () => {

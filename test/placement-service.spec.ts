@@ -3,9 +3,14 @@ import { newEvent, streamIds } from '@federa/contracts';
 import { migrateEventStore, PostgresEventStore } from '@federa/eventstore';
 import { runService, type FederaConfig } from '@federa/runtime';
 import { eventually, freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Pool } from 'pg';
+import { planCommand } from '../cli/src/commands/plan';
 import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
 import { PlacementModule } from '../services/placement/src/placement.module';
+import { runCliCommand } from './cli-in-process';
 import {
   defineService,
   hostRegistered,
@@ -197,6 +202,28 @@ describe('the placement service', () => {
     // One web already runs on one of the two process hosts, and web instances never share a host.
     expect(webs.map((w: { outcome: string }) => w.outcome).sort()).toEqual(['failed', 'placed']);
     expect(await logLength()).toBe(before);
+  });
+
+  it('plans a spec file from the CLI: a table of where each instance would go, why one cannot, and exit code 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'federa-plan-'));
+    try {
+      const file = join(dir, 'shop.yaml');
+      writeFileSync(file, shopYaml);
+      const gatewayOf = { api: gateway.url, token };
+      const table = await runCliCommand(planCommand(), ['-f', file], gatewayOf);
+      expect(table.exitCode).toBe(1);
+      expect(table.printed).toContain('Service shop: NOT every instance fits');
+      expect(table.printed).toMatch(/APP\s+INSTANCE\s+HOST\s+SCORE\s+COST\/H\s+WHY/);
+      expect(table.printed).toMatch(/web\s+plan-shop-web-\d\s+mph-[12]\s+[\d.]+\s+[\d.]+\/h/);
+      expect(table.printed).toMatch(/vault\s+plan-shop-vault-1\s+\(none\).*below security level 5/);
+
+      const explained = await runCliCommand(planCommand(), ['-f', file, '--explain'], gatewayOf);
+      expect(explained.printed).toMatch(/plan-shop-vault-1 \(vault\):\n {2}Not placed: /);
+      expect(explained.printed).toMatch(/Rejected hosts:\n {4}\d+ by /);
+      expect(explained.printed).toMatch(/Candidates \(best first\):\n {4}HOST\s+TOTAL\s+COST\/H/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an invalid spec with every error and its path', async () => {

@@ -2,7 +2,9 @@ import { eventually } from '@federa/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Fleet } from './supervision-fleet';
-import { startControlPlane, type ControlPlane } from './supervision-harness';
+import { describeInstanceCommand } from '../cli/src/commands/describe-instance';
+import { runCliCommand } from './cli-in-process';
+import { apiToken, startControlPlane, type ControlPlane } from './supervision-harness';
 
 // Short cooldown and window so that scaling in can be watched within a test.
 const shopYaml = readFileSync(join(__dirname, '..', 'examples', 'shop.yaml'), 'utf8').replace(
@@ -64,6 +66,29 @@ describe('deploying the e-commerce service on real agents', () => {
     expect(new Set(web.map((i) => i.host)).size).toBe(2);
     expect(web.map((i) => i.host)).not.toContain(payment[0].host);
   }, 60_000);
+
+  it('explains from the CLI why a front-end instance is on its host', async () => {
+    const web = (await instances()).find((i) => i.app === 'web') as Instance;
+    const { printed, exitCode } = await runCliCommand(describeInstanceCommand(), [web.id], {
+      api: plane.gateway.url,
+      token: apiToken,
+    });
+    expect(exitCode).toBe(0);
+    expect(printed).toContain(`Instance: ${web.id}`);
+    expect(printed).toContain('Service:  shop / web');
+    expect(printed).toContain(`Host:     ${web.host} (process)`);
+    expect(printed).toMatch(new RegExp(`Placed on ${web.host} \\(score [\\d.]+, [\\d.]+/h`));
+    expect(printed).toMatch(
+      new RegExp(`Candidates \\(best first\\):\n\\s+HOST.*\n\\s+${web.host}\\s`),
+    );
+
+    const missing = await runCliCommand(describeInstanceCommand(), ['shop-web-000000'], {
+      api: plane.gateway.url,
+      token: apiToken,
+    });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.printed).toContain('not_found');
+  });
 
   it('replaces a killed instance: the service is degraded, then available again', async () => {
     const before = await lastPosition();

@@ -10,6 +10,7 @@ import { copyCommand } from './commands/copy';
 import { deleteCommand } from './commands/delete';
 import { deployCommand } from './commands/deploy';
 import { describeCommand } from './commands/describe';
+import { planCommand } from './commands/plan';
 import { getInstancesCommand } from './commands/get-instances';
 import { getServicesCommand } from './commands/get-services';
 import { getHostsCommand } from './commands/get-hosts';
@@ -36,7 +37,8 @@ const commands: [() => Command, string][] = [
   [copyCommand, 'copy a service under a new name'],
   [deleteCommand, 'delete a stopped service (delete service NAME)'],
   [getCommand, 'list services, instances or hosts'],
-  [describeCommand, 'show a service in detail (describe service NAME)'],
+  [describeCommand, 'show a service or an instance in detail'],
+  [planCommand, 'where a spec would be placed now, and why (dry run)'],
   [eventsCommand, 'print the event log; --follow streams it live'],
   [drainCommand, 'move every instance off a host'],
   [cordonCommand, 'stop new placements on a host'],

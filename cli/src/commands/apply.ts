@@ -1,7 +1,5 @@
 import { Command } from 'commander';
 import { ErrorCodes, FederaError } from '@federa/contracts';
-import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
 import {
   apiClientOf,
   guarded,
@@ -10,6 +8,7 @@ import {
   withOutputOption,
 } from '../command-options';
 import { renderOutput } from '../render-output';
+import { readSpecFile } from '../spec-file';
 import { serviceColumns, type ServiceRow } from './get-services';
 
 /** `federa apply -f FILE`: create or update a service from its YAML or JSON spec. */
@@ -21,7 +20,7 @@ export function applyCommand(): Command {
     .requiredOption('-f, --file <file>', 'the spec file')
     .action(
       guarded(async (options: { file: string; api?: string; output?: string }) => {
-        const spec = readSpec(options.file);
+        const spec = readSpecFile(options.file);
         const name = (spec as { metadata?: { name?: unknown } }).metadata?.name;
         if (typeof name !== 'string' || name === '') {
           throw new FederaError(ErrorCodes.validation, `invalid spec in ${options.file}`, [
@@ -37,25 +36,4 @@ export function applyCommand(): Command {
       }),
     );
   return withOutputOption(withApiOption(apply));
-}
-
-function readSpec(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new FederaError(
-      ErrorCodes.validation,
-      `cannot read ${file}: ${(error as Error).message}`,
-    );
-  }
-  const doc = parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new FederaError(
-      ErrorCodes.validation,
-      `${file} is not valid YAML or JSON`,
-      doc.errors.map((e) => ({ path: '', reason: e.message.split('\n')[0] })),
-    );
-  }
-  return doc.toJS();
 }

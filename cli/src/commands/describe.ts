@@ -8,8 +8,9 @@ import {
 } from '../command-options';
 import { renderTable } from '../render-output';
 import { instanceColumns, type ServiceRow } from './get-services';
+import { describeInstanceCommand } from './describe-instance';
 
-/** `federa describe service NAME`: the service's state, each application's health and its instances. */
+/** `federa describe service NAME` (state, each application's health, instances) and `describe instance ID`. */
 export function describeCommand(): Command {
   const describe = new Command('describe').description('show one object in detail');
   const service = new Command('service')
@@ -49,5 +50,6 @@ export function describeCommand(): Command {
       }),
     );
   describe.addCommand(withOutputOption(withApiOption(service)));
+  describe.addCommand(describeInstanceCommand());
   return describe;
 }

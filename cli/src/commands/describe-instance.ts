@@ -1,0 +1,59 @@
+import { Command } from 'commander';
+import { ErrorCodes, FederaError } from '@federa/contracts';
+import type { ApiClient } from '../api-client';
+import {
+  apiClientOf,
+  guarded,
+  outputOf,
+  withApiOption,
+  withOutputOption,
+} from '../command-options';
+import type { InstanceRow } from './get-services';
+import { explanationLines, type PlacementExplanation } from './placement-explanation';
+
+/** `federa describe instance ID`: the instance, and why placement put it where it is. */
+export function describeInstanceCommand(): Command {
+  const command = new Command('instance')
+    .description('an instance: state, host, and why placement chose that host (or why none)')
+    .argument('<id>', 'the instance id (see federa get instances)')
+    .action(
+      guarded(async (id: string, options: { api?: string; output?: string }) => {
+        const api = apiClientOf(options);
+        const path = encodeURIComponent(id);
+        const [instance, placement] = await Promise.all([
+          api.get<InstanceRow>(`/v1/instances/${path}`),
+          placementOf(api, path),
+        ]);
+        if (outputOf(options) === 'json') {
+          process.stdout.write(`${JSON.stringify({ instance, placement }, null, 2)}\n`);
+          return;
+        }
+        const lines = [
+          `Instance: ${instance.id}`,
+          `Service:  ${instance.service} / ${instance.app}`,
+          `Host:     ${instance.host ?? '(not placed)'} (${instance.layer})`,
+          `State:    ${instance.state} since ${instance.since}${instance.reason ? ` (${instance.reason})` : ''}`,
+          '',
+          'Placement:',
+          ...(placement ? explanationLines(placement) : ['no decision recorded yet']).map(
+            (line) => `  ${line}`,
+          ),
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }),
+    );
+  return withOutputOption(withApiOption(command));
+}
+
+/** The latest placement decision about the instance, or undefined when placement has none. */
+async function placementOf(
+  api: ApiClient,
+  path: string,
+): Promise<PlacementExplanation | undefined> {
+  try {
+    return await api.get<PlacementExplanation>(`/v1/placements/${path}`);
+  } catch (error) {
+    if (error instanceof FederaError && error.code === ErrorCodes.notFound) return undefined;
+    throw error;
+  }
+}
