@@ -1,49 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationFailed, type NewEvent } from '@federa/contracts';
+import { EventIdReused, PostgresEventStore, StreamsVersionConflict } from '@federa/eventstore';
+import type { Pool } from 'pg';
 import {
-  EventIdReused,
-  migrateEventStore,
-  PostgresEventStore,
-  StreamsVersionConflict,
-  type EventValidator,
-} from '@federa/eventstore';
-import { freshDatabase, type FreshDatabase } from '@federa/testing';
-import { Pool } from 'pg';
+  hostRegisteredNeedsHost,
+  openTestEventLog,
+  testEvent,
+  type TestEventLog,
+} from './event-log-fixture';
 
+/** With its own event id, so that sending it again is a retry of the same event. */
 function event(type: string, data: unknown = { host: 'mph-1' }): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type,
-    data,
-    metadata: { correlationId: randomUUID(), actor: 'test', occurredAt: new Date().toISOString() },
-  };
+  return { ...testEvent(type, data), eventId: randomUUID() };
 }
 
-/** Requires `host` (string) in HostRegistered data, as the contracts registry would. */
-const hostRegisteredNeedsHost: EventValidator = ({ type, data }) => {
-  if (type !== 'HostRegistered') return { ok: true, schemaVersion: 1 };
-  const host = (data as { host?: unknown } | null)?.host;
-  return typeof host === 'string'
-    ? { ok: true, schemaVersion: 1 }
-    : { ok: false, errors: [{ path: 'data.host', reason: 'must be a string' }] };
-};
-
 describe('the event store multi-stream append', () => {
-  let db: FreshDatabase;
+  let log: TestEventLog;
   let pool: Pool;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
-    db = await freshDatabase('es_append_many');
-    pool = new Pool({ connectionString: db.url, max: 12 });
-    await migrateEventStore(pool);
-    store = new PostgresEventStore(pool, { validate: hostRegisteredNeedsHost });
+    log = await openTestEventLog('es_append_many', {
+      poolSize: 12,
+      validate: hostRegisteredNeedsHost,
+    });
+    ({ pool, store } = log);
   });
 
-  afterAll(async () => {
-    await pool.end();
-    await db.drop();
-  });
+  afterAll(() => log?.close());
 
   async function countEvents(...streamIds: string[]): Promise<number> {
     const result = await pool.query(

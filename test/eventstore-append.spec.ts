@@ -1,47 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationFailed, type NewEvent } from '@federa/contracts';
-import {
-  migrateEventStore,
-  PostgresEventStore,
-  StreamVersionConflict,
-  type EventValidator,
-} from '@federa/eventstore';
-import { freshDatabase, type FreshDatabase } from '@federa/testing';
+import { migrateEventStore, PostgresEventStore, StreamVersionConflict } from '@federa/eventstore';
+import { freshDatabase } from '@federa/testing';
 import { Pool } from 'pg';
+import {
+  hostRegisteredNeedsHost,
+  openTestEventLog,
+  testEvent,
+  type TestEventLog,
+} from './event-log-fixture';
 
-function hostEvent(type: string, data: unknown = { host: 'mph-1' }): NewEvent {
-  return {
-    type,
-    data,
-    metadata: { correlationId: randomUUID(), actor: 'test', occurredAt: new Date().toISOString() },
-  };
-}
-
-/** Requires `host` (string) in HostRegistered data, as the contracts registry would. */
-const hostRegisteredNeedsHost: EventValidator = ({ type, data }) => {
-  if (type !== 'HostRegistered') return { ok: true, schemaVersion: 1 };
-  const host = (data as { host?: unknown } | null)?.host;
-  return typeof host === 'string'
-    ? { ok: true, schemaVersion: 1 }
-    : { ok: false, errors: [{ path: 'data.host', reason: 'must be a string' }] };
-};
+const hostEvent = (type: string, data: unknown = { host: 'mph-1' }) => testEvent(type, data);
 
 describe('the event store append', () => {
-  let db: FreshDatabase;
+  let log: TestEventLog;
   let pool: Pool;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
-    db = await freshDatabase('es_append');
-    pool = new Pool({ connectionString: db.url, max: 24 });
-    await Promise.all([1, 2, 3, 4, 5].map(() => migrateEventStore(pool)));
-    store = new PostgresEventStore(pool, { validate: hostRegisteredNeedsHost });
+    log = await openTestEventLog('es_append', { poolSize: 24, validate: hostRegisteredNeedsHost });
+    ({ pool, store } = log);
   });
 
-  afterAll(async () => {
-    await pool.end();
-    await db.drop();
-  });
+  afterAll(() => log?.close());
 
   async function countEvents(streamId?: string): Promise<number> {
     const result = await pool.query(
@@ -50,6 +31,22 @@ describe('the event store append', () => {
     );
     return result.rows[0].n;
   }
+
+  it('migrates a fresh database from five callers at once, and the log takes appends', async () => {
+    const fresh = await freshDatabase('es_append_migrate');
+    const migrating = new Pool({ connectionString: fresh.url, max: 5 });
+    try {
+      await Promise.all([1, 2, 3, 4, 5].map(() => migrateEventStore(migrating)));
+      const freshStore = new PostgresEventStore(migrating, { validate: hostRegisteredNeedsHost });
+      const appended = await freshStore.append('host-1', 'no-stream', [
+        hostEvent('HostRegistered'),
+      ]);
+      expect(appended).toEqual({ nextExpectedVersion: 1, lastPosition: 1 });
+    } finally {
+      await migrating.end();
+      await fresh.drop();
+    }
+  });
 
   it('lets exactly one of 20 concurrent writers win each version and leaves no gap', async () => {
     const streamId = `host-${randomUUID()}`;

@@ -1,35 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import type { NewEvent, RecordedEvent } from '@federa/contracts';
-import { acceptAnyObject, migrateEventStore, PostgresEventStore } from '@federa/eventstore';
-import { eventually, freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
-import { Pool } from 'pg';
+import type { RecordedEvent } from '@federa/contracts';
+import { eventually, uniquePrefix } from '@federa/testing';
 import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
+import { openTestEventLog, testEvent, type TestEventLog } from './event-log-fixture';
 
 const token = 'events-admin-token';
 
-function usage(n: number): NewEvent {
-  return {
-    type: 'UsageRecorded',
-    data: { n },
-    metadata: { correlationId: randomUUID(), actor: 'test', occurredAt: new Date().toISOString() },
-  };
-}
+const usage = (n: number) => testEvent('UsageRecorded', { n });
 
 describe('the event log over the gateway', () => {
-  let db: FreshDatabase;
-  let pool: Pool;
-  let store: PostgresEventStore;
+  let log: TestEventLog;
   let gateway: GatewayApp;
 
   beforeAll(async () => {
-    db = await freshDatabase('es_gateway');
-    pool = new Pool({ connectionString: db.url, max: 4 });
-    await migrateEventStore(pool);
-    store = new PostgresEventStore(pool, { validate: acceptAnyObject });
-    await store.append('stats-a', 'no-stream', [usage(1), usage(2), usage(3)]);
-    await store.append('stats-b', 'no-stream', [usage(4), usage(5)]);
+    log = await openTestEventLog('es_gateway');
+    await log.store.append('stats-a', 'no-stream', [usage(1), usage(2), usage(3)]);
+    await log.store.append('stats-b', 'no-stream', [usage(4), usage(5)]);
     gateway = await createGatewayApp({
-      databaseUrl: db.url,
+      databaseUrl: log.db.url,
       natsUrl: process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222',
       httpPort: 0,
       httpHost: '127.0.0.1',
@@ -42,8 +29,7 @@ describe('the event log over the gateway', () => {
 
   afterAll(async () => {
     await gateway?.close();
-    await pool.end();
-    await db.drop();
+    await log?.close();
   });
 
   const get = (path: string) =>
@@ -108,7 +94,7 @@ describe('the event log over the gateway', () => {
       }
     })().catch(() => undefined);
     await eventually(() => received.length === 2);
-    await store.append('stats-c', 'no-stream', [usage(6)]);
+    await log.store.append('stats-c', 'no-stream', [usage(6)]);
     await eventually(() => received.length === 3);
     controller.abort();
     await reading;

@@ -1,38 +1,27 @@
-import { randomUUID } from 'node:crypto';
 import {
-  acceptAnyObject,
   checkpointPassed,
   headPosition,
-  migrateEventStore,
-  PostgresEventStore,
   readCheckpoint,
   storeCheckpoint,
+  type PostgresEventStore,
 } from '@federa/eventstore';
-import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
-import { Pool } from 'pg';
+import { eventually } from '@federa/testing';
+import type { Pool } from 'pg';
+import { openTestEventLog, testEvent, type TestEventLog } from './event-log-fixture';
 
-const event = (n: number) => ({
-  type: 'Counted',
-  data: { n },
-  metadata: { correlationId: randomUUID(), actor: 'test', occurredAt: new Date().toISOString() },
-});
+const event = (n: number) => testEvent('Counted', { n });
 
 describe('log positions and reader checkpoints', () => {
-  let db: FreshDatabase;
+  let log: TestEventLog;
   let pool: Pool;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
-    db = await freshDatabase('eventstore_positions');
-    pool = new Pool({ connectionString: db.url, max: 2 });
-    await migrateEventStore(pool);
-    store = new PostgresEventStore(pool, { validate: acceptAnyObject });
+    log = await openTestEventLog('eventstore_positions', { poolSize: 2 });
+    ({ pool, store } = log);
   });
 
-  afterAll(async () => {
-    await pool.end();
-    await db.drop();
-  });
+  afterAll(() => log?.close());
 
   it('answers head position 0 for an empty log and the last position once events are appended', async () => {
     expect(await headPosition(pool)).toBe(0);

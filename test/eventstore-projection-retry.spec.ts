@@ -1,15 +1,13 @@
 import type { RecordedEvent } from '@federa/contracts';
 import {
-  acceptAnyObject,
-  migrateEventStore,
-  PostgresEventStore,
   ProjectionRunner,
+  type PostgresEventStore,
   type Projection,
   type Queryable,
 } from '@federa/eventstore';
-import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
-import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { eventually } from '@federa/testing';
+import type { Pool } from 'pg';
+import { openTestEventLog, testEvent, type TestEventLog } from './event-log-fixture';
 
 /** Counts events per type, and fails the first `failures` pages it is given. */
 class FlakyCountProjection implements Projection {
@@ -46,31 +44,19 @@ class FlakyCountProjection implements Projection {
 }
 
 describe('a projection runner with a retry delay', () => {
-  let db: FreshDatabase;
+  let log: TestEventLog;
   let pool: Pool;
+  let store: PostgresEventStore;
 
   beforeAll(async () => {
-    db = await freshDatabase('eventstore_retry');
-    pool = new Pool({ connectionString: db.url, max: 4 });
-    await migrateEventStore(pool);
+    log = await openTestEventLog('eventstore_retry');
+    ({ pool, store } = log);
   });
 
-  afterAll(async () => {
-    await pool.end();
-    await db.drop();
-  });
+  afterAll(() => log?.close());
 
   it('reports each failure, goes on following the log and applies every event once', async () => {
-    const store = new PostgresEventStore(pool, { validate: acceptAnyObject });
-    const events = Array.from({ length: 12 }, (_, n) => ({
-      type: 'Counted',
-      data: { n },
-      metadata: {
-        correlationId: randomUUID(),
-        actor: 'test',
-        occurredAt: new Date().toISOString(),
-      },
-    }));
+    const events = Array.from({ length: 12 }, (_, n) => testEvent('Counted', { n }));
     await store.append('counter-1', 'no-stream', events);
     const errors: unknown[] = [];
     const runner = new ProjectionRunner(pool, store, new FlakyCountProjection(2), {
@@ -100,7 +86,6 @@ describe('a projection runner with a retry delay', () => {
   });
 
   it('stops during a retry delay without setting up or applying anything again', async () => {
-    const store = new PostgresEventStore(pool, { validate: acceptAnyObject });
     const projection = new FlakyCountProjection(100);
     const errors: unknown[] = [];
     const runner = new ProjectionRunner(pool, store, projection, {
@@ -118,7 +103,6 @@ describe('a projection runner with a retry delay', () => {
   });
 
   it('without a retry delay, rejects start() with the first failure', async () => {
-    const store = new PostgresEventStore(pool, { validate: acceptAnyObject });
     const failing = new ProjectionRunner(pool, store, new FlakyCountProjection(1), { pollMs: 10 });
     // From the start of the log again, so that there is a page to fail on.
     await pool.query(`DELETE FROM eventlog.checkpoints WHERE name = 'flaky.counts'`);

@@ -1,15 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { NewEvent } from '@federa/contracts';
-import {
-  acceptAnyObject,
-  migrateEventStore,
-  PostgresEventStore,
-  ProjectionRunner,
-} from '@federa/eventstore';
-import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
+import { acceptAnyObject, PostgresEventStore, ProjectionRunner } from '@federa/eventstore';
+import { eventually } from '@federa/testing';
 import { Pool } from 'pg';
+import { openTestEventLog, testEvent, type TestEventLog } from './event-log-fixture';
 import { EventTallyProjection } from './eventstore-projection-worker';
 
 // Processes start, die and restart here, and the tests' own bounded waits add up to more than the
@@ -18,13 +12,7 @@ jest.setTimeout(90_000);
 
 const root = join(__dirname, '..');
 
-function event(n: number): NewEvent {
-  return {
-    type: n % 2 ? 'HostCordoned' : 'HostUncordoned',
-    data: { n },
-    metadata: { correlationId: randomUUID(), actor: 'test', occurredAt: new Date().toISOString() },
-  };
-}
+const event = (n: number) => testEvent(n % 2 ? 'HostCordoned' : 'HostUncordoned', { n });
 
 function startWorker(
   databaseUrl: string,
@@ -55,16 +43,14 @@ async function killed(child: ChildProcess): Promise<void> {
 }
 
 describe('a projection', () => {
-  let db: FreshDatabase;
+  let log: TestEventLog;
   let pool: Pool;
   let store: PostgresEventStore;
   const total = 600;
 
   beforeAll(async () => {
-    db = await freshDatabase('es_projection');
-    pool = new Pool({ connectionString: db.url, max: 8 });
-    await migrateEventStore(pool);
-    store = new PostgresEventStore(pool, { validate: acceptAnyObject });
+    log = await openTestEventLog('es_projection', { poolSize: 8 });
+    ({ pool, store } = log);
     for (let s = 0; s < 20; s++) {
       await store.append(
         `host-${s}`,
@@ -74,10 +60,7 @@ describe('a projection', () => {
     }
   });
 
-  afterAll(async () => {
-    await pool.end();
-    await db.drop();
-  });
+  afterAll(() => log?.close());
 
   async function rows(schema: string) {
     const applied = await pool.query(
@@ -98,7 +81,7 @@ describe('a projection', () => {
 
   it('killed with SIGKILL in the middle of a batch resumes with no lost and no doubled row', async () => {
     const schema = 'tally_killed';
-    const first = startWorker(db.url, schema);
+    const first = startWorker(log.db.url, schema);
     try {
       // Wait until some batches are committed and the worker is inside another one.
       await eventually(async () => (await checkpointPosition(`${schema}.tally`)) >= 100, 30_000);
@@ -117,7 +100,7 @@ describe('a projection', () => {
     expect(partial.applied.length).toBe(atKill);
     expect(atKill).toBeLessThan(total);
 
-    const second = startWorker(db.url, schema);
+    const second = startWorker(log.db.url, schema);
     try {
       await eventually(async () => (await checkpointPosition(`${schema}.tally`)) === total, 60_000);
     } finally {
@@ -188,7 +171,7 @@ describe('a projection', () => {
   });
 
   it('catches up on a pool of one connection, where no cursor can be held beside the transaction', async () => {
-    const single = new Pool({ connectionString: db.url, max: 1 });
+    const single = new Pool({ connectionString: log.db.url, max: 1 });
     try {
       const schema = 'tally_single';
       const runner = new ProjectionRunner(

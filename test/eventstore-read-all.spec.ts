@@ -1,23 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent, RecordedEvent } from '@federa/contracts';
+import type { RecordedEvent } from '@federa/contracts';
 import {
   acceptAnyObject,
   LogSubscription,
-  migrateEventStore,
   PostgresEventStore,
   type LogCheckpoint,
   type ReadAllResult,
 } from '@federa/eventstore';
-import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
+import { eventually } from '@federa/testing';
 import { Pool, type PoolClient } from 'pg';
+import { openTestEventLog, testEvent, type TestEventLog } from './event-log-fixture';
 
-function event(n: number): NewEvent {
-  return {
-    type: 'UsageRecorded',
-    data: { n },
-    metadata: { correlationId: randomUUID(), actor: 'test', occurredAt: new Date().toISOString() },
-  };
-}
+const event = (n: number) => testEvent('UsageRecorded', { n });
 
 /** Appends one event on a connection of the test's own inside an open transaction (it takes a position now). */
 async function appendInOpenTransaction(client: PoolClient, streamId: string, n: number) {
@@ -39,21 +33,16 @@ function isCheckpointOrder(seen: { transactionId: string; position: number }[]):
 }
 
 describe('reading the whole log', () => {
-  let db: FreshDatabase;
+  let log: TestEventLog;
   let pool: Pool;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
-    db = await freshDatabase('es_read_all');
-    pool = new Pool({ connectionString: db.url, max: 12 });
-    await migrateEventStore(pool);
-    store = new PostgresEventStore(pool, { validate: acceptAnyObject });
+    log = await openTestEventLog('es_read_all', { poolSize: 12 });
+    ({ pool, store } = log);
   });
 
-  afterAll(async () => {
-    await pool.end();
-    await db.drop();
-  });
+  afterAll(() => log?.close());
 
   it('does not pass an event whose lower position is still in an open transaction, and sees it once after commit', async () => {
     const seen: RecordedEvent[] = [];
@@ -202,7 +191,7 @@ describe('reading the whole log', () => {
   });
 
   it('gives the cursor connection back when the reader stops early', async () => {
-    const single = new Pool({ connectionString: db.url, max: 1 });
+    const single = new Pool({ connectionString: log.db.url, max: 1 });
     try {
       const smallStore = new PostgresEventStore(single, { validate: acceptAnyObject });
       let pages = 0;

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@federa/contracts';
-import type { EventStore, LogCheckpoint } from '../event-store';
+import type { EventStore, LogCheckpoint, ReadAllResult } from '../event-store';
 
 export interface LogSubscriptionOptions {
   /** Start after this checkpoint; @default the start of the log */
@@ -10,12 +10,19 @@ export interface LogSubscriptionOptions {
   pollMs?: number;
   /** Called when a handler or read fails; the subscription stops. @default rethrown by `done` */
   onError?: (error: unknown) => void;
+  /**
+   * Catch up through the store's cursor (readAllPages) when it has one. The cursor keeps a connection
+   * of the store's pool until it has read what was visible at the start: pass false when the handler
+   * needs that pool and the pool has a single connection. @default true
+   */
+  catchUpThroughCursor?: boolean;
 }
 
 /**
- * Catch-up then live: reads the log from a checkpoint page by page, then polls for new events
- * (no NOTIFY in the append path). The handler sees every event once, in checkpoint order, and is
- * awaited before the next page is read.
+ * Catch-up then live: reads the log from a checkpoint page by page (through one cursor when the store
+ * has readAllPages, the next page arriving while the handler works), then polls for new events (no
+ * NOTIFY in the append path). The handler sees every event once, in checkpoint order, and is awaited
+ * before the next page is read.
  */
 export class LogSubscription {
   private stopped = false;
@@ -48,12 +55,10 @@ export class LogSubscription {
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
     const pollMs = this.options.pollMs ?? 100;
+    await this.catchUpThroughCursor(batchSize);
     while (!this.stopped) {
       const page = await this.store.readAll(this.checkpointValue, batchSize);
-      if (page.events.length > 0) {
-        await this.handle(page.events, page.checkpoint);
-        this.checkpointValue = page.checkpoint;
-      }
+      if (page.events.length > 0) await this.deliver(page);
       if (page.events.length < batchSize && !this.stopped) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, pollMs);
@@ -65,5 +70,23 @@ export class LogSubscription {
         this.wake = undefined;
       }
     }
+  }
+
+  /**
+   * Delivers the cursor's pages until it ends or stop() is called. The cursor ends at what was visible
+   * when it opened: run() goes on with readAll from the last page's checkpoint, at once.
+   */
+  private async catchUpThroughCursor(pageSize: number): Promise<void> {
+    if (!this.store.readAllPages || this.options.catchUpThroughCursor === false) return;
+    for await (const page of this.store.readAllPages(this.checkpointValue, pageSize)) {
+      await this.deliver(page);
+      // Leaving the loop closes the cursor and gives its connection back.
+      if (this.stopped) return;
+    }
+  }
+
+  private async deliver(page: ReadAllResult): Promise<void> {
+    await this.handle(page.events, page.checkpoint);
+    this.checkpointValue = page.checkpoint;
   }
 }

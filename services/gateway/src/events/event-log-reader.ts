@@ -42,7 +42,14 @@ export class EventLogReader implements OnModuleInit {
           subscription = new LogSubscription(
             this.store,
             async (events) => events.forEach((e) => subscriber.next(e)),
-            { after: from, pollMs, onError: (error) => subscriber.error(error) },
+            {
+              after: from,
+              pollMs,
+              // A cursor would hold one of the API's pooled connections per client while it catches
+              // up: many clients following from far back would starve the API. Pages release it.
+              catchUpThroughCursor: false,
+              onError: (error) => subscriber.error(error),
+            },
           );
         })
         .catch((error) => subscriber.error(error));
