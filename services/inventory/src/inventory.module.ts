@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { PostgresLeaderLease } from '@federa/eventstore';
 import { HostsController } from './api/hosts.controller';
 import { LivenessTracker } from './domain/liveness-tracker';
 import { HostCommandHandler } from './host-command.handler';
@@ -6,12 +7,17 @@ import { databaseProviders, PoolCloser } from './infrastructure/database.provide
 import { INVENTORY_CONFIG } from './infrastructure/inventory-tokens';
 import type { InventoryConfig } from './inventory-config';
 import { HeartbeatListener } from './liveness/heartbeat.listener';
+import { HostRoster } from './liveness/host-roster';
+import { livenessLeaseName } from './liveness/liveness-lease-name';
 import { LivenessLoop } from './liveness/liveness.loop';
 import { HostProjectionRunner } from './projection/host-projection.runner';
 import { HostReadModel } from './projection/host-read-model';
 import { RegistrationController } from './registration/registration.controller';
 
-/** The inventory service: registration, liveness, operator actions and the hosts read model. */
+/**
+ * The inventory service: registration, liveness, operator actions and the hosts read model. Runs
+ * as several replicas on one database: all answer commands, one at a time records liveness.
+ */
 @Module({})
 export class InventoryModule {
   static forRoot(config: InventoryConfig): DynamicModule {
@@ -29,6 +35,11 @@ export class InventoryModule {
         HostCommandHandler,
         HostReadModel,
         HostProjectionRunner,
+        HostRoster,
+        {
+          provide: PostgresLeaderLease,
+          useFactory: () => new PostgresLeaderLease(config.federa.databaseUrl, livenessLeaseName),
+        },
         LivenessLoop,
         HeartbeatListener,
       ],

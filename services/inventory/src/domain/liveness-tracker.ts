@@ -34,6 +34,14 @@ export type HeartbeatOutcome =
   | { accepted: true; change?: LivenessChange }
   | { accepted: false; reason: 'unknown-host' | 'stale-epoch' | 'stale-message' };
 
+/** A host as the log shows it (the hosts read model), for a take-over. */
+export interface LoggedHost {
+  id: string;
+  site: string;
+  epoch: number;
+  liveness: Liveness;
+}
+
 /** What the tracker knows of one host, for the API. */
 export interface LivenessView {
   liveness: Liveness;
@@ -97,6 +105,39 @@ export class LivenessTracker {
     };
     this.hosts.set(host, entry);
     this.scheduleNext(entry);
+  }
+
+  /**
+   * Starts recording where another replica left off: liveness and epochs become what the log
+   * shows, and deadlines count from the last heartbeat this tracker heard of each host, or from
+   * now for a host it never heard since it started (its heartbeats may simply not have reached
+   * this replica: no evidence of silence). Checks and deferrals of an earlier leadership are
+   * dropped, and hosts the log no longer watches are forgotten.
+   */
+  takeOver(logged: readonly LoggedHost[]): void {
+    const now = this.clock();
+    const watched = new Set<string>();
+    for (const host of logged) {
+      watched.add(host.id);
+      const known = this.hosts.get(host.id);
+      const heard = known?.lastHeartbeatAt ?? null;
+      const entry: TrackedHost = {
+        host: host.id,
+        site: host.site,
+        // A heartbeat may have shown an epoch that the read model has not caught up with.
+        epoch: Math.max(host.epoch, known?.epoch ?? 0),
+        liveness: host.liveness,
+        lastHeartbeatAt: heard,
+        aliveSince: heard === null ? now : Math.max(heard, known!.aliveSince),
+        checkingDown: false,
+        downDeferredUntil: null,
+      };
+      this.hosts.set(host.id, entry);
+      this.scheduleNext(entry);
+    }
+    for (const host of [...this.hosts.keys()]) {
+      if (!watched.has(host)) this.forget(host);
+    }
   }
 
   /** Stops watching a host (it was retired). */

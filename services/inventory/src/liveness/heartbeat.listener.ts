@@ -12,6 +12,7 @@ import { LivenessTracker } from '../domain/liveness-tracker';
 import type { InventoryConfig } from '../inventory-config';
 import { INVENTORY_CONFIG } from '../infrastructure/inventory-tokens';
 import { checkHeartbeatFields } from './heartbeat-fields';
+import { HostRoster } from './host-roster';
 import { LivenessLoop } from './liveness.loop';
 
 /** A refused heartbeat is logged at most this often per host. */
@@ -19,9 +20,10 @@ const complaintEveryMs = 60_000;
 
 /**
  * Feeds every agent heartbeat (`agent.*.heartbeat`, core NATS, no queue group: each replica keeps
- * its own liveness view) into the liveness tracker. Heartbeats are not events; only the changes
- * they cause are. Subscribed on a connection of its own, without Nest's per-message pipeline,
- * because at 10,000 hosts this is the hot path.
+ * its own liveness view, so that a standby taking over knows when each host was last heard) into
+ * the liveness tracker. Heartbeats are not events; only the changes they cause are. Subscribed on
+ * a connection of its own, without Nest's per-message pipeline, because at 10,000 hosts this is
+ * the hot path.
  */
 @Injectable()
 export class HeartbeatListener implements OnApplicationBootstrap, OnModuleDestroy {
@@ -36,6 +38,7 @@ export class HeartbeatListener implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     private readonly tracker: LivenessTracker,
     private readonly loop: LivenessLoop,
+    private readonly roster: HostRoster,
     @Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig,
   ) {}
 
@@ -76,7 +79,12 @@ export class HeartbeatListener implements OnApplicationBootstrap, OnModuleDestro
     const outcome = this.tracker.heartbeat(host, epoch, sentAt);
     if (!outcome.accepted) {
       this.counts.ignored++;
-      if (outcome.reason !== 'stale-message') this.complain(host, `ignored: ${outcome.reason}`);
+      // Another replica may have registered it: the roster looks it up (and reports it if not).
+      if (outcome.reason === 'unknown-host') {
+        this.roster.seek(host);
+      } else if (outcome.reason !== 'stale-message') {
+        this.complain(host, `ignored: ${outcome.reason}`);
+      }
       return;
     }
     this.counts.accepted++;

@@ -5,53 +5,92 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { PostgresLeaderLease } from '@federa/eventstore';
 import { LivenessTracker, type LivenessChange } from '../domain/liveness-tracker';
 import { HostCommandHandler } from '../host-command.handler';
 import type { InventoryConfig } from '../inventory-config';
 import { INVENTORY_CONFIG } from '../infrastructure/inventory-tokens';
 import { HostReadModel } from '../projection/host-read-model';
 import { readHostLease } from './host-lease-reader';
+import { HostRoster } from './host-roster';
 
 const actor = 'inventory:liveness';
 
 /**
  * Ticks the liveness tracker every `tickMs` and records what it finds: suspicions at once, downs
- * after reading the host's lease (dead or partitioned) and passing the site's down budget.
+ * after reading the host's lease (dead or partitioned) and passing the site's down budget. Only
+ * the replica holding the liveness lease ticks and records (so one replica spends the site's down
+ * budget); the others keep hearing heartbeats, ready to take over.
  */
 @Injectable()
 export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Liveness');
   private timer: NodeJS.Timeout | undefined;
+  /** The tick being run: a slow lease check or take-over skips ticks rather than overlapping them. */
+  private running: Promise<void> | undefined;
+  private role: 'leader' | 'standby' | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly tracker: LivenessTracker,
     private readonly commands: HostCommandHandler,
     private readonly hosts: HostReadModel,
+    private readonly roster: HostRoster,
+    private readonly lease: PostgresLeaderLease,
     @Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig,
   ) {}
 
+  /** True while this replica records liveness changes. */
+  get isLeader(): boolean {
+    return this.role === 'leader';
+  }
+
   /** Watches every known host from now on: a restart of inventory is no missed heartbeat. */
   async onApplicationBootstrap(): Promise<void> {
-    for (const host of await this.hosts.watched()) {
-      if (!this.tracker.view(host.id))
-        this.tracker.track(host.id, host.site, host.epoch, host.liveness);
-    }
+    await this.roster.trackNew();
     this.timer = setInterval(() => this.tick(), this.config.liveness.tickMs);
   }
 
+  /** Lets the lease go only once nothing this replica decided is still being recorded. */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
+    await this.running;
+    this.role = 'standby';
     await Promise.allSettled([...this.inFlight]);
+    await this.lease.release();
   }
 
-  /** Records a recovery the heartbeat listener saw. */
+  /** Records a recovery the heartbeat listener saw; a standby leaves it to the leader. */
   record(change: LivenessChange): void {
-    this.track(this.apply(change));
+    if (this.isLeader) this.track(this.apply(change));
   }
 
   private tick(): void {
-    for (const change of this.tracker.tick()) this.record(change);
+    this.running ??= this.step()
+      .catch((error: unknown) =>
+        this.logger.error(`liveness tick failed: ${(error as Error).message}`),
+      )
+      .finally(() => (this.running = undefined));
+  }
+
+  private async step(): Promise<void> {
+    await this.follow(await this.lease.holds());
+    if (this.isLeader) for (const change of this.tracker.tick()) this.record(change);
+  }
+
+  /** Moves to the role the lease gives; a new leader first takes the log's view of every host. */
+  private async follow(holds: boolean): Promise<void> {
+    const role = holds ? 'leader' : 'standby';
+    if (role === this.role) return;
+    if (role === 'leader') {
+      await this.roster.takeOver();
+      this.logger.log('liveness leader: this replica records liveness changes');
+    } else if (this.role === 'leader') {
+      this.logger.warn('liveness standby: lost the liveness lease, another replica records');
+    } else {
+      this.logger.log('liveness standby: another replica records liveness changes');
+    }
+    this.role = role;
   }
 
   private track(work: Promise<void>): void {
