@@ -40,7 +40,7 @@ const commands: [() => Command, string][] = [
   [describeCommand, 'show a service or an instance in detail'],
   [planCommand, 'where a spec would be placed now, and why (dry run)'],
   [eventsCommand, 'print the event log; --follow streams it live'],
-  [drainCommand, 'move every instance off a host'],
+  [drainCommand, 'mark a host draining: no new placements'],
   [cordonCommand, 'stop new placements on a host'],
   [uncordonCommand, 'allow new placements on a host again'],
   [retireCommand, 'retire a host for good'],

@@ -28,9 +28,13 @@ function hostActionCommand(name: 'drain' | 'cordon' | 'uncordon', description: s
   return withOutputOption(withApiOption(command));
 }
 
-/** `federa drain HOST`: stop placements on the host and have migration evacuate it. */
+/** `federa drain HOST`: stop placements on the host and mark it draining, for migration to evacuate. */
 export function drainCommand(): Command {
-  return hostActionCommand('drain', 'evacuate a host: no new placements, its instances move away');
+  return hostActionCommand(
+    'drain',
+    'start evacuating a host: no new placements, the host is marked draining (moving its ' +
+      'instances away is the migration service, not built yet)',
+  );
 }
 
 /** `federa cordon HOST`: no new placements on the host. */
