@@ -1,6 +1,7 @@
 import { drainCommand } from '../cli/src/commands/drain';
 import { getHostsCommand } from '../cli/src/commands/get-hosts';
 import { eventually } from '@federa/testing';
+import { Client } from 'pg';
 import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
 import { InventoryHarness, natsUrl } from './inventory-harness';
 import { runCliCommand } from './cli-in-process';
@@ -77,6 +78,27 @@ describe('inventory through the gateway: /v1/hosts', () => {
     expect(first.json).toMatchObject({ items: [{ id: 'gw-1' }], next: 'gw-1' });
     const second = await call('GET', '/v1/hosts?limit=1&after=gw-1');
     expect((second.json.items as { id: string }[]).map((h) => h.id)).toEqual(['gw-2']);
+  });
+
+  it('answers a command with its own write even while an older transaction holds log readers back', async () => {
+    // A write transaction that began earlier and is still open: readers see nothing committed after
+    // it until it ends (the log's never-skip rule), so a plain catch-up would answer a stale host.
+    const older = new Client({ connectionString: inv.config.federa.databaseUrl });
+    await older.connect();
+    try {
+      await older.query('BEGIN');
+      await older.query('SELECT pg_current_xact_id()');
+      setTimeout(() => void older.query('COMMIT'), 500);
+      expect(await call('POST', '/v1/hosts/gw-2/cordon')).toMatchObject({
+        status: 200,
+        json: { id: 'gw-2', cordoned: true },
+      });
+    } finally {
+      await older.end();
+    }
+    expect(await call('POST', '/v1/hosts/gw-2/uncordon')).toMatchObject({
+      json: { cordoned: false },
+    });
   });
 
   it('cordons, uncordons, drains and retires a host', async () => {

@@ -25,13 +25,16 @@ export class HostCommandHandler {
     private readonly tracker: LivenessTracker,
   ) {}
 
-  /** Answers the host's record after the command, and the events it caused (none when already there). */
+  /**
+   * Answers the host's record after the command, the events it caused (none when already there) and
+   * the log position of the last one (undefined when none).
+   */
   async execute(
     host: string,
     command: HostCommand,
     origin: CommandOrigin,
-  ): Promise<{ record: HostRecord; events: HostEvent[] }> {
-    const { newState, newEvents } = await handleCommand(
+  ): Promise<{ record: HostRecord; events: HostEvent[]; position: number | undefined }> {
+    const { newState, newEvents, appended } = await handleCommand(
       this.store,
       streamIds.host(host),
       hostDecider(host),
@@ -42,6 +45,6 @@ export class HostCommandHandler {
       this.tracker.track(host, newState.attributes.site, newState.epoch, 'ready');
     }
     if (newEvents.some((e) => e.type === 'HostRetired')) this.tracker.forget(host);
-    return { record: newState, events: newEvents };
+    return { record: newState, events: newEvents, position: appended?.lastPosition };
   }
 }

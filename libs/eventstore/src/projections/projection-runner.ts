@@ -1,6 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventStore, LogCheckpoint, ReadAllResult } from '../event-store';
+import { checkpointPassed } from '../schema/checkpoint-passed';
 import { readCheckpoint, resetCheckpoint, storeCheckpoint } from '../schema/checkpoints';
+import { headPosition } from '../schema/head-position';
 import type { Projection } from './projection';
 
 export interface ProjectionRunnerOptions {
@@ -39,6 +41,8 @@ export class ProjectionRunner {
   private stopped = false;
   /** Ends the current wait (poll or retry delay) early; set while one is pending. */
   private wake: (() => void) | undefined;
+  /** One catch-up at a time for every caller of reach(): each holds a cursor and a connection. */
+  private catching: Promise<unknown> | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -71,6 +75,35 @@ export class ProjectionRunner {
   async catchUp(): Promise<number> {
     await this.setUp();
     return this.applyVisible(this.batchSize);
+  }
+
+  /**
+   * Resolves once the model includes the event at log `position` (read-your-writes for a command that
+   * appended it); throws after `timeoutMs`. Applies what is visible rather than waiting for the next
+   * poll: the caller is answering a request.
+   */
+  async reach(position: number, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await checkpointPassed(this.pool, this.projection.name, position))) {
+      if (Date.now() > deadline)
+        throw new Error(`read model did not reach position ${position} in ${timeoutMs} ms`);
+      await (this.catching ??= this.catchUp()
+        .catch(() => 0)
+        .finally(() => (this.catching = undefined)));
+      if (await checkpointPassed(this.pool, this.projection.name, position)) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /**
+   * Resolves once the model includes every event committed before the call (so that an answer is
+   * never older than the log its caller may have read), or after `timeoutMs`, whichever is first:
+   * a query answers a moment stale rather than not at all.
+   */
+  async current(timeoutMs = 1000): Promise<void> {
+    const head = await headPosition(this.pool);
+    if (head === 0) return;
+    await this.reach(head, timeoutMs).catch(() => undefined);
   }
 
   /** Drops the read model, recreates it and replays the whole log into it (same rows as before). */

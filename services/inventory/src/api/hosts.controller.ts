@@ -76,8 +76,13 @@ export class HostsController {
 
   /** Runs the command, then answers the host as the read model shows it with the command applied. */
   private async act(request: HostRequest, command: HostCommand): Promise<HostView> {
-    await this.commands.execute(request.host, command, { actor: 'operator' });
-    await this.projection.catchUp();
+    const { position } = await this.commands.execute(request.host, command, { actor: 'operator' });
+    // Its own write when it made one; else (already there) whatever was committed before. The command
+    // is done either way: past the wait (an old transaction elsewhere holds readers back) the model
+    // answers as it is rather than the request failing.
+    await (position === undefined
+      ? this.projection.current()
+      : this.projection.reach(position).catch(() => undefined));
     return this.view(request.host);
   }
 

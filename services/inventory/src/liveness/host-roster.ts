@@ -48,7 +48,8 @@ export class HostRoster implements OnModuleDestroy {
 
   /** Hands the tracker the log's view of every host before this replica records liveness. */
   async takeOver(): Promise<void> {
-    await this.projection.catchUp();
+    // Everything committed before the take-over, the previous leader's last changes included.
+    await this.projection.current();
     this.tracker.takeOver(await this.hosts.watched());
   }
 

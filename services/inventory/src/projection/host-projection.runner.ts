@@ -36,6 +36,16 @@ export class HostProjectionRunner implements OnModuleInit, BeforeApplicationShut
     return this.runner.catchUp();
   }
 
+  /** Resolves once the read model includes the event at log `position` (a command's own write). */
+  reach(position: number): Promise<void> {
+    return this.runner.reach(position);
+  }
+
+  /** Resolves once the read model includes what was committed before the call (bounded wait). */
+  current(): Promise<void> {
+    return this.runner.current();
+  }
+
   rebuild(): Promise<number> {
     return this.runner.rebuild();
   }
