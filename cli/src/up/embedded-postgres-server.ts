@@ -101,7 +101,7 @@ export async function startEmbeddedPostgres(
     },
     forceStop() {
       stopping = true;
-      forceStopProcess(child);
+      return forceStopProcess(child);
     },
   };
 }

@@ -59,7 +59,7 @@ export async function startLocalNats(
     },
     forceStop() {
       stopping = true;
-      forceStopProcess(child);
+      return forceStopProcess(child);
     },
   };
 }

@@ -53,10 +53,10 @@ export class RestartingService implements Stoppable {
     await this.current.stop();
   }
 
-  forceStop(): void {
+  forceStop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.current.forceStop();
+    return this.current.forceStop();
   }
 
   private launch(): ServiceProcess {

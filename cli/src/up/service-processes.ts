@@ -80,8 +80,8 @@ export class ServiceProcess implements Stoppable {
     if (isRunning(this.child)) await stopProcess(this.child, 'SIGTERM', 15_000);
   }
 
-  forceStop(): void {
+  forceStop(): Promise<void> {
     this.stopping = true;
-    forceStopProcess(this.child);
+    return forceStopProcess(this.child);
   }
 }

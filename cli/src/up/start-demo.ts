@@ -128,8 +128,14 @@ export class Demo implements Stoppable {
 
   async forceStop(): Promise<void> {
     this.stopping.abort();
-    for (const agent of this.agents) agent.forceStop();
-    await signalWorkloads(await liveDemoWorkloads(this.dir, this.hostNames()), 'SIGKILL');
+    await Promise.all(this.agents.map((agent) => agent.forceStop()));
+    const workloads = await liveDemoWorkloads(this.dir, this.hostNames());
+    await signalWorkloads(workloads, 'SIGKILL');
+    // Not our children, so no exit event: look until they are gone (a busy machine takes a moment).
+    for (let waited = 0; waited < workloadGraceMs; waited += 50) {
+      if ((await liveDemoWorkloads(this.dir, this.hostNames())).length === 0) return;
+      await sleep(50);
+    }
   }
 
   private startAgents(): void {
@@ -220,8 +226,8 @@ class DemoAgent {
     return stopProcess(this.child, 'SIGTERM', 10_000);
   }
 
-  forceStop(): void {
-    forceStopProcess(this.child);
+  forceStop(): Promise<void> {
+    return forceStopProcess(this.child);
   }
 }
 

@@ -49,7 +49,18 @@ export function killProcessGroup(pid: number | undefined, signal: NodeJS.Signals
   }
 }
 
-/** SIGKILLs a running child's process group at once: the second Ctrl-C. */
-export function forceStopProcess(child: ChildProcess): void {
-  if (isRunning(child)) killProcessGroup(child.pid, 'SIGKILL');
+/**
+ * SIGKILLs a running child's process group at once (the second Ctrl-C) and resolves once the child
+ * has exited (a busy machine takes a moment to end it), or after `waitMs`.
+ */
+export async function forceStopProcess(child: ChildProcess, waitMs = 2000): Promise<void> {
+  if (!isRunning(child)) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (!killProcessGroup(child.pid, 'SIGKILL')) child.kill('SIGKILL');
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    exited,
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs))),
+  ]);
+  clearTimeout(timer);
 }
