@@ -85,15 +85,17 @@ describe('inventory through the gateway: /v1/hosts', () => {
     // it until it ends (the log's never-skip rule), so a plain catch-up would answer a stale host.
     const older = new Client({ connectionString: inv.config.federa.databaseUrl });
     await older.connect();
+    let committed: Promise<unknown> = Promise.resolve();
     try {
       await older.query('BEGIN');
       await older.query('SELECT pg_current_xact_id()');
-      setTimeout(() => void older.query('COMMIT'), 500);
+      committed = new Promise((r) => setTimeout(r, 500)).then(() => older.query('COMMIT'));
       expect(await call('POST', '/v1/hosts/gw-2/cordon')).toMatchObject({
         status: 200,
         json: { id: 'gw-2', cordoned: true },
       });
     } finally {
+      await committed;
       await older.end();
     }
     expect(await call('POST', '/v1/hosts/gw-2/uncordon')).toMatchObject({

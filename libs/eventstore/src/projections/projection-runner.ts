@@ -43,6 +43,8 @@ export class ProjectionRunner {
   private wake: (() => void) | undefined;
   /** One catch-up at a time for every caller of reach(): each holds a cursor and a connection. */
   private catching: Promise<unknown> | undefined;
+  /** The read model exists (setUp ran); cleared after a failure, which may have been its absence. */
+  private isSetUp = false;
 
   constructor(
     private readonly pool: Pool,
@@ -73,7 +75,7 @@ export class ProjectionRunner {
 
   /** Applies everything visible now; returns how many events this runner applied. */
   async catchUp(): Promise<number> {
-    await this.setUp();
+    if (!this.isSetUp) await this.setUp();
     return this.applyVisible(this.batchSize);
   }
 
@@ -84,14 +86,19 @@ export class ProjectionRunner {
    */
   async reach(position: number, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    let pauseMs = 10;
     while (!(await checkpointPassed(this.pool, this.projection.name, position))) {
-      if (Date.now() > deadline)
+      const left = deadline - Date.now();
+      if (left <= 0)
         throw new Error(`read model did not reach position ${position} in ${timeoutMs} ms`);
-      await (this.catching ??= this.catchUp()
+      this.catching ??= this.catchUp()
         .catch(() => 0)
-        .finally(() => (this.catching = undefined)));
+        .finally(() => (this.catching = undefined));
+      // A long catch-up goes on for the next caller; this one keeps to its deadline.
+      await Promise.race([this.catching, delay(left)]);
       if (await checkpointPassed(this.pool, this.projection.name, position)) return;
-      await new Promise((r) => setTimeout(r, 10));
+      await delay(Math.min(pauseMs, Math.max(0, deadline - Date.now())));
+      pauseMs = Math.min(100, pauseMs * 2);
     }
   }
 
@@ -179,6 +186,7 @@ export class ProjectionRunner {
         this.options.onError?.(error);
         // The failed page's transaction rolled back: go on from what the store says was applied.
         this.checkpoint = undefined;
+        this.isSetUp = false;
         await this.pause(retryDelayMs);
         if (this.stopped) return;
       }
@@ -208,11 +216,12 @@ export class ProjectionRunner {
   }
 
   /** Creates the read model; runners starting together take turns (CREATE ... IF NOT EXISTS races). */
-  private setUp(): Promise<void> {
-    return this.inTransaction(async (db) => {
+  private async setUp(): Promise<void> {
+    await this.inTransaction(async (db) => {
       await this.lockProjection(db);
       await this.projection.setup(db);
     });
+    this.isSetUp = true;
   }
 
   private async lockProjection(db: PoolClient): Promise<void> {
@@ -239,4 +248,9 @@ export class ProjectionRunner {
       client.release();
     }
   }
+}
+
+/** Waits `ms` (a timer that does not keep the process alive). */
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -18,6 +18,9 @@ import { HostProjectionRunner } from '../projection/host-projection.runner';
 import { HostReadModel } from '../projection/host-read-model';
 import type { HostPage, HostView } from '../projection/host-view';
 
+/** How long a command waits for the read model to show its write: well inside the gateway's timeout. */
+const readYourWritesMs = 2000;
+
 /** Host queries and operator actions over NATS (`cmd.inventory.*`, libs/contracts `Commands`), for the gateway. */
 @Controller()
 export class HostsController {
@@ -80,9 +83,11 @@ export class HostsController {
     // Its own write when it made one; else (already there) whatever was committed before. The command
     // is done either way: past the wait (an old transaction elsewhere holds readers back) the model
     // answers as it is rather than the request failing.
-    await (position === undefined
-      ? this.projection.current()
-      : this.projection.reach(position).catch(() => undefined));
+    await (
+      position === undefined
+        ? this.projection.current()
+        : this.projection.reach(position, readYourWritesMs)
+    ).catch(() => undefined);
     return this.view(request.host);
   }
 

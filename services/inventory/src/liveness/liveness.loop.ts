@@ -15,6 +15,8 @@ import { readHostLease } from './host-lease-reader';
 import { HostRoster } from './host-roster';
 
 const actor = 'inventory:liveness';
+/** How often the leader looks for hosts registered elsewhere that it has not heard from. */
+const reconcileEveryMs = 5000;
 
 /**
  * Ticks the liveness tracker every `tickMs` and records what it finds: suspicions at once, downs
@@ -29,6 +31,8 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
   /** The tick being run: a slow lease check or take-over skips ticks rather than overlapping them. */
   private running: Promise<void> | undefined;
   private role: 'leader' | 'standby' | undefined;
+  /** When the leader last took the read model's hosts into its tracker. */
+  private reconciledAt = Date.now();
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -40,9 +44,9 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig,
   ) {}
 
-  /** True while this replica records liveness changes. */
+  /** True while this replica records liveness changes (and its lease was not lost since the tick). */
   get isLeader(): boolean {
-    return this.role === 'leader';
+    return this.role === 'leader' && this.lease.isHeld;
   }
 
   /** Watches every known host from now on: a restart of inventory is no missed heartbeat. */
@@ -75,7 +79,13 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async step(): Promise<void> {
     await this.follow(await this.lease.holds());
-    if (this.isLeader) for (const change of this.tracker.tick()) this.record(change);
+    if (!this.isLeader) return;
+    // Hosts another replica registered reach this one by heartbeat; one that never beats by this.
+    if (Date.now() - this.reconciledAt >= reconcileEveryMs) {
+      this.reconciledAt = Date.now();
+      await this.roster.trackNew();
+    }
+    for (const change of this.tracker.tick()) this.record(change);
   }
 
   /** Moves to the role the lease gives; a new leader first takes the log's view of every host. */
@@ -143,7 +153,7 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
     ]);
     const verdict = this.tracker.resolveDown(host, epoch, lease);
     if (verdict.kind === 'down') {
-      await this.commands.execute(
+      const { events } = await this.commands.execute(
         host,
         {
           type: 'DeclareHostDown',
@@ -154,7 +164,8 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
         },
         { actor },
       );
-      this.logger.warn(`host ${host} is down (${verdict.cause})`);
+      // Nothing recorded when the log knows better (retired through another replica, already down).
+      if (events.length > 0) this.logger.warn(`host ${host} is down (${verdict.cause})`);
     } else if (verdict.kind === 'defer') {
       await this.commands.execute(
         host,

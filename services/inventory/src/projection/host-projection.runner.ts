@@ -37,8 +37,8 @@ export class HostProjectionRunner implements OnModuleInit, BeforeApplicationShut
   }
 
   /** Resolves once the read model includes the event at log `position` (a command's own write). */
-  reach(position: number): Promise<void> {
-    return this.runner.reach(position);
+  reach(position: number, timeoutMs?: number): Promise<void> {
+    return this.runner.reach(position, timeoutMs);
   }
 
   /** Resolves once the read model includes what was committed before the call (bounded wait). */
