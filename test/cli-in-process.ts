@@ -21,6 +21,8 @@ export async function runCliCommand(
   process.env.FEDERA_API_TOKEN = gateway.token;
   process.exitCode = 0;
   try {
+    // A usage error throws here rather than ending the test process.
+    command.exitOverride();
     await command.parseAsync(['node', 'federa', ...args, '--api', gateway.api]);
     return { printed: printed.join(''), exitCode: Number(process.exitCode ?? 0) };
   } finally {

@@ -163,7 +163,7 @@ describe('federa up --no-demo', () => {
         return pid;
       }, 30_000);
       expect(up.output).toContain('placement exited (SIGKILL): restarting it in 1 s');
-      expect(up.output).toContain(`placement restarted (pid ${second})`);
+      await eventually(() => up?.output.includes(`placement restarted (pid ${second})`), 5000);
       await interruptAndExpectCleanExit(up, descendantsOf(up.child.pid as number));
     } finally {
       await database.drop();

@@ -35,9 +35,7 @@ export function describeInstanceCommand(): Command {
           `State:    ${instance.state} since ${instance.since}${instance.reason ? ` (${instance.reason})` : ''}`,
           '',
           'Placement:',
-          ...(placement ? explanationLines(placement) : ['no decision recorded yet']).map(
-            (line) => `  ${line}`,
-          ),
+          ...placementLines(placement).map((line) => `  ${line}`),
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
       }),
@@ -45,15 +43,21 @@ export function describeInstanceCommand(): Command {
   return withOutputOption(withApiOption(command));
 }
 
-/** The latest placement decision about the instance, or undefined when placement has none. */
-async function placementOf(
-  api: ApiClient,
-  path: string,
-): Promise<PlacementExplanation | undefined> {
+/** What placement answered: its latest decision, none yet, or why it could not be asked. */
+type PlacementAnswer = PlacementExplanation | 'none' | { unavailable: string };
+
+/** The latest placement decision about the instance; the instance is still shown when placement is not. */
+async function placementOf(api: ApiClient, path: string): Promise<PlacementAnswer> {
   try {
     return await api.get<PlacementExplanation>(`/v1/placements/${path}`);
   } catch (error) {
-    if (error instanceof FederaError && error.code === ErrorCodes.notFound) return undefined;
-    throw error;
+    if (error instanceof FederaError && error.code === ErrorCodes.notFound) return 'none';
+    return { unavailable: error instanceof Error ? error.message : String(error) };
   }
+}
+
+function placementLines(placement: PlacementAnswer): string[] {
+  if (placement === 'none') return ['no decision recorded yet'];
+  if ('unavailable' in placement) return [`placement did not answer: ${placement.unavailable}`];
+  return explanationLines(placement);
 }

@@ -78,7 +78,14 @@ export class RestartingService implements Stoppable {
     this.log(`${this.name} exited (${how}): restarting it in ${delayMs / 1000} s`);
     this.timer = setTimeout(() => {
       if (this.stopped) return;
-      this.current = this.launch();
+      try {
+        this.current = this.launch();
+      } catch (error) {
+        // Spawning itself failed (no memory, say): try again later rather than end `federa up`.
+        this.log(`${this.name} could not be restarted: ${(error as Error).message}`);
+        this.onExit(this.current, 'not started');
+        return;
+      }
       this.log(`${this.name} restarted (pid ${this.current.pid ?? 'unknown'})`);
     }, delayMs);
   }

@@ -5,7 +5,7 @@ export interface Stoppable {
   name: string;
   /** Stops gracefully, waiting for the exit (and killing after a grace period). */
   stop(): Promise<void>;
-  /** Kills at once with SIGKILL, without waiting: the second Ctrl-C. */
+  /** Kills at once with SIGKILL (the second Ctrl-C), waiting at most briefly for the exit. */
   forceStop(): void | Promise<void>;
 }
 
@@ -54,9 +54,12 @@ export function killProcessGroup(pid: number | undefined, signal: NodeJS.Signals
  * has exited (a busy machine takes a moment to end it), or after `waitMs`.
  */
 export async function forceStopProcess(child: ChildProcess, waitMs = 2000): Promise<void> {
-  if (!isRunning(child)) return;
+  const running = isRunning(child);
+  // The group too when its leader is gone already: what the leader started may live on.
+  const killedGroup = killProcessGroup(child.pid, 'SIGKILL');
+  if (!running) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  if (!killProcessGroup(child.pid, 'SIGKILL')) child.kill('SIGKILL');
+  if (!killedGroup) child.kill('SIGKILL');
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     exited,
