@@ -7,7 +7,9 @@ import {
   type AgentCommand,
   type CommandReply,
 } from '@federa/contracts';
+import { Logger } from '@nestjs/common';
 import { JSONCodec, type NatsConnection, type Subscription } from 'nats';
+import { RefusedMessageLog } from './refused-message-log';
 
 const json = JSONCodec();
 
@@ -25,10 +27,12 @@ export interface ObservedInstance {
 /**
  * Supervision's side of the agent protocol: sends commands to one host's agent (request/reply, the
  * answer is acceptance only; the outcome arrives as reports) and hands every observed instance state
- * and load to the listener. Malformed messages are dropped: an agent cannot corrupt the view.
+ * and load to the listener. Malformed messages are dropped (and said so, naming the fields): an
+ * agent cannot corrupt the view.
  */
 export class AgentLink {
   private readonly subscriptions: Subscription[] = [];
+  private readonly refusals = new RefusedMessageLog((line) => new Logger('AgentLink').warn(line));
 
   constructor(
     private readonly nc: NatsConnection,
@@ -42,7 +46,8 @@ export class AgentLink {
       this.nc.subscribe(this.subjects.allReports, {
         callback: (_error, msg) => {
           const report = validatePayload(AgentReport, decode(msg.data));
-          if (!report.ok || report.value.kind !== 'instance' || !report.value.state) return;
+          if (!report.ok) return this.refusals.refused(msg.subject, report.errors);
+          if (report.value.kind !== 'instance' || !report.value.state) return;
           const r = report.value;
           onObserved(
             {
@@ -60,7 +65,7 @@ export class AgentLink {
       this.nc.subscribe(this.subjects.allHeartbeats, {
         callback: (_error, msg) => {
           const beat = validatePayload(AgentHeartbeat, decode(msg.data));
-          if (!beat.ok) return;
+          if (!beat.ok) return this.refusals.refused(msg.subject, beat.errors);
           for (const i of beat.value.instances) {
             onObserved(
               {
