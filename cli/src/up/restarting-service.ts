@@ -10,20 +10,38 @@ export function restartDelayMs(restarts: number): number {
 /** A run this long counts as healthy again: the next crash restarts after the shortest wait. */
 const healthyRunMs = 60_000;
 
+/** What RestartingService needs of a running service process. */
+export type ServiceProcessLike = Pick<ServiceProcess, 'exited' | 'pid' | 'stop' | 'forceStop'>;
+
+/** Starts one process of a service; throws when it cannot even be spawned. */
+export type LaunchServiceProcess = (
+  service: BuiltService,
+  env: NodeJS.ProcessEnv,
+  render?: LogLineRenderer,
+) => ServiceProcessLike;
+
+const spawnServiceProcess: LaunchServiceProcess = (service, env, render) =>
+  new ServiceProcess(service, env, render);
+
+/** How a process ended and how long it had run. */
+interface Ending {
+  how: string;
+  ranMs: number;
+}
+
 /**
  * A service `federa up` keeps running. While Federa starts, a death is the caller's to handle
  * (`firstExit`); once keepRunning() is called, a process that dies is started again after a backoff,
  * as docker-compose's `restart: unless-stopped` does.
  */
 export class RestartingService implements Stoppable {
-  private current: ServiceProcess;
-  private startedAt = Date.now();
+  private current: ServiceProcessLike;
   private keeping = false;
   private stopped = false;
   private restarts = 0;
   private timer: NodeJS.Timeout | undefined;
   /** How the process ended while start-up still watched it, if it did. */
-  private exitedBeforeKeeping: string | undefined;
+  private endedBeforeKeeping: Ending | undefined;
   /** How the first process ended: what start-up watches. */
   readonly firstExit: Promise<string>;
 
@@ -32,6 +50,7 @@ export class RestartingService implements Stoppable {
     private readonly env: NodeJS.ProcessEnv,
     private readonly log: (line: string) => void,
     private readonly render?: LogLineRenderer,
+    private readonly launchProcess: LaunchServiceProcess = spawnServiceProcess,
   ) {
     this.current = this.launch();
     this.firstExit = this.current.exited;
@@ -44,7 +63,8 @@ export class RestartingService implements Stoppable {
   /** From now on, a process that dies is restarted (one that died just before, too). */
   keepRunning(): void {
     this.keeping = true;
-    if (this.exitedBeforeKeeping !== undefined) this.onExit(this.current, this.exitedBeforeKeeping);
+    const ended = this.endedBeforeKeeping;
+    if (ended !== undefined) this.onExit(this.current, ended);
   }
 
   async stop(): Promise<void> {
@@ -59,34 +79,47 @@ export class RestartingService implements Stoppable {
     return this.current.forceStop();
   }
 
-  private launch(): ServiceProcess {
-    const running = new ServiceProcess(this.service, this.env, this.render);
-    this.startedAt = Date.now();
-    void running.exited.then((how) => this.onExit(running, how));
+  private launch(): ServiceProcessLike {
+    const running = this.launchProcess(this.service, this.env, this.render);
+    const startedAt = Date.now();
+    void running.exited.then((how) => this.onExit(running, { how, ranMs: Date.now() - startedAt }));
     return running;
   }
 
-  private onExit(ended: ServiceProcess, how: string): void {
+  private onExit(ended: ServiceProcessLike, { how, ranMs }: Ending): void {
     if (this.stopped || ended !== this.current) return;
     if (!this.keeping) {
-      this.exitedBeforeKeeping = how;
+      this.endedBeforeKeeping = { how, ranMs };
       return;
     }
-    this.exitedBeforeKeeping = undefined;
-    if (Date.now() - this.startedAt >= healthyRunMs) this.restarts = 0;
+    this.endedBeforeKeeping = undefined;
+    this.restartLater(
+      ranMs,
+      (delayS) => `${this.name} exited (${how}): restarting it in ${delayS} s`,
+    );
+  }
+
+  private restartLater(ranMs: number, announce: (delayS: number) => string): void {
+    if (ranMs >= healthyRunMs) this.restarts = 0;
     const delayMs = restartDelayMs(this.restarts++);
-    this.log(`${this.name} exited (${how}): restarting it in ${delayMs / 1000} s`);
-    this.timer = setTimeout(() => {
-      if (this.stopped) return;
-      try {
-        this.current = this.launch();
-      } catch (error) {
-        // Spawning itself failed (no memory, say): try again later rather than end `federa up`.
-        this.log(`${this.name} could not be restarted: ${(error as Error).message}`);
-        this.onExit(this.current, 'not started');
-        return;
-      }
-      this.log(`${this.name} restarted (pid ${this.current.pid ?? 'unknown'})`);
-    }, delayMs);
+    this.log(announce(delayMs / 1000));
+    this.timer = setTimeout(() => this.restart(), delayMs);
+  }
+
+  private restart(): void {
+    if (this.stopped) return;
+    try {
+      this.current = this.launch();
+    } catch (error) {
+      // Spawning itself failed (no memory, say): try again later rather than end `federa up`. It ran
+      // for no time, so the backoff keeps growing however long the process before it had lived.
+      const reason = error instanceof Error ? error.message : String(error);
+      this.restartLater(
+        0,
+        (delayS) => `${this.name} could not be restarted (${reason}): trying again in ${delayS} s`,
+      );
+      return;
+    }
+    this.log(`${this.name} restarted (pid ${this.current.pid ?? 'unknown'})`);
   }
 }
