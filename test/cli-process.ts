@@ -54,24 +54,31 @@ export class FederaProcess {
   }
 }
 
-/** Every process below `pid` (children, grandchildren, ...), read from /proc. */
-export function descendantsOf(pid: number): { pid: number; command: string }[] {
-  const parents = new Map<number, number[]>();
-  const commands = new Map<number, string>();
+/** Every process on the machine now: its pid, parent pid and command line. */
+export function everyProcess(): { pid: number; ppid: number; command: string }[] {
+  const found: { pid: number; ppid: number; command: string }[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       // The command name is in parentheses and may hold spaces: the ppid is the 2nd field after it.
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-      commands.set(
-        Number(entry),
-        readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(),
-      );
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      found.push({ pid: Number(entry), ppid, command });
     } catch {
       // the process ended while we looked
     }
+  }
+  return found;
+}
+
+/** Every process below `pid` (children, grandchildren, ...), read from /proc. */
+export function descendantsOf(pid: number): { pid: number; command: string }[] {
+  const parents = new Map<number, number[]>();
+  const commands = new Map<number, string>();
+  for (const process of everyProcess()) {
+    parents.set(process.ppid, [...(parents.get(process.ppid) ?? []), process.pid]);
+    commands.set(process.pid, process.command);
   }
   const found: { pid: number; command: string }[] = [];
   const queue = [pid];

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { FederaProcess, assertCliBuilt, descendantsOf, isAlive } from './cli-process';
+import { FederaProcess, assertCliBuilt, descendantsOf, everyProcess, isAlive } from './cli-process';
 
 jest.setTimeout(180_000);
 
@@ -244,6 +244,31 @@ describe('federa up with the demo', () => {
       ].map((line) => up?.output.indexOf(line) ?? -1);
       expect(order.every((at) => at >= 0)).toBe(true);
       expect([...order].sort((a, b) => a - b)).toEqual(order);
+    },
+  );
+
+  itWhen(natsServerBinary() ? undefined : 'nats-server is not installed')(
+    'on a second SIGINT while the embedded Postgres is still starting, waits for it and kills it too',
+    async () => {
+      up = new FederaProcess(['up', '--no-demo'], {
+        cwd: workDir,
+        env: upEnvironment({
+          FEDERA_DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/federa`,
+          FEDERA_NATS_URL: `nats://127.0.0.1:${await freePort()}`,
+          FEDERA_SUBJECT_PREFIX: uniquePrefix('cliupearly'),
+          FEDERA_HTTP_PORT: String(await freePort()),
+        }),
+      });
+      await eventually(() => up?.output.includes('starting an embedded one'), 30_000, 20);
+      up.child.kill('SIGINT');
+      // Two signals sent at once may arrive as one: the second after the first is seen.
+      await eventually(() => up?.output.includes('SIGINT: stopping'), 10_000, 10);
+      up.child.kill('SIGINT');
+      expect(await up.exited).toBe(130);
+      expect(up.output).toContain('SIGINT again: force-stopping');
+      // Whatever it started for this directory (Postgres first of all) is gone with it.
+      const leftovers = everyProcess().filter((p) => p.command.includes(workDir) && isAlive(p.pid));
+      expect(leftovers).toEqual([]);
     },
   );
 

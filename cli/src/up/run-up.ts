@@ -39,6 +39,8 @@ export async function runUp(options: UpOptions): Promise<number> {
   const log = (line: string) => out.line(line);
   const render = createLogLineRenderer(options.logFormat, { colour: useColour() });
   const started: Stoppable[] = [];
+  /** Settles once the backend being started (if any) is in `started`, or has failed to start. */
+  let launching: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
   const stopAll = () => (stopping ??= stopInReverse(started, log));
 
@@ -57,7 +59,8 @@ export async function runUp(options: UpOptions): Promise<number> {
       if (forcing) return;
       forcing = true;
       log(`${signal} again: force-stopping, SIGKILL to everything federa up started`);
-      void forceStopAll(started, log).then(forcedDone);
+      // A backend still starting is not in `started` yet: let it finish, then kill it with the rest.
+      void (launching ?? Promise.resolve()).then(() => forceStopAll(started, log)).then(forcedDone);
     };
   });
   process.on('SIGINT', onSignal);
@@ -77,8 +80,15 @@ export async function runUp(options: UpOptions): Promise<number> {
   /** Starts something to stop later: never abandoned half-way, so that it is always stopped. */
   const launch = async <T extends Stoppable>(start: () => Promise<T>): Promise<T> => {
     if (interrupted) throw new Interrupted();
-    const item = await start();
-    started.push(item);
+    const starting = start().then((item) => {
+      started.push(item);
+      return item;
+    });
+    launching = starting.then(
+      () => undefined,
+      () => undefined,
+    );
+    const item = await starting;
     if (interrupted) throw new Interrupted();
     return item;
   };
