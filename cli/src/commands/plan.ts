@@ -27,7 +27,7 @@ export function planCommand(): Command {
   const plan = new Command('plan')
     .description(
       "where a service spec's instances would be placed now (each application at replicas.min, " +
-        "in start order) on the cluster as it is, the service's own running instances included, " +
+        "in start order) on the cluster as it is, as if the service's own instances were gone, " +
         'with the cost per hour; a dry run that changes nothing. Exits 1 when not every instance fits',
     )
     .requiredOption('-f, --file <file>', 'the spec file (YAML or JSON)')

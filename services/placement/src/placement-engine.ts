@@ -127,12 +127,24 @@ export class PlacementEngine {
     return this.serial.run(() => this.placeNow(requests, cause));
   }
 
-  /** Where the requests would go now, as one batch; changes nothing. */
-  plan(requests: readonly PlacementRequest[]): Promise<PlacementDecision[]> {
+  /**
+   * Where the requests would go now, as one batch; changes nothing. With `without`, as if that
+   * service's instances were gone: where a fresh deploy of it would go.
+   */
+  plan(
+    requests: readonly PlacementRequest[],
+    options: { without?: string } = {},
+  ): Promise<PlacementDecision[]> {
     return this.serial.run(async () => {
-      const decisions = this.stack.decideBatch(requests, this.state);
-      this.stack.undoBatch(decisions, this.state);
-      return decisions;
+      const set = options.without ? this.state.allocationsOfService(options.without) : [];
+      for (const allocation of set) this.state.release(allocation.instance);
+      try {
+        const decisions = this.stack.decideBatch(requests, this.state);
+        this.stack.undoBatch(decisions, this.state);
+        return decisions;
+      } finally {
+        for (const allocation of set) this.state.allocate(allocation);
+      }
     });
   }
 

@@ -35,7 +35,8 @@ export interface PlacementPlan {
 
 /**
  * Plans every instance a spec asks for (each application's `replicas.min`) as one batch against the
- * current cluster, changing nothing. A spec that does not validate is refused with every error.
+ * current cluster without the service's own instances (where a fresh deploy would go), changing
+ * nothing. A spec that does not validate is refused with every error.
  */
 export async function planPlacement(
   engine: PlacementEngine,
@@ -56,7 +57,8 @@ export async function planPlacement(
       requestForApplication(spec, name, `plan-${spec.name}-${name}-${i + 1}`),
     );
   });
-  const decisions = await engine.plan(requests);
+  // A fresh deploy of the spec: the service's running instances (if any) would be replaced.
+  const decisions = await engine.plan(requests, { without: spec.name });
   const instances = decisions.map((decision): PlannedInstance => {
     if (decision.outcome === 'placed') {
       const data = instancePlacedData(

@@ -105,6 +105,11 @@ export class ClusterState {
     return [...this.allocations.values()].filter((a) => a.host === host);
   }
 
+  /** Every allocation of one service (a scan: for dry runs, not the hot path). */
+  allocationsOfService(service: string): Allocation[] {
+    return [...this.allocations.values()].filter((a) => a.service === service);
+  }
+
   /** Adds an allocation; an instance already allocated elsewhere is moved (its old claim released). */
   allocate(allocation: Allocation): void {
     this.release(allocation.instance);
