@@ -22,6 +22,22 @@ function upEnvironment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/** The environment of a `federa up` against the shared NATS and a test's own database. */
+function sharedBackendsEnvironment(
+  databaseUrl: string,
+  label: string,
+  httpPort: number,
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
+  return upEnvironment({
+    FEDERA_DATABASE_URL: databaseUrl,
+    FEDERA_NATS_URL: process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222',
+    FEDERA_SUBJECT_PREFIX: uniquePrefix(label),
+    FEDERA_HTTP_PORT: String(httpPort),
+    ...extra,
+  });
+}
+
 async function readyz(port: number): Promise<number> {
   try {
     return (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
@@ -134,18 +150,14 @@ describe('federa up --no-demo', () => {
       await admin.end();
     }
   });
+
   it('restarts a service that dies once Federa is up, says so, and still stops everything on SIGINT', async () => {
     const database = await freshDatabase('cli_up_restart');
     const httpPort = await freePort();
     try {
       up = new FederaProcess(['up', '--no-demo'], {
         cwd: workDir,
-        env: upEnvironment({
-          FEDERA_DATABASE_URL: database.url,
-          FEDERA_NATS_URL: process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222',
-          FEDERA_SUBJECT_PREFIX: uniquePrefix('cliuprestart'),
-          FEDERA_HTTP_PORT: String(httpPort),
-        }),
+        env: sharedBackendsEnvironment(database.url, 'cliuprestart', httpPort),
       });
       await waitUntilReady(up, httpPort);
       const placementPid = () =>
@@ -175,11 +187,7 @@ describe('federa up --no-demo', () => {
     try {
       up = new FederaProcess(['up', '--no-demo'], {
         cwd: workDir,
-        env: upEnvironment({
-          FEDERA_DATABASE_URL: database.url,
-          FEDERA_NATS_URL: process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222',
-          FEDERA_SUBJECT_PREFIX: uniquePrefix('cliupdies'),
-          FEDERA_HTTP_PORT: String(await freePort()),
+        env: sharedBackendsEnvironment(database.url, 'cliupdies', await freePort(), {
           // Read by inventory alone: the other services start, inventory refuses to.
           FEDERA_DOWN_AFTER_MS: 'soon',
         }),
@@ -278,11 +286,7 @@ describe('federa up with the demo', () => {
     try {
       up = new FederaProcess(['up'], {
         cwd: workDir,
-        env: upEnvironment({
-          FEDERA_DATABASE_URL: database.url,
-          FEDERA_NATS_URL: process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222',
-          FEDERA_SUBJECT_PREFIX: uniquePrefix('cliupforce'),
-          FEDERA_HTTP_PORT: String(httpPort),
+        env: sharedBackendsEnvironment(database.url, 'cliupforce', httpPort, {
           FEDERA_API_TOKEN: 'force-admin-token',
         }),
       });
