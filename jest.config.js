@@ -1,7 +1,8 @@
 /** Two projects: unit specs beside the code, integration and e2e specs under test/. */
 const swc = ['@swc/jest', JSON.parse(require('fs').readFileSync(`${__dirname}/.swcrc`, 'utf8'))];
 const moduleNameMapper = {
-  '^@federa/(contracts|eventstore|messaging|runtime|testing)$': '<rootDir>/libs/$1/src',
+  '^@federa/(contracts|eventstore|instance-lifecycle|messaging|runtime|testing)$':
+    '<rootDir>/libs/$1/src',
 };
 const common = {
   rootDir: __dirname,

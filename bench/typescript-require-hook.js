@@ -16,7 +16,8 @@ const sourceMaps = process.sourceMapsEnabled ? { sourceMaps: 'inline' } : {};
 
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
-  const alias = /^@federa\/(contracts|eventstore|messaging|runtime|testing)$/.exec(request);
+  const alias =
+    /^@federa\/(contracts|eventstore|instance-lifecycle|messaging|runtime|testing)$/.exec(request);
   return resolveFilename.call(
     this,
     alias ? path.join(root, 'libs', alias[1], 'src') : request,

@@ -5,3 +5,4 @@ export { freeTcpPort as freePort } from '../../runtime/src/free-tcp-port';
 export * from './nats-server-process';
 export * from './skip-unless';
 export * from './eventually';
+export * from './decider-specification';

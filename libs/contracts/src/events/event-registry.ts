@@ -142,6 +142,15 @@ export type EventTypeName = keyof typeof EventTypes;
 /** The `data` shape of an event type at its current version. */
 export type EventDataOf<T extends EventTypeName> = InstanceType<(typeof EventTypes)[T]['data']>;
 
+/** An event of one type as a decider sees it: its name and typed data, without the log's bookkeeping. */
+export interface EventOf<T extends EventTypeName> {
+  type: T;
+  data: EventDataOf<T>;
+}
+
+/** Every event of the given types, as a union a switch on `type` narrows. */
+export type EventUnion<T extends EventTypeName> = { [K in T]: EventOf<K> }[T];
+
 export function isEventType(type: string): type is EventTypeName {
   return Object.prototype.hasOwnProperty.call(EventTypes, type);
 }
