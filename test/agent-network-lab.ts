@@ -52,7 +52,7 @@ function unusedSubnet(): string {
 }
 
 /**
- * Separate hosts on one machine (MACHINE-FACTS.md): a bridge of its own in the root namespace
+ * Separate hosts on one machine: a bridge of its own in the root namespace
  * with an address that a nats-server of its own listens on, and hosts in namespaces of their own
  * joined to it by veths. Every name is unique to the lab; dispose() removes all it made, after
  * killing the processes it started and any process still inside its namespaces.

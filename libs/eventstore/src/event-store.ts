@@ -40,7 +40,7 @@ export interface ReadAllResult {
 }
 
 /**
- * The append-only log (ARCHITECTURE.md, 'The event log'). Streams are named `category-id`.
+ * The append-only log: events are never updated or deleted. Streams are named `category-id`.
  * Implementations: PostgresEventStore.
  */
 export interface EventStore {

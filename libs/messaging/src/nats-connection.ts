@@ -2,7 +2,7 @@ import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
 
 /**
  * Connects to NATS the way every Federa process should: a stale connection is noticed in about 2 s
- * (MACHINE-FACTS.md: default pings let an 8 s partition pass unnoticed), reconnects forever, and
+ * (with the client's default pings an 8 s partition passes unnoticed), reconnects forever, and
  * the first connection waits for a server that is still starting.
  */
 export function connectNats(

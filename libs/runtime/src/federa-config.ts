@@ -1,6 +1,6 @@
 import { Subjects } from '@federa/contracts';
 
-/** Environment of every Federa process (CONTRACT.md, 'Configuration'). */
+/** Environment of every Federa process (docs/reference/configuration.md). */
 export interface FederaConfig {
   databaseUrl: string;
   natsUrl: string;

@@ -16,7 +16,7 @@ import { validatePayload, type Validated } from '../validation/validate';
 import { InstanceSpecPayload } from './instance-spec-payload';
 import { IsHostId, IsInstanceId } from '../events/values/identifiers';
 
-/** Every command an agent executes on `Subjects.agentCommand(host)` (ARCHITECTURE.md, 'Host agent protocol'). */
+/** Every command an agent executes on `Subjects.agentCommand(host)` (docs/reference/agent-protocol.md). */
 export const AgentCommandTypes = [
   'start',
   'stop',

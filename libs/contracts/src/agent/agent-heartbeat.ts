@@ -39,7 +39,7 @@ export class InstanceBeat {
   @IsInstanceId()
   instance: string;
 
-  /** An instance state of CONTRACT.md: starting, running, healthy, unhealthy, stopping, stopped, migrating, failed. */
+  /** A public instance state: starting, running, healthy, unhealthy, stopping, stopped, migrating, failed. */
   @IsString()
   state: string;
 

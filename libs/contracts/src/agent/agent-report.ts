@@ -56,7 +56,7 @@ export class AgentReport {
   @IsInstanceId()
   instance: string;
 
-  /** kind instance: the new state (CONTRACT.md instance states). */
+  /** kind instance: the new state (one of the public instance states). */
   @IsOptional()
   @IsString()
   state?: string;

@@ -45,7 +45,7 @@ export class HostCapacityConfig {
   bandwidth: string | number;
 }
 
-/** Cost rates of a host (CONTRACT.md): used by placement's cost scorer and by statistics. */
+/** Cost rates of a host (host.yaml `costs`): used by placement's cost scorer and by statistics. */
 export class HostCosts {
   @IsNumber()
   @Min(0)
@@ -76,7 +76,7 @@ export class HostFeatures {
 }
 
 /**
- * The agent's host.yaml (CONTRACT.md, 'Host agent'), plus the agent's own optional keys:
+ * The agent's host.yaml (public keys, docs/AGENT.md), plus the agent's own optional keys:
  * `dataDir` (instance table, logs, instance data; default `/var/lib/federa-agent`),
  * `bandwidth` (link rate used with `capacity: auto`; default 1Gbps) and `labels`.
  */

@@ -1,4 +1,4 @@
-/** The kinds of virtual layer a host can offer (CONTRACT.md). */
+/** The kinds of virtual layer a host can offer (a host's `layers`, an application's `layer`). */
 export const LayerKinds = ['qemu', 'libvirt', 'process', 'sim'] as const;
 export type LayerKindName = (typeof LayerKinds)[number];
 

@@ -1,4 +1,4 @@
-/** The control-plane services that own state and answer commands (ARCHITECTURE.md, 'Components'). */
+/** The control-plane services that own state and answer commands over NATS. */
 export const OwningServices = [
   'inventory',
   'placement',

@@ -12,7 +12,7 @@ export const ErrorCodes = {
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
-/** The error format of every failure (CONTRACT.md): `{ error: { code, message, details } }`. */
+/** Every failure's body: `{ error: { code, message, details } }` (docs/reference/rest-api.md). */
 export interface ErrorBody {
   error: { code: ErrorCode | string; message: string; details: FieldError[] | unknown[] };
 }

@@ -7,7 +7,7 @@ export const AllocationChanges = ['reserved', 'released'] as const;
 export type AllocationChange = (typeof AllocationChanges)[number];
 
 /**
- * Internal (not in CONTRACT.md): placement's per-host ledger, stream `allocation-<host>`. Appending with
+ * Internal (no public name): placement's per-host ledger, stream `allocation-<host>`. Appending with
  * the expected version is what keeps concurrent placement replicas from over-committing a host.
  */
 export class HostAllocationChangedData {

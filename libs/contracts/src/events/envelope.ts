@@ -1,4 +1,4 @@
-/** Who and why, carried by every event (ARCHITECTURE.md, 'The event log'). */
+/** Who and why, carried by every event in its `metadata`. */
 export interface EventMetadata {
   correlationId: string;
   causationId?: string;
@@ -19,7 +19,7 @@ export interface NewEvent<D = unknown> {
   metadata: EventMetadata;
 }
 
-/** An event as stored in the log and as the API serves it (CONTRACT.md field names). */
+/** An event as stored in the log and as the API serves it (docs/reference/events.md). */
 export interface RecordedEvent<D = unknown> {
   position: number;
   streamId: string;

@@ -1,6 +1,6 @@
 import { EventTypes, currentSchemaVersion, eventTypesOf, isEventType } from './event-registry';
 
-/** Copied from CONTRACT.md, 'Event types', group by group: these names are fixed. */
+/** The public event names, group by group: users rely on them, so they never change. */
 const contractTypes = {
   host: [
     'HostRegistered',
@@ -49,7 +49,7 @@ const contractTypes = {
 
 describe('event registry', () => {
   it.each(Object.entries(contractTypes))(
-    'holds every %s event type of CONTRACT.md in its stream category',
+    'holds every public %s event type in its stream category',
     (category, types) => {
       for (const type of types) {
         expect(isEventType(type)).toBe(true);
@@ -61,7 +61,7 @@ describe('event registry', () => {
     },
   );
 
-  it('marks as contract only the names CONTRACT.md lists', () => {
+  it('marks as contract only the public names', () => {
     const named = new Set<string>(Object.values(contractTypes).flat());
     const marked = Object.entries(EventTypes)
       .filter(([, info]) => info.contract)

@@ -58,7 +58,7 @@ export interface EventTypeInfo {
   category: StreamCategory;
   /** The current schema version; older stored versions are brought here by upcasters. */
   schemaVersion: number;
-  /** Named in CONTRACT.md (fixed name); false for internal types and extensions. */
+  /** A public name users rely on (fixed); false for internal types and extensions. */
   contract: boolean;
 }
 
@@ -84,7 +84,7 @@ const extension = <C extends ClassConstructor<object>, S extends StreamCategory>
 });
 
 /**
- * Every event type: CONTRACT.md's names, plus documented extensions (states the contract lists but
+ * Every event type: the public names, plus documented extensions (states the contract lists but
  * names no event for, and internal ledgers). InstancePlaced is at v2: v1 carried one `score` number.
  */
 export const EventTypes = {

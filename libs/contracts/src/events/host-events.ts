@@ -215,7 +215,7 @@ export class HostRetiredData extends HostEventData {
 }
 
 /**
- * Internal (not in CONTRACT.md): inventory held back marking a host down because too many hosts went
+ * Internal (no public name): inventory held back marking a host down because too many hosts went
  * silent at once — more likely a partition of the control plane than a mass failure.
  */
 export class HostDownRateLimitedData extends HostEventData {

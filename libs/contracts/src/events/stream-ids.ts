@@ -9,7 +9,7 @@ export const StreamCategories = [
 ] as const;
 export type StreamCategory = (typeof StreamCategories)[number];
 
-/** Stream ids are `category-id` (ARCHITECTURE.md); build them only here. */
+/** Stream ids are `category-id` (docs/reference/events.md); build them only here. */
 export const streamIds = {
   host: (host: string): string => `host-${host}`,
   service: (name: string): string => `service-${name}`,

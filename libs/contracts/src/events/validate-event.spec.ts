@@ -77,7 +77,7 @@ describe('validateEvent', () => {
     ]);
   });
 
-  it('requires the instance fields CONTRACT.md promises, host only once placed', () => {
+  it('requires the instance fields every instance event promises, host only once placed', () => {
     const requested = {
       service: 'shop',
       app: 'web',

@@ -1,4 +1,4 @@
-/** CONTRACT.md instance states. */
+/** Public instance states (docs/reference/rest-api.md). */
 export const InstanceStates = [
   'pending',
   'placed',

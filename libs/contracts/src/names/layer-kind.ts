@@ -1,5 +1,5 @@
 import { LayerKinds, type LayerKindName } from '../agent/layer-kind';
 
-/** The runtimes a host offers (ARCHITECTURE.md, 'Layers'); one list, kept with the agent protocol. */
+/** The runtimes a host offers; one list, kept with the agent protocol. */
 export { LayerKinds };
 export type LayerKind = LayerKindName;

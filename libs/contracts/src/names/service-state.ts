@@ -1,4 +1,4 @@
-/** CONTRACT.md service states. */
+/** Public service states (docs/reference/rest-api.md). */
 export const ServiceStates = [
   'defined',
   'deploying',

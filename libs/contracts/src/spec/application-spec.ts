@@ -18,7 +18,7 @@ import { ReplicasSpec } from './replicas-spec';
 import { ResourcesSpec } from './resources-spec';
 import { ScalingSpec } from './scaling-spec';
 
-/** One application of a service, as the user writes it (CONTRACT.md, 'Service spec'). */
+/** One application of a service, as the user writes it (docs/reference/service-spec.md). */
 export class ApplicationSpec {
   @IsString()
   @Matches(RESOURCE_NAME, { message: RESOURCE_NAME_RULE })

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 
-/** The kinds of virtual layer a host can offer (CONTRACT.md). */
+/** The kinds of virtual layer a host can offer (a host's `layers`, an application's `layer`). */
 export type LayerKind = 'qemu' | 'libvirt' | 'process' | 'sim';
 
 /** What the control plane asks a layer to run: one instance of an application. */
@@ -52,7 +52,7 @@ export interface LiveMigrationResult {
 }
 
 /**
- * One virtual layer behind a uniform interface (ARCHITECTURE.md, 'Layers').
+ * One virtual layer (qemu, libvirt, process or sim) behind a uniform interface.
  * Every method is idempotent for the same instance: starting a running instance answers its status.
  */
 export interface LayerDriver {

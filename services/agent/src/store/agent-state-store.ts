@@ -7,7 +7,7 @@ import { AtomicJsonFile } from './atomic-json-file';
 export interface PersistedInstance {
   spec: InstanceSpec;
   layer: LayerKind;
-  /** The instance state last reported (CONTRACT.md instance states). */
+  /** The instance state last reported (one of the public instance states). */
   state: string;
   /** What the layer needs to re-adopt the instance (pid and start time, QMP socket, domain). */
   handle: Record<string, unknown>;

@@ -5,7 +5,7 @@ import { map, type Observable } from 'rxjs';
 import { EventLogReader } from './event-log-reader';
 import { parseEventsQuery } from './events-query';
 
-/** The event log, in order (CONTRACT.md: `GET /v1/events`, `GET /v1/events/stream`). */
+/** The event log, in order: `GET /v1/events`, `GET /v1/events/stream` (SSE). */
 @ApiTags('events')
 @Controller('v1/events')
 export class EventsController {

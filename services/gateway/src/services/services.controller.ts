@@ -17,7 +17,7 @@ import { RequiresRole } from '../auth/requires-role.decorator';
 import { bodyFields, listQueryFields } from '../validation/request-fields';
 import { readSpecBody } from './spec-body';
 
-/** Services and their life cycle (CONTRACT.md, REST API), answered by supervision over NATS. */
+/** Services and their life cycle, answered by supervision over NATS. */
 @ApiTags('services')
 @Controller('v1/services')
 export class ServicesController {

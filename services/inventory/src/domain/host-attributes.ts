@@ -8,7 +8,7 @@ export interface HostCapacityUnits {
   bandwidthBps: number;
 }
 
-/** Cost rates of a host (CONTRACT.md, host agent `costs`). */
+/** Cost rates of a host (the agent's host.yaml `costs`). */
 export interface HostCostRates {
   cpuHour: number;
   memoryGiBHour: number;

@@ -35,7 +35,7 @@ export function initialHostRecord(host: string): HostRecord {
   };
 }
 
-/** The host's CONTRACT.md state: retirement first, then liveness, then the drain. */
+/** The host's public state: retirement first, then liveness, then the drain. */
 export function publicHostState(record: Pick<HostRecord, 'lifecycle' | 'liveness'>): string {
   if (record.lifecycle === 'retired') return 'retired';
   if (record.liveness !== 'ready') return record.liveness;

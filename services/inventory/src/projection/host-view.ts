@@ -1,6 +1,6 @@
 import type { HostCapacityUnits, HostCostRates } from '../domain/host-attributes';
 
-/** A host as `GET /v1/hosts` shows it (CONTRACT.md fields, plus cordoned and liveness details). */
+/** A host as `GET /v1/hosts` shows it (the public fields, plus cordoned and liveness details). */
 export interface HostView {
   id: string;
   site: string;

@@ -1,9 +1,9 @@
 import type { Resources } from './resources';
 
-/** Host states of CONTRACT.md; only `ready` hosts take new instances. */
+/** The public host states; only `ready` hosts take new instances. */
 export type HostState = 'ready' | 'suspect' | 'down' | 'draining' | 'drained' | 'retired';
 
-/** A host's cost rates (CONTRACT.md, host agent `costs`). */
+/** A host's cost rates (the agent's host.yaml `costs`). */
 export interface HostCosts {
   cpuHour: number;
   memoryGiBHour: number;

@@ -2,7 +2,7 @@ import { isLive, type InstanceView } from '../domain/instance-view';
 import { assessServiceHealth } from '../domain/service-health';
 import type { ServiceState } from '../domain/service-decider';
 
-/** An instance as the API shows it (CONTRACT.md: `id, service, app, host, layer, state, since`). */
+/** An instance as the API shows it: `id, service, app, host, layer, state, since`. */
 export interface InstanceSummary {
   id: string;
   service: string;
@@ -26,7 +26,7 @@ export interface ApplicationSummary {
   instances: InstanceSummary[];
 }
 
-/** A service as the API shows it (CONTRACT.md: `name, state, applications[{name, desired, healthy, instances[]}]`). */
+/** A service as the API shows it: `name, state, applications[{name, desired, healthy, instances[]}]`. */
 export interface ServiceSummary {
   name: string;
   state: string;

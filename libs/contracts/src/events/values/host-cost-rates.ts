@@ -1,6 +1,6 @@
 import { IsMoneyRate } from '../../quantities/quantity-decorators';
 
-/** A host's cost rates as events carry them (CONTRACT.md agent config `costs`). */
+/** A host's cost rates as events carry them (the agent's host.yaml `costs`). */
 export class HostCostRates {
   @IsMoneyRate()
   cpuHour: number;

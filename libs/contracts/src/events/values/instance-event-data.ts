@@ -13,7 +13,7 @@ export class InstanceRefData {
   instance: string;
 }
 
-/** What every instance event carries in `data` (CONTRACT.md); `host` is absent before placement. */
+/** What every instance event carries in `data` (public); `host` is absent before placement. */
 export class InstanceEventData extends InstanceRefData {
   @IsOptional()
   @IsHostId()

@@ -1,7 +1,7 @@
 import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { ValidationFailed, validatePayload, type FieldError } from '@federa/contracts';
 
-/** The qemu layer's artifact: `{ image?, diskSize?, memoryMiB? }` (CONTRACT.md, service spec). */
+/** The qemu layer's artifact: `{ image?, diskSize?, memoryMiB? }` (a service spec's `artifact`). */
 export class QemuArtifact {
   /** A base image (any format qemu-img reads) that backs the instance's qcow2 overlay. */
   @IsOptional()
