@@ -3,6 +3,7 @@ const swc = ['@swc/jest', JSON.parse(require('fs').readFileSync(`${__dirname}/.s
 const moduleNameMapper = {
   '^@federa/(contracts|eventstore|instance-lifecycle|messaging|runtime|testing)$':
     '<rootDir>/libs/$1/src',
+  '^@federa/eventstore/in-memory$': '<rootDir>/libs/eventstore/src/in-memory',
 };
 const common = {
   rootDir: __dirname,

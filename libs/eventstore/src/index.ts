@@ -1,6 +1,7 @@
 export * from './event-store';
 export * from './errors';
 export * from './postgres-event-store';
+export * from './in-memory/in-memory-event-store';
 export * from './schema/migrate-event-store';
 export * from './schema/queryable';
 export * from './schema/checkpoints';
