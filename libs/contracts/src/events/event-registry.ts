@@ -16,6 +16,7 @@ import {
 import {
   InstanceFailedData,
   InstanceHealthyData,
+  InstanceLostData,
   InstanceMigratingData,
   InstancePlacedData,
   InstanceRelocatedData,
@@ -124,6 +125,7 @@ export const EventTypes = {
   InstanceStopRequested: extension(InstanceStopRequestedData, 'instance'),
   InstanceStopped: contract(InstanceStoppedData, 'instance'),
   InstanceFailed: contract(InstanceFailedData, 'instance'),
+  InstanceLost: extension(InstanceLostData, 'instance'),
   InstanceMigrating: extension(InstanceMigratingData, 'instance'),
   InstanceRelocated: extension(InstanceRelocatedData, 'instance'),
 

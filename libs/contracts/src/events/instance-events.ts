@@ -206,6 +206,15 @@ export class InstanceFailedData extends InstanceEventData {
   restarts: number;
 }
 
+/**
+ * Extension (states list `lost`): the instance's host stopped answering and the instance is neither
+ * replaced nor known dead; a report from its agent brings it back.
+ */
+export class InstanceLostData extends PlacedInstanceEventData {
+  @IsString()
+  reason: string;
+}
+
 /** Extension (states list `migrating`): the instance is being moved by a migration. */
 export class InstanceMigratingData extends PlacedInstanceEventData {
   @IsEntityId()

@@ -10,5 +10,7 @@ export const InstanceStates = [
   'stopped',
   'migrating',
   'failed',
+  /** Its host is unreachable; it is neither replaced nor known dead. */
+  'lost',
 ] as const;
 export type InstanceState = (typeof InstanceStates)[number];

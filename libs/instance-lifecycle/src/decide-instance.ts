@@ -1,0 +1,184 @@
+import type { InstanceStopReason } from '@federa/contracts';
+import type { InstanceCommand } from './instance-command';
+import { InstanceCommandRefused } from './instance-command-refused';
+import type { InstanceEvent } from './instance-event';
+import { isLive, type InstanceLife } from './instance-life';
+
+/** Why an instance stopped for staying unhealthy failed, as its InstanceFailed event says. */
+export const unhealthyFailureReason =
+  'stayed unhealthy past its grace period: stopped to be replaced';
+
+/**
+ * The events a command produces for an instance in `life`: none when the log already says it (a
+ * repeated command, a stale report), else the events to append at the version `life` was folded
+ * from. Throws InstanceCommandRefused when the command no longer applies.
+ */
+export function decideInstance(command: InstanceCommand, life: InstanceLife): InstanceEvent[] {
+  const refuse = (why: string) => new InstanceCommandRefused(command.type, life, why);
+  if (command.type === 'request') {
+    if (life.status === 'absent') return [{ type: 'InstanceRequested', data: command.data }];
+    const same =
+      life.instance === command.data.instance &&
+      life.service === command.data.service &&
+      life.app === command.data.app;
+    if (same) return [];
+    throw refuse('the instance id is taken');
+  }
+  if (life.status === 'absent') throw refuse('it was never requested');
+  const ref = { service: life.service, app: life.app, instance: life.instance };
+  const onHost = life.host ? { ...ref, host: life.host } : ref;
+  switch (command.type) {
+    case 'place':
+    case 'fail-placement': {
+      if (command.data.instance !== life.instance) throw refuse('the decision is for another');
+      if (life.status === 'pending') {
+        return command.type === 'place'
+          ? [{ type: 'InstancePlaced', data: command.data }]
+          : [{ type: 'PlacementFailed', data: command.data }];
+      }
+      if (command.type === 'place' && life.host === command.data.host) return [];
+      throw refuse('it no longer waits for a host');
+    }
+    case 'start': {
+      if (life.host !== command.host) throw refuse(`it is not placed on ${command.host}`);
+      if (life.status === 'placed') {
+        return [
+          { type: 'InstanceStarting', data: { ...ref, host: command.host, layer: command.layer } },
+        ];
+      }
+      if (['starting', 'running', 'healthy', 'unhealthy'].includes(life.status)) return [];
+      throw refuse('it is not waiting to start');
+    }
+    case 'observe':
+      return observed(command, life);
+    case 'request-stop':
+      if (!isLive(life.status) || life.status === 'stopping') return [];
+      if (life.status === 'pending' || life.status === 'placed') {
+        return stopped(life, command.reason);
+      }
+      return [
+        {
+          type: 'InstanceStopRequested',
+          data: { ...onHost, reason: command.reason },
+        },
+      ];
+    case 'record-stopped':
+      return isLive(life.status) ? stopped(life, command.reason, command.exitCode) : [];
+    case 'fail':
+      if (!isLive(life.status)) return [];
+      return [
+        {
+          type: 'InstanceFailed',
+          data: withoutUndefined({
+            ...onHost,
+            reason: command.reason,
+            exitCode: command.exitCode,
+            restarts: command.restarts,
+          }),
+        },
+      ];
+    case 'mark-lost':
+      if (!isLive(life.status) || life.status === 'lost') return [];
+      if (!life.host || life.status === 'pending') throw refuse('it has no host to lose');
+      return [{ type: 'InstanceLost', data: { ...ref, host: life.host, reason: command.reason } }];
+    case 'begin-migration': {
+      if (life.status === 'migrating' && life.migration?.id === command.migration) return [];
+      if (!['running', 'healthy', 'unhealthy'].includes(life.status) || !life.host) {
+        throw refuse('only a running instance can be moved');
+      }
+      if (command.to === life.host) throw refuse(`it already runs on ${command.to}`);
+      return [
+        {
+          type: 'InstanceMigrating',
+          data: { ...ref, host: life.host, migration: command.migration, to: command.to },
+        },
+      ];
+    }
+    case 'complete-migration':
+      if (life.status === 'migrating' && life.migration?.id === command.migration && life.host) {
+        return [
+          {
+            type: 'InstanceRelocated',
+            data: { ...ref, host: command.host, migration: command.migration, from: life.host },
+          },
+        ];
+      }
+      if (life.status !== 'migrating' && life.host === command.host) return [];
+      throw refuse(`migration ${command.migration} is not moving it`);
+  }
+}
+
+/** The end of an instance that stopped; one stopped for staying unhealthy failed (it is replaced). */
+function stopped(
+  life: InstanceLife,
+  reason: InstanceStopReason,
+  exitCode?: number,
+): InstanceEvent[] {
+  const ref = { service: life.service, app: life.app, instance: life.instance, host: life.host };
+  if (reason === 'unhealthy') {
+    return [
+      {
+        type: 'InstanceFailed',
+        data: withoutUndefined({ ...ref, reason: unhealthyFailureReason, exitCode, restarts: 0 }),
+      },
+    ];
+  }
+  return [{ type: 'InstanceStopped', data: withoutUndefined({ ...ref, reason, exitCode }) }];
+}
+
+/** What an agent's report means for the log: a change to record, or nothing. */
+function observed(
+  command: Extract<InstanceCommand, { type: 'observe' }>,
+  life: InstanceLife,
+): InstanceEvent[] {
+  const { status } = life;
+  // A report from another host (stale agent, old placement) or about a dead or moving instance.
+  if (!isLive(status) || life.host !== command.host || status === 'migrating') return [];
+  const ref = { service: life.service, app: life.app, instance: life.instance, host: command.host };
+  const early = status === 'placed' || status === 'starting' || status === 'lost';
+  switch (command.state) {
+    case 'running':
+      return early ? [{ type: 'InstanceRunning', data: ref }] : [];
+    case 'healthy':
+      return status !== 'healthy' && status !== 'stopping'
+        ? [{ type: 'InstanceHealthy', data: ref }]
+        : [];
+    case 'unhealthy':
+      return status !== 'unhealthy' && status !== 'stopping'
+        ? [
+            {
+              type: 'InstanceUnhealthy',
+              data: {
+                ...ref,
+                reason: command.detail ?? 'health probe failing',
+                consecutiveFailures: Math.max(1, command.failureThreshold),
+              },
+            },
+          ]
+        : [];
+    case 'stopped':
+    case 'failed':
+      if (status === 'stopping') return stopped(life, life.stopReason ?? 'requested');
+      // Not started yet: a report of an earlier run on that host says nothing of this one.
+      if (status === 'placed') return [];
+      return [
+        {
+          type: 'InstanceFailed',
+          data: {
+            ...ref,
+            reason:
+              command.detail ?? (command.state === 'stopped' ? 'stopped unexpectedly' : 'failed'),
+            restarts: 0,
+          },
+        },
+      ];
+    default:
+      return [];
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[])
+    if (value[key] === undefined) delete value[key];
+  return value;
+}

@@ -1,0 +1,39 @@
+import type {
+  InstancePlacedData,
+  InstanceRequestedData,
+  InstanceStopReason,
+  LayerKind,
+  PlacementFailedData,
+} from '@federa/contracts';
+
+/**
+ * What a writer of an instance's stream asks for; the decider answers the events to record. Every
+ * writer (supervision, placement, migration) goes through it, so two decisions racing on one instance
+ * are settled by the stream's expected version and a re-decision, never by the last append winning.
+ */
+export type InstanceCommand =
+  /** Supervision wants one more instance (a new stream). */
+  | { type: 'request'; data: InstanceRequestedData }
+  /** Placement chose a host. */
+  | { type: 'place'; data: InstancePlacedData }
+  /** Placement found no host. */
+  | { type: 'fail-placement'; data: PlacementFailedData }
+  /** The start is about to be sent to the host's agent. */
+  | { type: 'start'; host: string; layer: LayerKind }
+  /**
+   * An agent saw the instance in `state` (its report or heartbeat): a fact, never refused; answers
+   * the event to record, or none when the log already says it or the report is stale.
+   */
+  | { type: 'observe'; host: string; state: string; detail?: string; failureThreshold: number }
+  /** Stop it: at once when nothing runs yet, else through its agent. */
+  | { type: 'request-stop'; reason: InstanceStopReason }
+  /** It no longer runs (its agent said so, or its host is gone). */
+  | { type: 'record-stopped'; reason: InstanceStopReason; exitCode?: number }
+  /** It failed and is to be replaced. */
+  | { type: 'fail'; reason: string; exitCode?: number; restarts: number }
+  /** Its host stopped answering; it is neither replaced nor known dead. */
+  | { type: 'mark-lost'; reason: string }
+  /** A migration starts moving it. */
+  | { type: 'begin-migration'; migration: string; to: string }
+  /** The migration finished: it now runs on `host`. */
+  | { type: 'complete-migration'; migration: string; host: string };

@@ -1,0 +1,101 @@
+import type { InstanceState, InstanceStopReason, LayerKind } from '@federa/contracts';
+import type { InstanceEvent } from './instance-event';
+
+/** What the log says of one instance: the fold of its `instance-<id>` stream. */
+export interface InstanceLife {
+  /** `absent` until its InstanceRequested. */
+  status: 'absent' | InstanceState;
+  /** Empty while absent. */
+  service: string;
+  app: string;
+  instance: string;
+  /** Where it is placed (and, after a relocation, where it now runs). */
+  host?: string;
+  layer?: LayerKind;
+  /** The service revision whose spec it runs. */
+  revision: number;
+  /** The host's fencing epoch when it was placed. */
+  hostEpoch?: number;
+  /** Why it is being stopped, while `stopping`. */
+  stopReason?: InstanceStopReason;
+  /** The migration moving it, while `migrating`. */
+  migration?: { id: string; to: string };
+  /** Why it is unhealthy, stopping, failed, stopped or lost, in words. */
+  reason?: string;
+}
+
+export function initialInstanceLife(): InstanceLife {
+  return { status: 'absent', service: '', app: '', instance: '', revision: 0 };
+}
+
+const ended: ReadonlySet<InstanceLife['status']> = new Set(['stopped', 'failed']);
+
+/** True while the instance occupies, or is about to occupy, a host (`lost` included: it may still run). */
+export function isLive(status: InstanceLife['status']): boolean {
+  return status !== 'absent' && !ended.has(status);
+}
+
+/**
+ * Applies one event. Tolerant of histories written before every writer went through the decider: an
+ * ended instance stays ended (a late report must not resurrect it), and an event before the request
+ * changes nothing.
+ */
+export function evolveInstanceLife(state: InstanceLife, event: InstanceEvent): InstanceLife {
+  if (event.type === 'InstanceRequested') {
+    if (state.status !== 'absent') return state;
+    const { service, app, instance, layer, revision } = event.data;
+    return { status: 'pending', service, app, instance, layer, revision };
+  }
+  if (!isLive(state.status)) return state;
+  const base = { ...state, stopReason: undefined, migration: undefined, reason: undefined };
+  switch (event.type) {
+    case 'InstancePlaced':
+      return tidy({
+        ...base,
+        status: 'placed',
+        host: event.data.host,
+        layer: event.data.layer,
+        hostEpoch: event.data.hostEpoch,
+      });
+    case 'PlacementFailed':
+      return tidy({ ...base, status: 'failed', reason: event.data.message });
+    case 'InstanceStarting':
+      return tidy({ ...base, status: 'starting', host: event.data.host, layer: event.data.layer });
+    case 'InstanceRunning':
+      return tidy({ ...base, status: 'running', host: event.data.host });
+    case 'InstanceHealthy':
+      return tidy({ ...base, status: 'healthy', host: event.data.host });
+    case 'InstanceUnhealthy':
+      return tidy({ ...base, status: 'unhealthy', reason: event.data.reason });
+    case 'InstanceStopRequested':
+      return tidy({
+        ...base,
+        status: 'stopping',
+        stopReason: event.data.reason,
+        reason: event.data.reason,
+      });
+    case 'InstanceStopped':
+      return tidy({ ...base, status: 'stopped', reason: event.data.reason });
+    case 'InstanceFailed':
+      return tidy({ ...base, status: 'failed', reason: event.data.reason });
+    case 'InstanceLost':
+      return tidy({ ...base, status: 'lost', reason: event.data.reason });
+    case 'InstanceMigrating':
+      return tidy({
+        ...base,
+        status: 'migrating',
+        migration: { id: event.data.migration, to: event.data.to },
+      });
+    case 'InstanceRelocated':
+      return tidy({ ...base, status: 'running', host: event.data.host });
+    default:
+      // A type a newer writer added: this build leaves the instance as it was.
+      return state;
+  }
+}
+
+function tidy(life: InstanceLife): InstanceLife {
+  for (const key of Object.keys(life) as (keyof InstanceLife)[])
+    if (life[key] === undefined) delete life[key];
+  return life;
+}
