@@ -1,4 +1,4 @@
-import { ErrorCodes, FederaError } from '@federa/contracts';
+import { ErrorCodes, FederaError, type EventOf, type HostState } from '@federa/contracts';
 import { sameCapacity, sameDescription, type HostAttributes } from './host-attributes';
 import type { HostCommand } from './host-commands';
 import type { HostEvent, Liveness } from './host-events';
@@ -36,7 +36,7 @@ export function initialHostRecord(host: string): HostRecord {
 }
 
 /** The host's public state: retirement first, then liveness, then the drain. */
-export function publicHostState(record: Pick<HostRecord, 'lifecycle' | 'liveness'>): string {
+export function publicHostState(record: Pick<HostRecord, 'lifecycle' | 'liveness'>): HostState {
   if (record.lifecycle === 'retired') return 'retired';
   if (record.liveness !== 'ready') return record.liveness;
   return record.lifecycle === 'active' ? 'ready' : record.lifecycle;
@@ -176,7 +176,7 @@ export function decideHost(command: HostCommand, record: HostRecord): HostEvent[
     case 'DrainHost': {
       refuseWhenRetired(record, 'drained');
       if (record.lifecycle !== 'active') return [];
-      const started: HostEvent = {
+      const started: EventOf<'HostDrainStarted'> = {
         type: 'HostDrainStarted',
         data: {
           host,

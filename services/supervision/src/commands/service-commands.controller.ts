@@ -12,7 +12,7 @@ import {
   type ListServicesQuery,
   type StopServiceCommand,
 } from '@federa/contracts';
-import { foldEvents, PostgresEventStore } from '@federa/eventstore';
+import { foldEvents, LiveProjection, PostgresEventStore } from '@federa/eventstore';
 import { CommandContractPipe } from '@federa/messaging';
 import {
   initialServiceState,
@@ -20,7 +20,6 @@ import {
   type ServiceCommand,
   type ServiceEvent,
 } from '../domain/service-decider';
-import { ReadModelRunner } from '../read-model/read-model-runner';
 import { SupervisionReadModel } from '../read-model/supervision-read-model';
 import { Supervisor } from '../supervisor/supervisor';
 import type { InstanceSummary, ServiceSummary } from '../view/service-summary';
@@ -35,7 +34,7 @@ export class ServiceCommandsController {
   constructor(
     private readonly supervisor: Supervisor,
     private readonly readModel: SupervisionReadModel,
-    private readonly runner: ReadModelRunner,
+    private readonly runner: LiveProjection,
     private readonly store: PostgresEventStore,
   ) {}
 
@@ -112,9 +111,7 @@ export class ServiceCommandsController {
     const { events } = await this.store.readStream(streamIds.service(command.name));
     const source = foldEvents(
       { ...serviceDecider, initialState: () => initialServiceState(command.name) },
-      events.map(
-        (e) => ({ type: e.type, data: e.data as Record<string, unknown> }) as ServiceEvent,
-      ),
+      events.map((e) => ({ type: e.type, data: e.data }) as ServiceEvent),
     );
     return this.commandThenShow(command.as, { type: 'copy-from', source, as: command.as });
   }

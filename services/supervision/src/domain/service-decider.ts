@@ -2,7 +2,9 @@ import {
   ErrorCodes,
   FederaError,
   normaliseServiceSpec,
+  type EventUnion,
   type NormalisedServiceSpec,
+  type ScalingMetric,
   type ServiceSpec,
   type ServiceState as ServiceStateName,
 } from '@federa/contracts';
@@ -39,9 +41,23 @@ export type ServiceCommand =
   | { type: 'confirm-stopped' }
   | { type: 'delete' }
   | { type: 'record-health'; health: ServiceHealth }
-  | { type: 'scale'; app: string; to: number; inputs: ScalingInputs; metric: string };
+  | { type: 'scale'; app: string; to: number; inputs: ScalingInputs; metric: ScalingMetric };
 
-export type ServiceEvent = { type: string; data: Record<string, unknown> };
+/** Every event of a `service-<name>` stream, as the decider emits and folds them. */
+export type ServiceEvent = EventUnion<
+  | 'ServiceDefined'
+  | 'ServiceUpdated'
+  | 'ServiceCopied'
+  | 'ServiceDeployStarted'
+  | 'ServiceAvailable'
+  | 'ServiceDegraded'
+  | 'ServiceFailed'
+  | 'ServiceStopStarted'
+  | 'ServiceStopped'
+  | 'ServiceDeleted'
+  | 'ScaledOut'
+  | 'ScaledIn'
+>;
 
 export function initialServiceState(name = ''): ServiceState {
   return {
@@ -121,12 +137,12 @@ export function decideService(command: ServiceCommand, state: ServiceState): Ser
 
 /** Applies one service event; unknown types leave the state as it was. */
 export function evolveService(state: ServiceState, event: ServiceEvent): ServiceState {
-  const data = event.data;
   switch (event.type) {
     case 'ServiceDefined':
     case 'ServiceCopied':
     case 'ServiceUpdated': {
-      const spec = data.spec as ServiceSpec;
+      const data = event.data;
+      const spec = data.spec;
       const fresh = event.type !== 'ServiceUpdated';
       return {
         ...(fresh ? initialServiceState(spec.metadata.name) : state),
@@ -135,20 +151,26 @@ export function evolveService(state: ServiceState, event: ServiceEvent): Service
         spec,
         model: normaliseServiceSpec(spec),
         revision: Number(data.revision),
-        ...(typeof data.copiedFrom === 'string' ? { copiedFrom: data.copiedFrom } : {}),
+        ...('copiedFrom' in data && typeof data.copiedFrom === 'string'
+          ? { copiedFrom: data.copiedFrom }
+          : {}),
       };
     }
     case 'ServiceDeployStarted':
-      return deployStarted(state, Number(data.revision));
+      return deployStarted(state, Number(event.data.revision));
     case 'ServiceAvailable':
       return { ...state, status: 'available', lastHealth: healthSignature('available', []) };
     case 'ServiceDegraded':
-      return { ...state, status: 'degraded', lastHealth: healthSignature('degraded', data.apps) };
+      return {
+        ...state,
+        status: 'degraded',
+        lastHealth: healthSignature('degraded', event.data.apps),
+      };
     case 'ServiceFailed':
       return {
         ...state,
         status: 'failed',
-        lastHealth: healthSignature('failed', [data.app, data.reason]),
+        lastHealth: healthSignature('failed', [event.data.app, event.data.reason]),
       };
     case 'ServiceStopStarted':
       return { ...state, status: 'stopping', running: false, lastHealth: undefined };
@@ -158,7 +180,10 @@ export function evolveService(state: ServiceState, event: ServiceEvent): Service
       return { ...initialServiceState(state.name), status: 'deleted', revision: state.revision };
     case 'ScaledOut':
     case 'ScaledIn':
-      return { ...state, desired: { ...state.desired, [String(data.app)]: Number(data.to) } };
+      return {
+        ...state,
+        desired: { ...state.desired, [String(event.data.app)]: Number(event.data.to) },
+      };
     default:
       return state;
   }

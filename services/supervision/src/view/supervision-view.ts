@@ -1,6 +1,11 @@
 import { streamCategory, type RecordedEvent } from '@federa/contracts';
 import { evolveInstance, isLive, type InstanceView } from '../domain/instance-view';
-import { evolveService, initialServiceState, type ServiceState } from '../domain/service-decider';
+import {
+  evolveService,
+  initialServiceState,
+  type ServiceEvent,
+  type ServiceState,
+} from '../domain/service-decider';
 
 /** What supervision knows of a host: its fencing epoch and whether inventory declared it down. */
 export interface HostView {
@@ -66,7 +71,10 @@ export class SupervisionView {
     switch (streamCategory(event.streamId)) {
       case 'service': {
         const name = String(data.service ?? event.streamId.slice('service-'.length));
-        this.services.set(name, evolveService(this.service(name), { type: event.type, data }));
+        this.services.set(
+          name,
+          evolveService(this.service(name), { type: event.type, data } as unknown as ServiceEvent),
+        );
         break;
       }
       case 'instance': {
