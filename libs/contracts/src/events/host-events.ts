@@ -33,6 +33,7 @@ export class HostLeaseReading {
   epoch: number;
 }
 
+/** What inventory checked before declaring the host down: its last heartbeat and its lease. */
 export class HostDownEvidence {
   @IsOptional()
   @IsISO8601()
@@ -109,6 +110,7 @@ export class HostRegisteredData extends HostEventData {
   address?: string;
 }
 
+/** The agent re-registered with a different capacity; placement uses the new one from now on. */
 export class HostCapacityChangedData extends HostEventData {
   @IsObject()
   @ValidateNested()
@@ -127,6 +129,7 @@ export class HostSuspectedData extends HostEventData {
   silentForMs: number;
 }
 
+/** The host is `down`: silent past the down threshold; `cause` tells a dead host from a cut-off one. */
 export class HostDownData extends HostEventData {
   @IsOptional()
   @IsISO8601()
@@ -153,6 +156,7 @@ export class HostDownData extends HostEventData {
   evidence?: HostDownEvidence;
 }
 
+/** The host is `ready` again: heartbeats came back, or its agent registered again (new epoch). */
 export class HostRecoveredData extends HostEventData {
   @IsInt()
   @Min(1)
@@ -178,14 +182,17 @@ export class HostRecoveredData extends HostEventData {
   lastHeartbeatAt?: string;
 }
 
+/** No new instances are placed on the host; what runs there stays. */
 export class HostCordonedData extends HostEventData {
   @IsOptional()
   @IsString()
   reason?: string;
 }
 
+/** The host takes new instances again. */
 export class HostUncordonedData extends HostEventData {}
 
+/** The host is `draining`: no new placements, and its instances are to move away. */
 export class HostDrainStartedData extends HostEventData {
   /** Instances to move away. */
   @IsArray()
@@ -197,6 +204,7 @@ export class HostDrainStartedData extends HostEventData {
   reason?: string;
 }
 
+/** The drain is over: nothing relocatable is left on the host. */
 export class HostDrainedData extends HostEventData {
   @IsArray()
   @IsString({ each: true })
@@ -208,6 +216,7 @@ export class HostDrainedData extends HostEventData {
   notRelocatable: string[];
 }
 
+/** The host left the fleet for good; it can never register again. */
 export class HostRetiredData extends HostEventData {
   /** true: retired although instances were still on it. */
   @IsBoolean()

@@ -50,6 +50,7 @@ export class PlacementScores {
   byScorer: Record<string, number>;
 }
 
+/** Placement chose the host and reserved the instance's resources there; the fields say why. */
 export class InstancePlacedData extends PlacedInstanceEventData {
   @IsIn(LayerKinds)
   layer: LayerKind;
@@ -122,6 +123,7 @@ export class FilterRejection {
   detail?: string;
 }
 
+/** No host can take the instance; `reasons` says how many hosts each filter rejected. */
 export class PlacementFailedData extends InstanceEventData {
   @IsArray()
   @ValidateNested({ each: true })
@@ -136,11 +138,13 @@ export class PlacementFailedData extends InstanceEventData {
   message: string;
 }
 
+/** The host's agent is starting the instance on its layer. */
 export class InstanceStartingData extends PlacedInstanceEventData {
   @IsIn(LayerKinds)
   layer: LayerKind;
 }
 
+/** The layer runs the instance; health checks decide when it is healthy. */
 export class InstanceRunningData extends PlacedInstanceEventData {
   /** Where the instance answers (`host:port`), when the layer exposes one. */
   @IsOptional()
@@ -153,8 +157,10 @@ export class InstanceRunningData extends PlacedInstanceEventData {
   handle?: string;
 }
 
+/** The instance passes its health check. */
 export class InstanceHealthyData extends PlacedInstanceEventData {}
 
+/** The instance failed its health check `failureThreshold` times in a row. */
 export class InstanceUnhealthyData extends PlacedInstanceEventData {
   @IsString()
   reason: string;
@@ -183,6 +189,7 @@ export class InstanceStopRequestedData extends InstanceEventData {
   reason: InstanceStopReason;
 }
 
+/** The instance no longer runs; `reason` says why. */
 export class InstanceStoppedData extends InstanceEventData {
   @IsIn(InstanceStopReasons)
   reason: InstanceStopReason;
@@ -192,6 +199,7 @@ export class InstanceStoppedData extends InstanceEventData {
   exitCode?: number;
 }
 
+/** The instance cannot run: it would not start, or it died (`reason`, `exitCode`). */
 export class InstanceFailedData extends InstanceEventData {
   @IsString()
   reason: string;

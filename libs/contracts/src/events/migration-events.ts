@@ -14,6 +14,7 @@ export class MigrationEventData {
 export const MigrationReasons = ['requested', 'drain', 'rebalance', 'host-retire'] as const;
 export type MigrationReason = (typeof MigrationReasons)[number];
 
+/** A migration of the instance from one host to another began. */
 export class MigrationStartedData extends MigrationEventData {
   @IsResourceName()
   service: string;
@@ -40,6 +41,7 @@ export class MigrationStartedData extends MigrationEventData {
   dataBytes?: number;
 }
 
+/** One phase of the migration ended (`choose-target`, `export`, `live-transfer`, …). */
 export class MigrationPhaseCompletedData extends MigrationEventData {
   @IsIn(MigrationPhases)
   phase: MigrationPhase;
@@ -57,6 +59,7 @@ export class MigrationPhaseCompletedData extends MigrationEventData {
   bytes?: number;
 }
 
+/** The instance runs on its new host. */
 export class MigrationCompletedData extends MigrationEventData {
   @IsHostId()
   from: string;
@@ -70,6 +73,7 @@ export class MigrationCompletedData extends MigrationEventData {
   downtimeMs: number;
 }
 
+/** The migration stopped in a phase it could not finish. */
 export class MigrationFailedData extends MigrationEventData {
   @IsIn(MigrationPhases)
   phase: MigrationPhase;
@@ -78,6 +82,7 @@ export class MigrationFailedData extends MigrationEventData {
   reason: string;
 }
 
+/** After a failure, the instance runs where it ran before the migration. */
 export class MigrationRolledBackData extends MigrationEventData {
   /** Where the instance runs again. */
   @IsHostId()

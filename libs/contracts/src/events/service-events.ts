@@ -33,6 +33,7 @@ export class ServiceDefinedData extends ServiceEventData {
   revision: number;
 }
 
+/** A new revision of the spec was applied; `changedApps` lists the applications it changes. */
 export class ServiceUpdatedData extends ServiceDefinedData {
   /** Applications added, removed or changed by this revision. */
   @IsArray()
@@ -40,6 +41,7 @@ export class ServiceUpdatedData extends ServiceDefinedData {
   changedApps: string[];
 }
 
+/** Deploy began: applications start in dependency order. */
 export class ServiceDeployStartedData extends ServiceEventData {
   @IsInt()
   @Min(1)
@@ -51,6 +53,7 @@ export class ServiceDeployStartedData extends ServiceEventData {
   startOrder: string[];
 }
 
+/** Every application has its desired number of healthy instances. */
 export class ServiceAvailableData extends ServiceEventData {
   @IsInt()
   @Min(1)
@@ -76,6 +79,7 @@ export class AppShortfall {
   reason?: string;
 }
 
+/** One or more applications are short of healthy instances. */
 export class ServiceDegradedData extends ServiceEventData {
   @IsArray()
   @ValidateNested({ each: true })
@@ -90,6 +94,7 @@ export class ServiceStopStartedData extends ServiceEventData {
   stopOrder: string[];
 }
 
+/** Every instance of the service is stopped. */
 export class ServiceStoppedData extends ServiceEventData {}
 
 /** Extension (states list `failed`): the service cannot be made available without intervention. */
@@ -111,6 +116,7 @@ export class ServiceCopiedData extends ServiceDefinedData {
   copiedFrom: string;
 }
 
+/** The service was deleted. */
 export class ServiceDeletedData extends ServiceEventData {}
 
 /** Why the autoscaler acted: the metric's value against the threshold it crossed. */
@@ -141,6 +147,7 @@ export class ScalingReason {
   belowForMs?: number;
 }
 
+/** The autoscaler changed an application's instance count from `from` to `to`. */
 export class ScaledData extends ServiceEventData {
   @IsResourceName()
   app: string;
@@ -159,5 +166,7 @@ export class ScaledData extends ServiceEventData {
   reason: ScalingReason;
 }
 
+/** The autoscaler added instances: the load stayed above `scaleOutAbove`. */
 export class ScaledOutData extends ScaledData {}
+/** The autoscaler removed instances: the load stayed below `scaleInBelow`. */
 export class ScaledInData extends ScaledData {}

@@ -37,6 +37,11 @@ export class UpcasterRegistry {
     this.steps.set(key, upcaster);
   }
 
+  /** The step fromVersion → fromVersion + 1 of a type, if registered (the event catalogue lists them). */
+  stepFrom(type: string, fromVersion: number): Upcaster | undefined {
+    return this.steps.get(stepKey(type, fromVersion));
+  }
+
   /**
    * The event at its type's current version, step by step; unchanged when already current or of a
    * type this build does not know. Throws UpcastError for a missing step or a version from the future.
