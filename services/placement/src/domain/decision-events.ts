@@ -52,6 +52,28 @@ export function reservationsOnHost(
   });
 }
 
+/**
+ * A host's reservations from one round without those of some instances, the running totals of the
+ * rest counted again from the total the host had before the round.
+ */
+export function reservationsWithout(
+  reservations: readonly HostAllocationChangedData[],
+  gone: (instance: string) => boolean,
+): HostAllocationChangedData[] {
+  if (reservations.length === 0) return [];
+  const [first] = reservations;
+  const running = { ...first.allocated };
+  for (const kind of amountKinds) running[kind] -= first.resources[kind];
+  return reservations
+    .filter((r) => !gone(r.instance))
+    .map((r) => {
+      for (const kind of amountKinds) running[kind] += r.resources[kind];
+      return { ...r, allocated: { ...running } };
+    });
+}
+
+const amountKinds = ['cpuMillis', 'memoryBytes', 'storageBytes', 'bandwidthBps'] as const;
+
 /** InstancePlaced: the host, the scores, and the rejected hosts and candidates that explain it. */
 export function instancePlacedData(decision: Placed, hostEpoch: number): InstancePlacedData {
   const { allocation, chosen, explanation, request } = decision;

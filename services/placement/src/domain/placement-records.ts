@@ -1,0 +1,32 @@
+import type { InstancePlacedData, PlacementFailedData } from '@federa/contracts';
+import { recordOfFailed, recordOfPlaced, type PlacementRecord } from './placement-record';
+
+/** An event the records read: InstancePlaced or PlacementFailed at its log position. */
+interface DecisionEvent {
+  type: string;
+  data: unknown;
+  position: number;
+}
+
+/** The latest placement decision about each instance, from the log and from placement's own commits. */
+export class PlacementRecords {
+  private readonly records = new Map<string, PlacementRecord>();
+
+  of(instance: string): PlacementRecord | undefined {
+    return this.records.get(instance);
+  }
+
+  /** Records an InstancePlaced or PlacementFailed (other events change nothing); an older one never replaces a newer. */
+  fold(event: DecisionEvent): void {
+    if (event.type !== 'InstancePlaced' && event.type !== 'PlacementFailed') return;
+    const instance = (event.data as { instance: string }).instance;
+    const known = this.records.get(instance);
+    if (known && known.position >= event.position) return;
+    this.records.set(
+      instance,
+      event.type === 'InstancePlaced'
+        ? recordOfPlaced(event.data as InstancePlacedData, event.position)
+        : recordOfFailed(event.data as PlacementFailedData, event.position),
+    );
+  }
+}
