@@ -19,9 +19,7 @@ import { Subjects, type HostConfig } from '@federa/contracts';
 import { uniquePrefix } from '@federa/testing';
 import { connect, type NatsConnection } from 'nats';
 import { pino } from 'pino';
-import { AGENT_NODE_FLAGS } from '../services/agent/src/agent-node-flags';
-import { measureQemuLiveMigration } from '../services/agent/src/layers/qemu/live-migration-benchmark';
-import { SimFleet } from '../services/agent/src/sim/sim-fleet';
+import { AGENT_NODE_FLAGS, measureQemuLiveMigration, SimFleet } from '../services/agent/src';
 
 const NATS_URL = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
 const SIM_HOSTS = Number(process.env.BENCH_SIM_HOSTS ?? 5000);

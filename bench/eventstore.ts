@@ -18,9 +18,7 @@ import {
 import { connectNats, encodeEventMessage } from '@federa/messaging';
 import { freshDatabase, uniquePrefix } from '@federa/testing';
 import { Pool } from 'pg';
-import { EventRelay } from '../services/relay/src/event-relay';
-import { relayLeaseName } from '../services/relay/src/relay-lease-name';
-import { relayConnectionOptions } from '../services/relay/src/relay-connection-options';
+import { EventRelay, relayConnectionOptions, relayLeaseName } from '../services/relay/src';
 
 const rebuildEvents = Number(process.env.EVENTSTORE_BENCH_EVENTS ?? 1_000_000);
 const appendBatchesPerWriter = Number(process.env.EVENTSTORE_BENCH_APPEND_BATCHES ?? 150);

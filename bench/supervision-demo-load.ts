@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { FileAgentStateStore } from '../services/agent/src/store/agent-state-store';
+import { FileAgentStateStore } from '../services/agent/src';
 
 interface Target {
   instance: string;

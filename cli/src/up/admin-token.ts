@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateApiToken } from '../../../services/gateway/src/auth/domain/api-token';
+import { generateApiToken } from '../../../services/gateway/src';
 
 /** The admin token of a local cluster and where it came from. */
 export interface AdminToken {

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '@federa/testing';
-import { readProcStat } from '../../../services/agent/src/layers/process/proc-stat';
 import {
   FileAgentStateStore,
+  readProcStat,
   type PersistedInstance,
-} from '../../../services/agent/src/store/agent-state-store';
+} from '../../../services/agent/src';
 import { liveDemoWorkloads, signalWorkloads, workloadsOf } from './demo-workloads';
 
 const row = (instance: string, handle: Record<string, unknown>): PersistedInstance =>

@@ -1,12 +1,10 @@
 import { join } from 'node:path';
 import {
+  FileAgentStateStore,
   isSameLiveProcess,
   readProcStat,
-} from '../../../services/agent/src/layers/process/proc-stat';
-import {
-  FileAgentStateStore,
   type PersistedInstance,
-} from '../../../services/agent/src/store/agent-state-store';
+} from '../../../services/agent/src';
 import { killProcessGroup } from './stop-process';
 
 /** A workload a demo agent started (an example app of the process layer) and the process it is. */

@@ -1,6 +1,6 @@
 import { migrateEventStore } from '@federa/eventstore';
 import { Client, Pool } from 'pg';
-import { migrateGatewayDatabase } from '../../../services/gateway/src/database/gateway-schema';
+import { migrateGatewayDatabase } from '../../../services/gateway/src';
 
 /** The database a Postgres URL names (`federa` when it names none). */
 export function databaseName(url: string): string {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PLACEMENT_NODE_FLAGS } from '../../../services/placement/src/placement-node-flags';
+import { PLACEMENT_NODE_FLAGS } from '../../../services/placement/src';
 import { PrefixedOutput } from './prefixed-output';
 import type { LogLineRenderer } from './log-line-renderer';
 import { forceStopProcess, isRunning, stopProcess, type Stoppable } from './stop-process';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AGENT_NODE_FLAGS } from '../../../services/agent/src/agent-node-flags';
+import { AGENT_NODE_FLAGS } from '../../../services/agent/src';
 import { distRoot, stateDir } from '../dist-root';
 import { DemoApi, hostsRegistered, shopIsStopped, shopProgress } from './demo-api';
 import { liveDemoWorkloads, signalWorkloads } from './demo-workloads';

@@ -1,0 +1,6 @@
+/**
+ * Supervision's public entry, for the CLI, benchmarks and other services' tests. It loads no Nest
+ * module: the application is main.ts (tests that run supervision in process import its module).
+ */
+export { loadSupervisionSettings, type SupervisionSettings } from './supervision-settings';
+export { supervisionLeaseName } from './supervisor/supervision-lease-name';
