@@ -19,12 +19,14 @@ import { freshDatabase } from '@federa/testing';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Pool } from 'pg';
-import { ClusterState } from '../services/placement/src/domain/cluster-state';
-import type { HostAttributes } from '../services/placement/src/domain/host-entry';
-import type { PlacementRequest } from '../services/placement/src/domain/placement-request';
-import { PlacementStack } from '../services/placement/src/domain/placement-stack';
-import { resourceKinds } from '../services/placement/src/domain/resources';
-import { PlacementEngine } from '../services/placement/src/placement-engine';
+import {
+  ClusterState,
+  PlacementEngine,
+  PlacementStack,
+  resourceKinds,
+  type HostAttributes,
+  type PlacementRequest,
+} from '../services/placement/src';
 
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 5000);
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 1000);
