@@ -4,6 +4,7 @@ const moduleNameMapper = {
   '^@federa/(contracts|eventstore|instance-lifecycle|messaging|runtime|testing)$':
     '<rootDir>/libs/$1/src',
   '^@federa/eventstore/in-memory$': '<rootDir>/libs/eventstore/src/in-memory',
+  '^@federa/runtime/backoff$': '<rootDir>/libs/runtime/src/backoff',
 };
 const common = {
   rootDir: __dirname,

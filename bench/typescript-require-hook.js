@@ -16,11 +16,14 @@ const sourceMaps = process.sourceMapsEnabled ? { sourceMaps: 'inline' } : {};
 
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
+  // Subpaths too (@federa/runtime/backoff, @federa/eventstore/in-memory), as tsconfig's paths map them.
   const alias =
-    /^@federa\/(contracts|eventstore|instance-lifecycle|messaging|runtime|testing)$/.exec(request);
+    /^@federa\/(contracts|eventstore|instance-lifecycle|messaging|runtime|testing)(\/[a-z-]+)?$/.exec(
+      request,
+    );
   return resolveFilename.call(
     this,
-    alias ? path.join(root, 'libs', alias[1], 'src') : request,
+    alias ? path.join(root, 'libs', alias[1], 'src', alias[2] ?? '') : request,
     ...rest,
   );
 };

@@ -1,10 +1,18 @@
+import { backoffCeilingMs, type BackoffPolicy } from '@federa/runtime/backoff';
 import type { LogLineRenderer } from './log-line-renderer';
 import { ServiceProcess, type BuiltService } from './service-processes';
 import type { Stoppable } from './stop-process';
 
-/** Waits before restarting a service that died: doubling from 1 s up to 30 s, as a crash loop backs off. */
+/** @default baseMs 1 s, maxMs 30 s */
+const restartBackoff: BackoffPolicy = { baseMs: 1000, maxMs: 30_000 };
+
+/**
+ * Waits before restarting a service that died: doubling from 1 s up to 30 s, as a crash loop backs
+ * off. The shared backoff's ceiling, without jitter: each service is one local process with no herd
+ * to spread, and the wait is announced ("restarting it in 4 s").
+ */
 export function restartDelayMs(restarts: number): number {
-  return Math.min(30_000, 1000 * 2 ** restarts);
+  return backoffCeilingMs(restarts, restartBackoff);
 }
 
 /** A run this long counts as healthy again: the next crash restarts after the shortest wait. */

@@ -1,5 +1,6 @@
+import { backoffDelayMs } from '@federa/runtime/backoff';
 import { foldEvents, type Decider } from './decider';
-import { retryDelayMs } from './retry-delay';
+import { conflictBackoff } from './handle-command';
 
 type Counter = { total: number };
 type Add = { type: 'Added'; data: { by: number } };
@@ -20,9 +21,11 @@ describe('a decider', () => {
   });
 
   it('retries after a random delay below an exponentially growing, capped bound', () => {
-    expect(retryDelayMs(1, 5, 200, () => 0.999)).toBe(9);
-    expect(retryDelayMs(3, 5, 200, () => 0.5)).toBe(20);
-    expect(retryDelayMs(10, 5, 200, () => 0.999)).toBe(199);
-    expect(retryDelayMs(10, 5, 200, () => 0)).toBe(0);
+    const retryDelayMs = (attempt: number, random: () => number) =>
+      backoffDelayMs(attempt, conflictBackoff, random);
+    expect(retryDelayMs(1, () => 0.999)).toBe(9);
+    expect(retryDelayMs(3, () => 0.5)).toBe(20);
+    expect(retryDelayMs(10, () => 0.999)).toBe(199);
+    expect(retryDelayMs(10, () => 0)).toBe(0);
   });
 });

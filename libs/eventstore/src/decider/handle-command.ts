@@ -1,8 +1,11 @@
 import type { EventMetadata } from '@federa/contracts';
 import { StreamVersionConflict } from '../errors/stream-version-conflict';
 import type { AppendResult, EventStore } from '../event-store';
+import { backoffDelayMs, type BackoffPolicy } from '@federa/runtime/backoff';
 import { foldEvents, type Decider, type DomainEvent } from './decider';
-import { retryDelayMs } from './retry-delay';
+
+/** Writers that lose a race retry within milliseconds: the winner's append is already committed. */
+export const conflictBackoff: BackoffPolicy = { baseMs: 5, maxMs: 200 };
 
 export interface HandleCommandOptions {
   /** Who and why; `occurredAt` defaults to now. */
@@ -55,7 +58,7 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
       return { newState, newEvents, appended };
     } catch (error) {
       if (!(error instanceof StreamVersionConflict) || attempt >= maxAttempts) throw error;
-      await new Promise((r) => setTimeout(r, retryDelayMs(attempt)));
+      await new Promise((r) => setTimeout(r, backoffDelayMs(attempt, conflictBackoff)));
     }
   }
 }

@@ -1,3 +1,4 @@
+import { backoffDelayMs, type BackoffPolicy } from '@federa/runtime/backoff';
 import type { Pool, PoolClient } from 'pg';
 import type { EventStore, LogCheckpoint, ReadAllResult } from '../event-store';
 import { checkpointPassed } from '../schema/checkpoint-passed';
@@ -25,6 +26,9 @@ export interface ProjectionRunnerOptions {
   /** Told of every failure that start() retries after (see retryDelayMs). */
   onError?: (error: unknown) => void;
 }
+
+/** Between reach()'s looks at the checkpoint: short, as a request waits; jittered, as many may wait together. */
+const reachBackoff: BackoffPolicy = { baseMs: 10, maxMs: 100 };
 
 /** What applying one page did: how many events, or that another runner had already taken it. */
 type PageOutcome = { applied: number } | { takenByAnother: true };
@@ -86,7 +90,7 @@ export class ProjectionRunner {
    */
   async reach(position: number, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    let pauseMs = 10;
+    let attempt = 0;
     while (!(await checkpointPassed(this.pool, this.projection.name, position))) {
       const left = deadline - Date.now();
       if (left <= 0)
@@ -97,8 +101,8 @@ export class ProjectionRunner {
       // A long catch-up goes on for the next caller; this one keeps to its deadline.
       await Promise.race([this.catching, delay(left)]);
       if (await checkpointPassed(this.pool, this.projection.name, position)) return;
+      const pauseMs = backoffDelayMs(attempt++, reachBackoff);
       await delay(Math.min(pauseMs, Math.max(0, deadline - Date.now())));
-      pauseMs = Math.min(100, pauseMs * 2);
     }
   }
 

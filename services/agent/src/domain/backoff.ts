@@ -1,16 +1,18 @@
-export interface BackoffPolicy {
-  /** @default 250 */
-  baseMs: number;
-  /** @default 5000 */
-  maxMs: number;
-}
+import { backoffDelayMs, type BackoffPolicy } from '@federa/runtime/backoff';
 
-/** Delay before retry number `attempt` (0-based): exponential, capped, with full jitter in its upper half. */
+export type { BackoffPolicy };
+
+/** Registration retries: @default baseMs 250, maxMs 5000 */
+export const registrationBackoff: BackoffPolicy = { baseMs: 250, maxMs: 5000 };
+
+/**
+ * Delay before retry number `attempt` (0-based): the shared backoff with full jitter, so that a fleet
+ * of agents re-registering after an inventory outage does not come back in step.
+ */
 export function backoffDelay(
   attempt: number,
-  policy: BackoffPolicy = { baseMs: 250, maxMs: 5000 },
+  policy: BackoffPolicy = registrationBackoff,
   random: () => number = Math.random,
 ): number {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempt, 30));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return backoffDelayMs(attempt, policy, random);
 }

@@ -1,11 +1,14 @@
-/** Exponential restart backoff: how long to wait before replacing an application's instance again. */
-export interface BackoffSettings {
-  /** Delay after the first failure. @default 500 */
-  baseMs: number;
-  /** Longest delay, however many failures. @default 30000 */
-  maxMs: number;
-}
+import { backoffCeilingMs, type BackoffPolicy } from '@federa/runtime/backoff';
 
+/**
+ * How long to wait before replacing an application's instance again: the shared backoff's ceiling,
+ * without jitter. The plan is a pure function of the log, recomputed on every tick and shown to
+ * operators ("backing off after 3 failures", `wakeAt`): a random draw would move under their eyes.
+ * Only supervision's one leader requests replacements, so there is no herd to spread.
+ */
+export type BackoffSettings = BackoffPolicy;
+
+/** @default baseMs 500, maxMs 30000 */
 export const defaultBackoff: BackoffSettings = { baseMs: 500, maxMs: 30_000 };
 
 /** 0 or 1 failure → no wait (a lone crash is replaced at once); n ≥ 2 → baseMs·2^(n−2), capped at maxMs. */
@@ -14,8 +17,7 @@ export function restartDelayMs(
   settings: BackoffSettings = defaultBackoff,
 ): number {
   if (consecutiveFailures <= 1) return 0;
-  const exponent = Math.min(consecutiveFailures - 2, 30);
-  return Math.min(settings.maxMs, settings.baseMs * 2 ** exponent);
+  return backoffCeilingMs(consecutiveFailures - 2, settings);
 }
 
 /** The earliest time (ms since epoch) a replacement may be requested after the last failure. */
