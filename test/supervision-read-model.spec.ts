@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newEvent, streamIds, type EventTypeName } from '@federa/contracts';
-import { PostgresEventStore } from '@federa/eventstore';
+import { LiveProjection, PostgresEventStore } from '@federa/eventstore';
 import { Client, Pool } from 'pg';
-import { ReadModelRunner } from '../services/supervision/src/read-model/read-model-runner';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
 
 const shopYaml = readFileSync(join(__dirname, '..', 'examples', 'shop.yaml'), 'utf8');
@@ -136,7 +135,7 @@ describe('supervision read model in Postgres', () => {
       reason: 'heartbeats stopped',
       instances: ['shop-payment-1'],
     });
-    await plane.supervision.get(ReadModelRunner).reach(last);
+    await plane.supervision.get(LiveProjection).reach(last);
   });
 
   afterAll(async () => {
@@ -192,7 +191,7 @@ describe('supervision read model in Postgres', () => {
       );
     const at = Number((await checkpoint()).rows[0].position);
     // The replica's own follower may apply some of the replayed pages (never both: compare-and-set).
-    await plane.supervision.get(ReadModelRunner).rebuild();
+    await plane.supervision.get(LiveProjection).rebuild();
 
     expect(Number((await checkpoint()).rows[0].position)).toBe(at);
     await client.end();

@@ -15,6 +15,7 @@ export * from './decider/handle-command';
 export * from './subscriptions/log-subscription';
 export * from './projections/projection';
 export * from './projections/projection-runner';
+export * from './projections/live-projection';
 export * from './validation/compiled-event-validator';
 export * from './validation/compiled-class-check';
 export * from './open-event-log-pool';

@@ -1,5 +1,10 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { PostgresLeaderLease } from '@federa/eventstore';
+import {
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { LiveProjection, PostgresLeaderLease } from '@federa/eventstore';
 import { HostsController } from './api/hosts.controller';
 import { LivenessTracker } from './domain/liveness-tracker';
 import { HostCommandHandler } from './host-command.handler';
@@ -10,7 +15,7 @@ import { HeartbeatListener } from './liveness/heartbeat.listener';
 import { HostRoster } from './liveness/host-roster';
 import { livenessLeaseName } from './liveness/liveness-lease-name';
 import { LivenessLoop } from './liveness/liveness.loop';
-import { HostProjectionRunner } from './projection/host-projection.runner';
+import { hostProjectionProvider } from './projection/host-projection.provider';
 import { HostReadModel } from './projection/host-read-model';
 import { RegistrationController } from './registration/registration.controller';
 
@@ -19,7 +24,9 @@ import { RegistrationController } from './registration/registration.controller';
  * as several replicas on one database: all answer commands, one at a time records liveness.
  */
 @Module({})
-export class InventoryModule {
+export class InventoryModule implements OnModuleInit, BeforeApplicationShutdown {
+  constructor(private readonly hosts: LiveProjection) {}
+
   static forRoot(config: InventoryConfig): DynamicModule {
     return {
       module: InventoryModule,
@@ -34,7 +41,7 @@ export class InventoryModule {
         },
         HostCommandHandler,
         HostReadModel,
-        HostProjectionRunner,
+        hostProjectionProvider,
         HostRoster,
         {
           provide: PostgresLeaderLease,
@@ -44,5 +51,14 @@ export class InventoryModule {
         HeartbeatListener,
       ],
     };
+  }
+
+  /** The hosts read model catches up before the service answers anything (bootstrap comes after). */
+  async onModuleInit(): Promise<void> {
+    await this.hosts.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.hosts.stop();
   }
 }

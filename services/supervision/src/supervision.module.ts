@@ -1,19 +1,24 @@
 import {
   Inject,
+  Logger,
   Module,
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Subjects } from '@federa/contracts';
-import { PostgresEventStore, PostgresLeaderLease, openEventLogPool } from '@federa/eventstore';
+import {
+  LiveProjection,
+  PostgresEventStore,
+  PostgresLeaderLease,
+  openEventLogPool,
+} from '@federa/eventstore';
 import { connectNats } from '@federa/messaging';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { AgentLink } from './agents/agent-link';
 import { ServiceCommandsController } from './commands/service-commands.controller';
-import { contractsEventValidator } from './event-log/contracts-event-validator';
-import { ReadModelRunner } from './read-model/read-model-runner';
+import { SupervisionProjection } from './read-model/supervision-projection';
 import { SupervisionReadModel } from './read-model/supervision-read-model';
 import { supervisionLeaseName } from './supervisor/supervision-lease-name';
 import { Supervisor } from './supervisor/supervisor';
@@ -32,7 +37,7 @@ const NATS = Symbol('supervision nats');
 export class SupervisionModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly supervisor: Supervisor,
-    private readonly readModel: ReadModelRunner,
+    private readonly readModel: LiveProjection,
     @Inject(POOL) private readonly pool: Pool,
     @Inject(NATS) private readonly nc: NatsConnection,
   ) {}
@@ -53,8 +58,7 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
         {
           provide: PostgresEventStore,
           inject: [POOL],
-          useFactory: (pool: Pool) =>
-            new PostgresEventStore(pool, { validate: contractsEventValidator }),
+          useFactory: (pool: Pool) => new PostgresEventStore(pool),
         },
         { provide: SupervisionView, useFactory: () => new SupervisionView() },
         {
@@ -63,9 +67,14 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
           useFactory: (pool: Pool) => new SupervisionReadModel(pool),
         },
         {
-          provide: ReadModelRunner,
+          provide: LiveProjection,
           inject: [POOL, PostgresEventStore],
-          useFactory: (pool: Pool, store: PostgresEventStore) => new ReadModelRunner(pool, store),
+          useFactory: (pool: Pool, store: PostgresEventStore) => {
+            const logger = new Logger('SupervisionReadModel');
+            return new LiveProjection(pool, store, new SupervisionProjection(), {
+              logError: (message) => logger.error(message),
+            });
+          },
         },
         {
           provide: Supervisor,

@@ -11,10 +11,10 @@ import {
   type RetireHostCommand,
   type UncordonHostCommand,
 } from '@federa/contracts';
+import { LiveProjection } from '@federa/eventstore';
 import { CommandContractPipe } from '@federa/messaging';
 import type { HostCommand } from '../domain/host-commands';
 import { HostCommandHandler } from '../host-command.handler';
-import { HostProjectionRunner } from '../projection/host-projection.runner';
 import { HostReadModel } from '../projection/host-read-model';
 import type { HostPage, HostView } from '../projection/host-view';
 
@@ -27,7 +27,7 @@ export class HostsController {
   constructor(
     private readonly commands: HostCommandHandler,
     private readonly hosts: HostReadModel,
-    private readonly projection: HostProjectionRunner,
+    private readonly projection: LiveProjection,
   ) {}
 
   @MessagePattern('cmd.inventory.list-hosts')

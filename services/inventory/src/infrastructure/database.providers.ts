@@ -1,9 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { currentSchemaVersion, upcast } from '@federa/contracts';
 import { PostgresEventStore, openEventLogPool } from '@federa/eventstore';
 import { Pool } from 'pg';
 import type { InventoryConfig } from '../inventory-config';
-import { contractEventValidator } from './contract-event-validator';
 import { EVENT_STORE, INVENTORY_CONFIG, PG_POOL } from './inventory-tokens';
 
 export const databaseProviders: Provider[] = [
@@ -17,11 +15,7 @@ export const databaseProviders: Provider[] = [
   {
     provide: EVENT_STORE,
     inject: [PG_POOL],
-    useFactory: (pool: Pool) =>
-      new PostgresEventStore(pool, {
-        validate: contractEventValidator,
-        upcast: (event) => (currentSchemaVersion(event.type) === undefined ? event : upcast(event)),
-      }),
+    useFactory: (pool: Pool) => new PostgresEventStore(pool),
   },
 ];
 

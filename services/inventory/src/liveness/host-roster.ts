@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { streamIds } from '@federa/contracts';
-import { foldEvents, type EventStore } from '@federa/eventstore';
+import { foldEvents, LiveProjection, type EventStore } from '@federa/eventstore';
 import { hostDecider, type HostRecord } from '../domain/host-decider';
 import type { HostEvent } from '../domain/host-events';
 import { LivenessTracker } from '../domain/liveness-tracker';
 import { EVENT_STORE } from '../infrastructure/inventory-tokens';
-import { HostProjectionRunner } from '../projection/host-projection.runner';
 import { HostReadModel } from '../projection/host-read-model';
 
 /** A heartbeat of a host that is not registered is looked up (and reported) at most this often. */
@@ -33,7 +32,7 @@ export class HostRoster implements OnModuleDestroy {
   constructor(
     private readonly tracker: LivenessTracker,
     private readonly hosts: HostReadModel,
-    private readonly projection: HostProjectionRunner,
+    private readonly projection: LiveProjection,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
