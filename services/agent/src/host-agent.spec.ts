@@ -1,0 +1,142 @@
+import { HostAgentFixture, specPayload } from './testing/host-agent-fixture';
+
+describe('HostAgent admitting commands', () => {
+  it('refuses a command of a stale epoch naming the epoch, and starts nothing', async () => {
+    const host = new HostAgentFixture({ epoch: 7 });
+    const reply = await host.run({ type: 'start', epoch: 6, spec: specPayload('web-1') });
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: 'stale_epoch', details: [{ path: 'epoch' }] },
+    });
+    expect(host.layer.calls).toEqual([]);
+    expect(host.reports).toEqual([]);
+  });
+
+  it('refuses commands until the host is registered, then accepts the same command id', async () => {
+    const host = new HostAgentFixture({ epoch: null });
+    const command = { commandId: 'early-1', epoch: 3, type: 'start' as const };
+    const early = await host.run({ ...command, spec: specPayload('web-1') });
+    expect(early).toMatchObject({ ok: false, error: { code: 'not_registered' } });
+    host.agent.setEpoch(3);
+    const later = await host.run({ ...command, spec: specPayload('web-1') });
+    expect(later).toMatchObject({ ok: true, result: { accepted: true, instance: 'web-1' } });
+    expect(host.layer.count('start', 'web-1')).toBe(1);
+  });
+
+  it('answers a command id sent twice with the first answer and acts once', async () => {
+    const host = new HostAgentFixture();
+    const command = { commandId: 'start-1', type: 'start' as const, spec: specPayload('web-1') };
+    const first = await host.run(command);
+    const again = await host.run(command);
+    expect(again).toEqual(first);
+    expect(host.layer.count('start', 'web-1')).toBe(1);
+    expect(host.outcomes('start')).toHaveLength(1);
+  });
+
+  it('answers a repeat that arrives while the first is still being answered with that answer', async () => {
+    const host = new HostAgentFixture();
+    await host.started('web-1');
+    const probe = { commandId: 'probe-1', type: 'probe' as const, instance: 'web-1' };
+    const [first, repeat] = await Promise.all([host.send(probe), host.send(probe)]);
+    expect(repeat).toEqual(first);
+    expect(first).toMatchObject({ ok: true, result: { probe: { healthy: true } } });
+    expect(host.layer.count('probe', 'web-1')).toBe(1);
+  });
+
+  it('remembers a refusal under its command id even once the refusal no longer holds', async () => {
+    const host = new HostAgentFixture();
+    const stop = { commandId: 'stop-1', type: 'stop' as const, instance: 'web-1' };
+    const refused = await host.run(stop);
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', details: [{ path: 'instance' }] },
+    });
+    await host.started('web-1');
+    expect(await host.run(stop)).toEqual(refused);
+    expect(host.layer.count('stop')).toBe(0);
+  });
+
+  it('refuses a malformed command naming every wrong field', async () => {
+    const host = new HostAgentFixture();
+    const reply = await host.agent.handleCommand({ commandId: 'bad 1', epoch: 0, type: 'stop' });
+    expect(reply.ok).toBe(false);
+    const paths = (reply as { error: { details: Array<{ path: string }> } }).error.details.map(
+      (d) => d.path,
+    );
+    expect(paths).toEqual(expect.arrayContaining(['commandId', 'epoch', 'instance']));
+  });
+
+  it('answers an unknown command type as a validation failure, not a crash', async () => {
+    const host = new HostAgentFixture();
+    const reply = await host.agent.handleCommand({ commandId: 'x-1', epoch: 7, type: 'reboot' });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+  });
+});
+
+describe('HostAgent across its own restart', () => {
+  it('answers a command id sent again after a restart with the answer given before, without acting', async () => {
+    const host = new HostAgentFixture();
+    const command = { commandId: 'start-1', type: 'start' as const, spec: specPayload('web-1') };
+    const first = await host.run(command);
+    host.layer.survivors.add('web-1');
+    await host.restart();
+    host.agent.setEpoch(8);
+    expect(await host.run({ ...command, epoch: 8 })).toEqual(first);
+    expect(host.layer.count('start', 'web-1')).toBe(1);
+  });
+
+  it('adopts what runs instead of starting it twice when a start is sent again after a restart', async () => {
+    const host = new HostAgentFixture();
+    await host.started('web-1');
+    host.layer.survivors.add('web-1');
+    await host.restart();
+    host.agent.setEpoch(8);
+    const reply = await host.run({ type: 'start', epoch: 8, spec: specPayload('web-1') });
+    expect(reply).toMatchObject({ ok: true, result: { accepted: true } });
+    expect(host.layer.count('start', 'web-1')).toBe(1);
+    expect(host.outcomes('start').at(-1)).toMatchObject({
+      status: 'succeeded',
+      result: { alreadyRunning: true },
+    });
+    expect(host.agent.stateOf('web-1')).toBe('running');
+  });
+
+  it('starts again an instance that vanished while the agent was down', async () => {
+    const host = new HostAgentFixture();
+    await host.started('web-1');
+    host.layer.states.clear();
+    await host.restart();
+    expect(host.agent.stateOf('web-1')).toBe('failed');
+    await host.run({ type: 'start', spec: specPayload('web-1') });
+    expect(host.layer.count('start', 'web-1')).toBe(2);
+    expect(host.agent.stateOf('web-1')).toBe('running');
+  });
+});
+
+describe('HostAgent describing its instances', () => {
+  it('tells heartbeats and registration what runs, and grows its version when that changes', async () => {
+    const host = new HostAgentFixture();
+    const before = host.agent.beatsVersion;
+    await host.started('web-1');
+    expect(host.agent.beatsVersion).toBeGreaterThan(before);
+    expect(host.agent.instanceBeats()).toEqual([{ instance: 'web-1', state: 'running' }]);
+    expect(host.agent.registeredInstances()).toEqual([
+      { instance: 'web-1', service: 'shop', app: 'web', layer: 'process', state: 'running' },
+    ]);
+    await host.agent.supervise();
+    expect(host.agent.instanceBeats()).toEqual([
+      {
+        instance: 'web-1',
+        state: 'healthy',
+        load: 0.25,
+        usage: { cpuMillis: 100, memoryBytes: 1024, storageBytes: 2048, networkBytes: 8 },
+      },
+    ]);
+    expect(host.agent.instancesUsage()).toEqual({
+      cpuMillis: 100,
+      memoryBytes: 1024,
+      storageBytes: 2048,
+      networkBytes: 8,
+    });
+  });
+});

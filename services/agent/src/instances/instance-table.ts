@@ -1,0 +1,146 @@
+import type { InstanceBeat, RegisteredInstance, Usage } from '@federa/contracts';
+import type { HealthState } from '../domain/health-tracker';
+import type { ReportDraft } from '../domain/report-draft';
+import type { InstanceUsage } from '../layers/layer-driver';
+import type { AgentStateStore, PersistedInstance } from '../store/agent-state-store';
+
+/** One instance as the agent tracks it: what is persisted, plus what it learns while watching. */
+export interface InstanceEntry extends PersistedInstance {
+  health: HealthState;
+  load: number | undefined;
+  usage: InstanceUsage | undefined;
+  /** A command is working on the instance: the watch leaves it alone meanwhile. */
+  busy: boolean;
+  nextProbeAt: number;
+}
+
+/**
+ * What runs on this host. Every state change goes through here, so that each one is reported and
+ * persisted (the table on disk is what a restarted agent re-adopts).
+ */
+export class InstanceTable {
+  private readonly entries = new Map<string, InstanceEntry>();
+  /** Grows whenever what a heartbeat says about instances changes (lets encoders cache). */
+  version = 0;
+
+  constructor(
+    private readonly store: AgentStateStore,
+    private readonly report: (draft: ReportDraft) => void,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(instance: string): InstanceEntry | undefined {
+    return this.entries.get(instance);
+  }
+
+  all(): InstanceEntry[] {
+    return [...this.entries.values()];
+  }
+
+  /** An entry not yet in the table: it joins at its first state change (or `put`). */
+  static entryOf(saved: PersistedInstance): InstanceEntry {
+    return {
+      ...saved,
+      health: { healthy: undefined, consecutiveFailures: 0 },
+      load: undefined,
+      usage: undefined,
+      busy: false,
+      nextProbeAt: 0,
+    };
+  }
+
+  /** Replaces the table with the one persisted, and answers its entries. */
+  async load(): Promise<InstanceEntry[]> {
+    this.entries.clear();
+    for (const saved of await this.store.loadInstances()) {
+      this.entries.set(saved.spec.instance, InstanceTable.entryOf(saved));
+    }
+    this.version++;
+    return this.all();
+  }
+
+  /** Moves an instance to `state`, reports it and persists the table (no-op if nothing changes). */
+  async setState(entry: InstanceEntry, state: string, detail?: string): Promise<void> {
+    if (entry.state === state && this.entries.get(entry.spec.instance) === entry) return;
+    entry.state = state;
+    this.entries.set(entry.spec.instance, entry);
+    this.version++;
+    this.announce(entry, detail);
+    await this.save();
+  }
+
+  /** Reports an instance's current state again, with why (an adoption after a restart). */
+  announce(entry: InstanceEntry, detail?: string): void {
+    this.report({
+      kind: 'instance',
+      instance: entry.spec.instance,
+      service: entry.spec.service,
+      app: entry.spec.app,
+      state: entry.state,
+      ...(detail ? { detail } : {}),
+    });
+  }
+
+  /** Adds or replaces an entry without changing its state, and persists the table. */
+  async put(entry: InstanceEntry): Promise<void> {
+    this.entries.set(entry.spec.instance, entry);
+    this.version++;
+    await this.save();
+  }
+
+  /** Forgets an instance that left this host (destroyed, migrated away), reporting it stopped. */
+  async remove(entry: InstanceEntry, detail: string): Promise<void> {
+    this.entries.delete(entry.spec.instance);
+    this.version++;
+    this.report({ kind: 'instance', instance: entry.spec.instance, state: 'stopped', detail });
+    await this.save();
+  }
+
+  /** What a heartbeat says about instances changed without a state change (load, imported data). */
+  touch(): void {
+    this.version++;
+  }
+
+  save(): Promise<void> {
+    return this.store.saveInstances(
+      this.all().map(({ spec, layer, state, handle }) => ({ spec, layer, state, handle })),
+    );
+  }
+
+  /** Every instance's state, load and usage, for the heartbeat. */
+  beats(): InstanceBeat[] {
+    return this.all().map((entry) => {
+      const beat: InstanceBeat = { instance: entry.spec.instance, state: entry.state };
+      if (entry.load !== undefined) beat.load = entry.load;
+      if (entry.usage) beat.usage = entry.usage;
+      return beat;
+    });
+  }
+
+  /** The instances as registration announces them. */
+  registered(): RegisteredInstance[] {
+    return this.all().map((entry) => ({
+      instance: entry.spec.instance,
+      service: entry.spec.service,
+      app: entry.spec.app,
+      layer: entry.layer,
+      state: entry.state,
+    }));
+  }
+
+  /** The sum of the instances' usage (what simulated hosts report as the host's usage). */
+  usage(): Usage {
+    const total = { cpuMillis: 0, memoryBytes: 0, storageBytes: 0, networkBytes: 0 };
+    for (const entry of this.entries.values()) {
+      if (!entry.usage) continue;
+      total.cpuMillis += entry.usage.cpuMillis;
+      total.memoryBytes += entry.usage.memoryBytes;
+      total.storageBytes += entry.usage.storageBytes;
+      total.networkBytes += entry.usage.networkBytes;
+    }
+    return total;
+  }
+}

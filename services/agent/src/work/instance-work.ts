@@ -1,0 +1,116 @@
+import { rm } from 'node:fs/promises';
+import type { AgentCommand, AgentCommandAccepted } from '@federa/contracts';
+import type { DataTransfer } from '../data/data-transfer';
+import { instanceDir, instanceSpecOf } from '../domain/instance-spec';
+import type { ReportDraft } from '../domain/report-draft';
+import { InstanceTable, type InstanceEntry } from '../instances/instance-table';
+import type { LayerDriver, LayerKind } from '../layers/layer-driver';
+import { destroyInstance } from './destroy-instance';
+import { exportData } from './export-data';
+import { importData } from './import-data';
+import { InstanceWorkQueue } from './instance-work-queue';
+import { migrateIn } from './migrate-in';
+import { migrateOut } from './migrate-out';
+import { probeInstance } from './probe-instance';
+import { startInstance } from './start-instance';
+import { stopInstance } from './stop-instance';
+import type { Procedure, WorkContext } from './work-context';
+
+export interface InstanceWorkOptions {
+  table: InstanceTable;
+  layers: ReadonlyMap<LayerKind, LayerDriver>;
+  /** Instance `x` keeps its files under `<instancesDir>/x`. */
+  instancesDir: string;
+  /** The data bucket as known now (it comes with the bus connection). */
+  data: () => DataTransfer | undefined;
+  report: (draft: ReportDraft) => void;
+  now: () => number;
+}
+
+/** Default grace of a stop whose command names none, before the layer kills the instance. */
+const DEFAULT_GRACE_MS = 10_000;
+
+/** The work accepted commands do on instances: which procedure, on which entry, one at a time. */
+export class InstanceWork {
+  private readonly context: WorkContext;
+  private readonly queue: InstanceWorkQueue;
+
+  constructor(private readonly options: InstanceWorkOptions) {
+    this.queue = new InstanceWorkQueue(options.report);
+    this.context = {
+      table: options.table,
+      layerOf: (entry) => {
+        const layer = options.layers.get(entry.layer);
+        if (!layer) throw new Error(`this host offers no ${entry.layer} layer`);
+        return layer;
+      },
+      specOf: (payload) => instanceSpecOf(payload, options.instancesDir),
+      discardFiles: (instance) =>
+        rm(instanceDir(options.instancesDir, instance), { recursive: true, force: true }),
+      dataTransfer: () => {
+        const data = options.data();
+        if (!data) throw new Error('this agent has no data bucket');
+        return data;
+      },
+      report: options.report,
+      now: options.now,
+    };
+  }
+
+  /** The entry an admitted command works on: the table's, or a new one for an arriving instance. */
+  entryFor(command: AgentCommand): InstanceEntry {
+    if ('spec' in command) {
+      return (
+        this.options.table.get(command.spec.instance) ??
+        InstanceTable.entryOf({
+          spec: this.context.specOf(command.spec),
+          layer: command.spec.layer,
+          state: 'stopped',
+          handle: {},
+        })
+      );
+    }
+    const entry = this.options.table.get(command.instance);
+    if (!entry) throw new Error(`no instance ${command.instance} on this host`);
+    return entry;
+  }
+
+  /** What a probe command answers at once: the probe and the state the agent knows. */
+  async probe(entry: InstanceEntry): Promise<NonNullable<AgentCommandAccepted['probe']>> {
+    const probe = await probeInstance(this.context.layerOf(entry), entry.spec.instance);
+    return { ...probe, state: entry.state };
+  }
+
+  /** Queues the command's procedure on its instance (a probe has none: its answer is the work). */
+  begin(command: AgentCommand, entry: InstanceEntry): void {
+    const procedure = this.procedureOf(command);
+    if (procedure) this.queue.run(command, entry, procedure);
+  }
+
+  /** Waits for every procedure in flight. */
+  settled(): Promise<void> {
+    return this.queue.settled();
+  }
+
+  private procedureOf(command: AgentCommand): Procedure | undefined {
+    const context = this.context;
+    switch (command.type) {
+      case 'start':
+        return (entry) => startInstance(context, entry, command.spec);
+      case 'stop':
+        return (entry) => stopInstance(context, entry, command.graceMs ?? DEFAULT_GRACE_MS);
+      case 'destroy':
+        return (entry) => destroyInstance(context, entry);
+      case 'export-data':
+        return (entry) => exportData(context, entry, command.key);
+      case 'import-data':
+        return (entry) => importData(context, entry, command.spec, command.key);
+      case 'migrate-in':
+        return (entry) => migrateIn(context, entry, command.spec);
+      case 'migrate-out':
+        return (entry) => migrateOut(context, entry, command.target);
+      case 'probe':
+        return undefined;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import type { InstanceSpecPayload } from '@federa/contracts';
+import { isLive } from '../domain/instance-states';
+import type { InstanceEntry } from '../instances/instance-table';
+import type { WorkContext } from './work-context';
+
+/**
+ * Starts an instance, or answers `alreadyRunning` when it runs and the agent knows it (a start sent
+ * again after a restart adopts what runs instead of starting it twice). A failed start leaves the
+ * instance `failed` with the layer's reason.
+ */
+export async function startInstance(
+  context: WorkContext,
+  entry: InstanceEntry,
+  payload: InstanceSpecPayload,
+): Promise<Record<string, unknown>> {
+  const layer = context.layerOf(entry);
+  const current = await layer.status(entry.spec.instance);
+  if (current.state === 'running' && isLive(entry.state)) return { alreadyRunning: true };
+  entry.spec = context.specOf(payload);
+  entry.health = { healthy: undefined, consecutiveFailures: 0 };
+  await context.table.setState(entry, 'starting');
+  try {
+    const status = await layer.start(entry.spec);
+    entry.handle = status.handle;
+    entry.nextProbeAt = context.now();
+    await context.table.setState(entry, status.state === 'running' ? 'running' : 'starting');
+  } catch (error) {
+    await context.table.setState(entry, 'failed', (error as Error).message);
+    throw error;
+  }
+  return {};
+}
