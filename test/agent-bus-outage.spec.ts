@@ -8,7 +8,7 @@ import {
   uniquePrefix,
 } from '@federa/testing';
 import type { NatsConnection } from 'nats';
-import type { Agent } from '../services/agent/src/agent';
+import type { Agent } from '../services/agent/src';
 import {
   answerRegistrations,
   appSpec,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Subjects, type AgentReport, type CommandReply, type HostConfig } from '@federa/contracts';
 import { connect, type NatsConnection } from 'nats';
-import { Agent } from '../services/agent/src/agent';
+import { Agent } from '../services/agent/src';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

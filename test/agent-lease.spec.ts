@@ -9,8 +9,7 @@ import {
   uniquePrefix,
 } from '@federa/testing';
 import type { NatsConnection } from 'nats';
-import { Agent } from '../services/agent/src/agent';
-import { SimFleet } from '../services/agent/src/sim/sim-fleet';
+import { Agent, SimFleet } from '../services/agent/src';
 import { answerRegistrations, connectTo, hostConfig, repoRoot, tempDir } from './agent-harness';
 
 const NATS_URL = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { Subjects } from '@federa/contracts';
 import { eventually, uniquePrefix } from '@federa/testing';
 import type { NatsConnection } from 'nats';
-import type { Agent } from '../services/agent/src/agent';
+import type { Agent } from '../services/agent/src';
 import {
   answerRegistrations,
   appSpec,

@@ -1,7 +1,7 @@
 import { Subjects } from '@federa/contracts';
 import { eventually, uniquePrefix } from '@federa/testing';
 import type { NatsConnection } from 'nats';
-import { SimFleet } from '../services/agent/src/sim/sim-fleet';
+import { SimFleet } from '../services/agent/src';
 import {
   answerRegistrations,
   connectTo,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Subjects, type Usage } from '@federa/contracts';
 import { eventually, uniquePrefix } from '@federa/testing';
 import type { NatsConnection } from 'nats';
-import { Agent } from '../services/agent/src/agent';
+import { Agent } from '../services/agent/src';
 import {
   answerRegistrations,
   connectTo,

@@ -8,10 +8,7 @@ import { PostgresEventStore } from '@federa/eventstore';
 import { freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
-import {
-  loadInventoryConfig,
-  type InventoryConfig,
-} from '../services/inventory/src/inventory-config';
+import { loadInventoryConfig, type InventoryConfig } from '../services/inventory/src';
 import { startInventory } from '../services/inventory/src/main';
 import { FakeAgent } from './inventory-fake-agent';
 

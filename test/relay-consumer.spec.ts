@@ -9,7 +9,7 @@ import { connectNats, DurableEventConsumer, PermanentFailure } from '@federa/mes
 import { eventually, freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
-import { EventRelay } from '../services/relay/src/event-relay';
+import { EventRelay } from '../services/relay/src';
 import { usageEvent } from './relay-support';
 
 const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';

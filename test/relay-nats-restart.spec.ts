@@ -17,7 +17,7 @@ import {
 } from '@federa/testing';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
-import { EventRelay } from '../services/relay/src/event-relay';
+import { EventRelay } from '../services/relay/src';
 import { inOrderPerStream, usageEvent, waitForJetStream } from './relay-support';
 
 // Processes start, die and restart here, and the tests' own bounded waits add up to more than the

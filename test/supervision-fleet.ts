@@ -4,10 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import type { HostConfig } from '@federa/contracts';
 import { CommandExceptionFilter, CommandTransport } from '@federa/messaging';
 import { loadConfig } from '@federa/runtime';
-import { loadInventoryConfig } from '../services/inventory/src/inventory-config';
+import { loadInventoryConfig } from '../services/inventory/src';
 import { InventoryModule } from '../services/inventory/src/inventory.module';
 import { PlacementModule } from '../services/placement/src/placement.module';
-import { Agent as HostAgentProcess } from '../services/agent/src/agent';
+import { Agent as HostAgentProcess } from '../services/agent/src';
 import { hostConfig, killGroup, persistedHandle, repoRoot, tempDir } from './agent-harness';
 import type { ControlPlane } from './supervision-harness';
 

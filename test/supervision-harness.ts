@@ -8,10 +8,10 @@ import { Client } from 'pg';
 import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
 import {
   loadSupervisionSettings,
+  supervisionLeaseName,
   type SupervisionSettings,
-} from '../services/supervision/src/supervision-settings';
+} from '../services/supervision/src';
 import { SupervisionModule } from '../services/supervision/src/supervision.module';
-import { supervisionLeaseName } from '../services/supervision/src/supervisor/supervision-lease-name';
 
 export const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
 export const apiToken = 'supervision-test-token';
