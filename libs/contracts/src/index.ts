@@ -9,3 +9,4 @@ export * from './names';
 export * from './spec';
 export * from './commands';
 export * from './agent';
+export * from './api';

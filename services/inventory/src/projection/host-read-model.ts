@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
+import type { HostDownCause, LayerKind } from '@federa/contracts';
 import { zeroCapacity, type HostCapacityUnits } from '../domain/host-attributes';
 import { publicHostState, type HostLifecycle } from '../domain/host-decider';
 import type { Liveness } from '../domain/host-events';
@@ -13,7 +14,7 @@ interface HostRow {
   liveness: Liveness;
   lifecycle: HostLifecycle;
   cordoned: boolean;
-  layers: string[];
+  layers: LayerKind[];
   capacity: HostCapacityUnits;
   security_level: number;
   costs: HostView['costs'];
@@ -21,7 +22,7 @@ interface HostRow {
   labels: Record<string, string>;
   epoch: number;
   last_heartbeat_at: Date | null;
-  down_cause: string | null;
+  down_cause: HostDownCause | null;
   down_deferred_until: Date | null;
   allocated: HostCapacityUnits | null;
   instances: string;

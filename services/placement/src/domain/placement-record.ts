@@ -1,28 +1,11 @@
 import type {
-  FilterRejection,
   InstancePlacedData,
-  PlacementCandidate,
+  PlacementExplanation,
   PlacementFailedData,
 } from '@federa/contracts';
 
 /** Why an instance is where it is (`GET /v1/placements/{instanceId}`): the latest decision about it. */
-export interface PlacementRecord {
-  instance: string;
-  service: string;
-  app: string;
-  outcome: 'placed' | 'failed';
-  /** null when placement failed. */
-  host: string | null;
-  scores: { total: number; byScorer: Record<string, number> } | null;
-  costPerHour: number | null;
-  hostsConsidered: number;
-  /** Hosts rejected, by filter, most frequent first. */
-  rejected: FilterRejection[];
-  candidates: PlacementCandidate[];
-  message: string;
-  /** Log position of the event that recorded the decision. */
-  position: number;
-}
+export type PlacementRecord = PlacementExplanation;
 
 export function recordOfPlaced(data: InstancePlacedData, position: number): PlacementRecord {
   const rejected = data.rejected ?? [];

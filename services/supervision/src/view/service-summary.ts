@@ -1,41 +1,16 @@
+import {
+  ErrorCodes,
+  FederaError,
+  type InstanceSummary,
+  type ServiceState as ServiceStateName,
+  type ServiceSummary,
+} from '@federa/contracts';
 import { isLive, type InstanceView } from '../domain/instance-view';
 import { assessServiceHealth } from '../domain/service-health';
 import type { ServiceState } from '../domain/service-decider';
 
-/** An instance as the API shows it: `id, service, app, host, layer, state, since`. */
-export interface InstanceSummary {
-  id: string;
-  service: string;
-  app: string;
-  host: string | null;
-  layer: string;
-  state: string;
-  since: string;
-  revision: number;
-  reason?: string;
-}
-
-export interface ApplicationSummary {
-  name: string;
-  desired: number;
-  healthy: number;
-  min: number;
-  max: number;
-  dependsOn: string[];
-  reason?: string;
-  instances: InstanceSummary[];
-}
-
-/** A service as the API shows it: `name, state, applications[{name, desired, healthy, instances[]}]`. */
-export interface ServiceSummary {
-  name: string;
-  state: string;
-  revision: number;
-  deployedRevision: number;
-  copiedFrom?: string;
-  startOrder: string[];
-  applications: ApplicationSummary[];
-}
+// The answers' shapes are the API's, defined with the others in libs/contracts.
+export type { ApplicationSummary, InstanceSummary, ServiceSummary } from '@federa/contracts';
 
 export function instanceSummary(instance: InstanceView): InstanceSummary {
   return {
@@ -51,7 +26,7 @@ export function instanceSummary(instance: InstanceView): InstanceSummary {
   };
 }
 
-/** The service with its applications' desired and healthy counts and live instances. */
+/** The service with its applications' desired and healthy counts and live instances; not_found when it does not exist. */
 export function serviceSummary(
   state: ServiceState,
   instances: readonly InstanceView[],
@@ -66,7 +41,7 @@ export function serviceSummary(
   const health = assessServiceHealth(targets, instances);
   return {
     name: state.name,
-    state: state.status,
+    state: existingStatus(state),
     revision: state.revision,
     deployedRevision: state.deployedRevision,
     ...(state.copiedFrom ? { copiedFrom: state.copiedFrom } : {}),
@@ -84,4 +59,11 @@ export function serviceSummary(
       instances: instances.filter((x) => x.app === app.name && isLive(x)).map(instanceSummary),
     })),
   };
+}
+
+function existingStatus(state: ServiceState): ServiceStateName {
+  if (state.status === 'absent' || state.status === 'deleted') {
+    throw new FederaError(ErrorCodes.notFound, `service ${state.name} not found`);
+  }
+  return state.status;
 }

@@ -1,0 +1,42 @@
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Min } from 'class-validator';
+import { IsHostId, IsInstanceId, IsResourceName } from '../events/values/identifiers';
+import { InstanceStates, type InstanceState } from '../names/instance-state';
+import { IsNullable } from './is-nullable';
+
+/** An instance as `GET /v1/instances` and a service's applications show it (supervision's view). */
+export class InstanceSummary {
+  @IsInstanceId()
+  id: string;
+
+  @IsResourceName()
+  service: string;
+
+  @IsResourceName()
+  app: string;
+
+  /** null until placed. */
+  @IsNullable()
+  @IsHostId()
+  host: string | null;
+
+  /** The runtime it runs in (`process`, `qemu`, …); empty before the request names one. */
+  @IsString()
+  layer: string;
+
+  @IsIn(InstanceStates)
+  state: InstanceState;
+
+  /** When it entered its current state. */
+  @IsISO8601()
+  since: string;
+
+  /** The service revision it was started from. */
+  @IsInt()
+  @Min(0)
+  revision: number;
+
+  /** Why it is in its state, when the state has a cause (a failure, a lost host). */
+  @IsOptional()
+  @IsString()
+  reason?: string;
+}

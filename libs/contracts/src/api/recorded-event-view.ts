@@ -1,0 +1,69 @@
+import { Type } from 'class-transformer';
+import {
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import type { EventMetadata, RecordedEvent } from '../events/envelope';
+
+/** Who and why, as every event carries it. */
+export class EventMetadataView implements EventMetadata {
+  [key: string]: unknown;
+
+  @IsString()
+  correlationId: string;
+
+  @IsOptional()
+  @IsString()
+  causationId?: string;
+
+  @IsString()
+  actor: string;
+
+  /** When the deciding code observed the change. */
+  @IsISO8601()
+  occurredAt: string;
+}
+
+/** An event as `GET /v1/events` and the event stream serve it. */
+export class RecordedEventView implements RecordedEvent {
+  /** Its place in the whole log: pass it as `after` to read on from it. */
+  @IsInt()
+  @Min(1)
+  position: number;
+
+  /** `category-id`, as in `host-mph-1`. */
+  @IsString()
+  streamId: string;
+
+  @IsInt()
+  @Min(1)
+  streamVersion: number;
+
+  @IsString()
+  type: string;
+
+  @IsInt()
+  @Min(1)
+  schemaVersion: number;
+
+  /** The event's own fields; instance events carry `service`, `app`, `instance` and `host`. */
+  @IsObject()
+  data: unknown;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EventMetadataView)
+  metadata: EventMetadataView;
+
+  @IsUUID()
+  eventId: string;
+
+  @IsISO8601()
+  recordedAt: string;
+}
