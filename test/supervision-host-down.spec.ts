@@ -82,9 +82,11 @@ describe('a host of the e-commerce service dies', () => {
     });
     const log = await eventsAfter(before);
     expect(log.some((e) => e.type === 'HostDown' && e.data.host === payment.host)).toBe(true);
-    expect(log.filter((e) => e.data.app === 'payment' && e.type.startsWith('Instance'))).toEqual(
-      [],
-    );
+    // Kept, not replaced nor failed: recorded lost, once.
+    const payments = log.filter((e) => e.data.app === 'payment' && e.type.startsWith('Instance'));
+    expect(payments.map((e) => [e.type, e.data.instance, e.data.reason])).toEqual([
+      ['InstanceLost', payment.id, `host ${payment.host} down`],
+    ]);
 
     const shown = await service();
     expect(shown.state).toBe('failed');
@@ -94,6 +96,6 @@ describe('a host of the e-commerce service dies', () => {
       instances: [expect.objectContaining({ id: payment.id, host: payment.host })],
     });
     const kept = await plane.call('GET', `/v1/instances/${payment.id}`);
-    expect(kept.json).toMatchObject({ id: payment.id, host: payment.host });
+    expect(kept.json).toMatchObject({ id: payment.id, host: payment.host, state: 'lost' });
   }, 30_000);
 });

@@ -14,7 +14,10 @@ export interface InstanceView {
   revision: number;
   /** Why it is unhealthy, stopping or failed, in words. */
   reason?: string;
-  /** Set by the caller, not folded: its host is down and the application may not move (reported, not replaced). */
+  /**
+   * Set by the caller, not folded: lost, or live on a down host while the application may not move
+   * (reported, not replaced).
+   */
   stranded?: boolean;
   /** ISO time it first became healthy, if ever. */
   healthyAt?: string;
@@ -38,6 +41,7 @@ const stateOfEvent: Record<string, InstanceState> = {
   InstanceStopRequested: 'stopping',
   InstanceStopped: 'stopped',
   InstanceFailed: 'failed',
+  InstanceLost: 'lost',
   InstanceMigrating: 'migrating',
   InstanceRelocated: 'running',
 };
@@ -52,6 +56,7 @@ export const liveStates: ReadonlySet<InstanceState> = new Set([
   'unhealthy',
   'stopping',
   'migrating',
+  'lost',
 ]);
 
 export function isLive(instance: Pick<InstanceView, 'state'>): boolean {

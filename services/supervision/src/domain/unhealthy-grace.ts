@@ -14,6 +14,5 @@ export function unhealthyPastGrace(instance: InstanceView, now: number, graceMs:
   return now - Date.parse(instance.since) >= graceMs;
 }
 
-/** Why an instance stopped for staying unhealthy failed, as its InstanceFailed event says. */
-export const unhealthyFailureReason =
-  'stayed unhealthy past its grace period: stopped to be replaced';
+/** Why an instance stopped for staying unhealthy failed, as its InstanceFailed event says (the decider's words). */
+export { unhealthyFailureReason } from '@federa/instance-lifecycle';

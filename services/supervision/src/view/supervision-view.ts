@@ -1,4 +1,10 @@
-import { streamCategory, type RecordedEvent } from '@federa/contracts';
+import { streamCategory, type NormalisedApplication, type RecordedEvent } from '@federa/contracts';
+import {
+  evolveInstanceLife,
+  initialInstanceLife,
+  isInstanceEvent,
+  type InstanceLife,
+} from '@federa/instance-lifecycle';
 import { evolveInstance, isLive, type InstanceView } from '../domain/instance-view';
 import {
   evolveService,
@@ -19,6 +25,12 @@ export interface PlacementView {
   hostEpoch?: number;
 }
 
+/** An instance stream as the instance decider folds it, and the version that fold is at. */
+export interface KnownLife {
+  life: InstanceLife;
+  version: number;
+}
+
 /**
  * Services, instances and hosts as the log says, folded in log order. One instance of it per
  * supervision process, fed by a LogSubscription; `position` tells how far it has read.
@@ -28,6 +40,8 @@ export class SupervisionView {
   readonly instances = new Map<string, InstanceView>();
   readonly placements = new Map<string, PlacementView>();
   readonly hosts = new Map<string, HostView>();
+  /** Each instance stream's decider state and version: what supervision decides and appends on. */
+  readonly lives = new Map<string, KnownLife>();
   /** Highest log position applied. */
   position = 0;
   private readonly listeners: ((events: RecordedEvent[]) => void)[] = [];
@@ -49,7 +63,25 @@ export class SupervisionView {
     return this.services.get(name) ?? initialServiceState(name);
   }
 
-  /** The service's instances, with `stranded` set for live ones of non-relocatable apps on down hosts. */
+  /** The deployed revision's definition of the instance's application, if its service still has one. */
+  applicationOf(
+    instance: Pick<InstanceView, 'service' | 'app'>,
+  ): NormalisedApplication | undefined {
+    return this.service(instance.service).deployed?.applications.find(
+      (a) => a.name === instance.app,
+    );
+  }
+
+  /** The fencing epoch for commands to the instance's agent: the host's latest, at least the placement's. */
+  epochOf(instance: Pick<InstanceView, 'id' | 'host'>): number {
+    const host = instance.host ? this.hosts.get(instance.host) : undefined;
+    return Math.max(host?.epoch ?? 0, this.placements.get(instance.id)?.hostEpoch ?? 0, 1);
+  }
+
+  /**
+   * The service's instances, with `stranded` set for live ones of non-relocatable apps on down hosts
+   * and for lost ones (recorded so, until their agent reports them again).
+   */
   instancesOf(service: string): InstanceView[] {
     const state = this.services.get(service);
     const out: InstanceView[] = [];
@@ -57,10 +89,11 @@ export class SupervisionView {
       if (instance.service !== service) continue;
       const app = state?.deployed?.applications.find((a) => a.name === instance.app);
       const stranded =
-        isLive(instance) &&
-        instance.host !== undefined &&
-        this.hosts.get(instance.host)?.down === true &&
-        app?.placement.relocatable === false;
+        instance.state === 'lost' ||
+        (isLive(instance) &&
+          instance.host !== undefined &&
+          this.hosts.get(instance.host)?.down === true &&
+          app?.placement.relocatable === false);
       out.push(stranded ? { ...instance, stranded: true } : instance);
     }
     return out;
@@ -85,6 +118,12 @@ export class SupervisionView {
           occurredAt: event.metadata?.occurredAt ?? event.recordedAt,
         });
         if (next) this.instances.set(id, next);
+        const lifeEvent = { type: event.type, data };
+        if (isInstanceEvent(lifeEvent)) {
+          const known = this.lives.get(id);
+          const life = evolveInstanceLife(known?.life ?? initialInstanceLife(), lifeEvent);
+          this.lives.set(id, { life, version: event.streamVersion });
+        }
         if (event.type === 'InstancePlaced' && typeof data.hostEpoch === 'number') {
           this.placements.set(id, { hostEpoch: data.hostEpoch });
         }

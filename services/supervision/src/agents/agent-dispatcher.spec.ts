@@ -1,0 +1,169 @@
+import { FederaError, streamIds, type AgentCommand } from '@federa/contracts';
+import { InstanceWriter } from '../supervisor/instance-writer';
+import { SupervisedShop } from '../supervisor/supervised-shop.fixture';
+import { AgentDispatcher } from './agent-dispatcher';
+
+/** An agent link that records what it is sent, and what the log said of the instance at that moment. */
+class FakeAgents {
+  readonly sent: { host: string; command: AgentCommand; logSaid: string | undefined }[] = [];
+  answer: (command: AgentCommand) => unknown = () => ({ accepted: true });
+
+  constructor(private readonly shop: SupervisedShop) {}
+
+  async send(host: string, command: AgentCommand): Promise<unknown> {
+    const instance =
+      command.type === 'start' ? command.spec.instance : (command as { instance: string }).instance;
+    const logSaid = (await this.shop.typesOf(instance)).at(-1);
+    this.sent.push({ host, command, logSaid });
+    return this.answer(command);
+  }
+}
+
+describe('the agent dispatcher', () => {
+  let shop: SupervisedShop;
+  let agents: FakeAgents;
+  let clock: number;
+  let warnings: string[];
+  let dispatcher: AgentDispatcher;
+
+  beforeEach(async () => {
+    shop = await SupervisedShop.deployed();
+    shop.host('h1', 7);
+    agents = new FakeAgents(shop);
+    clock = Date.parse('2026-01-01T00:00:00Z');
+    warnings = [];
+    const writer = new InstanceWriter(shop.store, shop.view, { debug: () => {} }, () => clock);
+    dispatcher = new AgentDispatcher(
+      shop.view,
+      agents,
+      writer,
+      5000,
+      { warn: (line) => warnings.push(line) },
+      () => clock,
+    );
+  });
+
+  it('records the instance starting before the start goes out, fenced with the host epoch', async () => {
+    const db = await shop.instance('shop-db-1', 'db', 'h1');
+
+    await dispatcher.start(db);
+
+    expect(agents.sent).toHaveLength(1);
+    expect(agents.sent[0]).toMatchObject({
+      host: 'h1',
+      logSaid: 'InstanceStarting',
+      command: { type: 'start', commandId: 'start-shop-db-1', epoch: 7 },
+    });
+    expect(await shop.typesOf('shop-db-1')).toEqual([
+      'InstanceRequested',
+      'InstancePlaced',
+      'InstanceStarting',
+    ]);
+  });
+
+  it('does not send a start that a stop overtook, even when its view is behind', async () => {
+    const db = await shop.instance('shop-db-1', 'db', 'h1');
+    // Another writer stops it; the view has not seen that yet.
+    await shop.decide('shop-db-1', { type: 'request-stop', reason: 'service-stopped' }, true);
+
+    await dispatcher.start(db);
+
+    expect(agents.sent).toEqual([]);
+    expect((await shop.typesOf('shop-db-1')).at(-1)).toBe('InstanceStopped');
+  });
+
+  it('resends a start unanswered for resendMs under the same command id, and not sooner', async () => {
+    await shop.instance('shop-db-1', 'db', 'h1');
+    await dispatcher.startPlaced();
+    await shop.sync();
+
+    clock += 4999;
+    await dispatcher.startPlaced();
+    expect(agents.sent).toHaveLength(1);
+
+    clock += 1;
+    await dispatcher.startPlaced();
+    expect(agents.sent.map((s) => s.command.commandId)).toEqual([
+      'start-shop-db-1',
+      'start-shop-db-1',
+    ]);
+    expect((await shop.typesOf('shop-db-1')).filter((t) => t === 'InstanceStarting')).toHaveLength(
+      1,
+    );
+  });
+
+  it('fails an instance whose agent refuses its start, and only warns when the agent is silent', async () => {
+    await shop.instance('shop-db-1', 'db', 'h1');
+    await shop.instance('shop-db-2', 'db', 'h1');
+    agents.answer = (command) => {
+      if (command.type === 'start' && command.spec.instance === 'shop-db-1')
+        throw new FederaError('validation_failed', 'artifact.command: not found');
+      throw new FederaError('unavailable', 'agent h1 did not answer start');
+    };
+
+    await dispatcher.startPlaced();
+
+    const failed = await shop.store.readStream(streamIds.instance('shop-db-1'));
+    expect(failed.events.at(-1)).toMatchObject({
+      type: 'InstanceFailed',
+      data: { reason: 'start refused: artifact.command: not found', host: 'h1' },
+    });
+    expect((await shop.typesOf('shop-db-2')).at(-1)).toBe('InstanceStarting');
+    expect(warnings).toEqual(['start shop-db-2 on h1: agent h1 did not answer start']);
+  });
+
+  it('records a running instance stopping, then asks its agent to stop it', async () => {
+    await shop.instance('shop-db-1', 'db', 'h1');
+    await shop.decide('shop-db-1', { type: 'start', host: 'h1', layer: 'process' });
+    const db = shop.view.instances.get('shop-db-1')!;
+
+    await dispatcher.stop(db, 'scale-in');
+
+    expect(agents.sent).toEqual([
+      expect.objectContaining({
+        logSaid: 'InstanceStopRequested',
+        command: expect.objectContaining({ type: 'stop', commandId: 'stop-shop-db-1', epoch: 7 }),
+      }),
+    ]);
+  });
+
+  it('records stopped an instance its agent no longer knows', async () => {
+    await shop.instance('shop-db-1', 'db', 'h1');
+    await shop.decide('shop-db-1', { type: 'start', host: 'h1', layer: 'process' });
+    agents.answer = () => {
+      throw new FederaError('not_found', 'no instance shop-db-1');
+    };
+
+    await dispatcher.stop(shop.view.instances.get('shop-db-1')!, 'unhealthy');
+
+    const stream = await shop.store.readStream(streamIds.instance('shop-db-1'));
+    expect(stream.events.slice(-2).map((e) => e.type)).toEqual([
+      'InstanceStopRequested',
+      'InstanceFailed',
+    ]);
+  });
+
+  it('stops at once, without its agent, an instance that never started or whose host is down', async () => {
+    const pending = await shop.instance('shop-db-1', 'db');
+    const placed = await shop.instance('shop-db-2', 'db', 'h1');
+    const stranded = await shop.instance('shop-db-3', 'db', 'h2');
+    shop.host('h2', 1, true);
+
+    await dispatcher.stop(pending, 'service-stopped');
+    await dispatcher.stop(placed, 'service-stopped');
+    await dispatcher.stop(stranded, 'service-stopped');
+
+    expect(agents.sent).toEqual([]);
+    const last = async (id: string) =>
+      (await shop.store.readStream(streamIds.instance(id))).events.at(-1);
+    expect(await last('shop-db-1')).toMatchObject({
+      type: 'InstanceStopped',
+      data: { reason: 'service-stopped' },
+    });
+    expect(await last('shop-db-2')).toMatchObject({ type: 'InstanceStopped' });
+    expect(await last('shop-db-3')).toMatchObject({
+      type: 'InstanceStopped',
+      data: { reason: 'host-down', host: 'h2' },
+    });
+  });
+});

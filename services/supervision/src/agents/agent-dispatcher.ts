@@ -1,0 +1,148 @@
+import {
+  ErrorCodes,
+  FederaError,
+  type AgentCommand,
+  type InstanceStopReason,
+  type RecordedEvent,
+  type StartCommand,
+  type StopCommand,
+} from '@federa/contracts';
+import { isLive, type InstanceView } from '../domain/instance-view';
+import { instanceStartPayload } from '../supervisor/instance-start-payload';
+import type { InstanceWriter } from '../supervisor/instance-writer';
+import type { SupervisionView } from '../view/supervision-view';
+
+/** How commands reach a host's agent: resolves on acceptance, throws FederaError on refusal or silence. */
+export interface AgentCommandPort {
+  send(host: string, command: AgentCommand): Promise<unknown>;
+}
+
+/** Where the dispatcher says what went wrong with an agent. */
+export interface DispatchLog {
+  warn(message: string): void;
+}
+
+/** @default graceMs 5000: how long an agent waits for an instance to exit before killing it. */
+const stopGraceMs = 5000;
+
+/**
+ * Sends starts and stops to the agents, fenced with the host's epoch, and records what they mean for
+ * the instance through the instance decider: InstanceStarting before a start goes out (so that a
+ * concurrent stop knows one may have), InstanceStopRequested before a stop. A command unanswered for
+ * `resendMs` is sent again under the same command id (agents execute each id once). An agent that
+ * refuses a start fails the instance; one that does not know an instance it is asked to stop has
+ * stopped it.
+ */
+export class AgentDispatcher {
+  /** When a start or stop was last sent per instance, until the instance ends (for resends). */
+  private readonly startSent = new Map<string, number>();
+  private readonly stopSent = new Map<string, number>();
+
+  constructor(
+    private readonly view: SupervisionView,
+    private readonly link: AgentCommandPort,
+    private readonly writer: InstanceWriter,
+    private readonly resendMs: number,
+    private readonly log: DispatchLog,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Starts every placed instance (and resends to starting ones) of `ids`, or of the whole view. */
+  async startPlaced(ids?: Iterable<string>): Promise<void> {
+    const instances = ids
+      ? [...ids].flatMap((id) => this.view.instances.get(id) ?? [])
+      : [...this.view.instances.values()];
+    await Promise.all(instances.map((instance) => this.start(instance)));
+  }
+
+  /** Records InstanceStarting, then sends the start; nothing when a start went out less than `resendMs` ago. */
+  async start(instance: InstanceView): Promise<void> {
+    if (instance.state !== 'placed' && instance.state !== 'starting') return;
+    const sent = this.startSent.get(instance.id);
+    if (sent !== undefined && this.now() - sent < this.resendMs) return;
+    const app = this.view.applicationOf(instance);
+    const host = instance.host;
+    if (!app || !host || this.view.hosts.get(host)?.down) return;
+    this.startSent.set(instance.id, this.now());
+    const outcome = await this.writer.decide(instance.id, {
+      type: 'start',
+      host,
+      layer: app.layer,
+    });
+    // Another writer won (stopped, failed, moved it): that start no longer goes out.
+    if (outcome?.life.status !== 'starting' || outcome.life.host !== host) return;
+    const command = {
+      commandId: `start-${instance.id}`,
+      epoch: this.view.epochOf(instance),
+      type: 'start',
+      spec: instanceStartPayload(instance.service, instance.id, app),
+    } as StartCommand;
+    try {
+      await this.link.send(host, command);
+    } catch (error) {
+      const refusal = FederaError.from(error);
+      if (refusal.code === ErrorCodes.unavailable || refusal.code === 'stale_epoch') {
+        this.log.warn(`start ${instance.id} on ${host}: ${refusal.message}`);
+      } else {
+        await this.writer.decide(instance.id, {
+          type: 'fail',
+          reason: `start refused: ${refusal.message}`,
+          restarts: 0,
+        });
+      }
+    }
+  }
+
+  /**
+   * Stops an instance: one that never ran, or whose host is down, is recorded stopped at once; any
+   * other is recorded stopping and its agent asked to stop it. Answers the log position to wait for
+   * before deciding again, if anything was appended.
+   */
+  async stop(instance: InstanceView, why: InstanceStopReason): Promise<number | undefined> {
+    const sent = this.stopSent.get(instance.id);
+    if (sent !== undefined && this.now() - sent < this.resendMs) return undefined;
+    this.stopSent.set(instance.id, this.now());
+    const host = instance.host;
+    if (host && this.view.hosts.get(host)?.down) {
+      return (
+        await this.writer.decide(instance.id, { type: 'record-stopped', reason: 'host-down' })
+      )?.position;
+    }
+    const outcome = await this.writer.decide(instance.id, { type: 'request-stop', reason: why });
+    if (!host || outcome?.life.status !== 'stopping') return outcome?.position;
+    const command = {
+      commandId: `stop-${instance.id}`,
+      epoch: this.view.epochOf(instance),
+      type: 'stop',
+      instance: instance.id,
+      graceMs: stopGraceMs,
+    } as StopCommand;
+    try {
+      await this.link.send(host, command);
+    } catch (error) {
+      if (error instanceof FederaError && error.code === ErrorCodes.notFound) {
+        const stopped = await this.writer.decide(instance.id, {
+          type: 'record-stopped',
+          reason: outcome.life.stopReason ?? why,
+        });
+        return stopped?.position ?? outcome.position;
+      }
+      this.log.warn(
+        `stop ${instance.id}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    return outcome.position;
+  }
+
+  /** Forgets the sends to instances that these events ended: nothing will be resent to them. */
+  forgetEnded(events: readonly RecordedEvent[]): void {
+    for (const event of events) {
+      const id = (event.data as { instance?: unknown }).instance;
+      if (typeof id !== 'string') continue;
+      const instance = this.view.instances.get(id);
+      if (instance && isLive(instance)) continue;
+      this.startSent.delete(id);
+      this.stopSent.delete(id);
+    }
+  }
+}

@@ -1,0 +1,269 @@
+import { randomBytes } from 'node:crypto';
+import { streamCategory, type InstanceRequestedData, type RecordedEvent } from '@federa/contracts';
+import type { AgentDispatcher } from '../agents/agent-dispatcher';
+import { failuresOf } from '../domain/application-failures';
+import type { AutoscalingPolicy } from '../domain/autoscaling-policy';
+import { planDeployment, type DeploymentAction } from '../domain/deployment-plan';
+import { isLive, type InstanceView } from '../domain/instance-view';
+import { decideService, type ServiceCommand, type ServiceState } from '../domain/service-decider';
+import { assessServiceHealth } from '../domain/service-health';
+import type { SupervisionSettings } from '../supervision-settings';
+import type { SupervisionView } from '../view/supervision-view';
+import type { CaughtUpWaiters } from './caught-up-waiters';
+import type { InstanceWriter } from './instance-writer';
+import type { ServiceWriter } from './service-writer';
+
+/** The leadership that lets one supervisor act per database. */
+export interface LeaderLease {
+  holds(): Promise<boolean>;
+}
+
+export interface ReactorLog {
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+/** What a pass covers: some services or all of them, and whether the autoscaler decides. */
+interface Due {
+  services: Set<string> | 'all';
+  scaling: boolean;
+}
+
+/**
+ * The leader's decisions, level-triggered: reconciles services with planDeployment (request, stop,
+ * confirm stopped), replaces the instances of down hosts (the non-relocatable ones are recorded
+ * lost), records service health, and on its tick applies autoscaling and resends starts. It reacts
+ * to each page the view applies (a placed instance is started at once, the services the page touched
+ * are reconciled) and, as a safety net, reconciles everything on its tick. Passes never overlap:
+ * news arriving during one is merged into the next.
+ */
+export class SupervisionReactor {
+  private leader = false;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private draining: Promise<void> | undefined;
+  private due: Due | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly view: SupervisionView,
+    private readonly lease: LeaderLease,
+    private readonly dispatcher: AgentDispatcher,
+    private readonly instances: InstanceWriter,
+    private readonly services: ServiceWriter,
+    private readonly waiters: CaughtUpWaiters,
+    private readonly policy: AutoscalingPolicy,
+    private readonly settings: Pick<SupervisionSettings, 'tickMs' | 'backoff' | 'unhealthyGraceMs'>,
+    private readonly log: ReactorLog,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** True once the last tick found this process holding the leader lease. */
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.ticking ??= this.tick()
+        .catch((error) => this.log.warn(`tick failed: ${String(error)}`))
+        .finally(() => (this.ticking = undefined));
+    }, this.settings.tickMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking;
+    await this.draining;
+  }
+
+  /** Reacts to a page the view applied: starts what it placed, reconciles the services it touched. */
+  applied(events: readonly RecordedEvent[]): void {
+    if (!this.leader || this.stopped) return;
+    const placed: string[] = [];
+    const touched = new Set<string>();
+    let hosts = false;
+    for (const event of events) {
+      const category = streamCategory(event.streamId);
+      const data = (event.data ?? {}) as { service?: unknown; instance?: unknown };
+      if (category === 'host') hosts = true;
+      else if (category === 'instance' || category === 'service') {
+        if (typeof data.service === 'string') touched.add(data.service);
+        if (event.type === 'InstancePlaced' && typeof data.instance === 'string')
+          placed.push(data.instance);
+      }
+    }
+    if (placed.length > 0) {
+      void this.dispatcher
+        .startPlaced(placed)
+        .catch((error) => this.log.warn(`start failed: ${String(error)}`));
+    }
+    if (hosts || touched.size > 0)
+      void this.schedule({ services: hosts ? 'all' : touched, scaling: false });
+  }
+
+  private async tick(): Promise<void> {
+    this.leader = await this.lease.holds();
+    if (!this.leader) return;
+    await this.schedule({ services: 'all', scaling: true });
+  }
+
+  /** Merges `due` into the next pass and answers when the passes in progress are done. */
+  private schedule(due: Due): Promise<void> {
+    const before = this.due;
+    this.due = {
+      services:
+        before?.services === 'all' || due.services === 'all'
+          ? 'all'
+          : new Set([...(before?.services ?? []), ...due.services]),
+      scaling: (before?.scaling ?? false) || due.scaling,
+    };
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.due && !this.stopped) {
+      const due = this.due;
+      this.due = undefined;
+      try {
+        await this.pass(due);
+      } catch (error) {
+        this.log.warn(`reconcile failed: ${String(error)}`);
+      }
+    }
+  }
+
+  private async pass(due: Due): Promise<void> {
+    if (due.services === 'all') await this.settleInstancesOfDownHosts();
+    const names = due.services === 'all' ? [...this.view.services.keys()] : [...due.services];
+    for (const name of names) await this.reconcile(name, due.scaling);
+    if (due.services === 'all') await this.dispatcher.startPlaced();
+  }
+
+  private async reconcile(name: string, scaling: boolean): Promise<void> {
+    const state = this.view.service(name);
+    const instances = this.view.instancesOf(name);
+    if (!state.running && state.status !== 'stopping' && !instances.some(isLive)) return;
+    const plan = planDeployment(
+      { ...state, stopping: state.status === 'stopping' },
+      instances,
+      this.now(),
+      this.settings.backoff,
+      this.settings.unhealthyGraceMs,
+    );
+    for (const action of plan.actions) await this.act(name, state, instances, action);
+    if (!state.running || !state.deployed) return;
+    const targets = state.deployed.applications.map((a) => ({
+      name: a.name,
+      min: a.replicas.min,
+      desired: state.desired[a.name] ?? a.replicas.min,
+    }));
+    await this.decideIfNews(name, state, {
+      type: 'record-health',
+      health: assessServiceHealth(targets, instances),
+    });
+    if (scaling) await this.autoscale(name, state);
+  }
+
+  private async autoscale(name: string, state: ServiceState): Promise<void> {
+    for (const app of state.deployed?.applications ?? []) {
+      if (!app.scaling) continue;
+      const replicas = state.desired[app.name] ?? app.replicas.min;
+      const decision = this.policy.decide(
+        `${name}/${app.name}`,
+        replicas,
+        { ...app.scaling, ...app.replicas },
+        this.now(),
+      );
+      if (decision.kind === 'hold') continue;
+      this.log.log(
+        `${name}/${app.name}: scale ${decision.kind} ${decision.from} → ${decision.to} (load ${decision.inputs.averageLoad.toFixed(2)})`,
+      );
+      await this.decideIfNews(name, state, {
+        type: 'scale',
+        app: app.name,
+        to: decision.to,
+        inputs: decision.inputs,
+        metric: app.scaling.metric,
+      });
+    }
+  }
+
+  /** Appends only when the view's state says the command produces events (no log read every pass). */
+  private async decideIfNews(
+    name: string,
+    state: ServiceState,
+    command: ServiceCommand,
+  ): Promise<void> {
+    try {
+      if (decideService(command, state).length === 0) return;
+    } catch {
+      return;
+    }
+    await this.services.command(name, command);
+  }
+
+  private async act(
+    name: string,
+    state: ServiceState,
+    instances: readonly InstanceView[],
+    action: DeploymentAction,
+  ): Promise<void> {
+    if (action.kind === 'stopped') {
+      await this.services.command(name, { type: 'confirm-stopped' });
+    } else if (action.kind === 'request') {
+      const app = state.deployed?.applications.find((a) => a.name === action.app);
+      if (!app) return;
+      const mine = instances.filter((i) => i.app === action.app);
+      const reason = mine.some((i) => isLive(i) && i.revision < action.revision)
+        ? 'update'
+        : failuresOf(mine).consecutive > 0
+          ? 'replace'
+          : mine.filter(isLive).length >= app.replicas.min
+            ? 'scale-out'
+            : 'deploy';
+      let last = 0;
+      for (let n = 0; n < action.count; n++) {
+        const instance = `${name}-${action.app}-${randomBytes(3).toString('hex')}`;
+        const data = {
+          service: name,
+          app: action.app,
+          instance,
+          layer: app.layer,
+          resources: app.resources,
+          revision: action.revision,
+          reason,
+        } as InstanceRequestedData;
+        const outcome = await this.instances.decide(instance, { type: 'request', data });
+        last = Math.max(last, outcome?.position ?? 0);
+      }
+      await this.waiters.caughtUp(last);
+    } else {
+      const instance = this.view.instances.get(action.instance);
+      if (!instance) return;
+      const position = await this.dispatcher.stop(instance, action.why);
+      if (position !== undefined) await this.waiters.caughtUp(position);
+    }
+  }
+
+  /**
+   * Instances of down hosts: relocatable ones fail (and are replaced through placement); the others
+   * are recorded lost (kept, reported, until their agent speaks of them again).
+   */
+  private async settleInstancesOfDownHosts(): Promise<void> {
+    let last = 0;
+    for (const instance of [...this.view.instances.values()]) {
+      const host = instance.host;
+      if (!isLive(instance) || !host || !this.view.hosts.get(host)?.down) continue;
+      const reason = `host ${host} down`;
+      const outcome =
+        this.view.applicationOf(instance)?.placement.relocatable === false
+          ? await this.instances.decide(instance.id, { type: 'mark-lost', reason })
+          : await this.instances.decide(instance.id, { type: 'fail', reason, restarts: 0 });
+      last = Math.max(last, outcome?.position ?? 0);
+    }
+    if (last) await this.waiters.caughtUp(last);
+  }
+}
