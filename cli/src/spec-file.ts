@@ -1,9 +1,11 @@
-import { ErrorCodes, FederaError } from '@federa/contracts';
+import { ErrorCodes, FederaError, parseServiceSpec, type ServiceSpec } from '@federa/contracts';
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
 
-/** A service spec file (YAML or JSON) as plain data; unreadable or malformed files say why. */
-export function readSpecFile(file: string): unknown {
+/**
+ * A service spec file (YAML or JSON), checked as the API checks it before anything is sent;
+ * an unreadable file, a syntax error or an invalid spec says why, every error with its path.
+ */
+export function readSpecFile(file: string): ServiceSpec {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -13,13 +15,11 @@ export function readSpecFile(file: string): unknown {
       `cannot read ${file}: ${(error as Error).message}`,
     );
   }
-  const doc = parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new FederaError(
-      ErrorCodes.validation,
-      `${file} is not valid YAML or JSON`,
-      doc.errors.map((e) => ({ path: '', reason: e.message.split('\n')[0] })),
-    );
-  }
-  return doc.toJS();
+  const parsed = parseServiceSpec(text);
+  if (parsed.ok) return parsed.value.spec;
+  throw new FederaError(
+    ErrorCodes.validation,
+    parsed.stage === 'syntax' ? `${file} is not valid YAML or JSON` : `invalid spec in ${file}`,
+    parsed.errors,
+  );
 }

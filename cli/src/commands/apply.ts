@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { ErrorCodes, FederaError } from '@federa/contracts';
 import {
   apiClientOf,
   guarded,
@@ -21,12 +20,7 @@ export function applyCommand(): Command {
     .action(
       guarded(async (options: { file: string; api?: string; output?: string }) => {
         const spec = readSpecFile(options.file);
-        const name = (spec as { metadata?: { name?: unknown } }).metadata?.name;
-        if (typeof name !== 'string' || name === '') {
-          throw new FederaError(ErrorCodes.validation, `invalid spec in ${options.file}`, [
-            { path: 'metadata.name', reason: 'must name the service' },
-          ]);
-        }
+        const name = spec.metadata.name;
         const service = await apiClientOf(options).put<ServiceRow>(
           `/v1/services/${encodeURIComponent(name)}`,
           spec,

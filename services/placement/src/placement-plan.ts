@@ -1,8 +1,7 @@
 import {
   ErrorCodes,
   FederaError,
-  normaliseServiceSpec,
-  validateServiceSpec,
+  parseServiceSpec,
   type FilterRejection,
   type PlacementCandidate,
 } from '@federa/contracts';
@@ -42,15 +41,15 @@ export async function planPlacement(
   engine: PlacementEngine,
   plain: unknown,
 ): Promise<PlacementPlan> {
-  const validated = validateServiceSpec(plain);
-  if (!validated.ok) {
+  const parsed = parseServiceSpec(plain);
+  if (!parsed.ok) {
     throw new FederaError(
       ErrorCodes.validation,
       'invalid service spec',
-      validated.errors.map((e) => ({ path: e.path ? `spec.${e.path}` : 'spec', reason: e.reason })),
+      parsed.errors.map((e) => ({ path: e.path ? `spec.${e.path}` : 'spec', reason: e.reason })),
     );
   }
-  const spec = normaliseServiceSpec(validated.value);
+  const spec = parsed.value.normalised;
   const requests: PlacementRequest[] = spec.startOrder.flatMap((name) => {
     const app = spec.applications.find((a) => a.name === name)!;
     return Array.from({ length: app.replicas.min }, (_, i) =>

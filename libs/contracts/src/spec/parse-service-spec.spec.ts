@@ -1,6 +1,5 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { normaliseServiceSpec } from './normalise-service-spec';
 import { parseServiceSpec } from './parse-service-spec';
 
 const shopYaml = readFileSync(join(__dirname, '../../../../examples/shop.yaml'), 'utf8');
@@ -9,8 +8,8 @@ describe('parseServiceSpec', () => {
   it('accepts examples/shop.yaml', () => {
     const result = parseServiceSpec(shopYaml);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    expect(result.value.metadata.name).toBe('shop');
-    expect(result.value.spec.applications.map((a) => a.name)).toEqual([
+    expect(result.value.spec.metadata.name).toBe('shop');
+    expect(result.value.spec.spec.applications.map((a) => a.name)).toEqual([
       'catalog-db',
       'payment',
       'web',
@@ -20,7 +19,7 @@ describe('parseServiceSpec', () => {
   it('normalises shop.yaml to numbers with defaults filled', () => {
     const result = parseServiceSpec(shopYaml);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    const shop = normaliseServiceSpec(result.value);
+    const shop = result.value.normalised;
     const [db, payment, web] = shop.applications;
 
     expect(shop.startOrder).toEqual(['catalog-db', 'payment', 'web']);
@@ -74,7 +73,7 @@ describe('parseServiceSpec', () => {
       'apiVersion: federa/v1\nkind: Service\nmetadata: { name: s }\nspec:\n  applications:\n    - { name: a, layer: sim, resources: { cpu: 1, memory: 1Gi } }\n',
     );
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    const [a] = normaliseServiceSpec(result.value).applications;
+    const [a] = result.value.normalised.applications;
     expect(a.replicas).toEqual({ min: 1, max: 1 });
     expect(a.health).toEqual({ probe: { kind: 'none' }, intervalMs: 1000, failureThreshold: 3 });
     expect(a.placement.relocatable).toBe(true);
@@ -117,6 +116,7 @@ describe('parseServiceSpec', () => {
     const result = parseServiceSpec('{\n  "apiVersion": "federa/v1",\n  "kind": }', 'json');
     expect(result).toEqual({
       ok: false,
+      stage: 'syntax',
       errors: [
         { path: '', reason: expect.stringMatching(/^JSON syntax error at line 3, column 11: /) },
       ],
@@ -134,5 +134,57 @@ describe('parseServiceSpec', () => {
         'spec.applications[1].resources.cpu',
       ]);
     }
+  });
+
+  it('reads a document already parsed (a JSON request body) the same way as its text', () => {
+    const fromText = parseServiceSpec(shopYaml);
+    if (!fromText.ok) throw new Error(JSON.stringify(fromText.errors));
+    const fromDocument = parseServiceSpec(JSON.parse(JSON.stringify(fromText.value.spec)));
+    if (!fromDocument.ok) throw new Error(JSON.stringify(fromDocument.errors));
+    expect(fromDocument.value.normalised).toEqual(fromText.value.normalised);
+  });
+
+  it('refuses a document that is not an object, at the root', () => {
+    expect(parseServiceSpec(['not', 'a', 'spec'])).toMatchObject({
+      ok: false,
+      stage: 'spec',
+      errors: [{ path: '', reason: 'must be an object' }],
+    });
+  });
+
+  it('says a refusal came from the spec, not its syntax, and hands back the document it read', () => {
+    const result = parseServiceSpec(
+      'apiVersion: federa/v1\nkind: Service\nmetadata: { name: s }\n',
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      stage: 'spec',
+      errors: [{ path: 'spec', reason: 'is required' }],
+      document: { apiVersion: 'federa/v1', kind: 'Service', metadata: { name: 's' } },
+    });
+  });
+
+  it('lists shape errors and cross-field errors together, each with its path', () => {
+    const result = parseServiceSpec(
+      shopYaml
+        .replace('cpu: 250m', 'cpu: 250x')
+        .replace('dependsOn: [catalog-db]', 'dependsOn: [nowhere]'),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors.map((e) => `${e.path}: ${e.reason}`)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^spec\.applications\[1\]\.resources\.cpu: /),
+          expect.stringMatching(/dependsOn\[0\]: unknown application "nowhere"/),
+        ]),
+      );
+    }
+  });
+
+  it('reads a YAML flow mapping that starts like JSON when no format is given', () => {
+    const flow =
+      '{ apiVersion: federa/v1, kind: Service, metadata: { name: s }, spec: { applications: [{ name: a, layer: sim, resources: { cpu: 1, memory: 1Gi } }] } }';
+    expect(parseServiceSpec(flow).ok).toBe(true);
+    expect(parseServiceSpec(flow, 'json')).toMatchObject({ ok: false, stage: 'syntax' });
   });
 });

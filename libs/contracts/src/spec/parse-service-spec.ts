@@ -1,24 +1,67 @@
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { LineCounter, parseDocument } from 'yaml';
 import type { FieldError } from '../validation/field-error';
-import type { Validated } from '../validation/validate';
+import { normaliseServiceSpec } from './normalise-service-spec';
+import type { NormalisedServiceSpec } from './normalised-service-spec';
 import type { ServiceSpec } from './service-spec';
 import { validateServiceSpec } from './validate-service-spec';
 
 export type SpecFormat = 'yaml' | 'json';
 
-/**
- * Reads a spec from YAML or JSON text (guessed from the first character when no format is given)
- * and validates it; syntax errors are reported with their line and column.
- */
-export function parseServiceSpec(text: string, format?: SpecFormat): Validated<ServiceSpec> {
-  const chosen = format ?? (text.trimStart().startsWith('{') ? 'json' : 'yaml');
-  const read = chosen === 'json' ? readJson(text) : readYaml(text);
-  if (!read.ok) return read;
-  return validateServiceSpec(read.value);
+/** A spec that passed every check: as the user wrote it (what the log records), and normalised. */
+export interface ParsedServiceSpec {
+  spec: ServiceSpec;
+  normalised: NormalisedServiceSpec;
 }
 
-function readYaml(text: string): Validated<unknown> {
+/**
+ * The answer of parseServiceSpec. A refusal says where it stopped: at `syntax` (the text is not YAML
+ * or JSON), or at `spec` (the document breaks the contract; `document` is what the text held, for a
+ * boundary that checks it again together with more, such as the name in a request's path).
+ */
+export type ServiceSpecParse =
+  | { ok: true; value: ParsedServiceSpec }
+  | { ok: false; stage: 'syntax'; errors: FieldError[] }
+  | { ok: false; stage: 'spec'; errors: FieldError[]; document: unknown };
+
+/**
+ * The one way to read a service spec (`federa apply -f`, `PUT /v1/services/{name}`, test fixtures):
+ * a string is YAML or JSON text (the format guessed from its first character unless given), anything
+ * else a document already parsed. Answers the spec and its normalised form, or every error with its
+ * path (`spec.applications[0].resources.cpu`; syntax errors with their line and column).
+ */
+export function parseServiceSpec(source: unknown, format?: SpecFormat): ServiceSpecParse {
+  let document = source;
+  if (typeof source === 'string') {
+    const read = readText(source, format);
+    if (!read.ok) return { ok: false, stage: 'syntax', errors: read.errors };
+    document = read.document;
+  }
+  const validated = validateServiceSpec(document);
+  if (!validated.ok) return { ok: false, stage: 'spec', errors: validated.errors, document };
+  return {
+    ok: true,
+    value: { spec: validated.value, normalised: normaliseServiceSpec(validated.value) },
+  };
+}
+
+type TextRead = { ok: true; document: unknown } | { ok: false; errors: FieldError[] };
+
+/**
+ * Text that starts with `{` is read as JSON first, for JSON's own error positions; when the format
+ * was only guessed, a flow mapping that is YAML but not JSON (`{ kind: Service }`) is still read.
+ */
+function readText(text: string, format: SpecFormat | undefined): TextRead {
+  if (format === 'yaml') return readYaml(text);
+  if (format === 'json') return readJson(text);
+  if (!text.trimStart().startsWith('{')) return readYaml(text);
+  const json = readJson(text);
+  if (json.ok) return json;
+  const yaml = readYaml(text);
+  return yaml.ok ? yaml : json;
+}
+
+function readYaml(text: string): TextRead {
   const lines = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   if (doc.errors.length > 0) {
@@ -33,12 +76,12 @@ function readYaml(text: string): Validated<unknown> {
       }),
     };
   }
-  return { ok: true, value: doc.toJS() };
+  return { ok: true, document: doc.toJS() };
 }
 
-function readJson(text: string): Validated<unknown> {
+function readJson(text: string): TextRead {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, document: JSON.parse(text) };
   } catch (error) {
     return { ok: false, errors: jsonErrors(text, (error as Error).message) };
   }

@@ -1,41 +1,37 @@
-import { ValidationFailed } from '@federa/contracts';
+import { parseServiceSpec, ValidationFailed } from '@federa/contracts';
 import type { Request } from 'express';
-import { parseDocument } from 'yaml';
 
 const limitBytes = 1024 * 1024;
 
 /**
  * The spec in a `PUT /v1/services/{name}` body: JSON (already parsed by the JSON middleware) or YAML
- * (any other content type, read here). Syntax errors are refused with their line and column.
+ * (any other content type, read here), through the one spec parser. Syntax errors are refused here
+ * with their line and column. A spec that does not validate goes on as written: the command's own
+ * validation lists its errors together with the request's (a name that differs from the path's).
  */
 export async function readSpecBody(request: Request): Promise<unknown> {
-  if (
+  const source = hasParsedBody(request) ? request.body : await readText(request);
+  if (typeof source === 'string' && source.trim() === '')
+    throw new ValidationFailed(
+      [{ path: '', reason: 'the body must hold a service spec (YAML or JSON)' }],
+      'request body',
+    );
+  const parsed = parseServiceSpec(source);
+  if (parsed.ok) return parsed.value.spec;
+  if (parsed.stage === 'syntax') throw new ValidationFailed(parsed.errors, 'request body');
+  return parsed.document;
+}
+
+/** A body the JSON middleware parsed; an empty object over a consumed stream counts as none. */
+function hasParsedBody(request: Request): boolean {
+  return (
     request.body !== undefined &&
     !(
       typeof request.body === 'object' &&
       Object.keys(request.body).length === 0 &&
       !request.readable
     )
-  ) {
-    return request.body;
-  }
-  const text = await readText(request);
-  if (text.trim() === '')
-    throw new ValidationFailed(
-      [{ path: '', reason: 'the body must hold a service spec (YAML or JSON)' }],
-      'request body',
-    );
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ValidationFailed(
-      doc.errors.map((e) => ({
-        path: '',
-        reason: `YAML syntax error: ${e.message.split('\n')[0]}`,
-      })),
-      'request body',
-    );
-  }
-  return doc.toJS();
+  );
 }
 
 async function readText(request: Request): Promise<string> {

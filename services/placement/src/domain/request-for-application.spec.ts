@@ -1,10 +1,10 @@
-import { normaliseServiceSpec, parseServiceSpec } from '@federa/contracts';
+import { parseServiceSpec } from '@federa/contracts';
 import { requestForApplication } from './request-for-application';
 
 function spec(yaml: string) {
   const parsed = parseServiceSpec(yaml, 'yaml');
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return normaliseServiceSpec(parsed.value);
+  return parsed.value.normalised;
 }
 
 const shop = spec(`

@@ -51,7 +51,7 @@ export async function registerHosts(store: EventStore, hosts: HostRegisteredData
 export function specOf(yaml: string): ServiceSpec {
   const parsed = parseServiceSpec(yaml, 'yaml');
   if (!parsed.ok) throw new Error(`invalid test spec: ${JSON.stringify(parsed.errors)}`);
-  return parsed.value;
+  return parsed.value.spec;
 }
 
 /** Appends ServiceDefined for the spec, as supervision does on `PUT /v1/services/{name}`. */
