@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { ValidationFailed, type NewEvent } from '@federa/contracts';
 import { migrateEventStore, PostgresEventStore, StreamVersionConflict } from '@federa/eventstore';
 import { freshDatabase } from '@federa/testing';
 import { Pool } from 'pg';
@@ -12,6 +11,8 @@ import {
 
 const hostEvent = (type: string, data: unknown = { host: 'mph-1' }) => testEvent(type, data);
 
+// What every store does on append is in the contract suite (eventstore-contract.spec.ts); these are
+// the Postgres store's own: migrations, writers on many connections, the database's append-only rule.
 describe('the event store append', () => {
   let log: TestEventLog;
   let pool: Pool;
@@ -86,95 +87,6 @@ describe('the event store append', () => {
     expect(new Set(events.map((e) => (e.data as { writer: number }).writer)).size).toBe(20);
   });
 
-  it('appends a batch atomically with consecutive versions and increasing positions', async () => {
-    const streamId = `host-${randomUUID()}`;
-    const result = await store.append(streamId, 'no-stream', [
-      hostEvent('HostRegistered'),
-      hostEvent('HostCordoned'),
-      hostEvent('HostUncordoned'),
-    ]);
-    const { events } = await store.readStream(streamId);
-    expect(result.nextExpectedVersion).toBe(3);
-    expect(events.map((e) => e.type)).toEqual(['HostRegistered', 'HostCordoned', 'HostUncordoned']);
-    expect(events[2].position).toBe(result.lastPosition);
-    expect(events[0].position).toBeLessThan(events[1].position);
-    expect(events[1].position).toBeLessThan(events[2].position);
-  });
-
-  it('treats a re-sent batch with the same event ids as already done and returns the original result', async () => {
-    const streamId = `host-${randomUUID()}`;
-    const batch = [hostEvent('HostRegistered'), hostEvent('HostCordoned')].map((e) => ({
-      ...e,
-      eventId: randomUUID(),
-    }));
-    const first = await store.append(streamId, 'no-stream', batch);
-    await store.append(streamId, 2, [hostEvent('HostUncordoned')]);
-    const again = await store.append(streamId, 'no-stream', batch);
-    const concurrently = await Promise.all(
-      [1, 2, 3].map(() => store.append(streamId, 'any', batch)),
-    );
-    expect(again).toEqual(first);
-    expect(concurrently).toEqual([first, first, first]);
-    expect(await countEvents(streamId)).toBe(3);
-  });
-
-  it('refuses a malformed event with its field errors and appends nothing of the batch', async () => {
-    const streamId = `host-${randomUUID()}`;
-    const before = await countEvents();
-    const attempt = store.append(streamId, 'no-stream', [
-      hostEvent('HostRegistered'),
-      hostEvent('HostRegistered', { host: 42 }),
-      {
-        ...hostEvent('HostCordoned'),
-        metadata: { actor: '', occurredAt: 'yesterday' },
-      } as NewEvent,
-    ]);
-    await expect(attempt).rejects.toBeInstanceOf(ValidationFailed);
-    const error = (await attempt.catch((e) => e)) as ValidationFailed;
-    expect(error.errors).toEqual(
-      expect.arrayContaining([
-        { path: 'events[1].data.host', reason: 'must be a string' },
-        { path: 'events[2].metadata.correlationId', reason: 'must be a non-empty string' },
-        { path: 'events[2].metadata.actor', reason: 'must be a non-empty string' },
-        { path: 'events[2].metadata.occurredAt', reason: 'must be an ISO-8601 time' },
-      ]),
-    );
-    expect(await countEvents()).toBe(before);
-  });
-
-  it('checks events against the contracts registry by default', async () => {
-    const registryStore = new PostgresEventStore(pool);
-    const streamId = `host-${randomUUID()}`;
-    const refused = (await registryStore
-      .append(streamId, 'no-stream', [hostEvent('HostCordoned', { host: 'mph-1', reason: 7 })])
-      .catch((e) => e)) as ValidationFailed;
-    expect(refused).toBeInstanceOf(ValidationFailed);
-    expect(refused.errors).toEqual([{ path: 'events[0].data.reason', reason: expect.any(String) }]);
-    const unknown = (await registryStore
-      .append(streamId, 'no-stream', [hostEvent('HostExploded', { host: 'mph-1' })])
-      .catch((e) => e)) as ValidationFailed;
-    expect(unknown.errors).toEqual([
-      { path: 'events[0].type', reason: expect.stringContaining('unknown') },
-    ]);
-    const accepted = await registryStore.append(streamId, 'no-stream', [
-      hostEvent('HostCordoned', { host: 'mph-1', reason: 'maintenance' }),
-    ]);
-    expect(accepted.nextExpectedVersion).toBe(1);
-    const [stored] = (await registryStore.readStream(streamId)).events;
-    expect(stored).toMatchObject({
-      type: 'HostCordoned',
-      schemaVersion: 1,
-      data: { host: 'mph-1' },
-    });
-  });
-
-  it('refuses a stream id without a category and an event type that is not PascalCase', async () => {
-    const attempt = store.append('nocategory', 'any', [hostEvent('host_registered')]);
-    const error = (await attempt.catch((e) => e)) as ValidationFailed;
-    expect(error).toBeInstanceOf(ValidationFailed);
-    expect(error.errors.map((e) => e.path)).toEqual(['streamId', 'events[0].type']);
-  });
-
   it('refuses to update or delete a recorded event, even for a superuser', async () => {
     const streamId = `host-${randomUUID()}`;
     await store.append(streamId, 'no-stream', [hostEvent('HostRegistered')]);
@@ -186,14 +98,5 @@ describe('the event store append', () => {
     ).rejects.toThrow(/append-only/);
     await expect(pool.query('TRUNCATE eventlog.events')).rejects.toThrow(/append-only/);
     expect(await countEvents(streamId)).toBe(1);
-  });
-
-  it('reads an empty stream as version 0 and a stream from a given version', async () => {
-    const streamId = `host-${randomUUID()}`;
-    expect(await store.readStream(streamId)).toEqual({ events: [], version: 0 });
-    await store.append(streamId, 'no-stream', [hostEvent('HostRegistered'), hostEvent('HostDown')]);
-    const tail = await store.readStream(streamId, { fromVersion: 2 });
-    expect(tail.events.map((e) => e.type)).toEqual(['HostDown']);
-    expect((await store.readStream(streamId, { fromVersion: 3 })).version).toBe(2);
   });
 });

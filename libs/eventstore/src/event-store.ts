@@ -41,7 +41,8 @@ export interface ReadAllResult {
 
 /**
  * The append-only log: events are never updated or deleted. Streams are named `category-id`.
- * Implementations: PostgresEventStore.
+ * Implementations: PostgresEventStore, InMemoryEventStore; both pass describeEventStoreContract
+ * (src/testing/event-store-contract.ts), which a new implementation should run too.
  */
 export interface EventStore {
   /**
@@ -54,7 +55,7 @@ export interface EventStore {
    * version is wrong are named in one StreamsVersionConflict; malformed events throw ValidationFailed
    * (paths `appends[i].events[j]...`); the same event ids again: no-op returning the original result.
    * Positions follow stream id order (a fixed order keeps concurrent batches from deadlocking), then
-   * each stream's own order. Optional: PostgresEventStore implements it.
+   * each stream's own order. Optional: both stores implement it.
    */
   appendMany?(appends: StreamAppend[]): Promise<AppendManyResult>;
   /** Every event of one stream in stream order, upcast to the latest schema versions; version 0 when empty. */
