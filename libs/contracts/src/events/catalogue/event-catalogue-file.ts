@@ -6,8 +6,8 @@ import { upcasters } from '../upcasters';
 import { readDocComments, type SourceText } from './doc-comments';
 import { renderEventCatalogue } from './render-event-catalogue';
 
-const contractsSource = join(__dirname, '..', '..');
-const repositoryRoot = join(contractsSource, '..', '..', '..');
+const eventsSource = join(__dirname, '..');
+const repositoryRoot = join(eventsSource, '..', '..', '..', '..');
 
 /** Where the catalogue is checked in. */
 export const EVENT_CATALOGUE_PATH = join(repositoryRoot, 'docs', 'reference', 'events.md');
@@ -31,18 +31,22 @@ export function eventCatalogueMarkdown(): string {
       category,
       streamIds: streamIdShapes[category],
     })),
-    docs: readDocComments(contractsSources()),
+    docs: readDocComments(eventSources()),
     documentedElsewhere: { ServiceSpec: 'service-spec.md' },
   });
 }
 
-function contractsSources(): SourceText[] {
-  const files = (readdirSync(contractsSource, { recursive: true }) as string[])
+/**
+ * The sources of the event classes, where the catalogue's comments come from; nowhere else, so that a
+ * class of the same name elsewhere in the contracts cannot lend one its comment.
+ */
+function eventSources(): SourceText[] {
+  const files = (readdirSync(eventsSource, { recursive: true }) as string[])
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
     .sort();
   return files.map((file) => ({
-    fileName: relative(repositoryRoot, join(contractsSource, file)),
-    text: readFileSync(join(contractsSource, file), 'utf8'),
+    fileName: relative(repositoryRoot, join(eventsSource, file)),
+    text: readFileSync(join(eventsSource, file), 'utf8'),
   }));
 }
 
