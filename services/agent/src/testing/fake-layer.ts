@@ -46,6 +46,7 @@ export class FakeLayer implements LayerDriver {
   readonly migrateOut?: LayerDriver['migrateOut'];
   readonly migrateIn?: LayerDriver['migrateIn'];
   private readonly failures = new Map<FailingMethod, string>();
+  private startGate: Promise<void> | undefined;
 
   constructor(private readonly options: FakeLayerOptions = {}) {
     if (options.migrates) {
@@ -66,6 +67,16 @@ export class FakeLayer implements LayerDriver {
     this.failures.set(method, message);
   }
 
+  /** Starts wait until the answered function is called (a slow boot). */
+  holdStarts(): () => void {
+    let release!: () => void;
+    this.startGate = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.startGate = undefined;
+      release();
+    };
+  }
+
   /** The instance ends behind the agent's back. */
   crash(instance: string): void {
     this.states.set(instance, 'failed');
@@ -83,8 +94,9 @@ export class FakeLayer implements LayerDriver {
 
   async start(spec: InstanceSpec): Promise<LayerInstanceStatus> {
     this.call('start', spec.instance);
+    await this.startGate;
     this.states.set(spec.instance, 'running');
-    return this.status(spec.instance);
+    return { state: 'running', handle: { pid: 4242 } };
   }
 
   async stop(instance: string, options?: { graceMs?: number }): Promise<void> {
@@ -99,7 +111,7 @@ export class FakeLayer implements LayerDriver {
   }
 
   async status(instance: string): Promise<LayerInstanceStatus> {
-    this.fail('status');
+    this.call('status', instance);
     return { state: this.states.get(instance) ?? 'stopped', handle: { pid: 4242 } };
   }
 

@@ -1,0 +1,124 @@
+import { instanceSpecOf } from '../domain/instance-spec';
+import type { ReportDraft } from '../domain/report-draft';
+import type { LayerDriver, LayerKind } from '../layers/layer-driver';
+import { FakeClock } from '../testing/fake-clock';
+import { FakeLayer } from '../testing/fake-layer';
+import { FakeStateStore } from '../testing/fake-state-store';
+import { specPayload } from '../testing/host-agent-fixture';
+import { InstanceTable } from './instance-table';
+import { InstanceWatch } from './instance-watch';
+
+/** The spec's probe interval (specPayload: every 2 s, unhealthy after 2 failures in a row). */
+const INTERVAL_MS = 2_000;
+
+async function watching(state = 'running') {
+  const layer = new FakeLayer();
+  const store = new FakeStateStore();
+  const clock = new FakeClock();
+  const reports: ReportDraft[] = [];
+  const table = new InstanceTable(store, (draft) => reports.push(draft));
+  const layers = new Map<LayerKind, LayerDriver>([['process', layer]]);
+  const watch = new InstanceWatch(table, layers, { heartbeatMs: 1_000, now: clock.now });
+  const entry = InstanceTable.entryOf({
+    spec: instanceSpecOf(specPayload('web-1'), '/nowhere'),
+    layer: 'process',
+    state,
+    handle: { pid: 4242 },
+  });
+  await table.put(entry);
+  if (state !== 'migrating') layer.states.set('web-1', 'running');
+  const states = () => reports.filter((r) => r.kind === 'instance').map((r) => r.state);
+  /** One round, then the clock moves on by a probe interval. */
+  const round = async () => {
+    await watch.round();
+    clock.advance(INTERVAL_MS);
+  };
+  return { layer, store, clock, table, watch, entry, states, reports, round };
+}
+
+describe('InstanceWatch', () => {
+  it('reports an instance healthy, then unhealthy after failed probes in a row, then failed once it ends', async () => {
+    const { layer, store, states, reports, round } = await watching();
+    await round();
+    expect(states()).toEqual(['healthy']);
+    layer.healthy.set('web-1', false);
+    await round();
+    expect(states()).toEqual(['healthy']);
+    await round();
+    expect(states()).toEqual(['healthy', 'unhealthy']);
+    expect(reports.at(-1)).toMatchObject({ detail: 'GET /health answered 503' });
+    layer.crash('web-1');
+    await round();
+    expect(states()).toEqual(['healthy', 'unhealthy', 'failed']);
+    expect(reports.at(-1)).toMatchObject({ detail: 'layer says failed' });
+    expect(store.saved()).toMatchObject([{ state: 'failed' }]);
+  });
+
+  it('probes an instance only once its probe interval has passed', async () => {
+    const { layer, clock, watch } = await watching();
+    await watch.round();
+    clock.advance(INTERVAL_MS - 1);
+    await watch.round();
+    expect(layer.count('probe', 'web-1')).toBe(1);
+    clock.advance(1);
+    await watch.round();
+    expect(layer.count('probe', 'web-1')).toBe(2);
+  });
+
+  it('heartbeats the load and usage the probes found, and counts a load change as a change', async () => {
+    const { table, round } = await watching();
+    const before = table.version;
+    await round();
+    expect(table.version).toBeGreaterThan(before);
+    expect(table.beats()).toEqual([
+      {
+        instance: 'web-1',
+        state: 'healthy',
+        load: 0.25,
+        usage: { cpuMillis: 100, memoryBytes: 1024, storageBytes: 2048, networkBytes: 8 },
+      },
+    ]);
+  });
+
+  it('leaves alone an instance a command is working on', async () => {
+    const { layer, entry, states, round } = await watching();
+    entry.busy = true;
+    layer.crash('web-1');
+    await round();
+    expect(states()).toEqual([]);
+    expect(layer.count('probe')).toBe(0);
+  });
+
+  it('marks an arriving instance running once its layer runs it, and never fails it before', async () => {
+    const { layer, states, round } = await watching('migrating');
+    await round();
+    expect(states()).toEqual([]);
+    layer.states.set('web-1', 'running');
+    await round();
+    expect(states()).toEqual(['running', 'healthy']);
+  });
+
+  it('changes nothing when the layer cannot tell the status, and looks again next round', async () => {
+    const { layer, states, round } = await watching();
+    layer.failNext('status', 'status read timed out');
+    await round();
+    expect(states()).toEqual([]);
+    await round();
+    expect(states()).toEqual(['healthy']);
+  });
+
+  it('runs one round at a time: a round asked for while one is going does nothing', async () => {
+    const { layer, watch } = await watching();
+    await Promise.all([watch.round(), watch.round()]);
+    expect(layer.count('status', 'web-1')).toBe(1);
+  });
+
+  it('does not watch a stopped instance', async () => {
+    const { layer, table, entry, states, round } = await watching();
+    await table.setState(entry, 'stopped');
+    layer.crash('web-1');
+    await round();
+    expect(states()).toEqual(['stopped']);
+    expect(layer.count('probe')).toBe(0);
+  });
+});
