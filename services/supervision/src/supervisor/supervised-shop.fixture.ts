@@ -23,6 +23,18 @@ export class SupervisedShop {
   readonly store = new InMemoryEventStore();
   readonly view = new SupervisionView();
   private checkpoint: LogCheckpoint = logStart;
+  /** When set, the view applies every append as soon as it commits (a log subscription without delay). */
+  following = false;
+  private syncing: Promise<void> = Promise.resolve();
+
+  constructor() {
+    const append = this.store.append.bind(this.store);
+    this.store.append = async (...args) => {
+      const result = await append(...args);
+      if (this.following) await this.sync();
+      return result;
+    };
+  }
 
   /** Applies the shop's spec and deploys it. */
   static async deployed(): Promise<SupervisedShop> {
@@ -38,10 +50,14 @@ export class SupervisedShop {
   }
 
   /** Feeds the view everything appended since the last sync, as the log subscription would. */
-  async sync(): Promise<void> {
-    const page = await this.store.readAll(this.checkpoint, 10_000);
-    this.checkpoint = page.checkpoint;
-    if (page.events.length > 0) this.view.apply(page.events);
+  sync(): Promise<void> {
+    // One reader at a time, as one subscription: two would apply the same page twice.
+    this.syncing = this.syncing.then(async () => {
+      const page = await this.store.readAll(this.checkpoint, 10_000);
+      this.checkpoint = page.checkpoint;
+      if (page.events.length > 0) this.view.apply(page.events);
+    });
+    return this.syncing;
   }
 
   host(id: string, epoch = 1, down = false): void {

@@ -44,6 +44,8 @@ export class SupervisionReactor {
   private draining: Promise<void> | undefined;
   private due: Due | undefined;
   private stopped = false;
+  /** Starts sent on arrival, awaited on stop so that nothing appends after it. */
+  private readonly starting = new Set<Promise<void>>();
 
   constructor(
     private readonly view: SupervisionView,
@@ -76,6 +78,7 @@ export class SupervisionReactor {
     if (this.timer) clearInterval(this.timer);
     await this.ticking;
     await this.draining;
+    await Promise.all(this.starting);
   }
 
   /** Reacts to a page the view applied: starts what it placed, reconciles the services it touched. */
@@ -95,15 +98,18 @@ export class SupervisionReactor {
       }
     }
     if (placed.length > 0) {
-      void this.dispatcher
+      const start = this.dispatcher
         .startPlaced(placed)
-        .catch((error) => this.log.warn(`start failed: ${String(error)}`));
+        .catch((error) => this.log.warn(`start failed: ${String(error)}`))
+        .finally(() => this.starting.delete(start));
+      this.starting.add(start);
     }
     if (hosts || touched.size > 0)
       void this.schedule({ services: hosts ? 'all' : touched, scaling: false });
   }
 
-  private async tick(): Promise<void> {
+  /** Checks the lease, then (leader only) reconciles every service and resends what is due. */
+  async tick(): Promise<void> {
     this.leader = await this.lease.holds();
     if (!this.leader) return;
     await this.schedule({ services: 'all', scaling: true });

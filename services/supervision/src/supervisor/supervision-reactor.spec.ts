@@ -1,0 +1,110 @@
+import { streamIds, type AgentCommand } from '@federa/contracts';
+import { AgentDispatcher } from '../agents/agent-dispatcher';
+import { AutoscalingPolicy } from '../domain/autoscaling-policy';
+import { defaultBackoff } from '../domain/restart-backoff';
+import { CaughtUpWaiters } from './caught-up-waiters';
+import { InstanceWriter } from './instance-writer';
+import { ServiceWriter } from './service-writer';
+import { placed, SupervisedShop } from './supervised-shop.fixture';
+import { SupervisionReactor } from './supervision-reactor';
+
+describe('the supervision reactor', () => {
+  let shop: SupervisedShop;
+  let sent: { host: string; command: AgentCommand }[];
+  let reactor: SupervisionReactor;
+
+  const instancesOf = (app: string) =>
+    [...shop.view.instances.values()].filter((i) => i.app === app);
+  const lastEvent = async (id: string) =>
+    (await shop.store.readStream(streamIds.instance(id))).events.at(-1);
+
+  beforeEach(async () => {
+    shop = await SupervisedShop.deployed();
+    shop.following = true;
+    shop.host('h1');
+    shop.host('h2');
+    sent = [];
+    const agents = {
+      send: async (host: string, command: AgentCommand) => sent.push({ host, command }),
+    };
+    const waiters = new CaughtUpWaiters(shop.view);
+    const writer = new InstanceWriter(shop.store, shop.view, { debug: () => {} });
+    const dispatcher = new AgentDispatcher(shop.view, agents, writer, 5000, { warn: () => {} });
+    reactor = new SupervisionReactor(
+      shop.view,
+      { holds: async () => true },
+      dispatcher,
+      writer,
+      new ServiceWriter(shop.store, waiters),
+      waiters,
+      new AutoscalingPolicy(10_000),
+      // No tick runs by itself in these tests: each is called by hand.
+      { tickMs: 3_600_000, backoff: defaultBackoff, unhealthyGraceMs: 10_000 },
+      { log: () => {}, warn: () => {} },
+    );
+    shop.view.onApplied((events) => {
+      waiters.check();
+      reactor.applied(events);
+    });
+  });
+
+  afterEach(() => reactor.stop());
+
+  it('requests the applications whose dependencies are ready, on its tick', async () => {
+    await reactor.tick();
+
+    expect(instancesOf('db')).toEqual([expect.objectContaining({ state: 'pending' })]);
+    expect(instancesOf('payment')).toEqual([]);
+  });
+
+  it('starts an instance as soon as the view applies its placement, without waiting for a tick', async () => {
+    await reactor.tick();
+    const db = instancesOf('db')[0];
+
+    await shop.decide(db.id, { type: 'place', data: placed(db.id, 'db', 'h1') });
+    await reactor.stop();
+
+    expect(sent).toEqual([
+      {
+        host: 'h1',
+        command: expect.objectContaining({ type: 'start', commandId: `start-${db.id}` }),
+      },
+    ]);
+    expect((await lastEvent(db.id))?.type).toBe('InstanceStarting');
+  });
+
+  it('requests the next application as soon as the view applies the health of what it depends on', async () => {
+    await reactor.tick();
+    const db = instancesOf('db')[0];
+    await shop.decide(db.id, { type: 'place', data: placed(db.id, 'db', 'h1') });
+
+    for (const state of ['running', 'healthy'])
+      await shop.decide(db.id, { type: 'observe', host: 'h1', state, failureThreshold: 3 });
+    await reactor.stop();
+
+    expect(instancesOf('payment')).toEqual([expect.objectContaining({ state: 'pending' })]);
+  });
+
+  it('fails the relocatable instances of a down host and records the others lost', async () => {
+    await shop.instance('shop-db-1', 'db', 'h1');
+    await shop.instance('shop-payment-1', 'payment', 'h1');
+    await shop.instance('shop-web-1', 'web', 'h2');
+    shop.host('h1', 1, true);
+
+    await reactor.tick();
+
+    expect(await lastEvent('shop-db-1')).toMatchObject({
+      type: 'InstanceFailed',
+      data: { reason: 'host h1 down', host: 'h1' },
+    });
+    expect(await lastEvent('shop-payment-1')).toMatchObject({
+      type: 'InstanceLost',
+      data: { reason: 'host h1 down', host: 'h1' },
+    });
+    expect(shop.view.instancesOf('shop').find((i) => i.id === 'shop-payment-1')).toMatchObject({
+      state: 'lost',
+      stranded: true,
+    });
+    expect(shop.view.instances.get('shop-web-1')?.state).not.toBe('failed');
+  });
+});
