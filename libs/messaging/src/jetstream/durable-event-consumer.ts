@@ -1,4 +1,5 @@
 import type { RecordedEvent, Subjects } from '@federa/contracts';
+import { backoffDelayMs, type BackoffPolicy } from '@federa/runtime/backoff';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -13,6 +14,9 @@ import { decodeEventMessage } from './event-message';
 import { ensureEventStream } from './event-stream';
 import { handleOnce } from './handle-once';
 import { PermanentFailure } from './permanent-failure';
+
+/** Messages that fail together (a database outage) come back spread out, not in step. */
+const redeliveryBackoff: BackoffPolicy = { baseMs: 200, maxMs: 5000 };
 
 export interface DurableEventConsumerOptions {
   nc: NatsConnection;
@@ -29,7 +33,10 @@ export interface DurableEventConsumerOptions {
   maxDeliver?: number;
   /** Time to handle one message before JetStream redelivers it; @default 30 s */
   ackWaitMs?: number;
-  /** Redelivery delay after a transient failure; @default 200 ms · delivery count, at most 5 s */
+  /**
+   * Redelivery delay after a transient failure; @default the shared backoff with full jitter: below
+   * 200 ms after the first delivery, the bound doubling with each one up to 5 s
+   */
   nakDelayMs?: (deliveries: number) => number;
 }
 
@@ -91,7 +98,8 @@ export class DurableEventConsumer {
       if (error instanceof PermanentFailure || deliveries >= (this.options.maxDeliver ?? 5)) {
         return this.deadLetter(message, deliveries, reason);
       }
-      const delay = this.options.nakDelayMs?.(deliveries) ?? Math.min(5_000, 200 * deliveries);
+      const delay =
+        this.options.nakDelayMs?.(deliveries) ?? backoffDelayMs(deliveries - 1, redeliveryBackoff);
       message.nak(delay);
     }
   }
