@@ -179,12 +179,20 @@ export class InMemoryEventStore implements EventStore {
 
   /** Records the batches as one transaction, in the order given; each batch's version and last position. */
   private commit(batches: { streamId: string; events: CheckedEvent[] }[]): AppendResult[] {
+    // Printed before anything is recorded: data JSON cannot hold (a BigInt, a cycle) throws here, and
+    // the log is left as it was, as a failed statement leaves the Postgres log.
+    const printed = batches.map(({ events }) =>
+      events.map((e) => ({
+        data: JSON.stringify(e.data) ?? 'null',
+        metadata: JSON.stringify(e.metadata),
+      })),
+    );
     const transaction = ++this.lastTransaction;
     const recordedAt = new Date().toISOString();
-    return batches.map(({ streamId, events }) => {
+    return batches.map(({ streamId, events }, b) => {
       let stream = this.streams.get(streamId);
       if (!stream) this.streams.set(streamId, (stream = []));
-      for (const event of events) {
+      for (const [i, event] of events.entries()) {
         const stored: StoredEvent = {
           position: this.log.length + 1,
           transaction,
@@ -193,8 +201,7 @@ export class InMemoryEventStore implements EventStore {
           eventId: event.eventId,
           type: event.type,
           schemaVersion: event.schemaVersion,
-          data: JSON.stringify(event.data) ?? 'null',
-          metadata: JSON.stringify(event.metadata),
+          ...printed[b][i],
           recordedAt,
         };
         this.log.push(stored);

@@ -309,6 +309,26 @@ export function describeEventStoreContract(
         expect(again.data).toEqual({ host: 'mph-1', labels: ['a'] });
         expect(Object.keys(again.data as object)).not.toContain('gone');
       });
+
+      it('refuses data JSON cannot hold and appends nothing of the batch', async () => {
+        // The refused event comes last in the log's order, after one that could have been recorded.
+        const streamId = `host-a${randomUUID()}`;
+        const attempt = store.append(streamId, 'no-stream', [
+          event('HostRegistered'),
+          event('HostCordoned', { host: 'mph-1', weight: BigInt(1) }),
+        ]);
+        expect(await failureOf(attempt)).toBeInstanceOf(TypeError);
+        const many = store.appendMany([
+          { streamId, expected: 'any', events: [event('HostRegistered')] },
+          {
+            streamId: `host-b${randomUUID()}`,
+            expected: 'any',
+            events: [event('HostCordoned', { host: 'mph-1', weight: BigInt(1) })],
+          },
+        ]);
+        expect(await failureOf(many)).toBeInstanceOf(TypeError);
+        expect(await store.readStream(streamId)).toEqual({ events: [], version: 0 });
+      });
     });
 
     describe('appending to several streams at once', () => {
