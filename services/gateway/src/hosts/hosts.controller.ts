@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ValidationFailed } from '@federa/contracts';
+import { HostActionRequest, HostPage, HostView, ValidationFailed } from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
+import { ApiContractBody, ApiContractResponse } from '../openapi/api-contract.decorators';
 import { bodyFields, listQueryFields } from '../validation/request-fields';
 
 /**
@@ -20,34 +21,45 @@ export class HostsController {
   @ApiQuery({ name: 'state', required: false })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'after', required: false })
-  list(@Query() query: Record<string, unknown>): Promise<unknown> {
+  @ApiContractResponse(
+    200,
+    HostPage,
+    'A page of hosts; `next` is the `after` of the following page',
+  )
+  list(@Query() query: Record<string, unknown>): Promise<HostPage> {
     return this.commands.sendCommand('listHosts', listQueryFields(query));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One host' })
-  get(@Param('id') id: string): Promise<unknown> {
+  @ApiContractResponse(200, HostView, 'The host')
+  get(@Param('id') id: string): Promise<HostView> {
     return this.commands.sendCommand('getHost', { host: id });
   }
 
   @Post(':id/cordon')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop new placements on the host' })
-  cordon(@Param('id') id: string, @Body() body?: unknown): Promise<unknown> {
+  @ApiContractBody(HostActionRequest, { description: 'Why (optional)', required: false })
+  @ApiContractResponse(200, HostView, 'The host, cordoned')
+  cordon(@Param('id') id: string, @Body() body?: unknown): Promise<HostView> {
     return this.commands.sendCommand('cordonHost', { ...bodyFields(body, ['reason']), host: id });
   }
 
   @Post(':id/uncordon')
   @HttpCode(200)
   @ApiOperation({ summary: 'Allow new placements on the host again' })
-  uncordon(@Param('id') id: string): Promise<unknown> {
+  @ApiContractResponse(200, HostView, 'The host, no longer cordoned')
+  uncordon(@Param('id') id: string): Promise<HostView> {
     return this.commands.sendCommand('uncordonHost', { host: id });
   }
 
   @Post(':id/drain')
   @HttpCode(200)
   @ApiOperation({ summary: 'Evacuate the host (migration moves its instances away)' })
-  drain(@Param('id') id: string, @Body() body?: unknown): Promise<unknown> {
+  @ApiContractBody(HostActionRequest, { description: 'Why (optional)', required: false })
+  @ApiContractResponse(200, HostView, 'The host, draining (drained when nothing runs on it)')
+  drain(@Param('id') id: string, @Body() body?: unknown): Promise<HostView> {
     return this.commands.sendCommand('drainHost', { ...bodyFields(body, ['reason']), host: id });
   }
 
@@ -55,7 +67,9 @@ export class HostsController {
   @ApiOperation({
     summary: 'Retire the host; refused (409) while instances remain unless ?force=true',
   })
-  retire(@Param('id') id: string, @Query('force') force?: string): Promise<unknown> {
+  @ApiQuery({ name: 'force', required: false, enum: ['true', 'false'] })
+  @ApiContractResponse(200, HostView, 'The host, retired')
+  retire(@Param('id') id: string, @Query('force') force?: string): Promise<HostView> {
     if (force !== undefined && force !== 'true' && force !== 'false') {
       throw new ValidationFailed([{ path: 'force', reason: 'must be true or false' }], 'request');
     }

@@ -1,6 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { InstancePage, InstanceSummary } from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
+import { ApiContractResponse } from '../openapi/api-contract.decorators';
 import { listQueryFields } from '../validation/request-fields';
 
 /** Instances as supervision knows them: `id, service, app, host, layer, state, since`. */
@@ -17,13 +19,19 @@ export class InstancesController {
   @ApiQuery({ name: 'state', required: false })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'after', required: false })
-  list(@Query() query: Record<string, unknown>): Promise<unknown> {
+  @ApiContractResponse(
+    200,
+    InstancePage,
+    'A page of instances (live ones unless a state is asked for)',
+  )
+  list(@Query() query: Record<string, unknown>): Promise<InstancePage> {
     return this.commands.sendCommand('listInstances', listQueryFields(query));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One instance' })
-  get(@Param('id') id: string): Promise<unknown> {
+  @ApiContractResponse(200, InstanceSummary, 'The instance')
+  get(@Param('id') id: string): Promise<InstanceSummary> {
     return this.commands.sendCommand('getInstance', { instance: id });
   }
 }

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PlacementExplanation, PlacementPlan, ServiceSpec } from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
 import { RequiresRole } from '../auth/requires-role.decorator';
+import { ApiContractBody, ApiContractResponse } from '../openapi/api-contract.decorators';
 
 /** `/v1/placements`: why an instance is where it is, and dry runs of a spec; answered by placement over NATS. */
 @ApiTags('placements')
@@ -13,11 +15,12 @@ export class PlacementsController {
   @ApiOperation({
     summary: 'Why an instance is where it is: chosen host, scores, rejected hosts by reason',
   })
-  @ApiOkResponse({
-    description:
-      '{ instance, service, app, outcome, host, scores, costPerHour, hostsConsidered, rejected[{filter, hosts, detail}], candidates[], message }',
-  })
-  get(@Param('instanceId') instanceId: string): Promise<unknown> {
+  @ApiContractResponse(
+    200,
+    PlacementExplanation,
+    'The latest placement decision about the instance',
+  )
+  get(@Param('instanceId') instanceId: string): Promise<PlacementExplanation> {
     return this.commands.sendCommand('explainPlacement', { instance: instanceId });
   }
 
@@ -27,11 +30,9 @@ export class PlacementsController {
   @ApiOperation({
     summary: 'Dry run: where a service spec’s instances would go now; changes nothing',
   })
-  @ApiOkResponse({
-    description:
-      '{ service, feasible, costPerHour, instances[{ app, instance, outcome, host, scores, rejected, message }] }',
-  })
-  plan(@Body() spec: unknown): Promise<unknown> {
+  @ApiContractBody(ServiceSpec, { description: 'The service spec to plan' })
+  @ApiContractResponse(200, PlacementPlan, 'Where each instance would go, or why it could not')
+  plan(@Body() spec: unknown): Promise<PlacementPlan> {
     return this.commands.sendCommand('planPlacement', { spec });
   }
 }

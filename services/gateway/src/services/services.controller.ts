@@ -11,9 +11,17 @@ import {
   Req,
 } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  CopyServiceRequest,
+  DeletedService,
+  ServicePage,
+  ServiceSpec,
+  ServiceSummary,
+} from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
 import type { Request } from 'express';
 import { RequiresRole } from '../auth/requires-role.decorator';
+import { ApiContractBody, ApiContractResponse } from '../openapi/api-contract.decorators';
 import { bodyFields, listQueryFields } from '../validation/request-fields';
 import { readSpecBody } from './spec-body';
 
@@ -29,7 +37,12 @@ export class ServicesController {
     summary:
       'Apply a spec (YAML or JSON): create or update; 400 lists every error and stores nothing',
   })
-  async apply(@Param('name') name: string, @Req() request: Request): Promise<unknown> {
+  @ApiContractBody(ServiceSpec, {
+    description: 'The service spec, as YAML or JSON',
+    contentTypes: ['application/json', 'application/yaml'],
+  })
+  @ApiContractResponse(200, ServiceSummary, 'The service as applied')
+  async apply(@Param('name') name: string, @Req() request: Request): Promise<ServiceSummary> {
     return this.commands.sendCommand('applyService', { name, spec: await readSpecBody(request) });
   }
 
@@ -40,13 +53,15 @@ export class ServicesController {
   @ApiQuery({ name: 'state', required: false })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'after', required: false })
-  list(@Query() query: Record<string, unknown>): Promise<unknown> {
+  @ApiContractResponse(200, ServicePage, 'A page of services')
+  list(@Query() query: Record<string, unknown>): Promise<ServicePage> {
     return this.commands.sendCommand('listServices', listQueryFields(query));
   }
 
   @Get(':name')
   @ApiOperation({ summary: 'One service with its applications and instances' })
-  get(@Param('name') name: string): Promise<unknown> {
+  @ApiContractResponse(200, ServiceSummary, 'The service')
+  get(@Param('name') name: string): Promise<ServiceSummary> {
     return this.commands.sendCommand('getService', { name });
   }
 
@@ -54,7 +69,8 @@ export class ServicesController {
   @HttpCode(202)
   @RequiresRole('operator')
   @ApiOperation({ summary: 'Start the applications in dependency order, each at replicas.min' })
-  deploy(@Param('name') name: string): Promise<unknown> {
+  @ApiContractResponse(202, ServiceSummary, 'The service, deploying')
+  deploy(@Param('name') name: string): Promise<ServiceSummary> {
     return this.commands.sendCommand('deployService', { name });
   }
 
@@ -62,7 +78,8 @@ export class ServicesController {
   @HttpCode(202)
   @RequiresRole('operator')
   @ApiOperation({ summary: 'Stop the applications in reverse dependency order' })
-  stop(@Param('name') name: string): Promise<unknown> {
+  @ApiContractResponse(202, ServiceSummary, 'The service, stopping')
+  stop(@Param('name') name: string): Promise<ServiceSummary> {
     return this.commands.sendCommand('stopService', { name });
   }
 
@@ -72,14 +89,17 @@ export class ServicesController {
   @ApiOperation({
     summary: 'Copy the service under a new name ({ "as": NAME }): same applications and rules',
   })
-  copy(@Param('name') name: string, @Body() body: unknown): Promise<unknown> {
+  @ApiContractBody(CopyServiceRequest, { description: 'The name of the copy' })
+  @ApiContractResponse(201, ServiceSummary, 'The copy, defined')
+  copy(@Param('name') name: string, @Body() body: unknown): Promise<ServiceSummary> {
     return this.commands.sendCommand('copyService', { ...bodyFields(body, ['as']), name });
   }
 
   @Delete(':name')
   @RequiresRole('operator')
   @ApiOperation({ summary: 'Delete a stopped service' })
-  remove(@Param('name') name: string): Promise<unknown> {
+  @ApiContractResponse(200, DeletedService, 'The service is gone')
+  remove(@Param('name') name: string): Promise<DeletedService> {
     return this.commands.sendCommand('deleteService', { name });
   }
 }

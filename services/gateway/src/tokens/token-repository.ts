@@ -2,18 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { IsNull, type Repository } from 'typeorm';
+import type { ApiTokenView, CreatedApiToken } from '@federa/contracts';
 import { generateApiToken, hashApiToken } from '../auth/domain/api-token';
 import type { Role } from '../auth/domain/role';
 import { ApiToken } from './api-token.entity';
-
-/** A stored token as listed: never its secret. */
-export interface ApiTokenRecord {
-  id: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-  revokedAt: string | null;
-}
 
 /** `gateway.api_tokens`: tokens stored as their sha256, shown in clear only once, at creation. */
 @Injectable()
@@ -21,7 +13,7 @@ export class TokenRepository {
   constructor(@InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>) {}
 
   /** Creates a token; the answer is the only place its secret ever appears. */
-  async create(role: Role, name?: string): Promise<ApiTokenRecord & { token: string }> {
+  async create(role: Role, name?: string): Promise<CreatedApiToken> {
     const id = randomUUID();
     const token = generateApiToken();
     const row = this.tokens.create({
@@ -37,7 +29,7 @@ export class TokenRepository {
   }
 
   /** The live (not revoked) token matching `token`, if any. */
-  async findActive(token: string): Promise<ApiTokenRecord | undefined> {
+  async findActive(token: string): Promise<ApiTokenView | undefined> {
     const row = await this.tokens.findOneBy({
       tokenHash: hashApiToken(token),
       revokedAt: IsNull(),
@@ -45,7 +37,7 @@ export class TokenRepository {
     return row ? toRecord(row) : undefined;
   }
 
-  async list(): Promise<ApiTokenRecord[]> {
+  async list(): Promise<ApiTokenView[]> {
     const rows = await this.tokens.find({ order: { createdAt: 'ASC', id: 'ASC' } });
     return rows.map(toRecord);
   }
@@ -60,7 +52,7 @@ export class TokenRepository {
   }
 }
 
-function toRecord(row: ApiToken): ApiTokenRecord {
+function toRecord(row: ApiToken): ApiTokenView {
   return {
     id: row.id,
     name: row.name,

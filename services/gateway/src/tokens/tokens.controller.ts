@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ErrorCodes, FederaError } from '@federa/contracts';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTokenPage, CreatedApiToken, ErrorCodes, FederaError } from '@federa/contracts';
 import { RequiresRole } from '../auth/requires-role.decorator';
-import { TokenRepository, type ApiTokenRecord } from './token-repository';
+import { ApiContractResponse } from '../openapi/api-contract.decorators';
+import { TokenRepository } from './token-repository';
 import { CreateTokenRequest } from './create-token.request';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,21 +17,22 @@ export class TokensController {
 
   @Post()
   @ApiOperation({ summary: 'Create a token; its secret is shown in this answer only' })
-  @ApiCreatedResponse({ description: '{ id, name, role, createdAt, revokedAt, token }' })
-  create(@Body() request: CreateTokenRequest): Promise<ApiTokenRecord & { token: string }> {
+  @ApiContractResponse(201, CreatedApiToken, 'The token with its secret, shown this once')
+  create(@Body() request: CreateTokenRequest): Promise<CreatedApiToken> {
     return this.tokens.create(request.role, request.name);
   }
 
   @Get()
   @ApiOperation({ summary: 'List tokens (never their secrets)' })
-  async list(): Promise<{ items: ApiTokenRecord[] }> {
+  @ApiContractResponse(200, ApiTokenPage, 'Every token, live and revoked, oldest first')
+  async list(): Promise<ApiTokenPage> {
     return { items: await this.tokens.list() };
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a token' })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Revoked; no body' })
   async revoke(@Param('id') id: string): Promise<void> {
     if (!uuidPattern.test(id)) {
       throw new FederaError(ErrorCodes.validation, 'invalid token id', [

@@ -1,6 +1,8 @@
+import { ApiRoles, type ApiRole } from '@federa/contracts';
+
 /** What a bearer token may do: viewer reads, operator also changes fleet and services, admin everything. */
-export const Roles = ['viewer', 'operator', 'admin'] as const;
-export type Role = (typeof Roles)[number];
+export const Roles = ApiRoles;
+export type Role = ApiRole;
 
 const rank: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
