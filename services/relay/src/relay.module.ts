@@ -11,9 +11,9 @@ import { connectNats } from '@federa/messaging';
 import { loadConfig, type FederaConfig } from '@federa/runtime';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
-import { EventRelay } from './event-relay';
-import { relayLeaseName } from './relay-lease-name';
-import { relayConnectionOptions } from './relay-connection-options';
+import { EventRelay } from './infrastructure/event-relay';
+import { relayLeaseName } from './infrastructure/relay-lease-name';
+import { relayConnectionOptions } from './infrastructure/relay-connection-options';
 
 const CONFIG = Symbol('relay config');
 const POOL = Symbol('relay pool');
