@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { ServiceSummary } from '@federa/contracts';
 import {
   apiClientOf,
   guarded,
@@ -8,7 +9,7 @@ import {
 } from '../command-options';
 import { renderOutput } from '../render-output';
 import { readSpecFile } from '../spec-file';
-import { serviceColumns, type ServiceRow } from './get-services';
+import { serviceColumns } from './get-services';
 
 /** `federa apply -f FILE`: create or update a service from its YAML or JSON spec. */
 export function applyCommand(): Command {
@@ -21,7 +22,7 @@ export function applyCommand(): Command {
       guarded(async (options: { file: string; api?: string; output?: string }) => {
         const spec = readSpecFile(options.file);
         const name = spec.metadata.name;
-        const service = await apiClientOf(options).put<ServiceRow>(
+        const service = await apiClientOf(options).put<ServiceSummary>(
           `/v1/services/${encodeURIComponent(name)}`,
           spec,
         );

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { ServiceSummary } from '@federa/contracts';
 import {
   apiClientOf,
   guarded,
@@ -7,7 +8,7 @@ import {
   withOutputOption,
 } from '../command-options';
 import { renderOutput } from '../render-output';
-import { serviceColumns, type ServiceRow } from './get-services';
+import { serviceColumns } from './get-services';
 
 /** `federa copy NAME --as NEW`: a new service with the same applications and rules, placed afresh. */
 export function copyCommand(): Command {
@@ -17,7 +18,7 @@ export function copyCommand(): Command {
     .requiredOption('--as <new-name>', 'the name of the copy')
     .action(
       guarded(async (name: string, options: { as: string; api?: string; output?: string }) => {
-        const copy = await apiClientOf(options).post<ServiceRow>(
+        const copy = await apiClientOf(options).post<ServiceSummary>(
           `/v1/services/${encodeURIComponent(name)}/copy`,
           { as: options.as },
         );

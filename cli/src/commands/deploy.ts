@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { ServiceSummary } from '@federa/contracts';
 import {
   apiClientOf,
   guarded,
@@ -7,7 +8,7 @@ import {
   withOutputOption,
 } from '../command-options';
 import { renderOutput } from '../render-output';
-import { serviceColumns, type ServiceRow } from './get-services';
+import { serviceColumns } from './get-services';
 
 /** A `federa <verb> NAME` command that POSTs to `/v1/services/NAME/<verb>` and prints the service. */
 export function serviceActionCommand(verb: 'deploy' | 'stop', description: string): Command {
@@ -16,7 +17,7 @@ export function serviceActionCommand(verb: 'deploy' | 'stop', description: strin
     .argument('<name>', 'the service')
     .action(
       guarded(async (name: string, options: { api?: string; output?: string }) => {
-        const service = await apiClientOf(options).post<ServiceRow>(
+        const service = await apiClientOf(options).post<ServiceSummary>(
           `/v1/services/${encodeURIComponent(name)}/${verb}`,
         );
         process.stdout.write(

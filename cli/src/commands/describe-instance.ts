@@ -1,5 +1,10 @@
 import { Command } from 'commander';
-import { ErrorCodes, FederaError } from '@federa/contracts';
+import {
+  ErrorCodes,
+  FederaError,
+  type InstanceSummary,
+  type PlacementExplanation,
+} from '@federa/contracts';
 import type { ApiClient } from '../api-client';
 import {
   apiClientOf,
@@ -8,8 +13,7 @@ import {
   withApiOption,
   withOutputOption,
 } from '../command-options';
-import type { InstanceRow } from './get-services';
-import { explanationLines, type PlacementExplanation } from './placement-explanation';
+import { explanationLines } from './placement-explanation';
 
 /** `federa describe instance ID`: the instance, and why placement put it where it is. */
 export function describeInstanceCommand(): Command {
@@ -21,7 +25,7 @@ export function describeInstanceCommand(): Command {
         const api = apiClientOf(options);
         const path = encodeURIComponent(id);
         const [instance, placement] = await Promise.all([
-          api.get<InstanceRow>(`/v1/instances/${path}`),
+          api.get<InstanceSummary>(`/v1/instances/${path}`),
           placementOf(api, path),
         ]);
         if (outputOf(options) === 'json') {

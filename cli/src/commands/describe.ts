@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { ServiceSummary } from '@federa/contracts';
 import {
   apiClientOf,
   guarded,
@@ -7,7 +8,7 @@ import {
   withOutputOption,
 } from '../command-options';
 import { renderTable } from '../render-output';
-import { instanceColumns, type ServiceRow } from './get-services';
+import { instanceColumns } from './get-services';
 import { describeInstanceCommand } from './describe-instance';
 
 /** `federa describe service NAME` (state, each application's health, instances) and `describe instance ID`. */
@@ -18,7 +19,7 @@ export function describeCommand(): Command {
     .argument('<name>', 'the service')
     .action(
       guarded(async (name: string, options: { api?: string; output?: string }) => {
-        const found = await apiClientOf(options).get<ServiceRow>(
+        const found = await apiClientOf(options).get<ServiceSummary>(
           `/v1/services/${encodeURIComponent(name)}`,
         );
         if (outputOf(options) === 'json') {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { HostView } from '@federa/contracts';
 import {
   apiClientOf,
   guarded,
@@ -7,7 +8,7 @@ import {
   withOutputOption,
 } from '../command-options';
 import { renderOutput } from '../render-output';
-import { hostColumns, type HostRow } from './get-hosts';
+import { hostColumns } from './get-hosts';
 
 /** A host action of the API (`POST /v1/hosts/{id}/<action>`) as a CLI command printing the host after it. */
 function hostActionCommand(name: 'drain' | 'cordon' | 'uncordon', description: string): Command {
@@ -17,7 +18,7 @@ function hostActionCommand(name: 'drain' | 'cordon' | 'uncordon', description: s
     .action(
       guarded(async (host: string, options: { api?: string; output?: string; reason?: string }) => {
         const body = options.reason ? { reason: options.reason } : undefined;
-        const answer = await apiClientOf(options).post<HostRow>(
+        const answer = await apiClientOf(options).post<HostView>(
           `/v1/hosts/${encodeURIComponent(host)}/${name}`,
           body,
         );
@@ -55,7 +56,7 @@ export function retireCommand(): Command {
     .option('--force', 'retire although instances remain on it')
     .action(
       guarded(async (host: string, options: { api?: string; output?: string; force?: boolean }) => {
-        const answer = await apiClientOf(options).delete<HostRow>(
+        const answer = await apiClientOf(options).delete<HostView>(
           `/v1/hosts/${encodeURIComponent(host)}${options.force ? '?force=true' : ''}`,
         );
         process.stdout.write(`${renderOutput(outputOf(options), answer, [answer], hostColumns)}\n`);

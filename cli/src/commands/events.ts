@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { RecordedEvent } from '@federa/contracts';
+import type { EventPage, RecordedEvent } from '@federa/contracts';
 import { FederaError, ErrorCodes } from '@federa/contracts';
 import { ApiClient, GatewayUnreachable, resolveApiOptions } from '../api-client';
 import { guarded, withApiOption } from '../command-options';
@@ -58,9 +58,7 @@ async function printLog(client: ApiClient, options: EventsOptions): Promise<void
   const all: RecordedEvent[] = [];
   let after = options.after;
   for (;;) {
-    const page = await client.get<{ items: RecordedEvent[]; next: number }>(
-      `/v1/events?after=${after}&limit=${pageSize}`,
-    );
+    const page = await client.get<EventPage>(`/v1/events?after=${after}&limit=${pageSize}`);
     if (options.output === 'ndjson') {
       for (const event of page.items) process.stdout.write(`${JSON.stringify(event)}\n`);
     } else all.push(...page.items);

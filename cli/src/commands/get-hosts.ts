@@ -1,5 +1,12 @@
 import { Command } from 'commander';
-import { formatBandwidth, formatBytes, formatCpu } from '@federa/contracts';
+import {
+  formatBandwidth,
+  formatBytes,
+  formatCpu,
+  type HostPage,
+  type HostView,
+  type ResourceAmounts,
+} from '@federa/contracts';
 import {
   apiClientOf,
   guarded,
@@ -9,34 +16,10 @@ import {
 } from '../command-options';
 import { renderOutput, type Column } from '../render-output';
 
-/** Resources as the hosts API answers them, in base units. */
-interface HostResources {
-  cpuMillis: number;
-  memoryBytes: number;
-  storageBytes: number;
-  bandwidthBps: number;
-}
-
-/** A host as `GET /v1/hosts` answers it (the fields the CLI shows). */
-export interface HostRow {
-  id: string;
-  site: string;
-  state: string;
-  cordoned: boolean;
-  layers: string[];
-  capacity: HostResources;
-  allocated: HostResources;
-  securityLevel: number;
-  lastHeartbeatAt: string | null;
-  epoch: number;
-  downCause: string | null;
-  downDeferredUntil: string | null;
-}
-
-const used = (h: HostRow, of: (r: HostResources) => number, show: (n: number) => string) =>
+const used = (h: HostView, of: (r: ResourceAmounts) => number, show: (n: number) => string) =>
   `${show(of(h.allocated))}/${show(of(h.capacity))}`;
 
-export const hostColumns: Column<HostRow>[] = [
+export const hostColumns: Column<HostView>[] = [
   { header: 'HOST', value: (h) => h.id },
   { header: 'SITE', value: (h) => h.site },
   {
@@ -73,14 +56,14 @@ export function getHostsCommand(): Command {
     .action(
       guarded(async (options: { api?: string; output?: string; site?: string; state?: string }) => {
         const api = apiClientOf(options);
-        const items: HostRow[] = [];
+        const items: HostView[] = [];
         let after: string | undefined;
         do {
           const query = new URLSearchParams({ limit: '1000' });
           if (options.site) query.set('site', options.site);
           if (options.state) query.set('state', options.state);
           if (after) query.set('after', after);
-          const page = await api.get<{ items: HostRow[]; next?: string }>(`/v1/hosts?${query}`);
+          const page = await api.get<HostPage>(`/v1/hosts?${query}`);
           items.push(...page.items);
           after = page.next;
         } while (after);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { InstancePage } from '@federa/contracts';
 import {
   apiClientOf,
   guarded,
@@ -7,7 +8,7 @@ import {
   withOutputOption,
 } from '../command-options';
 import { renderOutput } from '../render-output';
-import { instanceColumns, type InstanceRow } from './get-services';
+import { instanceColumns } from './get-services';
 
 /** `federa get instances [--service S] [--app A] [--host H]`: live instances and where they run. */
 export function getInstancesCommand(): Command {
@@ -31,7 +32,7 @@ export function getInstancesCommand(): Command {
           for (const key of ['service', 'app', 'host', 'state'] as const)
             if (options[key]) query.set(key, options[key] as string);
           const path = `/v1/instances${query.size > 0 ? `?${query}` : ''}`;
-          const answer = await apiClientOf(options).get<{ items: InstanceRow[] }>(path);
+          const answer = await apiClientOf(options).get<InstancePage>(path);
           process.stdout.write(
             `${renderOutput(outputOf(options), answer, answer.items, instanceColumns)}\n`,
           );

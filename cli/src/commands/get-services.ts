@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { InstanceSummary, ServicePage, ServiceSummary } from '@federa/contracts';
 import {
   apiClientOf,
   guarded,
@@ -12,7 +13,7 @@ import { renderOutput, type Column } from '../render-output';
 export function getServicesCommand(): Command {
   const command = new Command('services').description('list services').action(
     guarded(async (options: { api?: string; output?: string }) => {
-      const answer = await apiClientOf(options).get<{ items: ServiceRow[] }>('/v1/services');
+      const answer = await apiClientOf(options).get<ServicePage>('/v1/services');
       process.stdout.write(
         `${renderOutput(outputOf(options), answer, answer.items, serviceColumns)}\n`,
       );
@@ -21,35 +22,7 @@ export function getServicesCommand(): Command {
   return withOutputOption(withApiOption(command));
 }
 
-/** A service as `GET /v1/services` answers it (the fields the CLI shows). */
-export interface ServiceRow {
-  name: string;
-  state: string;
-  revision: number;
-  applications: {
-    name: string;
-    desired: number;
-    healthy: number;
-    min: number;
-    max: number;
-    reason?: string;
-    instances: InstanceRow[];
-  }[];
-}
-
-/** An instance as `GET /v1/instances` answers it. */
-export interface InstanceRow {
-  id: string;
-  service: string;
-  app: string;
-  host: string | null;
-  layer: string;
-  state: string;
-  since: string;
-  reason?: string;
-}
-
-export const serviceColumns: Column<ServiceRow>[] = [
+export const serviceColumns: Column<ServiceSummary>[] = [
   { header: 'NAME', value: (s) => s.name },
   { header: 'STATE', value: (s) => s.state },
   { header: 'REVISION', value: (s) => s.revision },
@@ -59,7 +32,7 @@ export const serviceColumns: Column<ServiceRow>[] = [
   },
 ];
 
-export const instanceColumns: Column<InstanceRow>[] = [
+export const instanceColumns: Column<InstanceSummary>[] = [
   { header: 'ID', value: (i) => i.id },
   { header: 'SERVICE', value: (i) => i.service },
   { header: 'APP', value: (i) => i.app },

@@ -1,34 +1,14 @@
+import type { PlacementCandidate, PlacementOutcome } from '@federa/contracts';
 import { renderTable, type Column } from '../render-output';
 
-/** A host rejected by one filter, as placement explains it. */
-export interface RejectionRow {
-  filter: string;
-  hosts: number;
-  detail?: string;
-}
-
-/** A scored host, as placement explains it (the chosen one first). */
-export interface CandidateRow {
-  host: string;
-  total: number;
-  costPerHour: number;
-  byScorer: Record<string, number>;
-}
-
-/** Why an instance is (or would be) where it is: `GET /v1/placements/{id}` and each planned instance. */
-export interface PlacementExplanation {
-  outcome: 'placed' | 'failed';
-  host: string | null;
-  scores: { total: number; byScorer: Record<string, number> } | null;
-  costPerHour: number | null;
-  hostsConsidered?: number;
-  rejected: RejectionRow[];
-  candidates: CandidateRow[];
-  message: string;
-}
+/**
+ * Why an instance is (or would be) where it is: `GET /v1/placements/{id}`, which says how many hosts
+ * it considered, and each instance of a plan, which does not.
+ */
+type ExplainedOutcome = PlacementOutcome & { hostsConsidered?: number };
 
 /** The decision in lines for people: outcome, hosts rejected by filter, candidates with their scores. */
-export function explanationLines(explanation: PlacementExplanation): string[] {
+export function explanationLines(explanation: ExplainedOutcome): string[] {
   const considered =
     explanation.hostsConsidered === undefined
       ? ''
@@ -59,7 +39,7 @@ export function formatCostPerHour(costPerHour: number | null): string {
 }
 
 /** HOST, TOTAL, COST/H, then one column per scorer that any candidate has. */
-function candidateColumns(explanation: PlacementExplanation): Column<CandidateRow>[] {
+function candidateColumns(explanation: ExplainedOutcome): Column<PlacementCandidate>[] {
   const scorers = [...new Set(explanation.candidates.flatMap((c) => Object.keys(c.byScorer)))];
   return [
     { header: 'HOST', value: (c) => c.host },
@@ -67,7 +47,7 @@ function candidateColumns(explanation: PlacementExplanation): Column<CandidateRo
     { header: 'COST/H', value: (c) => formatCostPerHour(c.costPerHour) },
     ...scorers.map((name) => ({
       header: name.toUpperCase(),
-      value: (c: CandidateRow) => c.byScorer[name],
+      value: (c: PlacementCandidate) => c.byScorer[name],
     })),
   ];
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { PlacementPlan } from '@federa/contracts';
 import {
   apiClientOf,
   guarded,
@@ -8,19 +9,7 @@ import {
 } from '../command-options';
 import { renderTable } from '../render-output';
 import { readSpecFile } from '../spec-file';
-import {
-  explanationLines,
-  formatCostPerHour,
-  type PlacementExplanation,
-} from './placement-explanation';
-
-/** `POST /v1/placements/plan` as the CLI reads it. */
-interface PlanAnswer {
-  service: string;
-  feasible: boolean;
-  costPerHour: number;
-  instances: (PlacementExplanation & { app: string; instance: string })[];
-}
+import { explanationLines, formatCostPerHour } from './placement-explanation';
 
 /** `federa plan -f FILE [--explain]`: where a spec's instances would go now; changes nothing. */
 export function planCommand(): Command {
@@ -36,7 +25,10 @@ export function planCommand(): Command {
       guarded(
         async (options: { file: string; explain?: boolean; api?: string; output?: string }) => {
           const spec = readSpecFile(options.file);
-          const answer = await apiClientOf(options).post<PlanAnswer>('/v1/placements/plan', spec);
+          const answer = await apiClientOf(options).post<PlacementPlan>(
+            '/v1/placements/plan',
+            spec,
+          );
           if (outputOf(options) === 'json') {
             process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
             return;

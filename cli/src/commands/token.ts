@@ -1,5 +1,11 @@
 import { Command, Option } from 'commander';
 import {
+  ApiRoles,
+  type ApiTokenPage,
+  type ApiTokenView,
+  type CreatedApiToken,
+} from '@federa/contracts';
+import {
   apiClientOf,
   guarded,
   outputOf,
@@ -8,18 +14,7 @@ import {
 } from '../command-options';
 import { renderOutput, type Column } from '../render-output';
 
-interface TokenRecord {
-  id: string;
-  name: string;
-  role: string;
-  createdAt: string;
-  revokedAt: string | null;
-  token?: string;
-}
-
-const roles = ['viewer', 'operator', 'admin'];
-
-const columns: Column<TokenRecord>[] = [
+const columns: Column<ApiTokenView>[] = [
   { header: 'ID', value: (t) => t.id },
   { header: 'NAME', value: (t) => t.name },
   { header: 'ROLE', value: (t) => t.role },
@@ -34,19 +29,19 @@ export function tokenCommand(): Command {
   const create = new Command('create')
     .description('create a token with a role; its secret is printed once')
     .addOption(
-      new Option('--role <role>', 'what the token may do').choices(roles).makeOptionMandatory(),
+      new Option('--role <role>', 'what the token may do').choices(ApiRoles).makeOptionMandatory(),
     )
     .option('--name <name>', 'a name to recognise it by (letters, digits, . _ -)')
     .action(
       guarded(async (options: { role: string; name?: string; api?: string; output?: string }) => {
-        const created = await apiClientOf(options).post<TokenRecord>('/v1/tokens', {
+        const created = await apiClientOf(options).post<CreatedApiToken>('/v1/tokens', {
           role: options.role,
           ...(options.name === undefined ? {} : { name: options.name }),
         });
         const format = outputOf(options);
         const withSecret = [
           ...columns.slice(0, 3),
-          { header: 'TOKEN', value: (t: TokenRecord) => t.token },
+          { header: 'TOKEN', value: (t: CreatedApiToken) => t.token },
         ];
         process.stdout.write(`${renderOutput(format, created, [created], withSecret)}\n`);
         if (format === 'table')
@@ -56,7 +51,7 @@ export function tokenCommand(): Command {
 
   const list = new Command('list').description('list tokens (never their secrets)').action(
     guarded(async (options: { api?: string; output?: string }) => {
-      const answer = await apiClientOf(options).get<{ items: TokenRecord[] }>('/v1/tokens');
+      const answer = await apiClientOf(options).get<ApiTokenPage>('/v1/tokens');
       process.stdout.write(`${renderOutput(outputOf(options), answer, answer.items, columns)}\n`);
     }),
   );
