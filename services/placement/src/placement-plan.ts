@@ -2,35 +2,13 @@ import {
   ErrorCodes,
   FederaError,
   parseServiceSpec,
-  type FilterRejection,
-  type PlacementCandidate,
+  type PlacementPlan,
+  type PlacementPlanInstance,
 } from '@federa/contracts';
 import { instancePlacedData, rejectionsOf } from './domain/decision-events';
 import type { PlacementRequest } from './domain/placement-request';
 import { requestForApplication } from './domain/request-for-application';
 import type { PlacementEngine } from './placement-engine';
-
-/** One instance of a dry run: where it would go and why, or why it could not. */
-export interface PlannedInstance {
-  app: string;
-  instance: string;
-  outcome: 'placed' | 'failed';
-  host: string | null;
-  scores: { total: number; byScorer: Record<string, number> } | null;
-  costPerHour: number | null;
-  rejected: FilterRejection[];
-  candidates: PlacementCandidate[];
-  message: string;
-}
-
-/** The answer of `POST /v1/placements/plan`. */
-export interface PlacementPlan {
-  service: string;
-  /** true when every instance found a host. */
-  feasible: boolean;
-  costPerHour: number;
-  instances: PlannedInstance[];
-}
 
 /**
  * Plans every instance a spec asks for (each application's `replicas.min`) as one batch against the
@@ -58,7 +36,7 @@ export async function planPlacement(
   });
   // A fresh deploy of the spec: the service's running instances (if any) would be replaced.
   const decisions = await engine.plan(requests, { without: spec.name });
-  const instances = decisions.map((decision): PlannedInstance => {
+  const instances = decisions.map((decision): PlacementPlanInstance => {
     if (decision.outcome === 'placed') {
       const data = instancePlacedData(
         decision,

@@ -4,12 +4,13 @@ import {
   ErrorCodes,
   FederaError,
   type ExplainPlacementQuery,
+  type PlacementPlan,
   type PlanPlacementQuery,
 } from '@federa/contracts';
 import { CommandContractPipe } from '@federa/messaging';
 import type { PlacementRecord } from './domain/placement-record';
 import { PlacementEngine } from './placement-engine';
-import { planPlacement, type PlacementPlan } from './placement-plan';
+import { planPlacement } from './placement-plan';
 
 /** Placement's commands over NATS request/reply (the gateway's `/v1/placements`). */
 @Controller()

@@ -14,7 +14,7 @@ export * from './deleted-service';
 export * from './copy-service-request';
 export * from './placement-outcome';
 export * from './placement-explanation';
-export * from './planned-instance';
+export * from './placement-plan-instance';
 export * from './placement-plan';
 export * from './recorded-event-view';
 export * from './event-page';

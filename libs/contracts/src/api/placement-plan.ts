@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsNumber, Min, ValidateNested } from 'class-validator';
 import { IsResourceName } from '../events/values/identifiers';
-import { PlannedInstance } from './planned-instance';
+import { PlacementPlanInstance } from './placement-plan-instance';
 
 /** The answer of `POST /v1/placements/plan`: where a spec's instances would go now. */
 export class PlacementPlan {
@@ -19,6 +19,6 @@ export class PlacementPlan {
 
   @IsArray()
   @ValidateNested({ each: true })
-  @Type(() => PlannedInstance)
-  instances: PlannedInstance[];
+  @Type(() => PlacementPlanInstance)
+  instances: PlacementPlanInstance[];
 }

@@ -3,7 +3,7 @@ import { IsResourceName } from '../events/values/identifiers';
 import { PlacementOutcome } from './placement-outcome';
 
 /** One instance of a dry run: where it would go and why, or why it could not. */
-export class PlannedInstance extends PlacementOutcome {
+export class PlacementPlanInstance extends PlacementOutcome {
   @IsResourceName()
   app: string;
 
