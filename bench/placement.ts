@@ -161,8 +161,9 @@ async function rawMultiRowInsertsPerSecond(
   await pool.query(
     'CREATE TABLE eventlog.bench_raw (LIKE eventlog.events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)',
   );
-  // The statements' JSON documents are printed before the clock starts: only the database is timed.
-  const documents: string[] = [];
+  // The statements' JSON documents are printed and encoded (as the store sends them: UTF-8 bytes)
+  // before the clock starts: only the database is timed.
+  const documents: Buffer[] = [];
   for (let i = 0; i < rows.length; i += rowsPerStatement) {
     const slice = rows.slice(i, i + rowsPerStatement);
     const printed = slice.map(
@@ -170,7 +171,7 @@ async function rawMultiRowInsertsPerSecond(
         `{"s":${JSON.stringify(r.stream_id)},"c":"${r.stream_category}","n":${r.stream_version},` +
         `"i":"${r.event_id}","t":"${r.type}","v":${r.schema_version},"d":${r.data},"m":${r.metadata}}`,
     );
-    documents.push(`[${printed.join(',')}]`);
+    documents.push(Buffer.from(`[${printed.join(',')}]`));
   }
   const started = process.hrtime.bigint();
   for (const document of documents) {
@@ -179,7 +180,7 @@ async function rawMultiRowInsertsPerSecond(
       text: `INSERT INTO eventlog.bench_raw
         (stream_id, stream_category, stream_version, event_id, type, schema_version, data, metadata)
         SELECT s, c, n, i, t, v, d, m
-        FROM jsonb_to_recordset($1::jsonb) AS b(s text, c text, n bigint, i uuid, t text, v int, d jsonb, m jsonb)`,
+        FROM jsonb_to_recordset($1::text::jsonb) AS b(s text, c text, n bigint, i uuid, t text, v int, d jsonb, m jsonb)`,
       values: [document],
     });
   }
@@ -242,6 +243,46 @@ async function registerBenchHosts(store: PostgresEventStore): Promise<void> {
   }
 }
 
+/** InstanceRequested for every request, as supervision appends them: placement places pending instances only. */
+async function requestBenchInstances(
+  store: PostgresEventStore,
+  requests: readonly PlacementRequest[],
+): Promise<void> {
+  const metadata = {
+    correlationId: randomUUID(),
+    actor: 'bench',
+    occurredAt: new Date().toISOString(),
+  };
+  for (let i = 0; i < requests.length; i += 1000) {
+    await store.appendMany(
+      requests.slice(i, i + 1000).map((r) => ({
+        streamId: streamIds.instance(r.instance),
+        expected: 'no-stream' as const,
+        events: [
+          newEvent(
+            'InstanceRequested',
+            {
+              service: r.service,
+              app: r.app,
+              instance: r.instance,
+              layer: 'process' as const,
+              resources: {
+                cpuMillis: r.resources.cpu,
+                memoryBytes: r.resources.memory,
+                storageBytes: r.resources.storage,
+                bandwidthBps: r.resources.bandwidth,
+              },
+              revision: 1,
+              reason: 'deploy' as const,
+            },
+            metadata,
+          ),
+        ],
+      })),
+    );
+  }
+}
+
 /** The store, timing its appendMany calls (wall time: the engine waits for them). */
 class TimedStore extends PostgresEventStore {
   appendSeconds = 0;
@@ -286,15 +327,16 @@ async function committed(): Promise<{
     await migrateEventStore(pool);
     const store = new TimedStore(pool, { validate: compiledContractsEventValidator() });
     await registerBenchHosts(store);
+    const requests: PlacementRequest[] = [];
+    for (let s = 0; requests.length < COMMIT_INSTANCES && s < SERVICES; s++)
+      requests.push(...requestsOf(s, true));
+    requests.length = Math.min(requests.length, COMMIT_INSTANCES);
+    await requestBenchInstances(store, requests);
     const engine = new PlacementEngine(store, undefined, {
       roundSize: COMMIT_BATCH,
       overlapRounds: OVERLAP,
     });
     await foldWholeLog(store, engine);
-    const requests: PlacementRequest[] = [];
-    for (let s = 0; requests.length < COMMIT_INSTANCES && s < SERVICES; s++)
-      requests.push(...requestsOf(s, true));
-    requests.length = Math.min(requests.length, COMMIT_INSTANCES);
     store.appendSeconds = 0;
     store.appendCalls = 0;
     const cpuBefore = process.cpuUsage();

@@ -18,7 +18,12 @@ const store = {
 const engine = new PlacementEngine(store, undefined, { roundSize: 2, overlapRounds: true });
 for (const id of ['h1', 'h2', 'h3']) engine.state.registerHost(hostAttributes(id));
 const requests = Array.from({ length: 6 }, (_, i) => request('web-' + i));
-engine.place(requests, { correlationId: 'c-1' }).then(
+// Placement places pending instances only: each was requested.
+const requested = requests.map((r, i) => ({
+  type: 'InstanceRequested', streamId: 'instance-' + r.instance, streamVersion: 1, position: i + 1,
+  data: { service: r.service, app: r.app, instance: r.instance, layer: r.layer, revision: 1 },
+}));
+engine.fold(requested).then(() => engine.place(requests, { correlationId: 'c-1' })).then(
   () => { console.log('placed'); process.exit(3); },
   (error) => setTimeout(() => console.log('rejected: ' + error.message + '; allocated ' + engine.state.allocationCount), 50),
 );

@@ -13,6 +13,7 @@ import {
   defineService,
   hostRegistered,
   registerHosts,
+  requestInstances,
   specOf,
   testMetadata,
 } from '../services/placement/src/testing/log-fixture';
@@ -96,11 +97,12 @@ describe('two placement replicas placing at the same time', () => {
   });
 
   it('never over-commit a host and place exactly what fits', async () => {
-    const [a, b] = await Promise.all([startReplica(db.url), startReplica(db.url)]);
-    pools.push(a.pool, b.pool);
     const spec = normaliseServiceSpec(specOf(shopYaml));
     const workers = (prefix: string) =>
       Array.from({ length: 40 }, (_, i) => requestForApplication(spec, 'worker', `${prefix}-${i}`));
+    await requestInstances(store, [...workers('a'), ...workers('b')]);
+    const [a, b] = await Promise.all([startReplica(db.url), startReplica(db.url)]);
+    pools.push(a.pool, b.pool);
     const inBatches = async (engine: PlacementEngine, requests: ReturnType<typeof workers>) => {
       for (let i = 0; i < requests.length; i += 4)
         await engine.place(requests.slice(i, i + 4), testMetadata());
@@ -129,11 +131,12 @@ describe('two placement replicas placing at the same time', () => {
   });
 
   it('keep anti-affine instances on distinct hosts', async () => {
-    const [a, b] = await Promise.all([startReplica(db.url), startReplica(db.url)]);
-    pools.push(a.pool, b.pool);
     const spec = normaliseServiceSpec(specOf(shopYaml));
     const webs = (prefix: string) =>
       Array.from({ length: 5 }, (_, i) => requestForApplication(spec, 'web', `${prefix}-${i}`));
+    await requestInstances(store, [...webs('a'), ...webs('b')]);
+    const [a, b] = await Promise.all([startReplica(db.url), startReplica(db.url)]);
+    pools.push(a.pool, b.pool);
     await Promise.all([
       (async () => {
         for (const r of webs('a')) await a.engine.place([r], testMetadata());
@@ -169,11 +172,6 @@ describe('two placement replicas placing at the same time', () => {
         Array.from({ length: 30 }, (_, i) => hostRegistered(`mph-big-${i}`)),
       );
       // 36 hosts × 4000m ÷ 500m: 288 slots for 400 workers and 60 anti-affine webs.
-      const [a, b] = await Promise.all([
-        startReplica(db.url, { roundSize: 50, overlapRounds }),
-        startReplica(db.url, { roundSize: 50, overlapRounds }),
-      ]);
-      pools.push(a.pool, b.pool);
       const spec = normaliseServiceSpec(specOf(shopYaml));
       const requestsOf = (prefix: string) => [
         ...Array.from({ length: 30 }, (_, i) =>
@@ -183,6 +181,12 @@ describe('two placement replicas placing at the same time', () => {
           requestForApplication(spec, 'worker', `${prefix}-worker-${i}`),
         ),
       ];
+      await requestInstances(store, [...requestsOf('a'), ...requestsOf('b')]);
+      const [a, b] = await Promise.all([
+        startReplica(db.url, { roundSize: 50, overlapRounds }),
+        startReplica(db.url, { roundSize: 50, overlapRounds }),
+      ]);
+      pools.push(a.pool, b.pool);
       const [decidedA, decidedB] = await Promise.all([
         a.engine.place(requestsOf('a'), testMetadata()),
         b.engine.place(requestsOf('b'), testMetadata()),

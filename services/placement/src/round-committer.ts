@@ -8,7 +8,7 @@ import {
 import { isInstanceEvent } from '@federa/instance-lifecycle';
 import { foldClusterEvent, type ClusterModel } from './domain/cluster-fold';
 import type { InstanceLives } from './domain/instance-lives';
-import { isDropped, type PlacementAnswer } from './domain/placement-answer';
+import { answerOf, isDropped, type PlacementAnswer } from './domain/placement-answer';
 import type { PlacementPlanner } from './domain/placement-planner';
 import type { PlacementRecords } from './domain/placement-records';
 import type { PlacementRequest } from './domain/placement-request';
@@ -137,7 +137,7 @@ export class RoundCommitter {
     final: Map<string, PlacementAnswer>,
   ): Round {
     const plan = this.planner.plan(requests, this.model.state, this.lives);
-    for (const dropped of plan.dropped) final.set(dropped.request.instance, dropped);
+    for (const dropped of plan.dropped) final.set(dropped.request.instance, answerOf(dropped));
     return { decidedAt: ++this.clock, plan };
   }
 
@@ -241,7 +241,7 @@ export class RoundCommitter {
       const { nextExpectedVersion, lastPosition } = result.streams[hosts.length + i];
       this.lives.fold(instance, event, nextExpectedVersion);
       this.records.fold({ ...event, position: lastPosition });
-      final.set(instance, decision);
+      final.set(instance, answerOf(decision));
     });
     plan.instances = [];
     return undefined;
@@ -265,7 +265,7 @@ export class RoundCommitter {
       const again = this.planner.redecide(planned, this.lives.of(instance));
       if (!isDropped(again)) return again;
       dropped.add(instance);
-      final.set(instance, again);
+      final.set(instance, answerOf(again));
       return planned;
     });
     const undone = this.planner.undo(

@@ -14,12 +14,17 @@ export interface CheckedEvent {
   metadata: NewEvent['metadata'];
 }
 
-/** Checks a batch before it touches the database; throws ValidationFailed listing every error (paths `events[i]...`). */
+/**
+ * Checks a batch before it touches the database; throws ValidationFailed listing every error (paths
+ * `events[i]...`). `metadataVerdicts` keeps each metadata object's verdict for the rest of the call:
+ * writers share one object between the events of a batch, and it cannot change meanwhile.
+ */
 export function checkNewEvents(
   streamId: string,
   events: NewEvent[],
   validate: EventValidator,
   newId: () => string,
+  metadataVerdicts = new Map<unknown, FieldError[]>(),
 ): CheckedEvent[] {
   const errors: FieldError[] = [];
   if (!streamIdPattern.test(streamId)) {
@@ -42,7 +47,17 @@ export function checkNewEvents(
     if (typeof event?.type !== 'string' || !typePattern.test(event.type)) {
       errors.push({ path: `${at}.type`, reason: 'must be a PascalCase event type' });
     }
-    errors.push(...checkMetadata(event?.metadata, `${at}.metadata`));
+    let metadataErrors = metadataVerdicts.get(event?.metadata);
+    if (!metadataErrors) {
+      metadataErrors = checkMetadata(event?.metadata);
+      metadataVerdicts.set(event?.metadata, metadataErrors);
+    }
+    for (const e of metadataErrors) {
+      errors.push({
+        path: e.path ? `${at}.metadata.${e.path}` : `${at}.metadata`,
+        reason: e.reason,
+      });
+    }
     let schemaVersion = 0;
     if (typeof event?.type === 'string') {
       const verdict = validate({
@@ -69,23 +84,24 @@ export function checkNewEvents(
   return checked;
 }
 
-function checkMetadata(metadata: unknown, at: string): FieldError[] {
+/** The metadata's errors, paths relative to it. */
+function checkMetadata(metadata: unknown): FieldError[] {
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
-    return [{ path: at, reason: 'must be an object' }];
+    return [{ path: '', reason: 'must be an object' }];
   }
   const m = metadata as Record<string, unknown>;
   const errors: FieldError[] = [];
   if (typeof m.correlationId !== 'string' || m.correlationId === '') {
-    errors.push({ path: `${at}.correlationId`, reason: 'must be a non-empty string' });
+    errors.push({ path: 'correlationId', reason: 'must be a non-empty string' });
   }
   if (m.causationId !== undefined && typeof m.causationId !== 'string') {
-    errors.push({ path: `${at}.causationId`, reason: 'must be a string' });
+    errors.push({ path: 'causationId', reason: 'must be a string' });
   }
   if (typeof m.actor !== 'string' || m.actor === '') {
-    errors.push({ path: `${at}.actor`, reason: 'must be a non-empty string' });
+    errors.push({ path: 'actor', reason: 'must be a non-empty string' });
   }
   if (typeof m.occurredAt !== 'string' || Number.isNaN(Date.parse(m.occurredAt))) {
-    errors.push({ path: `${at}.occurredAt`, reason: 'must be an ISO-8601 time' });
+    errors.push({ path: 'occurredAt', reason: 'must be an ISO-8601 time' });
   }
   return errors;
 }

@@ -23,6 +23,7 @@ export function checkStreamAppends(
   const errors: FieldError[] = [];
   const streams = new Set<string>();
   const eventIds = new Set<string>();
+  const metadataVerdicts = new Map<unknown, FieldError[]>();
   const checked = appends.map((append, i): CheckedStreamAppend => {
     const at = `appends[${i}]`;
     const streamId = append?.streamId;
@@ -37,7 +38,7 @@ export function checkStreamAppends(
     }
     let events: CheckedEvent[] = [];
     try {
-      events = checkNewEvents(streamId, append?.events, validate, newId);
+      events = checkNewEvents(streamId, append?.events, validate, newId, metadataVerdicts);
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
       for (const e of error.errors) errors.push({ path: `${at}.${e.path}`, reason: e.reason });

@@ -7,9 +7,16 @@ import {
 
 /** One instance as placement last folded it: its life, and the version of its stream that says so. */
 export interface FoldedLife {
-  life: InstanceLife;
+  readonly life: InstanceLife;
   /** The version of `instance-<id>` folded: the expected version of placement's next append to it. */
+  readonly version: number;
+}
+
+interface Entry {
+  life: InstanceLife;
   version: number;
+  /** The last event, folded into `life` when the instance is next read (most placed instances never are). */
+  unfolded: InstanceEvent | undefined;
 }
 
 const absent: FoldedLife = { life: initialInstanceLife(), version: 0 };
@@ -20,11 +27,17 @@ const absent: FoldedLife = { life: initialInstanceLife(), version: 0 };
  * instance placement forgot would look new and be placed again.
  */
 export class InstanceLives {
-  private readonly lives = new Map<string, FoldedLife>();
+  private readonly lives = new Map<string, Entry>();
 
   /** The instance as folded; `absent` at version 0 when its stream was never seen. */
   of(instance: string): FoldedLife {
-    return this.lives.get(instance) ?? absent;
+    const entry = this.lives.get(instance);
+    if (!entry) return absent;
+    if (entry.unfolded) {
+      entry.life = evolveInstanceLife(entry.life, entry.unfolded);
+      entry.unfolded = undefined;
+    }
+    return entry;
   }
 
   /**
@@ -35,6 +48,6 @@ export class InstanceLives {
   fold(instance: string, event: InstanceEvent, version: number): void {
     const known = this.of(instance);
     if (version <= known.version) return;
-    this.lives.set(instance, { life: evolveInstanceLife(known.life, event), version });
+    this.lives.set(instance, { life: known.life, version, unfolded: event });
   }
 }

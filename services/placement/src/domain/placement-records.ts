@@ -8,25 +8,27 @@ interface DecisionEvent {
   position: number;
 }
 
-/** The latest placement decision about each instance, from the log and from placement's own commits. */
+/**
+ * The latest placement decision about each instance, from the log and from placement's own commits.
+ * Kept as the events that say it and written out when asked: most are never asked about.
+ */
 export class PlacementRecords {
-  private readonly records = new Map<string, PlacementRecord>();
+  private readonly latest = new Map<string, DecisionEvent>();
 
   of(instance: string): PlacementRecord | undefined {
-    return this.records.get(instance);
+    const event = this.latest.get(instance);
+    if (!event) return undefined;
+    return event.type === 'InstancePlaced'
+      ? recordOfPlaced(event.data as InstancePlacedData, event.position)
+      : recordOfFailed(event.data as PlacementFailedData, event.position);
   }
 
   /** Records an InstancePlaced or PlacementFailed (other events change nothing); an older one never replaces a newer. */
   fold(event: DecisionEvent): void {
     if (event.type !== 'InstancePlaced' && event.type !== 'PlacementFailed') return;
     const instance = (event.data as { instance: string }).instance;
-    const known = this.records.get(instance);
+    const known = this.latest.get(instance);
     if (known && known.position >= event.position) return;
-    this.records.set(
-      instance,
-      event.type === 'InstancePlaced'
-        ? recordOfPlaced(event.data as InstancePlacedData, event.position)
-        : recordOfFailed(event.data as PlacementFailedData, event.position),
-    );
+    this.latest.set(instance, { type: event.type, data: event.data, position: event.position });
   }
 }

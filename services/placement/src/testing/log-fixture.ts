@@ -5,9 +5,12 @@ import {
   streamIds,
   type EventMetadata,
   type HostRegisteredData,
+  type LayerKind,
   type ServiceSpec,
 } from '@federa/contracts';
-import type { EventStore } from '@federa/eventstore';
+import type { EventStore, StreamAppend } from '@federa/eventstore';
+import type { PlacementRequest } from '../domain/placement-request';
+import { amountsOf } from '../domain/resource-amounts';
 
 const GiB = 1024 ** 3;
 
@@ -59,4 +62,38 @@ export async function defineService(store: EventStore, spec: ServiceSpec): Promi
   await store.append(streamIds.service(spec.metadata.name), 'any', [
     newEvent('ServiceDefined', { service: spec.metadata.name, spec, revision: 1 }, testMetadata()),
   ]);
+}
+
+/**
+ * Appends InstanceRequested for each request (new streams), as supervision does: placement places
+ * only pending instances.
+ */
+export async function requestInstances(
+  store: EventStore,
+  requests: readonly PlacementRequest[],
+): Promise<void> {
+  const appends: StreamAppend[] = requests.map((r) => ({
+    streamId: streamIds.instance(r.instance),
+    expected: 'no-stream',
+    events: [
+      newEvent(
+        'InstanceRequested',
+        {
+          service: r.service,
+          app: r.app,
+          instance: r.instance,
+          layer: r.layer as LayerKind,
+          resources: amountsOf(r.resources),
+          revision: 1,
+          reason: 'deploy',
+        },
+        testMetadata(),
+      ),
+    ],
+  }));
+  for (let i = 0; i < appends.length; i += 500) {
+    const slice = appends.slice(i, i + 500);
+    if (store.appendMany) await store.appendMany(slice);
+    else for (const a of slice) await store.append(a.streamId, a.expected, a.events);
+  }
 }
