@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorCodes, FederaError } from '@federa/contracts';
 import { Public } from '../auth/requires-role.decorator';
 import { ReadinessService } from './readiness.service';
@@ -12,6 +12,14 @@ export class HealthController {
 
   @Get('healthz')
   @ApiOperation({ summary: 'Liveness: the process answers', security: [] })
+  @ApiOkResponse({
+    description: 'The process is up',
+    schema: {
+      type: 'object',
+      properties: { status: { type: 'string', enum: ['ok'] } },
+      required: ['status'],
+    },
+  })
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -21,6 +29,21 @@ export class HealthController {
   @ApiOperation({
     summary: 'Readiness: Postgres and NATS answer (503 naming the ones that do not)',
     security: [],
+  })
+  @ApiOkResponse({
+    description: 'Every dependency answers',
+    schema: {
+      type: 'object',
+      properties: {
+        status: { type: 'string', enum: ['ready'] },
+        checks: {
+          type: 'object',
+          additionalProperties: { type: 'string', enum: ['up'] },
+          example: { postgres: 'up', nats: 'up' },
+        },
+      },
+      required: ['status', 'checks'],
+    },
   })
   async readyz(): Promise<{ status: 'ready'; checks: Record<string, 'up'> }> {
     const result = await this.readiness.check();
