@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { EventPage, RecordedEvent } from '@federa/contracts';
+import type { ErrorResponse, EventPage, RecordedEvent } from '@federa/contracts';
 import { FederaError, ErrorCodes } from '@federa/contracts';
 import { ApiClient, GatewayUnreachable, resolveApiOptions } from '../api-client';
 import { guarded, withApiOption } from '../command-options';
@@ -90,7 +90,7 @@ async function follow(baseUrl: string, token: string | undefined, options: Event
   }
   if (!response.ok || !response.body) {
     const body = (await response.json().catch(() => undefined)) as
-      { error?: { code: string; message: string; details: unknown[] } } | undefined;
+      Partial<ErrorResponse> | undefined;
     if (body?.error) throw FederaError.fromBody({ error: body.error });
     throw new FederaError(ErrorCodes.internal, `event stream answered ${response.status}`);
   }
