@@ -99,6 +99,17 @@ export class Fleet {
     return instances;
   }
 
+  /**
+   * The host's agent stops, as when it crashes or its host is cut off: no heartbeat, no lease
+   * renewal, but the instance processes it ran keep running (a restarted agent adopts them).
+   */
+  async silenceHost(host: string): Promise<void> {
+    const entry = this.agents.get(host);
+    if (!entry) return;
+    this.agents.delete(host);
+    await entry.agent.stop();
+  }
+
   /** The port an instance's application listens on. */
   portOf(host: string, instance: string): number {
     return persistedHandle(this.agents.get(host)?.dataDir as string, instance).port;
@@ -106,6 +117,9 @@ export class Fleet {
 
   async close(): Promise<void> {
     for (const host of [...this.agents.keys()]) await this.killHost(host);
+    // Silenced hosts' instances outlived their agent: nothing else ends them.
+    for (const dir of this.dataDirs.values())
+      for (const id of instancesIn(dir)) killGroup(persistedHandle(dir, id).pid);
     await this.placement.close();
     await this.inventory.close();
     for (const dir of [...this.dataDirs.values(), this.leaseDir])

@@ -98,4 +98,52 @@ describe('a host of the e-commerce service dies', () => {
     const kept = await plane.call('GET', `/v1/instances/${payment.id}`);
     expect(kept.json).toMatchObject({ id: payment.id, host: payment.host, state: 'lost' });
   }, 30_000);
+
+  it('fails a lost instance whose host comes back without it, and replaces it', async () => {
+    const lost = (await instances()).find((i) => i.app === 'payment') as Instance;
+    expect(lost.state).toBe('lost');
+    const before = await lastPosition();
+
+    await fleet.startHost(lost.host);
+
+    await eventually(
+      async () => (await eventsAfter(before, ['ServiceAvailable'])).length > 0,
+      30_000,
+      200,
+    );
+    const log = await eventsAfter(before);
+    const failed = log.find((e) => e.type === 'InstanceFailed' && e.data.instance === lost.id);
+    // In the agent's words: its report says why; a heartbeat that comes first only says failed.
+    expect(failed?.data).toMatchObject({ host: lost.host });
+    const replacement = log.find((e) => e.type === 'InstanceRequested' && e.data.app === 'payment');
+    expect(replacement?.data.reason).toBe('replace');
+    expect(replacement!.position).toBeGreaterThan(failed!.position);
+  }, 40_000);
+
+  it('records a lost instance healthy again when its agent comes back with it still running', async () => {
+    const payment = (await instances()).find(
+      (i) => i.app === 'payment' && i.state === 'healthy',
+    ) as Instance;
+    const before = await lastPosition();
+
+    await fleet.silenceHost(payment.host);
+    await eventually(
+      async () =>
+        (await eventsAfter(before, ['InstanceLost'])).some((e) => e.data.instance === payment.id),
+      20_000,
+      200,
+    );
+    await fleet.startHost(payment.host);
+
+    await eventually(
+      async () => (await plane.call('GET', `/v1/instances/${payment.id}`)).json.state === 'healthy',
+      20_000,
+      200,
+    );
+    const mine = (await eventsAfter(before)).filter((e) => e.data.instance === payment.id);
+    expect(mine[0].type).toBe('InstanceLost');
+    expect(mine.at(-1)!.type).toBe('InstanceHealthy');
+    expect(mine.map((e) => e.type)).not.toContain('InstanceFailed');
+    expect(mine.map((e) => e.type)).not.toContain('InstanceStopRequested');
+  }, 40_000);
 });
