@@ -1,5 +1,6 @@
 import { drainCommand } from '../cli/src/commands/drain';
 import { getHostsCommand } from '../cli/src/commands/get-hosts';
+import { HostPage, validatePayload } from '@federa/contracts';
 import { eventually } from '@federa/testing';
 import { Client } from 'pg';
 import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
@@ -74,6 +75,8 @@ describe('inventory through the gateway: /v1/hosts', () => {
     ]) {
       expect(items[0]).toHaveProperty(field);
     }
+    const checked = validatePayload(HostPage, all!.json);
+    expect(checked.ok ? [] : checked.errors).toEqual([]);
     const first = await call('GET', '/v1/hosts?limit=1');
     expect(first.json).toMatchObject({ items: [{ id: 'gw-1' }], next: 'gw-1' });
     const second = await call('GET', '/v1/hosts?limit=1&after=gw-1');

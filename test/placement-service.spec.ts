@@ -1,8 +1,16 @@
 import type { INestMicroservice } from '@nestjs/common';
-import { newEvent, streamIds } from '@federa/contracts';
+import {
+  newEvent,
+  PlacementExplanation,
+  PlacementPlan,
+  streamIds,
+  validatePayload,
+  type FieldError,
+} from '@federa/contracts';
 import { migrateEventStore, PostgresEventStore } from '@federa/eventstore';
 import { runService, type FederaConfig } from '@federa/runtime';
 import { eventually, freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
+import type { ClassConstructor } from 'class-transformer';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +28,12 @@ import {
 } from '../services/placement/src/testing/log-fixture';
 
 const token = 'placement-test-token';
+
+/** How an answer departs from its contract class: nothing when it conforms. */
+function contractErrors<T extends object>(cls: ClassConstructor<T>, body: unknown): FieldError[] {
+  const checked = validatePayload(cls, body);
+  return checked.ok ? [] : checked.errors;
+}
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 
@@ -159,6 +173,7 @@ describe('the placement service', () => {
       outcome: 'placed',
       host: data.host,
     });
+    expect(contractErrors(PlacementExplanation, explained.json)).toEqual([]);
     // Placement stops once it has ⌈log2 3⌉ = 2 feasible hosts: the qemu-only host is rejected only when visited.
     const { rejected, hostsConsidered } = explained.json as {
       rejected: { hosts: number }[];
@@ -188,6 +203,7 @@ describe('the placement service', () => {
       return answer.status === 200 ? answer : undefined;
     });
     expect(explained.json.outcome).toBe('failed');
+    expect(contractErrors(PlacementExplanation, explained.json)).toEqual([]);
     expect(explained.json.message).toContain('2 hosts were below security level 5');
   });
 
@@ -197,6 +213,7 @@ describe('the placement service', () => {
     expect(plan.status).toBe(200);
     expect(plan.json.service).toBe('shop');
     expect(plan.json.feasible).toBe(false);
+    expect(contractErrors(PlacementPlan, plan.json)).toEqual([]);
     const webs = plan.json.instances.filter((i: { app: string }) => i.app === 'web');
     expect(webs).toHaveLength(2);
     // A fresh deploy of shop: its running web does not count, so the two webs take the two process

@@ -1,8 +1,16 @@
+import type { ClassConstructor } from 'class-transformer';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ServicePage, ServiceSummary, validatePayload, type FieldError } from '@federa/contracts';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
 
 const shopYaml = readFileSync(join(__dirname, '..', 'examples', 'shop.yaml'), 'utf8');
+
+/** How an answer departs from its contract class: nothing when it conforms. */
+function contractErrors<T extends object>(cls: ClassConstructor<T>, body: unknown): FieldError[] {
+  const checked = validatePayload(cls, body);
+  return checked.ok ? [] : checked.errors;
+}
 
 describe('services through the gateway', () => {
   let plane: ControlPlane;
@@ -36,9 +44,11 @@ describe('services through the gateway', () => {
       max: 5,
       instances: [],
     });
+    expect(contractErrors(ServiceSummary, got.json)).toEqual([]);
 
     const listed = await plane.call('GET', '/v1/services');
     expect(listed.json.items.map((s: { name: string }) => s.name)).toEqual(['shop']);
+    expect(contractErrors(ServicePage, listed.json)).toEqual([]);
     expect((await plane.events(['ServiceDefined'])).map((e) => e.streamId)).toEqual([
       'service-shop',
     ]);

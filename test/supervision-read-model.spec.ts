@@ -1,12 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newEvent, streamIds, type EventTypeName } from '@federa/contracts';
+import {
+  InstancePage,
+  InstanceSummary,
+  newEvent,
+  ServiceSummary,
+  streamIds,
+  validatePayload,
+  type EventTypeName,
+  type FieldError,
+} from '@federa/contracts';
+import type { ClassConstructor } from 'class-transformer';
 import { LiveProjection, PostgresEventStore } from '@federa/eventstore';
 import { Client, Pool } from 'pg';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
 
 const shopYaml = readFileSync(join(__dirname, '..', 'examples', 'shop.yaml'), 'utf8');
+
+/** How an answer departs from its contract class: nothing when it conforms. */
+function contractErrors<T extends object>(cls: ClassConstructor<T>, body: unknown): FieldError[] {
+  const checked = validatePayload(cls, body);
+  return checked.ok ? [] : checked.errors;
+}
 const resources = {
   cpuMillis: 500,
   memoryBytes: 2 ** 27,
@@ -155,18 +171,20 @@ describe('supervision read model in Postgres', () => {
     expect(shop.applications[1].reason).toBe(
       'host down and not relocatable: shop-payment-1 on rm-2',
     );
+    expect(contractErrors(ServiceSummary, shop)).toEqual([]);
     const listed = (await plane.call('GET', '/v1/services')).json.items;
     expect(listed.map((s: { name: string }) => s.name)).toEqual(['shop', 'shop-3']);
-    const live = (await plane.call('GET', '/v1/instances')).json.items;
+    const livePage = (await plane.call('GET', '/v1/instances')).json;
+    expect(contractErrors(InstancePage, livePage)).toEqual([]);
+    const live = livePage.items;
     expect(live.map((i: { id: string }) => i.id)).toEqual([
       'shop-catalog-db-1',
       'shop-payment-1',
       'shop-web-2',
     ]);
-    expect((await plane.call('GET', '/v1/instances/shop-web-1')).json).toMatchObject({
-      state: 'failed',
-      reason: 'exited with code 1',
-    });
+    const failed = (await plane.call('GET', '/v1/instances/shop-web-1')).json;
+    expect(failed).toMatchObject({ state: 'failed', reason: 'exited with code 1' });
+    expect(contractErrors(InstanceSummary, failed)).toEqual([]);
     expect((await plane.call('GET', '/v1/instances/nope')).status).toBe(404);
     expect((await plane.call('GET', '/v1/services/shop-2')).status).toBe(404);
   });
