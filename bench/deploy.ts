@@ -17,6 +17,8 @@ const repoRoot = join(__dirname, '..');
 const shopYaml = readFileSync(join(repoRoot, 'examples', 'shop.yaml'), 'utf8');
 /** Direct starts per application; the median is kept. */
 const floorRuns = 3;
+/** Supervision's tick: its default (FEDERA_SUPERVISION_TICK_MS), unless FEDERA_SUPERVISION_TICK_MS says otherwise. */
+const tickMs = Number(process.env.FEDERA_SUPERVISION_TICK_MS || 250);
 
 interface AppSpec {
   name: string;
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
   }
   const chain = longestChain(apps, ownStartMs);
 
-  const plane = await startControlPlane('deploy_bench', { tickMs: 100 });
+  const plane = await startControlPlane('deploy_bench', { tickMs });
   const fleet = await Fleet.start(plane, ['p1', 'p2', 'p3', 'p4'], {
     heartbeatMs: 1000,
     downAfterMs: 3000,
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
     const result = {
       bench: 'deploy',
       hosts: 4,
+      tick_ms: tickMs,
       critical_path: chain.path,
       own_start_to_healthy_ms: Object.fromEntries(
         [...ownStartMs].map(([app, ms]) => [app, Math.round(ms)]),
