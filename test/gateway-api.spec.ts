@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { CommandClient } from '@federa/messaging';
 import { freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
 import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
-import { RequiresRole } from '../services/gateway/src/auth/requires-role.decorator';
+import { RequiresRole } from '../services/gateway/src/api/auth/requires-role.decorator';
 
 jest.setTimeout(60_000);
 

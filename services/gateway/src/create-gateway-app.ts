@@ -3,10 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { AddressInfo } from 'node:net';
-import { AppModule } from './app.module';
+import { GatewayModule } from './gateway.module';
 import type { GatewayConfig } from './gateway-config';
-import { HttpMetrics } from './metrics/http-metrics';
-import { setupOpenApi } from './openapi/setup-openapi';
+import { HttpMetrics } from './api/metrics/http-metrics';
+import { setupOpenApi } from './api/openapi/setup-openapi';
 
 /** A started gateway: its Nest app, the URL it answers on, and how to stop it. */
 export interface GatewayApp {
@@ -26,7 +26,7 @@ export async function createGatewayApp(
   extraModules: Type[] = [],
 ): Promise<GatewayApp> {
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot(config, extraModules),
+    GatewayModule.forRoot(config, extraModules),
     {
       bufferLogs: true,
       // Parsed by JsonBodyMiddleware so that a malformed body is answered in the error format.

@@ -3,5 +3,5 @@
  * module, so that `federa up` stays light: the application is main.ts (tests build it with
  * create-gateway-app).
  */
-export { generateApiToken } from './auth/domain/api-token';
-export { migrateGatewayDatabase } from './database/gateway-schema';
+export { generateApiToken } from './domain/api-token';
+export { migrateGatewayDatabase } from './infrastructure/database/gateway-schema';

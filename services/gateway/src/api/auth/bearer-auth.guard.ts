@@ -2,12 +2,12 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import { ErrorCodes, FederaError } from '@federa/contracts';
 import type { Request } from 'express';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
-import { bearerToken, sameToken } from './domain/api-token';
-import { requiredRole, roleSatisfies, type Role } from './domain/role';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../../gateway-config';
+import { bearerToken, sameToken } from '../../domain/api-token';
+import { requiredRole, roleSatisfies, type Role } from '../../domain/role';
 import type { Principal, RequestWithPrincipal } from './principal';
 import { PUBLIC_ROUTE, REQUIRED_ROLE } from './requires-role.decorator';
-import { TokenRepository } from '../tokens/token-repository';
+import { TokenRepository } from '../../infrastructure/tokens/token-repository';
 
 /**
  * Every route needs a bearer token unless marked @Public(): FEDERA_API_TOKEN is an admin token as

@@ -1,12 +1,12 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
-import { GatewayCoreModule } from './core/gateway-core.module';
+import { GatewayCoreModule } from './infrastructure/gateway-core.module';
 import type { GatewayConfig } from './gateway-config';
-import { TokensModule } from './tokens/tokens.module';
-import { ServicesModule } from './services/services.module';
-import { InstancesModule } from './instances/instances.module';
-import { PlacementsModule } from './placements/placements.module';
-import { EventsModule } from './events/events.module';
-import { HostsModule } from './hosts/hosts.module';
+import { TokensModule } from './api/tokens/tokens.module';
+import { ServicesModule } from './api/services/services.module';
+import { InstancesModule } from './api/instances/instances.module';
+import { PlacementsModule } from './api/placements/placements.module';
+import { EventsModule } from './api/events/events.module';
+import { HostsModule } from './api/hosts/hosts.module';
 
 /**
  * The gateway: its core (auth, errors, health, metrics, connections) and the feature modules
@@ -24,10 +24,10 @@ const featureModules = [
 ];
 
 @Module({})
-export class AppModule {
+export class GatewayModule {
   static forRoot(config: GatewayConfig, extraModules: Type[] = []): DynamicModule {
     return {
-      module: AppModule,
+      module: GatewayModule,
       imports: [GatewayCoreModule.forRoot(config), ...featureModules, ...extraModules],
     };
   }

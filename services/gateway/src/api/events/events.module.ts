@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EventLogReader } from './event-log-reader';
+import { EventLogReader } from '../../infrastructure/event-log-reader';
 import { EventsController } from './events.controller';
 
 /** `/v1/events` and its SSE feed, read from the log with the gateway's DATABASE_POOL. */

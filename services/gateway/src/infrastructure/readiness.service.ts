@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
-import { DATABASE_POOL } from '../database/database-pool';
+import { DATABASE_POOL } from './database/database-pool';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
-import { NATS_CONNECTION } from '../nats/nats-connection.provider';
-import { probeWithin, readiness, type DependencyStatus } from './domain/readiness';
+import { NATS_CONNECTION } from './nats-connection.provider';
+import { probeWithin, readiness, type DependencyStatus } from '../domain/readiness';
 
 /** Asks Postgres and NATS, live on every call, whether they answer within a short time. */
 @Injectable()

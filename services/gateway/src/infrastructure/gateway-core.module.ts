@@ -12,26 +12,26 @@ import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { BearerAuthGuard } from '../auth/bearer-auth.guard';
-import { DATABASE_POOL, createDatabasePool } from '../database/database-pool';
-import { gatewayDataSourceOptions } from '../database/gateway-data-source-options';
-import { migrateGatewaySchema } from '../database/gateway-schema';
-import { ErrorResponseFilter } from '../errors/error-response.filter';
+import { BearerAuthGuard } from '../api/auth/bearer-auth.guard';
+import { DATABASE_POOL, createDatabasePool } from './database/database-pool';
+import { gatewayDataSourceOptions } from './database/gateway-data-source-options';
+import { migrateGatewaySchema } from './database/gateway-schema';
+import { ErrorResponseFilter } from '../api/errors/error-response.filter';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
-import { HealthController } from '../health/health.controller';
-import { ReadinessService } from '../health/readiness.service';
-import { loggerOptions } from '../logging/logger-options';
-import { HttpMetrics } from '../metrics/http-metrics';
-import { ApiToken } from '../tokens/api-token.entity';
-import { TokenRepository } from '../tokens/token-repository';
-import { MetricsController } from '../metrics/metrics.controller';
+import { HealthController } from '../api/health/health.controller';
+import { ReadinessService } from './readiness.service';
+import { loggerOptions } from './logger-options';
+import { HttpMetrics } from '../api/metrics/http-metrics';
+import { ApiToken } from './tokens/api-token.entity';
+import { TokenRepository } from './tokens/token-repository';
+import { MetricsController } from '../api/metrics/metrics.controller';
 import {
   NATS_CONNECTION,
   commandClientProvider,
   natsConnectionProvider,
-} from '../nats/nats-connection.provider';
-import { ContractValidationPipe } from '../validation/contract-validation.pipe';
-import { RequestBodyModule } from '../validation/request-body.module';
+} from './nats-connection.provider';
+import { ContractValidationPipe } from '../api/validation/contract-validation.pipe';
+import { RequestBodyModule } from '../api/validation/request-body.module';
 
 /**
  * What every gateway route stands on, global so that feature modules can inject it:

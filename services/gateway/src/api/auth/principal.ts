@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Role } from './domain/role';
+import type { Role } from '../../domain/role';
 
 /** Who called: the role of the bearer token and its name, for `actor` in event metadata. */
 export interface Principal {

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorCodes, FederaError } from '@federa/contracts';
 import { Public } from '../auth/requires-role.decorator';
-import { ReadinessService } from './readiness.service';
+import { ReadinessService } from '../../infrastructure/readiness.service';
 
 @ApiTags('health')
 @Public()

@@ -8,7 +8,7 @@ import {
 } from '@federa/eventstore';
 import type { Pool } from 'pg';
 import { Observable } from 'rxjs';
-import { DATABASE_POOL } from '../database/database-pool';
+import { DATABASE_POOL } from './database/database-pool';
 
 /** The gateway's read side of the event log: pages by position and a live feed. */
 @Injectable()

@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiTokenPage, CreatedApiToken, ErrorCodes, FederaError } from '@federa/contracts';
 import { RequiresRole } from '../auth/requires-role.decorator';
 import { ApiContractResponse } from '../openapi/api-contract.decorators';
-import { TokenRepository } from './token-repository';
+import { TokenRepository } from '../../infrastructure/tokens/token-repository';
 import { CreateTokenRequest } from './create-token.request';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { Roles, type Role } from '../auth/domain/role';
+import { Roles, type Role } from '../../domain/role';
 
 /** Body of `POST /v1/tokens`. */
 export class CreateTokenRequest {

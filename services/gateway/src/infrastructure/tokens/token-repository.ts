@@ -3,8 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { IsNull, type Repository } from 'typeorm';
 import type { ApiTokenView, CreatedApiToken } from '@federa/contracts';
-import { generateApiToken, hashApiToken } from '../auth/domain/api-token';
-import type { Role } from '../auth/domain/role';
+import { generateApiToken, hashApiToken } from '../../domain/api-token';
+import type { Role } from '../../domain/role';
 import { ApiToken } from './api-token.entity';
 
 /** `gateway.api_tokens`: tokens stored as their sha256, shown in clear only once, at creation. */

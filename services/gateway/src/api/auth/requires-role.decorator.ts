@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from './domain/role';
+import type { Role } from '../../domain/role';
 
 export const REQUIRED_ROLE = 'federa:required-role';
 export const PUBLIC_ROUTE = 'federa:public-route';

@@ -3,7 +3,7 @@ import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EventPage, RecordedEventView } from '@federa/contracts';
 import { map, type Observable } from 'rxjs';
 import { ApiContractResponse } from '../openapi/api-contract.decorators';
-import { EventLogReader } from './event-log-reader';
+import { EventLogReader } from '../../infrastructure/event-log-reader';
 import { parseEventsQuery } from './events-query';
 
 /** The event log, in order: `GET /v1/events`, `GET /v1/events/stream` (SSE). */

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import type { Role } from '../auth/domain/role';
+import type { Role } from '../../domain/role';
 
 /** A row of `gateway.api_tokens`: a token known by its sha256 only, live until revoked. */
 @Entity({ schema: 'gateway', name: 'api_tokens' })
