@@ -202,7 +202,8 @@ describe('inventory: registration, operator actions and the hosts read model', (
         (await inv.pool.query('SELECT * FROM inventory.host_instances ORDER BY instance')).rows,
       );
     const { ProjectionRunner } = await import('@federa/eventstore');
-    const { HostProjection } = await import('../services/inventory/src/projection/host-projection');
+    const { HostProjection } =
+      await import('../services/inventory/src/infrastructure/host-projection');
     const runner = new ProjectionRunner(inv.pool, inv.store, new HostProjection());
     await runner.catchUp();
     const before = await rows();

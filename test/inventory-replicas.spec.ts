@@ -1,10 +1,10 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { eventually } from '@federa/testing';
 import { LivenessTracker } from '../services/inventory/src/domain/liveness-tracker';
-import { HostCommandHandler } from '../services/inventory/src/host-command.handler';
+import { HostCommandHandler } from '../services/inventory/src/api/host-command.handler';
 import { LivenessLoop } from '../services/inventory/src/liveness/liveness.loop';
 import { startInventory } from '../services/inventory/src/main';
-import { RegistrationController } from '../services/inventory/src/registration/registration.controller';
+import { RegistrationController } from '../services/inventory/src/api/registration.controller';
 import { registrationOf, type FakeAgent } from './inventory-fake-agent';
 import { InventoryHarness } from './inventory-harness';
 

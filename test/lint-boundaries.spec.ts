@@ -75,7 +75,7 @@ const snippets = {
     code: "import { Pool } from 'pg';\nexport { Pool };\n",
   },
   domainToNats: {
-    file: 'services/gateway/src/auth/domain/boundary-probe.ts',
+    file: 'services/agent/src/layers/qemu/domain/boundary-probe.ts',
     code: "import { connect } from 'nats';\nexport { connect };\n",
   },
   domainToFileSystem: {

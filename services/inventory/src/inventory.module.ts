@@ -7,17 +7,17 @@ import {
 import { LiveProjection, PostgresLeaderLease } from '@federa/eventstore';
 import { HostsController } from './api/hosts.controller';
 import { LivenessTracker } from './domain/liveness-tracker';
-import { HostCommandHandler } from './host-command.handler';
+import { HostCommandHandler } from './api/host-command.handler';
 import { databaseProviders, PoolCloser } from './infrastructure/database.providers';
 import { INVENTORY_CONFIG } from './infrastructure/inventory-tokens';
 import type { InventoryConfig } from './inventory-config';
-import { HeartbeatListener } from './liveness/heartbeat.listener';
-import { HostRoster } from './liveness/host-roster';
+import { HeartbeatListener } from './api/heartbeat.listener';
+import { HostRoster } from './infrastructure/host-roster';
 import { livenessLeaseName } from './liveness/liveness-lease-name';
 import { LivenessLoop } from './liveness/liveness.loop';
-import { hostProjectionProvider } from './projection/host-projection.provider';
-import { HostReadModel } from './projection/host-read-model';
-import { RegistrationController } from './registration/registration.controller';
+import { hostProjectionProvider } from './infrastructure/host-projection.provider';
+import { HostReadModel } from './infrastructure/host-read-model';
+import { RegistrationController } from './api/registration.controller';
 
 /**
  * The inventory service: registration, liveness, operator actions and the hosts read model. Runs

@@ -14,9 +14,9 @@ import {
 import { LiveProjection } from '@federa/eventstore';
 import { CommandContractPipe } from '@federa/messaging';
 import type { HostCommand } from '../domain/host-commands';
-import { HostCommandHandler } from '../host-command.handler';
-import { HostReadModel } from '../projection/host-read-model';
-import type { HostPage, HostView } from '../projection/host-view';
+import { HostCommandHandler } from './host-command.handler';
+import { HostReadModel } from '../infrastructure/host-read-model';
+import type { HostPage, HostView } from '../infrastructure/host-view';
 
 /** How long a command waits for the read model to show its write: well inside the gateway's timeout. */
 const readYourWritesMs = 2000;

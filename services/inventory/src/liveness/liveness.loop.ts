@@ -7,12 +7,12 @@ import {
 } from '@nestjs/common';
 import { PostgresLeaderLease } from '@federa/eventstore';
 import { LivenessTracker, type LivenessChange } from '../domain/liveness-tracker';
-import { HostCommandHandler } from '../host-command.handler';
+import { HostCommandHandler } from '../api/host-command.handler';
 import type { InventoryConfig } from '../inventory-config';
 import { INVENTORY_CONFIG } from '../infrastructure/inventory-tokens';
-import { HostReadModel } from '../projection/host-read-model';
-import { readHostLease } from './host-lease-reader';
-import { HostRoster } from './host-roster';
+import { HostReadModel } from '../infrastructure/host-read-model';
+import { readHostLease } from '../infrastructure/host-lease-reader';
+import { HostRoster } from '../infrastructure/host-roster';
 
 const actor = 'inventory:liveness';
 /** How often the leader looks for hosts registered elsewhere that it has not heard from. */

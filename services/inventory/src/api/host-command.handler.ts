@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { streamIds } from '@federa/contracts';
 import { handleCommand, type EventStore } from '@federa/eventstore';
-import type { HostCommand } from './domain/host-commands';
-import { hostDecider, type HostRecord } from './domain/host-decider';
-import type { HostEvent } from './domain/host-events';
-import { LivenessTracker } from './domain/liveness-tracker';
-import { EVENT_STORE } from './infrastructure/inventory-tokens';
+import type { HostCommand } from '../domain/host-commands';
+import { hostDecider, type HostRecord } from '../domain/host-decider';
+import type { HostEvent } from '../domain/host-events';
+import { LivenessTracker } from '../domain/liveness-tracker';
+import { EVENT_STORE } from '../infrastructure/inventory-tokens';
 
 /** Who asked, for the events' metadata. */
 export interface CommandOrigin {

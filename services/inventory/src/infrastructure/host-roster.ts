@@ -4,8 +4,8 @@ import { foldEvents, LiveProjection, type EventStore } from '@federa/eventstore'
 import { hostDecider, type HostRecord } from '../domain/host-decider';
 import type { HostEvent } from '../domain/host-events';
 import { LivenessTracker } from '../domain/liveness-tracker';
-import { EVENT_STORE } from '../infrastructure/inventory-tokens';
-import { HostReadModel } from '../projection/host-read-model';
+import { EVENT_STORE } from './inventory-tokens';
+import { HostReadModel } from './host-read-model';
 
 /** A heartbeat of a host that is not registered is looked up (and reported) at most this often. */
 const complaintEveryMs = 60_000;

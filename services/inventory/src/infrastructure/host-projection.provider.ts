@@ -1,7 +1,7 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { LiveProjection, type EventStore } from '@federa/eventstore';
 import type { Pool } from 'pg';
-import { EVENT_STORE, PG_POOL } from '../infrastructure/inventory-tokens';
+import { EVENT_STORE, PG_POOL } from './inventory-tokens';
 import { HostProjection } from './host-projection';
 
 /** The hosts read model, followed for as long as the process runs (started and stopped by InventoryModule). */

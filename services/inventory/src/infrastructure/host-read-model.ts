@@ -5,7 +5,7 @@ import { zeroCapacity, type HostCapacityUnits } from '../domain/host-attributes'
 import { publicHostState, type HostLifecycle } from '../domain/host-decider';
 import type { Liveness } from '../domain/host-events';
 import { LivenessTracker } from '../domain/liveness-tracker';
-import { PG_POOL } from '../infrastructure/inventory-tokens';
+import { PG_POOL } from './inventory-tokens';
 import type { HostPage, HostView } from './host-view';
 
 interface HostRow {

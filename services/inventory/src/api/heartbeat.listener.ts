@@ -12,8 +12,8 @@ import { LivenessTracker } from '../domain/liveness-tracker';
 import type { InventoryConfig } from '../inventory-config';
 import { INVENTORY_CONFIG } from '../infrastructure/inventory-tokens';
 import { checkHeartbeatFields } from './heartbeat-fields';
-import { HostRoster } from './host-roster';
-import { LivenessLoop } from './liveness.loop';
+import { HostRoster } from '../infrastructure/host-roster';
+import { LivenessLoop } from '../liveness/liveness.loop';
 
 /** A refused heartbeat is logged at most this often per host. */
 const complaintEveryMs = 60_000;

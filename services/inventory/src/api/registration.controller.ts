@@ -8,7 +8,7 @@ import {
 } from '@federa/contracts';
 import { ContractPipe } from '@federa/messaging';
 import type { HostAttributes } from '../domain/host-attributes';
-import { HostCommandHandler } from '../host-command.handler';
+import { HostCommandHandler } from './host-command.handler';
 
 /** Answers agents' registrations (`Subjects.agentRegister`) with the host's fencing epoch. */
 @Controller()
