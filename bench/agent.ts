@@ -150,8 +150,8 @@ const path = require('node:path');
 module.paths.push(${JSON.stringify(join(root, 'node_modules'))});
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
-  const alias = /^@federa\\/(contracts|messaging|runtime)$/.exec(request);
-  if (alias) return resolveFilename.call(this, path.join(__dirname, 'libs', alias[1], 'src'), parent, ...rest);
+  const alias = /^@federa\\/(contracts|messaging|runtime)(\\/[a-z-]+)?$/.exec(request);
+  if (alias) return resolveFilename.call(this, path.join(__dirname, 'libs', alias[1], 'src', alias[2] ?? ''), parent, ...rest);
   try { return resolveFilename.call(this, request, parent, ...rest); }
   catch (error) { return resolveFilename.call(this, require.resolve(request, { paths: [${JSON.stringify(root)}] }), parent, ...rest); }
 };

@@ -7,7 +7,8 @@ import {
   natsServerBinary,
   uniquePrefix,
 } from '@federa/testing';
-import type { NatsConnection } from 'nats';
+import { StorageType, type JetStreamManager, type NatsConnection } from 'nats';
+import type { AgentReport } from '@federa/contracts';
 import type { Agent } from '../services/agent/src';
 import {
   answerRegistrations,
@@ -24,6 +25,22 @@ import {
 
 jest.setTimeout(120_000);
 
+const decoder = new TextDecoder();
+
+/**
+ * Every report the server took in, kept in a stream that survives the restart: a plain subscriber
+ * can miss a flush that lands before its own connection is back, which says nothing of the agent.
+ */
+async function storedReports(jsm: JetStreamManager, stream: string): Promise<AgentReport[]> {
+  const { state } = await jsm.streams.info(stream);
+  const reports: AgentReport[] = [];
+  for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
+    const message = await jsm.streams.getMessage(stream, { seq });
+    reports.push(JSON.parse(decoder.decode(message.data)) as AgentReport);
+  }
+  return reports;
+}
+
 describe('host agent when the bus goes away', () => {
   itWhen(natsServerBinary() ? undefined : 'no nats-server binary on this machine')(
     'keeps instances running while nats-server restarts, then reconnects and flushes the reports it buffered',
@@ -39,6 +56,13 @@ describe('host agent when the bus goes away', () => {
         nc = await connectTo(server.url);
         answerRegistrations(nc, subjects);
         const bus = recordBus(nc, subjects);
+        const jsm = await nc.jetstreamManager();
+        const stream = `${prefix}_reports`;
+        await jsm.streams.add({
+          name: stream,
+          subjects: [subjects.allReports],
+          storage: StorageType.File,
+        });
         agent = await startAgent('outage-1', dir, server.url, prefix);
         const epoch = await agent.whenRegistered();
         for (const instance of ['kv-keep', 'kv-lost']) {
@@ -65,7 +89,10 @@ describe('host agent when the bus goes away', () => {
 
         // Both sides reconnect first (with backoff): generous on a machine busy with other suites.
         await eventually(
-          () => bus.reports.some((r) => r.instance === 'kv-lost' && r.state === 'failed'),
+          async () =>
+            (await storedReports(jsm, stream)).some(
+              (r) => r.instance === 'kv-lost' && r.state === 'failed',
+            ),
           45_000,
         );
         const heartbeatsBefore = bus.heartbeats.length;
@@ -76,7 +103,8 @@ describe('host agent when the bus goes away', () => {
             expect.objectContaining({ instance: 'kv-keep', state: 'healthy' }),
           ]),
         );
-        const seqs = bus.reports.filter((r) => r.host === 'outage-1').map((r) => r.seq);
+        const stored = await storedReports(jsm, stream);
+        const seqs = stored.filter((r) => r.host === 'outage-1').map((r) => r.seq);
         const unique = [...new Set(seqs)];
         expect(unique).toEqual([...unique].sort((a, b) => a - b));
         expect(agent.reports.pending).toBe(0);
