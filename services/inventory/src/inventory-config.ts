@@ -1,6 +1,10 @@
 import { DEFAULT_LEASE_DIR } from '@federa/contracts';
 import { loadConfig, positiveInt, type FederaConfig } from '@federa/runtime';
-import { defaultLivenessPolicy, type LivenessPolicy } from './domain/liveness-policy';
+import {
+  defaultDownAfterHeartbeats,
+  defaultLivenessPolicy,
+  type LivenessPolicy,
+} from './domain/liveness-policy';
 
 /** Everything the inventory process reads from its environment. */
 export interface InventoryConfig {
@@ -12,14 +16,18 @@ export interface InventoryConfig {
 
 /**
  * Reads FEDERA_* variables; liveness thresholds scale with FEDERA_HEARTBEAT_MS unless given:
- * FEDERA_SUSPECT_AFTER_MISSED (2), FEDERA_DOWN_AFTER_MS (3 heartbeats), FEDERA_LEASE_TTL_MS (2
+ * FEDERA_SUSPECT_AFTER_MISSED (2), FEDERA_DOWN_AFTER_MS (2.5 heartbeats), FEDERA_LEASE_TTL_MS (2
  * heartbeats: a partitioned agent renews every heartbeat, while a dead one's lease is as old as
- * its silence, so a TTL at the down threshold would read a fresh death as a partition), FEDERA_DOWN_LIMIT_PER_SITE_PER_MINUTE (10), FEDERA_LIVENESS_TICK_MS (250).
+ * its silence, so a TTL at the down threshold would read a fresh death as a partition), FEDERA_DOWN_LIMIT_PER_SITE_PER_MINUTE (10), FEDERA_LIVENESS_TICK_MS (100).
  */
 export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): InventoryConfig {
   const federa = loadConfig(env);
   const heartbeatMs = federa.heartbeatMs;
-  const downAfterMs = positiveInt(env, 'FEDERA_DOWN_AFTER_MS', 3 * heartbeatMs);
+  const downAfterMs = positiveInt(
+    env,
+    'FEDERA_DOWN_AFTER_MS',
+    Math.round(defaultDownAfterHeartbeats * heartbeatMs),
+  );
   const liveness: LivenessPolicy = {
     heartbeatMs,
     suspectAfterMissed: positiveInt(

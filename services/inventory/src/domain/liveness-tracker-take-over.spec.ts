@@ -1,10 +1,13 @@
-import { defaultLivenessPolicy } from './liveness-policy';
+import { defaultLivenessPolicy, type LivenessPolicy } from './liveness-policy';
 import { LivenessTracker, type LivenessChange, type LoggedHost } from './liveness-tracker';
+
+/** The thresholds these cases count in: down after 3 s, ticked every 250 ms. */
+const policy: LivenessPolicy = { ...defaultLivenessPolicy, downAfterMs: 3000, tickMs: 250 };
 
 /** A standby's tracker: it hears heartbeats but is never ticked until it takes over. */
 function standby() {
   const clock = { now: 1_700_000_000_000 };
-  const tracker = new LivenessTracker(defaultLivenessPolicy, () => clock.now);
+  const tracker = new LivenessTracker(policy, () => clock.now);
   const beat = (host: string, epoch = tracker.view(host)!.epoch) =>
     tracker.heartbeat(host, epoch, clock.now);
   /** Ticks every 250 ms for `ms`, collecting what the tracker asks to record. */
@@ -39,7 +42,7 @@ describe('liveness tracker: taking over from another replica', () => {
     ]);
     expect(run(750)).toEqual([]);
     expect(run(250)).toEqual([{ kind: 'check-down', host: 'quiet', epoch: 1, site: 'geneva' }]);
-    expect(clock.now - tookOverAt).toBe(defaultLivenessPolicy.downAfterMs);
+    expect(clock.now - tookOverAt).toBe(policy.downAfterMs);
   });
 
   it('gives the same grace to a host the log knows and this replica never tracked', () => {

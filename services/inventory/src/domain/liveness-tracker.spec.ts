@@ -8,7 +8,11 @@ class FakeClock {
 
 function setup(overrides: Partial<LivenessPolicy> = {}) {
   const clock = new FakeClock();
-  const tracker = new LivenessTracker({ ...defaultLivenessPolicy, ...overrides }, clock.read);
+  const tracker = new LivenessTracker(
+    // The thresholds these cases count in (down after 3 s, ticked every 250 ms), unless overridden.
+    { ...defaultLivenessPolicy, downAfterMs: 3000, tickMs: 250, ...overrides },
+    clock.read,
+  );
   /** Advances the clock tick by tick, beating for the hosts in `beating`, collecting changes. */
   const advance = (ms: number, beating: string[] = []): LivenessChange[] => {
     const changes: LivenessChange[] = [];
