@@ -129,6 +129,18 @@ describe('the service decider', () => {
       .then([degraded(0)]);
   });
 
+  it('does not report the same degradation again once the log has given it back in its own key order', () => {
+    // jsonb returns an object's keys shortest first: app, reason, desired, healthy.
+    const fromTheLog: ServiceEvent = {
+      type: 'ServiceDegraded',
+      data: { service, apps: [{ app: 'web', reason: '1 of 2 healthy', desired: 2, healthy: 1 }] },
+    };
+    spec
+      .given([...deployed, available, fromTheLog])
+      .when({ type: 'record-health', health: healthDegraded(1) })
+      .thenNothing();
+  });
+
   it('reports a failed service with the application and the reason', () => {
     const health: ServiceHealth = {
       state: 'failed',

@@ -296,7 +296,12 @@ function decideScale(
 
 /** Two health events saying the same state about the same applications are one. */
 function healthSignature(state: string, detail: unknown): string {
-  return JSON.stringify([state, detail ?? null]);
+  // Keys in one order: the log (jsonb) gives a recorded event's objects back in its own key order.
+  return JSON.stringify([state, detail ?? null], (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : value,
+  );
 }
 
 function changedApplications(

@@ -23,6 +23,13 @@ export interface ReactorLog {
   warn(message: string): void;
 }
 
+/** The reactor's own records of a service's health: news to others, nothing to react to. */
+const healthRecords: ReadonlySet<string> = new Set([
+  'ServiceAvailable',
+  'ServiceDegraded',
+  'ServiceFailed',
+]);
+
 /** What a pass covers: some services or all of them, and whether the autoscaler decides. */
 interface Due {
   services: Set<string> | 'all';
@@ -91,6 +98,7 @@ export class SupervisionReactor {
       const category = streamCategory(event.streamId);
       const data = (event.data ?? {}) as { service?: unknown; instance?: unknown };
       if (category === 'host') hosts = true;
+      else if (healthRecords.has(event.type)) continue;
       else if (category === 'instance' || category === 'service') {
         if (typeof data.service === 'string') touched.add(data.service);
         if (event.type === 'InstancePlaced' && typeof data.instance === 'string')
