@@ -11,10 +11,10 @@ export class ClusterState {
   readonly hosts: HostEntry[] = [];
   private readonly hostById = new Map<string, HostEntry>();
   private readonly allocations = new Map<string, Allocation>();
-  /** host → app key → instances of that application on the host. */
-  private readonly appsOnHost = new Map<string, Map<string, number>>();
-  /** host → app key → how many instances on the host exclude that application. */
-  private readonly exclusionsOnHost = new Map<string, Map<string, number>>();
+  /** Host slot → app key → instances of that application on the host (by slot: one look-up less per visit). */
+  private readonly appsOnHost: Map<string, number>[] = [];
+  /** Host slot → app key → how many instances on the host exclude that application. */
+  private readonly exclusionsOnHost: Map<string, number>[] = [];
   /** site → app key → instances of that application on the site. */
   private readonly appsOnSite = new Map<string, Map<string, number>>();
   private readonly costOfService = new Map<string, number>();
@@ -48,6 +48,8 @@ export class ClusterState {
     };
     this.classify(entry);
     this.hosts.push(entry);
+    this.appsOnHost.push(new Map());
+    this.exclusionsOnHost.push(new Map());
     this.hostById.set(entry.id, entry);
     return entry;
   }
@@ -131,11 +133,23 @@ export class ClusterState {
   }
 
   appCountOnHost(host: string, key: string): number {
-    return this.appsOnHost.get(host)?.get(key) ?? 0;
+    const entry = this.hostById.get(host);
+    return entry ? this.appCountOn(entry, key) : 0;
   }
 
   exclusionsOf(host: string, key: string): number {
-    return this.exclusionsOnHost.get(host)?.get(key) ?? 0;
+    const entry = this.hostById.get(host);
+    return entry ? this.exclusionsOn(entry, key) : 0;
+  }
+
+  /** appCountOnHost for a host already in hand (filters and scorers, for every host they visit). */
+  appCountOn(host: HostEntry, key: string): number {
+    return this.appsOnHost[host.slot].get(key) ?? 0;
+  }
+
+  /** exclusionsOf for a host already in hand. */
+  exclusionsOn(host: HostEntry, key: string): number {
+    return this.exclusionsOnHost[host.slot].get(key) ?? 0;
   }
 
   appCountOnSite(site: string, key: string): number {
@@ -163,9 +177,9 @@ export class ClusterState {
   private count(allocation: Allocation, host: HostEntry, sign: 1 | -1): void {
     const key = appKey(allocation.service, allocation.app);
     addResources(host.allocated, allocation.resources, sign);
-    bump(nested(this.appsOnHost, host.id), key, sign);
+    bump(this.appsOnHost[host.slot], key, sign);
     bump(nested(this.appsOnSite, host.site), key, sign);
-    const exclusions = nested(this.exclusionsOnHost, host.id);
+    const exclusions = this.exclusionsOnHost[host.slot];
     for (const excluded of allocation.excludes) bump(exclusions, excluded, sign);
     bump(this.costOfService, allocation.service, sign * allocation.costPerHour);
     bump(this.instancesOfApp, key, sign);

@@ -12,11 +12,11 @@ export const antiAffinityFilter: HostFilter = {
     const { state, request, key } = context;
     const ownHere = context.isOwnHost(host);
     const selfExcludes = ownHere && context.own ? context.own.excludes : undefined;
-    let excludedHere = state.exclusionsOf(host.id, key);
+    let excludedHere = state.exclusionsOn(host, key);
     if (selfExcludes?.includes(key)) excludedHere -= 1;
     if (excludedHere > 0) return 'anti-affinity';
     for (const other of request.antiAffinity) {
-      const present = state.appCountOnHost(host.id, other) - (ownHere && other === key ? 1 : 0);
+      const present = state.appCountOn(host, other) - (ownHere && other === key ? 1 : 0);
       if (present > 0) return 'anti-affinity';
     }
     return undefined;

@@ -28,7 +28,7 @@ function loadOf(host: HostEntry, context: DecisionContext): number {
       load +=
         rule.over === 'site'
           ? context.state.appCountOnSite(host.site, app)
-          : context.state.appCountOnHost(host.id, app) -
+          : context.state.appCountOn(host, app) -
             (context.isOwnHost(host) && app === context.key ? 1 : 0);
     }
   }
