@@ -14,7 +14,7 @@ import {
 import type { Logger } from 'pino';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { resolveCapacity } from './config/detect-capacity';
-import { ObjectStoreDataTransfer } from './data/object-store-data-transfer';
+import { ObjectStoreDataTransfer } from './infrastructure/data/object-store-data-transfer';
 import { HostAgent } from './host-agent';
 import { agentLogger } from './agent-logger';
 // The file, not the @federa/messaging index: the index also loads Nest (~20 MB the agent never uses).
@@ -22,11 +22,11 @@ import { connectNats } from '../../../libs/messaging/src/nats-connection';
 import { createLayer } from './layers/create-layer';
 import type { LayerDriver, LayerKind } from './layers/layer-driver';
 import { ProcessLayer } from './layers/process';
-import { registerHost } from './nats/register-host';
-import { ReportChannel } from './nats/report-channel';
-import { HostLeaseWriter } from './lease/host-lease-writer';
-import { isClosedConnection } from './nats/closed-connection';
-import { FileAgentStateStore } from './store/agent-state-store';
+import { registerHost } from './infrastructure/nats/register-host';
+import { ReportChannel } from './infrastructure/nats/report-channel';
+import { HostLeaseWriter } from './infrastructure/lease/host-lease-writer';
+import { isClosedConnection } from './infrastructure/nats/closed-connection';
+import { FileAgentStateStore } from './infrastructure/store/agent-state-store';
 import { HostUsageSampler } from './usage/host-usage-sampler';
 
 export interface AgentOptions {

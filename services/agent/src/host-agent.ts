@@ -5,7 +5,7 @@ import type {
   RegisteredInstance,
   Usage,
 } from '@federa/contracts';
-import type { DataTransfer } from './data/data-transfer';
+import type { DataTransfer } from './infrastructure/data/data-transfer';
 import {
   acceptedReply,
   admitCommand,
@@ -17,8 +17,8 @@ import { InstanceTable } from './instances/instance-table';
 import { InstanceWatch } from './instances/instance-watch';
 import { reconcileAfterRestart } from './instances/reconcile-after-restart';
 import type { LayerDriver, LayerKind } from './layers/layer-driver';
-import type { AgentStateStore } from './store/agent-state-store';
-import { AnsweredCommands } from './store/answered-commands';
+import type { AgentStateStore } from './infrastructure/store/agent-state-store';
+import { AnsweredCommands } from './infrastructure/store/answered-commands';
 import { InstanceWork } from './work/instance-work';
 
 export type { ReportDraft } from './domain/report-draft';

@@ -8,7 +8,7 @@ export {
   FileAgentStateStore,
   type AgentStateStore,
   type PersistedInstance,
-} from './store/agent-state-store';
+} from './infrastructure/store/agent-state-store';
 export { isSameLiveProcess, readProcStat, type ProcStat } from './layers/process/proc-stat';
 export {
   measureQemuLiveMigration,

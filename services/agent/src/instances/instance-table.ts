@@ -2,7 +2,7 @@ import type { InstanceBeat, RegisteredInstance, Usage } from '@federa/contracts'
 import type { HealthState } from '../domain/health-tracker';
 import type { ReportDraft } from '../domain/report-draft';
 import type { InstanceUsage } from '../layers/layer-driver';
-import type { AgentStateStore, PersistedInstance } from '../store/agent-state-store';
+import type { AgentStateStore, PersistedInstance } from '../infrastructure/store/agent-state-store';
 
 /** One instance as the agent tracks it: what is persisted, plus what it learns while watching. */
 export interface InstanceEntry extends PersistedInstance {

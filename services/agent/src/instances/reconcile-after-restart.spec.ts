@@ -1,7 +1,7 @@
 import { instanceSpecOf } from '../domain/instance-spec';
 import type { ReportDraft } from '../domain/report-draft';
 import type { LayerDriver, LayerKind } from '../layers/layer-driver';
-import type { PersistedInstance } from '../store/agent-state-store';
+import type { PersistedInstance } from '../infrastructure/store/agent-state-store';
 import { FakeLayer } from '../testing/fake-layer';
 import { FakeStateStore } from '../testing/fake-state-store';
 import { specPayload } from '../testing/host-agent-fixture';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentRegistration, HostCapacity, HostConfig } from '@federa/contracts';
 import { HostAgent } from '../host-agent';
-import type { DataTransfer } from '../data/data-transfer';
+import type { DataTransfer } from '../infrastructure/data/data-transfer';
 import type { LayerDriver, LayerKind } from '../layers/layer-driver';
 import { SimLayer } from '../layers/sim';
-import { ReportChannel } from '../nats/report-channel';
-import { MemoryAgentStateStore } from '../store/agent-state-store';
+import { ReportChannel } from '../infrastructure/nats/report-channel';
+import { MemoryAgentStateStore } from '../infrastructure/store/agent-state-store';
 
 /** Faults a simulated host suffers right now. */
 export interface SimFaultState {

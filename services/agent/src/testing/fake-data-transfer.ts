@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { DataTransfer, StoredData } from '../data/data-transfer';
+import type { DataTransfer, StoredData } from '../infrastructure/data/data-transfer';
 
 /** A data bucket in memory: whole streams kept under their keys. */
 export class FakeDataTransfer implements DataTransfer {

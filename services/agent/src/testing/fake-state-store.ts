@@ -1,5 +1,5 @@
 import type { CommandReply } from '@federa/contracts';
-import type { AgentStateStore, PersistedInstance } from '../store/agent-state-store';
+import type { AgentStateStore, PersistedInstance } from '../infrastructure/store/agent-state-store';
 
 /**
  * An in-memory state store that copies what it keeps through JSON, as the file store does, so

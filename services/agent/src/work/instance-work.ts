@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { AgentCommand, AgentCommandAccepted } from '@federa/contracts';
-import type { DataTransfer } from '../data/data-transfer';
+import type { DataTransfer } from '../infrastructure/data/data-transfer';
 import { instanceDir, instanceSpecOf } from '../domain/instance-spec';
 import type { ReportDraft } from '../domain/report-draft';
 import { InstanceTable, type InstanceEntry } from '../instances/instance-table';

@@ -1,5 +1,5 @@
 import type { InstanceSpecPayload } from '@federa/contracts';
-import type { DataTransfer } from '../data/data-transfer';
+import type { DataTransfer } from '../infrastructure/data/data-transfer';
 import type { ReportDraft } from '../domain/report-draft';
 import type { InstanceEntry, InstanceTable } from '../instances/instance-table';
 import type { InstanceSpec, LayerDriver } from '../layers/layer-driver';

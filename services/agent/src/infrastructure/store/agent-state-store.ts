@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { CommandReply } from '@federa/contracts';
-import type { InstanceSpec, LayerKind } from '../layers/layer-driver';
+import type { InstanceSpec, LayerKind } from '../../layers/layer-driver';
 import { AtomicJsonFile } from './atomic-json-file';
 
 /** One row of the instance table, as kept across agent restarts. */

@@ -5,7 +5,7 @@ import {
   type CommandReply,
 } from '@federa/contracts';
 import type { NatsConnection } from 'nats';
-import { backoffDelay } from '../domain/backoff';
+import { backoffDelay } from '../../domain/backoff';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -1,7 +1,7 @@
 import type { AgentReport } from '@federa/contracts';
 import type { NatsConnection } from 'nats';
-import { ReportOutbox } from '../domain/report-outbox';
-import type { ReportDraft } from '../domain/report-draft';
+import { ReportOutbox } from '../../domain/report-outbox';
+import type { ReportDraft } from '../../domain/report-draft';
 
 const encoder = new TextEncoder();
 const BATCH = 256;

@@ -1,5 +1,5 @@
 import type { CommandReply } from '@federa/contracts';
-import { CommandLedger } from '../domain/command-ledger';
+import { CommandLedger } from '../../domain/command-ledger';
 import type { AgentStateStore } from './agent-state-store';
 
 /** The answers the agent gave, by command id, kept through the state store across its restarts. */
