@@ -1,0 +1,94 @@
+import { newEvent, streamIds, type RecordedEvent } from '@federa/contracts';
+import {
+  migrateEventStore,
+  PostgresEventStore,
+  type AppendManyResult,
+  type StreamAppend,
+} from '@federa/eventstore';
+import { decideInstance } from '@federa/instance-lifecycle';
+import { freshDatabase, type FreshDatabase } from '@federa/testing';
+import { Pool } from 'pg';
+import { PlacementEngine } from '../services/placement/src';
+import { request } from '../services/placement/src/domain/testing/cluster-fixture';
+import {
+  hostRegistered,
+  registerHosts,
+  requestInstances,
+  testMetadata,
+} from '../services/placement/src/testing/log-fixture';
+
+/** The log on Postgres; `interloper` runs once, just before the next appendMany. */
+class RacingStore extends PostgresEventStore {
+  interloper: (() => Promise<void>) | undefined;
+
+  override async appendMany(appends: StreamAppend[]): Promise<AppendManyResult> {
+    const interloper = this.interloper;
+    this.interloper = undefined;
+    if (interloper) await interloper();
+    return super.appendMany(appends);
+  }
+}
+
+async function wholeLog(store: PostgresEventStore): Promise<RecordedEvent[]> {
+  const all: RecordedEvent[] = [];
+  let checkpoint = null;
+  for (;;) {
+    const page = await store.readAll(checkpoint, 1000);
+    if (page.events.length === 0) return all;
+    all.push(...page.events);
+    checkpoint = page.checkpoint;
+  }
+}
+
+describe('placement racing another writer of an instance stream, on Postgres', () => {
+  let db: FreshDatabase;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    db = await freshDatabase('placement_instance_race');
+    pool = new Pool({ connectionString: db.url, max: 4 });
+    await migrateEventStore(pool);
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  it('drops the placement of an instance stopped between plan and commit and commits the rest', async () => {
+    const store = new RacingStore(pool);
+    await registerHosts(store, [hostRegistered('race-h1'), hostRegistered('race-h2')]);
+    const requests = ['race-0', 'race-1', 'race-2'].map((id) => request(id));
+    await requestInstances(store, requests);
+    const engine = new PlacementEngine(store);
+    await engine.fold(await wholeLog(store));
+    store.interloper = async () => {
+      const [stopped] = decideInstance(
+        { type: 'request-stop', reason: 'scale-in' },
+        engine.lives.of('race-1').life,
+      );
+      await store.append(streamIds.instance('race-1'), 1, [
+        newEvent(stopped.type, stopped.data, testMetadata()),
+      ]);
+    };
+
+    const answers = await engine.place(requests, testMetadata());
+
+    expect(answers.map((a) => a.outcome)).toEqual(['placed', 'dropped', 'placed']);
+    const log = await wholeLog(store);
+    const typesOf = (id: string) =>
+      log.filter((e) => e.streamId === streamIds.instance(id)).map((e) => e.type);
+    expect(typesOf('race-0')).toEqual(['InstanceRequested', 'InstancePlaced']);
+    expect(typesOf('race-1')).toEqual(['InstanceRequested', 'InstanceStopped']);
+    expect(typesOf('race-2')).toEqual(['InstanceRequested', 'InstancePlaced']);
+    const reserved = log
+      .filter((e) => e.type === 'HostAllocationChanged')
+      .map((e) => (e.data as { instance: string }).instance)
+      .sort();
+    expect(reserved).toEqual(['race-0', 'race-2']);
+    const auditor = new PlacementEngine(store);
+    await auditor.fold(log);
+    expect(auditor.state.allocation('race-1')).toBeUndefined();
+    expect(auditor.state.allocationCount).toBe(2);
+  });
+});
