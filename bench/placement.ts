@@ -13,6 +13,8 @@ import {
   PostgresEventStore,
   type AppendManyResult,
   type EventValidator,
+  type ExpectedVersion,
+  type PreparedAppendMany,
   type StreamAppend,
 } from '@federa/eventstore';
 import { freshDatabase } from '@federa/testing';
@@ -288,10 +290,22 @@ class TimedStore extends PostgresEventStore {
   appendSeconds = 0;
   appendCalls = 0;
 
-  override async appendMany(appends: StreamAppend[]): Promise<AppendManyResult> {
+  override appendMany(appends: StreamAppend[]): Promise<AppendManyResult> {
+    return this.timed(() => super.appendMany(appends));
+  }
+
+  /** A round whose statement was printed while the last one committed: timed from when it is sent. */
+  override appendManyPrepared(
+    prepared: PreparedAppendMany,
+    expected: readonly ExpectedVersion[],
+  ): Promise<AppendManyResult> {
+    return this.timed(() => super.appendManyPrepared(prepared, expected));
+  }
+
+  private async timed(append: () => Promise<AppendManyResult>): Promise<AppendManyResult> {
     const started = process.hrtime.bigint();
     try {
-      return await super.appendMany(appends);
+      return await append();
     } finally {
       this.appendSeconds += Number(process.hrtime.bigint() - started) / 1e9;
       this.appendCalls++;

@@ -17,6 +17,15 @@ export interface StreamAppend {
   events: NewEvent[];
 }
 
+/**
+ * A multi-stream append checked and printed ahead of sending (`prepareAppendMany`), its streams'
+ * expected versions given when it is sent (`appendManyPrepared`). Opaque.
+ */
+export interface PreparedAppendMany {
+  /** The streams, in the order given; `appendManyPrepared` takes one expected version for each. */
+  readonly streamIds: readonly string[];
+}
+
 export interface AppendManyResult {
   /** One per StreamAppend, in the order given. */
   streams: AppendResult[];
@@ -58,6 +67,17 @@ export interface EventStore {
    * each stream's own order. Optional: both stores implement it.
    */
   appendMany?(appends: StreamAppend[]): Promise<AppendManyResult>;
+  /**
+   * appendMany in two steps, for a writer that knows its events before the streams' versions (placement
+   * prints its next round while the last one commits): checks every event and prints the statement now
+   * (throws ValidationFailed as appendMany does); nothing is sent. Optional, with appendManyPrepared.
+   */
+  prepareAppendMany?(appends: Omit<StreamAppend, 'expected'>[]): PreparedAppendMany;
+  /** Sends a prepared append with each stream's expected version, in the order prepared: as appendMany. */
+  appendManyPrepared?(
+    prepared: PreparedAppendMany,
+    expected: readonly ExpectedVersion[],
+  ): Promise<AppendManyResult>;
   /** Every event of one stream in stream order, upcast to the latest schema versions; version 0 when empty. */
   readStream(
     streamId: string,

@@ -10,12 +10,17 @@ import type {
   EventStore,
   ExpectedVersion,
   LogCheckpoint,
+  PreparedAppendMany,
   ReadAllResult,
   StreamAppend,
 } from './event-store';
 import { logStart } from './event-store';
 import { appendToStream } from './schema/append-to-stream';
-import { appendToStreams, type CheckedStreamAppend } from './schema/append-to-streams';
+import {
+  appendToStreams,
+  printStreamAppends,
+  type CheckedStreamAppend,
+} from './schema/append-to-streams';
 import { checkpointOfRow, recordedEventOfRow, type EventRow } from './schema/event-row';
 import { findEventsById } from './schema/find-events-by-id';
 import { LogCursor } from './schema/log-cursor';
@@ -24,7 +29,7 @@ import { readStreamRows } from './schema/read-stream';
 import { readStreamVersion } from './schema/read-stream-version';
 import { readStreamVersions } from './schema/read-stream-versions';
 import { checkNewEvents, type CheckedEvent } from './validation/check-new-events';
-import { checkStreamAppends } from './validation/check-stream-appends';
+import { checkExpectedVersions, checkStreamAppends } from './validation/check-stream-appends';
 import { contractsEventValidator, contractsUpcaster } from './validation/contracts-event-validator';
 import type { EventUpcaster, EventValidator } from './validation/event-validator';
 
@@ -33,6 +38,12 @@ export interface PostgresEventStoreOptions {
   validate?: EventValidator;
   /** Applied to every event read; @default the contracts registry's upcasters. */
   upcast?: EventUpcaster;
+}
+
+/** What prepareAppendMany keeps for appendManyPrepared. */
+interface PreparedStatement extends PreparedAppendMany {
+  checked: CheckedStreamAppend[];
+  printed: Buffer;
 }
 
 /** Pages readAllPages asks for before the caller needs them. */
@@ -98,10 +109,50 @@ export class PostgresEventStore implements EventStore {
 
   async appendMany(appends: StreamAppend[]): Promise<AppendManyResult> {
     const checked = checkStreamAppends(appends, this.validate, randomUUID);
+    return this.appendChecked(
+      checked,
+      appends.map((a) => a.expected),
+      printStreamAppends(checked),
+    );
+  }
+
+  prepareAppendMany(appends: Omit<StreamAppend, 'expected'>[]): PreparedAppendMany {
+    const checked = checkStreamAppends(
+      appends.map((a) => ({ ...a, expected: 'any' as const })),
+      this.validate,
+      randomUUID,
+    );
+    const prepared: PreparedStatement = {
+      streamIds: checked.map((c) => c.streamId),
+      checked,
+      printed: printStreamAppends(checked),
+    };
+    return prepared;
+  }
+
+  async appendManyPrepared(
+    prepared: PreparedAppendMany,
+    expected: readonly ExpectedVersion[],
+  ): Promise<AppendManyResult> {
+    const { checked, printed } = prepared as PreparedStatement;
+    const versions = checkExpectedVersions(expected, checked.length);
+    return this.appendChecked(
+      checked.map((c, i) => ({ ...c, expectedVersion: versions[i] })),
+      expected,
+      printed,
+    );
+  }
+
+  /** Sends checked appends (`printed` is their statement's rows), telling a retry from a conflict. */
+  private async appendChecked(
+    checked: CheckedStreamAppend[],
+    expected: readonly ExpectedVersion[],
+    printed: Buffer,
+  ): Promise<AppendManyResult> {
     for (let attempt = 1; ; attempt++) {
       let conflicts: Map<string, number> | undefined;
       try {
-        const outcome = await appendToStreams(this.pool, checked);
+        const outcome = await appendToStreams(this.pool, checked, printed);
         if (outcome.appended) {
           return resultOfAppends(
             checked.map((c) => {
@@ -126,7 +177,7 @@ export class PostgresEventStore implements EventStore {
           checked.map((c) => c.streamId),
         );
       }
-      const expectedOf = new Map(appends.map((a) => [a.streamId, a.expected]));
+      const expectedOf = new Map(checked.map((c, i) => [c.streamId, expected[i]]));
       throw new StreamsVersionConflict(
         [...conflicts].map(([streamId, actual]) => ({
           streamId,

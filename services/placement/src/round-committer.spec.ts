@@ -5,7 +5,12 @@ import {
   type InstanceRequestedData,
   type RecordedEvent,
 } from '@federa/contracts';
-import { InMemoryEventStore, type StreamAppend } from '@federa/eventstore/in-memory';
+import {
+  InMemoryEventStore,
+  type ExpectedVersion,
+  type PreparedAppendMany,
+  type StreamAppend,
+} from '@federa/eventstore/in-memory';
 import { decideInstance } from '@federa/instance-lifecycle';
 import { PlacementStack } from './domain/placement-stack';
 import { resourceKinds } from './domain/resources';
@@ -30,6 +35,21 @@ class RacingStore extends InMemoryEventStore {
   }
 }
 
+/** The racing log, with statements prepared ahead as the Postgres store offers them. */
+class PreparingStore extends RacingStore {
+  sentPrepared = 0;
+
+  prepareAppendMany(appends: Omit<StreamAppend, 'expected'>[]): PreparedAppendMany {
+    return { streamIds: appends.map((a) => a.streamId), appends } as PreparedAppendMany;
+  }
+
+  appendManyPrepared(prepared: PreparedAppendMany, expected: readonly ExpectedVersion[]) {
+    this.sentPrepared++;
+    const { appends } = prepared as unknown as { appends: Omit<StreamAppend, 'expected'>[] };
+    return this.appendMany(appends.map((a, i) => ({ ...a, expected: expected[i] })));
+  }
+}
+
 function requested(instance: string): InstanceRequestedData {
   return {
     service: 'shop',
@@ -47,8 +67,10 @@ async function wholeLog(store: InMemoryEventStore): Promise<RecordedEvent[]> {
 }
 
 /** Two hosts with room for four workers each, and the instances requested. */
-async function clusterWith(instances: string[]): Promise<RacingStore> {
-  const store = new RacingStore();
+async function clusterWith(
+  instances: string[],
+  store: RacingStore = new RacingStore(),
+): Promise<RacingStore> {
   for (const host of ['h1', 'h2']) {
     const capacity = {
       cpuMillis: 2000,
@@ -150,6 +172,46 @@ describe('the round committer', () => {
     // Five places left for six workers: every decision committed once, none lost.
     expect(answers.filter((a) => a.outcome === 'placed')).toHaveLength(5);
     expect(answers.filter((a) => a.outcome === 'failed')).toHaveLength(1);
+    for (const [i, instance] of workers(6).entries()) {
+      const logged = answers[i].outcome === 'placed' ? 'InstancePlaced' : 'PlacementFailed';
+      expect(answersOf(instance)).toEqual([logged]);
+    }
+  });
+
+  it('sends rounds printed while the last one committed at the versions that commit left, and re-prints one a conflict changed', async () => {
+    const store = new PreparingStore();
+    await clusterWith(workers(6), store);
+    const engine = await engineOn(store, 2);
+    let appends = 0;
+    // Another replica takes three of h1's places just before the second round reaches the log.
+    const appendMany = store.appendMany.bind(store);
+    store.appendMany = async (batch) => {
+      if (++appends === 2) {
+        const version = (await store.readStream(streamIds.allocation('h1'))).version;
+        await store.append(streamIds.allocation('h1'), version === 0 ? 'no-stream' : version, [
+          newEvent(
+            'HostAllocationChanged',
+            {
+              host: 'h1',
+              instance: 'elsewhere-1',
+              service: 'other',
+              app: 'big',
+              change: 'reserved',
+              resources: { cpuMillis: 1500, memoryBytes: 0, storageBytes: 0, bandwidthBps: 0 },
+              allocated: { cpuMillis: 1500, memoryBytes: 0, storageBytes: 0, bandwidthBps: 0 },
+            },
+            testMetadata(),
+          ),
+        ]);
+      }
+      return appendMany(batch);
+    };
+    const answers = await engine.place(workers(6).map(request), { correlationId: randomUUID() });
+
+    expect(store.sentPrepared).toBeGreaterThan(0);
+    const { overCommitted, answersOf } = await audit(store);
+    expect(overCommitted).toEqual([]);
+    expect(answers.filter((a) => a.outcome === 'placed')).toHaveLength(5);
     for (const [i, instance] of workers(6).entries()) {
       const logged = answers[i].outcome === 'placed' ? 'InstancePlaced' : 'PlacementFailed';
       expect(answersOf(instance)).toEqual([logged]);

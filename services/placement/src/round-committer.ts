@@ -3,6 +3,8 @@ import {
   StreamsVersionConflict,
   type AppendManyResult,
   type EventStore,
+  type ExpectedVersion,
+  type PreparedAppendMany,
   type StreamAppend,
 } from '@federa/eventstore';
 import { isInstanceEvent } from '@federa/instance-lifecycle';
@@ -38,6 +40,19 @@ interface Round {
   /** The committer's clock when it was planned: undos after that make some of it stale. */
   decidedAt: number;
   plan: RoundPlan;
+  /** Its statement, checked and printed while the round before it was committing. */
+  ahead?: PrintedRound;
+}
+
+/** A round's streams in the order appended (its hosts' ledgers, then its instances), without versions. */
+interface RoundStreams {
+  hosts: string[];
+  appends: Omit<StreamAppend, 'expected'>[];
+}
+
+interface PrintedRound {
+  streams: RoundStreams;
+  prepared: PreparedAppendMany;
 }
 
 /** The streams an appendMany found elsewhere than expected: hosts' ledgers and instances. */
@@ -113,6 +128,9 @@ export class RoundCommitter {
         batch = redo.splice(0, this.roundSize);
       }
       const next = batch ? this.planRound(batch, final) : undefined;
+      // Check and print its statement while Postgres commits the last round: only its expected
+      // versions wait for that commit, and Postgres need not wait for the printing after it.
+      if (next && committing) next.ahead = this.printAhead(next.plan, metadataOf);
       if (committing) {
         try {
           redo.push(...(await committing));
@@ -151,6 +169,7 @@ export class RoundCommitter {
     final: Map<string, PlacementAnswer>,
   ): Promise<PlacementRequest[]> {
     const redo: PlacementRequest[] = [];
+    let ahead = round.ahead;
     const setAside = (hosts: (host: string) => boolean) => {
       const undone = this.planner.undo(
         round.plan,
@@ -158,6 +177,7 @@ export class RoundCommitter {
         this.model.state,
       );
       redo.push(...undone.map((p) => p.decision.request));
+      if (undone.length > 0) ahead = undefined;
     };
     if (this.lastUndo > round.decidedAt) {
       setAside((host) => (this.undoneAt.get(host) ?? 0) > round.decidedAt);
@@ -169,7 +189,9 @@ export class RoundCommitter {
           `placement gave up after ${this.maxAttempts} conflicting appends of one round`,
         );
       }
-      const conflicts = await this.append(round.plan, metadataOf, final);
+      const conflicts = await this.append(round.plan, metadataOf, final, ahead);
+      // A round changed by what follows is printed again.
+      ahead = undefined;
       if (!conflicts) break;
       if (conflicts.hosts.size > 0) {
         setAside((host) => conflicts.hosts.has(host));
@@ -184,40 +206,27 @@ export class RoundCommitter {
   }
 
   /**
-   * Appends the plan in one appendMany, each ledger at its version now and each instance at the
-   * version it was decided at, and records what was committed; answers the streams that were
-   * elsewhere (then nothing was appended), or undefined.
+   * Appends the plan in one appendMany (or its statement printed ahead), each ledger at its version
+   * now and each instance at the version it was decided at, and records what was committed; answers
+   * the streams that were elsewhere (then nothing was appended), or undefined.
    */
   private async append(
     plan: RoundPlan,
     metadataOf: (instance: string) => EventMetadata,
     final: Map<string, PlacementAnswer>,
+    ahead: PrintedRound | undefined,
   ): Promise<Conflicts | undefined> {
     const { state } = this.model;
-    const hosts = [...plan.ledgers.keys()];
-    const appends: StreamAppend[] = hosts.map((host) => {
-      const expected = state.host(host)!.allocationVersion ?? 0;
-      return {
-        streamId: streamIds.allocation(host),
-        expected: expected === 0 ? 'no-stream' : expected,
-        events: plan.ledgers.get(host)!.map((data) => ({
-          type: 'HostAllocationChanged',
-          data,
-          metadata: metadataOf(data.instance),
-        })),
-      };
-    });
-    for (const { event, expected, decision } of plan.instances) {
-      const instance = decision.request.instance;
-      appends.push({
-        streamId: streamIds.instance(instance),
-        expected: expected === 0 ? 'no-stream' : expected,
-        events: [{ type: event.type, data: event.data, metadata: metadataOf(instance) }],
-      });
-    }
+    const { hosts, appends } = ahead?.streams ?? streamsOf(plan, metadataOf);
+    const expected: ExpectedVersion[] = [
+      ...hosts.map((host) => state.host(host)!.allocationVersion ?? 0),
+      ...plan.instances.map((p) => p.expected),
+    ].map((version) => (version === 0 ? 'no-stream' : version));
     let result: AppendManyResult;
     try {
-      result = await this.store.appendMany(appends);
+      result = ahead
+        ? await this.store.appendManyPrepared!(ahead.prepared, expected)
+        : await this.store.appendMany(appends.map((a, i) => ({ ...a, expected: expected[i] })));
     } catch (error) {
       const conflicts = error instanceof StreamsVersionConflict ? conflictsOf(error) : undefined;
       if (!conflicts) {
@@ -277,6 +286,24 @@ export class RoundCommitter {
     this.markUndone(new Set(undone.flatMap(hostOf)));
   }
 
+  /**
+   * The plan's statement checked and printed now, when the store can send it later; undefined
+   * otherwise, or when the store refuses it (appendMany then says why, with the round undone).
+   */
+  private printAhead(
+    plan: RoundPlan,
+    metadataOf: (instance: string) => EventMetadata,
+  ): PrintedRound | undefined {
+    if (!this.store.prepareAppendMany || !this.store.appendManyPrepared) return undefined;
+    if (plan.instances.length === 0) return undefined;
+    const streams = streamsOf(plan, metadataOf);
+    try {
+      return { streams, prepared: this.store.prepareAppendMany(streams.appends) };
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Makes every round planned until now redo its placements on these hosts when it commits. */
   private markUndone(hosts: Set<string>): void {
     if (hosts.size === 0) return;
@@ -315,6 +342,27 @@ export class RoundCommitter {
       }
     });
   }
+}
+
+/** The plan's streams and events, in the order appended: each host's reservations, then each instance's event. */
+function streamsOf(plan: RoundPlan, metadataOf: (instance: string) => EventMetadata): RoundStreams {
+  const hosts = [...plan.ledgers.keys()];
+  const appends: RoundStreams['appends'] = hosts.map((host) => ({
+    streamId: streamIds.allocation(host),
+    events: plan.ledgers.get(host)!.map((data) => ({
+      type: 'HostAllocationChanged',
+      data,
+      metadata: metadataOf(data.instance),
+    })),
+  }));
+  for (const { event, decision } of plan.instances) {
+    const instance = decision.request.instance;
+    appends.push({
+      streamId: streamIds.instance(instance),
+      events: [{ type: event.type, data: event.data, metadata: metadataOf(instance) }],
+    });
+  }
+  return { hosts, appends };
 }
 
 /** The conflicting ledgers and instance streams, or undefined when another kind of stream conflicted. */

@@ -59,11 +59,11 @@ export type StreamsAppendOutcome =
   | { appended: true; streams: Map<string, { lastVersion: number; lastPosition: number }> }
   | { appended: false; conflicts: Map<string, number> };
 
-/** Each stream's last version and position after the append, or the versions of the streams that conflicted. */
-export async function appendToStreams(
-  db: Queryable,
-  appends: CheckedStreamAppend[],
-): Promise<StreamsAppendOutcome> {
+/**
+ * The rows of a multi-stream append as the statement reads them: one JSON document, as UTF-8 bytes. It
+ * does not depend on the expected versions, so it can be printed before they are known.
+ */
+export function printStreamAppends(appends: readonly CheckedStreamAppend[]): Buffer {
   // Rows go in by stream id, whatever the order given: two batches waiting on each other's uncommitted
   // versions then always wait in the same order, so they cannot deadlock.
   const byStream = [...appends].sort((x, y) =>
@@ -85,6 +85,22 @@ export async function appendToStreams(
       });
     });
   }
+  // One JSON document for every row: parsed once by the server, printed by one native JSON.stringify,
+  // about twice as fast as eight parameter arrays (each JSON escaped again inside a text[] literal).
+  // Sent as its UTF-8 bytes (a Buffer goes out as is, in binary format: for text, the bytes): a
+  // string the driver would measure and then encode, two passes over megabytes per round.
+  return Buffer.from(JSON.stringify(rows));
+}
+
+/**
+ * Each stream's last version and position after the append, or the versions of the streams that
+ * conflicted. `printed` is `printStreamAppends(appends)`, when printed already.
+ */
+export async function appendToStreams(
+  db: Queryable,
+  appends: CheckedStreamAppend[],
+  printed: Buffer = printStreamAppends(appends),
+): Promise<StreamsAppendOutcome> {
   const result = await db.query<{
     conflict: boolean;
     stream_id: string;
@@ -93,15 +109,7 @@ export async function appendToStreams(
   }>({
     name: 'eventlog.appendToStreams',
     text: appendToStreamsSql,
-    // One JSON document for every row: parsed once by the server, printed by one native JSON.stringify,
-    // about twice as fast as eight parameter arrays (each JSON escaped again inside a text[] literal).
-    // Sent as its UTF-8 bytes (a Buffer goes out as is, in binary format: for text, the bytes): a
-    // string the driver would measure and then encode, two passes over megabytes per round.
-    values: [
-      appends.map((a) => a.streamId),
-      appends.map((a) => a.expectedVersion),
-      Buffer.from(JSON.stringify(rows)),
-    ],
+    values: [appends.map((a) => a.streamId), appends.map((a) => a.expectedVersion), printed],
   });
   const conflicts = new Map<string, number>();
   const streams = new Map<string, { lastVersion: number; lastPosition: number }>();

@@ -60,6 +60,35 @@ export function checkStreamAppends(
   return checked;
 }
 
+/**
+ * The expected versions given when a prepared append is sent, one per stream in the order prepared
+ * (null for 'any'); throws ValidationFailed naming each bad one (paths `expected[i]`).
+ */
+export function checkExpectedVersions(
+  expected: readonly unknown[],
+  streams: number,
+): (number | null)[] {
+  if (!Array.isArray(expected) || expected.length !== streams) {
+    throw new ValidationFailed(
+      [{ path: 'expected', reason: `must give one expected version per stream (${streams})` }],
+      'expected',
+    );
+  }
+  const errors: FieldError[] = [];
+  const versions = expected.map((e, i) => {
+    const version = expectedVersionOf(e);
+    if (version === undefined) {
+      errors.push({
+        path: `expected[${i}]`,
+        reason: "must be a version (integer >= 0), 'no-stream' or 'any'",
+      });
+    }
+    return version ?? null;
+  });
+  if (errors.length > 0) throw new ValidationFailed(errors, 'expected');
+  return versions;
+}
+
 /** null for 'any', 0 for 'no-stream', the version itself; undefined when it is none of these. */
 function expectedVersionOf(expected: unknown): number | null | undefined {
   if (expected === 'any') return null;
