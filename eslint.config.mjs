@@ -22,7 +22,7 @@ const domainFiles = ['services/**/domain/**/*.ts', 'libs/instance-lifecycle/**/*
  * written layout, and the adapter folders that have not moved there yet) and by role (main.ts, Nest
  * modules, controllers, handlers, entities).
  */
-const adapterFolders = ['api', 'infrastructure', 'read-model'];
+const adapterFolders = ['api', 'infrastructure'];
 const adapterFiles = [
   `services/*/src/**/{${adapterFolders.join(',')}}/**`,
   'services/*/src/main.ts',

@@ -2,5 +2,5 @@
  * Supervision's public entry, for the CLI, benchmarks and other services' tests. It loads no Nest
  * module: the application is main.ts (tests that run supervision in process import its module).
  */
-export { loadSupervisionSettings, type SupervisionSettings } from './supervision-settings';
+export { loadSupervisionSettings, type SupervisionSettings } from './supervision-config';
 export { supervisionLeaseName } from './supervisor/supervision-lease-name';

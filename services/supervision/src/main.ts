@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { runMain, runService } from '@federa/runtime';
-import { loadSupervisionSettings } from './supervision-settings';
+import { loadSupervisionSettings } from './supervision-config';
 import { SupervisionModule } from './supervision.module';
 
 /** `federa-supervision`: service life cycles, health, self-healing and autoscaling. */

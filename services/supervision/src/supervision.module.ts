@@ -16,14 +16,14 @@ import {
 import { connectNats } from '@federa/messaging';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
-import { AgentLink } from './agents/agent-link';
-import { ServiceCommandsController } from './commands/service-commands.controller';
-import { SupervisionProjection } from './read-model/supervision-projection';
-import { SupervisionReadModel } from './read-model/supervision-read-model';
+import { AgentLink } from './infrastructure/agent-link';
+import { ServiceCommandsController } from './api/service-commands.controller';
+import { SupervisionProjection } from './infrastructure/supervision-projection';
+import { SupervisionReadModel } from './infrastructure/supervision-read-model';
 import { supervisionLeaseName } from './supervisor/supervision-lease-name';
 import { Supervisor } from './supervisor/supervisor';
-import { type SupervisionSettings } from './supervision-settings';
-import { SupervisionView } from './view/supervision-view';
+import { type SupervisionSettings } from './supervision-config';
+import { SupervisionView } from './domain/supervision-view';
 
 const SETTINGS = Symbol('supervision settings');
 const POOL = Symbol('supervision pool');

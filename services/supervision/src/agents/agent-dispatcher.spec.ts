@@ -1,6 +1,6 @@
 import { FederaError, streamIds, type AgentCommand } from '@federa/contracts';
 import { InstanceWriter } from '../supervisor/instance-writer';
-import { SupervisedShop } from '../supervisor/supervised-shop.fixture';
+import { SupervisedShop } from '../testing/supervised-shop.fixture';
 import { AgentDispatcher } from './agent-dispatcher';
 
 /** An agent link that records what it is sent, and what the log said of the instance at that moment. */

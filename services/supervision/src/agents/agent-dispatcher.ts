@@ -8,9 +8,9 @@ import {
   type StopCommand,
 } from '@federa/contracts';
 import { isLive, type InstanceView } from '../domain/instance-view';
-import { instanceStartPayload } from '../supervisor/instance-start-payload';
+import { instanceStartPayload } from '../domain/instance-start-payload';
 import type { InstanceWriter } from '../supervisor/instance-writer';
-import type { SupervisionView } from '../view/supervision-view';
+import type { SupervisionView } from '../domain/supervision-view';
 
 /** How commands reach a host's agent: resolves on acceptance, throws FederaError on refusal or silence. */
 export interface AgentCommandPort {

@@ -1,8 +1,8 @@
 import { streamIds } from '@federa/contracts';
 import { unhealthyFailureReason } from '../domain/unhealthy-grace';
 import { InstanceWriter } from '../supervisor/instance-writer';
-import { SupervisedShop } from '../supervisor/supervised-shop.fixture';
-import type { ObservedInstance } from './agent-link';
+import { SupervisedShop } from '../testing/supervised-shop.fixture';
+import type { ObservedInstance } from '../infrastructure/agent-link';
 import { ObservationRecorder } from './observation-recorder';
 
 describe('the observation recorder', () => {

@@ -1,7 +1,7 @@
 import { isLive } from '../domain/instance-view';
 import type { InstanceWriter } from '../supervisor/instance-writer';
-import type { SupervisionView } from '../view/supervision-view';
-import type { ObservedInstance } from './agent-link';
+import type { SupervisionView } from '../domain/supervision-view';
+import type { ObservedInstance } from '../infrastructure/agent-link';
 
 /** Where the load of healthy instances goes (the autoscaler's window). */
 export interface LoadSink {

@@ -7,7 +7,7 @@ import {
   type ServiceCommand,
   type ServiceState,
 } from './service-decider';
-import { shopSpec } from './shop-spec.fixture';
+import { shopSpec } from '../testing/shop-spec.fixture';
 
 function apply(state: ServiceState, command: ServiceCommand): ServiceState {
   return decideService(command, state).reduce(evolveService, state);

@@ -7,7 +7,7 @@ import {
   type ServiceEvent,
 } from './service-decider';
 import type { ServiceHealth } from './service-health';
-import { shopSpec } from './shop-spec.fixture';
+import { shopSpec } from '../testing/shop-spec.fixture';
 
 /** Every event the decider produces, in every case below, is one the contracts registry accepts. */
 function acceptedByTheContract(event: ServiceEvent): void {

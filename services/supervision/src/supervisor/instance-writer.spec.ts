@@ -12,7 +12,7 @@ import {
 } from '@federa/instance-lifecycle';
 import fc from 'fast-check';
 import { InstanceWriter, type InstanceOutcome } from './instance-writer';
-import { placed, resources } from './supervised-shop.fixture';
+import { placed, resources } from '../testing/supervised-shop.fixture';
 
 const id = 'shop-db-1';
 const stream = streamIds.instance(id);

@@ -10,7 +10,7 @@ import {
   type InstanceEvent,
   type InstanceLife,
 } from '@federa/instance-lifecycle';
-import type { KnownLife } from '../view/supervision-view';
+import type { KnownLife } from '../domain/supervision-view';
 
 /** What a command did to an instance stream: the events appended (none when nothing applied) and the state after. */
 export interface InstanceOutcome {

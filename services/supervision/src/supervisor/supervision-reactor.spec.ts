@@ -5,7 +5,7 @@ import { defaultBackoff } from '../domain/restart-backoff';
 import { CaughtUpWaiters } from './caught-up-waiters';
 import { InstanceWriter } from './instance-writer';
 import { ServiceWriter } from './service-writer';
-import { placed, SupervisedShop } from './supervised-shop.fixture';
+import { placed, SupervisedShop } from '../testing/supervised-shop.fixture';
 import { SupervisionReactor } from './supervision-reactor';
 
 describe('the supervision reactor', () => {

@@ -7,8 +7,8 @@ import { planDeployment, type DeploymentAction } from '../domain/deployment-plan
 import { isLive, type InstanceView } from '../domain/instance-view';
 import { decideService, type ServiceCommand, type ServiceState } from '../domain/service-decider';
 import { assessServiceHealth } from '../domain/service-health';
-import type { SupervisionSettings } from '../supervision-settings';
-import type { SupervisionView } from '../view/supervision-view';
+import type { SupervisionSettings } from '../supervision-config';
+import type { SupervisionView } from '../domain/supervision-view';
 import type { CaughtUpWaiters } from './caught-up-waiters';
 import type { InstanceWriter } from './instance-writer';
 import type { ServiceWriter } from './service-writer';

@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { LogSubscription, type EventStore, type PostgresLeaderLease } from '@federa/eventstore';
 import { AgentDispatcher } from '../agents/agent-dispatcher';
-import type { AgentLink } from '../agents/agent-link';
+import type { AgentLink } from '../infrastructure/agent-link';
 import { ObservationRecorder } from '../agents/observation-recorder';
 import { AutoscalingPolicy } from '../domain/autoscaling-policy';
 import type { ServiceCommand } from '../domain/service-decider';
-import type { SupervisionSettings } from '../supervision-settings';
-import type { SupervisionView } from '../view/supervision-view';
+import type { SupervisionSettings } from '../supervision-config';
+import type { SupervisionView } from '../domain/supervision-view';
 import { CaughtUpWaiters } from './caught-up-waiters';
 import { InstanceWriter } from './instance-writer';
 import { ServiceWriter, type ServiceOutcome } from './service-writer';

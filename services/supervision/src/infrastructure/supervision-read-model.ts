@@ -12,8 +12,8 @@ import {
   serviceSummary,
   type InstanceSummary,
   type ServiceSummary,
-} from '../view/service-summary';
-import { SupervisionView } from '../view/supervision-view';
+} from '../domain/service-summary';
+import { SupervisionView } from '../domain/supervision-view';
 
 /**
  * Supervision's answers to `get-service`, `list-services`, `list-instances` and `get-instance`, read

@@ -8,8 +8,8 @@ import {
   type InstanceEvent,
 } from '@federa/instance-lifecycle';
 import { initialServiceState, serviceDecider } from '../domain/service-decider';
-import { shopSpec } from '../domain/shop-spec.fixture';
-import { SupervisionView } from '../view/supervision-view';
+import { shopSpec } from './shop-spec.fixture';
+import { SupervisionView } from '../domain/supervision-view';
 
 export const resources = {
   cpuMillis: 500,

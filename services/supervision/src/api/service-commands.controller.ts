@@ -20,9 +20,9 @@ import {
   type ServiceCommand,
   type ServiceEvent,
 } from '../domain/service-decider';
-import { SupervisionReadModel } from '../read-model/supervision-read-model';
+import { SupervisionReadModel } from '../infrastructure/supervision-read-model';
 import { Supervisor } from '../supervisor/supervisor';
-import type { InstanceSummary, ServiceSummary } from '../view/service-summary';
+import type { InstanceSummary, ServiceSummary } from '../domain/service-summary';
 
 /**
  * Supervision's commands and queries (`cmd.supervision.*`): commands decided on the log, answers

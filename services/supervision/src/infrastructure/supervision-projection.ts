@@ -2,7 +2,7 @@ import { streamCategory, type RecordedEvent } from '@federa/contracts';
 import type { Projection, Queryable } from '@federa/eventstore';
 import type { InstanceView } from '../domain/instance-view';
 import type { ServiceState } from '../domain/service-decider';
-import { SupervisionView } from '../view/supervision-view';
+import { SupervisionView } from '../domain/supervision-view';
 
 /** Streams whose events the read model folds. */
 const folded = new Set(['service', 'instance', 'host']);

@@ -5,13 +5,13 @@ import {
   isInstanceEvent,
   type InstanceLife,
 } from '@federa/instance-lifecycle';
-import { evolveInstance, isLive, type InstanceView } from '../domain/instance-view';
+import { evolveInstance, isLive, type InstanceView } from './instance-view';
 import {
   evolveService,
   initialServiceState,
   type ServiceEvent,
   type ServiceState,
-} from '../domain/service-decider';
+} from './service-decider';
 
 /** What supervision knows of a host: its fencing epoch and whether inventory declared it down. */
 export interface HostView {

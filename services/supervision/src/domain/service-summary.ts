@@ -5,9 +5,9 @@ import {
   type ServiceState as ServiceStateName,
   type ServiceSummary,
 } from '@federa/contracts';
-import { isLive, type InstanceView } from '../domain/instance-view';
-import { assessServiceHealth } from '../domain/service-health';
-import type { ServiceState } from '../domain/service-decider';
+import { isLive, type InstanceView } from './instance-view';
+import { assessServiceHealth } from './service-health';
+import type { ServiceState } from './service-decider';
 
 // The answers' shapes are the API's, defined with the others in libs/contracts.
 export type { ApplicationSummary, InstanceSummary, ServiceSummary } from '@federa/contracts';

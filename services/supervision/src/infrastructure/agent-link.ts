@@ -9,7 +9,7 @@ import {
 } from '@federa/contracts';
 import { Logger } from '@nestjs/common';
 import { JSONCodec, type NatsConnection, type Subscription } from 'nats';
-import { RefusedMessageLog } from './refused-message-log';
+import { RefusedMessageLog } from '../agents/refused-message-log';
 
 const json = JSONCodec();
 

@@ -1,7 +1,7 @@
 import { ServiceSummary, validatePayload } from '@federa/contracts';
-import { decideService, evolveService, initialServiceState } from '../domain/service-decider';
-import type { InstanceView } from '../domain/instance-view';
-import { shopSpec } from '../domain/shop-spec.fixture';
+import { decideService, evolveService, initialServiceState } from './service-decider';
+import type { InstanceView } from './instance-view';
+import { shopSpec } from '../testing/shop-spec.fixture';
 import { serviceSummary } from './service-summary';
 
 function deployedShop() {
