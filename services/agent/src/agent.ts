@@ -151,6 +151,7 @@ export class Agent {
   private async shutdown(): Promise<void> {
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
+    this.core.stop();
     this.abort.abort();
     await Promise.all([...this.beating, this.lease.settled()]);
     this.reports.close();

@@ -14,7 +14,7 @@ import {
 } from './domain/command-admission';
 import type { ReportDraft } from './domain/report-draft';
 import { InstanceTable } from './instances/instance-table';
-import { InstanceWatch } from './instances/instance-watch';
+import { InstanceWatch, type Schedule } from './instances/instance-watch';
 import { reconcileAfterRestart } from './instances/reconcile-after-restart';
 import type { LayerDriver, LayerKind } from './layers/layer-driver';
 import type { AgentStateStore } from './infrastructure/store/agent-state-store';
@@ -36,7 +36,16 @@ export interface HostAgentOptions {
   heartbeatMs: number;
   /** @default Date.now */
   now?: () => number;
+  /** The timers of startup probes. @default setTimeout, unreferenced */
+  schedule?: Schedule;
 }
+
+/** Timers that never keep the process up on their own: the agent's connection and loops do. */
+const realTimers: Schedule = (run, delayMs) => {
+  const timer = setTimeout(run, delayMs);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
 
 /**
  * One host's agent logic, independent of the bus: admits commands (validation, idempotence by
@@ -63,12 +72,17 @@ export class HostAgent {
       layers: options.layers,
       instancesDir: options.instancesDir,
       data: () => this.data,
-      report: options.report,
+      report: (draft) => {
+        options.report(draft);
+        // A command's outcome is reported as it ends: a started instance is probed from here on.
+        if (draft.kind === 'command' && draft.instance) this.watch.commandEnded(draft.instance);
+      },
       now,
     });
     this.watch = new InstanceWatch(this.table, options.layers, {
       heartbeatMs: options.heartbeatMs,
       now,
+      schedule: options.schedule ?? realTimers,
     });
   }
 
@@ -145,6 +159,11 @@ export class HostAgent {
   /** The state of one instance as the agent knows it. */
   stateOf(instance: string): string | undefined {
     return this.table.get(instance)?.state;
+  }
+
+  /** Cancels the watch's timers; instances keep running and commands in flight finish. */
+  stop(): void {
+    this.watch.stop();
   }
 
   /** Waits for every command's work in flight (tests and orderly shutdown). */

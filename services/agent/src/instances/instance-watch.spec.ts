@@ -4,12 +4,23 @@ import type { LayerDriver, LayerKind } from '../layers/layer-driver';
 import { FakeClock } from '../testing/fake-clock';
 import { FakeLayer } from '../testing/fake-layer';
 import { FakeStateStore } from '../testing/fake-state-store';
-import { specPayload } from '../testing/host-agent-fixture';
+import { HostAgentFixture, specPayload } from '../testing/host-agent-fixture';
 import { InstanceTable } from './instance-table';
 import { InstanceWatch } from './instance-watch';
 
 /** The spec's probe interval (specPayload: every 2 s, unhealthy after 2 failures in a row). */
 const INTERVAL_MS = 2_000;
+
+/** Lets probes answered by the fakes fold and their states be reported. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Moves the clock on by `ms` in 10 ms steps, letting each startup probe fire and fold. */
+async function pass(clock: FakeClock, ms: number): Promise<void> {
+  for (let passed = 0; passed < ms; passed += 10) {
+    clock.advance(Math.min(10, ms - passed));
+    await settle();
+  }
+}
 
 async function watching(state = 'running') {
   const layer = new FakeLayer();
@@ -18,7 +29,11 @@ async function watching(state = 'running') {
   const reports: ReportDraft[] = [];
   const table = new InstanceTable(store, (draft) => reports.push(draft));
   const layers = new Map<LayerKind, LayerDriver>([['process', layer]]);
-  const watch = new InstanceWatch(table, layers, { heartbeatMs: 1_000, now: clock.now });
+  const watch = new InstanceWatch(table, layers, {
+    heartbeatMs: 1_000,
+    now: clock.now,
+    schedule: clock.schedule,
+  });
   const entry = InstanceTable.entryOf({
     spec: instanceSpecOf(specPayload('web-1'), '/nowhere'),
     layer: 'process',
@@ -120,5 +135,95 @@ describe('InstanceWatch', () => {
     await round();
     expect(states()).toEqual(['stopped']);
     expect(layer.count('probe')).toBe(0);
+  });
+
+  describe('before an instance first answers healthy', () => {
+    it('reports it healthy at the first probe after it listens, 100 ms later at most, reading its status once', async () => {
+      const { layer, clock, watch, states } = await watching();
+      layer.healthy.set('web-1', false);
+      await watch.round();
+      await pass(clock, 250);
+      expect(states()).toEqual([]);
+      layer.healthy.set('web-1', true);
+      await pass(clock, 100);
+      expect(states()).toEqual(['healthy']);
+      expect(layer.count('status', 'web-1')).toBe(1);
+    });
+
+    it('probes less and less often, and stops once the spec’s interval is as often', async () => {
+      const { layer, clock, watch } = await watching();
+      layer.healthy.set('web-1', false);
+      await watch.round();
+      await pass(clock, 300);
+      expect(layer.count('probe', 'web-1')).toBe(4);
+      await pass(clock, 600);
+      expect(layer.count('probe', 'web-1')).toBe(7);
+      await pass(clock, 10_000);
+      expect(clock.pendingTimers).toBe(0);
+    });
+
+    it('declares a slow starter unhealthy no sooner than its normal probes allow (threshold × 5 intervals)', async () => {
+      const { layer, clock, watch, states } = await watching();
+      layer.healthy.set('web-1', false);
+      for (let interval = 1; interval < 10; interval++) {
+        await watch.round();
+        await pass(clock, INTERVAL_MS);
+      }
+      expect(states()).toEqual([]);
+      await watch.round();
+      expect(states()).toEqual(['unhealthy']);
+    });
+
+    it('stops probing it once it is stopped', async () => {
+      const { layer, clock, watch, table, entry } = await watching();
+      layer.healthy.set('web-1', false);
+      await watch.round();
+      await table.setState(entry, 'stopped');
+      await pass(clock, 1_000);
+      expect(layer.count('probe', 'web-1')).toBe(1);
+      expect(clock.pendingTimers).toBe(0);
+    });
+
+    it('stops probing it while a command works on it', async () => {
+      const { layer, clock, watch, entry } = await watching();
+      layer.healthy.set('web-1', false);
+      await watch.round();
+      entry.busy = true;
+      await pass(clock, 1_000);
+      expect(layer.count('probe', 'web-1')).toBe(1);
+      expect(clock.pendingTimers).toBe(0);
+    });
+
+    it('keeps no timer once the watch is stopped', async () => {
+      const { layer, clock, watch } = await watching();
+      layer.healthy.set('web-1', false);
+      await watch.round();
+      watch.stop();
+      expect(clock.pendingTimers).toBe(0);
+      await pass(clock, 1_000);
+      await watch.round();
+      expect(layer.count('probe', 'web-1')).toBe(1);
+      expect(clock.pendingTimers).toBe(0);
+    });
+
+    it('probes an instance from the end of its start, before any round, and a stop command ends that', async () => {
+      const host = new HostAgentFixture();
+      host.layer.healthy.set('web-1', false);
+      await host.started('web-1');
+      await pass(host.clock, 200);
+      expect(host.layer.count('probe', 'web-1')).toBe(2);
+      host.layer.healthy.set('web-1', true);
+      await pass(host.clock, 100);
+      expect(host.states('web-1')).toEqual(['starting', 'running', 'healthy']);
+
+      host.layer.healthy.set('web-2', false);
+      await host.started('web-2');
+      await pass(host.clock, 100);
+      await host.run({ type: 'stop', instance: 'web-2' });
+      const probed = host.layer.count('probe', 'web-2');
+      await pass(host.clock, 1_000);
+      expect(host.layer.count('probe', 'web-2')).toBe(probed);
+      expect(host.clock.pendingTimers).toBe(0);
+    });
   });
 });

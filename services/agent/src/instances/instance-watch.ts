@@ -1,26 +1,46 @@
 import { nextHealth } from '../domain/health-tracker';
 import { isLive } from '../domain/instance-states';
 import { isWatched, judgeStatus, stateAfterHealth } from '../domain/instance-observation';
-import type { LayerDriver, LayerKind } from '../layers/layer-driver';
+import { startupProbeDelayMs } from '../domain/startup-probe-cadence';
+import type { LayerDriver, LayerKind, ProbeResult } from '../layers/layer-driver';
 import { probeInstance } from '../work/probe-instance';
 import type { InstanceEntry, InstanceTable } from './instance-table';
+
+/** Runs `run` once after `delayMs`, unless the answered function is called first. */
+export type Schedule = (run: () => void, delayMs: number) => () => void;
 
 export interface InstanceWatchOptions {
   /** Probe interval of instances whose spec names none. */
   heartbeatMs: number;
   now: () => number;
+  /** The timers of startup probes. */
+  schedule: Schedule;
 }
 
 /** Failures in a row that make a healthy instance unhealthy, when its spec names none. */
 const DEFAULT_FAILURE_THRESHOLD = 3;
 
+/** The startup probes planned for one instance. */
+interface StartupProbes {
+  entry: InstanceEntry;
+  cancel: () => void;
+}
+
 /**
  * Watches what runs here, one round at a time: exits (from the layer's status), health (a probe at
  * each instance's interval, folded so that one slow answer does not flap it), load and usage.
  * Instances a command is working on are left alone: the command owns their state meanwhile.
+ *
+ * An instance that has never answered healthy is also probed on its own timer, often at first (see
+ * startupProbeDelayMs), so that it is reported healthy soon after it listens, not up to an interval
+ * later. Only their healthy answers count: its failures are folded at the normal interval alone, so
+ * the startup allowance lasts as long as it always did. They read no layer status (a `virsh` call, a
+ * QMP round trip): that stays on the rounds.
  */
 export class InstanceWatch {
   private watching = false;
+  private stopped = false;
+  private readonly startups = new Map<string, StartupProbes>();
 
   constructor(
     private readonly table: InstanceTable,
@@ -39,8 +59,28 @@ export class InstanceWatch {
     }
   }
 
+  /**
+   * A command on `instance` ended: its startup probes start afresh if it now runs without having
+   * been healthy yet (a start, a restart), and stop otherwise.
+   */
+  commandEnded(instance: string): void {
+    this.cancelStartup(instance);
+    const entry = this.table.get(instance);
+    // Still marked busy while its outcome is reported; the probe looks again when it fires.
+    if (entry && !this.stopped && this.neverHealthy(entry)) this.planProbe(entry, 0);
+  }
+
+  /** Cancels every startup probe and plans none any more (the agent stops). */
+  stop(): void {
+    this.stopped = true;
+    for (const instance of [...this.startups.keys()]) this.cancelStartup(instance);
+  }
+
   private async check(entry: InstanceEntry): Promise<void> {
-    if (entry.busy || !isWatched(entry.state)) return;
+    if (entry.busy || !isWatched(entry.state)) {
+      this.cancelStartup(entry.spec.instance);
+      return;
+    }
     const layer = this.layers.get(entry.layer);
     if (!layer) return;
     try {
@@ -48,6 +88,7 @@ export class InstanceWatch {
       if (entry.busy) return;
       const verdict = judgeStatus(entry.state, status.state);
       if (verdict.kind === 'ended') {
+        this.cancelStartup(entry.spec.instance);
         if (verdict.becomes)
           await this.table.setState(
             entry,
@@ -60,6 +101,7 @@ export class InstanceWatch {
         entry.handle = status.handle;
         await this.table.setState(entry, verdict.becomes);
       }
+      this.planStartup(entry);
       await this.probeWhenDue(entry, layer);
     } catch {
       // A failing status read is retried next round; only a layer's answer changes the state.
@@ -69,22 +111,85 @@ export class InstanceWatch {
   private async probeWhenDue(entry: InstanceEntry, layer: LayerDriver): Promise<void> {
     const now = this.options.now();
     if (now < entry.nextProbeAt) return;
-    entry.nextProbeAt = now + (entry.spec.health?.intervalMs ?? this.options.heartbeatMs);
+    entry.nextProbeAt = now + this.intervalOf(entry);
     const [probe, usage] = await Promise.all([
       probeInstance(layer, entry.spec.instance),
       layer.usage(entry.spec.instance).catch(() => undefined),
     ]);
     if (entry.busy || !isLive(entry.state)) return;
+    entry.usage = usage;
+    await this.fold(entry, probe);
+  }
+
+  private async fold(entry: InstanceEntry, probe: ProbeResult): Promise<void> {
     if (probe.load !== entry.load) this.table.touch();
     entry.load = probe.load;
-    entry.usage = usage;
     entry.health = nextHealth(
       entry.health,
       probe.healthy,
       entry.spec.health?.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD,
     );
+    if (entry.health.healthy !== undefined) this.cancelStartup(entry.spec.instance);
     const becomes = stateAfterHealth(entry.state, entry.health);
     if (becomes)
       await this.table.setState(entry, becomes, becomes === 'unhealthy' ? probe.detail : undefined);
+  }
+
+  /** Plans the next startup probe of an instance still waiting for its first healthy answer. */
+  private planStartup(entry: InstanceEntry, attempt = 0): void {
+    const instance = entry.spec.instance;
+    if (this.stopped || !this.awaitsFirstHealthy(entry)) return;
+    // Rounds ask again and again; only the probe that fired plans its successor.
+    if (attempt === 0 && this.startups.has(instance)) return;
+    this.planProbe(entry, attempt);
+  }
+
+  private planProbe(entry: InstanceEntry, attempt: number): void {
+    const instance = entry.spec.instance;
+    const delay = startupProbeDelayMs(attempt, this.intervalOf(entry));
+    if (delay === undefined) {
+      this.startups.delete(instance);
+      return;
+    }
+    const cancel = this.options.schedule(() => void this.startupProbe(entry, attempt), delay);
+    this.startups.set(instance, { entry, cancel });
+  }
+
+  private async startupProbe(entry: InstanceEntry, attempt: number): Promise<void> {
+    const instance = entry.spec.instance;
+    if (this.startups.get(instance)?.entry !== entry) return;
+    const layer = this.layers.get(entry.layer);
+    // A command working on the instance owns it now; its end plans afresh.
+    if (!layer || !this.awaitsFirstHealthy(entry)) {
+      this.startups.delete(instance);
+      return;
+    }
+    this.planStartup(entry, attempt + 1);
+    const probe = await probeInstance(layer, instance);
+    // Only the answer that ends the start counts: failures wait for the normal interval.
+    if (this.stopped || !probe.healthy || !this.awaitsFirstHealthy(entry)) return;
+    entry.nextProbeAt = this.options.now() + this.intervalOf(entry);
+    await this.fold(entry, probe).catch(() => undefined);
+  }
+
+  private awaitsFirstHealthy(entry: InstanceEntry): boolean {
+    return !entry.busy && this.neverHealthy(entry);
+  }
+
+  private neverHealthy(entry: InstanceEntry): boolean {
+    return (
+      isLive(entry.state) &&
+      entry.health.healthy === undefined &&
+      this.table.get(entry.spec.instance) === entry
+    );
+  }
+
+  private cancelStartup(instance: string): void {
+    this.startups.get(instance)?.cancel();
+    this.startups.delete(instance);
+  }
+
+  private intervalOf(entry: InstanceEntry): number {
+    return entry.spec.health?.intervalMs ?? this.options.heartbeatMs;
   }
 }

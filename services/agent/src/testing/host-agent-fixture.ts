@@ -96,6 +96,7 @@ export class HostAgentFixture {
       report: (draft) => this.reports.push(draft),
       heartbeatMs: HEARTBEAT_MS,
       now: this.clock.now,
+      schedule: this.clock.schedule,
     });
     if (this.options.epoch !== null) agent.setEpoch(this.options.epoch ?? 7);
     return agent;
