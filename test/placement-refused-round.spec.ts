@@ -8,8 +8,8 @@ const root = join(__dirname, '..');
  * would hide it): an engine with overlapped rounds whose store refuses every round at once.
  */
 const script = `
-const { PlacementEngine } = require('./services/placement/src/placement-engine');
-const { hostAttributes, request } = require('./services/placement/src/domain/testing/cluster-fixture');
+const { PlacementEngine } = require('./services/placement/src/engine/placement-engine');
+const { hostAttributes, request } = require('./services/placement/src/testing/cluster-fixture');
 const unused = () => Promise.reject(new Error('not used'));
 const store = {
   append: unused, readStream: unused, readAll: unused,

@@ -8,7 +8,7 @@ export {
   type PlacementCause,
   type PlacementEngineOptions,
   type PlacementStore,
-} from './placement-engine';
+} from './engine/placement-engine';
 export { ClusterState } from './domain/cluster-state';
 export type { HostAttributes } from './domain/host-entry';
 export type { PlacementRequest } from './domain/placement-request';

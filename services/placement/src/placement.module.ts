@@ -15,9 +15,9 @@ import {
 import { loadConfig, type FederaConfig } from '@federa/runtime';
 import { Pool } from 'pg';
 import { PlacementStack } from './domain/placement-stack';
-import { InstanceRequestIntake, type ReplicaShare } from './instance-request-intake';
-import { PlacementController } from './placement.controller';
-import { PlacementEngine } from './placement-engine';
+import { InstanceRequestIntake, type ReplicaShare } from './engine/instance-request-intake';
+import { PlacementController } from './api/placement.controller';
+import { PlacementEngine } from './engine/placement-engine';
 
 const POOL = Symbol('placement pool');
 const SHARE = Symbol('placement replica share');

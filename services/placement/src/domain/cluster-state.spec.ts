@@ -1,4 +1,4 @@
-import { allocationOf, clusterOf, hostAttributes, request } from './testing/cluster-fixture';
+import { allocationOf, clusterOf, hostAttributes, request } from '../testing/cluster-fixture';
 
 describe('cluster state counters', () => {
   it('count instances per host, site, service and application as allocations come and go', () => {

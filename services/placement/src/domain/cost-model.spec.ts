@@ -1,5 +1,5 @@
 import { costPerHour, defaultCostModel, operatingFactor } from './cost-model';
-import { clusterOf, GiB, hostAttributes } from './testing/cluster-fixture';
+import { clusterOf, GiB, hostAttributes } from '../testing/cluster-fixture';
 
 describe('cost per hour', () => {
   it('is host rates times resources', () => {

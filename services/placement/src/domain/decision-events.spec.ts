@@ -1,6 +1,6 @@
 import { instancePlacedData, placementFailedData, reservationsOnHost } from './decision-events';
 import { PlacementStack } from './placement-stack';
-import { clusterOf, GiB, hostAttributes, request } from './testing/cluster-fixture';
+import { clusterOf, GiB, hostAttributes, request } from '../testing/cluster-fixture';
 
 describe('events of a decision', () => {
   it('InstancePlaced carries the scores, the rejected hosts by reason and the runners-up', () => {

@@ -4,7 +4,7 @@ import { InstanceLives } from './instance-lives';
 import { isDropped } from './placement-answer';
 import { PlacementPlanner } from './placement-planner';
 import { PlacementStack } from './placement-stack';
-import { clusterOf, GiB, hostAttributes, request, seededRandom } from './testing/cluster-fixture';
+import { clusterOf, GiB, hostAttributes, request, seededRandom } from '../testing/cluster-fixture';
 
 function requested(instance: string): InstanceRequestedData {
   return {

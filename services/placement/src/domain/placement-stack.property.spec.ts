@@ -3,7 +3,7 @@ import type { ClusterState } from './cluster-state';
 import { PlacementStack } from './placement-stack';
 import { appKey, type PlacementRequest } from './placement-request';
 import { resourceKinds } from './resources';
-import { clusterOf, GiB, hostAttributes, seededRandom } from './testing/cluster-fixture';
+import { clusterOf, GiB, hostAttributes, seededRandom } from '../testing/cluster-fixture';
 
 const sites = ['geneva', 'lausanne', 'zurich'];
 const apps = ['web', 'db', 'cache', 'payment'];

@@ -1,5 +1,5 @@
 import { PlacementStack } from './placement-stack';
-import { clusterOf, GiB, hostAttributes, request, seededRandom } from './testing/cluster-fixture';
+import { clusterOf, GiB, hostAttributes, request, seededRandom } from '../testing/cluster-fixture';
 
 describe('placement stack', () => {
   it('places on the cheapest feasible host and records every scorer’s part', () => {

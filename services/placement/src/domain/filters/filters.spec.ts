@@ -5,7 +5,7 @@ import {
   hostAttributes,
   request,
   allocationOf,
-} from '../testing/cluster-fixture';
+} from '../../testing/cluster-fixture';
 import { allowedSitesFilter } from './allowed-sites';
 import { antiAffinityFilter } from './anti-affinity';
 import { budgetFilter } from './budget';

@@ -5,7 +5,7 @@ import {
   GiB,
   hostAttributes,
   request,
-} from '../testing/cluster-fixture';
+} from '../../testing/cluster-fixture';
 import { costScorer } from './cost';
 import { emphasisScorer } from './emphasis';
 import { packingScorer } from './packing';

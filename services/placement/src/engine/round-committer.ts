@@ -8,13 +8,13 @@ import {
   type StreamAppend,
 } from '@federa/eventstore';
 import { isInstanceEvent } from '@federa/instance-lifecycle';
-import { foldClusterEvent, type ClusterModel } from './domain/cluster-fold';
-import type { InstanceLives } from './domain/instance-lives';
-import { answerOf, isDropped, type PlacementAnswer } from './domain/placement-answer';
-import type { PlacementPlanner } from './domain/placement-planner';
-import type { PlacementRecords } from './domain/placement-records';
-import type { PlacementRequest } from './domain/placement-request';
-import type { PlannedInstance, RoundPlan } from './domain/round-plan';
+import { foldClusterEvent, type ClusterModel } from '../domain/cluster-fold';
+import type { InstanceLives } from '../domain/instance-lives';
+import { answerOf, isDropped, type PlacementAnswer } from '../domain/placement-answer';
+import type { PlacementPlanner } from '../domain/placement-planner';
+import type { PlacementRecords } from '../domain/placement-records';
+import type { PlacementRequest } from '../domain/placement-request';
+import type { PlannedInstance, RoundPlan } from '../domain/round-plan';
 
 const allocationPrefix = streamIds.allocation('');
 const instancePrefix = streamIds.instance('');

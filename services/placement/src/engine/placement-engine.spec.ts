@@ -1,6 +1,6 @@
 import type { PlacementStore } from './placement-engine';
 import { PlacementEngine } from './placement-engine';
-import { allocationOf, hostAttributes, request } from './domain/testing/cluster-fixture';
+import { allocationOf, hostAttributes, request } from '../testing/cluster-fixture';
 
 /** Dry runs never touch the log: a store that fails the test if they do. */
 const untouchedStore: PlacementStore = {

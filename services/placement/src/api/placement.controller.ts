@@ -8,8 +8,8 @@ import {
   type PlanPlacementQuery,
 } from '@federa/contracts';
 import { CommandContractPipe } from '@federa/messaging';
-import type { PlacementRecord } from './domain/placement-record';
-import { PlacementEngine } from './placement-engine';
+import type { PlacementRecord } from '../domain/placement-record';
+import { PlacementEngine } from '../engine/placement-engine';
 import { planPlacement } from './placement-plan';
 
 /** Placement's commands over NATS request/reply (the gateway's `/v1/placements`). */

@@ -1,9 +1,9 @@
-import type { Allocation } from '../allocation';
-import { ClusterState } from '../cluster-state';
-import { defaultCostModel } from '../cost-model';
-import { DecisionContext } from '../decision-context';
-import type { HostAttributes } from '../host-entry';
-import type { PlacementRequest } from '../placement-request';
+import type { Allocation } from '../domain/allocation';
+import { ClusterState } from '../domain/cluster-state';
+import { defaultCostModel } from '../domain/cost-model';
+import { DecisionContext } from '../domain/decision-context';
+import type { HostAttributes } from '../domain/host-entry';
+import type { PlacementRequest } from '../domain/placement-request';
 
 const GiB = 1024 ** 3;
 

@@ -5,10 +5,10 @@ import {
   type PlacementPlan,
   type PlacementPlanInstance,
 } from '@federa/contracts';
-import { instancePlacedData, rejectionsOf } from './domain/decision-events';
-import type { PlacementRequest } from './domain/placement-request';
-import { requestForApplication } from './domain/request-for-application';
-import type { PlacementEngine } from './placement-engine';
+import { instancePlacedData, rejectionsOf } from '../domain/decision-events';
+import type { PlacementRequest } from '../domain/placement-request';
+import { requestForApplication } from '../domain/request-for-application';
+import type { PlacementEngine } from '../engine/placement-engine';
 
 /**
  * Plans every instance a spec asks for (each application's `replicas.min`) as one batch against the

@@ -12,11 +12,11 @@ import {
   type StreamAppend,
 } from '@federa/eventstore/in-memory';
 import { decideInstance } from '@federa/instance-lifecycle';
-import { PlacementStack } from './domain/placement-stack';
-import { resourceKinds } from './domain/resources';
-import { seededRandom } from './domain/testing/cluster-fixture';
+import { PlacementStack } from '../domain/placement-stack';
+import { resourceKinds } from '../domain/resources';
+import { seededRandom } from '../testing/cluster-fixture';
 import { PlacementEngine } from './placement-engine';
-import { hostRegistered, testMetadata } from './testing/log-fixture';
+import { hostRegistered, testMetadata } from '../testing/log-fixture';
 
 const MiB = 1024 ** 2;
 

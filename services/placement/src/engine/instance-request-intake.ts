@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { InstanceRequestedData, RecordedEvent } from '@federa/contracts';
-import type { PlacementRequest } from './domain/placement-request';
-import { requestForApplication } from './domain/request-for-application';
-import { resourcesOf } from './domain/resource-amounts';
+import type { PlacementRequest } from '../domain/placement-request';
+import { requestForApplication } from '../domain/request-for-application';
+import { resourcesOf } from '../domain/resource-amounts';
 import type { PlacementCause, PlacementEngine } from './placement-engine';
 
 /** Which share of the instances this replica places: instances hash to one of `count` replicas. */
