@@ -162,6 +162,23 @@ describe('InstanceWatch', () => {
       expect(clock.pendingTimers).toBe(0);
     });
 
+    it('waits for a startup probe’s answer before planning the next one', async () => {
+      const { layer, clock, watch } = await watching();
+      layer.healthy.set('web-1', false);
+      await watch.round();
+      let answer!: () => void;
+      const probe = layer.probe.bind(layer);
+      layer.probe = (instance) =>
+        new Promise((resolve) => (answer = () => resolve(probe(instance))));
+      await pass(clock, 1_000);
+      expect(layer.count('probe', 'web-1')).toBe(1);
+      expect(clock.pendingTimers).toBe(0);
+      answer();
+      await settle();
+      expect(layer.count('probe', 'web-1')).toBe(2);
+      expect(clock.pendingTimers).toBe(1);
+    });
+
     it('declares a slow starter unhealthy no sooner than its normal probes allow (threshold × 5 intervals)', async () => {
       const { layer, clock, watch, states } = await watching();
       layer.healthy.set('web-1', false);

@@ -135,13 +135,11 @@ export class InstanceWatch {
       await this.table.setState(entry, becomes, becomes === 'unhealthy' ? probe.detail : undefined);
   }
 
-  /** Plans the next startup probe of an instance still waiting for its first healthy answer. */
-  private planStartup(entry: InstanceEntry, attempt = 0): void {
-    const instance = entry.spec.instance;
+  /** Plans the first startup probe of an instance still waiting for its first healthy answer. */
+  private planStartup(entry: InstanceEntry): void {
     if (this.stopped || !this.awaitsFirstHealthy(entry)) return;
-    // Rounds ask again and again; only the probe that fired plans its successor.
-    if (attempt === 0 && this.startups.has(instance)) return;
-    this.planProbe(entry, attempt);
+    // Rounds ask again and again; a plan under way goes on from where it is.
+    if (!this.startups.has(entry.spec.instance)) this.planProbe(entry, 0);
   }
 
   private planProbe(entry: InstanceEntry, attempt: number): void {
@@ -151,23 +149,31 @@ export class InstanceWatch {
       this.startups.delete(instance);
       return;
     }
-    const cancel = this.options.schedule(() => void this.startupProbe(entry, attempt), delay);
-    this.startups.set(instance, { entry, cancel });
+    const plan: StartupProbes = { entry, cancel: () => undefined };
+    plan.cancel = this.options.schedule(() => void this.startupProbe(plan, attempt), delay);
+    this.startups.set(instance, plan);
   }
 
-  private async startupProbe(entry: InstanceEntry, attempt: number): Promise<void> {
+  private async startupProbe(plan: StartupProbes, attempt: number): Promise<void> {
+    const { entry } = plan;
     const instance = entry.spec.instance;
-    if (this.startups.get(instance)?.entry !== entry) return;
     const layer = this.layers.get(entry.layer);
     // A command working on the instance owns it now; its end plans afresh.
     if (!layer || !this.awaitsFirstHealthy(entry)) {
+      if (this.startups.get(instance) === plan) this.startups.delete(instance);
+      return;
+    }
+    const probe = await probeInstance(layer, instance);
+    // Cancelled meanwhile (a command, a stop, a healthy answer from a round): nothing more to do.
+    if (this.stopped || this.startups.get(instance) !== plan) return;
+    if (!this.awaitsFirstHealthy(entry)) {
       this.startups.delete(instance);
       return;
     }
-    this.planStartup(entry, attempt + 1);
-    const probe = await probeInstance(layer, instance);
-    // Only the answer that ends the start counts: failures wait for the normal interval.
-    if (this.stopped || !probe.healthy || !this.awaitsFirstHealthy(entry)) return;
+    // Only the answer that ends the start counts: failures wait for the normal interval. The next
+    // probe is planned from this answer, so that slow answers never pile up.
+    if (!probe.healthy) return this.planProbe(entry, attempt + 1);
+    this.startups.delete(instance);
     entry.nextProbeAt = this.options.now() + this.intervalOf(entry);
     await this.fold(entry, probe).catch(() => undefined);
   }
