@@ -5,11 +5,12 @@
 // service available sooner than that chain. Last line: one JSON object.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse } from 'yaml';
+import { eventually, freePort } from '@federa/testing';
+import { loadInventoryConfig } from '../services/inventory/src';
 import { Fleet } from '../test/supervision-fleet';
 import { startControlPlane } from '../test/supervision-harness';
 
@@ -39,10 +40,11 @@ async function main(): Promise<void> {
   const chain = longestChain(apps, ownStartMs);
 
   const plane = await startControlPlane('deploy_bench', { tickMs });
+  const { heartbeatMs, downAfterMs, tickMs: livenessTickMs } = loadInventoryConfig({}).liveness;
   const fleet = await Fleet.start(plane, ['p1', 'p2', 'p3', 'p4'], {
-    heartbeatMs: 1000,
-    downAfterMs: 3000,
-    livenessTickMs: 250,
+    heartbeatMs,
+    downAfterMs,
+    livenessTickMs,
   });
   const db = new Client({ connectionString: plane.database.url });
   await db.connect();
@@ -50,13 +52,17 @@ async function main(): Promise<void> {
     const applyAt = Date.now();
     await plane.call('PUT', '/v1/services/shop', shopYaml, 'application/yaml');
     await plane.call('POST', '/v1/services/shop/deploy');
-    const availableAt = await until(async () => {
-      const { rows } = await db.query<{ at: string }>(
-        `SELECT (extract(epoch FROM recorded_at) * 1000)::float8 AS at FROM eventlog.events
+    const availableAt = await eventually(
+      async () => {
+        const { rows } = await db.query<{ at: string }>(
+          `SELECT (extract(epoch FROM recorded_at) * 1000)::float8 AS at FROM eventlog.events
          WHERE type = 'ServiceAvailable' ORDER BY position LIMIT 1`,
-      );
-      return rows[0] ? Number(rows[0].at) : undefined;
-    });
+        );
+        return rows[0] ? Number(rows[0].at) : 0;
+      },
+      120_000,
+      20,
+    );
     const deployMs = availableAt - applyAt;
     const phases = await phasesOf(db, applyAt);
     const result = {
@@ -92,13 +98,17 @@ async function startToHealthyMs(command: string[]): Promise<number> {
     stdio: 'ignore',
   });
   try {
-    await until(async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200;
-      } catch {
-        return false;
-      }
-    }, 5);
+    await eventually(
+      async () => {
+        try {
+          return (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200;
+        } catch {
+          return false;
+        }
+      },
+      120_000,
+      5,
+    );
     return performance.now() - startedAt;
   } finally {
     child.kill('SIGKILL');
@@ -150,31 +160,6 @@ async function phasesOf(
     );
   }
   return out;
-}
-
-async function until<T>(
-  check: () => Promise<T | undefined | false>,
-  pollMs = 20,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function median(values: number[]): number {

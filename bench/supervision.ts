@@ -5,32 +5,22 @@
 // protocol, in order, with no control plane. Last line: one JSON object.
 import { Subjects } from '@federa/contracts';
 import { connectNats } from '@federa/messaging';
+import { eventually } from '@federa/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sendCommand } from '../test/agent-harness';
+import { loadInventoryConfig } from '../services/inventory/src';
 import { Fleet } from '../test/supervision-fleet';
 import { startControlPlane } from '../test/supervision-harness';
 
 const heartbeatMs = 1000;
-/** Inventory's defaults (services/inventory/src/inventory-config.ts) at this heartbeat. */
-const downAfterMs = 3 * heartbeatMs;
-const livenessTickMs = 250;
+/** Failure detection at inventory's defaults for this heartbeat. */
+const { downAfterMs, tickMs: livenessTickMs } = loadInventoryConfig({
+  FEDERA_HEARTBEAT_MS: String(heartbeatMs),
+}).liveness;
 const shopYaml = readFileSync(join(__dirname, '..', 'examples', 'shop.yaml'), 'utf8');
 
 type Instance = { id: string; app: string; host: string; state: string };
-
-async function until<T>(
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function main(): Promise<void> {
   const loadAtStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
@@ -81,7 +71,7 @@ async function main(): Promise<void> {
           health: { http: { path: '/healthz' }, intervalMs: 1000, failureThreshold: 3 },
         },
       });
-      await until(async () => healthy.has(instance));
+      await eventually(async () => healthy.has(instance), 120_000);
     }
     const baselineStartS = (Date.now() - baseStart) / 1000;
     for (const [instance, , host] of order) {
@@ -98,8 +88,9 @@ async function main(): Promise<void> {
     const applyStart = Date.now();
     await plane.call('PUT', '/v1/services/shop', shopYaml, 'application/yaml');
     await plane.call('POST', '/v1/services/shop/deploy');
-    await until(
+    await eventually(
       async () => (await plane.call('GET', '/v1/services/shop')).json.state === 'available',
+      120_000,
     );
     const applyToAvailableS = (Date.now() - applyStart) / 1000;
 
@@ -113,13 +104,13 @@ async function main(): Promise<void> {
     const killedAt = Date.now();
     await fleet.killHost(victim.host);
     let downAt = 0;
-    await until(async () => {
+    await eventually(async () => {
       const log = (await plane.events(['HostDown', 'ServiceAvailable'])).filter(
         (e) => e.position > before,
       );
       if (!downAt && log.some((e) => e.type === 'HostDown')) downAt = Date.now();
       return log.some((e) => e.type === 'ServiceAvailable');
-    });
+    }, 120_000);
     const hostKillToAvailableS = (Date.now() - killedAt) / 1000;
     const hostKillToDownS = (downAt - killedAt) / 1000;
 
