@@ -9,7 +9,7 @@ import { decideInstance } from '@federa/instance-lifecycle';
 import { freshDatabase, type FreshDatabase } from '@federa/testing';
 import { Pool } from 'pg';
 import { PlacementEngine } from '../services/placement/src';
-import { request } from '../services/placement/src/domain/testing/cluster-fixture';
+import { request } from '../services/placement/src/testing/cluster-fixture';
 import {
   hostRegistered,
   registerHosts,

@@ -8,7 +8,7 @@ import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
 import { Pool } from 'pg';
 import { requestForApplication } from '../services/placement/src/domain/request-for-application';
 import { resourceKinds } from '../services/placement/src/domain/resources';
-import { PlacementEngine } from '../services/placement/src/placement-engine';
+import { PlacementEngine } from '../services/placement/src/engine/placement-engine';
 import {
   defineService,
   hostRegistered,
