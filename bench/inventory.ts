@@ -14,10 +14,13 @@ import { connectNats } from '@federa/messaging';
 import { freshDatabase, uniquePrefix, waitForPort } from '@federa/testing';
 import { JSONCodec } from 'nats';
 import { Pool } from 'pg';
+import { loadInventoryConfig } from '../services/inventory/src';
 import { registrationOf } from '../test/inventory-fake-agent';
 
 const hosts = Number(process.env.HOSTS ?? 10_000);
 const kills = Number(process.env.KILLS ?? 40);
+/** A killed host is declared down within this long of its kill. */
+const detectTargetMs = 3000;
 const measureS = Number(process.env.MEASURE_S ?? 10);
 const sites = 10;
 const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -157,6 +160,8 @@ async function main(): Promise<void> {
       ).rows[0].n,
     );
     detect.sort((a, b) => a - b);
+    // The thresholds the inventory child reads from the same environment.
+    const { liveness } = loadInventoryConfig(process.env);
     const p = (q: number) => detect[Math.min(detect.length - 1, Math.ceil(q * detect.length) - 1)];
     const result = {
       bench: 'inventory',
@@ -170,8 +175,10 @@ async function main(): Promise<void> {
       detect_p50_ms: p(0.5),
       detect_p99_ms: p(0.99),
       detect_max_ms: detect[detect.length - 1],
-      down_after_ms: 3000,
-      detect_target_ms: 3000,
+      down_after_ms: liveness.downAfterMs,
+      liveness_tick_ms: liveness.tickMs,
+      detect_target_ms: detectTargetMs,
+      detect_p99_vs_target: Number((p(0.99) / detectTargetMs).toFixed(3)),
       load_avg_at_start: loadAtStart,
     };
     console.log(JSON.stringify(result));
