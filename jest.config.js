@@ -5,6 +5,7 @@ const moduleNameMapper = {
     '<rootDir>/libs/$1/src',
   '^@federa/eventstore/in-memory$': '<rootDir>/libs/eventstore/src/in-memory',
   '^@federa/runtime/backoff$': '<rootDir>/libs/runtime/src/backoff',
+  '^@federa/runtime/federa-config$': '<rootDir>/libs/runtime/src/federa-config',
 };
 const common = {
   rootDir: __dirname,

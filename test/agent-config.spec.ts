@@ -3,7 +3,11 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, tempDir } from './agent-harness';
 
-function runAgent(config: string, flags: string[] = []): { status: number | null; stderr: string } {
+function runAgent(
+  config: string,
+  flags: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): { status: number | null; stderr: string } {
   const dir = tempDir('config');
   try {
     const file = join(dir, 'host.yaml');
@@ -14,7 +18,7 @@ function runAgent(config: string, flags: string[] = []): { status: number | null
       {
         encoding: 'utf8',
         timeout: 30_000,
-        env: { ...process.env, FEDERA_NATS_URL: 'nats://127.0.0.1:1' },
+        env: { ...process.env, FEDERA_NATS_URL: 'nats://127.0.0.1:1', ...env },
       },
     );
     return { status: result.status, stderr: result.stderr };
@@ -59,5 +63,14 @@ describe('federa agent --config', () => {
     const { status, stderr } = runAgent(valid, ['--simulate-leases']);
     expect(status).toBe(2);
     expect(stderr).toContain('--simulate-leases');
+  });
+
+  it('exits with status 2 and names the variable when the environment is malformed', () => {
+    const prefix = runAgent(valid, [], { FEDERA_SUBJECT_PREFIX: 'a.b' });
+    expect(prefix.status).toBe(2);
+    expect(prefix.stderr).toContain('FEDERA_SUBJECT_PREFIX');
+    const heartbeat = runAgent(valid, [], { FEDERA_HEARTBEAT_MS: 'soon' });
+    expect(heartbeat.status).toBe(2);
+    expect(heartbeat.stderr).toContain('FEDERA_HEARTBEAT_MS');
   });
 });

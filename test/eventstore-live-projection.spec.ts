@@ -71,6 +71,19 @@ describe('a live projection', () => {
     await eventually(async () => (await counted()) === 5);
   });
 
+  it('does not follow the log when it was stopped while catching up', async () => {
+    await store.append('counter-1', 'no-stream', events(3));
+    live = new LiveProjection(pool, store, new CountingProjection(), { pollMs: 10 });
+    const starting = live.start();
+    await live.stop();
+    await starting;
+
+    await store.append('counter-1', 3, events(2));
+    const before = await counted();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await counted()).toBe(before);
+  });
+
   it('lets a writer wait until the model includes its own append', async () => {
     live = new LiveProjection(pool, store, new CountingProjection(), { pollMs: 60_000 });
     await live.start();

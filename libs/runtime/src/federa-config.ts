@@ -19,6 +19,14 @@ export const configDefaults = {
   subjectPrefix: 'federa',
 } as const;
 
+/** A malformed environment variable, named in the message: the process stops before it starts. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
 /** Reads the environment; a malformed value names its variable and stops the process early. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): FederaConfig {
   return {
@@ -37,7 +45,7 @@ export function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: numb
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+    throw new ConfigurationError(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
   }
   return value;
 }
@@ -49,7 +57,7 @@ export function subjectPrefix(env: NodeJS.ProcessEnv, name: string, fallback: st
   try {
     return new Subjects(raw).prefix; // the one definition of a valid prefix
   } catch {
-    throw new Error(
+    throw new ConfigurationError(
       `${name} must be letters, digits, "_" or "-" (one NATS subject token), got ${JSON.stringify(raw)}`,
     );
   }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { DEFAULT_LEASE_DIR, ValidationFailed } from '@federa/contracts';
 // The file, not the @federa/runtime index: the index also loads Nest (~20 MB the agent never uses).
-import { loadConfig } from '../../../libs/runtime/src/federa-config';
+import { ConfigurationError, loadConfig } from '@federa/runtime/federa-config';
 import { Agent } from './agent';
 import { loadHostConfig } from './config/load-host-config';
 import { SimFleet } from './sim/sim-fleet';
@@ -78,10 +78,7 @@ export async function runAgentCli(argv: string[]): Promise<number> {
       stop = () => agent.stop();
     }
   } catch (error) {
-    if (
-      error instanceof ValidationFailed ||
-      /must be a positive integer/.test((error as Error).message)
-    ) {
+    if (error instanceof ValidationFailed || error instanceof ConfigurationError) {
       process.stderr.write(`federa-agent: ${(error as Error).message}\n`);
       return EXIT_BAD_CONFIG;
     }

@@ -21,6 +21,8 @@ export interface LiveProjectionOptions {
  */
 export class LiveProjection {
   private readonly runner: ProjectionRunner;
+  /** Set by stop(): a stop during start()'s catch-up must keep it from following afterwards. */
+  private stopped = false;
 
   constructor(
     pool: Pool,
@@ -43,11 +45,13 @@ export class LiveProjection {
 
   /** Catches up (so that the first answers are current), then follows in the background until stop(). */
   async start(): Promise<void> {
+    this.stopped = false;
     await this.runner.catchUp();
-    void this.runner.start();
+    if (!this.stopped) void this.runner.start();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.runner.stop();
   }
 

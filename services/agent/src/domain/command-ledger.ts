@@ -26,6 +26,11 @@ export class CommandLedger<R> {
     }
   }
 
+  /** Takes an answer back (it could not be kept): the command will be decided afresh. */
+  forget(commandId: string): void {
+    this.answers.delete(commandId);
+  }
+
   entries(): [string, R][] {
     return [...this.answers.entries()];
   }

@@ -100,7 +100,10 @@ export class SimFleet {
     this.abort.abort();
     clearTimeout(this.tickTimer);
     for (const subscription of this.subscriptions) subscription.unsubscribe();
-    for (const host of this.hosts.values()) host.reports.close();
+    for (const host of this.hosts.values()) {
+      host.core.stop();
+      host.reports.close();
+    }
     await this.nc.close().catch(() => undefined);
   }
 

@@ -39,6 +39,8 @@ export class SimHost {
 
   /** Boots afresh: no instances, no epoch, new run id (what a power cycle leaves). */
   boot(): void {
+    // The old core's startup probes must not report into the new run.
+    this.core?.stop();
     this.runId = randomUUID();
     this.layer = new SimLayer();
     this.reports?.close();

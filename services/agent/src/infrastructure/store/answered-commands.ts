@@ -16,9 +16,18 @@ export class AnsweredCommands {
     return this.ledger.answerOf(commandId);
   }
 
-  /** Resolves once the answer is stored: only then may the command's work start. */
-  record(commandId: string, reply: CommandReply): Promise<void> {
+  /**
+   * Resolves once the answer is stored: only then may the command's work start. An answer that could
+   * not be stored is taken back, so that a retry of the command is decided (and worked) afresh rather
+   * than answered "accepted" with nothing done.
+   */
+  async record(commandId: string, reply: CommandReply): Promise<void> {
     this.ledger.record(commandId, reply);
-    return this.store.saveAnswers(this.ledger.entries());
+    try {
+      await this.store.saveAnswers(this.ledger.entries());
+    } catch (error) {
+      this.ledger.forget(commandId);
+      throw error;
+    }
   }
 }
