@@ -45,6 +45,8 @@ export class FakeLayer implements LayerDriver {
   readonly data = new Map<string, Buffer>();
   readonly migrateOut?: LayerDriver['migrateOut'];
   readonly migrateIn?: LayerDriver['migrateIn'];
+  /** What a start answers: a VM layer may answer `starting` (QEMU in prelaunch). */
+  startsAs: LayerInstanceState = 'running';
   private readonly failures = new Map<FailingMethod, string>();
   private startGate: Promise<void> | undefined;
 
@@ -95,8 +97,8 @@ export class FakeLayer implements LayerDriver {
   async start(spec: InstanceSpec): Promise<LayerInstanceStatus> {
     this.call('start', spec.instance);
     await this.startGate;
-    this.states.set(spec.instance, 'running');
-    return { state: 'running', handle: { pid: 4242 } };
+    this.states.set(spec.instance, this.startsAs);
+    return { state: this.startsAs, handle: { pid: 4242 } };
   }
 
   async stop(instance: string, options?: { graceMs?: number }): Promise<void> {

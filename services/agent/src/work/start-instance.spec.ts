@@ -17,6 +17,13 @@ describe('start', () => {
     ]);
   });
 
+  it('keeps the handle on disk when the layer answers that the instance is still starting', async () => {
+    const host = new HostAgentFixture();
+    host.layer.startsAs = 'starting';
+    await host.run({ type: 'start', spec: specPayload('vm-1') });
+    expect(host.store.saved()).toMatchObject([{ state: 'starting', handle: { pid: 4242 } }]);
+  });
+
   it('leaves the instance failed with the reason when its layer cannot start it', async () => {
     const host = new HostAgentFixture();
     host.layer.failNext('start', 'spawn node ENOENT');

@@ -23,7 +23,10 @@ export async function startInstance(
     const status = await layer.start(entry.spec);
     entry.handle = status.handle;
     entry.nextProbeAt = context.now();
-    await context.table.setState(entry, status.state === 'running' ? 'running' : 'starting');
+    if (status.state === 'running') await context.table.setState(entry, 'running');
+    // Still starting: no state change to save with, yet the handle must be kept, or a restart now
+    // could not adopt what the layer started.
+    else await context.table.save();
   } catch (error) {
     await context.table.setState(entry, 'failed', (error as Error).message);
     throw error;
