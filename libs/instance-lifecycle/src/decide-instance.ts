@@ -80,6 +80,9 @@ export function decideInstance(command: InstanceCommand, life: InstanceLife): In
     case 'mark-lost':
       if (!isLive(life.status) || life.status === 'lost') return [];
       if (!life.host || life.status === 'pending') throw refuse('it has no host to lose');
+      // Not known to run yet: it stays as it is, so that its start goes out again once the host is
+      // back (a lost instance waits for its agent's word, which a never-started one would not send).
+      if (life.status === 'placed' || life.status === 'starting') return [];
       return [{ type: 'InstanceLost', data: { ...ref, host: life.host, reason: command.reason } }];
     case 'begin-migration': {
       if (life.status === 'migrating' && life.migration?.id === command.migration) return [];

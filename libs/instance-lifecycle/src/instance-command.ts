@@ -31,7 +31,10 @@ export type InstanceCommand =
   | { type: 'record-stopped'; reason: InstanceStopReason; exitCode?: number }
   /** It failed and is to be replaced. */
   | { type: 'fail'; reason: string; exitCode?: number; restarts: number }
-  /** Its host stopped answering; it is neither replaced nor known dead. */
+  /**
+   * Its host stopped answering; it is neither replaced nor known dead. An instance not yet known to
+   * run (placed, starting) stays as it is: its start is sent again when the host is back.
+   */
   | { type: 'mark-lost'; reason: string }
   /** A migration starts moving it. */
   | { type: 'begin-migration'; migration: string; to: string }

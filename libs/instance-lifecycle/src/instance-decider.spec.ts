@@ -295,6 +295,17 @@ describe('the instance decider', () => {
         .thenNothing();
     });
 
+    it('leaves an instance not yet known to run as it is, so that its start goes out again', () => {
+      spec
+        .given([requested, placed])
+        .when({ type: 'mark-lost', reason: 'host mph-1 down' })
+        .thenNothing();
+      spec
+        .given([requested, placed, starting])
+        .when({ type: 'mark-lost', reason: 'host mph-1 down' })
+        .thenNothing();
+    });
+
     it('cannot lose an instance that has no host', () => {
       spec
         .given([requested])

@@ -37,6 +37,7 @@ export interface PlacementModuleOptions {
 @Module({})
 export class PlacementModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private subscription: LogSubscription | undefined;
+  private intake: InstanceRequestIntake | undefined;
   private readonly logger = new Logger('placement');
 
   constructor(
@@ -73,9 +74,14 @@ export class PlacementModule implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
-    const intake = new InstanceRequestIntake(this.engine, this.share, (error, instances) =>
-      this.logger.error(`could not place ${instances.join(', ')}: ${String(error)}`),
-    );
+    const intake = (this.intake = new InstanceRequestIntake(
+      this.engine,
+      this.share,
+      (error, instances) =>
+        this.logger.error(
+          `could not place ${instances.join(', ')}, trying again shortly: ${String(error)}`,
+        ),
+    ));
     const store = new PostgresEventStore(this.pool);
     this.subscription = new LogSubscription(
       store,
@@ -89,6 +95,7 @@ export class PlacementModule implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.intake?.stop();
     await this.subscription?.stop();
     await this.pool.end();
   }

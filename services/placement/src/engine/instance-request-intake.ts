@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { InstanceRequestedData, RecordedEvent } from '@federa/contracts';
+import { backoffDelayMs, type BackoffPolicy } from '@federa/runtime/backoff';
 import type { PlacementRequest } from '../domain/placement-request';
 import { requestForApplication } from '../domain/request-for-application';
 import { resourcesOf } from '../domain/resource-amounts';
@@ -15,6 +16,9 @@ interface Pending {
   event: RecordedEvent<InstanceRequestedData>;
 }
 
+/** Waits before placing again the requests of a batch that failed (a Postgres blip, a round given up). */
+const retryBackoff: BackoffPolicy = { baseMs: 200, maxMs: 10_000 };
+
 /**
  * Turns InstanceRequested events into placements. Requests seen while catching up are held until
  * the log is read to its end, so requests already answered by InstancePlaced or PlacementFailed are
@@ -23,6 +27,9 @@ interface Pending {
  */
 export class InstanceRequestIntake {
   private readonly pending = new Map<string, Pending>();
+  /** The next try of a failed batch, and how many batches in a row failed. */
+  private retry: NodeJS.Timeout | undefined;
+  private failures = 0;
 
   constructor(
     private readonly engine: PlacementEngine,
@@ -63,15 +70,40 @@ export class InstanceRequestIntake {
       causes.set(event.data.instance, cause);
       requests.push(this.requestOf(event.data));
     }
+    const batch = [...this.pending];
     this.pending.clear();
     try {
       await this.engine.place(requests, (instance) => causes.get(instance)!);
+      this.failures = 0;
     } catch (error) {
+      // Supervision counts a requested instance as on its way and asks for no other: a batch that
+      // failed is placed again (the planner passes over instances no longer pending), after a wait.
+      for (const [instance, open] of batch)
+        if (!this.pending.has(instance)) this.pending.set(instance, open);
+      this.scheduleRetry();
       this.onError(
         error,
         requests.map((r) => r.instance),
       );
     }
+  }
+
+  /** Stops the retry of a failed batch, if one is waiting. */
+  stop(): void {
+    clearTimeout(this.retry);
+    this.retry = undefined;
+  }
+
+  private scheduleRetry(): void {
+    if (this.retry) return;
+    this.retry = setTimeout(
+      () => {
+        this.retry = undefined;
+        if (this.pending.size > 0) void this.placePending();
+      },
+      backoffDelayMs(this.failures++, retryBackoff) + retryBackoff.baseMs,
+    );
+    this.retry.unref();
   }
 
   /** The request's own layer and resources, with the rules of its service's latest spec. */

@@ -295,4 +295,24 @@ describe('the round committer', () => {
     ).rejects.toThrow('the log is gone');
     expect(engine.state.allocationCount).toBe(0);
   });
+
+  it('takes back the round when the log cannot be read after a conflict, and rejects', async () => {
+    const store = await clusterWith(workers(4));
+    const engine = await engineOn(store, 4);
+    store.interloper = async (log) => {
+      const { life } = engine.lives.of('worker-2');
+      const events = decideInstance({ type: 'request-stop', reason: 'scale-in' }, life);
+      await log.append(
+        streamIds.instance('worker-2'),
+        1,
+        events.map((e) => newEvent(e.type, e.data, testMetadata())),
+      );
+      // The re-read that follows the conflict finds the database gone.
+      store.readStream = () => Promise.reject(new Error('connection terminated'));
+    };
+    await expect(
+      engine.place(workers(4).map(request), { correlationId: randomUUID() }),
+    ).rejects.toThrow('connection terminated');
+    expect(engine.state.allocationCount).toBe(0);
+  });
 });

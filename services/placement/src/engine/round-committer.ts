@@ -182,25 +182,32 @@ export class RoundCommitter {
     if (this.lastUndo > round.decidedAt) {
       setAside((host) => (this.undoneAt.get(host) ?? 0) > round.decidedAt);
     }
-    for (let attempt = 1; round.plan.instances.length > 0; attempt++) {
-      if (attempt > this.maxAttempts) {
-        this.planner.undo(round.plan, () => true, this.model.state);
-        throw new Error(
-          `placement gave up after ${this.maxAttempts} conflicting appends of one round`,
-        );
+    try {
+      for (let attempt = 1; round.plan.instances.length > 0; attempt++) {
+        if (attempt > this.maxAttempts) {
+          throw new Error(
+            `placement gave up after ${this.maxAttempts} conflicting appends of one round`,
+          );
+        }
+        const conflicts = await this.append(round.plan, metadataOf, final, ahead);
+        // A round changed by what follows is printed again.
+        ahead = undefined;
+        if (!conflicts) break;
+        if (conflicts.hosts.size > 0) {
+          setAside((host) => conflicts.hosts.has(host));
+          this.markUndone(conflicts.hosts);
+          await this.refoldLedgers([...conflicts.hosts]);
+          // A round planned while the ledgers were being re-read saw them half-folded: stale as well.
+          this.markUndone(conflicts.hosts);
+        }
+        if (conflicts.instances.size > 0)
+          await this.redecide(round.plan, conflicts.instances, final);
       }
-      const conflicts = await this.append(round.plan, metadataOf, final, ahead);
-      // A round changed by what follows is printed again.
-      ahead = undefined;
-      if (!conflicts) break;
-      if (conflicts.hosts.size > 0) {
-        setAside((host) => conflicts.hosts.has(host));
-        this.markUndone(conflicts.hosts);
-        await this.refoldLedgers([...conflicts.hosts]);
-        // A round planned while the ledgers were being re-read saw them half-folded: stale as well.
-        this.markUndone(conflicts.hosts);
-      }
-      if (conflicts.instances.size > 0) await this.redecide(round.plan, conflicts.instances, final);
+    } catch (error) {
+      // Nothing of what is left was appended: its reservations go, or the hosts would look fuller
+      // than their ledgers until a restart.
+      this.planner.undo(round.plan, () => true, this.model.state);
+      throw error;
     }
     return redo;
   }

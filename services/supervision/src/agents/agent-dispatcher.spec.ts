@@ -61,6 +61,35 @@ describe('the agent dispatcher', () => {
     ]);
   });
 
+  it('finishes every start before answering, even when one of them fails', async () => {
+    await shop.instance('shop-db-1', 'db', 'h1');
+    await shop.instance('shop-payment-1', 'payment', 'h1');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    agents.answer = (command) =>
+      command.type === 'start' && command.spec.instance === 'shop-payment-1'
+        ? gate.then(() => ({ accepted: true }))
+        : { accepted: true };
+    const append = shop.store.append.bind(shop.store);
+    shop.store.append = (stream, expected, events) =>
+      stream === streamIds.instance('shop-db-1')
+        ? Promise.reject(new Error('connection terminated'))
+        : append(stream, expected, events);
+
+    let settled = false;
+    const starting = dispatcher.startPlaced(['shop-db-1', 'shop-payment-1']);
+    void starting.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    for (let turn = 0; turn < 50; turn++) await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+
+    release();
+    await expect(starting).rejects.toThrow('connection terminated');
+    expect(agents.sent.map((s) => s.command.type)).toEqual(['start']);
+  });
+
   it('does not send a start that a stop overtook, even when its view is behind', async () => {
     const db = await shop.instance('shop-db-1', 'db', 'h1');
     // Another writer stops it; the view has not seen that yet.

@@ -52,7 +52,10 @@ export class AgentDispatcher {
     const instances = ids
       ? [...ids].flatMap((id) => this.view.instances.get(id) ?? [])
       : [...this.view.instances.values()];
-    await Promise.all(instances.map((instance) => this.start(instance)));
+    // Every start runs to its end before this resolves (stop() waits on it), even when one fails.
+    const outcomes = await Promise.allSettled(instances.map((instance) => this.start(instance)));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Records InstanceStarting, then sends the start; nothing when a start went out less than `resendMs` ago. */

@@ -97,6 +97,12 @@ describe('the observation recorder', () => {
 
   it('records a lost instance healthy again when its agent reports it', async () => {
     await started('shop-payment-1', 'payment');
+    await shop.decide('shop-payment-1', {
+      type: 'observe',
+      host: 'h1',
+      state: 'healthy',
+      failureThreshold: 3,
+    });
     await shop.decide('shop-payment-1', { type: 'mark-lost', reason: 'host h1 down' });
     expect(shop.view.instances.get('shop-payment-1')?.state).toBe('lost');
 

@@ -89,6 +89,14 @@ describe('the supervision reactor', () => {
     await shop.instance('shop-db-1', 'db', 'h1');
     await shop.instance('shop-payment-1', 'payment', 'h1');
     await shop.instance('shop-web-1', 'web', 'h2');
+    // Payment ran on h1 before it went silent; a never-started one would stay placed (below).
+    for (const state of ['running', 'healthy'])
+      await shop.decide('shop-payment-1', {
+        type: 'observe',
+        host: 'h1',
+        state,
+        failureThreshold: 3,
+      });
     shop.host('h1', 1, true);
 
     await reactor.tick();
@@ -106,5 +114,16 @@ describe('the supervision reactor', () => {
       stranded: true,
     });
     expect(shop.view.instances.get('shop-web-1')?.state).not.toBe('failed');
+  });
+
+  it('keeps a non-relocatable instance placed on a down host placed, and starts it once the host is back', async () => {
+    await shop.instance('shop-payment-1', 'payment', 'h1');
+    shop.host('h1', 1, true);
+    await reactor.tick();
+    expect(await shop.typesOf('shop-payment-1')).toEqual(['InstanceRequested', 'InstancePlaced']);
+
+    shop.host('h1', 2, false);
+    await reactor.tick();
+    expect(await lastEvent('shop-payment-1')).toMatchObject({ type: 'InstanceStarting' });
   });
 });

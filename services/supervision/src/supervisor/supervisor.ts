@@ -26,6 +26,8 @@ export class Supervisor {
   private readonly dispatcher: AgentDispatcher;
   private readonly recorder: ObservationRecorder;
   private readonly reactor: SupervisionReactor;
+  /** Observations being turned into events, waited on by stop(). */
+  private readonly recording = new Set<Promise<void>>();
 
   constructor(
     private readonly store: EventStore,
@@ -78,15 +80,21 @@ export class Supervisor {
       pollMs: 50,
       onError: (error) => this.logger.error(`log subscription stopped: ${String(error)}`),
     });
-    this.link.listen(
-      (observed) => void this.recorder.record(observed).catch((e) => this.logger.warn(String(e))),
-    );
+    this.link.listen((observed) => {
+      const recording = this.recorder
+        .record(observed)
+        .catch((e) => this.logger.warn(String(e)))
+        .finally(() => this.recording.delete(recording));
+      this.recording.add(recording);
+    });
     this.reactor.start();
   }
 
   async stop(): Promise<void> {
     await this.reactor.stop();
     this.link.close();
+    // Observations being recorded finish before the lease goes: nothing is appended after stop.
+    await Promise.all(this.recording);
     await this.subscription?.stop();
     await this.lease.release();
   }
