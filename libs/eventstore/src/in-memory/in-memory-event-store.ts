@@ -21,6 +21,7 @@ import {
   contractsUpcaster,
 } from '../validation/contracts-event-validator';
 import type { EventUpcaster, EventValidator } from '../validation/event-validator';
+import { jsonbText } from './jsonb-text';
 
 export interface InMemoryEventStoreOptions {
   /** Checks each event; @default the contracts registry (validateEvent), as PostgresEventStore. */
@@ -183,8 +184,8 @@ export class InMemoryEventStore implements EventStore {
     // the log is left as it was, as a failed statement leaves the Postgres log.
     const printed = batches.map(({ events }) =>
       events.map((e) => ({
-        data: JSON.stringify(e.data) ?? 'null',
-        metadata: JSON.stringify(e.metadata),
+        data: jsonbText(e.data),
+        metadata: jsonbText(e.metadata),
       })),
     );
     const transaction = ++this.lastTransaction;

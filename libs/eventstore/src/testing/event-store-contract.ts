@@ -310,6 +310,26 @@ export function describeEventStoreContract(
         expect(Object.keys(again.data as object)).not.toContain('gone');
       });
 
+      it('gives back object keys in jsonb order (shortest first, then by bytes), not as written', async () => {
+        const streamId = `host-${randomUUID()}`;
+        const data = { host: 'mph-1', zz: 1, labels: { bb: 1, c: 2, a: 3 } };
+        await store.append(streamId, 'no-stream', [event('HostRegistered', data)]);
+        const [read] = (await store.readStream(streamId)).events;
+        const stored = read.data as { labels: object };
+        expect(Object.keys(stored)).toEqual(['zz', 'host', 'labels']);
+        expect(Object.keys(stored.labels)).toEqual(['a', 'c', 'bb']);
+      });
+
+      it('refuses a NUL character in data, as jsonb does, and appends nothing of the batch', async () => {
+        const streamId = `host-${randomUUID()}`;
+        const attempt = store.append(streamId, 'no-stream', [
+          event('HostRegistered'),
+          event('HostCordoned', { host: 'mph-1', reason: 'a\u0000b' }),
+        ]);
+        expect(await failureOf(attempt)).toMatchObject({ code: '22P05' });
+        expect(await store.readStream(streamId)).toEqual({ events: [], version: 0 });
+      });
+
       it('refuses data JSON cannot hold and appends nothing of the batch', async () => {
         // The refused event comes last in the log's order, after one that could have been recorded.
         const streamId = `host-a${randomUUID()}`;
