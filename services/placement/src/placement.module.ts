@@ -90,6 +90,11 @@ export class PlacementModule implements OnApplicationBootstrap, OnApplicationShu
         batchSize: PAGE,
         pollMs: 50,
         onError: (error) => this.logger.error(`log subscription stopped: ${String(error)}`),
+        onReadRetry: (error, attempt) => {
+          // Once when the log becomes unreadable, then now and then while it stays so.
+          if (attempt === 1 || attempt % 20 === 0)
+            this.logger.warn(`reading the log failed (${attempt}×), retrying: ${String(error)}`);
+        },
       },
     );
   }

@@ -79,6 +79,11 @@ export class Supervisor {
     this.subscription = new LogSubscription(this.store, async (events) => this.view.apply(events), {
       pollMs: 50,
       onError: (error) => this.logger.error(`log subscription stopped: ${String(error)}`),
+      onReadRetry: (error, attempt) => {
+        // Once when the log becomes unreadable, then now and then while it stays so.
+        if (attempt === 1 || attempt % 20 === 0)
+          this.logger.warn(`reading the log failed (${attempt}×), retrying: ${String(error)}`);
+      },
     });
     this.link.listen((observed) => {
       const recording = this.recorder

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import type { NewEvent, RecordedEvent } from '@federa/contracts';
+import { InMemoryEventStore } from '../in-memory';
+import type { LogCheckpoint, ReadAllResult } from '../event-store';
+import { acceptAnyObject } from '../validation/event-validator';
+import { LogSubscription } from './log-subscription';
+
+function counted(n: number): NewEvent {
+  return {
+    type: 'Counted',
+    data: { n },
+    metadata: { correlationId: randomUUID(), actor: 'test', occurredAt: new Date().toISOString() },
+  };
+}
+
+/** The log in memory, whose reads fail while `down` (a database restarting under the reader). */
+class FlakyStore extends InMemoryEventStore {
+  down = false;
+  /** The catch-up cursor loses its connection after its first page. */
+  breakCursor = false;
+  failedReads = 0;
+
+  override async readAll(after: LogCheckpoint | null, limit: number): Promise<ReadAllResult> {
+    if (this.down) {
+      this.failedReads++;
+      throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    }
+    return super.readAll(after, limit);
+  }
+
+  override async *readAllPages(after: LogCheckpoint | null, pageSize: number) {
+    for await (const page of super.readAllPages(after, pageSize)) {
+      yield page;
+      if (this.breakCursor) throw new Error('terminating connection due to administrator command');
+    }
+  }
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 500 && !check(); turn++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+}
+
+describe('a log subscription', () => {
+  it('retries failed reads from the last page handed over, and sees every event once, in order', async () => {
+    const store = new FlakyStore({ validate: acceptAnyObject });
+    await store.append('counter-1', 'no-stream', [counted(1), counted(2)]);
+    const seen: number[] = [];
+    const retries: number[] = [];
+    const subscription = new LogSubscription(
+      store,
+      async (events: RecordedEvent[]) => {
+        seen.push(...events.map((e) => (e.data as { n: number }).n));
+      },
+      {
+        pollMs: 5,
+        readRetry: { baseMs: 5, maxMs: 20 },
+        onReadRetry: (_error, attempt) => retries.push(attempt),
+      },
+    );
+    await until(() => seen.length === 2);
+
+    store.down = true;
+    await until(() => store.failedReads >= 3);
+    await store.append('counter-1', 2, [counted(3), counted(4)]);
+    store.down = false;
+
+    await until(() => seen.length === 4);
+    await subscription.stop();
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(retries.slice(0, 3)).toEqual([1, 2, 3]);
+  });
+
+  it('goes on with plain reads when its catch-up cursor breaks off', async () => {
+    const store = new FlakyStore({ validate: acceptAnyObject });
+    for (let n = 1; n <= 6; n++) await store.append(`counter-${n}`, 'no-stream', [counted(n)]);
+    store.breakCursor = true;
+    const seen: number[] = [];
+    const subscription = new LogSubscription(
+      store,
+      async (events) => {
+        seen.push(...events.map((e) => (e.data as { n: number }).n));
+      },
+      { batchSize: 2, pollMs: 5, readRetry: { baseMs: 5, maxMs: 20 } },
+    );
+    await until(() => seen.length === 6);
+    await subscription.stop();
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('stops when its handler fails, and says why', async () => {
+    const store = new InMemoryEventStore({ validate: acceptAnyObject });
+    await store.append('counter-1', 'no-stream', [counted(1)]);
+    const subscription = new LogSubscription(
+      store,
+      async () => {
+        throw new Error('the read model is broken');
+      },
+      { pollMs: 5 },
+    );
+    await expect(subscription.done).rejects.toThrow('the read model is broken');
+  });
+});
