@@ -10,8 +10,8 @@ const root = resolve(__dirname, '..');
 const gatewaySource = join(root, 'services', 'gateway', 'src');
 const page = readFileSync(join(root, 'docs', 'reference', 'rest-api.md'), 'utf8');
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- controllers of any shape
-type Handler = Function;
+/** A controller class or one of its handler methods, whatever it takes. */
+type Handler = (abstract new (...args: never[]) => object) | ((...args: never[]) => unknown);
 
 function controllerClasses(): Handler[] {
   return (readdirSync(gatewaySource, { recursive: true }) as string[])

@@ -5,8 +5,8 @@ import type { ValidationMetadata } from 'class-validator/types/metadata/Validati
 const { defaultMetadataStorage } =
   require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- classes of any shape
-export type DataClass = Function;
+/** A class whose instances carry validation decorators, whatever its constructor takes. */
+export type DataClass = abstract new (...args: never[]) => object;
 
 /** One field of a data class, as its validation decorators define it. */
 export interface FieldDescription {
@@ -115,7 +115,8 @@ function validatorName(entry: ValidationMetadata): string {
 
 function nestedClass(cls: DataClass, name: string): DataClass | undefined {
   const type = defaultMetadataStorage.findTypeMetadata(cls, name)?.typeFunction();
-  return typeof type === 'function' ? type : undefined;
+  // class-transformer types its answer as Function; a @Type() of a data class returns the class.
+  return typeof type === 'function' ? (type as DataClass) : undefined;
 }
 
 function typeOf(
