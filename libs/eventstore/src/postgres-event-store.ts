@@ -29,7 +29,11 @@ import { readStreamRows } from './schema/read-stream';
 import { readStreamVersion } from './schema/read-stream-version';
 import { readStreamVersions } from './schema/read-stream-versions';
 import { checkNewEvents, type CheckedEvent } from './validation/check-new-events';
-import { checkExpectedVersions, checkStreamAppends } from './validation/check-stream-appends';
+import {
+  checkExpectedVersions,
+  checkStreamAppends,
+  expectedVersionOf,
+} from './validation/check-stream-appends';
 import { contractsEventValidator, contractsUpcaster } from './validation/contracts-event-validator';
 import type { EventUpcaster, EventValidator } from './validation/event-validator';
 
@@ -71,8 +75,8 @@ export class PostgresEventStore implements EventStore {
     events: NewEvent[],
   ): Promise<AppendResult> {
     const checked = checkNewEvents(streamId, events, this.validate, randomUUID);
-    const expectedVersion = expected === 'any' ? null : expected === 'no-stream' ? 0 : expected;
-    if (expectedVersion !== null && (!Number.isInteger(expectedVersion) || expectedVersion < 0)) {
+    const expectedVersion = expectedVersionOf(expected);
+    if (expectedVersion === undefined) {
       throw new StreamVersionConflict(
         streamId,
         expected,

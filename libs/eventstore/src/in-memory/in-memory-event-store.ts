@@ -15,7 +15,7 @@ import type {
 import { logStart } from '../event-store';
 import type { CheckedStreamAppend } from '../schema/append-to-streams';
 import { checkNewEvents, type CheckedEvent } from '../validation/check-new-events';
-import { checkStreamAppends } from '../validation/check-stream-appends';
+import { checkStreamAppends, expectedVersionOf } from '../validation/check-stream-appends';
 import {
   contractsEventValidator,
   contractsUpcaster,
@@ -73,9 +73,9 @@ export class InMemoryEventStore implements EventStore {
     events: NewEvent[],
   ): Promise<AppendResult> {
     const checked = checkNewEvents(streamId, events, this.validate, randomUUID);
-    const expectedVersion = expected === 'any' ? null : expected === 'no-stream' ? 0 : expected;
+    const expectedVersion = expectedVersionOf(expected);
     const actual = this.versionOf(streamId);
-    if (expectedVersion !== null && (!Number.isInteger(expectedVersion) || expectedVersion < 0)) {
+    if (expectedVersion === undefined) {
       throw new StreamVersionConflict(streamId, expected, actual);
     }
     const original = this.originalAppend(streamId, checked);

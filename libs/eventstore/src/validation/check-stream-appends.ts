@@ -90,7 +90,7 @@ export function checkExpectedVersions(
 }
 
 /** null for 'any', 0 for 'no-stream', the version itself; undefined when it is none of these. */
-function expectedVersionOf(expected: unknown): number | null | undefined {
+export function expectedVersionOf(expected: unknown): number | null | undefined {
   if (expected === 'any') return null;
   if (expected === 'no-stream') return 0;
   if (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0) {
