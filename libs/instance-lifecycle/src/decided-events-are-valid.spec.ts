@@ -1,9 +1,14 @@
 import fc from 'fast-check';
-import { currentSchemaVersion, validateEvent, type InstancePlacedData } from '@federa/contracts';
+import {
+  currentSchemaVersion,
+  eventTypesOf,
+  validateEvent,
+  type InstancePlacedData,
+} from '@federa/contracts';
 import type { InstanceCommand } from './instance-command';
 import { instanceDecider } from './instance-decider';
 import { InstanceCommandRefused } from './instance-command-refused';
-import type { InstanceEvent } from './instance-event';
+import { InstanceEventTypes, type InstanceEvent } from './instance-event';
 import { initialInstanceLife, type InstanceLife } from './instance-life';
 
 const ref = { service: 'shop', app: 'db', instance: 'shop-db-0a0b0c' };
@@ -67,6 +72,10 @@ const commands: fc.Arbitrary<InstanceCommand> = fc.oneof(
 );
 
 describe('the events the instance decider produces', () => {
+  it('are of the instance stream types the contracts registry knows, every one of them', () => {
+    expect([...InstanceEventTypes].sort()).toEqual([...eventTypesOf('instance')].sort());
+  });
+
   it('are valid by the contracts, whatever sequence of commands is decided', () => {
     fc.assert(
       fc.property(fc.array(commands, { maxLength: 12 }), (sequence) => {
