@@ -135,6 +135,14 @@ describe('a host of the e-commerce service dies', () => {
     );
     await fleet.startHost(payment.host);
 
+    // Watched in the log: the API's read model may still show the healthy of before the loss.
+    await eventually(
+      async () =>
+        (await eventsAfter(before)).filter((e) => e.data.instance === payment.id).at(-1)?.type ===
+        'InstanceHealthy',
+      20_000,
+      200,
+    );
     await eventually(
       async () => (await plane.call('GET', `/v1/instances/${payment.id}`)).json.state === 'healthy',
       20_000,
