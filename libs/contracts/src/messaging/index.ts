@@ -1,2 +1,3 @@
 export * from './subjects';
 export * from './command-reply';
+export * from './service-health-report';

@@ -54,6 +54,14 @@ export class Subjects {
     return `${this.prefix}.cmd.${service}.${command}`;
   }
 
+  /**
+   * A service's health ping (request/reply, empty body): every replica answers its own ServiceHealthReport;
+   * the gateway's /readyz asks each backend service here.
+   */
+  health(service: string): string {
+    return `${this.prefix}.health.${service}`;
+  }
+
   /** Queue group of a service, so that its replicas share the work. */
   queueGroup(service: string): string {
     return `${this.prefix}-${service}`;

@@ -55,6 +55,11 @@ export class LiveProjection {
     await this.runner.stop();
   }
 
+  /** Why the model does not follow the log now (a failure it is recovering from), or undefined. */
+  get problem(): string | undefined {
+    return this.runner.problem;
+  }
+
   /** Applies everything visible now; answers how many events it applied. */
   catchUp(): Promise<number> {
     return this.runner.catchUp();

@@ -49,6 +49,8 @@ export class ProjectionRunner {
   private catching: Promise<unknown> | undefined;
   /** The read model exists (setUp ran); cleared after a failure, which may have been its absence. */
   private isSetUp = false;
+  /** The failure start() is recovering from, until its next page or poll goes through. */
+  private lastFailure: unknown;
 
   constructor(
     private readonly pool: Pool,
@@ -75,6 +77,16 @@ export class ProjectionRunner {
     this.stopped = true;
     this.wake?.();
     await this.running?.catch(() => undefined);
+  }
+
+  /**
+   * Why start()'s following is not healthy now (the failure it is recovering from, or that it is not
+   * running), or undefined while it follows: what a service's readiness asks.
+   */
+  get problem(): string | undefined {
+    if (this.stopped || !this.running) return 'not following the log';
+    if (this.lastFailure === undefined) return undefined;
+    return this.lastFailure instanceof Error ? this.lastFailure.message : String(this.lastFailure);
   }
 
   /** Applies everything visible now; returns how many events this runner applied. */
@@ -187,6 +199,7 @@ export class ProjectionRunner {
         const retryDelayMs = this.options.retryDelayMs;
         if (retryDelayMs === undefined) throw error;
         if (this.stopped) return; // a failure while stopping (say, the pool closing) is no news
+        this.lastFailure = error ?? 'failed';
         this.options.onError?.(error);
         // The failed page's transaction rolled back: go on from what the store says was applied.
         this.checkpoint = undefined;
@@ -202,6 +215,7 @@ export class ProjectionRunner {
     await this.applyThroughCursor(this.batchSize);
     while (!this.stopped) {
       const outcome = await this.applyNextPage(this.batchSize);
+      this.lastFailure = undefined;
       if ('applied' in outcome && outcome.applied === 0)
         await this.pause(this.options.pollMs ?? 100);
     }

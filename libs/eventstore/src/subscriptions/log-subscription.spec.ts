@@ -100,4 +100,66 @@ describe('a log subscription', () => {
     );
     await expect(subscription.done).rejects.toThrow('the read model is broken');
   });
+
+  it('stops when its handler fails and nothing can recover, and reads unhealthy', async () => {
+    const store = new InMemoryEventStore({ validate: acceptAnyObject });
+    await store.append('counter-1', 'no-stream', [counted(1)]);
+    const subscription = new LogSubscription(
+      store,
+      async () => {
+        throw new Error('the database went away');
+      },
+      { pollMs: 5 },
+    );
+    await subscription.done.catch(() => undefined);
+    expect(subscription.healthy).toBe(false);
+  });
+
+  it('recovers from failed handlers by replaying from the checkpoint its consumer answers, so that every event is applied once', async () => {
+    const store = new FlakyStore({ validate: acceptAnyObject });
+    for (let n = 1; n <= 5; n++) await store.append(`counter-${n}`, 'no-stream', [counted(n)]);
+    let view: number[] = [];
+    let failuresLeft = 3;
+    let recoveries = 0;
+    const errors: string[] = [];
+    let unhealthySeen = false;
+    const subscription: LogSubscription = new LogSubscription(
+      store,
+      async (events) => {
+        for (const event of events) {
+          const n = (event.data as { n: number }).n;
+          // Half the page is applied before the failure, as a handler writing row by row would.
+          if (n === 4 && failuresLeft > 0) {
+            failuresLeft--;
+            throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+          }
+          view.push(n);
+        }
+      },
+      {
+        batchSize: 2,
+        pollMs: 5,
+        readRetry: { baseMs: 5, maxMs: 20 },
+        onError: (error) => {
+          errors.push((error as Error).message);
+          unhealthySeen ||= !subscription.healthy;
+        },
+        recover: async () => {
+          recoveries++;
+          // The consumer's durable checkpoint is the start of the log: it empties its view.
+          if (recoveries === 1) throw new Error('still down');
+          view = [];
+          return null;
+        },
+      },
+    );
+    await until(() => view.length === 5 && subscription.healthy);
+    await store.append('counter-6', 'no-stream', [counted(6)]);
+    await until(() => view.length === 6);
+    await subscription.stop();
+    expect(view).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(errors).toContain('still down');
+    expect(errors.filter((e) => e.includes('ECONNREFUSED'))).toHaveLength(3);
+    expect(unhealthySeen).toBe(true);
+  });
 });

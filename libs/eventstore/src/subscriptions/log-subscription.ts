@@ -9,8 +9,23 @@ export interface LogSubscriptionOptions {
   batchSize?: number;
   /** Wait between polls once caught up; @default 100 ms */
   pollMs?: number;
-  /** Called when a handler fails; the subscription stops. @default rethrown by `done` */
+  /**
+   * Told of a handler's failure: with `recover`, of each one before the subscription recovers; without,
+   * once, as the subscription stops. @default rethrown by `done` (without `recover`)
+   */
   onError?: (error: unknown) => void;
+  /**
+   * Makes a handler's failure a pause rather than the end: after a backoff (`readRetry`'s policy), the
+   * subscription calls recover, which puts the consumer back on a checkpoint it durably knows (a read
+   * model's stored checkpoint; null after emptying an in-memory view, to replay the log) and answers
+   * it; the subscription goes on from there. A failed page may be half applied, so it is never simply
+   * handed over again. recover failing (the database still down) is retried the same way.
+   * @default none: a handler's failure stops the subscription
+   */
+  recover?: (
+    error: unknown,
+    attempt: number,
+  ) => Promise<LogCheckpoint | null> | LogCheckpoint | null;
   /**
    * How long to wait before reading again after a read failed (the database restarting, a lost
    * connection): reads are retried for as long as the subscription runs, from the last page handed
@@ -40,13 +55,17 @@ class HandlerFailed {
  * has readAllPages, the next page arriving while the handler works), then polls for new events (no
  * NOTIFY in the append path). The handler sees every event once, in checkpoint order, and is awaited
  * before the next page is read. A failed read is retried with backoff from the last page handed
- * over; a failed handler stops the subscription (its page may be half applied: running it again
- * could apply events twice).
+ * over. A failed handler stops the subscription unless the consumer can recover (`recover`): its page
+ * may be half applied, so running it again could apply events twice; the consumer goes back to a
+ * checkpoint it knows instead, and the subscription follows from there, as long as it runs.
  */
 export class LogSubscription {
   private stopped = false;
   private wake: (() => void) | undefined;
   private checkpointValue: LogCheckpoint | null;
+  /** Failures in a row (reads, handlers, recoveries) since the last read or page that went through. */
+  private failures = 0;
+  private lastError: unknown;
   /** Settles when the subscription stops; rejects with a handler's or read's error. */
   readonly done: Promise<void>;
 
@@ -65,6 +84,21 @@ export class LogSubscription {
     return this.checkpointValue;
   }
 
+  /**
+   * Whether the subscription follows the log now: false from a failed read, handler or recovery until
+   * the next read or page that goes through, and once it has stopped. What a service's readiness asks.
+   */
+  get healthy(): boolean {
+    return !this.stopped && this.failures === 0;
+  }
+
+  /** Why the subscription is not healthy, while it is not. */
+  get problem(): string | undefined {
+    if (this.stopped) return 'stopped';
+    if (this.failures === 0) return undefined;
+    return this.lastError instanceof Error ? this.lastError.message : String(this.lastError);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
@@ -72,11 +106,46 @@ export class LogSubscription {
   }
 
   private async run(): Promise<void> {
-    try {
-      await this.follow();
-    } catch (error) {
-      throw error instanceof HandlerFailed ? error.error : error;
+    for (;;) {
+      try {
+        return await this.follow();
+      } catch (error) {
+        const cause = error instanceof HandlerFailed ? error.error : error;
+        this.failed(cause);
+        if (!this.options.recover) {
+          this.stopped = true;
+          throw cause;
+        }
+        this.options.onError?.(cause);
+        if (!(await this.recover(cause, this.options.recover))) return;
+      }
     }
+  }
+
+  /** Backs off and asks the consumer where to go on from, until it answers; false once stopped. */
+  private async recover(
+    cause: unknown,
+    recover: NonNullable<LogSubscriptionOptions['recover']>,
+  ): Promise<boolean> {
+    const policy = this.options.readRetry ?? defaultReadRetry;
+    let error = cause;
+    for (let attempt = 1; ; attempt++) {
+      await this.pause(backoffDelayMs(this.failures - 1, policy) + policy.baseMs);
+      if (this.stopped) return false;
+      try {
+        this.checkpointValue = await recover(error, attempt);
+        return true;
+      } catch (failure) {
+        error = failure;
+        this.failed(failure);
+        this.options.onError?.(failure);
+      }
+    }
+  }
+
+  private failed(error: unknown): void {
+    this.failures++;
+    this.lastError = error;
   }
 
   private async follow(): Promise<void> {
@@ -87,18 +156,21 @@ export class LogSubscription {
     } catch (error) {
       if (error instanceof HandlerFailed) throw error;
       // The cursor broke off (its connection lost): readAll goes on from the last page handed over.
+      this.failed(error);
       this.options.onReadRetry?.(error, 1);
     }
-    let failures = 0;
+    let readFailures = 0;
     while (!this.stopped) {
       let page: ReadAllResult;
       try {
         page = await this.store.readAll(this.checkpointValue, batchSize);
-        failures = 0;
+        readFailures = 0;
+        this.failures = 0;
       } catch (error) {
-        this.options.onReadRetry?.(error, ++failures);
+        this.failed(error);
+        this.options.onReadRetry?.(error, ++readFailures);
         const policy = this.options.readRetry ?? defaultReadRetry;
-        await this.pause(backoffDelayMs(failures - 1, policy) + policy.baseMs);
+        await this.pause(backoffDelayMs(readFailures - 1, policy) + policy.baseMs);
         continue;
       }
       if (page.events.length > 0) await this.deliver(page);
@@ -139,5 +211,6 @@ export class LogSubscription {
       throw new HandlerFailed(error);
     }
     this.checkpointValue = page.checkpoint;
+    this.failures = 0;
   }
 }

@@ -1,0 +1,108 @@
+import { Controller, Inject, type Type } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import type { CommandReply, HealthCheck, ServiceHealthReport } from '@federa/contracts';
+import { JSONCodec, type NatsConnection, type Subscription } from 'nats';
+
+/** Answers what is wrong with one dependency now, or undefined when it is fine. */
+export type HealthProbe = () => string | undefined | Promise<string | undefined>;
+
+/** Longest a probe may take before its dependency counts as down. */
+const defaultProbeTimeoutMs = 1000;
+
+/**
+ * A service's own readiness: the dependencies it follows (Postgres, its log subscription, its read
+ * models, ...) each with a probe, asked live on every report. Answered on `Subjects.health(service)`
+ * (healthPingController, answerHealthPings), which is what the gateway's /readyz asks.
+ */
+export class ServiceHealth {
+  private readonly probes = new Map<string, HealthProbe>();
+
+  constructor(
+    readonly service: string,
+    private readonly probeTimeoutMs = defaultProbeTimeoutMs,
+  ) {}
+
+  /** Adds (or replaces) the probe of `dependency`. */
+  add(dependency: string, probe: HealthProbe): this {
+    this.probes.set(dependency, probe);
+    return this;
+  }
+
+  async report(): Promise<ServiceHealthReport> {
+    const checks = await Promise.all(
+      [...this.probes].map(([dependency, probe]) => this.check(dependency, probe)),
+    );
+    return { service: this.service, ready: checks.every((c) => c.up), checks };
+  }
+
+  private async check(dependency: string, probe: HealthProbe): Promise<HealthCheck> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<string>((resolve) => {
+      timer = setTimeout(
+        () => resolve(`no answer within ${this.probeTimeoutMs} ms`),
+        this.probeTimeoutMs,
+      );
+    });
+    try {
+      const problem = await Promise.race([Promise.resolve().then(probe), timeout]);
+      return problem === undefined
+        ? { dependency, up: true }
+        : { dependency, up: false, reason: problem };
+    } catch (error) {
+      return {
+        dependency,
+        up: false,
+        reason: error instanceof Error ? error.message : String(error),
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** The probe of a pg pool (or client): one `SELECT 1`. */
+export function postgresProbe(db: { query(sql: string): Promise<unknown> }): HealthProbe {
+  return async () => {
+    await db.query('SELECT 1');
+    return undefined;
+  };
+}
+
+/**
+ * The Nest controller answering `<prefix>.health.<service>` on the command transport, in every replica
+ * (no queue group): a service module lists it among its controllers and provides ServiceHealth.
+ */
+export function healthPingController(service: string): Type<unknown> {
+  @Controller()
+  class HealthPingController {
+    constructor(@Inject(ServiceHealth) private readonly health: ServiceHealth) {}
+
+    @MessagePattern(`health.${service}`, { queue: false })
+    ping(): Promise<ServiceHealthReport> {
+      return this.health.report();
+    }
+  }
+  return HealthPingController;
+}
+
+const json = JSONCodec();
+
+/**
+ * Answers the health pings of a service that has a NATS connection but no command transport (the
+ * relay), in the same format: a CommandReply whose result is the report.
+ */
+export function answerHealthPings(
+  nc: NatsConnection,
+  subject: string,
+  health: ServiceHealth,
+): Subscription {
+  return nc.subscribe(subject, {
+    callback: (error, msg) => {
+      if (error) return;
+      void health.report().then((report) => {
+        const reply: CommandReply<ServiceHealthReport> = { ok: true, result: report };
+        msg.respond(json.encode(reply));
+      });
+    },
+  });
+}
