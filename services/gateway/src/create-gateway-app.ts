@@ -7,6 +7,8 @@ import { GatewayModule } from './gateway.module';
 import type { GatewayConfig } from './gateway-config';
 import { HttpMetrics } from './api/metrics/http-metrics';
 import { setupOpenApi } from './api/openapi/setup-openapi';
+import { LoadShedding } from './api/shedding/load-shedding';
+import { sheddingDefaults } from './api/shedding/shedding-config';
 
 /** A started gateway: its Nest app, the URL it answers on, and how to stop it. */
 export interface GatewayApp {
@@ -34,10 +36,21 @@ export async function createGatewayApp(
     },
   );
   app.useLogger(app.get(Logger));
-  app.use(app.get(HttpMetrics).middleware);
+  const metrics = app.get(HttpMetrics);
+  app.use(metrics.middleware);
+  // Before Nest's own middleware (logging, body parsing) and guards: a refusal must cost nothing.
+  const shedding = new LoadShedding(config.shedding ?? sheddingDefaults, metrics.registry);
+  app.use(shedding.middleware);
   app.disable('x-powered-by');
   setupOpenApi(app);
   await app.listen(config.httpPort, config.httpHost ?? '0.0.0.0');
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      shedding.close();
+      await app.close();
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { loadConfig, type FederaConfig } from '@federa/runtime';
+import { loadSheddingConfig, type SheddingConfig } from './api/shedding/shedding-config';
 
 /** What the gateway runs with: the shared Federa environment plus its own HTTP and log settings. */
 export interface GatewayConfig extends FederaConfig {
@@ -10,6 +11,8 @@ export interface GatewayConfig extends FederaConfig {
   commandTimeoutMs?: number;
   /** How long each readiness probe may take. @default 1000 */
   readinessTimeoutMs?: number;
+  /** Budgets of reads and writes beyond which requests are shed. @default sheddingDefaults (FEDERA_API_*) */
+  shedding?: SheddingConfig;
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -17,6 +20,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     ...loadConfig(env),
     httpHost: env.FEDERA_HTTP_HOST || undefined,
     logLevel: env.FEDERA_LOG_LEVEL || undefined,
+    shedding: loadSheddingConfig(env),
   };
 }
 

@@ -8,6 +8,8 @@ export const ErrorCodes = {
   notFound: 'not_found',
   conflict: 'conflict',
   unavailable: 'unavailable',
+  /** The gateway sheds load: retry after `Retry-After` seconds (a backend may be fine). */
+  overloaded: 'overloaded',
   internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -24,6 +26,7 @@ export const HttpStatusOfCode: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   unavailable: 503,
+  overloaded: 503,
   internal: 500,
 };
 

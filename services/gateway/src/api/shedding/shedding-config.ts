@@ -1,0 +1,80 @@
+import { ConfigurationError, positiveInt } from '@federa/runtime';
+import type { AdmissionLimits } from '../../domain/admission';
+
+/** The budgets of reads and writes (docs/reference/configuration.md, docs/adr/load-shedding.md). */
+export interface SheddingConfig {
+  read: AdmissionLimits;
+  write: AdmissionLimits;
+  /** Seconds a refused client is told to wait (`Retry-After`). */
+  retryAfterS: number;
+}
+
+/**
+ * Defaults sized on the development machine (docs/BENCHMARKS.md, API): a list of 100 hosts takes a
+ * few milliseconds of the gateway, inventory and Postgres together, so 16 reads at once already
+ * keep every core busy; more would only wait inside. Writes wait on a log append and a projection,
+ * and are fewer: their own, smaller budget means that no number of reads can starve them.
+ */
+export const sheddingDefaults: SheddingConfig = {
+  read: { concurrency: 16, queueLength: 64, queueMs: 100, standingQueueMs: 10, intervalMs: 100 },
+  write: { concurrency: 8, queueLength: 32, queueMs: 500, standingQueueMs: 50, intervalMs: 100 },
+  retryAfterS: 1,
+};
+
+/** The FEDERA_API_* shedding variables, each falling back to its default; a bad value names its variable. */
+export function loadSheddingConfig(env: NodeJS.ProcessEnv = process.env): SheddingConfig {
+  const queueMs = positiveInt(env, 'FEDERA_API_QUEUE_MS', sheddingDefaults.read.queueMs);
+  const standingQueueMs = positiveInt(
+    env,
+    'FEDERA_API_STANDING_QUEUE_MS',
+    sheddingDefaults.read.standingQueueMs,
+  );
+  if (standingQueueMs > queueMs) {
+    throw new ConfigurationError(
+      `FEDERA_API_STANDING_QUEUE_MS (${standingQueueMs}) must not exceed FEDERA_API_QUEUE_MS (${queueMs})`,
+    );
+  }
+  const queueLength = nonNegativeInt(
+    env,
+    'FEDERA_API_QUEUE_LENGTH',
+    sheddingDefaults.read.queueLength,
+  );
+  return {
+    read: {
+      ...sheddingDefaults.read,
+      concurrency: nonNegativeInt(
+        env,
+        'FEDERA_API_READ_CONCURRENCY',
+        sheddingDefaults.read.concurrency,
+      ),
+      queueLength,
+      queueMs,
+      standingQueueMs,
+    },
+    write: {
+      ...sheddingDefaults.write,
+      concurrency: nonNegativeInt(
+        env,
+        'FEDERA_API_WRITE_CONCURRENCY',
+        sheddingDefaults.write.concurrency,
+      ),
+      // Writes are worth more waiting for: the same queue, five times the patience.
+      queueLength: Math.ceil(queueLength / 2),
+      queueMs: queueMs * 5,
+      standingQueueMs: standingQueueMs * 5,
+    },
+    retryAfterS: sheddingDefaults.retryAfterS,
+  };
+}
+
+function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ConfigurationError(
+      `${name} must be a whole number (0 or more), got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
+}
