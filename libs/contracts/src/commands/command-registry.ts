@@ -1,6 +1,7 @@
 import type { ClassConstructor } from 'class-transformer';
 import type { Subjects } from '../messaging/subjects';
 import { checkServiceSpecRules } from '../spec/service-spec-checks';
+import { SpecLimits, checkDocumentLimits, checkSpecSizeLimits } from '../spec/spec-limits';
 import type { FieldError } from '../validation/field-error';
 import { validatePayload, type Validated } from '../validation/validate';
 import {
@@ -40,6 +41,8 @@ export interface CommandInfo {
   payload: ClassConstructor<object>;
   /** Checks class-validator cannot express; run on the plain payload even when its shape is wrong. */
   check?: (plain: Record<string, unknown>) => FieldError[];
+  /** Limits checked before anything else; a payload past one is answered with it alone. */
+  limits?: (plain: Record<string, unknown>) => FieldError[];
 }
 
 const command = <C extends ClassConstructor<object>>(
@@ -47,7 +50,19 @@ const command = <C extends ClassConstructor<object>>(
   subject: string,
   payload: C,
   check?: (plain: Record<string, unknown>) => FieldError[],
-) => ({ service, subject, payload, ...(check ? { check } : {}) });
+  limits?: (plain: Record<string, unknown>) => FieldError[],
+) => ({ service, subject, payload, ...(check ? { check } : {}), ...(limits ? { limits } : {}) });
+
+/** A command that carries a service spec: the spec's size limits, at `spec`. */
+function specLimits(plain: Record<string, unknown>): FieldError[] {
+  return checkSpecSizeLimits(plain.spec).map((e) => ({
+    ...e,
+    path: e.path ? `spec.${e.path}` : 'spec',
+  }));
+}
+
+/** Every payload: a command is a small object, nested a few levels (a spec inside is the deepest). */
+const PAYLOAD_DEPTH = SpecLimits.nestingDepth + 1;
 
 /** The spec's cross-field rules, and the name in the path agreeing with the spec's own. */
 function checkApply(plain: Record<string, unknown>): FieldError[] {
@@ -75,7 +90,7 @@ export const Commands = {
   getHost: command('inventory', 'get-host', GetHostQuery),
   listHosts: command('inventory', 'list-hosts', ListHostsQuery),
 
-  applyService: command('supervision', 'apply', ApplyServiceCommand, checkApply),
+  applyService: command('supervision', 'apply', ApplyServiceCommand, checkApply, specLimits),
   deployService: command('supervision', 'deploy', DeployServiceCommand),
   stopService: command('supervision', 'stop', StopServiceCommand),
   copyService: command('supervision', 'copy', CopyServiceCommand),
@@ -90,7 +105,7 @@ export const Commands = {
   listMigrations: command('migration', 'list-migrations', ListMigrationsQuery),
 
   explainPlacement: command('placement', 'get-placement', ExplainPlacementQuery),
-  planPlacement: command('placement', 'plan', PlanPlacementQuery),
+  planPlacement: command('placement', 'plan', PlanPlacementQuery, undefined, specLimits),
 
   getCosts: command('statistics', 'costs', GetCostsQuery),
   getForecasts: command('statistics', 'forecasts', GetForecastsQuery),
@@ -109,12 +124,20 @@ export function commandSubject(subjects: Subjects, name: CommandName): string {
   return subjects.command(info.service, info.subject);
 }
 
-/** Validates a command's payload completely, listing every error; the sender and the owner both call it. */
+/**
+ * Validates a command's payload completely, listing every error; the sender and the owner both call
+ * it. A payload past a limit (nesting, a spec's size) is answered with that limit alone.
+ */
 export function validateCommand<N extends CommandName>(
   name: N,
   plain: unknown,
 ): Validated<CommandPayloadOf<N>> {
   const info: CommandInfo = Commands[name];
+  // Before class-transformer and class-validator, which recurse once per level of the payload.
+  const deep = checkDocumentLimits(plain, { maxDepth: PAYLOAD_DEPTH });
+  if (deep.length > 0) return { ok: false, errors: deep };
+  const limited = info.limits && isPlainObject(plain) ? info.limits(plain) : [];
+  if (limited.length > 0) return { ok: false, errors: limited };
   const shaped = validatePayload(info.payload, plain);
   const extra = info.check && isPlainObject(plain) ? info.check(plain) : [];
   if (shaped.ok && extra.length === 0) return shaped as Validated<CommandPayloadOf<N>>;

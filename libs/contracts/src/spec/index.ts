@@ -11,6 +11,7 @@ export * from './budget-spec';
 export * from './service-spec';
 export * from './dependency-graph';
 export * from './service-spec-checks';
+export * from './spec-limits';
 export * from './validate-service-spec';
 export * from './parse-service-spec';
 export * from './normalised-service-spec';

@@ -1,12 +1,14 @@
 import type { FieldError } from '../validation/field-error';
 import { findDependencyCycles } from './dependency-graph';
+import { SpecLimits } from './spec-limits';
 
 type Plain = Record<string, unknown>;
 
 /**
  * The rules class-validator cannot express, checked on a plain spec of any shape (wrong types are
  * skipped here; the class checks report them): unique names, min ≤ max, known and acyclic dependsOn,
- * rules naming known apps, scaleInBelow < scaleOutAbove, one probe, a command for `process`.
+ * rules naming known apps, scaleInBelow < scaleOutAbove, one probe, a command for `process`, and
+ * the applications' replicas.max within the limit of instances per service.
  */
 export function checkServiceSpecRules(plain: unknown): FieldError[] {
   const body = objectAt(plain, 'spec');
@@ -55,6 +57,14 @@ export function checkServiceSpecRules(plain: unknown): FieldError[] {
     errors.push({
       path: `spec.applications[${names.get(cycle[0])}].dependsOn`,
       reason: `dependency cycle: ${cycle.join(' → ')}`,
+    });
+  }
+
+  const instances = apps.reduce<number>((sum, app) => sum + maxReplicasOf(app), 0);
+  if (instances > SpecLimits.instancesPerService) {
+    errors.push({
+      path: 'spec.applications',
+      reason: `the applications' replicas.max add up to ${instances}, over the limit of ${SpecLimits.instancesPerService} instances per service`,
     });
   }
 
@@ -118,6 +128,12 @@ function checkRule(rule: Plain, at: string, names: Map<string, number>): FieldEr
   unknown(rule.antiAffinity, `${at}.antiAffinity`);
   unknown(objectAt(rule, 'spread')?.apps, `${at}.spread.apps`);
   return errors;
+}
+
+/** An application's replicas.max as written, or its default of 1; a wrong type counts as 1. */
+function maxReplicasOf(app: unknown): number {
+  const max = objectAt(app, 'replicas')?.max;
+  return typeof max === 'number' && Number.isFinite(max) && max > 0 ? max : 1;
 }
 
 function objectAt(value: unknown, key: string): Plain | undefined {

@@ -36,7 +36,8 @@ export class CommandClient {
 
   /**
    * Validates `payload` with the contract class (when given) before it leaves, sends it, and answers
-   * the result; throws FederaError with the service's code, or `unavailable` when nobody answers.
+   * the result; throws FederaError with the service's code, `validation_failed` when the command is
+   * larger than the server's max_payload, or `unavailable` when nobody answers.
    */
   async send<R = unknown>(
     service: string,
@@ -45,15 +46,22 @@ export class CommandClient {
     contract?: ClassConstructor<object>,
   ): Promise<R> {
     const body = contract ? parsePayload(contract, payload, `${command} command`) : payload;
+    const data = json.encode(body);
+    const maxPayload = this.nc.info?.max_payload;
+    // nats would refuse it too, as if nobody had answered; the caller can act on this one.
+    if (maxPayload !== undefined && data.length > maxPayload) {
+      throw new FederaError(ErrorCodes.validation, `the ${command} command is too large to send`, [
+        {
+          path: '',
+          reason: `the command is ${data.length} bytes, over the bus's max_payload of ${maxPayload} bytes`,
+        },
+      ]);
+    }
     let reply: CommandReply<R>;
     try {
-      const msg = await this.nc.request(
-        this.subjects.command(service, command),
-        json.encode(body),
-        {
-          timeout: this.timeoutMs,
-        },
-      );
+      const msg = await this.nc.request(this.subjects.command(service, command), data, {
+        timeout: this.timeoutMs,
+      });
       reply = json.decode(msg.data) as CommandReply<R>;
     } catch (error) {
       throw new FederaError(

@@ -1,5 +1,13 @@
-import { ServerNats, type NatsOptions } from '@nestjs/microservices';
-import { FederaError, Subjects, type CommandReply } from '@federa/contracts';
+import { ServerNats, type NatsContext, type NatsOptions } from '@nestjs/microservices';
+import {
+  DEPTH_LIMIT_REASON,
+  ErrorCodes,
+  FederaError,
+  SpecLimits,
+  Subjects,
+  checkDocumentLimits,
+  type CommandReply,
+} from '@federa/contracts';
 import { JSONCodec, type Msg, type NatsConnection, type Subscription } from 'nats';
 import { natsConnectionOptions } from '../nats-connection';
 
@@ -22,6 +30,8 @@ export interface CommandTransportOptions {
 export class CommandTransport extends ServerNats {
   private readonly subjects: Subjects;
   private readonly commandSubscriptions: Subscription[] = [];
+  /** Bodies decoded by handleMessage, handed to the deserializer so that each is decoded once. */
+  private readonly decoded = new WeakMap<Uint8Array, unknown>();
 
   constructor(private readonly transportOptions: CommandTransportOptions) {
     super({
@@ -33,7 +43,7 @@ export class CommandTransport extends ServerNats {
       deserializer: {
         deserialize: (value: Uint8Array, options?: Record<string, unknown>) => ({
           pattern: options?.channel,
-          data: decodeJson(value),
+          data: this.decoded.has(value) ? this.decoded.get(value) : decodeJson(value),
           id: options?.replyTo ? String(options.replyTo) : undefined,
         }),
       },
@@ -60,6 +70,64 @@ export class CommandTransport extends ServerNats {
     await super.close();
   }
 
+  /**
+   * A request whose body is not JSON, or nests deeper than any command, is refused here with the
+   * reason, before any handler or validation sees it.
+   */
+  override async handleMessage(channel: string, natsMsg: Msg): Promise<unknown> {
+    const body = decodeJson(natsMsg.data);
+    if (natsMsg.reply && body instanceof MalformedBody) {
+      const refusal = new FederaError(ErrorCodes.validation, 'invalid message', [
+        { path: '', reason: body.__malformed },
+      ]);
+      try {
+        natsMsg.respond(json.encode({ ok: false, ...refusal.toBody() } satisfies CommandReply));
+      } catch (error) {
+        this.logger.error(`could not answer ${natsMsg.subject}: ${String(error)}`);
+      }
+      return;
+    }
+    this.decoded.set(natsMsg.data, body);
+    return super.handleMessage(channel, natsMsg);
+  }
+
+  /**
+   * Nest answers from a callback of its own, where a failing `respond` (an answer larger than the
+   * server's max_payload, one that cannot be encoded) is an unhandled rejection that ends the
+   * process. Here a failed answer is answered instead with a refusal that says why.
+   */
+  override getPublisher(
+    natsMsg: Msg,
+    id: string,
+    ctx: NatsContext,
+  ): (response: ReplyPacket) => unknown {
+    const publish = super.getPublisher(natsMsg, id, ctx) as (response: ReplyPacket) => unknown;
+    return (response) => {
+      try {
+        return publish(response);
+      } catch (error) {
+        return this.refuseAnswer(natsMsg, response, error);
+      }
+    };
+  }
+
+  private refuseAnswer(natsMsg: Msg, response: ReplyPacket, error: unknown): void {
+    const refusal = answerRefusal(response, error, this.maxPayload());
+    try {
+      natsMsg.respond(json.encode({ ok: false, ...refusal.toBody() } satisfies CommandReply));
+    } catch (again) {
+      this.logger.error(`could not answer ${natsMsg.subject}: ${String(again)}`);
+    }
+  }
+
+  private maxPayload(): number | undefined {
+    try {
+      return this.connection.info?.max_payload;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The transport's own connection, for services that also publish or use JetStream. */
   get connection(): NatsConnection {
     return this.unwrap<NatsConnection>();
@@ -78,12 +146,49 @@ function toCommandReply(packet: ReplyPacket): CommandReply {
   return { ok: true, result: packet.response ?? null };
 }
 
-/** A body that is not JSON reaches the handler as a marker its validation refuses with a reason. */
+/** Why an answer could not be sent, as the refusal its caller gets instead. */
+function answerRefusal(
+  response: ReplyPacket,
+  error: unknown,
+  maxPayload: number | undefined,
+): FederaError {
+  let bytes: number | undefined;
+  try {
+    bytes = json.encode(toCommandReply(response)).length;
+  } catch {
+    bytes = undefined;
+  }
+  if (bytes !== undefined && maxPayload !== undefined && bytes > maxPayload) {
+    return new FederaError(ErrorCodes.validation, 'the answer is larger than the bus carries', [
+      {
+        path: '',
+        reason: `the answer is ${bytes} bytes, over the bus's max_payload of ${maxPayload} bytes: ask for less (a smaller limit, a smaller spec)`,
+      },
+    ]);
+  }
+  return new FederaError(
+    ErrorCodes.internal,
+    `the answer could not be sent: ${error instanceof Error ? error.message : String(error)}`,
+  );
+}
+
+/**
+ * A body that is not JSON, or that nests deeper than any command does, reaches the handler as a
+ * marker its validation refuses with a reason (class-transformer would recurse once per level).
+ */
 function decodeJson(value: Uint8Array): unknown {
   if (value.length === 0) return {};
+  let decoded: unknown;
   try {
-    return json.decode(value);
+    decoded = json.decode(value);
   } catch {
-    return { __malformed: 'message body is not valid JSON' };
+    return new MalformedBody('message body is not valid JSON');
   }
+  const deep = checkDocumentLimits(decoded, { maxDepth: SpecLimits.nestingDepth + 1 });
+  return deep.length > 0 ? new MalformedBody(`message body ${DEPTH_LIMIT_REASON}`) : decoded;
+}
+
+/** The marker of a body that could not be read; a handler's validation refuses its one key. */
+class MalformedBody {
+  constructor(readonly __malformed: string) {}
 }

@@ -1,12 +1,14 @@
 import { parseServiceSpec, ValidationFailed } from '@federa/contracts';
 import type { Request } from 'express';
+import { BODY_LIMIT } from '../validation/json-body.middleware';
 
 const limitBytes = 1024 * 1024;
 
 /**
  * The spec in a `PUT /v1/services/{name}` body: JSON (already parsed by the JSON middleware) or YAML
  * (any other content type, read here), through the one spec parser. Syntax errors are refused here
- * with their line and column. A spec that does not validate goes on as written: the command's own
+ * with their line and column, and so is a body past a limit of the spec (size, nesting, YAML
+ * aliases: SpecLimits). A spec that does not validate goes on as written: the command's own
  * validation lists its errors together with the request's (a name that differs from the path's).
  */
 export async function readSpecBody(request: Request): Promise<unknown> {
@@ -42,7 +44,7 @@ async function readText(request: Request): Promise<string> {
     size += (chunk as Buffer).length;
     if (size > limitBytes)
       throw new ValidationFailed(
-        [{ path: '', reason: 'request body is larger than 1mb' }],
+        [{ path: '', reason: `request body is larger than the limit of ${BODY_LIMIT}` }],
         'request body',
       );
     chunks.push(chunk as Buffer);
