@@ -5,11 +5,13 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { LiveProjection, PostgresLeaderLease } from '@federa/eventstore';
+import { healthPingController, postgresProbe, ServiceHealth } from '@federa/runtime';
+import type { Pool } from 'pg';
 import { HostsController } from './api/hosts.controller';
 import { LivenessTracker } from './domain/liveness-tracker';
 import { HostCommandHandler } from './api/host-command.handler';
 import { databaseProviders, PoolCloser } from './infrastructure/database.providers';
-import { INVENTORY_CONFIG } from './infrastructure/inventory-tokens';
+import { INVENTORY_CONFIG, PG_POOL } from './infrastructure/inventory-tokens';
 import type { InventoryConfig } from './inventory-config';
 import { HeartbeatListener } from './api/heartbeat.listener';
 import { HostRoster } from './infrastructure/host-roster';
@@ -30,7 +32,7 @@ export class InventoryModule implements OnModuleInit, BeforeApplicationShutdown 
   static forRoot(config: InventoryConfig): DynamicModule {
     return {
       module: InventoryModule,
-      controllers: [RegistrationController, HostsController],
+      controllers: [RegistrationController, HostsController, healthPingController('inventory')],
       providers: [
         { provide: INVENTORY_CONFIG, useValue: config },
         ...databaseProviders,
@@ -49,6 +51,15 @@ export class InventoryModule implements OnModuleInit, BeforeApplicationShutdown 
         },
         LivenessLoop,
         HeartbeatListener,
+        {
+          // What the gateway's /readyz hears from this replica (the ping's arrival proves NATS).
+          provide: ServiceHealth,
+          inject: [PG_POOL, LiveProjection],
+          useFactory: (pool: Pool, hosts: LiveProjection) =>
+            new ServiceHealth('inventory')
+              .add('postgres', postgresProbe(pool))
+              .add('read-model', () => hosts.problem),
+        },
       ],
     };
   }

@@ -12,7 +12,13 @@ import {
   PostgresEventStore,
   openEventLogPool,
 } from '@federa/eventstore';
-import { loadConfig, type FederaConfig } from '@federa/runtime';
+import {
+  healthPingController,
+  loadConfig,
+  postgresProbe,
+  ServiceHealth,
+  type FederaConfig,
+} from '@federa/runtime';
 import { Pool } from 'pg';
 import { PlacementStack } from './domain/placement-stack';
 import { InstanceRequestIntake, type ReplicaShare } from './engine/instance-request-intake';
@@ -21,6 +27,7 @@ import { PlacementEngine } from './engine/placement-engine';
 
 const POOL = Symbol('placement pool');
 const SHARE = Symbol('placement replica share');
+const HEALTH = Symbol('placement health');
 /** Events read per page of the log. */
 const PAGE = 1000;
 
@@ -44,15 +51,23 @@ export class PlacementModule implements OnApplicationBootstrap, OnApplicationShu
     private readonly engine: PlacementEngine,
     @Inject(POOL) private readonly pool: Pool,
     @Inject(SHARE) private readonly share: ReplicaShare,
-  ) {}
+    @Inject(HEALTH) health: ServiceHealth,
+  ) {
+    health
+      .add('postgres', postgresProbe(pool))
+      .add('log-subscription', () => this.subscription?.problem ?? 'not started');
+  }
 
   static forRoot(options: PlacementModuleOptions = {}): DynamicModule {
     const config = options.config ?? loadConfig();
     return {
       module: PlacementModule,
-      controllers: [PlacementController],
+      controllers: [PlacementController, healthPingController('placement')],
       providers: [
         { provide: SHARE, useValue: options.share ?? shareFromEnv(process.env) },
+        // What the gateway's /readyz hears from this replica; its checks are added by the module.
+        { provide: HEALTH, useValue: new ServiceHealth('placement') },
+        { provide: ServiceHealth, useExisting: HEALTH },
         {
           provide: POOL,
           useFactory: async () => {
@@ -74,28 +89,37 @@ export class PlacementModule implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
-    const intake = (this.intake = new InstanceRequestIntake(
-      this.engine,
-      this.share,
-      (error, instances) =>
-        this.logger.error(
-          `could not place ${instances.join(', ')}, trying again shortly: ${String(error)}`,
-        ),
-    ));
+    this.intake = this.newIntake();
     const store = new PostgresEventStore(this.pool);
     this.subscription = new LogSubscription(
       store,
-      (events) => intake.onEvents(events, events.length < PAGE),
+      (events) => this.intake!.onEvents(events, events.length < PAGE),
       {
         batchSize: PAGE,
         pollMs: 50,
-        onError: (error) => this.logger.error(`log subscription stopped: ${String(error)}`),
+        onError: (error) =>
+          this.logger.error(`applying the log failed, folding it again: ${String(error)}`),
+        // The model lives in memory: the one checkpoint it durably knows is the start of the log.
+        recover: async () => {
+          this.intake?.stop();
+          await this.engine.reset();
+          this.intake = this.newIntake();
+          return null;
+        },
         onReadRetry: (error, attempt) => {
           // Once when the log becomes unreadable, then now and then while it stays so.
           if (attempt === 1 || attempt % 20 === 0)
             this.logger.warn(`reading the log failed (${attempt}×), retrying: ${String(error)}`);
         },
       },
+    );
+  }
+
+  private newIntake(): InstanceRequestIntake {
+    return new InstanceRequestIntake(this.engine, this.share, (error, instances) =>
+      this.logger.error(
+        `could not place ${instances.join(', ')}, trying again shortly: ${String(error)}`,
+      ),
     );
   }
 

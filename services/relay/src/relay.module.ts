@@ -8,7 +8,13 @@ import {
 import { Subjects } from '@federa/contracts';
 import { PostgresEventStore, PostgresLeaderLease, openEventLogPool } from '@federa/eventstore';
 import { connectNats } from '@federa/messaging';
-import { loadConfig, type FederaConfig } from '@federa/runtime';
+import {
+  answerHealthPings,
+  loadConfig,
+  postgresProbe,
+  ServiceHealth,
+  type FederaConfig,
+} from '@federa/runtime';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { EventRelay } from './infrastructure/event-relay';
@@ -59,10 +65,16 @@ export class RelayModule implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly relay: EventRelay,
     @Inject(POOL) private readonly pool: Pool,
     @Inject(NATS) private readonly nc: NatsConnection,
+    @Inject(CONFIG) private readonly config: FederaConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     this.relay.start();
+    // The relay has no command transport: it answers /readyz's ping on its own connection.
+    const health = new ServiceHealth('relay')
+      .add('postgres', postgresProbe(this.pool))
+      .add('publishing', () => this.relay.problem);
+    answerHealthPings(this.nc, new Subjects(this.config.subjectPrefix).health('relay'), health);
   }
 
   async onApplicationShutdown(): Promise<void> {

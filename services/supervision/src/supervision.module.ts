@@ -14,6 +14,7 @@ import {
   openEventLogPool,
 } from '@federa/eventstore';
 import { connectNats } from '@federa/messaging';
+import { healthPingController, postgresProbe, ServiceHealth } from '@federa/runtime';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { AgentLink } from './infrastructure/agent-link';
@@ -45,7 +46,7 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
   static forRoot(settings: SupervisionSettings): DynamicModule {
     return {
       module: SupervisionModule,
-      controllers: [ServiceCommandsController],
+      controllers: [ServiceCommandsController, healthPingController('supervision')],
       providers: [
         { provide: SETTINGS, useValue: settings },
         {
@@ -75,6 +76,16 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
               logError: (message) => logger.error(message),
             });
           },
+        },
+        {
+          // What the gateway's /readyz hears from this replica (the ping's arrival proves NATS).
+          provide: ServiceHealth,
+          inject: [POOL, Supervisor, LiveProjection],
+          useFactory: (pool: Pool, supervisor: Supervisor, readModel: LiveProjection) =>
+            new ServiceHealth('supervision')
+              .add('postgres', postgresProbe(pool))
+              .add('log-subscription', () => supervisor.problem)
+              .add('read-model', () => readModel.problem),
         },
         {
           provide: Supervisor,

@@ -33,6 +33,11 @@ export interface LogSubscriptionOptions {
    * @default { baseMs: 100, maxMs: 5000 }, full jitter
    */
   readRetry?: BackoffPolicy;
+  /**
+   * Told after each read that found less than a page (the subscription is at the head of the log,
+   * the handler having applied what it found), on every poll while it stays there.
+   */
+  onCaughtUp?: () => void;
   /** Told of every failed read before it is retried (attempt counts from 1 since the last success). */
   onReadRetry?: (error: unknown, attempt: number) => void;
   /**
@@ -174,6 +179,7 @@ export class LogSubscription {
         continue;
       }
       if (page.events.length > 0) await this.deliver(page);
+      if (page.events.length < batchSize) this.options.onCaughtUp?.();
       if (page.events.length < batchSize && !this.stopped) await this.pause(pollMs);
     }
   }

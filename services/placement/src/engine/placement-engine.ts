@@ -32,24 +32,45 @@ const instancePrefix = streamIds.instance('');
  */
 export class PlacementEngine {
   readonly model: ClusterModel = { state: new ClusterState(), catalog: new ServiceCatalog() };
-  readonly lives = new InstanceLives();
-  private readonly records = new PlacementRecords();
+  private livesValue = new InstanceLives();
+  private records = new PlacementRecords();
   private readonly serial = new SerialQueue();
-  private readonly committer: RoundCommitter;
+  private committer: RoundCommitter;
 
   constructor(
-    store: PlacementStore,
+    private readonly store: PlacementStore,
     readonly stack: PlacementStack = new PlacementStack(),
-    options: PlacementEngineOptions = {},
+    private readonly options: PlacementEngineOptions = {},
   ) {
-    const planner = new PlacementPlanner(stack);
-    this.committer = new RoundCommitter(
-      store,
-      planner,
+    this.committer = this.newCommitter();
+  }
+
+  get lives(): InstanceLives {
+    return this.livesValue;
+  }
+
+  /**
+   * Forgets everything folded, after its jobs in progress: the log is to be folded again from its
+   * start (a page that failed halfway may have been folded in part, and must not count twice).
+   */
+  reset(): Promise<void> {
+    return this.serial.run(async () => {
+      this.model.state = new ClusterState();
+      this.model.catalog = new ServiceCatalog();
+      this.livesValue = new InstanceLives();
+      this.records = new PlacementRecords();
+      this.committer = this.newCommitter();
+    });
+  }
+
+  private newCommitter(): RoundCommitter {
+    return new RoundCommitter(
+      this.store,
+      new PlacementPlanner(this.stack),
       this.model,
-      this.lives,
+      this.livesValue,
       this.records,
-      options,
+      this.options,
     );
   }
 

@@ -7,6 +7,7 @@ import {
   type ReadAllResult,
 } from '@federa/eventstore';
 import { ensureEventStream } from '@federa/messaging';
+import { backoffDelayMs, type BackoffPolicy } from '@federa/runtime/backoff';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
 import { CheckpointWriter } from './checkpoint-writer';
@@ -44,6 +45,9 @@ interface PageInFlight {
 
 type ReadOutcome = { page: ReadAllResult } | { error: unknown };
 
+/** Waits before publishing again after a failure (Postgres or NATS away), on top of acquireEveryMs. */
+const failureBackoff: BackoffPolicy = { baseMs: 250, maxMs: 5000 };
+
 /**
  * Publishes the event log to JetStream in log order. Only the instance holding the lease publishes;
  * its checkpoint (eventlog.checkpoints `relay:<stream>`) moves past a page only after every event of
@@ -55,6 +59,8 @@ export class EventRelay {
   private loop: Promise<void> | undefined;
   private publishedCount = 0;
   private readonly sleepers = new Set<() => void>();
+  /** The failure the active relay is recovering from, until it reads the log again. */
+  private lastFailure: unknown;
 
   constructor(private readonly options: EventRelayOptions) {}
 
@@ -65,6 +71,12 @@ export class EventRelay {
 
   get isActive(): boolean {
     return this.options.lease.isHeld && !this.stopped;
+  }
+
+  /** Why this relay does not publish now (for its readiness), or undefined; a standby is fine. */
+  get problem(): string | undefined {
+    if (this.lastFailure === undefined) return undefined;
+    return this.lastFailure instanceof Error ? this.lastFailure.message : String(this.lastFailure);
   }
 
   get checkpointName(): string {
@@ -86,15 +98,21 @@ export class EventRelay {
 
   private async run(): Promise<void> {
     const acquireEveryMs = this.options.acquireEveryMs ?? 1000;
+    let failures = 0;
     while (!this.stopped) {
       if (await this.options.lease.tryAcquire()) {
         this.options.onRoleChange?.('active');
         try {
           await this.publishWhileActive();
+          failures = 0;
         } catch (error) {
+          this.lastFailure = error ?? 'failed';
           this.options.onError?.(error);
+          await this.sleep(backoffDelayMs(failures++, failureBackoff));
         }
         if (!this.stopped) this.options.onRoleChange?.('standby');
+      } else {
+        this.lastFailure = undefined;
       }
       await this.sleep(acquireEveryMs);
     }
@@ -169,6 +187,7 @@ export class EventRelay {
         if ('read' in next) {
           reading = undefined;
           if ('error' in next.read) throw next.read.error;
+          this.lastFailure = undefined;
           caughtUp = next.read.page.events.length === 0;
           if (!caughtUp) {
             pages.push({ page: next.read.page, from: 0 });

@@ -1,6 +1,15 @@
 import { Logger } from '@nestjs/common';
+import { streamIds } from '@federa/contracts';
 import { LogSubscription, type EventStore, type PostgresLeaderLease } from '@federa/eventstore';
+import {
+  evolveInstanceLife,
+  initialInstanceLife,
+  isInstanceEvent,
+  type InstanceLife,
+} from '@federa/instance-lifecycle';
 import { AgentDispatcher } from '../agents/agent-dispatcher';
+import { CopyFencer } from '../agents/copy-fencer';
+import { StaleEpochLog } from '../agents/stale-epoch-log';
 import type { AgentLink } from '../infrastructure/agent-link';
 import { ObservationRecorder } from '../agents/observation-recorder';
 import { AutoscalingPolicy } from '../domain/autoscaling-policy';
@@ -25,9 +34,16 @@ export class Supervisor {
   private readonly services: ServiceWriter;
   private readonly dispatcher: AgentDispatcher;
   private readonly recorder: ObservationRecorder;
+  private readonly fencer: CopyFencer;
   private readonly reactor: SupervisionReactor;
   /** Observations being turned into events, waited on by stop(). */
   private readonly recording = new Set<Promise<void>>();
+  /**
+   * Set while the view replays the log after a failed page, until it has caught up: a view halfway
+   * through the log must not decide anything (it would request what already runs), so the reactor
+   * neither leads nor hears of the replayed pages meanwhile.
+   */
+  private replaying = false;
 
   constructor(
     private readonly store: EventStore,
@@ -51,7 +67,7 @@ export class Supervisor {
     );
     this.reactor = new SupervisionReactor(
       view,
-      lease,
+      { holds: () => (this.replaying ? Promise.resolve(false) : lease.holds()) },
       this.dispatcher,
       instances,
       this.services,
@@ -61,24 +77,45 @@ export class Supervisor {
       this.logger,
       now,
     );
+    this.fencer = new CopyFencer(link, this.logger, now);
     this.recorder = new ObservationRecorder(
       view,
       instances,
       policy,
       () => this.reactor.isLeader,
       now,
+      {
+        fencer: this.fencer,
+        stale: new StaleEpochLog((line) => this.logger.warn(line), 30_000, now),
+        readLife: (instance) => this.readLife(instance),
+      },
     );
     view.onApplied((events) => {
       this.dispatcher.forgetEnded(events);
       this.waiters.check();
-      this.reactor.applied(events);
+      if (!this.replaying) this.reactor.applied(events);
     });
   }
 
   start(): void {
     this.subscription = new LogSubscription(this.store, async (events) => this.view.apply(events), {
       pollMs: 50,
-      onError: (error) => this.logger.error(`log subscription stopped: ${String(error)}`),
+      onCaughtUp: () => (this.replaying = false),
+      onError: (error) =>
+        this.logger.error(
+          `applying the log failed, replaying it into an empty view: ${String(error)}`,
+        ),
+      // The view lives in memory: the one checkpoint it durably knows is the start of the log.
+      recover: () => {
+        this.replaying = true;
+        this.view.services.clear();
+        this.view.instances.clear();
+        this.view.placements.clear();
+        this.view.hosts.clear();
+        this.view.lives.clear();
+        this.view.position = 0;
+        return null;
+      },
       onReadRetry: (error, attempt) => {
         // Once when the log becomes unreadable, then now and then while it stays so.
         if (attempt === 1 || attempt % 20 === 0)
@@ -95,6 +132,13 @@ export class Supervisor {
     this.reactor.start();
   }
 
+  /** Why the supervisor does not follow the log now (for the service's readiness), or undefined. */
+  get problem(): string | undefined {
+    if (!this.subscription) return 'not started';
+    if (this.replaying) return 'replaying the log after a failure';
+    return this.subscription.problem;
+  }
+
   async stop(): Promise<void> {
     await this.reactor.stop();
     this.link.close();
@@ -102,6 +146,23 @@ export class Supervisor {
     await Promise.all(this.recording);
     await this.subscription?.stop();
     await this.lease.release();
+  }
+
+  /** Fenced stops sent to agents so far (copies the log did not want where they ran). */
+  get fencedStops(): number {
+    return this.fencer.sent;
+  }
+
+  /** One instance's stream folded straight from the log (the view may not have reached it yet). */
+  private async readLife(instance: string): Promise<InstanceLife | undefined> {
+    const { events } = await this.store.readStream(streamIds.instance(instance));
+    if (events.length === 0) return undefined;
+    let life = initialInstanceLife();
+    for (const event of events) {
+      const lifeEvent = { type: event.type, data: event.data };
+      if (isInstanceEvent(lifeEvent)) life = evolveInstanceLife(life, lifeEvent);
+    }
+    return life;
   }
 
   /** Resolves once the view has applied the log up to `position` (read-your-writes for commands). */
