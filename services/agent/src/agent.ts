@@ -3,8 +3,11 @@ import { mkdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
+  AgentReregister,
   DEFAULT_LEASE_DIR,
+  ErrorCodes,
   Subjects,
+  validatePayload,
   type AgentHeartbeat,
   type AgentRegistration,
   type HostCapacity,
@@ -27,6 +30,7 @@ import { ReportChannel } from './infrastructure/nats/report-channel';
 import { HostLeaseWriter } from './infrastructure/lease/host-lease-writer';
 import { isClosedConnection } from './infrastructure/nats/closed-connection';
 import { FileAgentStateStore } from './infrastructure/store/agent-state-store';
+import { HostKey } from './infrastructure/store/host-key-file';
 import { HostUsageSampler } from './usage/host-usage-sampler';
 
 export interface AgentOptions {
@@ -65,8 +69,14 @@ const SUPERVISE_MAX_MS = 500;
  */
 export class Agent {
   readonly runId = randomUUID();
+  /** The id of the registration under way or last answered: a new one per (re-)registration. */
+  private registrationId = this.runId;
+  private hostKey: HostKey;
   private nc: NatsConnection | undefined;
   private subscription: Subscription | undefined;
+  private reregisterSubscription: Subscription | undefined;
+  /** A registration that inventory asked for, under way. */
+  private reregistering: Promise<void> | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly abort = new AbortController();
   private stopping = false;
@@ -116,6 +126,7 @@ export class Agent {
       layers.set(kind, createLayer(kind, { dataDir: options.dataDir, cwd: options.cwd }));
     }
     const agent = new Agent(options, layers);
+    agent.hostKey = await HostKey.inDataDir(options.dataDir);
     agent.capacity = await resolveCapacity(options.config, options.dataDir);
     await agent.core.restore();
     await agent.connect();
@@ -154,8 +165,10 @@ export class Agent {
     this.core.stop();
     this.abort.abort();
     await Promise.all([...this.beating, this.lease.settled()]);
+    await this.reregistering;
     this.reports.close();
     this.subscription?.unsubscribe();
+    this.reregisterSubscription?.unsubscribe();
     await this.core.settled();
     await this.nc?.close().catch(() => undefined);
     for (const layer of this.layers.values()) if (layer instanceof ProcessLayer) layer.detachAll();
@@ -179,23 +192,74 @@ export class Agent {
       join(this.options.dataDir, 'transfers'),
     );
     this.core.setDataTransfer(data);
-    this.registered = registerHost(
-      nc,
-      this.subjects.agentRegister,
-      () => this.registration(),
-      this.abort.signal,
-      (attempt, why) => this.log.warn({ attempt, why }, 'registration not answered yet; retrying'),
-    ).then(({ epoch }) => {
-      this.core.setEpoch(epoch);
-      this.heartbeatSeq = 0;
-      this.log.info({ epoch }, 'registered');
-      this.beat();
-      return epoch;
+    this.reregisterSubscription = nc.subscribe(this.subjects.agentReregister(this.host), {
+      callback: (error, msg) => {
+        if (!error) this.onReregister(msg.data);
+      },
     });
+    this.registered = this.register();
     this.registered.catch(() => undefined);
     this.timers.push(setInterval(() => this.beat(), this.options.heartbeatMs));
     const superviseEvery = Math.min(this.options.heartbeatMs, SUPERVISE_MAX_MS);
     this.timers.push(setInterval(() => void this.core.supervise(), superviseEvery));
+  }
+
+  /** Registers (retrying until answered) and runs under the epoch inventory grants. */
+  private async register(): Promise<number> {
+    const { epoch } = await registerHost(
+      this.nc!,
+      this.subjects.agentRegister,
+      () => this.registration(),
+      this.abort.signal,
+      (attempt, why, code) => {
+        if (code === ErrorCodes.conflict) {
+          // Another agent's key holds this host: ours may take it only once inventory reads it down.
+          this.log.error(
+            { attempt, why },
+            'registration refused: the host is held by another agent',
+          );
+        } else {
+          this.log.warn({ attempt, why }, 'registration not answered yet; retrying');
+        }
+      },
+    );
+    const previous = this.core.epoch;
+    this.core.setEpoch(epoch);
+    this.heartbeatSeq = 0;
+    this.reports.epochKnown();
+    this.log.info({ epoch, previous }, 'registered');
+    if (previous !== undefined) this.core.announceAll(`registered again with epoch ${epoch}`);
+    this.beat();
+    return epoch;
+  }
+
+  /**
+   * Inventory ignores this agent's heartbeats (its epoch is stale, or its host is down): it
+   * registers again for a new epoch, unless it already has a newer one or is registering.
+   */
+  private onReregister(data: Uint8Array): void {
+    let body: unknown;
+    try {
+      body = JSON.parse(decoder.decode(data));
+    } catch {
+      return;
+    }
+    const parsed = validatePayload(AgentReregister, body);
+    if (!parsed.ok || this.stopping || this.reregistering) return;
+    const epoch = this.core.epoch;
+    if (epoch === undefined || parsed.value.refusedEpoch !== epoch) return;
+    this.log.warn(
+      { epoch, reason: parsed.value.reason },
+      'inventory ignores this epoch; registering again',
+    );
+    this.core.beginRegistration();
+    this.registrationId = randomUUID();
+    this.reregistering = this.register()
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        if (!this.stopping) this.log.error({ err: error }, 'registering again failed');
+      })
+      .finally(() => (this.reregistering = undefined));
   }
 
   private async answer(data: Uint8Array): Promise<unknown> {
@@ -280,7 +344,8 @@ export class Agent {
       costs: config.costs,
       ...(config.features ? { features: config.features } : {}),
       ...(config.labels ? { labels: config.labels } : {}),
-      agentRunId: this.runId,
+      agentRunId: this.registrationId,
+      hostKey: this.hostKey.prove(config.host, this.registrationId),
       heartbeatMs: this.options.heartbeatMs,
       instances: this.core.registeredInstances(),
     };

@@ -73,7 +73,49 @@ describe('HostAgent admitting commands', () => {
   });
 });
 
+describe('HostAgent registering again', () => {
+  it('refuses starts from the moment inventory asks for a new registration until it has the new epoch', async () => {
+    const host = new HostAgentFixture({ epoch: 3 });
+    host.agent.beginRegistration();
+    const command = { commandId: 'start-9', epoch: 3, type: 'start' as const };
+    const during = await host.run({ ...command, spec: specPayload('web-1') });
+    expect(during).toMatchObject({ ok: false, error: { code: 'not_registered' } });
+    expect(host.layer.count('start')).toBe(0);
+    host.agent.setEpoch(4);
+    const after = await host.run({ ...command, epoch: 4, spec: specPayload('web-1') });
+    expect(after).toMatchObject({ ok: true, result: { accepted: true } });
+  });
+
+  it('reports every live instance again under the new epoch', async () => {
+    const host = new HostAgentFixture({ epoch: 3 });
+    await host.started('web-1');
+    await host.started('web-2');
+    await host.run({ type: 'stop', instance: 'web-2' });
+    host.reports.length = 0;
+    host.agent.setEpoch(4);
+    host.agent.announceAll('registered again with epoch 4');
+    expect(host.reports).toEqual([
+      expect.objectContaining({
+        kind: 'instance',
+        instance: 'web-1',
+        detail: 'registered again with epoch 4',
+      }),
+    ]);
+  });
+});
+
 describe('HostAgent across its own restart', () => {
+  it('obeys a stop of an instance it adopted after its restart, under the new epoch', async () => {
+    const host = new HostAgentFixture({ epoch: 3 });
+    await host.started('web-1');
+    await host.restart();
+    host.agent.setEpoch(4);
+    const reply = await host.run({ type: 'stop', epoch: 4, instance: 'web-1' });
+    expect(reply).toMatchObject({ ok: true, result: { accepted: true, instance: 'web-1' } });
+    expect(host.layer.count('stop', 'web-1')).toBe(1);
+    expect(host.agent.stateOf('web-1')).toBe('stopped');
+  });
+
   it('answers a command id sent again after a restart with the answer given before, without acting', async () => {
     const host = new HostAgentFixture();
     const command = { commandId: 'start-1', type: 'start' as const, spec: specPayload('web-1') };

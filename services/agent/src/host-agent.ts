@@ -15,6 +15,7 @@ import {
 import type { ReportDraft } from './domain/report-draft';
 import { InstanceTable } from './instances/instance-table';
 import { InstanceWatch, type Schedule } from './instances/instance-watch';
+import { isLive } from './domain/instance-states';
 import { reconcileAfterRestart } from './instances/reconcile-after-restart';
 import type { LayerDriver, LayerKind } from './layers/layer-driver';
 import type { AgentStateStore } from './infrastructure/store/agent-state-store';
@@ -54,6 +55,7 @@ const realTimers: Schedule = (run, delayMs) => {
  */
 export class HostAgent {
   private epochValue: number | undefined;
+  private registering = false;
   private data: DataTransfer | undefined;
   private readonly table: InstanceTable;
   private readonly answers: AnsweredCommands;
@@ -99,8 +101,34 @@ export class HostAgent {
     return this.epochValue;
   }
 
+  /** The epoch of a registration that succeeded; ends a registration begun with beginRegistration. */
   setEpoch(epoch: number): void {
     this.epochValue = epoch;
+    this.registering = false;
+  }
+
+  /**
+   * Inventory asked for a new registration: until setEpoch, starts are refused (`not_registered`,
+   * retryable) so that nothing new runs under the epoch being fenced. Stops and probes go on.
+   */
+  beginRegistration(): void {
+    this.registering = true;
+  }
+
+  /** Whether a registration for a new epoch is under way. */
+  get isRegistering(): boolean {
+    return this.registering;
+  }
+
+  /**
+   * Reports every live instance again, under the epoch just granted: after a return from down or
+   * a stale epoch, what the agent said before belongs to the fenced epoch, and the control plane
+   * must hear what runs here now to adopt or stop it.
+   */
+  announceAll(detail: string): void {
+    for (const entry of this.table.all()) {
+      if (isLive(entry.state)) this.table.announce(entry, detail);
+    }
   }
 
   /** Grows whenever what a heartbeat says about instances changes (lets encoders cache). */
@@ -176,6 +204,7 @@ export class HostAgent {
     const { layers } = this.options;
     return {
       epoch: this.epochValue,
+      registering: this.registering,
       movesData: this.data !== undefined,
       answerOf: (commandId) => this.answers.answerOf(commandId),
       instance: (instance) => this.table.get(instance),

@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { HostCapacity } from './host-capacity';
 import { HostCosts, HostFeatures } from './host-config';
+import { HostKeyProof } from './host-key';
 import { LayerKinds, type LayerKindName } from './layer-kind';
 import { IsHostId, IsInstanceId } from '../events/values/identifiers';
 
@@ -72,9 +73,22 @@ export class AgentRegistration {
   @IsObject()
   labels?: Record<string, string>;
 
-  /** Random per agent start: tells a re-registration after a restart from a retried request. */
+  /**
+   * Random per registration (an agent start, or a re-registration inventory asked for): tells a new
+   * registration from a retried request of the same one.
+   */
   @IsString()
   agentRunId: string;
+
+  /**
+   * The host key's public half and its signature of this registration (docs/adr/host-key.md).
+   * Absent (older agents, simulated hosts): the host is claimed without a key, which only a host
+   * that never registered with one allows.
+   */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HostKeyProof)
+  hostKey?: HostKeyProof;
 
   /** Heartbeat interval the agent uses (FEDERA_HEARTBEAT_MS). */
   @IsInt()

@@ -8,3 +8,4 @@ export * from './agent-heartbeat';
 export * from './agent-report';
 export * from './sim-injection';
 export * from './host-lease';
+export * from './host-key';

@@ -10,9 +10,11 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Matches,
   Min,
   ValidateNested,
 } from 'class-validator';
+import { HOST_KEY_FINGERPRINT_PATTERN, HOST_KEY_FINGERPRINT_RULE } from '../agent/host-key';
 import { LayerKinds, type LayerKind } from '../names/layer-kind';
 import { HostCostRates } from './values/host-cost-rates';
 import { HostFeatureFlags } from './values/host-feature-flags';
@@ -103,6 +105,14 @@ export class HostRegisteredData extends HostEventData {
   @IsOptional()
   @IsString()
   agentRunId?: string;
+
+  /**
+   * The fingerprint of the host key the agent registered with (docs/adr/host-key.md): only an agent
+   * holding that key may register the host while it is live. Absent: registered without a key.
+   */
+  @IsOptional()
+  @Matches(HOST_KEY_FINGERPRINT_PATTERN, { message: HOST_KEY_FINGERPRINT_RULE })
+  hostKey?: string;
 
   /** Where the agent answers, for operators; the bus is the only channel the control plane uses. */
   @IsOptional()

@@ -35,6 +35,11 @@ export class Subjects {
     return `${this.prefix}.agent.${host}.report`;
   }
 
+  /** Inventory asks the host's agent to register again (AgentReregister). */
+  agentReregister(host: string): string {
+    return `${this.prefix}.agent.${host}.reregister`;
+  }
+
   /** Wildcards over every host, for inventory and supervision. */
   get allHeartbeats(): string {
     return `${this.prefix}.agent.*.heartbeat`;

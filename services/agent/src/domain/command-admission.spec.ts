@@ -27,6 +27,7 @@ const processLayer: LayerAbilities = {
 function host(overrides: Partial<AdmissionView> = {}): AdmissionView {
   return {
     epoch: 4,
+    registering: false,
     answerOf: () => undefined,
     instance: () => undefined,
     layer: (kind) => (kind === 'process' ? processLayer : undefined),
@@ -87,6 +88,28 @@ describe('admitCommand', () => {
     );
     expect(admission.kind).toBe('fenced');
     expect(refusalOf(admission).code).toBe('not_registered');
+  });
+
+  it('fences starts while the agent registers again, but lets stops and probes through', () => {
+    const registering = host({ registering: true, instance: running() });
+    for (const body of [
+      { type: 'start', spec: spec('web-1') },
+      { type: 'migrate-in', spec: spec('web-2') },
+      { type: 'import-data', spec: spec('web-2'), key: 'k-1' },
+    ]) {
+      const admission = admitCommand(command(body), registering);
+      expect(admission.kind).toBe('fenced');
+      expect(refusalOf(admission)).toMatchObject({
+        code: 'not_registered',
+        message: expect.stringMatching(/registering again for a new epoch/),
+      });
+    }
+    expect(admitCommand(command({ type: 'stop', instance: 'web-1' }), registering).kind).toBe(
+      'accepted',
+    );
+    expect(admitCommand(command({ type: 'probe', instance: 'web-1' }), registering).kind).toBe(
+      'accepted',
+    );
   });
 
   it('accepts a start on a layer the host offers, and a start of an instance that already runs', () => {

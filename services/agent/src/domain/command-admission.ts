@@ -26,6 +26,11 @@ export interface LayerAbilities {
 export interface AdmissionView {
   /** The fencing epoch inventory granted; undefined until registered. */
   epoch: number | undefined;
+  /**
+   * Inventory asked for a new registration (the host was down, or its epoch is stale) and it is
+   * under way: nothing new may start under the epoch about to be fenced.
+   */
+  registering: boolean;
   answerOf(commandId: string): CommandReply | undefined;
   instance(instance: string): { layer: LayerKind; state: string } | undefined;
   layer(kind: LayerKind): LayerAbilities | undefined;
@@ -64,6 +69,13 @@ export function admitCommand(command: AgentCommand, host: AdmissionView): Admiss
       host.epoch === undefined ? AgentRefusalCodes.notRegistered : AgentRefusalCodes.staleEpoch;
     return { kind: 'fenced', reply: refusal(code, fenced, [{ path: 'epoch', reason: fenced }]) };
   }
+  if (host.registering && startsSomething(command)) {
+    const why = `the agent is registering again for a new epoch (its epoch ${host.epoch} is about to be fenced): retry with the new epoch`;
+    return {
+      kind: 'fenced',
+      reply: refusal(AgentRefusalCodes.notRegistered, why, [{ path: 'epoch', reason: why }]),
+    };
+  }
   const why = refusalOf(command, host);
   return why ? { kind: 'refused', reply: why } : { kind: 'accepted', command };
 }
@@ -80,6 +92,13 @@ export function acceptedReply(
     accepted: true,
     ...(probe ? { probe } : {}),
   });
+}
+
+/** Commands that make something run that did not run before; stops, probes and exports do not. */
+function startsSomething(command: AgentCommand): boolean {
+  return (
+    command.type === 'start' || command.type === 'import-data' || command.type === 'migrate-in'
+  );
 }
 
 function refusalOf(command: AgentCommand, host: AdmissionView): CommandReply | undefined {

@@ -1,4 +1,5 @@
 import {
+  AgentReregister,
   ErrorCodes,
   SimInjection,
   Subjects,
@@ -21,6 +22,7 @@ import { HostLeaseWriter } from '../infrastructure/lease/host-lease-writer';
 import { isClosedConnection } from '../infrastructure/nats/closed-connection';
 import { registerHost } from '../infrastructure/nats/register-host';
 import { SimHost } from './sim-host';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -135,6 +137,11 @@ export class SimFleet {
           if (!error) this.onCommand(msg.subject, msg.data, (body) => this.respond(msg, body));
         },
       }),
+      this.nc.subscribe(this.subjects.agentReregister('*'), {
+        callback: (error, msg) => {
+          if (!error) this.onReregister(msg.subject, msg.data);
+        },
+      }),
       this.nc.subscribe(this.subjects.simInject('*'), {
         callback: (error, msg) => {
           if (!error)
@@ -170,9 +177,29 @@ export class SimFleet {
       },
     );
     if (host.runId !== runId || host.faults.killed) return;
+    const previous = host.core.epoch;
     host.core.setEpoch(epoch);
     host.heartbeatSeq = 0;
-    this.wheel.add(host);
+    host.reports.epochKnown();
+    if (previous === undefined) this.wheel.add(host);
+    else host.core.announceAll(`registered again with epoch ${epoch}`);
+  }
+
+  /** Inventory ignores a host's epoch (stale, or down): that host registers again, as an agent does. */
+  private onReregister(subject: string, data: Uint8Array): void {
+    const host = this.hosts.get(subject.split('.')[2]);
+    if (!host || host.faults.killed || host.core.isRegistering) return;
+    let body: unknown;
+    try {
+      body = JSON.parse(decoder.decode(data));
+    } catch {
+      return;
+    }
+    const parsed = validatePayload(AgentReregister, body);
+    if (!parsed.ok || parsed.value.refusedEpoch !== host.core.epoch) return;
+    host.core.beginRegistration();
+    host.registrationId = randomUUID();
+    void this.register(host).catch(() => undefined);
   }
 
   private scheduleTick(): void {

@@ -17,6 +17,8 @@ export interface SimFaultState {
 /** One simulated host: its own agent logic, epoch, heartbeat sequence and faults. */
 export class SimHost {
   runId = randomUUID();
+  /** The id of the registration under way or last answered: a new one per (re-)registration. */
+  registrationId = this.runId;
   core: HostAgent;
   reports: ReportChannel;
   heartbeatSeq = 0;
@@ -42,6 +44,7 @@ export class SimHost {
     // The old core's startup probes must not report into the new run.
     this.core?.stop();
     this.runId = randomUUID();
+    this.registrationId = this.runId;
     this.layer = new SimLayer();
     this.reports?.close();
     this.reports = new ReportChannel(this.reportSubject, {
@@ -84,7 +87,8 @@ export class SimHost {
       costs: this.config.costs,
       ...(this.config.features ? { features: this.config.features } : {}),
       labels: { ...(this.config.labels ?? {}), simulated: 'true' },
-      agentRunId: this.runId,
+      // Simulated hosts register without a host key (docs/adr/host-key.md): test doubles all.
+      agentRunId: this.registrationId,
       heartbeatMs: this.heartbeatMs,
       instances: this.core.registeredInstances(),
     };

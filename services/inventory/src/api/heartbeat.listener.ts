@@ -5,10 +5,11 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { Subjects } from '@federa/contracts';
+import { Subjects, type AgentReregister } from '@federa/contracts';
 import { connectNats } from '@federa/messaging';
 import type { NatsConnection, Subscription } from 'nats';
 import { LivenessTracker } from '../domain/liveness-tracker';
+import { ReregisterThrottle } from '../domain/reregister-throttle';
 import type { InventoryConfig } from '../inventory-config';
 import { INVENTORY_CONFIG } from '../infrastructure/inventory-tokens';
 import { checkHeartbeatFields } from './heartbeat-fields';
@@ -32,8 +33,11 @@ export class HeartbeatListener implements OnApplicationBootstrap, OnModuleDestro
   private subscription: Subscription | undefined;
   private readonly complainedAt = new Map<string, number>();
   private readonly decoder = new TextDecoder();
+  private readonly encoder = new TextEncoder();
+  private subjects: Subjects | undefined;
+  private readonly notices = new ReregisterThrottle();
   /** Heartbeats taken and refused since start, for the metrics and the benchmark. */
-  readonly counts = { accepted: 0, ignored: 0, malformed: 0 };
+  readonly counts = { accepted: 0, ignored: 0, malformed: 0, reregisterAsked: 0 };
 
   constructor(
     private readonly tracker: LivenessTracker,
@@ -44,6 +48,7 @@ export class HeartbeatListener implements OnApplicationBootstrap, OnModuleDestro
 
   async onApplicationBootstrap(): Promise<void> {
     const subjects = new Subjects(this.config.federa.subjectPrefix);
+    this.subjects = subjects;
     this.connection = await connectNats(this.config.federa.natsUrl, 'federa-inventory-heartbeats');
     this.subscription = this.connection.subscribe(subjects.allHeartbeats, {
       callback: (error, msg) => {
@@ -82,13 +87,32 @@ export class HeartbeatListener implements OnApplicationBootstrap, OnModuleDestro
       // Another replica may have registered it: the roster looks it up (and reports it if not).
       if (outcome.reason === 'unknown-host') {
         this.roster.seek(host);
-      } else if (outcome.reason !== 'stale-message') {
-        this.complain(host, `ignored: ${outcome.reason}`);
+      } else if (outcome.reason === 'stale-epoch' || outcome.reason === 'host-down') {
+        this.complain(host, `ignored: ${outcome.reason}; asked the agent to register again`);
+        this.askToReregister({ host, refusedEpoch: epoch, reason: outcome.reason });
       }
       return;
     }
     this.counts.accepted++;
     if (outcome.change) this.loop.record(outcome.change);
+  }
+
+  /**
+   * An agent refused on every heartbeat would otherwise never learn it: it asks for a new epoch
+   * (docs/reference/agent-protocol.md#re-registration). Lost notices are made up for by the next
+   * refused heartbeat, a throttle interval later.
+   */
+  private askToReregister(notice: AgentReregister): void {
+    if (!this.connection || !this.subjects || !this.notices.take(notice.host, Date.now())) return;
+    this.counts.reregisterAsked++;
+    try {
+      this.connection.publish(
+        this.subjects.agentReregister(notice.host),
+        this.encoder.encode(JSON.stringify(notice)),
+      );
+    } catch {
+      // A connection closing with the module: the agent will be asked by whoever runs next.
+    }
   }
 
   private complain(host: string, what: string): void {

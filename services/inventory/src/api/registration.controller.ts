@@ -9,8 +9,12 @@ import {
 import { ContractPipe } from '@federa/messaging';
 import type { HostAttributes } from '../domain/host-attributes';
 import { HostCommandHandler } from './host-command.handler';
+import { verifiedHostKey } from './host-key-proof';
 
-/** Answers agents' registrations (`Subjects.agentRegister`) with the host's fencing epoch. */
+/**
+ * Answers agents' registrations (`Subjects.agentRegister`) with the host's fencing epoch, once the
+ * host key proof holds; a live host held by another key is refused with `conflict`.
+ */
 @Controller()
 export class RegistrationController {
   constructor(private readonly commands: HostCommandHandler) {}
@@ -19,12 +23,15 @@ export class RegistrationController {
   async register(
     @Payload(new ContractPipe(AgentRegistration)) registration: AgentRegistration,
   ): Promise<AgentRegistered> {
+    const attributes = attributesOf(registration);
+    const hostKey = verifiedHostKey(registration);
     const { record } = await this.commands.execute(
       registration.host,
       {
         type: 'RegisterHost',
-        attributes: attributesOf(registration),
+        attributes,
         agentRunId: registration.agentRunId,
+        ...(hostKey ? { hostKey } : {}),
       },
       { actor: `agent:${registration.host}` },
     );

@@ -6,7 +6,13 @@ import type { DownCause, DownEvidence } from './host-events';
  * and carry the epoch they were observed under: a command of an older epoch changes nothing.
  */
 export type HostCommand =
-  | { type: 'RegisterHost'; attributes: HostAttributes; agentRunId: string }
+  | {
+      type: 'RegisterHost';
+      attributes: HostAttributes;
+      agentRunId: string;
+      /** The fingerprint of the host key whose signature the registration carried; absent: none. */
+      hostKey?: string;
+    }
   | { type: 'SuspectHost'; epoch: number; lastHeartbeatAt: string | null; silentForMs: number }
   | {
       type: 'DeclareHostDown';

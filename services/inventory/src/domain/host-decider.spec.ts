@@ -28,9 +28,16 @@ function acceptedByTheContract(event: HostEvent): void {
 
 const spec = DeciderSpecification.for(hostDecider(host), { checkEvent: acceptedByTheContract });
 
-const registered = (agentRunId = 'run-a', epoch = 1, told = attributes): HostEvent => ({
+const keyA = 'sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const keyB = 'sha256:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
+const registered = (
+  agentRunId = 'run-a',
+  epoch = 1,
+  told = attributes,
+  hostKey?: string,
+): HostEvent => ({
   type: 'HostRegistered',
-  data: { host, epoch, ...told, agentRunId },
+  data: { host, epoch, ...told, agentRunId, ...(hostKey ? { hostKey } : {}) },
 });
 const reRegistered = (
   agentRunId: string,
@@ -140,10 +147,33 @@ describe('host decider', () => {
       ])
       .andState((record) => expect(publicHostState(record)).toBe('down'));
     spec
+      .given([registered(), suspected])
+      .when({ type: 'RecoverHost', epoch: 1, lastHeartbeatAt: heartbeatAt })
+      .then([recovered])
+      .andState((record) => expect(publicHostState(record)).toBe('ready'));
+  });
+
+  it('takes a host back from down only through a registration, with a new epoch', () => {
+    spec
       .given([registered(), suspected, down])
       .when({ type: 'RecoverHost', epoch: 1, lastHeartbeatAt: heartbeatAt })
-      .then([{ ...recovered, data: { ...recovered.data, from: 'down' } } as HostEvent])
-      .andState((record) => expect(publicHostState(record)).toBe('ready'));
+      .thenNothing()
+      .andState((record) => expect(publicHostState(record)).toBe('down'));
+    spec
+      .given([registered('run-a', 1, attributes, keyA), suspected, down])
+      .when({ type: 'RegisterHost', attributes, agentRunId: 'run-b', hostKey: keyA })
+      .then([reRegistered('run-b', 2, 'down')])
+      .andState((record) => {
+        expect(record.epoch).toBe(2);
+        expect(publicHostState(record)).toBe('ready');
+      });
+  });
+
+  it('gives a new epoch to a retried registration of the same run once the host went down', () => {
+    spec
+      .given([registered('run-a'), suspected, down])
+      .when({ type: 'RegisterHost', attributes, agentRunId: 'run-a' })
+      .then([reRegistered('run-a', 2, 'down')]);
   });
 
   it('records the last heartbeat it heard, and a partition when the host still renewed its lease', () => {
@@ -252,6 +282,91 @@ describe('host decider', () => {
     afterRetirement
       .when({ type: 'RegisterHost', attributes, agentRunId: 'run-b' })
       .thenThrows(FederaError);
+  });
+
+  describe('host keys', () => {
+    const held = registered('run-a', 1, attributes, keyA);
+
+    it('records the fingerprint of the key a new host registers with', () => {
+      spec
+        .given([])
+        .when({ type: 'RegisterHost', attributes, agentRunId: 'run-a', hostKey: keyA })
+        .then([held])
+        .andState((record) => expect(record.hostKey).toBe(keyA));
+    });
+
+    it('gives the same key a new epoch on every new run, whatever the liveness', () => {
+      for (const before of [[held], [held, suspected]]) {
+        spec
+          .given(before)
+          .when({ type: 'RegisterHost', attributes, agentRunId: 'run-b', hostKey: keyA })
+          .then([reRegistered('run-b', 2, before.length === 1 ? 'ready' : 'suspect')])
+          .andState((record) => expect(record.hostKey).toBe(keyA));
+      }
+    });
+
+    it('refuses another key while the host is live, naming the host and the key that holds it', () => {
+      for (const before of [[held], [held, suspected], [held, suspected, downDeferred]]) {
+        spec
+          .given(before)
+          .when({ type: 'RegisterHost', attributes, agentRunId: 'run-b', hostKey: keyB })
+          .thenThrows(
+            (error) =>
+              error instanceof FederaError &&
+              error.code === 'conflict' &&
+              error.message.includes(`host ${host} is held by another agent (host key ${keyA})`),
+          );
+      }
+    });
+
+    it('refuses another key even when it retries the run id of the agent that holds the host', () => {
+      spec
+        .given([held])
+        .when({ type: 'RegisterHost', attributes, agentRunId: 'run-a', hostKey: keyB })
+        .thenThrows(withCode('conflict'));
+    });
+
+    it('refuses a registration without a key on a host that holds one, even when it is down', () => {
+      for (const before of [[held], [held, suspected, down]]) {
+        spec
+          .given(before)
+          .when({ type: 'RegisterHost', attributes, agentRunId: 'run-b' })
+          .thenThrows(withCode('conflict'));
+      }
+    });
+
+    it('lets another key take a host that is down, with a new epoch and the new fingerprint', () => {
+      spec
+        .given([held, suspected, down])
+        .when({ type: 'RegisterHost', attributes, agentRunId: 'run-b', hostKey: keyB })
+        .then([registered('run-b', 2, attributes, keyB), reRegistered('run-b', 2, 'down')])
+        .andState((record) => {
+          expect(record.hostKey).toBe(keyB);
+          expect(publicHostState(record)).toBe('ready');
+        });
+    });
+
+    it('lets the first key take a host registered without one (older agents and events)', () => {
+      spec
+        .given([registered('run-a')])
+        .when({ type: 'RegisterHost', attributes, agentRunId: 'run-b', hostKey: keyB })
+        .then([registered('run-b', 2, attributes, keyB), reRegistered('run-b')])
+        .andState((record) => expect(record.hostKey).toBe(keyB));
+      spec
+        .given([registered('run-a')])
+        .when({ type: 'RegisterHost', attributes, agentRunId: 'run-b' })
+        .then([reRegistered('run-b')])
+        .andState((record) => expect(record.hostKey).toBeUndefined());
+    });
+
+    it('keeps the key through a re-registration that changes the description', () => {
+      const changed: HostAttributes = { ...attributes, layers: ['process'] };
+      spec
+        .given([held])
+        .when({ type: 'RegisterHost', attributes: changed, agentRunId: 'run-b', hostKey: keyA })
+        .then([registered('run-b', 2, changed, keyA), reRegistered('run-b')])
+        .andState((record) => expect(record.hostKey).toBe(keyA));
+    });
   });
 
   it('answers not found for commands on a host that never registered', () => {

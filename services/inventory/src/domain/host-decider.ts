@@ -19,6 +19,8 @@ export interface HostRecord {
   attributes: HostAttributes | undefined;
   /** The agent run that registered last. */
   agentRunId: string | undefined;
+  /** The fingerprint of the host key that holds the host (docs/adr/host-key.md); undefined: none yet. */
+  hostKey: string | undefined;
 }
 
 export function initialHostRecord(host: string): HostRecord {
@@ -32,6 +34,7 @@ export function initialHostRecord(host: string): HostRecord {
     downDeferred: false,
     attributes: undefined,
     agentRunId: undefined,
+    hostKey: undefined,
   };
 }
 
@@ -46,12 +49,20 @@ export function publicHostState(record: Pick<HostRecord, 'lifecycle' | 'liveness
 export function evolveHost(record: HostRecord, event: HostEvent): HostRecord {
   switch (event.type) {
     case 'HostRegistered': {
-      const { host: _host, epoch, address: _address, agentRunId, ...attributes } = event.data;
+      const {
+        host: _host,
+        epoch,
+        address: _address,
+        agentRunId,
+        hostKey,
+        ...attributes
+      } = event.data;
       return {
         ...record,
         registered: true,
         epoch,
         agentRunId: agentRunId ?? record.agentRunId,
+        hostKey: hostKey ?? record.hostKey,
         liveness: 'ready',
         downDeferred: false,
         attributes: { ...attributes, labels: attributes.labels ?? {} },
@@ -95,7 +106,7 @@ export function evolveHost(record: HostRecord, event: HostEvent): HostRecord {
 export function decideHost(command: HostCommand, record: HostRecord): HostEvent[] {
   const host = record.host;
   if (command.type === 'RegisterHost') {
-    return decideRegistration(record, command.attributes, command.agentRunId);
+    return decideRegistration(record, command);
   }
   if (!record.registered) {
     throw new FederaError(ErrorCodes.notFound, `host ${host} is not registered`);
@@ -148,7 +159,9 @@ export function decideHost(command: HostCommand, record: HostRecord): HostEvent[
         },
       ];
     case 'RecoverHost':
-      if (staleLiveness(command.epoch) || record.liveness === 'ready') return [];
+      // A host back from down comes back through a registration, with a new epoch: heartbeats of
+      // the epoch it went down with are from before the fence (docs/adr/host-key.md).
+      if (staleLiveness(command.epoch) || record.liveness !== 'suspect') return [];
       return [
         {
           type: 'HostRecovered',
@@ -207,25 +220,33 @@ export function decideHost(command: HostCommand, record: HostRecord): HostEvent[
 
 function decideRegistration(
   record: HostRecord,
-  attributes: HostAttributes,
-  agentRunId: string,
+  command: Extract<HostCommand, { type: 'RegisterHost' }>,
 ): HostEvent[] {
+  const { attributes, agentRunId, hostKey } = command;
   const host = record.host;
+  const key = hostKey ? { hostKey } : {};
   if (!record.registered) {
-    return [{ type: 'HostRegistered', data: { host, epoch: 1, ...attributes, agentRunId } }];
+    return [
+      { type: 'HostRegistered', data: { host, epoch: 1, ...attributes, agentRunId, ...key } },
+    ];
   }
   if (record.lifecycle === 'retired') {
     throw new FederaError(ErrorCodes.conflict, `host ${host} is retired and cannot register again`);
   }
-  // The same run asking again: its reply was lost, not its process. The epoch it holds stays valid.
-  if (record.agentRunId === agentRunId) return [];
-  // Every registration is an agent (re)start: a new epoch fences whatever the previous run sent.
+  refuseAnotherKey(record, hostKey);
+  // The same run asking again: its reply was lost, not its process. The epoch it holds stays
+  // valid, unless the host went down meanwhile: a return from down always takes a new epoch.
+  if (record.agentRunId === agentRunId && record.liveness !== 'down') return [];
+  // Every registration is an agent (re)start or a return: a new epoch fences what came before.
   const epoch = record.epoch + 1;
   const events: HostEvent[] = [];
   const previous = record.attributes;
-  if (previous && !sameDescription(previous, attributes)) {
-    // Site, layers, costs or labels changed with the restart: the full description again.
-    events.push({ type: 'HostRegistered', data: { host, epoch, ...attributes, agentRunId } });
+  if ((previous && !sameDescription(previous, attributes)) || hostKey !== record.hostKey) {
+    // Site, layers, costs, labels or the host key changed: the full description again.
+    events.push({
+      type: 'HostRegistered',
+      data: { host, epoch, ...attributes, agentRunId, ...key },
+    });
   }
   events.push({
     type: 'HostRecovered',
@@ -235,6 +256,23 @@ function decideRegistration(
     events.push({ type: 'HostCapacityChanged', data: { host, capacity: attributes.capacity } });
   }
   return events;
+}
+
+/**
+ * Who may register a host that holds a key (docs/adr/host-key.md): the same key, always; another
+ * key only once the host is down (the agent that held it was silent past the down threshold: a
+ * reinstalled host, a lost data dir); a registration without a key, never. A host registered
+ * without a key (older agents and events) is taken by the first key that registers it.
+ */
+function refuseAnotherKey(record: HostRecord, hostKey: string | undefined): void {
+  const held = record.hostKey;
+  if (held === undefined || hostKey === held) return;
+  if (hostKey !== undefined && record.liveness === 'down') return;
+  const reason =
+    hostKey === undefined
+      ? `host ${record.host} is held by the agent of host key ${held}: a registration must prove that key`
+      : `host ${record.host} is held by another agent (host key ${held}) and is ${record.liveness}: another key may take it only once it is down`;
+  throw new FederaError(ErrorCodes.conflict, reason, [{ path: 'hostKey', reason }]);
 }
 
 function downReason(cause: 'dead' | 'partitioned', leaseTtlMs: number): string {

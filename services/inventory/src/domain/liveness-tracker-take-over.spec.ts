@@ -70,16 +70,17 @@ describe('liveness tracker: taking over from another replica', () => {
     expect(tracker.view('alive')!.liveness).toBe('ready');
   });
 
-  it("takes the log's liveness: a host the old leader declared down recovers on its next heartbeat", () => {
+  it("takes the log's liveness: a host the old leader declared down recovers once it registered again", () => {
     const { clock, tracker, beat, run } = standby();
     tracker.track('back', 'geneva', 1);
     beat('back');
     tracker.takeOver([{ ...ready('back'), liveness: 'down' }]);
     expect(run(10_000)).toEqual([]);
     expect(tracker.view('back')!.liveness).toBe('down');
-    expect(beat('back')).toEqual({
+    expect(beat('back')).toEqual({ accepted: false, reason: 'host-down' });
+    expect(beat('back', 2)).toEqual({
       accepted: true,
-      change: { kind: 'recover', host: 'back', epoch: 1, lastHeartbeatAt: clock.now },
+      change: { kind: 'recover', host: 'back', epoch: 2, lastHeartbeatAt: clock.now },
     });
   });
 

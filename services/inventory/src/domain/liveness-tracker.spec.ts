@@ -96,14 +96,26 @@ describe('liveness tracker', () => {
     });
   });
 
-  it('recovers a down host on its next heartbeat of the current epoch', () => {
+  it('ignores heartbeats of the epoch a host went down with: it must register again', () => {
     const { tracker, advance, clock } = setup();
     tracker.track('h1', 'geneva', 1);
     advance(3250);
     tracker.resolveDown('h1', 1, null);
     expect(tracker.heartbeat('h1', 1, clock.now)).toEqual({
+      accepted: false,
+      reason: 'host-down',
+    });
+    expect(tracker.view('h1')!.liveness).toBe('down');
+  });
+
+  it('recovers a down host on a heartbeat of a newer epoch (registered through another replica)', () => {
+    const { tracker, advance, clock } = setup();
+    tracker.track('h1', 'geneva', 1);
+    advance(3250);
+    tracker.resolveDown('h1', 1, null);
+    expect(tracker.heartbeat('h1', 2, clock.now)).toEqual({
       accepted: true,
-      change: { kind: 'recover', host: 'h1', epoch: 1, lastHeartbeatAt: clock.now },
+      change: { kind: 'recover', host: 'h1', epoch: 2, lastHeartbeatAt: clock.now },
     });
     expect(tracker.view('h1')!.liveness).toBe('ready');
     expect(advance(5000, ['h1'])).toEqual([]);

@@ -32,7 +32,15 @@ export type DownVerdict =
 
 export type HeartbeatOutcome =
   | { accepted: true; change?: LivenessChange }
-  | { accepted: false; reason: 'unknown-host' | 'stale-epoch' | 'stale-message' };
+  | {
+      accepted: false;
+      /**
+       * `stale-epoch`: an older epoch than the host's; `host-down`: the host is down under this
+       * epoch and comes back only by registering again (a new epoch). Both mean the agent must
+       * register again; the others mean nothing to it.
+       */
+      reason: 'unknown-host' | 'stale-epoch' | 'host-down' | 'stale-message';
+    };
 
 /** A host as the log shows it (the hosts read model), for a take-over. */
 export interface LoggedHost {
@@ -158,9 +166,12 @@ export class LivenessTracker {
   }
 
   /**
-   * Takes a heartbeat sent at `sentAt` under `epoch`. Ignored when the epoch is stale or the
-   * message was sent longer ago than a host may stay silent (a burst buffered through a partition
-   * proves nothing about now). Answers a `recover` change when the host was suspect or down.
+   * Takes a heartbeat sent at `sentAt` under `epoch`. Ignored when the epoch is stale, when the
+   * host is down under this epoch (a host back from down registers again for a new epoch, so that
+   * what it did before the fence is told from what it does after) or the message was sent longer
+   * ago than a host may stay silent (a burst buffered through a partition proves nothing about
+   * now). Answers a `recover` change when the host was suspect, or down under an older epoch (it
+   * registered again through another replica).
    */
   heartbeat(host: string, epoch: number, sentAt: number): HeartbeatOutcome {
     const entry = this.hosts.get(host);
@@ -168,6 +179,9 @@ export class LivenessTracker {
     if (epoch < entry.epoch) return { accepted: false, reason: 'stale-epoch' };
     const now = this.clock();
     if (now - sentAt > this.policy.downAfterMs) return { accepted: false, reason: 'stale-message' };
+    if (epoch === entry.epoch && entry.liveness === 'down') {
+      return { accepted: false, reason: 'host-down' };
+    }
     // A newer epoch was handed out by another replica or before this tracker learnt of it.
     if (epoch > entry.epoch) entry.epoch = epoch;
     const aliveAt = Math.min(sentAt, now);

@@ -18,19 +18,21 @@ export interface RegistrationOutcome {
 /**
  * Asks inventory for the host's epoch on `subject`, retrying with capped exponential backoff until
  * an answer with an epoch arrives or `signal` aborts. A refusal is retried too (inventory may be
- * starting); `onRetry` hears why.
+ * starting; a host held by another agent's key may go down and become free); `onRetry` hears why
+ * and the refusal's code.
  */
 export async function registerHost(
   nc: NatsConnection,
   subject: string,
   registration: () => AgentRegistration,
   signal: AbortSignal,
-  onRetry: (attempt: number, why: string) => void = () => undefined,
+  onRetry: (attempt: number, why: string, code?: string) => void = () => undefined,
   timeoutMs = 2000,
 ): Promise<RegistrationOutcome> {
   for (let attempt = 0; ; attempt++) {
     if (signal.aborted) throw new Error('registration aborted');
     let why: string;
+    let code: string | undefined;
     try {
       const msg = await nc.request(subject, encoder.encode(JSON.stringify(registration())), {
         timeout: timeoutMs,
@@ -41,12 +43,13 @@ export async function registerHost(
         if (result.ok) return { epoch: result.value.epoch, attempts: attempt + 1 };
         why = `registration answer without a valid epoch: ${result.errors.map((e) => `${e.path}: ${e.reason}`).join('; ')}`;
       } else {
+        code = reply.error.code;
         why = `registration refused: ${reply.error.code}: ${reply.error.message}`;
       }
     } catch (error) {
       why = (error as Error).message;
     }
-    onRetry(attempt, why);
+    onRetry(attempt, why, code);
     await abortableSleep(backoffDelay(attempt), signal);
   }
 }

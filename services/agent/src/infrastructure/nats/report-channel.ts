@@ -21,6 +21,8 @@ export class ReportChannel {
   private pumping = false;
   private again = false;
   private retry: NodeJS.Timeout | undefined;
+  /** Reports made before the first epoch, with when: they are sent under it once it is known. */
+  private readonly held: Array<{ draft: ReportDraft; at: number }> = [];
 
   constructor(
     private readonly subject: string,
@@ -31,9 +33,9 @@ export class ReportChannel {
     this.outbox = new ReportOutbox(capacity);
   }
 
-  /** Reports waiting for the bus. */
+  /** Reports waiting for the bus (or for the first epoch). */
   get pending(): number {
-    return this.outbox.size;
+    return this.outbox.size + this.held.length;
   }
 
   /** Reports dropped because the outbox was full (the oldest go first). */
@@ -41,16 +43,38 @@ export class ReportChannel {
     return this.outbox.dropped;
   }
 
+  /**
+   * Stamps a report with the epoch it is made under and queues it. One made before the agent has
+   * an epoch (what it adopted or found dead at its start) waits for the first one: an epoch-less
+   * report could be told from a fenced one by no receiver.
+   */
   emit(draft: ReportDraft): void {
+    const epoch = this.identity.epoch();
+    if (epoch === undefined) {
+      this.held.push({ draft, at: Date.now() });
+      return;
+    }
+    this.stamp(draft, epoch, Date.now());
+    void this.pump();
+  }
+
+  /** The agent has its epoch: reports made before it go out under it, in the order they were made. */
+  epochKnown(): void {
+    const epoch = this.identity.epoch();
+    if (epoch === undefined || this.held.length === 0) return;
+    for (const { draft, at } of this.held.splice(0)) this.stamp(draft, epoch, at);
+    void this.pump();
+  }
+
+  private stamp(draft: ReportDraft, epoch: number, sentAt: number): void {
     this.outbox.push({
       ...draft,
       host: this.identity.host,
-      epoch: this.identity.epoch() ?? 0,
+      epoch,
       runId: this.identity.runId,
       seq: ++this.seq,
-      sentAt: Date.now(),
+      sentAt,
     });
-    void this.pump();
   }
 
   /** Binds the channel to a connection and says whether the bus is reachable now. */
