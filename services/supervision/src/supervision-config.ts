@@ -1,5 +1,6 @@
 import { loadConfig, positiveInt, type FederaConfig } from '@federa/runtime';
 import { defaultBackoff, type BackoffSettings } from './domain/restart-backoff';
+import { defaultPartitionGraceMs } from './domain/partition-keep';
 import { defaultUnhealthyGraceMs } from './domain/unhealthy-grace';
 
 /** How supervision runs: the shared environment plus its own timings (tests shorten them). */
@@ -11,6 +12,11 @@ export interface SupervisionSettings extends FederaConfig {
   backoff: BackoffSettings;
   /** An instance unhealthy this long is stopped and replaced. @default 10000 (FEDERA_UNHEALTHY_GRACE_MS) */
   unhealthyGraceMs: number;
+  /**
+   * A stateless instance on a host declared down behind a partition (its lease renewed) is replaced
+   * after this long; one with data never is. @default 10000 (FEDERA_PARTITION_GRACE_MS)
+   */
+  partitionGraceMs: number;
   /** A start or stop unanswered for this long is sent again (same command id). @default 5000 */
   resendMs: number;
   /** How long an agent command waits for the agent's acceptance. @default 3000 */
@@ -24,6 +30,7 @@ export function loadSupervisionSettings(env: NodeJS.ProcessEnv = process.env): S
     scalingWindowMs: positiveInt(env, 'FEDERA_SCALING_WINDOW_MS', 10_000),
     backoff: defaultBackoff,
     unhealthyGraceMs: positiveInt(env, 'FEDERA_UNHEALTHY_GRACE_MS', defaultUnhealthyGraceMs),
+    partitionGraceMs: positiveInt(env, 'FEDERA_PARTITION_GRACE_MS', defaultPartitionGraceMs),
     resendMs: 5000,
     agentTimeoutMs: 3000,
   };

@@ -3,13 +3,19 @@ import { unhealthyFailureReason } from '../domain/unhealthy-grace';
 import { InstanceWriter } from '../supervisor/instance-writer';
 import { SupervisedShop } from '../testing/supervised-shop.fixture';
 import type { ObservedInstance } from '../infrastructure/agent-link';
+import type { AgentCommand } from '@federa/contracts';
+import { CopyFencer } from './copy-fencer';
 import { ObservationRecorder } from './observation-recorder';
+import { StaleEpochLog } from './stale-epoch-log';
 
 describe('the observation recorder', () => {
   let shop: SupervisedShop;
   let leader: boolean;
   let loads: { app: string; load: number }[];
   let recorder: ObservationRecorder;
+  let now: number;
+  let sent: { host: string; command: AgentCommand }[];
+  let staleLines: string[];
 
   const seen = (instance: string, state: string, extra: Partial<ObservedInstance> = {}) =>
     recorder.record({ host: 'h1', instance, state, at: 0, ...extra });
@@ -25,11 +31,27 @@ describe('the observation recorder', () => {
     leader = true;
     loads = [];
     const writer = new InstanceWriter(shop.store, shop.view, { debug: () => {} });
+    now = 1_000_000;
+    sent = [];
+    staleLines = [];
+    const link = {
+      send: async (host: string, command: AgentCommand) => sent.push({ host, command }),
+    };
     recorder = new ObservationRecorder(
       shop.view,
       writer,
       { record: (app, load) => loads.push({ app, load }) },
       () => leader,
+      () => now,
+      {
+        fencer: new CopyFencer(link, { log: () => {}, warn: () => {} }, () => now),
+        stale: new StaleEpochLog(
+          (line) => staleLines.push(line),
+          30_000,
+          () => now,
+        ),
+        readLife: async (instance) => shop.view.lives.get(instance)?.life,
+      },
     );
   });
 
@@ -120,5 +142,108 @@ describe('the observation recorder', () => {
 
     expect(loads).toEqual([{ app: 'shop/web', load: 0.8 }]);
     expect((await events('shop-web-1')).at(-1)?.type).toBe('InstanceStarting');
+  });
+
+  describe('fencing', () => {
+    const failedOnH1 = async (id: string) => {
+      await started(id);
+      await shop.decide(id, { type: 'fail', reason: 'host h1 down', restarts: 0 });
+    };
+
+    it('tells the agent to stop a healthy copy of an instance that failed in the log, and records nothing', async () => {
+      shop.host('h1', 4);
+      await failedOnH1('shop-db-1');
+      const before = await events('shop-db-1');
+
+      await seen('shop-db-1', 'healthy', { epoch: 4, intervalMs: 200 });
+
+      expect(sent).toEqual([
+        {
+          host: 'h1',
+          command: expect.objectContaining({
+            type: 'stop',
+            instance: 'shop-db-1',
+            epoch: 4,
+          }),
+        },
+      ]);
+      expect(await events('shop-db-1')).toEqual(before);
+    });
+
+    it('sends at most one stop per heartbeat interval, and again while the agent goes on reporting the copy', async () => {
+      await failedOnH1('shop-db-1');
+
+      await seen('shop-db-1', 'healthy', { epoch: 1, intervalMs: 200 });
+      now += 100;
+      await seen('shop-db-1', 'healthy', { epoch: 1, intervalMs: 200 });
+      now += 100;
+      await seen('shop-db-1', 'healthy', { epoch: 1, intervalMs: 200 });
+
+      expect(sent).toHaveLength(2);
+      // A new command id each time: an agent never acts twice on one id.
+      expect(sent[0].command.commandId).not.toBe(sent[1].command.commandId);
+    });
+
+    it('records nothing when the fenced copy reports that it stopped', async () => {
+      await failedOnH1('shop-db-1');
+      const before = await events('shop-db-1');
+
+      await seen('shop-db-1', 'stopping', { epoch: 1 });
+      await seen('shop-db-1', 'stopped', { epoch: 1, detail: 'fenced' });
+
+      expect(await events('shop-db-1')).toEqual(before);
+      expect(sent).toEqual([]);
+    });
+
+    it('stops a copy of an instance the log has on another host', async () => {
+      await started('shop-db-1');
+
+      await seen('shop-db-1', 'running', { host: 'h2', epoch: 1 });
+
+      expect(sent).toMatchObject([
+        { host: 'h2', command: { type: 'stop', instance: 'shop-db-1' } },
+      ]);
+    });
+
+    it('stops a copy of an instance the log has never had, once the log itself is read', async () => {
+      await seen('shop-db-9', 'running', { epoch: 1 });
+
+      expect(sent).toMatchObject([
+        { host: 'h1', command: { type: 'stop', instance: 'shop-db-9' } },
+      ]);
+    });
+
+    it('leaves fencing to the leader', async () => {
+      leader = false;
+      await failedOnH1('shop-db-1');
+
+      await seen('shop-db-1', 'healthy', { epoch: 1 });
+
+      expect(sent).toEqual([]);
+    });
+  });
+
+  it('drops a report from an epoch older than the host’s, and says so', async () => {
+    shop.host('h1', 3);
+    await started('shop-db-1');
+    const before = await events('shop-db-1');
+
+    await seen('shop-db-1', 'failed', { epoch: 2, detail: 'forged' });
+
+    expect(await events('shop-db-1')).toEqual(before);
+    expect(staleLines).toEqual([
+      'dropped 1 message(s) from host h1 at stale epoch 2 (its epoch is 3)',
+    ]);
+  });
+
+  it('records a failure whose detail holds NUL and control characters, cleaned', async () => {
+    await started('shop-db-1');
+
+    await seen('shop-db-1', 'failed', { detail: 'exit\u0000 1\u001b[0m' });
+
+    expect((await events('shop-db-1')).at(-1)).toMatchObject({
+      type: 'InstanceFailed',
+      data: { reason: 'exit\ufffd 1\ufffd[0m' },
+    });
   });
 });

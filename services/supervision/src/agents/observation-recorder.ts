@@ -1,18 +1,37 @@
+import type { InstanceLife } from '@federa/instance-lifecycle';
+import { cleanAgentText } from '../domain/agent-text';
 import { isLive } from '../domain/instance-view';
+import { judgeObservation, type ObservationVerdict } from '../domain/observation-verdict';
 import type { InstanceWriter } from '../supervisor/instance-writer';
 import type { SupervisionView } from '../domain/supervision-view';
 import type { ObservedInstance } from '../infrastructure/agent-link';
+import type { CopyFencer } from './copy-fencer';
+import type { StaleEpochLog } from './stale-epoch-log';
 
 /** Where the load of healthy instances goes (the autoscaler's window). */
 export interface LoadSink {
   record(app: string, load: number, now: number): void;
 }
 
+/** Reads one instance's stream from the log itself: undefined when there is none. */
+export type LifeReader = (instance: string) => Promise<InstanceLife | undefined>;
+
+/** What the recorder fences with; absent in a recorder that only records (a standby's specs). */
+export interface Fencing {
+  fencer: CopyFencer;
+  stale: StaleEpochLog;
+  readLife: LifeReader;
+}
+
+/** Heartbeats name their interval; a report's copy is fenced at most this often. */
+const defaultFenceEveryMs = 1000;
+
 /**
- * Turns what agents say of their instances into the log: every replica feeds the autoscaler with
- * the load of healthy instances; the leader hands each observed state to the instance decider
- * (`observe`), which records a change (running, healthy, unhealthy, stopped, failed, back from lost)
- * or nothing (same state, a stale agent, a dead or migrating instance).
+ * Turns what agents say of their instances into the log, after judging each word against it
+ * (judgeObservation): a copy the log places there is adopted (its load feeds the autoscaler on every
+ * replica; the leader hands its state to the instance decider, which records a change or nothing);
+ * a copy the log has ended, moved or never had is fenced (the leader tells its agent to stop it, and
+ * the instance's stream is left as it is); a message from a superseded agent run is dropped.
  */
 export class ObservationRecorder {
   constructor(
@@ -21,9 +40,61 @@ export class ObservationRecorder {
     private readonly load: LoadSink,
     private readonly isLeader: () => boolean,
     private readonly now: () => number = Date.now,
+    private readonly fencing?: Fencing,
   ) {}
 
   async record(observed: ObservedInstance): Promise<void> {
+    const host = this.view.hosts.get(observed.host);
+    const hostEpoch = host && host.epoch > 0 ? host.epoch : undefined;
+    const held = {
+      host: observed.host,
+      instance: observed.instance,
+      state: observed.state,
+      ...(observed.epoch !== undefined ? { epoch: observed.epoch } : {}),
+    };
+    let verdict = judgeObservation(held, {
+      life: this.view.lives.get(observed.instance)?.life,
+      hostEpoch,
+    });
+    if (verdict.kind === 'ignore') {
+      if (verdict.why === 'stale-epoch')
+        this.fencing?.stale.dropped(observed.host, observed.epoch ?? 0, hostEpoch ?? 0);
+      return;
+    }
+    if (verdict.kind === 'adopt') return this.adopt(observed);
+    if (!this.isLeader() || !this.fencing) return;
+    const everyMs = observed.intervalMs ?? defaultFenceEveryMs;
+    const { fencer } = this.fencing;
+    if (verdict.kind === 'read-log') {
+      if (fencer.recentlyFenced(observed.host, observed.instance, everyMs)) return;
+      fencer.touch(observed.host, observed.instance);
+      const life = await this.fencing.readLife(observed.instance);
+      verdict = judgeObservation(held, { life, hostEpoch, readFromLog: true });
+      if (verdict.kind === 'adopt') return this.adopt(observed);
+      if (verdict.kind !== 'fence') return;
+      // The read counted as this interval's turn: the stop goes out now all the same.
+      return this.fenceNow(observed, verdict, hostEpoch, 0);
+    }
+    return this.fenceNow(observed, verdict, hostEpoch, everyMs);
+  }
+
+  private fenceNow(
+    observed: ObservedInstance,
+    verdict: Extract<ObservationVerdict, { kind: 'fence' }>,
+    hostEpoch: number | undefined,
+    everyMs: number,
+  ): Promise<void> {
+    const { fencer } = this.fencing as Fencing;
+    return fencer.fence({
+      host: observed.host,
+      instance: observed.instance,
+      epoch: observed.epoch ?? hostEpoch ?? 1,
+      reason: verdict.reason,
+      everyMs,
+    });
+  }
+
+  private async adopt(observed: ObservedInstance): Promise<void> {
     const instance = this.view.instances.get(observed.instance);
     if (!instance) return;
     if (observed.load !== undefined && isLive(instance) && observed.state === 'healthy') {
@@ -34,7 +105,8 @@ export class ObservationRecorder {
       type: 'observe',
       host: observed.host,
       state: observed.state,
-      ...(observed.detail !== undefined ? { detail: observed.detail } : {}),
+      // Cleaned where agents' words enter too: a caller other than the link may hand a raw one.
+      ...(observed.detail !== undefined ? { detail: cleanAgentText(observed.detail) } : {}),
       // The agent calls an instance unhealthy only after this many failed probes in a row.
       failureThreshold: this.view.applicationOf(instance)?.health.failureThreshold ?? 1,
     });

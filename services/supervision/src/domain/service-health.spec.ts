@@ -115,4 +115,34 @@ describe('service health', () => {
     ]);
     expect(health.state).toBe('degraded');
   });
+
+  it('is degraded, not failed, while an instance with data is cut off behind a partition, and says so', () => {
+    const health = assessServiceHealth(targets, [
+      instance('db', 'lost', { host: 'h2', stranded: true, partitioned: 'has data' }),
+      instance('web', 'healthy'),
+      instance('web', 'healthy'),
+      instance('web', 'healthy'),
+    ]);
+    expect(health.state).toBe('degraded');
+    expect(health.applications[0]).toEqual({
+      name: 'db',
+      desired: 1,
+      min: 1,
+      healthy: 0,
+      reason: 'db: 1 instance on partitioned host h2, not replaced (has data)',
+    });
+  });
+
+  it('says that stateless instances behind a partition are not replaced yet during the grace', () => {
+    const health = assessServiceHealth(targets, [
+      instance('db', 'healthy'),
+      instance('web', 'lost', { host: 'h2', stranded: true, partitioned: 'within grace' }),
+      instance('web', 'lost', { host: 'h2', stranded: true, partitioned: 'within grace' }),
+      instance('web', 'healthy'),
+    ]);
+    expect(health.state).toBe('degraded');
+    expect(health.applications[1].reason).toBe(
+      'web: 2 instances on partitioned host h2, not replaced yet (within grace)',
+    );
+  });
 });

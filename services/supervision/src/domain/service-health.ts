@@ -43,7 +43,8 @@ export function assessServiceHealth(
     const healthy = mine.filter((i) => i.state === 'healthy' && !i.stranded).length;
     const base = { name: target.name, desired: target.desired, min: target.min, healthy };
     if (healthy >= target.min) return base;
-    const stranded = mine.filter((i) => i.stranded && isLive(i));
+    const stranded = mine.filter((i) => i.stranded && isLive(i) && !i.partitioned);
+    const cutOff = mine.filter((i) => i.partitioned && isLive(i));
     const failures = failuresOf(mine);
     if (stranded.length > 0) {
       state = 'failed';
@@ -59,6 +60,7 @@ export function assessServiceHealth(
       };
     }
     if (state === 'available') state = 'degraded';
+    if (cutOff.length > 0) return { ...base, reason: partitionedReason(target.name, cutOff) };
     return { ...base, reason: shortfall(mine, healthy, target.min, failures.lastReason) };
   });
   return { state, applications };
@@ -79,4 +81,16 @@ function shortfall(
   if (coming > 0) parts.push(`${coming} starting`);
   if (lastFailure) parts.push(`last failure: ${lastFailure}`);
   return parts.join(', ');
+}
+
+/** `catalog-db: 1 instance on partitioned host h2, not replaced (has data)`, one clause per host. */
+function partitionedReason(app: string, cutOff: readonly InstanceView[]): string {
+  const byHost = new Map<string, InstanceView[]>();
+  for (const i of cutOff) byHost.set(i.host ?? '?', [...(byHost.get(i.host ?? '?') ?? []), i]);
+  const clauses = [...byHost].map(([host, here]) => {
+    const count = here.length === 1 ? '1 instance' : `${here.length} instances`;
+    const why = here[0].partitioned === 'within grace' ? 'not replaced yet' : 'not replaced';
+    return `${count} on partitioned host ${host}, ${why} (${here[0].partitioned})`;
+  });
+  return `${app}: ${clauses.join('; ')}`;
 }

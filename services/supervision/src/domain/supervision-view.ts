@@ -6,6 +6,7 @@ import {
   type InstanceLife,
 } from '@federa/instance-lifecycle';
 import { evolveInstance, isLive, type InstanceView } from './instance-view';
+import { partitionKeep } from './partition-keep';
 import {
   evolveService,
   initialServiceState,
@@ -18,6 +19,10 @@ export interface HostView {
   id: string;
   epoch: number;
   down: boolean;
+  /** While down: whether its lease said it died or lives behind a partition (HostDown `cause`). */
+  cause?: 'dead' | 'partitioned';
+  /** While down: when it was declared so (ms since epoch, the event's time). */
+  downAt?: number;
 }
 
 /** Placement's answer kept beside the instance: the host epoch to fence agent commands with. */
@@ -82,19 +87,25 @@ export class SupervisionView {
    * The service's instances, with `stranded` set for live ones of non-relocatable apps on down hosts
    * and for lost ones (recorded so, until their agent reports them again).
    */
-  instancesOf(service: string): InstanceView[] {
+  instancesOf(service: string, now = Date.now(), partitionGraceMs = Infinity): InstanceView[] {
     const state = this.services.get(service);
     const out: InstanceView[] = [];
     for (const instance of this.instances.values()) {
       if (instance.service !== service) continue;
       const app = state?.deployed?.applications.find((a) => a.name === instance.app);
+      const host = instance.host !== undefined ? this.hosts.get(instance.host) : undefined;
+      const downHere = isLive(instance) && host?.down === true;
+      const partitioned =
+        downHere && host?.cause === 'partitioned'
+          ? partitionKeep(app, now - (host.downAt ?? now), partitionGraceMs)
+          : undefined;
       const stranded =
         instance.state === 'lost' ||
-        (isLive(instance) &&
-          instance.host !== undefined &&
-          this.hosts.get(instance.host)?.down === true &&
-          app?.placement.relocatable === false);
-      out.push(stranded ? { ...instance, stranded: true } : instance);
+        partitioned !== undefined ||
+        (downHere && app?.placement.relocatable === false);
+      if (!stranded) out.push(instance);
+      else
+        out.push(partitioned ? { ...instance, stranded, partitioned } : { ...instance, stranded });
     }
     return out;
   }
@@ -130,18 +141,26 @@ export class SupervisionView {
         break;
       }
       case 'host':
-        this.applyHost(event.type, data);
+        this.applyHost(
+          event.type,
+          data,
+          Date.parse(event.metadata?.occurredAt ?? event.recordedAt),
+        );
         break;
     }
   }
 
-  private applyHost(type: string, data: Record<string, unknown>): void {
+  private applyHost(type: string, data: Record<string, unknown>, at: number): void {
     const id = String(data.host);
     const host = this.hosts.get(id) ?? { id, epoch: 0, down: false };
     if ((type === 'HostRegistered' || type === 'HostRecovered') && typeof data.epoch === 'number') {
-      this.hosts.set(id, { ...host, epoch: data.epoch, down: false });
-    } else if (type === 'HostDown' || type === 'HostRetired') {
-      this.hosts.set(id, { ...host, down: true });
+      this.hosts.set(id, { id, epoch: data.epoch, down: false });
+    } else if (type === 'HostDown') {
+      // A HostDown without a cause was written before inventory read leases: it meant dead.
+      const cause = data.cause === 'partitioned' ? 'partitioned' : 'dead';
+      this.hosts.set(id, { ...host, down: true, cause, downAt: Number.isNaN(at) ? 0 : at });
+    } else if (type === 'HostRetired') {
+      this.hosts.set(id, { ...host, down: true, cause: 'dead', downAt: Number.isNaN(at) ? 0 : at });
     }
   }
 }

@@ -10,6 +10,7 @@ import {
 import { Logger } from '@nestjs/common';
 import { JSONCodec, type NatsConnection, type Subscription } from 'nats';
 import { RefusedMessageLog } from '../agents/refused-message-log';
+import { cleanAgentText } from '../domain/agent-text';
 
 const json = JSONCodec();
 
@@ -19,9 +20,14 @@ export interface ObservedInstance {
   instance: string;
   state: string;
   load?: number;
+  /** The agent's words, cleaned of what the log cannot store (cleanAgentText). */
   detail?: string;
   /** ms since epoch, the agent's send time. */
   at: number;
+  /** The agent run's fencing epoch, as the message says: an older one than the host's is stale. */
+  epoch?: number;
+  /** The agent's heartbeat interval, when a heartbeat said it. */
+  intervalMs?: number;
 }
 
 /**
@@ -55,8 +61,10 @@ export class AgentLink {
               instance: r.instance,
               state: r.state as string,
               load: r.load,
-              detail: r.detail,
+              ...(r.detail !== undefined ? { detail: cleanAgentText(r.detail) } : {}),
               at: r.sentAt,
+              // 0: sent before the agent had registered; it names no epoch.
+              ...(r.epoch > 0 ? { epoch: r.epoch } : {}),
             },
             'report',
           );
@@ -74,6 +82,8 @@ export class AgentLink {
                 state: i.state,
                 load: i.load,
                 at: beat.value.sentAt,
+                epoch: beat.value.epoch,
+                intervalMs: beat.value.intervalMs,
               },
               'heartbeat',
             );

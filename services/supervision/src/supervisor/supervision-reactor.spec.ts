@@ -39,7 +39,12 @@ describe('the supervision reactor', () => {
       waiters,
       new AutoscalingPolicy(10_000),
       // No tick runs by itself in these tests: each is called by hand.
-      { tickMs: 3_600_000, backoff: defaultBackoff, unhealthyGraceMs: 10_000 },
+      {
+        tickMs: 3_600_000,
+        backoff: defaultBackoff,
+        unhealthyGraceMs: 10_000,
+        partitionGraceMs: 10_000,
+      },
       { log: () => {}, warn: () => {} },
     );
     shop.view.onApplied((events) => {
@@ -125,5 +130,60 @@ describe('the supervision reactor', () => {
     shop.host('h1', 2, false);
     await reactor.tick();
     expect(await lastEvent('shop-payment-1')).toMatchObject({ type: 'InstanceStarting' });
+  });
+
+  describe('when a host is down behind a partition (its lease renewed)', () => {
+    const partitioned = (host: string, downForMs: number) =>
+      shop.view.hosts.set(host, {
+        id: host,
+        epoch: 1,
+        down: true,
+        cause: 'partitioned',
+        downAt: Date.now() - downForMs,
+      });
+    const healthyOn = async (id: string, app: string, host: string) => {
+      await shop.instance(id, app, host);
+      for (const state of ['running', 'healthy'])
+        await shop.decide(id, { type: 'observe', host, state, failureThreshold: 3 });
+    };
+
+    it('records an instance with data lost and never replaces it, and the service says why', async () => {
+      await healthyOn('shop-db-1', 'db', 'h1');
+      partitioned('h1', 3_600_000);
+
+      await reactor.tick();
+      await reactor.tick();
+
+      expect(await shop.typesOf('shop-db-1')).toEqual([
+        'InstanceRequested',
+        'InstancePlaced',
+        'InstanceRunning',
+        'InstanceHealthy',
+        'InstanceLost',
+      ]);
+      expect(instancesOf('db')).toHaveLength(1);
+      expect(shop.view.instancesOf('shop')[0]).toMatchObject({
+        stranded: true,
+        partitioned: 'has data',
+      });
+    });
+
+    it('keeps a stateless instance during the grace, then fails it to be replaced', async () => {
+      await healthyOn('shop-web-1', 'web', 'h1');
+      partitioned('h1', 1_000);
+
+      await reactor.tick();
+      expect(await lastEvent('shop-web-1')).toMatchObject({
+        type: 'InstanceLost',
+        data: { reason: 'host h1 partitioned, not replaced (within grace)' },
+      });
+
+      partitioned('h1', 10_000);
+      await reactor.tick();
+      expect(await lastEvent('shop-web-1')).toMatchObject({
+        type: 'InstanceFailed',
+        data: { reason: 'host h1 partitioned past the 10000 ms grace' },
+      });
+    });
   });
 });

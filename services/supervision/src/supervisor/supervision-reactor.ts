@@ -6,7 +6,9 @@ import type { AutoscalingPolicy } from '../domain/autoscaling-policy';
 import { planDeployment, type DeploymentAction } from '../domain/deployment-plan';
 import { isLive, type InstanceView } from '../domain/instance-view';
 import { decideService, type ServiceCommand, type ServiceState } from '../domain/service-decider';
+import { partitionKeep } from '../domain/partition-keep';
 import { assessServiceHealth } from '../domain/service-health';
+import type { InstanceCommand } from '@federa/instance-lifecycle';
 import type { SupervisionSettings } from '../supervision-config';
 import type { SupervisionView } from '../domain/supervision-view';
 import type { CaughtUpWaiters } from './caught-up-waiters';
@@ -62,7 +64,10 @@ export class SupervisionReactor {
     private readonly services: ServiceWriter,
     private readonly waiters: CaughtUpWaiters,
     private readonly policy: AutoscalingPolicy,
-    private readonly settings: Pick<SupervisionSettings, 'tickMs' | 'backoff' | 'unhealthyGraceMs'>,
+    private readonly settings: Pick<
+      SupervisionSettings,
+      'tickMs' | 'backoff' | 'unhealthyGraceMs' | 'partitionGraceMs'
+    >,
     private readonly log: ReactorLog,
     private readonly now: () => number = Date.now,
   ) {}
@@ -158,7 +163,7 @@ export class SupervisionReactor {
 
   private async reconcile(name: string, scaling: boolean): Promise<void> {
     const state = this.view.service(name);
-    const instances = this.view.instancesOf(name);
+    const instances = this.view.instancesOf(name, this.now(), this.settings.partitionGraceMs);
     if (!state.running && state.status !== 'stopping' && !instances.some(isLive)) return;
     const plan = planDeployment(
       { ...state, stopping: state.status === 'stopping' },
@@ -263,19 +268,40 @@ export class SupervisionReactor {
   }
 
   /**
-   * Instances of down hosts: relocatable ones fail (and are replaced through placement); the others
-   * are recorded lost (kept, reported, until their agent speaks of them again).
+   * Instances of down hosts. A dead host's relocatable instances fail (and are replaced through
+   * placement); the others are recorded lost (kept, reported, until their agent speaks of them
+   * again). A partitioned host's instances are recorded lost, and only the stateless ones fail once
+   * the partition grace is over: the others may come back with the partition's end, and a copy
+   * started meanwhile would be a second writer of their data. Copies that come back after their
+   * replacement are fenced when their agent reports them.
    */
   private async settleInstancesOfDownHosts(): Promise<void> {
     let last = 0;
+    const now = this.now();
     for (const instance of [...this.view.instances.values()]) {
-      const host = instance.host;
-      if (!isLive(instance) || !host || !this.view.hosts.get(host)?.down) continue;
-      const reason = `host ${host} down`;
-      const outcome =
-        this.view.applicationOf(instance)?.placement.relocatable === false
-          ? await this.instances.decide(instance.id, { type: 'mark-lost', reason })
-          : await this.instances.decide(instance.id, { type: 'fail', reason, restarts: 0 });
+      const host = instance.host ? this.view.hosts.get(instance.host) : undefined;
+      if (!isLive(instance) || !host?.down) continue;
+      const app = this.view.applicationOf(instance);
+      let command: InstanceCommand;
+      if (host.cause === 'partitioned') {
+        const keep = partitionKeep(app, now - (host.downAt ?? now), this.settings.partitionGraceMs);
+        command = keep
+          ? { type: 'mark-lost', reason: `host ${host.id} partitioned, not replaced (${keep})` }
+          : {
+              type: 'fail',
+              reason: `host ${host.id} partitioned past the ${this.settings.partitionGraceMs} ms grace`,
+              restarts: 0,
+            };
+      } else {
+        const reason = `host ${host.id} down`;
+        command =
+          app?.placement.relocatable === false
+            ? { type: 'mark-lost', reason }
+            : { type: 'fail', reason, restarts: 0 };
+      }
+      // Lost already: recorded once, nothing new until it fails or its agent speaks of it again.
+      if (command.type === 'mark-lost' && instance.state === 'lost') continue;
+      const outcome = await this.instances.decide(instance.id, command);
       last = Math.max(last, outcome?.position ?? 0);
     }
     if (last) await this.waiters.caughtUp(last);

@@ -24,6 +24,7 @@ export function shopSpec(
           layer: 'process',
           artifact: { command: ['node', 'db.js'] },
           resources: { cpu: 1, memory: '1Gi' },
+          data: { path: 'data' },
         },
         {
           name: 'payment',

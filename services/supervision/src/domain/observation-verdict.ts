@@ -1,0 +1,78 @@
+import type { InstanceLife } from '@federa/instance-lifecycle';
+
+/** One instance as an agent says it holds it, with the agent's epoch when the message carried one. */
+export interface HeldInstance {
+  host: string;
+  instance: string;
+  state: string;
+  epoch?: number;
+}
+
+/**
+ * What supervision does with an agent's word about one instance:
+ * - `adopt`: the log places it there; its observation is recorded (through the instance decider);
+ * - `fence`: the agent runs a copy the log does not want there: the agent is told to stop it;
+ * - `ignore`: nothing to record nor to stop (a stale epoch, a copy already ending);
+ * - `read-log`: the view knows no such instance; read its stream before deciding (the view may be behind).
+ */
+export type ObservationVerdict =
+  | { kind: 'adopt' }
+  | { kind: 'fence'; reason: string }
+  | { kind: 'ignore'; why: 'stale-epoch' | 'not-held' }
+  | { kind: 'read-log' };
+
+/** States in which an agent holds a copy that runs or is about to: what fencing stops. */
+const heldStates: ReadonlySet<string> = new Set([
+  'starting',
+  'running',
+  'healthy',
+  'unhealthy',
+  'migrating',
+]);
+
+/** What the log says about the instance, and how far it has been checked. */
+export interface LogKnowledge {
+  /** The instance's fold; undefined when the view has no stream of that id. */
+  life: InstanceLife | undefined;
+  /** The host's current epoch as the log says it (HostRegistered, HostRecovered); undefined if unknown. */
+  hostEpoch: number | undefined;
+  /** True when `life` was read from the log itself just now, not from the view (which may be behind). */
+  readFromLog?: boolean;
+}
+
+/**
+ * Judges one observation against the log. The log, not a timer, says which copy is the instance:
+ * a copy held by an agent in a live state is adopted only where the log places the live instance;
+ * anywhere else (the instance ended, moved, or never existed) it is fenced. A message from an epoch
+ * older than the host's current one changes nothing: that agent run was superseded.
+ */
+export function judgeObservation(held: HeldInstance, log: LogKnowledge): ObservationVerdict {
+  if (held.epoch !== undefined && log.hostEpoch !== undefined && held.epoch < log.hostEpoch) {
+    return { kind: 'ignore', why: 'stale-epoch' };
+  }
+  const { life } = log;
+  const holds = heldStates.has(held.state);
+  if (!life || life.status === 'absent') {
+    if (!holds) return { kind: 'ignore', why: 'not-held' };
+    return log.readFromLog
+      ? { kind: 'fence', reason: 'fenced: no such instance in the log' }
+      : { kind: 'read-log' };
+  }
+  if (life.status === 'stopped' || life.status === 'failed') {
+    if (!holds) return { kind: 'ignore', why: 'not-held' };
+    const why = life.reason ? ` (${life.reason})` : '';
+    return { kind: 'fence', reason: `fenced: ${life.status} in the log${why}` };
+  }
+  // Both ends of a live migration hold it while it moves: the migration decides, not fencing.
+  if (
+    life.status === 'migrating' &&
+    (held.host === life.host || held.host === life.migration?.to)
+  ) {
+    return { kind: 'adopt' };
+  }
+  if (life.host !== held.host) {
+    if (!holds) return { kind: 'ignore', why: 'not-held' };
+    return { kind: 'fence', reason: `fenced: placed on ${life.host ?? 'no host'}` };
+  }
+  return { kind: 'adopt' };
+}
