@@ -86,7 +86,7 @@ export class ServiceCommandsController {
   @MessagePattern('cmd.supervision.list-services')
   async listServices(
     @Payload(new CommandContractPipe('listServices')) query: ListServicesQuery,
-  ): Promise<{ items: ServiceSummary[] }> {
+  ): Promise<{ items: ServiceSummary[]; next?: string }> {
     await this.runner.current();
     return this.readModel.services(query);
   }
@@ -94,7 +94,7 @@ export class ServiceCommandsController {
   @MessagePattern('cmd.supervision.list-instances')
   async listInstances(
     @Payload(new CommandContractPipe('listInstances')) query: ListInstancesQuery,
-  ): Promise<{ items: InstanceSummary[] }> {
+  ): Promise<{ items: InstanceSummary[]; next?: string }> {
     await this.runner.current();
     return this.readModel.instances(query);
   }
@@ -116,10 +116,14 @@ export class ServiceCommandsController {
     return this.commandThenShow(command.as, { type: 'copy-from', source, as: command.as });
   }
 
-  /** Runs the command, waits until the read model shows its events, and answers the service. */
+  /**
+   * Runs the command, waits until the read model shows its events, and answers the service as the
+   * command left it: two changes applied at once each answer their own revision, never the later
+   * one's (the read model may already show both).
+   */
   private async commandThenShow(name: string, command: ServiceCommand): Promise<ServiceSummary> {
-    const { position } = await this.supervisor.command(name, command);
+    const { state, position } = await this.supervisor.command(name, command);
     if (position !== undefined) await this.runner.reach(position);
-    return this.readModel.service(name);
+    return this.readModel.summaryOf(state);
   }
 }

@@ -1,6 +1,8 @@
 import {
   ErrorCodes,
   FederaError,
+  ListLimits,
+  pageOf,
   type ListInstancesQuery,
   type ListServicesQuery,
 } from '@federa/contracts';
@@ -18,7 +20,8 @@ import { SupervisionView } from '../domain/supervision-view';
 /**
  * Supervision's answers to `get-service`, `list-services`, `list-instances` and `get-instance`, read
  * from the tables SupervisionProjection keeps in schema `supervision`. Lists are ordered by name or
- * id in byte order (`COLLATE "C"`), the same order `after` pages by.
+ * id in byte order (`COLLATE "C"`), the same order `after` pages by; every list answers a page
+ * with `next` while more remain, and ends a page early before its answer outgrows the bus.
  */
 export class SupervisionReadModel {
   constructor(private readonly db: Queryable) {}
@@ -35,22 +38,40 @@ export class SupervisionReadModel {
     return serviceSummary(rows[0].state, view.instancesOf(name));
   }
 
-  async services(query: ListServicesQuery): Promise<{ items: ServiceSummary[] }> {
+  /**
+   * The summary of a service in the state a command left it (its own revision, whatever was
+   * committed after it), with the instances the read model shows.
+   */
+  async summaryOf(state: ServiceState): Promise<ServiceSummary> {
+    const view = await this.viewOf([state]);
+    return serviceSummary(state, view.instancesOf(state.name));
+  }
+
+  async services(query: ListServicesQuery): Promise<{ items: ServiceSummary[]; next?: string }> {
+    const limit = query.limit ?? ListLimits.defaultPageSize;
     const { rows } = await this.db.query<{ state: ServiceState }>({
       text: `SELECT state FROM supervision.services
              WHERE status NOT IN ('absent', 'deleted')
                AND ($1::text IS NULL OR status = $1)
                AND ($2::text IS NULL OR name > $2 COLLATE "C")
              ORDER BY name COLLATE "C" LIMIT $3`,
-      values: [query.state ?? null, query.after ?? null, query.limit ?? 100],
+      values: [query.state ?? null, query.after ?? null, limit + 1],
     });
     const states = rows.map((r) => r.state);
-    const view = await this.viewOf(states);
-    return { items: states.map((s) => serviceSummary(s, view.instancesOf(s.name))) };
+    const view = await this.viewOf(states.slice(0, limit));
+    const summaries = states
+      .slice(0, limit)
+      .map((s) => serviceSummary(s, view.instancesOf(s.name)));
+    const page = pageOf(summaries, limit, (s) => s.name);
+    // The row past the limit only says that more remain.
+    return states.length > limit && page.next === undefined
+      ? { ...page, next: summaries[summaries.length - 1].name }
+      : page;
   }
 
   /** Live instances unless a state is asked for, filtered by service, app and host. */
-  async instances(query: ListInstancesQuery): Promise<{ items: InstanceSummary[] }> {
+  async instances(query: ListInstancesQuery): Promise<{ items: InstanceSummary[]; next?: string }> {
+    const limit = query.limit ?? ListLimits.defaultPageSize;
     const { rows } = await this.db.query<{ view: InstanceView }>({
       text: `SELECT view FROM supervision.instances
              WHERE ($1::text IS NULL OR service = $1) AND ($2::text IS NULL OR app = $2)
@@ -65,10 +86,14 @@ export class SupervisionReadModel {
         query.state ?? null,
         [...liveStates],
         query.after ?? null,
-        query.limit ?? 100,
+        limit + 1,
       ],
     });
-    return { items: rows.map((r) => instanceSummary(r.view)) };
+    return pageOf(
+      rows.map((r) => instanceSummary(r.view)),
+      limit,
+      (i) => i.id,
+    );
   }
 
   async instance(id: string): Promise<InstanceSummary> {
