@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import {
+  ListLimits,
   formatBandwidth,
   formatBytes,
   formatCpu,
@@ -59,7 +60,7 @@ export function getHostsCommand(): Command {
         const items: HostView[] = [];
         let after: string | undefined;
         do {
-          const query = new URLSearchParams({ limit: '1000' });
+          const query = new URLSearchParams({ limit: String(ListLimits.maxPageSize) });
           if (options.site) query.set('site', options.site);
           if (options.state) query.set('state', options.state);
           if (after) query.set('after', after);

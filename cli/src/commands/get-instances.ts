@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { InstancePage } from '@federa/contracts';
+import type { InstanceSummary } from '@federa/contracts';
 import {
   apiClientOf,
   guarded,
@@ -8,9 +8,9 @@ import {
   withOutputOption,
 } from '../command-options';
 import { renderOutput } from '../render-output';
-import { instanceColumns } from './get-services';
+import { everyPage, instanceColumns } from './get-services';
 
-/** `federa get instances [--service S] [--app A] [--host H]`: live instances and where they run. */
+/** `federa get instances [--service S] [--app A] [--host H]`: live instances and where they run, fetched page by page. */
 export function getInstancesCommand(): Command {
   const command = new Command('instances')
     .description('list instances (live ones unless --state is given)')
@@ -31,10 +31,13 @@ export function getInstancesCommand(): Command {
           const query = new URLSearchParams();
           for (const key of ['service', 'app', 'host', 'state'] as const)
             if (options[key]) query.set(key, options[key] as string);
-          const path = `/v1/instances${query.size > 0 ? `?${query}` : ''}`;
-          const answer = await apiClientOf(options).get<InstancePage>(path);
+          const items = await everyPage<InstanceSummary>(
+            apiClientOf(options),
+            '/v1/instances',
+            query,
+          );
           process.stdout.write(
-            `${renderOutput(outputOf(options), answer, answer.items, instanceColumns)}\n`,
+            `${renderOutput(outputOf(options), { items }, items, instanceColumns)}\n`,
           );
         },
       ),
