@@ -180,12 +180,6 @@ export class Agent {
     this.online = true;
     this.reports.setConnection(nc, true);
     void this.watchConnection(nc);
-    this.subscription = nc.subscribe(this.subjects.agentCommand(this.host), {
-      callback: (error, msg) => {
-        if (error) return;
-        void this.answer(msg.data).then((reply) => this.respond(msg, reply));
-      },
-    });
     const data = new ObjectStoreDataTransfer(
       nc.jetstream(),
       this.subjects.dataBucket,
@@ -225,6 +219,18 @@ export class Agent {
     );
     const previous = this.core.epoch;
     this.core.setEpoch(epoch);
+    // Commands are heard only once inventory took this agent for the host's: an agent refused
+    // (another key holds the host) must not answer the holder's commands in its place.
+    if (!this.subscription) {
+      this.subscription = this.nc!.subscribe(this.subjects.agentCommand(this.host), {
+        callback: (error, msg) => {
+          if (error) return;
+          void this.answer(msg.data).then((reply) => this.respond(msg, reply));
+        },
+      });
+      // Registered means reachable: the server knows the subscription before anyone learns the epoch.
+      await this.nc!.flush().catch(() => undefined);
+    }
     this.heartbeatSeq = 0;
     this.reports.epochKnown();
     this.log.info({ epoch, previous }, 'registered');
