@@ -94,7 +94,7 @@ describe('agents registering again when inventory ignores their epoch', () => {
     agent.signal('SIGCONT');
 
     const recovered = await recovery('rr-frozen', 2);
-    expect(recovered.data).toMatchObject({ reason: 're-registered', from: 'down' });
+    expect(recovered!.data).toMatchObject({ reason: 're-registered', from: 'down' });
     expect(
       await agent.said((l) => l.msg === 'inventory ignores this epoch; registering again'),
     ).toMatchObject({ epoch: 1, reason: 'host-down' });

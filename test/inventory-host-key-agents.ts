@@ -83,7 +83,7 @@ export class AgentProcess {
 
   /** Resolves with the first log line `match` accepts. */
   said(match: (line: AgentLogLine) => boolean, timeoutMs = 30_000): Promise<AgentLogLine> {
-    return eventually(() => this.lines.find(match), timeoutMs, 50);
+    return eventually(() => this.lines.find(match), timeoutMs, 50) as Promise<AgentLogLine>;
   }
 
   signal(signal: NodeJS.Signals): void {
