@@ -50,7 +50,7 @@ export function decideInstance(command: InstanceCommand, life: InstanceLife): In
       throw refuse('it is not waiting to start');
     }
     case 'observe':
-      return observed(command, life);
+      return startedFirst(observed(command, life), life);
     case 'request-stop':
       if (!isLive(life.status) || life.status === 'stopping') return [];
       if (life.status === 'pending' || life.status === 'placed') {
@@ -178,6 +178,19 @@ function observed(
     default:
       return [];
   }
+}
+
+/**
+ * An agent can report an instance it runs before the log records its start (the start was sent and
+ * the append of InstanceStarting lost a race, or a returning host adopted it): the stream still
+ * reads InstanceStarting before any state of a running instance, never InstanceRunning first.
+ */
+function startedFirst(events: InstanceEvent[], life: InstanceLife): InstanceEvent[] {
+  const live = ['InstanceRunning', 'InstanceHealthy', 'InstanceUnhealthy'];
+  if (life.status !== 'placed' || !life.host || !life.layer) return events;
+  if (!events.some((e) => live.includes(e.type))) return events;
+  const ref = { service: life.service, app: life.app, instance: life.instance, host: life.host };
+  return [{ type: 'InstanceStarting', data: { ...ref, layer: life.layer } }, ...events];
 }
 
 function withoutUndefined<T extends object>(value: T): T {
