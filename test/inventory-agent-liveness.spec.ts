@@ -86,7 +86,7 @@ describe('inventory and real agents: dead or partitioned', () => {
   );
 
   itWhen(unavailable)(
-    'records an agent cut off the bus but alive as partitioned, and recovers it once the link is back',
+    'records an agent cut off the bus but alive as partitioned, and takes it back with a new epoch once the link is back',
     async () => {
       const [host, child] = await agentIn('cut-1', 'site-cut');
       await beating('cut-1');
@@ -95,8 +95,9 @@ describe('inventory and real agents: dead or partitioned', () => {
       expect(down!.data).toMatchObject({ cause: 'partitioned', evidence: { lease: { epoch: 1 } } });
       expect(child.exitCode).toBeNull();
       lab.heal(host);
+      // Heartbeats of the epoch it went down with are ignored: the agent is asked to register again.
       const recovered = await eventually(() => eventOf('cut-1', 'HostRecovered'), 30_000);
-      expect(recovered!.data).toMatchObject({ reason: 'heartbeat', from: 'down', epoch: 1 });
+      expect(recovered!.data).toMatchObject({ reason: 're-registered', from: 'down', epoch: 2 });
       expect(await inv.eventTypes('cut-1')).toEqual([
         'HostRegistered',
         'HostSuspected',

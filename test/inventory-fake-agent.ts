@@ -9,7 +9,7 @@ import {
   type CommandReply,
   type HostLease,
 } from '@federa/contracts';
-import { JSONCodec, type NatsConnection } from 'nats';
+import { JSONCodec, type NatsConnection, type Subscription } from 'nats';
 
 const json = JSONCodec();
 
@@ -45,6 +45,9 @@ export class FakeAgent {
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
   private beating = true;
+  private notices: Subscription | undefined;
+  /** Re-registrations inventory asked for (AgentReregister), as a real agent answers them. */
+  readonly reregistered: number[] = [];
 
   constructor(
     private readonly nc: NatsConnection,
@@ -74,8 +77,18 @@ export class FakeAgent {
     return this.epoch;
   }
 
-  /** Heartbeats and lease renewals every interval until stop(). */
+  /**
+   * Heartbeats and lease renewals every interval until stop(); registers again, for a new epoch,
+   * when inventory asks (its host went down, or its epoch is stale).
+   */
   start(): void {
+    this.notices ??= this.nc.subscribe(this.subjects.agentReregister(this.host), {
+      callback: (_error, msg) => {
+        const notice = json.decode(msg.data) as { refusedEpoch: number };
+        if (notice.refusedEpoch !== this.epoch) return;
+        void this.register().then((epoch) => this.reregistered.push(epoch));
+      },
+    });
     this.tick();
     this.timer = setInterval(() => this.tick(), this.heartbeatMs);
   }
@@ -91,6 +104,8 @@ export class FakeAgent {
 
   stop(): void {
     clearInterval(this.timer);
+    this.notices?.unsubscribe();
+    this.notices = undefined;
   }
 
   heartbeat(epoch = this.epoch): void {

@@ -99,7 +99,7 @@ describe('inventory: liveness from heartbeats', () => {
     expect(await hostView('killed-1')).toMatchObject({ downCause: 'dead' });
   });
 
-  it('declares an agent whose heartbeats are dropped but whose lease is renewed partitioned, and recovers it', async () => {
+  it('declares an agent whose heartbeats are dropped but whose lease is renewed partitioned, and takes it back with a new epoch once it registers again', async () => {
     const agent = inv.agent('cut-1', 'site-cut');
     await agent.register();
     agent.start();
@@ -108,9 +108,11 @@ describe('inventory: liveness from heartbeats', () => {
     const down = await eventually(() => downOf('cut-1'));
     expect(down!.data).toMatchObject({ cause: 'partitioned', evidence: { lease: { epoch: 1 } } });
     agent.heal();
+    // Its heartbeats of the epoch it went down with are ignored; inventory asks it to register again.
     await eventually(async () => (await inv.eventTypes('cut-1')).includes('HostRecovered'));
     const recovered = (await inv.events('cut-1')).find((e) => e.type === 'HostRecovered')!;
-    expect(recovered.data).toMatchObject({ reason: 'heartbeat', from: 'down', epoch: 1 });
+    expect(recovered.data).toMatchObject({ reason: 're-registered', from: 'down', epoch: 2 });
+    expect(agent.reregistered).toEqual([2]);
     expect(await eventually(async () => (await hostView('cut-1')).state === 'ready')).toBe(true);
   });
 
