@@ -65,4 +65,27 @@ describe('readSpecFile', () => {
     const path = join(dir, 'missing.yaml');
     expect(refusal(path).message).toMatch(new RegExp(`^cannot read ${path}: ENOENT`));
   });
+  it('refuses a file larger than a spec may be before reading it, naming the limit', () => {
+    const path = file('huge.yaml', `# ${'x'.repeat(300 * 1024)}\n`);
+    const error = refusal(path);
+    expect(error.message).toBe(`${path} is too large for a spec`);
+    expect(error.details).toEqual([
+      { path: '', reason: expect.stringContaining('over the limit of 262144 bytes (256 KiB)') },
+    ]);
+  });
+
+  it('refuses a YAML alias bomb and a file nested too deeply, naming each limit', () => {
+    let bomb = 'x0: &x0 [a, a, a, a, a, a, a, a, a, a]\n';
+    for (let i = 1; i < 12; i++)
+      bomb += `x${i}: &x${i} [${Array(10)
+        .fill(`*x${i - 1}`)
+        .join(', ')}]\n`;
+    expect(refusal(file('bomb.yaml', bomb)).details).toEqual([
+      { path: '', reason: expect.stringContaining('limit of 100 alias resolutions') },
+    ]);
+    const deep = file('deep.json', `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    expect(refusal(deep).details).toEqual([
+      { path: '', reason: 'nests objects and arrays deeper than the limit of 64 levels' },
+    ]);
+  });
 });
