@@ -57,6 +57,8 @@ beforeAll(async () => {
         ...sheddingDefaults,
         read: {
           concurrency: readConcurrency,
+          // A fixed limit: the adaptive one is specified beside its code.
+          latencyTargetMs: 0,
           queueLength: 2,
           queueMs: 50,
           standingQueueMs: 10,
@@ -105,7 +107,10 @@ describe('gateway load shedding', () => {
     const reads = await burst;
     expect(reads.some((r) => r.status === 503)).toBe(true);
     expect(health.status).toBe(200);
-    expect(ready.status).toBe(200);
+    // Readiness answers on its own terms (it also pings backend services this test does not run),
+    // never refused by shedding.
+    expect([200, 503]).toContain(ready.status);
+    expect(ready.json?.error?.code).not.toBe('overloaded');
     expect(metrics.status).toBe(200);
     expect(write).toMatchObject({ status: 201, json: { accepted: true } });
   });

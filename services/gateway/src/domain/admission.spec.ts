@@ -2,6 +2,7 @@ import { AdmissionQueue, routeClassOf, type AdmissionLimits } from './admission'
 
 const limits: AdmissionLimits = {
   concurrency: 2,
+  latencyTargetMs: 0,
   queueLength: 2,
   queueMs: 100,
   standingQueueMs: 10,
@@ -40,9 +41,9 @@ describe('admission of one route class', () => {
   it('hands a freed slot to the oldest waiting request', () => {
     const queue = new AdmissionQueue<string>(limits, 0);
     for (const item of ['a', 'b', 'c', 'd']) queue.arrive(item, 0);
-    expect(queue.leave(5)).toEqual({ admitted: 'c', expired: [] });
-    expect(queue.leave(6)).toEqual({ admitted: 'd', expired: [] });
-    expect(queue.leave(7)).toEqual({ expired: [] });
+    expect(queue.leave(5)).toEqual({ admitted: ['c'], expired: [] });
+    expect(queue.leave(6)).toEqual({ admitted: ['d'], expired: [] });
+    expect(queue.leave(7)).toEqual({ admitted: [], expired: [] });
     expect([queue.inFlight, queue.queued]).toEqual([1, 0]);
   });
 
@@ -71,19 +72,19 @@ describe('admission of one route class', () => {
   it('keeps the standing limit while a queue is refilled before it empties', () => {
     const queue = new AdmissionQueue<string>(limits, 0);
     for (const item of ['a', 'b', 'c', 'd']) queue.arrive(item, 0);
-    expect(queue.leave(40)).toEqual({ admitted: 'c', expired: [] });
+    expect(queue.leave(40)).toEqual({ admitted: ['c'], expired: [] });
     queue.arrive('e', 48);
     expect(queue.waitLimit(55)).toBe(10);
     expect(queue.expire(55)).toEqual(['d']);
     expect(queue.nextDeadline(55)).toBe(48 + 10);
-    expect(queue.leave(58)).toEqual({ expired: ['e'] });
+    expect(queue.leave(58)).toEqual({ admitted: [], expired: ['e'] });
   });
 
   it('refuses the waiting requests past their deadline when a slot frees', () => {
     const queue = new AdmissionQueue<string>({ ...limits, intervalMs: 1000 }, 0);
     for (const item of ['a', 'b', 'c']) queue.arrive(item, 0);
     queue.arrive('d', 50);
-    expect(queue.leave(120)).toEqual({ admitted: 'd', expired: ['c'] });
+    expect(queue.leave(120)).toEqual({ admitted: ['d'], expired: ['c'] });
   });
 
   it('forgets a waiting request whose client went away', () => {
@@ -91,18 +92,55 @@ describe('admission of one route class', () => {
     for (const item of ['a', 'b', 'c', 'd']) queue.arrive(item, 0);
     expect(queue.withdraw('c', 1)).toBe(true);
     expect(queue.withdraw('c', 1)).toBe(false);
-    expect(queue.leave(2)).toEqual({ admitted: 'd', expired: [] });
+    expect(queue.leave(2)).toEqual({ admitted: ['d'], expired: [] });
   });
 
   it('admits everything and counts nothing when its concurrency is 0', () => {
     const queue = new AdmissionQueue<string>({ ...limits, concurrency: 0 }, 0);
     for (let i = 0; i < 100; i++) expect(queue.arrive(`r${i}`, 0).outcome).toBe('admitted');
-    expect(queue.leave(1)).toEqual({ expired: [] });
+    expect(queue.leave(1)).toEqual({ admitted: [], expired: [] });
     expect([queue.inFlight, queue.queued]).toEqual([0, 0]);
   });
 
-  it('never lets more requests run than its concurrency, whatever the order of events', () => {
-    const queue = new AdmissionQueue<number>(limits, 0);
+  it('serves fewer at once when answers get slow, and more again once they are fast', () => {
+    const queue = new AdmissionQueue<string>(
+      {
+        ...limits,
+        concurrency: 8,
+        latencyTargetMs: 50,
+        queueLength: 100,
+        queueMs: 1e4,
+        standingQueueMs: 1e4,
+      },
+      0,
+    );
+    let running = 0;
+    let next = 0;
+    const arrive = (now: number) => {
+      if (queue.arrive(`r${next++}`, now).outcome === 'admitted') running++;
+    };
+    const answer = (now: number, latencyMs: number) => {
+      running--;
+      running += queue.leave(now, latencyMs).admitted.length;
+    };
+    for (let i = 0; i < 40; i++) arrive(0);
+    expect(running).toBe(8);
+    // A window of slow answers, each replaced; the first answer after it closes it: limit 6.
+    for (let i = 0; i < 8; i++) answer(10 + i, 200);
+    answer(100, 5);
+    expect(queue.limit).toBe(6);
+    expect(running).toBe(7);
+    for (let i = 0; i < 6; i++) answer(110 + i, 5);
+    expect(running).toBe(6);
+    // A window of fast answers while requests still arrive and wait: one slot more.
+    arrive(150);
+    answer(200, 5);
+    expect(queue.limit).toBe(7);
+    expect(running).toBe(7);
+  });
+
+  it('never lets more requests run than its limit, whatever the order of events', () => {
+    const queue = new AdmissionQueue<number>({ ...limits, concurrency: 4, latencyTargetMs: 20 }, 0);
     let running = 0;
     let now = 0;
     for (let step = 0; step < 2000; step++) {
@@ -111,12 +149,14 @@ describe('admission of one route class', () => {
         if (queue.arrive(step, now).outcome === 'admitted') running++;
       } else if (running > 0) {
         running--;
-        if (queue.leave(now).admitted !== undefined) running++;
+        running += queue.leave(now, (step * 11) % 40).admitted.length;
       } else {
         queue.expire(now);
       }
       expect(running).toBe(queue.inFlight);
-      expect(queue.inFlight).toBeLessThanOrEqual(limits.concurrency);
+      expect(queue.inFlight).toBeLessThanOrEqual(4);
+      expect(queue.limit).toBeGreaterThanOrEqual(2);
+      expect(queue.limit).toBeLessThanOrEqual(4);
       expect(queue.queued).toBeLessThanOrEqual(limits.queueLength);
     }
   });

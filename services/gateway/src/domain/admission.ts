@@ -1,6 +1,9 @@
+import { AdaptiveLimit } from './adaptive-limit';
+
 /**
  * Load shedding's decision, without I/O (docs/adr/load-shedding.md): each class of route has a
- * budget of requests served at once and a short queue in front of it. A request beyond both is
+ * budget of requests served at once (adapted to the latency of its answers, see AdaptiveLimit)
+ * and a short queue in front of it. A request beyond both is
  * refused at once; a queued one is refused when it has waited too long. How long is too long
  * follows CoDel as servers use it: while the queue empties now and then, a burst may wait up to
  * `queueMs`; once it has stood for `intervalMs` without emptying, the load is above capacity and
@@ -23,15 +26,20 @@ export function routeClassOf(method: string, path: string): RouteClass {
 
 /** One class's budget. */
 export interface AdmissionLimits {
-  /** Requests served at once; 0 turns shedding off for the class. */
+  /** Requests served at once at most; 0 turns shedding off for the class. */
   concurrency: number;
+  /**
+   * p90 latency of answers above which fewer requests are served at once (down to 2); 0 keeps
+   * the limit at `concurrency`.
+   */
+  latencyTargetMs: number;
   /** Requests waiting for a slot at most; beyond, refused at once. */
   queueLength: number;
   /** Longest wait in a queue that empties now and then (a burst). */
   queueMs: number;
   /** Longest wait once the queue has stood for `intervalMs` (an overload). */
   standingQueueMs: number;
-  /** How long the queue must stay non-empty to count as standing. */
+  /** How long the queue must stay non-empty to count as standing; also the adaptive limit's window. */
   intervalMs: number;
 }
 
@@ -47,6 +55,7 @@ export type Arrival =
  */
 export class AdmissionQueue<T> {
   private running = 0;
+  private readonly adaptive?: AdaptiveLimit;
   private readonly waiting: { item: T; since: number }[] = [];
   /** When the queue was last seen empty: the start of a standing queue. */
   private emptySince: number;
@@ -56,6 +65,22 @@ export class AdmissionQueue<T> {
     now: number,
   ) {
     this.emptySince = now;
+    if (limits.latencyTargetMs > 0 && limits.concurrency > 0) {
+      this.adaptive = new AdaptiveLimit(
+        {
+          min: Math.min(2, limits.concurrency),
+          max: limits.concurrency,
+          latencyTargetMs: limits.latencyTargetMs,
+          windowMs: limits.intervalMs,
+        },
+        now,
+      );
+    }
+  }
+
+  /** Requests served at once now: the adaptive limit, or the configured concurrency. */
+  get limit(): number {
+    return this.adaptive?.limit ?? this.limits.concurrency;
   }
 
   get inFlight(): number {
@@ -70,10 +95,11 @@ export class AdmissionQueue<T> {
   arrive(item: T, now: number): Arrival {
     if (this.limits.concurrency <= 0) return { outcome: 'admitted' };
     if (this.waiting.length === 0) this.emptySince = now;
-    if (this.running < this.limits.concurrency && this.waiting.length === 0) {
+    if (this.running < this.limit && this.waiting.length === 0) {
       this.running++;
       return { outcome: 'admitted' };
     }
+    this.adaptive?.reached();
     if (this.waiting.length >= this.limits.queueLength) {
       return { outcome: 'shed', reason: 'queue_full' };
     }
@@ -82,18 +108,22 @@ export class AdmissionQueue<T> {
   }
 
   /**
-   * A request that was admitted has been answered: its slot goes to the oldest waiting request
-   * still within its deadline (`admitted`); those past it are refused (`expired`).
+   * A request that was admitted has been answered, `latencyMs` after its admission: its slot (and
+   * any the adaptive limit added) goes to the oldest waiting requests still within their deadline
+   * (`admitted`); those past it are refused (`expired`).
    */
-  leave(now: number): { admitted?: T; expired: T[] } {
-    if (this.limits.concurrency <= 0) return { expired: [] };
+  leave(now: number, latencyMs?: number): { admitted: T[]; expired: T[] } {
+    if (this.limits.concurrency <= 0) return { admitted: [], expired: [] };
     this.running = Math.max(0, this.running - 1);
+    if (latencyMs !== undefined) this.adaptive?.record(latencyMs, now);
     const expired = this.expire(now);
-    const next = this.waiting.shift();
-    if (!next) return { expired };
-    this.running++;
+    const admitted: T[] = [];
+    while (this.running < this.limit && this.waiting.length > 0) {
+      admitted.push(this.waiting.shift()!.item);
+      this.running++;
+    }
     if (this.waiting.length === 0) this.emptySince = now;
-    return { admitted: next.item, expired };
+    return { admitted, expired };
   }
 
   /** Removes and answers the waiting requests past their deadline, oldest first. */

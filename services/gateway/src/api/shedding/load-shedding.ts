@@ -17,6 +17,7 @@ interface Pending {
   request: Request;
   response: Response;
   next: NextFunction;
+  admittedAt?: number;
 }
 
 /**
@@ -57,6 +58,16 @@ export class LoadShedding {
       },
     });
     new Gauge({
+      name: 'http_requests_concurrency_limit',
+      help: 'Requests served at once at most now (the adaptive limit), by route class (read, write)',
+      labelNames: ['class'],
+      registers: [registry],
+      collect() {
+        for (const name of ['read', 'write'] as const)
+          this.set({ class: name }, queues[name].limit);
+      },
+    });
+    new Gauge({
       name: 'http_requests_queued',
       help: 'HTTP requests waiting for a slot, by route class (read, write)',
       labelNames: ['class'],
@@ -92,14 +103,16 @@ export class LoadShedding {
   private run(routeClass: ShedClass, pending: Pending): void {
     // 'close' comes after the answer is sent and when the client goes away first: the slot is
     // freed exactly once either way.
-    pending.response.once('close', () => this.release(routeClass));
+    pending.admittedAt = performance.now();
+    pending.response.once('close', () => this.release(routeClass, pending));
     pending.next();
   }
 
-  private release(routeClass: ShedClass): void {
-    const { admitted, expired } = this.queues[routeClass].leave(performance.now());
+  private release(routeClass: ShedClass, done: Pending): void {
+    const now = performance.now();
+    const { admitted, expired } = this.queues[routeClass].leave(now, now - done.admittedAt!);
     for (const pending of expired) this.refuse(routeClass, pending, 'queue_timeout');
-    if (admitted) this.run(routeClass, admitted);
+    for (const pending of admitted) this.run(routeClass, pending);
     this.schedule(routeClass);
   }
 
@@ -126,12 +139,12 @@ export class LoadShedding {
     this.shed.inc({ class: routeClass, reason });
     const { response } = pending;
     if (response.headersSent || response.writableEnded) return;
-    const limits = this.config[routeClass];
+    const queue = this.queues[routeClass];
     const body = errorBody(
       ErrorCodes.overloaded,
-      `the gateway is serving as many ${routeClass}s as it can (${limits.concurrency} at once, ` +
-        `${limits.queueLength} waiting); retry after ${this.config.retryAfterS} s`,
-      [{ class: routeClass, reason, concurrency: limits.concurrency, queue: limits.queueLength }],
+      `the gateway is serving as many ${routeClass}s as it can (${queue.limit} at once, ` +
+        `${queue.limits.queueLength} waiting); retry after ${this.config.retryAfterS} s`,
+      [{ class: routeClass, reason, concurrency: queue.limit, queue: queue.limits.queueLength }],
     );
     response.statusCode = 503;
     response.setHeader('Retry-After', String(this.config.retryAfterS));

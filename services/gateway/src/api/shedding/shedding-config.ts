@@ -12,12 +12,27 @@ export interface SheddingConfig {
 /**
  * Defaults sized on the development machine (docs/BENCHMARKS.md, API): a list of 100 hosts takes a
  * few milliseconds of the gateway, inventory and Postgres together, so 16 reads at once already
- * keep every core busy; more would only wait inside. Writes wait on a log append and a projection,
- * and are fewer: their own, smaller budget means that no number of reads can starve them.
+ * keep every core busy; the adaptive limit serves fewer when answers slow down (a busier machine).
+ * Writes wait on a log append and a projection, and are fewer: their own, smaller budget means
+ * that no number of reads can starve them.
  */
 export const sheddingDefaults: SheddingConfig = {
-  read: { concurrency: 16, queueLength: 64, queueMs: 100, standingQueueMs: 10, intervalMs: 100 },
-  write: { concurrency: 8, queueLength: 32, queueMs: 500, standingQueueMs: 50, intervalMs: 100 },
+  read: {
+    concurrency: 16,
+    latencyTargetMs: 50,
+    queueLength: 64,
+    queueMs: 100,
+    standingQueueMs: 10,
+    intervalMs: 100,
+  },
+  write: {
+    concurrency: 8,
+    latencyTargetMs: 250,
+    queueLength: 32,
+    queueMs: 500,
+    standingQueueMs: 50,
+    intervalMs: 100,
+  },
   retryAfterS: 1,
 };
 
@@ -34,6 +49,11 @@ export function loadSheddingConfig(env: NodeJS.ProcessEnv = process.env): Sheddi
       `FEDERA_API_STANDING_QUEUE_MS (${standingQueueMs}) must not exceed FEDERA_API_QUEUE_MS (${queueMs})`,
     );
   }
+  const latencyTargetMs = nonNegativeInt(
+    env,
+    'FEDERA_API_LATENCY_TARGET_MS',
+    sheddingDefaults.read.latencyTargetMs,
+  );
   const queueLength = nonNegativeInt(
     env,
     'FEDERA_API_QUEUE_LENGTH',
@@ -47,6 +67,7 @@ export function loadSheddingConfig(env: NodeJS.ProcessEnv = process.env): Sheddi
         'FEDERA_API_READ_CONCURRENCY',
         sheddingDefaults.read.concurrency,
       ),
+      latencyTargetMs,
       queueLength,
       queueMs,
       standingQueueMs,
@@ -59,6 +80,7 @@ export function loadSheddingConfig(env: NodeJS.ProcessEnv = process.env): Sheddi
         sheddingDefaults.write.concurrency,
       ),
       // Writes are worth more waiting for: the same queue, five times the patience.
+      latencyTargetMs: latencyTargetMs * 5,
       queueLength: Math.ceil(queueLength / 2),
       queueMs: queueMs * 5,
       standingQueueMs: standingQueueMs * 5,
