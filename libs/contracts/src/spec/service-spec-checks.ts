@@ -1,3 +1,6 @@
+import { parseBytes } from '../quantities/bytes';
+import { parseCpu } from '../quantities/cpu';
+import type { QuantityResult } from '../quantities/quantity-result';
 import type { FieldError } from '../validation/field-error';
 import { findDependencyCycles } from './dependency-graph';
 import { SpecLimits } from './spec-limits';
@@ -7,7 +10,8 @@ type Plain = Record<string, unknown>;
 /**
  * The rules class-validator cannot express, checked on a plain spec of any shape (wrong types are
  * skipped here; the class checks report them): unique names, min ≤ max, known and acyclic dependsOn,
- * rules naming known apps, scaleInBelow < scaleOutAbove, one probe, a command for `process`, and
+ * rules naming known apps, scaleInBelow < scaleOutAbove, one probe, a command for `process`, cpu
+ * and memory more than 0, and
  * the applications' replicas.max within the limit of instances per service.
  */
 export function checkServiceSpecRules(plain: unknown): FieldError[] {
@@ -75,8 +79,23 @@ export function checkServiceSpecRules(plain: unknown): FieldError[] {
   return errors;
 }
 
+/**
+ * An instance that needs no cpu or no memory would fit on any host any number of times. A value that
+ * is not a quantity at all is the quantity check's to report.
+ */
+const POSITIVE_RESOURCES: Array<[string, (input: unknown) => QuantityResult]> = [
+  ['cpu', parseCpu],
+  ['memory', parseBytes],
+];
+
 function checkApplication(app: Plain, at: string): FieldError[] {
   const errors: FieldError[] = [];
+  const resources = objectAt(app, 'resources');
+  for (const [field, parse] of POSITIVE_RESOURCES) {
+    const amount = resources ? parse(resources[field]) : undefined;
+    if (amount?.ok && amount.value <= 0)
+      errors.push({ path: `${at}.resources.${field}`, reason: 'must be more than 0' });
+  }
   const replicas = objectAt(app, 'replicas');
   if (
     replicas &&
