@@ -3,9 +3,11 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandReply } from '@federa/contracts';
 import { eventually } from '@federa/testing';
+import { SimFleet } from '../services/agent/src';
 import { HostKey } from '../services/agent/src/infrastructure/store/host-key-file';
 import {
   appSpec,
+  hostConfig,
   isAlive,
   killGroup,
   persistedHandle,
@@ -42,7 +44,10 @@ describe('agents registering again when inventory ignores their epoch', () => {
     bus = recordBus(inv.nc, inv.subjects);
   });
 
+  let fleet: SimFleet | undefined;
+
   afterAll(async () => {
+    await fleet?.stop();
     for (const agent of agents) agent.signal('SIGCONT');
     await Promise.all(agents.map((agent) => agent.kill()));
     for (const pid of pids) killGroup(pid);
@@ -149,5 +154,36 @@ describe('agents registering again when inventory ignores their epoch', () => {
         return view.state === 'ready' && view.epoch === first + 2;
       }),
     ).toBe(true);
+  });
+
+  it('takes a simulated host back from a partition with a new epoch', async () => {
+    const { pino } = require('pino') as typeof import('pino');
+    fleet = await SimFleet.start({
+      config: hostConfig('rr-sim', ['sim']),
+      count: 1,
+      natsUrl: inv.config.federa.natsUrl,
+      subjectPrefix: inv.subjects.prefix,
+      heartbeatMs: HEARTBEAT_MS,
+      slots: 5,
+      leaseDir: inv.leaseDir,
+      logger: pino({ level: 'silent' }),
+    });
+    await fleet.registered;
+    const host = 'rr-sim-0001';
+    const epoch = fleet.hosts.get(host)!.core.epoch!;
+    await inv.nc.request(
+      inv.subjects.simInject(host),
+      new TextEncoder().encode(JSON.stringify({ fault: 'partition' })),
+      { timeout: 2000 },
+    );
+    await eventually(async () => (await inv.eventTypes(host)).includes('HostDown'), 30_000);
+    await inv.nc.request(
+      inv.subjects.simInject(host),
+      new TextEncoder().encode(JSON.stringify({ fault: 'heal' })),
+      { timeout: 2000 },
+    );
+    const recovered = await recovery(host, epoch + 1);
+    expect(recovered!.data).toMatchObject({ reason: 're-registered', from: 'down' });
+    await beatsUnder(host, epoch + 1);
   });
 });
