@@ -120,6 +120,17 @@ describe('spec limits', () => {
     ]);
   });
 
+  it('measures a document as JSON writes it, escapes and multi-byte characters included', () => {
+    for (const value of [
+      { a: ['x', 1, true, null, { b: 'é€😀' }] },
+      { q: '"quoted" \\ back\nline\u0001' },
+    ]) {
+      const bytes = new TextEncoder().encode(JSON.stringify(value)).length;
+      expect(checkDocumentLimits(value, { maxDepth: 64, maxBytes: bytes })).toEqual([]);
+      expect(checkDocumentLimits(value, { maxDepth: 64, maxBytes: bytes - 1 })).toHaveLength(1);
+    }
+  });
+
   it('measures a document without recursion, stopping at the first level past the limit', () => {
     expect(checkDocumentLimits(nested(100_000), { maxDepth: 64 })).toHaveLength(1);
     expect(checkDocumentLimits(nested(63), { maxDepth: 64 })).toEqual([]);

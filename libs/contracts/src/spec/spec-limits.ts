@@ -108,8 +108,15 @@ export function utf8Bytes(text: string): number {
   return bytes;
 }
 
+/** A string's size in JSON: its UTF-8 bytes, its quotes, and the escapes JSON writes. */
 function jsonStringBytes(text: string): number {
-  return utf8Bytes(text) + 2;
+  let escapes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c || c === 0x0a || c === 0x0d || c === 0x09) escapes += 1;
+    else if (c < 0x20) escapes += 5;
+  }
+  return utf8Bytes(text) + escapes + 2;
 }
 
 function scalarBytes(value: unknown): number {
