@@ -42,6 +42,8 @@ export interface ControlPlaneOptions {
    * answers (a standby replica): nothing it does adds to what the test appends. @default true
    */
   leader?: boolean;
+  /** The NATS every part of the plane uses (a test's own server it stops and restarts). @default natsUrl */
+  natsUrl?: string;
 }
 
 export async function startControlPlane(
@@ -62,7 +64,7 @@ export async function startControlPlane(
   const env = {
     ...process.env,
     FEDERA_DATABASE_URL: database.url,
-    FEDERA_NATS_URL: natsUrl,
+    FEDERA_NATS_URL: options.natsUrl ?? natsUrl,
     FEDERA_SUBJECT_PREFIX: prefix,
   };
   const settings = { ...loadSupervisionSettings(env), tickMs: 100, ...overrides };

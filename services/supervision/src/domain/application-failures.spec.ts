@@ -56,4 +56,13 @@ describe('failuresOf', () => {
     );
     expect(record).toEqual({ consecutive: 2, lastAt: 31_000, lastReason: 'after' });
   });
+
+  it('does not count an instance failed with its host: the application did nothing wrong', () => {
+    const record = failuresOf([
+      view('failed', 1000, { reason: 'host h1 down' }),
+      view('failed', 2000, { reason: 'host h2 partitioned past the 10000 ms grace' }),
+      view('failed', 3000, { reason: 'exited with code 1' }),
+    ]);
+    expect(record).toEqual({ consecutive: 1, lastAt: 3000, lastReason: 'exited with code 1' });
+  });
 });

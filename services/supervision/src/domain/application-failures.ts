@@ -25,7 +25,9 @@ export function failuresOf(
     .map((i) => Date.parse(i.healthyAt as string));
   const lastHealthy = Math.max(0, ...resets);
   const failed = instances
-    .filter((i) => i.state === 'failed' && Date.parse(i.since) >= lastHealthy)
+    .filter(
+      (i) => i.state === 'failed' && Date.parse(i.since) >= lastHealthy && !failedWithItsHost(i),
+    )
     .sort((a, b) => Date.parse(a.since) - Date.parse(b.since));
   const last = failed[failed.length - 1];
   return last
@@ -40,4 +42,12 @@ export function failuresOf(
 /** How long a failed instance lived from its first healthy answer to its failure. */
 function livedMs(instance: InstanceView): number {
   return Date.parse(instance.since) - Date.parse(instance.healthyAt as string);
+}
+
+/**
+ * Failed because its host went down or stayed cut off (supervision's own reasons, see the reactor):
+ * the application did nothing wrong, so it is neither backed off nor called failed for it.
+ */
+function failedWithItsHost(instance: InstanceView): boolean {
+  return /^host \S+ (down|partitioned past)/.test(instance.reason ?? '');
 }
