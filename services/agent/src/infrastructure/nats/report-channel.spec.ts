@@ -17,11 +17,11 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('report channel', () => {
   it('holds the reports made before the first epoch and sends them under it, in order', async () => {
-    let epoch: number | undefined;
+    const host: { epoch?: number } = {};
     const channel = new ReportChannel('p.agent.h.report', {
       host: 'h',
       runId: 'run-1',
-      epoch: () => epoch,
+      epoch: () => host.epoch,
     });
     const { connection, published } = fakeConnection();
     channel.setConnection(connection, true);
@@ -31,7 +31,7 @@ describe('report channel', () => {
     expect(published).toEqual([]);
     expect(channel.pending).toBe(2);
 
-    epoch = 5;
+    host.epoch = 5;
     channel.epochKnown();
     channel.emit({ kind: 'instance', instance: 'a-1', state: 'healthy' });
     await settle();
