@@ -79,7 +79,7 @@ describe('HostAgent registering again', () => {
     host.agent.beginRegistration();
     const command = { commandId: 'start-9', epoch: 3, type: 'start' as const };
     const during = await host.run({ ...command, spec: specPayload('web-1') });
-    expect(during).toMatchObject({ ok: false, error: { code: 'not_registered' } });
+    expect(during).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     expect(host.layer.count('start')).toBe(0);
     host.agent.setEpoch(4);
     const after = await host.run({ ...command, epoch: 4, spec: specPayload('web-1') });

@@ -108,8 +108,8 @@ export class HostAgent {
   }
 
   /**
-   * Inventory asked for a new registration: until setEpoch, starts are refused (`not_registered`,
-   * retryable) so that nothing new runs under the epoch being fenced. Stops and probes go on.
+   * Inventory asked for a new registration: until setEpoch, starts are refused (`unavailable`,
+   * retryable, not remembered) so that nothing new runs under the epoch being fenced. Stops and probes go on.
    */
   beginRegistration(): void {
     this.registering = true;

@@ -100,7 +100,7 @@ describe('admitCommand', () => {
       const admission = admitCommand(command(body), registering);
       expect(admission.kind).toBe('fenced');
       expect(refusalOf(admission)).toMatchObject({
-        code: 'not_registered',
+        code: 'unavailable',
         message: expect.stringMatching(/registering again for a new epoch/),
       });
     }

@@ -70,10 +70,11 @@ export function admitCommand(command: AgentCommand, host: AdmissionView): Admiss
     return { kind: 'fenced', reply: refusal(code, fenced, [{ path: 'epoch', reason: fenced }]) };
   }
   if (host.registering && startsSomething(command)) {
+    // `unavailable`: what every sender already retries; fenced, so the same id may come back.
     const why = `the agent is registering again for a new epoch (its epoch ${host.epoch} is about to be fenced): retry with the new epoch`;
     return {
       kind: 'fenced',
-      reply: refusal(AgentRefusalCodes.notRegistered, why, [{ path: 'epoch', reason: why }]),
+      reply: refusal(ErrorCodes.unavailable, why, [{ path: 'epoch', reason: why }]),
     };
   }
   const why = refusalOf(command, host);
