@@ -92,6 +92,8 @@ beforeAll(async () => {
       subjectPrefix: uniquePrefix('gw'),
       logLevel: 'silent',
       commandTimeoutMs: 500,
+      // No backend service runs here: readiness asks Postgres and NATS only.
+      readinessServices: [],
     },
     [ProbeModule],
   );

@@ -5,6 +5,8 @@ import {
   natsServerBinary,
   uniquePrefix,
 } from '@federa/testing';
+import { Subjects, type ServiceHealthReport } from '@federa/contracts';
+import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
 import { ThrowawayPostgres, throwawayPostgresUnavailable } from './gateway-throwaway-postgres';
@@ -18,6 +20,7 @@ const unavailable =
 let nats: NatsServerProcess;
 let postgres: ThrowawayPostgres;
 let gateway: GatewayApp;
+let prefix: string;
 
 interface ReadyAnswer {
   status: number;
@@ -46,6 +49,7 @@ beforeAll(async () => {
   await admin.connect();
   await admin.query('CREATE DATABASE federa');
   await admin.end();
+  prefix = uniquePrefix('gwready');
   gateway = await createGatewayApp({
     databaseUrl: postgres.url('federa'),
     natsUrl: nats.url,
@@ -53,11 +57,43 @@ beforeAll(async () => {
     httpHost: '127.0.0.1',
     apiToken: 'unused',
     heartbeatMs: 1000,
-    subjectPrefix: uniquePrefix('gwready'),
+    subjectPrefix: prefix,
     logLevel: 'silent',
     readinessTimeoutMs: 500,
+    // The one backend service of this test is a stand-in answering pings as the test says.
+    readinessServices: ['placement'],
   });
 }, 60_000);
+
+/** Answers placement's health pings with `report`, as a replica of it would, until stopped. */
+async function standInPlacement(report: ServiceHealthReport): Promise<NatsConnection> {
+  const nc = await connect({
+    servers: nats.url,
+    waitOnFirstConnect: true,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
+  nc.subscribe(new Subjects(prefix).health('placement'), {
+    callback: (_error, msg) => msg.respond(JSONCodec().encode({ ok: true, result: report })),
+  });
+  await nc.flush();
+  return nc;
+}
+
+const ready: ServiceHealthReport = {
+  service: 'placement',
+  ready: true,
+  checks: [{ dependency: 'postgres', up: true }],
+};
+let placement: NatsConnection | undefined;
+
+beforeEach(async () => {
+  if (!unavailable) placement = await standInPlacement(ready);
+});
+
+afterEach(async () => {
+  await placement?.close();
+});
 
 afterAll(async () => {
   await gateway?.close();
@@ -73,9 +109,10 @@ describe('gateway readiness', () => {
       await nats.stop();
       const down = await readyzTurns(503);
       expect(down.body.error.code).toBe('unavailable');
-      expect(down.body.error.details).toEqual([
-        expect.objectContaining({ dependency: 'nats', status: 'down' }),
-      ]);
+      // Without NATS no backend service can answer its ping either.
+      expect(down.body.error.details).toEqual(
+        expect.arrayContaining([expect.objectContaining({ dependency: 'nats', status: 'down' })]),
+      );
       await nats.restart();
       await readyzTurns(200);
     },
@@ -107,6 +144,57 @@ describe('gateway readiness', () => {
         });
         expect(response.status).toBe(503);
         expect(((await response.json()) as ReadyAnswer['body']).error.code).toBe('unavailable');
+      } finally {
+        postgres.restart();
+      }
+      await readyzTurns(200);
+    },
+  );
+
+  itWhen(unavailable)(
+    'turns 503 naming a backend service that does not answer its health ping, or answers it is not ready',
+    async () => {
+      expect((await readyz()).status).toBe(200);
+      await placement?.close();
+      const silent = await readyzTurns(503);
+      expect(silent.body.error.details).toEqual([
+        expect.objectContaining({
+          dependency: 'placement',
+          status: 'down',
+          reason: 'no replica answers its health ping',
+        }),
+      ]);
+      placement = await standInPlacement({
+        service: 'placement',
+        ready: false,
+        checks: [{ dependency: 'log-subscription', up: false, reason: 'replaying' }],
+      });
+      const notReady = await readyzTurns(503);
+      expect(notReady.body.error.details).toEqual([
+        expect.objectContaining({
+          dependency: 'placement',
+          reason: 'not ready: log-subscription (replaying)',
+        }),
+      ]);
+      await placement.close();
+      placement = await standInPlacement(ready);
+      await readyzTurns(200);
+    },
+  );
+
+  itWhen(unavailable)(
+    'answers 503 in the error format, never 500, for a read of the log while Postgres is stopped',
+    async () => {
+      postgres.stop();
+      try {
+        const response = await fetch(`${gateway.url}/v1/events`, {
+          headers: { authorization: 'Bearer unused' },
+        });
+        const body = (await response.json()) as ReadyAnswer['body'];
+        expect(response.status).toBe(503);
+        expect(body.error.code).toBe('unavailable');
+        expect(body.error.message).toContain('postgres is unavailable');
+        expect(body.error.details).toEqual([expect.objectContaining({ backend: 'postgres' })]);
       } finally {
         postgres.restart();
       }

@@ -11,6 +11,11 @@ export interface GatewayConfig extends FederaConfig {
   commandTimeoutMs?: number;
   /** How long each readiness probe may take. @default 1000 */
   readinessTimeoutMs?: number;
+  /**
+   * The backend services /readyz pings on `<prefix>.health.<service>` (besides Postgres and NATS).
+   * @default readinessServicesDefault: inventory, placement, supervision, relay
+   */
+  readinessServices?: readonly string[];
   /** Budgets of reads and writes beyond which requests are shed. @default sheddingDefaults (FEDERA_API_*) */
   shedding?: SheddingConfig;
 }

@@ -1,12 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { NatsConnection } from 'nats';
+import { Subjects } from '@federa/contracts';
+import { JSONCodec, type NatsConnection } from 'nats';
 import type { Pool } from 'pg';
 import { DATABASE_POOL } from './database/database-pool';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { NATS_CONNECTION } from './nats-connection.provider';
-import { probeWithin, readiness, type DependencyStatus } from '../domain/readiness';
+import {
+  probeWithin,
+  readiness,
+  readinessServicesDefault,
+  serviceHealthProblem,
+  type DependencyStatus,
+} from '../domain/readiness';
 
-/** Asks Postgres and NATS, live on every call, whether they answer within a short time. */
+const json = JSONCodec();
+
+/**
+ * Asks Postgres, NATS and every backend service (a health ping each, answered by a replica with its
+ * own checks), live on every call, whether they answer within a short time.
+ */
 @Injectable()
 export class ReadinessService {
   constructor(
@@ -17,12 +29,34 @@ export class ReadinessService {
 
   async check(): Promise<{ ready: boolean; checks: DependencyStatus[]; down: DependencyStatus[] }> {
     const timeoutMs = this.config.readinessTimeoutMs ?? 1000;
+    const subjects = new Subjects(this.config.subjectPrefix);
+    const services = this.config.readinessServices ?? readinessServicesDefault;
     const checks = await Promise.all([
       probeWithin('postgres', timeoutMs, () => this.pool.query('SELECT 1')),
       probeWithin('nats', timeoutMs, async () => {
         if (this.nats.isClosed()) throw new Error('connection closed');
         await this.nats.flush();
       }),
+      ...services.map((service) =>
+        probeWithin(service, timeoutMs, async () => {
+          let answer: unknown;
+          try {
+            const reply = await this.nats.request(subjects.health(service), undefined, {
+              timeout: timeoutMs,
+            });
+            answer = json.decode(reply.data);
+          } catch (error) {
+            const code = (error as { code?: unknown }).code;
+            throw new Error(
+              code === '503'
+                ? 'no replica answers its health ping'
+                : `its health ping failed: ${(error as Error).message}`,
+            );
+          }
+          const problem = serviceHealthProblem(answer);
+          if (problem) throw new Error(problem);
+        }),
+      ),
     ]);
     return { ...readiness(checks), checks };
   }

@@ -7,12 +7,15 @@ import {
 } from '@nestjs/common';
 import { ErrorCodes, FederaError, ValidationFailed, type ErrorBody } from '@federa/contracts';
 import type { Request, Response } from 'express';
+import { unavailableBackend } from '../../domain/unavailable-backend';
 import { codeOfStatus, statusOfCode } from './status-mapping';
 
 /**
  * Answers every failure in the contract's error format `{ error: { code, message, details } }`:
  * FederaError with its code, validation with every field error, framework errors (unknown route,
- * malformed body) by their status, and anything else as `internal` without leaking its text.
+ * malformed body) by their status, a backend that cannot be reached (Postgres, NATS, a service's
+ * `internal` reply saying so) as 503 `unavailable`, and anything else as `internal` without leaking
+ * its text.
  */
 @Catch()
 export class ErrorResponseFilter implements ExceptionFilter {
@@ -34,6 +37,18 @@ export class ErrorResponseFilter implements ExceptionFilter {
   }
 
   private toResponse(exception: unknown, request: Request): { status: number; body: ErrorBody } {
+    const away =
+      !(exception instanceof FederaError) || exception.code === ErrorCodes.internal
+        ? unavailableBackend(exception)
+        : undefined;
+    if (away) {
+      const error = new FederaError(
+        ErrorCodes.unavailable,
+        `${away.backend} is unavailable, try again shortly: ${away.reason}`,
+        [{ backend: away.backend, reason: away.reason }],
+      );
+      return { status: 503, body: error.toBody() };
+    }
     if (exception instanceof FederaError) {
       return { status: statusOfCode(exception.code), body: exception.toBody() };
     }

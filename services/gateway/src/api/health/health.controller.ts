@@ -27,7 +27,8 @@ export class HealthController {
   @Get('readyz')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Readiness: Postgres and NATS answer (503 naming the ones that do not)',
+    summary:
+      'Readiness: Postgres and NATS answer, and every backend service answers its health ping ready (503 naming the ones that do not)',
     security: [],
   })
   @ApiOkResponse({
@@ -39,7 +40,14 @@ export class HealthController {
         checks: {
           type: 'object',
           additionalProperties: { type: 'string', enum: ['up'] },
-          example: { postgres: 'up', nats: 'up' },
+          example: {
+            postgres: 'up',
+            nats: 'up',
+            inventory: 'up',
+            placement: 'up',
+            supervision: 'up',
+            relay: 'up',
+          },
         },
       },
       required: ['status', 'checks'],
