@@ -25,7 +25,8 @@ import { connectNats } from '../../../libs/messaging/src/nats-connection';
 import { createLayer } from './layers/create-layer';
 import type { LayerDriver, LayerKind } from './layers/layer-driver';
 import { ProcessLayer } from './layers/process';
-import { registerHost } from './infrastructure/nats/register-host';
+import { abortableSleep, registerHost } from './infrastructure/nats/register-host';
+import { ReregisterPacing } from './domain/reregister-pacing';
 import { ReportChannel } from './infrastructure/nats/report-channel';
 import { HostLeaseWriter } from './infrastructure/lease/host-lease-writer';
 import { isClosedConnection } from './infrastructure/nats/closed-connection';
@@ -77,6 +78,7 @@ export class Agent {
   private reregisterSubscription: Subscription | undefined;
   /** A registration that inventory asked for, under way. */
   private reregistering: Promise<void> | undefined;
+  private readonly pacing = new ReregisterPacing();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly abort = new AbortController();
   private stopping = false;
@@ -219,6 +221,7 @@ export class Agent {
     );
     const previous = this.core.epoch;
     this.core.setEpoch(epoch);
+    this.pacing.registered(Date.now());
     // Commands are heard only once inventory took this agent for the host's: an agent refused
     // (another key holds the host) must not answer the holder's commands in its place.
     if (!this.subscription) {
@@ -254,13 +257,22 @@ export class Agent {
     if (!parsed.ok || this.stopping || this.reregistering) return;
     const epoch = this.core.epoch;
     if (epoch === undefined || parsed.value.refusedEpoch !== epoch) return;
-    this.log.warn(
-      { epoch, reason: parsed.value.reason },
-      'inventory ignores this epoch; registering again',
-    );
+    const { reason } = parsed.value;
+    const delayMs = this.pacing.delayFor(reason, Date.now());
+    if (delayMs > 0) {
+      this.log.error(
+        { epoch, reason, delayMs },
+        'another registration with this host key took the epoch soon after ours: is a copy of this data dir running elsewhere? registering again after a wait',
+      );
+    } else {
+      this.log.warn({ epoch, reason }, 'inventory ignores this epoch; registering again');
+    }
     this.core.beginRegistration();
-    this.registrationId = randomUUID();
-    this.reregistering = this.register()
+    this.reregistering = abortableSleep(delayMs, this.abort.signal)
+      .then(() => {
+        this.registrationId = randomUUID();
+        return this.register();
+      })
       .then(() => undefined)
       .catch((error: unknown) => {
         if (!this.stopping) this.log.error({ err: error }, 'registering again failed');
