@@ -23,13 +23,16 @@ export interface InstanceView {
    * Set by the caller, not folded: live on a host declared down behind a partition (its lease
    * renewed), and why it is kept there rather than replaced.
    */
-  partitioned?: PartitionKeep;
+  partitioned?: PartitionStanding;
   /** ISO time it first became healthy, if ever. */
   healthyAt?: string;
 }
 
 /** Why an instance on a partitioned host is not replaced (yet). */
 export type PartitionKeep = 'has data' | 'not relocatable' | 'within grace';
+
+/** An instance on a partitioned host: why it is kept, or `past grace` (it is being replaced). */
+export type PartitionStanding = PartitionKeep | 'past grace';
 
 /** An instance event as the fold needs it: type, data, and when it occurred. */
 export interface InstanceEvent {

@@ -145,4 +145,16 @@ describe('service health', () => {
       'web: 2 instances on partitioned host h2, not replaced yet (within grace)',
     );
   });
+
+  it('stays degraded while a stateless instance past the partition grace waits for its replacement', () => {
+    const health = assessServiceHealth(targets, [
+      instance('db', 'healthy'),
+      instance('web', 'lost', { host: 'h2', stranded: true, partitioned: 'past grace' }),
+      instance('web', 'healthy'),
+    ]);
+    expect(health.state).toBe('degraded');
+    expect(health.applications[1].reason).toBe(
+      'web: 1 instance on partitioned host h2, being replaced (past grace)',
+    );
+  });
 });

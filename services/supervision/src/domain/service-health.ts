@@ -89,7 +89,13 @@ function partitionedReason(app: string, cutOff: readonly InstanceView[]): string
   for (const i of cutOff) byHost.set(i.host ?? '?', [...(byHost.get(i.host ?? '?') ?? []), i]);
   const clauses = [...byHost].map(([host, here]) => {
     const count = here.length === 1 ? '1 instance' : `${here.length} instances`;
-    const why = here[0].partitioned === 'within grace' ? 'not replaced yet' : 'not replaced';
+    const standing = here[0].partitioned;
+    const why =
+      standing === 'past grace'
+        ? 'being replaced'
+        : standing === 'within grace'
+          ? 'not replaced yet'
+          : 'not replaced';
     return `${count} on partitioned host ${host}, ${why} (${here[0].partitioned})`;
   });
   return `${app}: ${clauses.join('; ')}`;

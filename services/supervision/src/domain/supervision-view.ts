@@ -97,7 +97,7 @@ export class SupervisionView {
       const downHere = isLive(instance) && host?.down === true;
       const partitioned =
         downHere && host?.cause === 'partitioned'
-          ? partitionKeep(app, now - (host.downAt ?? now), partitionGraceMs)
+          ? (partitionKeep(app, now - (host.downAt ?? now), partitionGraceMs) ?? 'past grace')
           : undefined;
       const stranded =
         instance.state === 'lost' ||
