@@ -1,6 +1,6 @@
-import type { InstanceLife } from '@federa/instance-lifecycle';
+import { isLive, type InstanceLife } from '@federa/instance-lifecycle';
 import { cleanAgentText } from '../domain/agent-text';
-import { isLive } from '../domain/instance-view';
+import { isLive as isLiveView } from '../domain/instance-view';
 import { judgeObservation, type ObservationVerdict } from '../domain/observation-verdict';
 import type { InstanceWriter } from '../supervisor/instance-writer';
 import type { SupervisionView } from '../domain/supervision-view';
@@ -52,9 +52,13 @@ export class ObservationRecorder {
       state: observed.state,
       ...(observed.epoch !== undefined ? { epoch: observed.epoch } : {}),
     };
+    const life = this.view.lives.get(observed.instance)?.life;
     let verdict = judgeObservation(held, {
-      life: this.view.lives.get(observed.instance)?.life,
+      life,
       hostEpoch,
+      ...(life && !isLive(life.status)
+        ? { replacements: this.replacementsOf(life, observed.host) }
+        : {}),
     });
     if (verdict.kind === 'ignore') {
       if (verdict.why === 'stale-epoch')
@@ -94,10 +98,21 @@ export class ObservationRecorder {
     });
   }
 
+  /** The live instances of the ended instance's application on other hosts (at most three named). */
+  private replacementsOf(life: InstanceLife, host: string): string[] {
+    const ids: string[] = [];
+    for (const i of this.view.instances.values()) {
+      if (i.service !== life.service || i.app !== life.app || i.host === host) continue;
+      if (i.id !== life.instance && isLiveView(i)) ids.push(i.id);
+      if (ids.length === 3) break;
+    }
+    return ids;
+  }
+
   private async adopt(observed: ObservedInstance): Promise<void> {
     const instance = this.view.instances.get(observed.instance);
     if (!instance) return;
-    if (observed.load !== undefined && isLive(instance) && observed.state === 'healthy') {
+    if (observed.load !== undefined && isLiveView(instance) && observed.state === 'healthy') {
       this.load.record(`${instance.service}/${instance.app}`, observed.load, this.now());
     }
     if (!this.isLeader()) return;

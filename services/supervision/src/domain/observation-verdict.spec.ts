@@ -98,4 +98,17 @@ describe('judging what an agent says it holds', () => {
       judgeObservation(held('running', { host: 'h3' }), { life: moving, hostEpoch: 2 }),
     ).toEqual({ kind: 'fence', reason: 'fenced: placed on h1' });
   });
+
+  it('names the instances that replaced an ended one', () => {
+    expect(
+      judgeObservation(held('healthy'), {
+        life: life('failed', { reason: 'host h1 down' }),
+        hostEpoch: 2,
+        replacements: ['shop-db-2'],
+      }),
+    ).toEqual({
+      kind: 'fence',
+      reason: 'fenced: failed in the log (host h1 down), replaced by shop-db-2',
+    });
+  });
 });

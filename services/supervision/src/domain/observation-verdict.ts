@@ -38,6 +38,8 @@ export interface LogKnowledge {
   hostEpoch: number | undefined;
   /** True when `life` was read from the log itself just now, not from the view (which may be behind). */
   readFromLog?: boolean;
+  /** Live instances of the same application elsewhere, named in an ended instance's fence reason. */
+  replacements?: readonly string[];
 }
 
 /**
@@ -61,7 +63,8 @@ export function judgeObservation(held: HeldInstance, log: LogKnowledge): Observa
   if (life.status === 'stopped' || life.status === 'failed') {
     if (!holds) return { kind: 'ignore', why: 'not-held' };
     const why = life.reason ? ` (${life.reason})` : '';
-    return { kind: 'fence', reason: `fenced: ${life.status} in the log${why}` };
+    const by = log.replacements?.length ? `, replaced by ${log.replacements.join(', ')}` : '';
+    return { kind: 'fence', reason: `fenced: ${life.status} in the log${why}${by}` };
   }
   // Both ends of a live migration hold it while it moves: the migration decides, not fencing.
   if (
