@@ -60,6 +60,7 @@ describe('limits through the API', () => {
       databaseUrl: plane.database.url,
       natsUrl,
       httpPort: 0,
+      apiToken: 'limits-test-token',
       heartbeatMs: 1000,
       subjectPrefix: plane.prefix,
     };

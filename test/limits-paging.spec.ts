@@ -48,8 +48,10 @@ describe('lists of services at the limits, deployed', () => {
       const query = `limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ''}`;
       const page = await plane.call('GET', `${path}${path.includes('?') ? '&' : '?'}${query}`);
       expect(page.status).toBe(200);
-      const contract = path.startsWith('/v1/services') ? ServicePage : InstancePage;
-      expect(validatePayload(contract, page.json).ok).toBe(true);
+      const checked = path.startsWith('/v1/services')
+        ? validatePayload(ServicePage, page.json)
+        : validatePayload(InstancePage, page.json);
+      expect(checked.ok).toBe(true);
       items.push(...page.json.items);
       after = page.json.next;
       pages++;
@@ -79,6 +81,7 @@ describe('lists of services at the limits, deployed', () => {
       databaseUrl: plane.database.url,
       natsUrl,
       httpPort: 0,
+      apiToken: 'limits-test-token',
       heartbeatMs: 60_000,
       subjectPrefix: plane.prefix,
     };
