@@ -16,6 +16,7 @@ describe('the observation recorder', () => {
   let now: number;
   let sent: { host: string; command: AgentCommand }[];
   let staleLines: string[];
+  let caughtUp: boolean;
 
   const seen = (instance: string, state: string, extra: Partial<ObservedInstance> = {}) =>
     recorder.record({ host: 'h1', instance, state, at: 0, ...extra });
@@ -34,6 +35,7 @@ describe('the observation recorder', () => {
     now = 1_000_000;
     sent = [];
     staleLines = [];
+    caughtUp = true;
     const link = {
       send: async (host: string, command: AgentCommand) => sent.push({ host, command }),
     };
@@ -51,6 +53,7 @@ describe('the observation recorder', () => {
           () => now,
         ),
         readLife: async (instance) => shop.view.lives.get(instance)?.life,
+        viewCaughtUp: () => caughtUp,
       },
     );
   });
@@ -211,6 +214,14 @@ describe('the observation recorder', () => {
       expect(sent).toMatchObject([
         { host: 'h1', command: { type: 'stop', instance: 'shop-db-9' } },
       ]);
+    });
+
+    it('does not read the log for unknown instances while the view is still catching up', async () => {
+      caughtUp = false;
+
+      await seen('shop-db-9', 'running', { epoch: 1 });
+
+      expect(sent).toEqual([]);
     });
 
     it('leaves fencing to the leader', async () => {

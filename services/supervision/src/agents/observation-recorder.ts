@@ -21,6 +21,11 @@ export interface Fencing {
   fencer: CopyFencer;
   stale: StaleEpochLog;
   readLife: LifeReader;
+  /**
+   * False while the view catches up on the log (start, replay): every instance would look unknown
+   * then, and a stream read for each in every heartbeat would flood the database.
+   */
+  viewCaughtUp: () => boolean;
 }
 
 /** Heartbeats name their interval; a report's copy is fenced at most this often. */
@@ -70,6 +75,7 @@ export class ObservationRecorder {
     const everyMs = observed.intervalMs ?? defaultFenceEveryMs;
     const { fencer } = this.fencing;
     if (verdict.kind === 'read-log') {
+      if (!this.fencing.viewCaughtUp()) return;
       if (fencer.recentlyFenced(observed.host, observed.instance, everyMs)) return;
       fencer.touch(observed.host, observed.instance);
       const life = await this.fencing.readLife(observed.instance);

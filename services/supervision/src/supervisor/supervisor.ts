@@ -44,6 +44,8 @@ export class Supervisor {
    * neither leads nor hears of the replayed pages meanwhile.
    */
   private replaying = false;
+  /** The view reached the log's head once since start or the last replay: an unknown instance is news. */
+  private reachedHead = false;
 
   constructor(
     private readonly store: EventStore,
@@ -88,6 +90,7 @@ export class Supervisor {
         fencer: this.fencer,
         stale: new StaleEpochLog((line) => this.logger.warn(line), 30_000, now),
         readLife: (instance) => this.readLife(instance),
+        viewCaughtUp: () => this.reachedHead && !this.replaying,
       },
     );
     view.onApplied((events) => {
@@ -100,7 +103,10 @@ export class Supervisor {
   start(): void {
     this.subscription = new LogSubscription(this.store, async (events) => this.view.apply(events), {
       pollMs: 50,
-      onCaughtUp: () => (this.replaying = false),
+      onCaughtUp: () => {
+        this.replaying = false;
+        this.reachedHead = true;
+      },
       onError: (error) =>
         this.logger.error(
           `applying the log failed, replaying it into an empty view: ${String(error)}`,
@@ -108,6 +114,7 @@ export class Supervisor {
       // The view lives in memory: the one checkpoint it durably knows is the start of the log.
       recover: () => {
         this.replaying = true;
+        this.reachedHead = false;
         this.view.services.clear();
         this.view.instances.clear();
         this.view.placements.clear();
