@@ -55,7 +55,9 @@ export class PlacementModule implements OnApplicationBootstrap, OnApplicationShu
   ) {
     health
       .add('postgres', postgresProbe(pool))
-      .add('log-subscription', () => this.subscription?.problem ?? 'not started');
+      .add('log-subscription', () =>
+        this.subscription ? this.subscription.problem : 'not started',
+      );
   }
 
   static forRoot(options: PlacementModuleOptions = {}): DynamicModule {
