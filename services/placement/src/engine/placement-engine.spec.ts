@@ -38,3 +38,16 @@ describe('PlacementEngine.plan', () => {
     expect(engine.state.host('h2')?.allocated.cpu).toBe(0);
   });
 });
+
+describe('PlacementEngine.reset', () => {
+  it('forgets every host and allocation folded, so that the log can be folded again from its start', async () => {
+    const engine = new PlacementEngine(untouchedStore);
+    engine.state.registerHost(hostAttributes('h1'));
+    engine.state.allocate(allocationOf(request('shop-web-1'), 'h1'));
+    const lives = engine.lives;
+    await engine.reset();
+    expect(engine.state.allocationCount).toBe(0);
+    expect(engine.state.host('h1')).toBeUndefined();
+    expect(engine.lives).not.toBe(lives);
+  });
+});
