@@ -6,8 +6,11 @@ import { JSONCodec, type NatsConnection, type Subscription } from 'nats';
 /** Answers what is wrong with one dependency now, or undefined when it is fine. */
 export type HealthProbe = () => string | undefined | Promise<string | undefined>;
 
-/** Longest a probe may take before its dependency counts as down. */
-const defaultProbeTimeoutMs = 1000;
+/**
+ * Longest a probe may take before its dependency counts as down: half the gateway's readiness
+ * timeout, so that a hung dependency is named in the answer rather than the ping timing out.
+ */
+const defaultProbeTimeoutMs = 500;
 
 /**
  * A service's own readiness: the dependencies it follows (Postgres, its log subscription, its read
