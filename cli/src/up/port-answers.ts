@@ -1,5 +1,4 @@
-import { connect, createServer } from 'node:net';
-import { freeTcpPort } from '@federa/runtime';
+import { connect } from 'node:net';
 
 /** True when something accepts TCP connections on host:port within `timeoutMs`. */
 export function portAnswers(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
@@ -15,26 +14,6 @@ export function portAnswers(host: string, port: number, timeoutMs = 1000): Promi
       socket.destroy();
       resolve(false);
     });
-  });
-}
-
-/** True when the URL's host and port (or `defaultPort`) accept TCP connections. */
-export function urlAnswers(url: string, defaultPort: number): Promise<boolean> {
-  const parsed = new URL(url);
-  return portAnswers(parsed.hostname || '127.0.0.1', Number(parsed.port) || defaultPort);
-}
-
-/** `preferred` when nothing listens there on 127.0.0.1, otherwise a port the system hands out. */
-export async function portOrFree(preferred: number): Promise<number> {
-  if (await canListen(preferred)) return preferred;
-  return freeTcpPort();
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

@@ -7,6 +7,7 @@ describe('readinessBanner', () => {
       token: 'fed_abc',
       tokenFrom: { file: '.federa/token' },
       demo: true,
+      backends: [],
     });
     expect(banner).toContain('Docs      http://127.0.0.1:8080/docs');
     expect(banner).toContain('Token     fed_abc  (saved in .federa/token)');
@@ -27,9 +28,25 @@ describe('readinessBanner', () => {
       token: 'given',
       tokenFrom: 'environment',
       demo: false,
+      backends: [],
     });
     expect(banner).toContain('export FEDERA_API_URL=http://127.0.0.1:9090');
     expect(banner).toContain('export FEDERA_API_TOKEN=');
     expect(banner).not.toContain('demo:load');
+  });
+
+  it('says which PostgreSQL and NATS Federa uses, and whose they are', () => {
+    const banner = readinessBanner({
+      apiUrl: 'http://127.0.0.1:8080',
+      token: 'fed_abc',
+      tokenFrom: { file: '.federa/token' },
+      demo: false,
+      backends: [
+        { label: 'Postgres', address: '127.0.0.1:5432/federa', note: 'FEDERA_DATABASE_URL' },
+        { label: 'NATS', address: '127.0.0.1:4222', note: 'nats-server -js, started by federa up' },
+      ],
+    });
+    expect(banner).toContain('  Postgres  127.0.0.1:5432/federa  (FEDERA_DATABASE_URL)');
+    expect(banner).toContain('  NATS      127.0.0.1:4222  (nats-server -js, started by federa up)');
   });
 });

@@ -5,6 +5,15 @@ export interface BannerFacts {
   /** Where the token comes from: a file (path shown) or the FEDERA_API_TOKEN variable. */
   tokenFrom: { file: string } | 'environment';
   demo: boolean;
+  /** The PostgreSQL and NATS in use: where, and whose (the variable's, or started by `federa up`). */
+  backends: BannerBackend[];
+}
+
+/** One backend line of the banner. */
+export interface BannerBackend {
+  label: string;
+  address: string;
+  note: string;
 }
 
 /** The lines printed when `federa up` is ready: where the API is, the token, and what to try next. */
@@ -49,6 +58,7 @@ export function readinessBanner(facts: BannerFacts): string {
     `  Metrics   ${apiUrl}/metrics`,
     `  Events    ${apiUrl}/v1/events/stream`,
     `  Token     ${facts.token}  (${tokenNote})`,
+    ...facts.backends.map((b) => `  ${b.label.padEnd(9)} ${b.address}  (${b.note})`),
     '',
     ...where,
     ...next,

@@ -16,7 +16,7 @@ export function restartDelayMs(restarts: number): number {
 }
 
 /** A run this long counts as healthy again: the next crash restarts after the shortest wait. */
-const healthyRunMs = 60_000;
+export const healthyRunMs = 60_000;
 
 /** What RestartingService needs of a running service process. */
 export type ServiceProcessLike = Pick<ServiceProcess, 'exited' | 'pid' | 'stop' | 'forceStop'>;

@@ -1,14 +1,16 @@
-import { loadConfig } from '@federa/runtime';
+import { freeTcpPort, loadConfig } from '@federa/runtime';
 import { join, relative } from 'node:path';
 import { distRoot, stateDir } from '../dist-root';
 import { adminToken } from './admin-token';
+import { choosePostgres, chooseNats } from './backend-probes';
+import { hostPort } from './domain/backend-choice';
 import { startEmbeddedPostgres } from './embedded-postgres-server';
 import { startLocalNats } from './local-nats-server';
-import { portAnswers, urlAnswers, waitUntil } from './port-answers';
+import { portAnswers, waitUntil } from './port-answers';
 import type { LogFormat } from './log-format';
 import { createLogLineRenderer } from './log-line-renderer';
 import { PrefixedOutput, useColour } from './prefixed-output';
-import { readinessBanner } from './readiness-banner';
+import { readinessBanner, type BannerBackend } from './readiness-banner';
 import { createDatabaseIfMissing, databaseName, migrateDatabase } from './prepare-database';
 import { RestartingService } from './restarting-service';
 import { discoverServices } from './service-processes';
@@ -27,8 +29,9 @@ export interface UpOptions {
 const forcedExitCode = 130;
 
 /**
- * `federa up`: Postgres and NATS (the configured ones when they answer, else embedded ones with
- * their data in ./.federa), migrations, every built service as its own process, then the demo;
+ * `federa up`: Postgres and NATS (the configured ones when they work, else its own, with their
+ * data in ./.federa, on the ports the URLs name and restarted when they die; see chooseBackend),
+ * migrations, every built service as its own process, then the demo;
  * runs until SIGINT/SIGTERM and stops everything in reverse order (a second signal kills it all
  * at once). Answers the exit code: 0 after a clean stop, 130 after a forced one.
  */
@@ -93,34 +96,63 @@ export async function runUp(options: UpOptions): Promise<number> {
     return item;
   };
   /** Stops what was started; answers 130 when a second signal forced it, else 0. */
-  const shutDown = async (): Promise<number> =>
-    Promise.race([stopAll().then(() => 0), forced.then(() => forcedExitCode)]);
+  const shutDown = async (): Promise<number> => {
+    const code = await Promise.race([stopAll().then(() => 0), forced.then(() => forcedExitCode)]);
+    if (!forcing) return code;
+    // The graceful stop may end in the same instant as the forced one: the second signal decides,
+    // and the kills it sent are waited for.
+    await forced;
+    return forcedExitCode;
+  };
 
   try {
     const token = adminToken(state);
 
+    const backends: BannerBackend[] = [];
     let databaseUrl = config.databaseUrl;
-    if (await step(() => urlAnswers(config.databaseUrl, 5432))) {
-      log(`using PostgreSQL at ${hostOf(config.databaseUrl)}`);
+    const database = await step(() =>
+      choosePostgres(config.databaseUrl, Boolean(process.env.FEDERA_DATABASE_URL)),
+    );
+    if (database.kind === 'fail') throw new Error(database.error);
+    if (database.kind === 'use') {
+      log(database.say);
+      backends.push({
+        label: 'Postgres',
+        address: `${hostOf(databaseUrl)}/${databaseName(databaseUrl)}`,
+        note: 'FEDERA_DATABASE_URL',
+      });
     } else {
-      log(`PostgreSQL at ${hostOf(config.databaseUrl)} does not answer: starting an embedded one`);
-      const postgres = await launch(() => startEmbeddedPostgres(join(state, 'pg'), log));
-      databaseUrl = postgres.url(databaseName(config.databaseUrl));
+      const port = database.port ?? (await freeTcpPort());
+      const at = hostPort(database.host, port);
       log(
-        `embedded PostgreSQL at ${hostOf(databaseUrl)} (data in ${relative(process.cwd(), join(state, 'pg'))})`,
+        `${database.why}: starting an embedded one ${database.instead ? `on ${at} instead` : 'there'}`,
       );
+      const dataDir = join(state, 'pg');
+      const postgres = await launch(() => startEmbeddedPostgres(dataDir, database.host, port, log));
+      databaseUrl = postgres.url(databaseName(config.databaseUrl));
+      log(`embedded PostgreSQL at ${at} (data in ${shown(dataDir)}), restarted if it dies`);
+      backends.push({
+        label: 'Postgres',
+        address: `${at}/${databaseName(databaseUrl)}`,
+        note: `embedded; user postgres, password in ${shown(join(state, 'pg-password'))}`,
+      });
     }
 
     let natsUrl = config.natsUrl;
-    if (await step(() => urlAnswers(config.natsUrl.split(',')[0], 4222))) {
-      log(`using NATS at ${hostOf(config.natsUrl)}`);
+    const nats = await step(() => chooseNats(config.natsUrl, Boolean(process.env.FEDERA_NATS_URL)));
+    if (nats.kind === 'fail') throw new Error(nats.error);
+    if (nats.kind === 'use') {
+      log(nats.say);
+      backends.push({ label: 'NATS', address: hostOf(natsUrl), note: 'FEDERA_NATS_URL' });
     } else {
-      log(`NATS at ${hostOf(config.natsUrl)} does not answer: starting nats-server -js`);
-      const nats = await launch(() => startLocalNats(join(state, 'nats'), log));
-      natsUrl = nats.url;
-      log(
-        `local NATS at ${hostOf(natsUrl)} (data in ${relative(process.cwd(), join(state, 'nats'))})`,
-      );
+      const port = nats.port ?? (await freeTcpPort());
+      const at = hostPort(nats.host, port);
+      log(`${nats.why}: starting nats-server -js ${nats.instead ? `on ${at} instead` : 'there'}`);
+      const storeDir = join(state, 'nats');
+      const server = await launch(() => startLocalNats(storeDir, nats.host, port, log));
+      natsUrl = server.url;
+      log(`local NATS at ${at} (data in ${shown(storeDir)}), restarted if it dies`);
+      backends.push({ label: 'NATS', address: at, note: 'nats-server -js, started by federa up' });
     }
 
     if (await step(() => createDatabaseIfMissing(databaseUrl))) {
@@ -186,6 +218,7 @@ export async function runUp(options: UpOptions): Promise<number> {
             ? { file: relative(process.cwd(), token.file ?? '') }
             : 'environment',
         demo: options.demo,
+        backends,
       }),
     );
     await signalled;
@@ -239,6 +272,11 @@ async function isReady(apiUrl: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A path as shown to the user: relative to where `federa up` runs. */
+function shown(path: string): string {
+  return relative(process.cwd(), path);
 }
 
 function hostOf(url: string): string {

