@@ -1,11 +1,18 @@
 import { Subjects } from '@federa/contracts';
 import { eventually, freePort, itWhen, natsServerBinary, uniquePrefix } from '@federa/testing';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect as connectTcp } from 'node:net';
+import { connect as connectTcp, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
-import { FederaProcess, assertCliBuilt, descendantsOf, isAlive, repoRoot } from './cli-process';
+import {
+  FederaProcess,
+  assertCliBuilt,
+  descendantsOf,
+  everyProcess,
+  isAlive,
+  repoRoot,
+} from './cli-process';
 
 jest.setTimeout(180_000);
 
@@ -179,4 +186,35 @@ describe('federa up and the backends it starts', () => {
       expect(survivors).toEqual([]);
     },
   );
+
+  it('stops with exit code 1, naming FEDERA_NATS_URL and what answered, when the port it names is taken by something that is not NATS', async () => {
+    const squatter = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const port = (squatter.address() as AddressInfo).port;
+    try {
+      up = new FederaProcess(['up', '--no-demo'], {
+        cwd: workDir,
+        env: upEnvironment({
+          FEDERA_DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/federa`,
+          FEDERA_NATS_URL: `nats://127.0.0.1:${port}`,
+          FEDERA_SUBJECT_PREFIX: uniquePrefix('cliuptaken'),
+          FEDERA_HTTP_PORT: String(await freePort()),
+        }),
+      });
+      const running = up;
+      const code = await running.exited;
+      expect(code).toBe(1);
+      expect(running.output).toContain(
+        `FEDERA_NATS_URL names 127.0.0.1:${port}, where something that is not a usable NATS answers`,
+      );
+      expect(running.output).toContain('the NATS handshake failed');
+      // Decided before anything starts: no PostgreSQL was started for nothing.
+      expect(running.output).not.toContain('starting an embedded one');
+      expect(running.output).not.toContain('Federa is up.');
+      const leftovers = everyProcess().filter((p) => p.command.includes(workDir) && isAlive(p.pid));
+      expect(leftovers).toEqual([]);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
 });

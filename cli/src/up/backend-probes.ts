@@ -137,7 +137,7 @@ async function natsAnswers(url: string): Promise<string | undefined> {
       name: 'federa up probe',
     });
   } catch (error) {
-    return `no NATS server answers (${messageOf(error)})`;
+    return `the NATS handshake failed (${messageOf(error)})`;
   }
   try {
     // Checks the JetStream API: every service needs it.

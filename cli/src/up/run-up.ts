@@ -110,10 +110,17 @@ export async function runUp(options: UpOptions): Promise<number> {
 
     const backends: BannerBackend[] = [];
     let databaseUrl = config.databaseUrl;
-    const database = await step(() =>
-      choosePostgres(config.databaseUrl, Boolean(process.env.FEDERA_DATABASE_URL)),
+    // Both decided before either is started: a URL that cannot be served fails before anything runs.
+    const [database, nats] = await step(() =>
+      Promise.all([
+        choosePostgres(config.databaseUrl, Boolean(process.env.FEDERA_DATABASE_URL)),
+        chooseNats(config.natsUrl, Boolean(process.env.FEDERA_NATS_URL)),
+      ]),
     );
-    if (database.kind === 'fail') throw new Error(database.error);
+    if (database.kind === 'fail' || nats.kind === 'fail') {
+      const refusals = [database, nats].flatMap((c) => (c.kind === 'fail' ? [c.error] : []));
+      throw new Error(refusals.join('\n'));
+    }
     if (database.kind === 'use') {
       log(database.say);
       backends.push({
@@ -139,8 +146,6 @@ export async function runUp(options: UpOptions): Promise<number> {
     }
 
     let natsUrl = config.natsUrl;
-    const nats = await step(() => chooseNats(config.natsUrl, Boolean(process.env.FEDERA_NATS_URL)));
-    if (nats.kind === 'fail') throw new Error(nats.error);
     if (nats.kind === 'use') {
       log(nats.say);
       backends.push({ label: 'NATS', address: hostOf(natsUrl), note: 'FEDERA_NATS_URL' });
