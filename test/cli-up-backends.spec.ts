@@ -95,32 +95,63 @@ afterEach(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
+/** `federa up --no-demo` with URLs naming free ports, once it says it is up. */
+async function upOnFreePorts(prefix: string) {
+  const [pgPort, natsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
+  const running = new FederaProcess(['up', '--no-demo'], {
+    cwd: workDir,
+    env: upEnvironment({
+      FEDERA_DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort}/federa`,
+      FEDERA_NATS_URL: `nats://127.0.0.1:${natsPort}`,
+      FEDERA_SUBJECT_PREFIX: prefix,
+      FEDERA_HTTP_PORT: String(httpPort),
+    }),
+  });
+  up = running;
+  let exited = false;
+  void running.exited.then(() => (exited = true));
+  await eventually(
+    () => {
+      if (exited) throw new Error(`federa up exited before it was ready:\n${running.output}`);
+      return running.output.includes('Federa is up.');
+    },
+    150_000,
+    250,
+  );
+  return { running, pgPort, natsPort, httpPort };
+}
+
+/** Every process `up` has started, by pid: those seen below it now and at every earlier look. */
+class StartedProcesses {
+  readonly seen = new Map<number, string>();
+
+  constructor(private readonly up: FederaProcess) {}
+
+  /** Looks again, and answers the processes below `up` now. */
+  now(): { pid: number; command: string }[] {
+    const now = descendantsOf(this.up.child.pid as number);
+    for (const p of now) this.seen.set(p.pid, p.command);
+    return now;
+  }
+
+  /** The pid of the server started from `binary` on `port`, if it runs. */
+  server(binary: string, port: number): number | undefined {
+    return this.now().find((p) => p.command.includes(binary) && p.command.includes(`-p ${port}`))
+      ?.pid;
+  }
+
+  /** Those seen that are still alive: the orphans of a killed leader included. */
+  alive(): [number, string][] {
+    return [...this.seen].filter(([pid]) => isAlive(pid));
+  }
+}
+
 describe('federa up and the backends it starts', () => {
   itWhen(unavailable)(
     'starts PostgreSQL and NATS on exactly the free ports the URLs name, restarts each after a kill -9 on the same port and data, and leaves no process behind on SIGINT',
     async () => {
-      const [pgPort, natsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
       const prefix = uniquePrefix('cliupbackends');
-      up = new FederaProcess(['up', '--no-demo'], {
-        cwd: workDir,
-        env: upEnvironment({
-          FEDERA_DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort}/federa`,
-          FEDERA_NATS_URL: `nats://127.0.0.1:${natsPort}`,
-          FEDERA_SUBJECT_PREFIX: prefix,
-          FEDERA_HTTP_PORT: String(httpPort),
-        }),
-      });
-      const running = up;
-      let exited = false;
-      void running.exited.then(() => (exited = true));
-      await eventually(
-        () => {
-          if (exited) throw new Error(`federa up exited before it was ready:\n${running.output}`);
-          return running.output.includes('Federa is up.');
-        },
-        150_000,
-        250,
-      );
+      const { running, pgPort, natsPort, httpPort } = await upOnFreePorts(prefix);
       const token = readFileSync(join(workDir, '.federa', 'token'), 'utf8').trim();
 
       expect(running.output).toContain(
@@ -134,15 +165,8 @@ describe('federa up and the backends it starts', () => {
       expect(await listens(pgPort)).toBe(true);
       expect(await listens(natsPort)).toBe(true);
 
-      /** Every process `up` has started so far, the dead ones' orphans included, by pid. */
-      const everStarted = new Map<number, string>();
-      const started = () => {
-        const now = descendantsOf(running.child.pid as number);
-        for (const p of now) everStarted.set(p.pid, p.command);
-        return now;
-      };
-      const serverPid = (binary: string, port: number) =>
-        started().find((p) => p.command.includes(binary) && p.command.includes(`-p ${port}`))?.pid;
+      const processes = new StartedProcesses(running);
+      const serverPid = (binary: string, port: number) => processes.server(binary, port);
 
       const natsPid = serverPid('nats-server', natsPort);
       const postgresPid = serverPid('bin/postgres', pgPort);
@@ -161,7 +185,7 @@ describe('federa up and the backends it starts', () => {
       expect(running.output).toContain(
         `nats exited unexpectedly (SIGKILL): restarting it on 127.0.0.1:${natsPort} in 1 s`,
       );
-      expect(everStarted.get(natsAgain)).toContain(`-sd ${join(workDir, '.federa', 'nats')}`);
+      expect(processes.seen.get(natsAgain)).toContain(`-sd ${join(workDir, '.federa', 'nats')}`);
       expect(await streamNames(natsPort)).toEqual(streamsBefore);
       await eventually(() => apiAnswers(httpPort, token), 60_000, 500);
 
@@ -177,13 +201,39 @@ describe('federa up and the backends it starts', () => {
       );
       // The same data: the database and the schemas migrated at start-up are there again.
       await eventually(() => apiAnswers(httpPort, token), 90_000, 500);
-      started();
+      processes.now();
 
       running.child.kill('SIGINT');
       const code = await running.exited;
       if (code !== 0) throw new Error(`federa up exited with ${code}:\n${running.output}`);
-      const survivors = [...everStarted].filter(([pid]) => isAlive(pid));
-      expect(survivors).toEqual([]);
+      expect(processes.alive()).toEqual([]);
+    },
+  );
+
+  itWhen(unavailable)(
+    "stops everything on SIGTERM while the PostgreSQL it started is being restarted, the dead one's backends included",
+    async () => {
+      const { running, pgPort } = await upOnFreePorts(uniquePrefix('cliupbackendsterm'));
+      const processes = new StartedProcesses(running);
+      const postgresPid = processes.server('bin/postgres', pgPort);
+      expect(postgresPid).toBeDefined();
+
+      process.kill(postgresPid as number, 'SIGKILL');
+      await eventually(
+        () => running.output.includes('postgres exited unexpectedly (SIGKILL)'),
+        30_000,
+        20,
+      );
+      running.child.kill('SIGTERM');
+
+      const code = await running.exited;
+      if (code !== 0) throw new Error(`federa up exited with ${code}:\n${running.output}`);
+      expect(running.output).toContain('SIGTERM: stopping');
+      expect(running.output).toContain('postgres stopped');
+      expect(processes.alive()).toEqual([]);
+      // A PostgreSQL started again meanwhile was never seen above: it has the data dir in its arguments.
+      const leftovers = everyProcess().filter((p) => p.command.includes(workDir) && isAlive(p.pid));
+      expect(leftovers).toEqual([]);
     },
   );
 
