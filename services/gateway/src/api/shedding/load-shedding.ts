@@ -1,6 +1,6 @@
 import { ErrorCodes, errorBody } from '@federa/contracts';
 import type { NextFunction, Request, Response } from 'express';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import {
   AdmissionQueue,
@@ -30,12 +30,27 @@ export class LoadShedding {
   private readonly queues: Record<ShedClass, AdmissionQueue<Pending>>;
   private readonly timers: Partial<Record<ShedClass, NodeJS.Timeout>> = {};
   private readonly shed: Counter<'class' | 'reason'>;
+  /**
+   * How late this process's event loop runs, over the last window: time a request spends before
+   * the middleware even sees it (parsing, other callbacks, a starved CPU), which admission-to-answer
+   * latency alone would miss.
+   */
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private loopDelayMs = 0;
+  private readonly loopTimer: NodeJS.Timeout;
 
   constructor(
     private readonly config: SheddingConfig,
     registry: Registry,
   ) {
     const now = performance.now();
+    this.loopDelay.enable();
+    this.loopTimer = setInterval(() => {
+      // The mean less the sampling resolution: an idle loop reads ~0.
+      this.loopDelayMs = Math.max(0, this.loopDelay.mean / 1e6 - 10);
+      this.loopDelay.reset();
+    }, config.read.intervalMs);
+    this.loopTimer.unref();
     this.queues = {
       read: new AdmissionQueue<Pending>(config.read, now),
       write: new AdmissionQueue<Pending>(config.write, now),
@@ -97,6 +112,8 @@ export class LoadShedding {
 
   /** Stops the deadline timers (the app is closing). */
   close(): void {
+    clearInterval(this.loopTimer);
+    this.loopDelay.disable();
     for (const timer of Object.values(this.timers)) clearTimeout(timer);
   }
 
@@ -110,7 +127,8 @@ export class LoadShedding {
 
   private release(routeClass: ShedClass, done: Pending): void {
     const now = performance.now();
-    const { admitted, expired } = this.queues[routeClass].leave(now, now - done.admittedAt!);
+    const latencyMs = now - done.admittedAt! + this.loopDelayMs;
+    const { admitted, expired } = this.queues[routeClass].leave(now, latencyMs);
     for (const pending of expired) this.refuse(routeClass, pending, 'queue_timeout');
     for (const pending of admitted) this.run(routeClass, pending);
     this.schedule(routeClass);
