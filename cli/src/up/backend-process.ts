@@ -26,6 +26,8 @@ export interface BackendCommand {
   /** Answers true once the server accepts connections. */
   accepts(): Promise<boolean>;
   readyTimeoutMs: number;
+  /** How often `accepts` is asked while it starts. */
+  pollMs: number;
   /** The signal of its graceful stop, and how long that may take before it is killed. */
   stopSignal: NodeJS.Signals;
   stopGraceMs: number;
@@ -74,7 +76,7 @@ export function spawnBackend(backend: BackendCommand): BackendProcess {
         throw new Error(
           `${backend.name} does not accept connections after ${Math.round(backend.readyTimeoutMs / 1000)} s`,
         );
-      await sleep(200);
+      await sleep(backend.pollMs);
     }
   })();
   // Whoever waits for it handles the failure; a run stopped while starting must not crash `up`.

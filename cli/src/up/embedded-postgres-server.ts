@@ -77,6 +77,8 @@ export async function startEmbeddedPostgres(
         spawnOptions: postgresUserIds(),
         accepts: () => accepts(url('postgres')),
         readyTimeoutMs: 30_000,
+        // Each try while it recovers is a "the database system is starting up" line in its log.
+        pollMs: 500,
         // SIGINT is Postgres's "fast" shutdown: roll back open transactions, checkpoint, exit.
         stopSignal: 'SIGINT',
         stopGraceMs: 30_000,

@@ -35,6 +35,7 @@ export async function startLocalNats(
         args: ['-a', host, '-p', String(port), '-js', '-sd', storeDir],
         accepts: () => portAnswers(host, port),
         readyTimeoutMs: 15_000,
+        pollMs: 200,
         stopSignal: 'SIGTERM',
         stopGraceMs: 10_000,
       }),
