@@ -10,3 +10,4 @@ export * from './spec';
 export * from './commands';
 export * from './agent';
 export * from './api';
+export * from './discovery';

@@ -77,6 +77,14 @@ export class Subjects {
     return `${this.prefix}.sim.${host}.inject`;
   }
 
+  /**
+   * The JetStream key-value bucket of service discovery: one key per service (its name), the value a
+   * ServiceEndpoints. Written by supervision, watched by every agent.
+   */
+  get discoveryBucket(): string {
+    return `${this.prefix}-endpoints`;
+  }
+
   /** The JetStream object store bucket where instance data moves between hosts. */
   get dataBucket(): string {
     return `${this.prefix}-instance-data`;
