@@ -10,6 +10,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { InstanceEndpoint } from '../discovery/service-endpoints';
 import { IsHostId, IsInstanceId } from '../events/values/identifiers';
 
 /**
@@ -48,6 +49,12 @@ export class InstanceBeat {
   @Min(0)
   @Max(1)
   load?: number;
+
+  /** Where the instance answers, once its layer runs it (kind instance, states running and after). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => InstanceEndpoint)
+  endpoint?: InstanceEndpoint;
 
   @IsOptional()
   @ValidateNested()

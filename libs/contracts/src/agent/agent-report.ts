@@ -9,6 +9,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { InstanceEndpoint } from '../discovery/service-endpoints';
 import { IsHostId, IsInstanceId } from '../events/values/identifiers';
 
 export const AgentReportKinds = ['instance', 'command'] as const;
@@ -74,6 +75,12 @@ export class AgentReport {
   @Min(0)
   @Max(1)
   load?: number;
+
+  /** Where the instance answers, once its layer runs it (kind instance, states running and after). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => InstanceEndpoint)
+  endpoint?: InstanceEndpoint;
 
   @IsOptional()
   @IsString()
