@@ -237,6 +237,66 @@ describe('federa up and the backends it starts', () => {
     },
   );
 
+  itWhen(unavailable)(
+    'refuses to start beside the PostgreSQL and NATS a SIGKILLed federa up left running on the same data, naming their pids',
+    async () => {
+      const { running, pgPort, natsPort, httpPort } = await upOnFreePorts(
+        uniquePrefix('cliupleft'),
+      );
+      const processes = new StartedProcesses(running);
+      const postgresPid = processes.server('bin/postgres', pgPort);
+      const natsPid = processes.server('nats-server', natsPort);
+      running.child.kill('SIGKILL');
+      await running.exited;
+      try {
+        const again = new FederaProcess(['up', '--no-demo'], {
+          cwd: workDir,
+          env: upEnvironment({
+            FEDERA_DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort}/federa`,
+            FEDERA_NATS_URL: `nats://127.0.0.1:${natsPort}`,
+            FEDERA_SUBJECT_PREFIX: uniquePrefix('cliupleft'),
+            FEDERA_HTTP_PORT: String(httpPort),
+          }),
+        });
+        up = again;
+        expect(await again.exited).toBe(1);
+        expect(again.output).toContain(
+          `a PostgreSQL that an earlier federa up started is still running on the data in .federa/pg (pid ${postgresPid})`,
+        );
+
+        process.kill(postgresPid as number, 'SIGKILL');
+        await eventually(() => !isAlive(postgresPid as number), 10_000);
+        const third = new FederaProcess(['up', '--no-demo'], {
+          cwd: workDir,
+          env: upEnvironment({
+            FEDERA_DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/federa`,
+            // Another port: the one it answers on would be used, as any NATS that works.
+            FEDERA_NATS_URL: `nats://127.0.0.1:${await freePort()}`,
+            FEDERA_SUBJECT_PREFIX: uniquePrefix('cliupleft'),
+            FEDERA_HTTP_PORT: String(await freePort()),
+          }),
+        });
+        up = third;
+        expect(await third.exited).toBe(1);
+        // Decided before anything starts: no PostgreSQL either.
+        expect(third.output).not.toContain('starting an embedded one');
+        expect(third.output).toContain(
+          `a nats-server that an earlier federa up started is still running on the data in .federa/nats (pid ${natsPid})`,
+        );
+      } finally {
+        // The first run's processes lead their own groups: end each group, as its SIGINT would have.
+        for (const [pid] of processes.alive()) {
+          try {
+            process.kill(-pid, 'SIGKILL');
+          } catch {
+            // not a group leader: its leader's group takes it
+          }
+        }
+        await eventually(() => processes.alive().length === 0, 10_000);
+      }
+    },
+  );
+
   it('stops with exit code 1, naming FEDERA_NATS_URL and what answered, when the port it names is taken by something that is not NATS', async () => {
     const squatter = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawnBackend } from './backend-process';
 import { hostPort } from './domain/backend-choice';
 import { natsServerOrInstall } from './nats-server-binary';
@@ -9,6 +10,11 @@ import type { Stoppable } from './stop-process';
 /** A nats-server with JetStream that `federa up` started, and its URL. */
 export interface LocalNats extends Stoppable {
   url: string;
+}
+
+/** Where the nats-server of `storeDir` writes its pid: how a later run finds one left running. */
+export function natsPidFile(storeDir: string): string {
+  return join(storeDir, 'nats-server.pid');
 }
 
 /**
@@ -32,7 +38,7 @@ export async function startLocalNats(
       spawnBackend({
         name: 'nats',
         command: binary,
-        args: ['-a', host, '-p', String(port), '-js', '-sd', storeDir],
+        args: ['-a', host, '-p', String(port), '-js', '-sd', storeDir, '-P', natsPidFile(storeDir)],
         accepts: () => portAnswers(host, port),
         readyTimeoutMs: 15_000,
         pollMs: 200,

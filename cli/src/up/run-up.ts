@@ -5,7 +5,8 @@ import { adminToken } from './admin-token';
 import { choosePostgres, chooseNats } from './backend-probes';
 import { hostPort } from './domain/backend-choice';
 import { startEmbeddedPostgres } from './embedded-postgres-server';
-import { startLocalNats } from './local-nats-server';
+import { leftoverError, leftoverServer } from './leftover-backend';
+import { natsPidFile, startLocalNats } from './local-nats-server';
 import { portAnswers, waitUntil } from './port-answers';
 import type { LogFormat } from './log-format';
 import { createLogLineRenderer } from './log-line-renderer';
@@ -117,6 +118,15 @@ export async function runUp(options: UpOptions): Promise<number> {
         chooseNats(config.natsUrl, Boolean(process.env.FEDERA_NATS_URL)),
       ]),
     );
+    const pgDir = join(state, 'pg');
+    const natsDir = join(state, 'nats');
+    // Whatever the probe found there, a server left by an earlier run holds the data ours would use.
+    const leftovers = [
+      database.kind !== 'use' && leftoverServer(join(pgDir, 'postmaster.pid'), 'postgres'),
+      nats.kind !== 'use' && leftoverServer(natsPidFile(natsDir), 'nats-server'),
+    ];
+    if (leftovers[0]) throw leftoverError('PostgreSQL', leftovers[0], shown(pgDir));
+    if (leftovers[1]) throw leftoverError('nats-server', leftovers[1], shown(natsDir));
     if (database.kind === 'fail' || nats.kind === 'fail') {
       const refusals = [database, nats].flatMap((c) => (c.kind === 'fail' ? [c.error] : []));
       throw new Error(refusals.join('\n'));
@@ -134,10 +144,9 @@ export async function runUp(options: UpOptions): Promise<number> {
       log(
         `${database.why}: starting an embedded one ${database.instead ? `on ${at} instead` : 'there'}`,
       );
-      const dataDir = join(state, 'pg');
-      const postgres = await launch(() => startEmbeddedPostgres(dataDir, database.host, port, log));
+      const postgres = await launch(() => startEmbeddedPostgres(pgDir, database.host, port, log));
       databaseUrl = postgres.url(databaseName(config.databaseUrl));
-      log(`embedded PostgreSQL at ${at} (data in ${shown(dataDir)}), restarted if it dies`);
+      log(`embedded PostgreSQL at ${at} (data in ${shown(pgDir)}), restarted if it dies`);
       backends.push({
         label: 'Postgres',
         address: `${at}/${databaseName(databaseUrl)}`,
@@ -153,10 +162,9 @@ export async function runUp(options: UpOptions): Promise<number> {
       const port = nats.port ?? (await freeTcpPort());
       const at = hostPort(nats.host, port);
       log(`${nats.why}: starting nats-server -js ${nats.instead ? `on ${at} instead` : 'there'}`);
-      const storeDir = join(state, 'nats');
-      const server = await launch(() => startLocalNats(storeDir, nats.host, port, log));
+      const server = await launch(() => startLocalNats(natsDir, nats.host, port, log));
       natsUrl = server.url;
-      log(`local NATS at ${at} (data in ${shown(storeDir)}), restarted if it dies`);
+      log(`local NATS at ${at} (data in ${shown(natsDir)}), restarted if it dies`);
       backends.push({ label: 'NATS', address: at, note: 'nats-server -js, started by federa up' });
     }
 
