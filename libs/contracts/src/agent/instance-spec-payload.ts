@@ -1,5 +1,6 @@
 import { INSTANCE_ID_RULE } from '../events/values/identifiers';
 import { ResourceAmounts } from '../events/values/resource-amounts';
+import { ServiceEndpoints } from '../discovery/service-endpoints';
 import { Type } from 'class-transformer';
 import {
   IsDefined,
@@ -81,4 +82,13 @@ export class InstanceSpecPayload {
   @IsOptional()
   @IsObject()
   env?: Record<string, string>;
+
+  /**
+   * The service's endpoints when supervision sent the start: the agent gives the workload
+   * FEDERA_ENDPOINTS_<APP> for every application of the service from it.
+   */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ServiceEndpoints)
+  endpoints?: ServiceEndpoints;
 }
