@@ -1,17 +1,13 @@
-import { freeTcpPort, loadConfig } from '@federa/runtime';
+import { loadConfig } from '@federa/runtime';
 import { join, relative } from 'node:path';
 import { distRoot, stateDir } from '../dist-root';
 import { adminToken } from './admin-token';
-import { choosePostgres, chooseNats } from './backend-probes';
-import { hostPort } from './domain/backend-choice';
-import { startEmbeddedPostgres } from './embedded-postgres-server';
-import { leftoverError, leftoverServer } from './leftover-backend';
-import { natsPidFile, startLocalNats } from './local-nats-server';
+import { useOrStartBackends } from './local-backends';
 import { portAnswers, waitUntil } from './port-answers';
 import type { LogFormat } from './log-format';
 import { createLogLineRenderer } from './log-line-renderer';
 import { PrefixedOutput, useColour } from './prefixed-output';
-import { readinessBanner, type BannerBackend } from './readiness-banner';
+import { readinessBanner } from './readiness-banner';
 import { createDatabaseIfMissing, databaseName, migrateDatabase } from './prepare-database';
 import { RestartingService } from './restarting-service';
 import { discoverServices } from './service-processes';
@@ -109,64 +105,11 @@ export async function runUp(options: UpOptions): Promise<number> {
   try {
     const token = adminToken(state);
 
-    const backends: BannerBackend[] = [];
-    let databaseUrl = config.databaseUrl;
-    // Both decided before either is started: a URL that cannot be served fails before anything runs.
-    const [database, nats] = await step(() =>
-      Promise.all([
-        choosePostgres(config.databaseUrl, Boolean(process.env.FEDERA_DATABASE_URL)),
-        chooseNats(config.natsUrl, Boolean(process.env.FEDERA_NATS_URL)),
-      ]),
-    );
-    const pgDir = join(state, 'pg');
-    const natsDir = join(state, 'nats');
-    // Whatever the probe found there, a server left by an earlier run holds the data ours would use.
-    const leftovers = [
-      database.kind !== 'use' && leftoverServer(join(pgDir, 'postmaster.pid'), 'postgres'),
-      nats.kind !== 'use' && leftoverServer(natsPidFile(natsDir), 'nats-server'),
-    ];
-    if (leftovers[0]) throw leftoverError('PostgreSQL', leftovers[0], shown(pgDir));
-    if (leftovers[1]) throw leftoverError('nats-server', leftovers[1], shown(natsDir));
-    if (database.kind === 'fail' || nats.kind === 'fail') {
-      const refusals = [database, nats].flatMap((c) => (c.kind === 'fail' ? [c.error] : []));
-      throw new Error(refusals.join('\n'));
-    }
-    if (database.kind === 'use') {
-      log(database.say);
-      backends.push({
-        label: 'Postgres',
-        address: `${hostOf(databaseUrl)}/${databaseName(databaseUrl)}`,
-        note: 'FEDERA_DATABASE_URL',
-      });
-    } else {
-      const port = database.port ?? (await freeTcpPort());
-      const at = hostPort(database.host, port);
-      log(
-        `${database.why}: starting an embedded one ${database.instead ? `on ${at} instead` : 'there'}`,
-      );
-      const postgres = await launch(() => startEmbeddedPostgres(pgDir, database.host, port, log));
-      databaseUrl = postgres.url(databaseName(config.databaseUrl));
-      log(`embedded PostgreSQL at ${at} (data in ${shown(pgDir)}), restarted if it dies`);
-      backends.push({
-        label: 'Postgres',
-        address: `${at}/${databaseName(databaseUrl)}`,
-        note: `embedded; user postgres, password in ${shown(join(state, 'pg-password'))}`,
-      });
-    }
-
-    let natsUrl = config.natsUrl;
-    if (nats.kind === 'use') {
-      log(nats.say);
-      backends.push({ label: 'NATS', address: hostOf(natsUrl), note: 'FEDERA_NATS_URL' });
-    } else {
-      const port = nats.port ?? (await freeTcpPort());
-      const at = hostPort(nats.host, port);
-      log(`${nats.why}: starting nats-server -js ${nats.instead ? `on ${at} instead` : 'there'}`);
-      const server = await launch(() => startLocalNats(natsDir, nats.host, port, log));
-      natsUrl = server.url;
-      log(`local NATS at ${at} (data in ${shown(natsDir)}), restarted if it dies`);
-      backends.push({ label: 'NATS', address: at, note: 'nats-server -js, started by federa up' });
-    }
+    const { databaseUrl, natsUrl, banner } = await useOrStartBackends(config, state, {
+      step,
+      launch,
+      log,
+    });
 
     if (await step(() => createDatabaseIfMissing(databaseUrl))) {
       log(`created database ${databaseName(databaseUrl)}`);
@@ -231,7 +174,7 @@ export async function runUp(options: UpOptions): Promise<number> {
             ? { file: relative(process.cwd(), token.file ?? '') }
             : 'environment',
         demo: options.demo,
-        backends,
+        backends: banner,
       }),
     );
     await signalled;
@@ -285,14 +228,4 @@ async function isReady(apiUrl: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** A path as shown to the user: relative to where `federa up` runs. */
-function shown(path: string): string {
-  return relative(process.cwd(), path);
-}
-
-function hostOf(url: string): string {
-  const parsed = new URL(url.split(',')[0]);
-  return `${parsed.hostname}:${parsed.port || (parsed.protocol.startsWith('postgres') ? 5432 : 4222)}`;
 }
