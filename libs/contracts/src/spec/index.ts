@@ -8,6 +8,7 @@ export * from './data-spec';
 export * from './application-spec';
 export * from './rule-spec';
 export * from './budget-spec';
+export * from './service-probe-spec';
 export * from './service-spec';
 export * from './dependency-graph';
 export * from './service-spec-checks';

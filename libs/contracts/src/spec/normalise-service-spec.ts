@@ -9,9 +9,11 @@ import {
   type NormalisedApplication,
   type NormalisedHealth,
   type NormalisedRule,
+  type NormalisedServiceProbe,
   type NormalisedServiceSpec,
 } from './normalised-service-spec';
 import type { RuleSpec } from './rule-spec';
+import type { ServiceProbeSpec } from './service-probe-spec';
 import type { ServiceSpec } from './service-spec';
 
 /**
@@ -26,6 +28,19 @@ export function normaliseServiceSpec(spec: ServiceSpec): NormalisedServiceSpec {
     rules: (spec.spec.rules ?? []).map(normaliseRule),
     budget: { maxCostPerHour: spec.spec.budget?.maxCostPerHour ?? null },
     startOrder: dependencyOrder(applications),
+    serviceProbe: normaliseServiceProbe(spec.spec.serviceProbe),
+  };
+}
+
+function normaliseServiceProbe(probe: ServiceProbeSpec | undefined): NormalisedServiceProbe | null {
+  if (!probe) return null;
+  const defaults = SpecDefaults.serviceProbe;
+  return {
+    application: probe.application,
+    path: probe.http.path,
+    intervalMs: probe.intervalMs ?? defaults.intervalMs,
+    timeoutMs: probe.timeoutMs ?? defaults.timeoutMs,
+    failureThreshold: probe.failureThreshold ?? defaults.failureThreshold,
   };
 }
 

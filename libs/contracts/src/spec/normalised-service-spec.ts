@@ -63,6 +63,15 @@ export interface NormalisedApplication {
 export type NormalisedRule =
   { kind: 'antiAffinity'; apps: string[] } | { kind: 'spread'; over: SpreadDomain; apps: string[] };
 
+/** The service's end-to-end probe with its defaults filled. */
+export interface NormalisedServiceProbe {
+  application: string;
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+  failureThreshold: number;
+}
+
 /** A validated spec as placement and supervision consume it: numbers, defaults filled, start order computed. */
 export interface NormalisedServiceSpec {
   name: string;
@@ -71,6 +80,8 @@ export interface NormalisedServiceSpec {
   budget: { maxCostPerHour: number | null };
   /** Application names, each after what it depends on; stop in reverse. */
   startOrder: string[];
+  /** null (or absent, in specs normalised before it existed): no end-to-end probe. */
+  serviceProbe?: NormalisedServiceProbe | null;
 }
 
 /** Defaults the spec documents (`@default`), in one place. */
@@ -81,4 +92,5 @@ export const SpecDefaults = {
   scalingCooldownMs: 30_000,
   minSecurityLevel: 0,
   relocatable: true,
+  serviceProbe: { intervalMs: 5000, timeoutMs: 2000, failureThreshold: 2 },
 } as const;

@@ -11,8 +11,9 @@ type Plain = Record<string, unknown>;
  * The rules class-validator cannot express, checked on a plain spec of any shape (wrong types are
  * skipped here; the class checks report them): unique names, min ≤ max, known and acyclic dependsOn,
  * rules naming known apps, scaleInBelow < scaleOutAbove, one probe, a command for `process`, cpu
- * and memory more than 0, and
- * the applications' replicas.max within the limit of instances per service.
+ * and memory more than 0,
+ * the applications' replicas.max within the limit of instances per service, and a serviceProbe
+ * naming an application that listens.
  */
 export function checkServiceSpecRules(plain: unknown): FieldError[] {
   const body = objectAt(plain, 'spec');
@@ -76,7 +77,26 @@ export function checkServiceSpecRules(plain: unknown): FieldError[] {
   rules.forEach((rule, r) => {
     if (isPlain(rule)) errors.push(...checkRule(rule, `spec.rules[${r}]`, names));
   });
+  errors.push(...checkServiceProbe(objectAt(body, 'serviceProbe'), apps));
   return errors;
+}
+
+/** The probe's application must exist and be reachable over HTTP: a `sim` instance listens nowhere. */
+function checkServiceProbe(probe: Plain | undefined, apps: unknown[]): FieldError[] {
+  if (!probe || typeof probe.application !== 'string') return [];
+  const path = 'spec.serviceProbe.application';
+  const target = apps.find((app) => isPlain(app) && app.name === probe.application) as
+    Plain | undefined;
+  if (!target) return [{ path, reason: `unknown application "${probe.application}"` }];
+  if (target.layer === 'sim') {
+    return [
+      {
+        path,
+        reason: `application "${probe.application}" runs on the sim layer, whose instances cannot be reached over HTTP`,
+      },
+    ];
+  }
+  return [];
 }
 
 /**

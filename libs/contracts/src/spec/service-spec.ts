@@ -13,6 +13,7 @@ import { RESOURCE_NAME, RESOURCE_NAME_RULE } from '../names/resource-name';
 import { ApplicationSpec } from './application-spec';
 import { BudgetSpec } from './budget-spec';
 import { RuleSpec } from './rule-spec';
+import { ServiceProbeSpec } from './service-probe-spec';
 
 export const SERVICE_API_VERSION = 'federa/v1';
 export const SERVICE_KIND = 'Service';
@@ -41,6 +42,13 @@ export class ServiceSpecBody {
   @ValidateNested()
   @Type(() => BudgetSpec)
   budget?: BudgetSpec;
+
+  /** An end-to-end check: with one, `available` also requires it to pass. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ServiceProbeSpec)
+  serviceProbe?: ServiceProbeSpec;
 }
 
 /** A service as the user writes it (`federa apply -f`, `PUT /v1/services/{name}`). */
