@@ -1,4 +1,4 @@
-import type { InstanceStopReason } from '@federa/contracts';
+import type { InstanceEndpoint, InstanceStopReason } from '@federa/contracts';
 import type { InstanceCommand } from './instance-command';
 import { InstanceCommandRefused } from './instance-command-refused';
 import type { InstanceEvent } from './instance-event';
@@ -139,16 +139,28 @@ function observed(
   if (!isLive(status) || life.host !== command.host || status === 'migrating') return [];
   const ref = { service: life.service, app: life.app, instance: life.instance, host: command.host };
   const early = status === 'placed' || status === 'starting' || status === 'lost';
+  // An endpoint the log does not hold (the first one, or a new port after the layer ran it again) is
+  // recorded in an InstanceRunning, before the health it was observed with: discovery reads it there.
+  const moved =
+    command.endpoint !== undefined &&
+    status !== 'stopping' &&
+    !sameEndpoint(command.endpoint, life.endpoint);
+  const running: InstanceEvent = {
+    type: 'InstanceRunning',
+    data: command.endpoint ? { ...ref, endpoint: command.endpoint } : ref,
+  };
   switch (command.state) {
     case 'running':
-      return early ? [{ type: 'InstanceRunning', data: ref }] : [];
+      return early || moved ? [running] : [];
     case 'healthy':
+      if (moved) return [running, { type: 'InstanceHealthy', data: ref }];
       return status !== 'healthy' && status !== 'stopping'
         ? [{ type: 'InstanceHealthy', data: ref }]
         : [];
     case 'unhealthy':
-      return status !== 'unhealthy' && status !== 'stopping'
+      return (moved || status !== 'unhealthy') && status !== 'stopping'
         ? [
+            ...(moved ? [running] : []),
             {
               type: 'InstanceUnhealthy',
               data: {
@@ -191,6 +203,15 @@ function startedFirst(events: InstanceEvent[], life: InstanceLife): InstanceEven
   if (!events.some((e) => live.includes(e.type))) return events;
   const ref = { service: life.service, app: life.app, instance: life.instance, host: life.host };
   return [{ type: 'InstanceStarting', data: { ...ref, layer: life.layer } }, ...events];
+}
+
+function sameEndpoint(a: InstanceEndpoint, b: InstanceEndpoint | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.address === b.address &&
+    a.port === b.port &&
+    a.guestAddress === b.guestAddress
+  );
 }
 
 function withoutUndefined<T extends object>(value: T): T {

@@ -1,4 +1,5 @@
 import type {
+  InstanceEndpoint,
   InstancePlacedData,
   InstanceRequestedData,
   InstanceStopReason,
@@ -22,9 +23,17 @@ export type InstanceCommand =
   | { type: 'start'; host: string; layer: LayerKind }
   /**
    * An agent saw the instance in `state` (its report or heartbeat): a fact, never refused; answers
-   * the event to record, or none when the log already says it or the report is stale.
+   * the event to record, or none when the log already says it or the report is stale. `endpoint`:
+   * where the agent says it answers; one the log does not hold yet is recorded in an InstanceRunning.
    */
-  | { type: 'observe'; host: string; state: string; detail?: string; failureThreshold: number }
+  | {
+      type: 'observe';
+      host: string;
+      state: string;
+      detail?: string;
+      failureThreshold: number;
+      endpoint?: InstanceEndpoint;
+    }
   /** Stop it: at once when nothing runs yet, else through its agent. */
   | { type: 'request-stop'; reason: InstanceStopReason }
   /** It no longer runs (its agent said so, or its host is gone). */

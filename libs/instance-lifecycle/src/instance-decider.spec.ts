@@ -225,6 +225,47 @@ describe('the instance decider', () => {
         .then([running]);
     });
 
+    it('record the endpoint the agent names in InstanceRunning, once', () => {
+      const endpoint = { address: '10.0.0.1', port: 8080 };
+      const runningAt = (e: typeof endpoint): InstanceEvent => ({
+        type: 'InstanceRunning',
+        data: { ...at, endpoint: e },
+      });
+      spec
+        .given([requested, placed, starting])
+        .when({ ...observe('running'), endpoint })
+        .then([runningAt(endpoint)]);
+      spec
+        .given([requested, placed, starting, runningAt(endpoint), healthy])
+        .when({ ...observe('healthy'), endpoint })
+        .thenNothing();
+    });
+
+    it('record running with the endpoint before healthy when the first word is healthy', () => {
+      const endpoint = { address: '10.0.0.1', port: 8080 };
+      spec
+        .given([requested, placed, starting])
+        .when({ ...observe('healthy'), endpoint })
+        .then([{ type: 'InstanceRunning', data: { ...at, endpoint } }, healthy]);
+    });
+
+    it('record a new endpoint of a running instance (its layer ran it again on another port)', () => {
+      const before = { address: '10.0.0.1', port: 8080 };
+      const after = { address: '10.0.0.1', port: 8099 };
+      const runningAt = (e: typeof before): InstanceEvent => ({
+        type: 'InstanceRunning',
+        data: { ...at, endpoint: e },
+      });
+      spec
+        .given([requested, placed, starting, runningAt(before), healthy])
+        .when({ ...observe('healthy'), endpoint: after })
+        .then([runningAt(after), healthy]);
+      spec
+        .given([requested, placed, starting, runningAt(before), healthy, stopRequested()])
+        .when({ ...observe('healthy'), endpoint: after })
+        .thenNothing();
+    });
+
     it('ignore a stop report for an instance not started yet (an earlier run on that host)', () => {
       spec.given([requested, placed]).when(observe('stopped')).thenNothing();
     });

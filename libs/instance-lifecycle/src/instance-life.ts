@@ -1,4 +1,9 @@
-import type { InstanceState, InstanceStopReason, LayerKind } from '@federa/contracts';
+import type {
+  InstanceEndpoint,
+  InstanceState,
+  InstanceStopReason,
+  LayerKind,
+} from '@federa/contracts';
 import type { InstanceEvent } from './instance-event';
 
 /** What the log says of one instance: the fold of its `instance-<id>` stream. */
@@ -22,6 +27,8 @@ export interface InstanceLife {
   migration?: { id: string; to: string };
   /** Why it is unhealthy, stopping, failed, stopped or lost, in words. */
   reason?: string;
+  /** Where it answers, as its last InstanceRunning said (none after a relocation until one says again). */
+  endpoint?: InstanceEndpoint;
 }
 
 export function initialInstanceLife(): InstanceLife {
@@ -62,7 +69,12 @@ export function evolveInstanceLife(state: InstanceLife, event: InstanceEvent): I
     case 'InstanceStarting':
       return tidy({ ...base, status: 'starting', host: event.data.host, layer: event.data.layer });
     case 'InstanceRunning':
-      return tidy({ ...base, status: 'running', host: event.data.host });
+      return tidy({
+        ...base,
+        status: 'running',
+        host: event.data.host,
+        endpoint: event.data.endpoint ?? base.endpoint,
+      });
     case 'InstanceHealthy':
       return tidy({ ...base, status: 'healthy', host: event.data.host });
     case 'InstanceUnhealthy':
@@ -87,7 +99,7 @@ export function evolveInstanceLife(state: InstanceLife, event: InstanceEvent): I
         migration: { id: event.data.migration, to: event.data.to },
       });
     case 'InstanceRelocated':
-      return tidy({ ...base, status: 'running', host: event.data.host });
+      return tidy({ ...base, status: 'running', host: event.data.host, endpoint: undefined });
     default:
       // A type a newer writer added: this build leaves the instance as it was.
       return state;

@@ -1,4 +1,6 @@
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import { InstanceEndpoint } from '../discovery/service-endpoints';
 import { IsHostId, IsInstanceId, IsResourceName } from '../events/values/identifiers';
 import { InstanceStates, type InstanceState } from '../names/instance-state';
 import { IsNullable } from './is-nullable';
@@ -39,4 +41,10 @@ export class InstanceSummary {
   @IsOptional()
   @IsString()
   reason?: string;
+
+  /** Where it answers (address, port, a VM's guest address), once it runs and its layer exposes a port. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => InstanceEndpoint)
+  endpoint?: InstanceEndpoint;
 }

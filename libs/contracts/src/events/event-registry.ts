@@ -87,6 +87,7 @@ const extension = <C extends ClassConstructor<object>, S extends StreamCategory>
 /**
  * Every event type: the public names, plus documented extensions (states the contract lists but
  * names no event for, and internal ledgers). InstancePlaced is at v2: v1 carried one `score` number.
+ * InstanceRunning is at v2: v1's `endpoint` was `host:port` text.
  */
 export const EventTypes = {
   HostRegistered: contract(HostRegisteredData, 'host'),
@@ -119,7 +120,7 @@ export const EventTypes = {
   InstancePlaced: contract(InstancePlacedData, 'instance', 2),
   PlacementFailed: contract(PlacementFailedData, 'instance'),
   InstanceStarting: contract(InstanceStartingData, 'instance'),
-  InstanceRunning: contract(InstanceRunningData, 'instance'),
+  InstanceRunning: contract(InstanceRunningData, 'instance', 2),
   InstanceHealthy: contract(InstanceHealthyData, 'instance'),
   InstanceUnhealthy: contract(InstanceUnhealthyData, 'instance'),
   InstanceStopRequested: extension(InstanceStopRequestedData, 'instance'),

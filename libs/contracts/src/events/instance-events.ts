@@ -10,6 +10,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { InstanceEndpoint } from '../discovery/service-endpoints';
 import { LayerKinds, type LayerKind } from '../names/layer-kind';
 import { IsEntityId, IsHostId, IsInstanceId } from './values/identifiers';
 import { InstanceEventData, PlacedInstanceEventData } from './values/instance-event-data';
@@ -144,12 +145,16 @@ export class InstanceStartingData extends PlacedInstanceEventData {
   layer: LayerKind;
 }
 
-/** The layer runs the instance; health checks decide when it is healthy. */
+/**
+ * The layer runs the instance; health checks decide when it is healthy. v2: `endpoint` is structured
+ * (v1 held `host:port` text, upcast by instanceRunningV1ToV2).
+ */
 export class InstanceRunningData extends PlacedInstanceEventData {
-  /** Where the instance answers (`host:port`), when the layer exposes one. */
+  /** Where the instance answers, when its layer exposes a port (what discovery publishes). */
   @IsOptional()
-  @IsString()
-  endpoint?: string;
+  @ValidateNested()
+  @Type(() => InstanceEndpoint)
+  endpoint?: InstanceEndpoint;
 
   /** The layer's own handle: a pid, a QEMU socket, a libvirt domain. */
   @IsOptional()

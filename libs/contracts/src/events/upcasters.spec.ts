@@ -25,6 +25,25 @@ describe('upcasting', () => {
     expect(stored.data).toHaveProperty('score', 0.7);
   });
 
+  it('brings a v1 InstanceRunning to v2, its `host:port` endpoint becoming address and port', () => {
+    const ref = { service: 'shop', app: 'web', instance: 'i-1', host: 'mph-1' };
+    const v2 = (data: Record<string, unknown>) =>
+      upcast({ type: 'InstanceRunning', schemaVersion: 1, data: { ...ref, ...data } });
+    expect(v2({ endpoint: '10.0.0.5:8080' })).toEqual({
+      type: 'InstanceRunning',
+      schemaVersion: 2,
+      data: { ...ref, endpoint: { address: '10.0.0.5', port: 8080 } },
+    });
+    expect(v2({ endpoint: '[::1]:9000' }).data).toEqual({
+      ...ref,
+      endpoint: { address: '::1', port: 9000 },
+    });
+    // Text naming no usable port leaves the event readable, without an endpoint.
+    expect(v2({ endpoint: 'mph-1' }).data).toEqual(ref);
+    expect(v2({ endpoint: 'mph-1:http' }).data).toEqual(ref);
+    expect(v2({ handle: '4242' }).data).toEqual({ ...ref, handle: '4242' });
+  });
+
   it('leaves current and unknown types untouched', () => {
     const event = { type: 'HostCordoned', schemaVersion: 1, data: { host: 'h' } };
     expect(upcast(event)).toBe(event);

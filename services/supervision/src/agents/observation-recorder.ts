@@ -130,6 +130,7 @@ export class ObservationRecorder {
       ...(observed.detail !== undefined ? { detail: cleanAgentText(observed.detail) } : {}),
       // The agent calls an instance unhealthy only after this many failed probes in a row.
       failureThreshold: this.view.applicationOf(instance)?.health.failureThreshold ?? 1,
+      ...(observed.endpoint ? { endpoint: observed.endpoint } : {}),
     });
   }
 }

@@ -34,6 +34,33 @@ describe('the instance view', () => {
     });
   });
 
+  it('keeps the endpoint its InstanceRunning names while it lives, and forgets it when it moves or ends', () => {
+    const endpoint = { address: '10.0.0.7', port: 8080 };
+    const running: InstanceEvent = {
+      type: 'InstanceRunning',
+      data: { host: 'mph-1', endpoint },
+      occurredAt: '2025-01-01T00:00:02.000Z',
+    };
+    const healthy: InstanceEvent = {
+      type: 'InstanceHealthy',
+      data: { host: 'mph-1' },
+      occurredAt: '2025-01-01T00:00:03.000Z',
+    };
+    expect(fold([requested, running, healthy])?.endpoint).toEqual(endpoint);
+    const relocated: InstanceEvent = {
+      type: 'InstanceRelocated',
+      data: { host: 'mph-2', migration: 'm-1', from: 'mph-1' },
+      occurredAt: 'x',
+    };
+    expect(fold([requested, running, healthy, relocated])?.endpoint).toBeUndefined();
+    const stopped: InstanceEvent = {
+      type: 'InstanceStopped',
+      data: { reason: 'requested' },
+      occurredAt: 'x',
+    };
+    expect(fold([requested, running, healthy, stopped])?.endpoint).toBeUndefined();
+  });
+
   it('keeps the message of a placement failure', () => {
     const view = fold([
       requested,

@@ -1,4 +1,4 @@
-import type { InstanceState } from '@federa/contracts';
+import type { InstanceEndpoint, InstanceState } from '@federa/contracts';
 
 /** What supervision knows of one instance, folded from its `instance-<id>` stream. */
 export interface InstanceView {
@@ -26,6 +26,8 @@ export interface InstanceView {
   partitioned?: PartitionStanding;
   /** ISO time it first became healthy, if ever. */
   healthyAt?: string;
+  /** Where it answers, as its last InstanceRunning said; none after a relocation until one says again. */
+  endpoint?: InstanceEndpoint;
 }
 
 /** Why an instance on a partitioned host is not replaced (yet). */
@@ -100,7 +102,15 @@ export function evolveInstance(
   if (typeof data.host === 'string') next.host = data.host;
   next.reason = reasonOf(event);
   if (state === 'healthy' && !view.healthyAt) next.healthyAt = event.occurredAt;
+  if (event.type === 'InstanceRunning' && isEndpoint(data.endpoint)) next.endpoint = data.endpoint;
+  // A moved or ended instance answers there no more.
+  if (event.type === 'InstanceRelocated' || !isLive(next)) delete next.endpoint;
   return withoutUndefined(next);
+}
+
+function isEndpoint(value: unknown): value is InstanceEndpoint {
+  const e = value as Partial<InstanceEndpoint> | undefined;
+  return typeof e?.address === 'string' && typeof e.port === 'number';
 }
 
 function reasonOf(event: InstanceEvent): string | undefined {

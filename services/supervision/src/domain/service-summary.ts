@@ -23,6 +23,7 @@ export function instanceSummary(instance: InstanceView): InstanceSummary {
     since: instance.since,
     revision: instance.revision,
     ...(instance.reason ? { reason: instance.reason } : {}),
+    ...(instance.endpoint ? { endpoint: instance.endpoint } : {}),
   };
 }
 

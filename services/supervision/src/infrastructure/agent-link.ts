@@ -6,6 +6,7 @@ import {
   validatePayload,
   type AgentCommand,
   type CommandReply,
+  type InstanceEndpoint,
 } from '@federa/contracts';
 import { Logger } from '@nestjs/common';
 import { JSONCodec, type NatsConnection, type Subscription } from 'nats';
@@ -28,6 +29,8 @@ export interface ObservedInstance {
   epoch?: number;
   /** The agent's heartbeat interval, when a heartbeat said it. */
   intervalMs?: number;
+  /** Where the instance answers, when the agent said. */
+  endpoint?: InstanceEndpoint;
 }
 
 /**
@@ -62,6 +65,7 @@ export class AgentLink {
               state: r.state as string,
               load: r.load,
               ...(r.detail !== undefined ? { detail: cleanAgentText(r.detail) } : {}),
+              ...(r.endpoint ? { endpoint: r.endpoint } : {}),
               at: r.sentAt,
               // 0: sent before the agent had registered; it names no epoch.
               ...(r.epoch > 0 ? { epoch: r.epoch } : {}),
@@ -81,6 +85,7 @@ export class AgentLink {
                 instance: i.instance,
                 state: i.state,
                 load: i.load,
+                ...(i.endpoint ? { endpoint: i.endpoint } : {}),
                 at: beat.value.sentAt,
                 epoch: beat.value.epoch,
                 intervalMs: beat.value.intervalMs,
