@@ -6,9 +6,9 @@ const http = require('node:http');
 const WINDOW_MS = 10_000;
 
 /**
- * Serves `handle(req, res, body)` plus the convention's routes. Load is the request rate over the
- * last 10 s divided by FEDERA_CAPACITY_RPS (default 50), unless pinned with POST /load {"load": x}
- * (POST /load {"load": null} unpins it).
+ * Serves `handle(req, res, body, path, query)` (query a URLSearchParams) plus the convention's
+ * routes. Load is the request rate over the last 10 s divided by FEDERA_CAPACITY_RPS (default 50),
+ * unless pinned with POST /load {"load": x} (POST /load {"load": null} unpins it).
  */
 function serveFederaApp(name, handle, extraMetrics = () => '') {
   const capacityRps = Number(process.env.FEDERA_CAPACITY_RPS || 50);
@@ -27,7 +27,7 @@ function serveFederaApp(name, handle, extraMetrics = () => '') {
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const path = (req.url || '/').split('?')[0];
+      const [path, search = ''] = (req.url || '/').split('?');
       if (path === '/healthz') return send(res, 200, { status: 'ok', app: name });
       if (path === '/metrics') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
@@ -50,9 +50,12 @@ function serveFederaApp(name, handle, extraMetrics = () => '') {
         return send(res, 200, { load: load() });
       }
       arrivals.push(Date.now());
-      Promise.resolve(handle(req, res, body, path)).catch((error) =>
-        send(res, 500, { error: error.message }),
-      );
+      Promise.resolve()
+        .then(() => handle(req, res, body, path, new URLSearchParams(search)))
+        .catch((error) => {
+          if (!res.headersSent) send(res, 500, { error: error.message });
+          else res.destroy();
+        });
     });
   });
 
