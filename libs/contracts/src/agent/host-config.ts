@@ -13,6 +13,7 @@ import {
   IsOptional,
   IsString,
   Matches,
+  Max,
   Min,
   MinLength,
   ValidateNested,
@@ -75,10 +76,27 @@ export class HostFeatures {
   raid?: boolean;
 }
 
+/** host.yaml `discovery`: where the agent's discovery server listens. */
+export class HostDiscoveryConfig {
+  /** Default 127.0.0.1: only this host's workloads (and its VMs, through QEMU's 10.0.2.2) read it. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  bind?: string;
+
+  /** Default: a free port chosen at the first start and kept in the data dir. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  port?: number;
+}
+
 /**
  * The agent's host.yaml (public keys, docs/AGENT.md), plus the agent's own optional keys:
  * `dataDir` (instance table, logs, instance data; default `/var/lib/federa-agent`),
- * `bandwidth` (link rate used with `capacity: auto`; default 1Gbps) and `labels`.
+ * `bandwidth` (link rate used with `capacity: auto`; default 1Gbps), `labels`, `address` (of the
+ * host's instance endpoints) and `discovery` (where FEDERA_DISCOVERY_URL is served).
  */
 export class HostConfig {
   @IsString()
@@ -131,6 +149,18 @@ export class HostConfig {
   @IsOptional()
   @IsObject()
   labels?: Record<string, string>;
+
+  /** The address other hosts reach this host's instances at (their endpoints'); default 127.0.0.1. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  address?: string;
+
+  /** Where the agent serves FEDERA_DISCOVERY_URL. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HostDiscoveryConfig)
+  discovery?: HostDiscoveryConfig;
 }
 
 /** Bandwidth assumed with `capacity: auto` when the config names none: 1 Gbps. */
