@@ -229,7 +229,11 @@ export class HostAgent {
     const entry = this.work.entryFor(command);
     const reply = acceptedReply(
       command,
-      command.type === 'probe' ? await this.work.probe(entry) : undefined,
+      command.type === 'probe'
+        ? await this.work.probe(entry)
+        : command.type === 'probe-http'
+          ? await this.work.probeHttp(entry, command)
+          : undefined,
     );
     // The answer is stored before any work starts: a repeat after a crash cannot act twice.
     await this.answers.record(command.commandId, reply);

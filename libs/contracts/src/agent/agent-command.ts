@@ -22,6 +22,7 @@ export const AgentCommandTypes = [
   'stop',
   'destroy',
   'probe',
+  'probe-http',
   'export-data',
   'import-data',
   'migrate-out',
@@ -88,6 +89,24 @@ export class ProbeCommand extends InstanceCommand {
   declare type: 'probe';
 }
 
+/**
+ * GETs `path` on the instance, from its host, where the agent knows it listens (the service's
+ * end-to-end probe, docs/adr/service-probe.md); the acceptance carries the outcome.
+ */
+export class ProbeHttpCommand extends InstanceCommand {
+  declare type: 'probe-http';
+  @IsString()
+  @Matches(/^\/[^\s]*$/, { message: 'must start with / and hold no spaces' })
+  path: string;
+
+  /** @default 2000 */
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
+  timeoutMs?: number;
+}
+
 /** Streams the instance's data into the data bucket under `key` (chunked, sha256-checked). */
 export class ExportDataCommand extends InstanceCommand {
   declare type: 'export-data';
@@ -140,6 +159,7 @@ export type AgentCommand =
   | StopCommand
   | DestroyCommand
   | ProbeCommand
+  | ProbeHttpCommand
   | ExportDataCommand
   | ImportDataCommand
   | MigrateOutCommand
@@ -150,6 +170,7 @@ const commandClasses: Record<AgentCommandType, ClassConstructor<AgentCommand>> =
   stop: StopCommand,
   destroy: DestroyCommand,
   probe: ProbeCommand,
+  'probe-http': ProbeHttpCommand,
   'export-data': ExportDataCommand,
   'import-data': ImportDataCommand,
   'migrate-out': MigrateOutCommand,
@@ -180,6 +201,6 @@ export interface AgentCommandAccepted {
   type: AgentCommandType;
   instance: string;
   accepted: true;
-  /** probe only: the probe's answer. */
+  /** probe and probe-http only: the probe's answer. */
   probe?: { healthy: boolean; load?: number; detail?: string; state: string };
 }

@@ -11,6 +11,7 @@ import { importData } from './import-data';
 import { InstanceWorkQueue } from './instance-work-queue';
 import { migrateIn } from './migrate-in';
 import { migrateOut } from './migrate-out';
+import { probeHttp } from './probe-http';
 import { probeInstance } from './probe-instance';
 import { startInstance } from './start-instance';
 import { stopInstance } from './stop-instance';
@@ -81,6 +82,14 @@ export class InstanceWork {
     return { ...probe, state: entry.state };
   }
 
+  /** What a probe-http command answers at once: how a GET on the instance went. */
+  probeHttp(
+    entry: InstanceEntry,
+    command: Extract<AgentCommand, { type: 'probe-http' }>,
+  ): ReturnType<typeof probeHttp> {
+    return probeHttp(entry, command.path, command.timeoutMs);
+  }
+
   /** Queues the command's procedure on its instance (a probe has none: its answer is the work). */
   begin(command: AgentCommand, entry: InstanceEntry): void {
     const procedure = this.procedureOf(command);
@@ -110,6 +119,7 @@ export class InstanceWork {
       case 'migrate-out':
         return (entry) => migrateOut(context, entry, command.target);
       case 'probe':
+      case 'probe-http':
         return undefined;
     }
   }
