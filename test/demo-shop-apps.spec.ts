@@ -361,6 +361,18 @@ describe('the discovery client (examples/apps/lib/discovery.js)', () => {
     }
   });
 
+  it('keeps the environment’s set while the agent holds none yet (version 0, no applications)', () => {
+    const discovery = new Discovery(['catalog-db'], {
+      env: { [endpointsVariableName('catalog-db')]: '127.0.0.1:7001' },
+      log: () => undefined,
+    });
+    expect(discovery.adopt({ service: 'shop', version: 0, updatedAt: 0, applications: [] })).toBe(
+      false,
+    );
+    expect(discovery.endpoints('catalog-db')).toEqual(['127.0.0.1:7001']);
+    expect(discovery.version).toBe(0);
+  });
+
   it('keeps the newest set and ignores an older version delivered late', async () => {
     const db = await startApp('kv-store', { FEDERA_DATA_DIR: dataDir('db') });
     const discovery = new Discovery(['catalog-db'], { env: {}, log: () => undefined });

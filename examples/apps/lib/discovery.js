@@ -7,8 +7,9 @@
  *   comma-separated `address:port` list of each application's serving instances (empty when none);
  * - `FEDERA_DISCOVERY_URL`, served by the host's agent, answers the service's endpoints as JSON
  *   (`{service, version, updatedAt, applications: [{name, instances: [{address, port, ...}]}]}`);
- *   `?waitForVersion=N` holds the answer until a version of at least N exists, so that a reader
- *   long-polls with its version + 1 and learns every move without a restart.
+ *   `?waitForVersion=N` holds the answer until a version of at least N exists (or `timeoutMs`
+ *   passes: then it answers what it holds), so that a reader long-polls with its version + 1 and
+ *   learns every move without a restart.
  *
  * `new Discovery(['catalog-db', 'payment'])` keeps the current set, long-polls in the background and
  * sends requests with `request(app, ...)`, trying the next endpoint of the application when one
@@ -316,6 +317,9 @@ class Discovery extends EventEmitter {
     }
     if (read.version <= this.version) return false;
     this.version = read.version;
+    // Version 0 with nothing in it is the agent saying it has no set yet (the bus has not
+    // delivered one): the environment's set stays, and the next poll waits for version 1.
+    if (read.version === 0 && read.byApp.size === 0) return false;
     let changed = false;
     for (const app of this.dependencies) {
       const before = this.sets.get(app) || [];

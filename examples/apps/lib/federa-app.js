@@ -59,7 +59,9 @@ function serveFederaApp(name, handle, extraMetrics = () => '') {
     });
   });
 
-  server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
+  // The loopback unless HOST says otherwise: a host whose config names another endpoint address
+  // (host.yaml `address`) needs its apps to listen there, e.g. `env: { HOST: 0.0.0.0 }` in the spec.
+  server.listen(Number(process.env.PORT || 0), process.env.HOST || '127.0.0.1', () => {
     console.log(
       `${name} listening on ${server.address().port} (instance ${process.env.FEDERA_INSTANCE || '-'})`,
     );

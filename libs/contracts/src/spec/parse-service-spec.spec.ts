@@ -55,7 +55,7 @@ describe('parseServiceSpec', () => {
       relocatable: false,
     });
     expect(payment.dependsOn).toEqual(['catalog-db']);
-    expect(payment.data).toBeNull();
+    expect(payment.data).toEqual({ path: 'data', sizeBytes: 2 ** 30 });
 
     expect(web.resources.bandwidthBps).toBe(200e6);
     expect(web.replicas).toEqual({ min: 2, max: 5 });
