@@ -20,15 +20,15 @@ describe('adaptive concurrency limit', () => {
     expect(new AdaptiveLimit(settings, 0).limit).toBe(16);
   });
 
-  it('shrinks by a quarter for each window whose p90 is above the target, down to its minimum', () => {
-    expect(windows([80])).toBe(12);
-    expect(windows([80, 80])).toBe(9);
+  it('shrinks by a tenth for each window whose p90 is above the target, down to its minimum', () => {
+    expect(windows([80])).toBe(14);
+    expect(windows([80, 80])).toBe(12);
     expect(windows(Array(20).fill(80))).toBe(2);
   });
 
   it('grows by one per fast window only while requests had to wait for it', () => {
-    expect(windows([80, 5, 5])).toBe(12);
-    expect(windows([80, 5, 5], true)).toBe(14);
+    expect(windows([80, 5, 5])).toBe(14);
+    expect(windows([80, 80, 5, 5], true)).toBe(14);
     expect(windows([80, ...Array(20).fill(5)], true)).toBe(16);
   });
 

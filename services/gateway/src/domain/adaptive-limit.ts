@@ -3,7 +3,7 @@
  * now (docs/adr/load-shedding.md): additive increase, multiplicative decrease on latency, as TCP
  * does on loss and as Netflix's concurrency-limits and Envoy's adaptive concurrency do for servers.
  * Every `windowMs` the answers of the window are looked at: when their p90 exceeded the target,
- * more requests at once only wait longer inside (Little's law), so the limit shrinks by a quarter;
+ * more requests at once only wait longer inside (Little's law), so the limit shrinks by a tenth;
  * when they were fast and the limit was reached (requests had to wait), it grows by one.
  */
 export interface AdaptiveLimitSettings {
@@ -18,7 +18,11 @@ export interface AdaptiveLimitSettings {
 
 /** Answers needed before a window says anything: one slow answer is not a trend. */
 const minSamples = 5;
-const decrease = 0.75;
+/**
+ * Gentle, as Netflix's AIMD limit (0.9): a window of slow answers is as often a neighbour's burst
+ * on the CPU as too many requests, and a deep cut would serve far fewer than the machine can.
+ */
+const decrease = 0.9;
 
 export class AdaptiveLimit {
   private current: number;

@@ -29,7 +29,8 @@ export interface AdmissionLimits {
   /** Requests served at once at most; 0 turns shedding off for the class. */
   concurrency: number;
   /**
-   * p90 latency of answers above which fewer requests are served at once (down to 2); 0 keeps
+   * p90 latency of answers above which fewer requests are served at once (down to a quarter of
+   * `concurrency`); 0 keeps
    * the limit at `concurrency`.
    */
   latencyTargetMs: number;
@@ -68,7 +69,9 @@ export class AdmissionQueue<T> {
     if (limits.latencyTargetMs > 0 && limits.concurrency > 0) {
       this.adaptive = new AdaptiveLimit(
         {
-          min: Math.min(2, limits.concurrency),
+          // A quarter of the ceiling: under a starved CPU, latency grows whatever the limit, and a
+          // lower floor would only cut the rate served.
+          min: Math.max(1, Math.ceil(limits.concurrency / 4)),
           max: limits.concurrency,
           latencyTargetMs: limits.latencyTargetMs,
           windowMs: limits.intervalMs,
