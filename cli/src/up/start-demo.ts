@@ -4,7 +4,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AGENT_NODE_FLAGS } from '../../../services/agent/src';
 import { distRoot, stateDir } from '../dist-root';
-import { DemoApi, hostsRegistered, shopIsStopped, shopProgress } from './demo-api';
+import { DemoApi, hostsRegistered, shopIsStopped, shopProgress, type ShopView } from './demo-api';
 import { liveDemoWorkloads, signalWorkloads } from './demo-workloads';
 import type { LogLineRenderer } from './log-line-renderer';
 import { PrefixedOutput } from './prefixed-output';
@@ -101,11 +101,26 @@ export class Demo implements Stoppable {
         cancel,
       },
     );
+    if (available.done && available.value) this.sayWhereTheShopIs(available.value);
     if (!available.done && !cancel.aborted) {
       log(
         `demo: the shop is not available after ${availableTimeoutMs / 1000} s (${available.value?.state ?? 'no answer'}): see \`npx federa describe service shop\``,
       );
     }
+  }
+
+  /** The web instances' addresses: what a user opens in a browser to shop. */
+  private sayWhereTheShopIs(shop: ShopView): void {
+    const web = shop.applications.find((a) => a.name === 'web');
+    const urls = (web?.instances ?? [])
+      .map((i) => (i as { endpoint?: { address: string; port: number } }).endpoint)
+      .filter((e) => e !== undefined)
+      .map((e) => `http://${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}/`);
+    this.context.log(
+      urls.length > 0
+        ? `demo: the shop is open at ${urls.join(' and ')} (its products, a checkout through payment)`
+        : 'demo: the shop is open at its web instances’ endpoints: see `npx federa get instances -o wide`',
+    );
   }
 
   async stop(): Promise<void> {
