@@ -1,7 +1,7 @@
 'use strict';
 // The shop's front end: a page listing the products of `catalog-db` and a checkout that goes
 // through `payment`. It finds both only through Federa's discovery contract (lib/discovery.js):
-// FEDERA_ENDPOINTS_CATALOG_DB / FEDERA_ENDPOINTS_PAYMENT at start, FEDERA_DISCOVERY_URL for moves.
+// FEDERA_ENDPOINTS_<APP> of catalog-db and payment at start, FEDERA_DISCOVERY_URL for moves.
 //   GET  /                 the shop page (HTML): products, prices, a form to buy each
 //   GET  /products         the products as JSON
 //   POST /checkout         form or JSON {product, quantity} → the payment id (201)
