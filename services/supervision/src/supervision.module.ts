@@ -18,6 +18,7 @@ import { healthPingController, postgresProbe, ServiceHealth } from '@federa/runt
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { AgentLink } from './infrastructure/agent-link';
+import { NatsDiscoveryBucket } from './discovery/nats-discovery-bucket';
 import { ServiceCommandsController } from './api/service-commands.controller';
 import { SupervisionProjection } from './infrastructure/supervision-projection';
 import { SupervisionReadModel } from './infrastructure/supervision-read-model';
@@ -90,14 +91,21 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
         {
           provide: Supervisor,
           inject: [PostgresEventStore, SupervisionView, NATS],
-          useFactory: (store: PostgresEventStore, view: SupervisionView, nc: NatsConnection) =>
-            new Supervisor(
+          useFactory: (store: PostgresEventStore, view: SupervisionView, nc: NatsConnection) => {
+            const subjects = new Subjects(settings.subjectPrefix);
+            const discovery = new NatsDiscoveryBucket(nc, subjects.discoveryBucket);
+            const supervisor = new Supervisor(
               store,
               view,
-              new AgentLink(nc, new Subjects(settings.subjectPrefix), settings.agentTimeoutMs),
+              new AgentLink(nc, subjects, settings.agentTimeoutMs),
               new PostgresLeaderLease(settings.databaseUrl, supervisionLeaseName),
               settings,
-            ),
+              Date.now,
+              discovery,
+            );
+            discovery.watchReconnects(() => supervisor.reconnected());
+            return supervisor;
+          },
         },
       ],
     };

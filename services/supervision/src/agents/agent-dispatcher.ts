@@ -4,6 +4,7 @@ import {
   type AgentCommand,
   type InstanceStopReason,
   type RecordedEvent,
+  type ServiceEndpoints,
   type StartCommand,
   type StopCommand,
 } from '@federa/contracts';
@@ -45,6 +46,9 @@ export class AgentDispatcher {
     private readonly resendMs: number,
     private readonly log: DispatchLog,
     private readonly now: () => number = Date.now,
+    /** The service's endpoints a start carries (discovery), when known. */
+    private readonly endpointsOf: (service: string) => ServiceEndpoints | undefined = () =>
+      undefined,
   ) {}
 
   /** Starts every placed instance (and resends to starting ones) of `ids`, or of the whole view. */
@@ -78,7 +82,12 @@ export class AgentDispatcher {
       commandId: `start-${instance.id}`,
       epoch: this.view.epochOf(instance),
       type: 'start',
-      spec: instanceStartPayload(instance.service, instance.id, app),
+      spec: instanceStartPayload(
+        instance.service,
+        instance.id,
+        app,
+        this.endpointsOf(instance.service),
+      ),
     } as StartCommand;
     try {
       await this.link.send(host, command);

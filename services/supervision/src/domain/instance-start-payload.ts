@@ -1,10 +1,18 @@
-import type { InstanceSpecPayload, NormalisedApplication } from '@federa/contracts';
+import type {
+  InstanceSpecPayload,
+  NormalisedApplication,
+  ServiceEndpoints,
+} from '@federa/contracts';
 
-/** The agent's `start` spec for one instance of an application (health probe, artifact, env). */
+/**
+ * The agent's `start` spec for one instance of an application (health probe, artifact, env), with
+ * the service's endpoints as they are when it is sent (the agent sets FEDERA_ENDPOINTS_<APP> from them).
+ */
 export function instanceStartPayload(
   service: string,
   instance: string,
   app: NormalisedApplication,
+  endpoints?: ServiceEndpoints,
 ): InstanceSpecPayload {
   const { env, ...artifact } = app.artifact;
   const probe = app.health.probe;
@@ -25,5 +33,6 @@ export function instanceStartPayload(
     resources: { ...app.resources },
     ...(health ? { health: health as InstanceSpecPayload['health'] } : {}),
     ...(env ? { env } : {}),
+    ...(endpoints ? { endpoints } : {}),
   } as InstanceSpecPayload;
 }

@@ -16,6 +16,7 @@ import { AutoscalingPolicy } from '../domain/autoscaling-policy';
 import type { ServiceCommand } from '../domain/service-decider';
 import type { SupervisionSettings } from '../supervision-config';
 import type { SupervisionView } from '../domain/supervision-view';
+import { EndpointsPublisher, type DiscoveryBucket } from '../discovery/endpoints-publisher';
 import { CaughtUpWaiters } from './caught-up-waiters';
 import { InstanceWriter } from './instance-writer';
 import { ServiceWriter, type ServiceOutcome } from './service-writer';
@@ -36,6 +37,8 @@ export class Supervisor {
   private readonly recorder: ObservationRecorder;
   private readonly fencer: CopyFencer;
   private readonly reactor: SupervisionReactor;
+  /** Writes the services' endpoints to the discovery bucket, when there is one to write to. */
+  private readonly publisher: EndpointsPublisher | undefined;
   /** Observations being turned into events, waited on by stop(). */
   private readonly recording = new Set<Promise<void>>();
   /**
@@ -54,11 +57,22 @@ export class Supervisor {
     private readonly lease: PostgresLeaderLease,
     settings: SupervisionSettings,
     now: () => number = Date.now,
+    discovery?: DiscoveryBucket,
   ) {
     const policy = new AutoscalingPolicy(settings.scalingWindowMs);
     const instances = new InstanceWriter(store, view, this.logger, now);
     this.waiters = new CaughtUpWaiters(view);
     this.services = new ServiceWriter(store, this.waiters);
+    this.publisher = discovery
+      ? new EndpointsPublisher(
+          view,
+          discovery,
+          () => this.reactor.isLeader && !this.replaying,
+          settings,
+          new Logger('EndpointsPublisher'),
+          now,
+        )
+      : undefined;
     this.dispatcher = new AgentDispatcher(
       view,
       link,
@@ -66,6 +80,7 @@ export class Supervisor {
       settings.resendMs,
       this.logger,
       now,
+      (service) => this.publisher?.current(service),
     );
     this.reactor = new SupervisionReactor(
       view,
@@ -96,7 +111,10 @@ export class Supervisor {
     view.onApplied((events) => {
       this.dispatcher.forgetEnded(events);
       this.waiters.check();
-      if (!this.replaying) this.reactor.applied(events);
+      if (!this.replaying) {
+        this.reactor.applied(events);
+        this.publisher?.applied(events);
+      }
     });
   }
 
@@ -137,6 +155,12 @@ export class Supervisor {
       this.recording.add(recording);
     });
     this.reactor.start();
+    this.publisher?.start();
+  }
+
+  /** The connection to NATS came back: the discovery bucket is read and repaired again. */
+  reconnected(): void {
+    this.publisher?.reconnected();
   }
 
   /** Why the supervisor does not follow the log now (for the service's readiness), or undefined. */
@@ -147,6 +171,7 @@ export class Supervisor {
   }
 
   async stop(): Promise<void> {
+    await this.publisher?.stop();
     await this.reactor.stop();
     this.link.close();
     // Observations being recorded finish before the lease goes: nothing is appended after stop.

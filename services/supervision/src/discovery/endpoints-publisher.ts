@@ -1,0 +1,184 @@
+import {
+  ServiceEndpoints,
+  streamCategory,
+  validatePayload,
+  type RecordedEvent,
+} from '@federa/contracts';
+import type { SupervisionView } from '../domain/supervision-view';
+import { endpointsToWrite, servingApplications } from './domain/serving-endpoints';
+
+/** Every this many ticks the whole view is compared with the bucket, changed or not. */
+const safetyNetTicks = 20;
+
+/** The discovery bucket as the publisher uses it: one key per service, the value a ServiceEndpoints. */
+export interface DiscoveryBucket {
+  /** Every key the bucket holds now, with its value as stored (not yet validated). */
+  entries(): Promise<Map<string, unknown>>;
+  put(service: string, value: ServiceEndpoints): Promise<void>;
+  delete(service: string): Promise<void>;
+}
+
+export interface PublisherLog {
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+/**
+ * Keeps the discovery bucket equal to the view (leader only): after each page the view applies, the
+ * services it touched get their serving set recomputed and written when it differs from what the
+ * bucket holds; every tick compares them all. What the bucket holds is read once per leadership (and
+ * again after a failed write or a reconnect), so that a new leader repairs what an old one left:
+ * wrong sets are rewritten, keys of services without one deleted. A failed write is retried on the
+ * next tick; agents keep serving the last good set meanwhile.
+ */
+export class EndpointsPublisher {
+  /** What the bucket holds, as last read or written; undefined until read in this leadership. */
+  private held: Map<string, ServiceEndpoints> | undefined;
+  private due: Set<string> | 'all' | undefined;
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private wasLeader = false;
+  private failing = false;
+  private stopped = false;
+  private ticks = 0;
+
+  constructor(
+    private readonly view: SupervisionView,
+    private readonly bucket: DiscoveryBucket,
+    private readonly isLeader: () => boolean,
+    private readonly settings: { tickMs: number; partitionGraceMs: number },
+    private readonly log: PublisherLog,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), this.settings.tickMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.flushing;
+  }
+
+  /** The services a page touched are compared with the bucket (a host's events touch them all). */
+  applied(events: readonly RecordedEvent[]): void {
+    const touched = new Set<string>();
+    for (const event of events) {
+      const category = streamCategory(event.streamId);
+      if (category === 'host') return void this.schedule('all');
+      const service = (event.data as { service?: unknown } | undefined)?.service;
+      if ((category === 'instance' || category === 'service') && typeof service === 'string')
+        touched.add(service);
+    }
+    if (touched.size > 0) void this.schedule(touched);
+  }
+
+  /** The connection to the bucket was lost and is back: read it again before trusting the cache. */
+  reconnected(): void {
+    this.held = undefined;
+    void this.schedule('all');
+  }
+
+  /**
+   * Compares every service when leadership was just gained or a write failed, and now and then as a
+   * safety net; pages applied meanwhile compare the services they touch.
+   */
+  tick(): Promise<void> {
+    this.ticks++;
+    if (!this.isLeader()) {
+      // Another replica writes meanwhile: what this one read may be stale when it leads again.
+      this.held = undefined;
+      this.wasLeader = false;
+      return Promise.resolve();
+    }
+    if (this.held && !this.failing && this.ticks % safetyNetTicks !== 0) return Promise.resolve();
+    return this.schedule('all');
+  }
+
+  /**
+   * The value a start should carry for the service: what the bucket holds when it says the view's
+   * set, else the set as the view has it now (the bucket follows shortly).
+   */
+  current(service: string): ServiceEndpoints | undefined {
+    const applications = servingApplications(
+      this.view.service(service),
+      this.view.instancesOf(service, this.now(), this.settings.partitionGraceMs),
+    );
+    if (!applications) return undefined;
+    const held = this.held?.get(service);
+    const next = endpointsToWrite(service, applications, held, this.view.position, this.now());
+    return next === undefined ? held : (next as ServiceEndpoints);
+  }
+
+  /** Resolves once everything due (this included) has been compared and written. */
+  private schedule(due: Set<string> | 'all'): Promise<void> {
+    const before = this.due;
+    this.due = before === 'all' || due === 'all' ? 'all' : new Set([...(before ?? []), ...due]);
+    this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    while (this.due && !this.stopped) {
+      const due = this.due;
+      this.due = undefined;
+      if (!this.isLeader()) {
+        this.held = undefined;
+        this.wasLeader = false;
+        continue;
+      }
+      if (!this.wasLeader) this.log.log('leading: repairing the discovery bucket from the view');
+      this.wasLeader = true;
+      try {
+        await this.sync(due);
+        if (this.failing) this.log.log('discovery bucket written again');
+        this.failing = false;
+      } catch (error) {
+        if (!this.failing)
+          this.log.warn(`writing the discovery bucket failed, retrying: ${String(error)}`);
+        this.failing = true;
+        this.held = undefined;
+      }
+    }
+  }
+
+  private async sync(due: Set<string> | 'all'): Promise<void> {
+    const held = this.held ?? (await this.read());
+    this.held = held;
+    const names = due === 'all' ? new Set([...this.view.services.keys(), ...held.keys()]) : due;
+    for (const service of names) {
+      if (this.stopped || !this.isLeader()) return;
+      const applications = servingApplications(
+        this.view.service(service),
+        this.view.instancesOf(service, this.now(), this.settings.partitionGraceMs),
+      );
+      const write = endpointsToWrite(
+        service,
+        applications,
+        held.get(service),
+        this.view.position,
+        this.now(),
+      );
+      if (write === undefined) continue;
+      if (write === 'delete') {
+        await this.bucket.delete(service);
+        held.delete(service);
+      } else {
+        await this.bucket.put(service, write);
+        held.set(service, write);
+      }
+    }
+  }
+
+  /** The bucket's keys; a value that is not a valid ServiceEndpoints counts as absent (rewritten). */
+  private async read(): Promise<Map<string, ServiceEndpoints>> {
+    const held = new Map<string, ServiceEndpoints>();
+    for (const [key, raw] of await this.bucket.entries()) {
+      const value = validatePayload(ServiceEndpoints, raw);
+      if (value.ok && value.value.service === key) held.set(key, value.value);
+      else if (!this.view.services.has(key)) await this.bucket.delete(key);
+    }
+    return held;
+  }
+}
