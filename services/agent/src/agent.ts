@@ -33,6 +33,10 @@ import { isClosedConnection } from './infrastructure/nats/closed-connection';
 import { FileAgentStateStore } from './infrastructure/store/agent-state-store';
 import { HostKey } from './infrastructure/store/host-key-file';
 import { HostUsageSampler } from './usage/host-usage-sampler';
+import { EndpointsBoard } from './discovery/endpoints-board';
+import { DiscoveryBucketWatcher } from './discovery/bucket-watcher';
+import type { DiscoveryServer } from './discovery/discovery-server';
+import { discoveryUrl, startDiscoveryServer } from './discovery/discovery-endpoint';
 
 export interface AgentOptions {
   config: HostConfig;
@@ -96,13 +100,18 @@ export class Agent {
   private readonly subjects: Subjects;
   private readonly log: Logger;
   private readonly usage: HostUsageSource;
+  private watcher: DiscoveryBucketWatcher | undefined;
 
   private constructor(
     private readonly options: AgentOptions,
     private readonly layers: Map<LayerKind, LayerDriver>,
+    log: Logger,
+    /** The newest endpoints of every service, from the discovery bucket. */
+    readonly endpoints: EndpointsBoard,
+    private readonly discovery: DiscoveryServer,
   ) {
     this.subjects = new Subjects(options.subjectPrefix);
-    this.log = options.logger ?? agentLogger(`federa-agent ${options.config.host}`);
+    this.log = log;
     this.reports = new ReportChannel(
       this.subjects.agentReport(options.config.host),
       { host: options.config.host, runId: this.runId, epoch: () => this.core.epoch },
@@ -115,6 +124,11 @@ export class Agent {
       store: new FileAgentStateStore(options.dataDir),
       report: (draft) => this.reports.emit(draft),
       heartbeatMs: options.heartbeatMs,
+      address: options.config.address,
+      discovery: {
+        endpointsOf: (service) => endpoints.current(service),
+        discoveryUrlOf: (service) => this.discoveryUrlOf(service),
+      },
     });
     this.usage = options.usage ?? new HostUsageSampler(options.dataDir, cpus().length);
     this.lease = new HostLeaseWriter(options.leaseDir ?? DEFAULT_LEASE_DIR);
@@ -127,16 +141,39 @@ export class Agent {
     for (const kind of options.config.layers) {
       layers.set(kind, createLayer(kind, { dataDir: options.dataDir, cwd: options.cwd }));
     }
-    const agent = new Agent(options, layers);
-    agent.hostKey = await HostKey.inDataDir(options.dataDir);
-    agent.capacity = await resolveCapacity(options.config, options.dataDir);
-    await agent.core.restore();
-    await agent.connect();
+    const log = options.logger ?? agentLogger(`federa-agent ${options.config.host}`);
+    const board = new EndpointsBoard(log);
+    const server = await startDiscoveryServer(
+      board,
+      options.config.discovery,
+      options.dataDir,
+      log,
+    );
+    const agent = new Agent(options, layers, log, board, server);
+    try {
+      agent.hostKey = await HostKey.inDataDir(options.dataDir);
+      agent.capacity = await resolveCapacity(options.config, options.dataDir);
+      await agent.core.restore();
+      await agent.connect();
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
     return agent;
   }
 
   get host(): string {
     return this.options.config.host;
+  }
+
+  /** FEDERA_DISCOVERY_URL of `service` for a workload on this host. */
+  discoveryUrlOf(service: string): string {
+    return discoveryUrl(this.options.config.discovery?.bind, this.discovery.port, service);
+  }
+
+  /** Resolves once the discovery bucket is watched (its values read, puts to come). */
+  async whenWatchingEndpoints(): Promise<void> {
+    await this.watcher?.ready;
   }
 
   get epoch(): number | undefined {
@@ -171,6 +208,8 @@ export class Agent {
     this.reports.close();
     this.subscription?.unsubscribe();
     this.reregisterSubscription?.unsubscribe();
+    await this.watcher?.stop();
+    await this.discovery.close();
     await this.core.settled();
     await this.nc?.close().catch(() => undefined);
     for (const layer of this.layers.values()) if (layer instanceof ProcessLayer) layer.detachAll();
@@ -188,6 +227,12 @@ export class Agent {
       join(this.options.dataDir, 'transfers'),
     );
     this.core.setDataTransfer(data);
+    this.watcher = new DiscoveryBucketWatcher(
+      nc,
+      this.subjects.discoveryBucket,
+      this.endpoints,
+      this.log,
+    );
     this.reregisterSubscription = nc.subscribe(this.subjects.agentReregister(this.host), {
       callback: (error, msg) => {
         if (!error) this.onReregister(msg.data);

@@ -2,6 +2,7 @@ import type {
   AgentCommand,
   CommandReply,
   InstanceBeat,
+  InstanceEndpoint,
   RegisteredInstance,
   Usage,
 } from '@federa/contracts';
@@ -13,7 +14,8 @@ import {
   type AdmissionView,
 } from './domain/command-admission';
 import type { ReportDraft } from './domain/report-draft';
-import { InstanceTable } from './instances/instance-table';
+import type { WorkloadDiscovery } from './domain/instance-spec';
+import { InstanceTable, type InstanceEntry } from './instances/instance-table';
 import { InstanceWatch, type Schedule } from './instances/instance-watch';
 import { isLive } from './domain/instance-states';
 import { reconcileAfterRestart } from './instances/reconcile-after-restart';
@@ -39,6 +41,10 @@ export interface HostAgentOptions {
   now?: () => number;
   /** The timers of startup probes. @default setTimeout, unreferenced */
   schedule?: Schedule;
+  /** The address other hosts reach this host's instances at (their endpoints'). @default '127.0.0.1' */
+  address?: string;
+  /** What workloads are told about their service's endpoints at start. */
+  discovery?: WorkloadDiscovery;
 }
 
 /** Timers that never keep the process up on their own: the agent's connection and loops do. */
@@ -67,7 +73,9 @@ export class HostAgent {
   constructor(private readonly options: HostAgentOptions) {
     const now = options.now ?? Date.now;
     this.data = options.data;
-    this.table = new InstanceTable(options.store, options.report);
+    this.table = new InstanceTable(options.store, options.report, (entry) =>
+      this.endpointOf(entry),
+    );
     this.answers = new AnsweredCommands(options.store);
     this.work = new InstanceWork({
       table: this.table,
@@ -80,6 +88,7 @@ export class HostAgent {
         if (draft.kind === 'command' && draft.instance) this.watch.commandEnded(draft.instance);
       },
       now,
+      discovery: options.discovery,
     });
     this.watch = new InstanceWatch(this.table, options.layers, {
       heartbeatMs: options.heartbeatMs,
@@ -197,6 +206,13 @@ export class HostAgent {
   /** Waits for every command's work in flight (tests and orderly shutdown). */
   settled(): Promise<void> {
     return this.work.settled();
+  }
+
+  /** Where an instance listens: its layer's port (and guest address) on this host's address. */
+  private endpointOf(entry: InstanceEntry): InstanceEndpoint | undefined {
+    const listening = this.options.layers.get(entry.layer)?.endpointOf?.(entry.handle);
+    if (!listening) return undefined;
+    return { address: this.options.address ?? '127.0.0.1', ...listening };
   }
 
   /** The host as admission sees it now. */

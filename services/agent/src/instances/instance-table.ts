@@ -1,4 +1,5 @@
-import type { InstanceBeat, RegisteredInstance, Usage } from '@federa/contracts';
+import type { InstanceBeat, InstanceEndpoint, RegisteredInstance, Usage } from '@federa/contracts';
+import { isLive } from '../domain/instance-states';
 import type { HealthState } from '../domain/health-tracker';
 import type { ReportDraft } from '../domain/report-draft';
 import type { InstanceUsage } from '../layers/layer-driver';
@@ -26,6 +27,9 @@ export class InstanceTable {
   constructor(
     private readonly store: AgentStateStore,
     private readonly report: (draft: ReportDraft) => void,
+    /** Where a live instance listens (none: it does not, or its layer cannot tell). */
+    private readonly endpointOf: (entry: InstanceEntry) => InstanceEndpoint | undefined = () =>
+      undefined,
   ) {}
 
   get size(): number {
@@ -80,8 +84,16 @@ export class InstanceTable {
       service: entry.spec.service,
       app: entry.spec.app,
       state: entry.state,
+      ...this.endpointField(entry),
       ...(detail ? { detail } : {}),
     });
+  }
+
+  /** `{ endpoint }` for a live instance that listens; what reports and heartbeats carry. */
+  private endpointField(entry: InstanceEntry): { endpoint?: InstanceEndpoint } {
+    if (!isLive(entry.state) || entry.state === 'starting') return {};
+    const endpoint = this.endpointOf(entry);
+    return endpoint ? { endpoint } : {};
   }
 
   /** Adds or replaces an entry without changing its state, and persists the table. */
@@ -113,7 +125,11 @@ export class InstanceTable {
   /** Every instance's state, load and usage, for the heartbeat. */
   beats(): InstanceBeat[] {
     return this.all().map((entry) => {
-      const beat: InstanceBeat = { instance: entry.spec.instance, state: entry.state };
+      const beat: InstanceBeat = {
+        instance: entry.spec.instance,
+        state: entry.state,
+        ...this.endpointField(entry),
+      };
       if (entry.load !== undefined) beat.load = entry.load;
       if (entry.usage) beat.usage = entry.usage;
       return beat;

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { ServiceEndpoints } from '@federa/contracts';
 
 /** The kinds of virtual layer a host can offer (a host's `layers`, an application's `layer`). */
 export type LayerKind = 'qemu' | 'libvirt' | 'process' | 'sim';
@@ -20,6 +21,17 @@ export interface InstanceSpec {
   /** Directory that holds the instance's data (moves with it). */
   dataDir: string;
   env?: Record<string, string>;
+  /** The service's endpoints at start: the workload's FEDERA_ENDPOINTS_<APP>. */
+  endpoints?: ServiceEndpoints;
+  /** The agent's discovery URL of the service, as seen from this host (FEDERA_DISCOVERY_URL). */
+  discoveryUrl?: string;
+}
+
+/** Where an instance listens, as its layer knows it; the agent adds the host's address. */
+export interface LayerEndpoint {
+  port: number;
+  /** A VM's own address, where the layer can tell. */
+  guestAddress?: string;
 }
 
 export type LayerInstanceState =
@@ -65,6 +77,8 @@ export interface LayerDriver {
   usage(instance: string): Promise<InstanceUsage>;
   /** Re-attaches to an instance that kept running while the agent restarted; false if it is gone. */
   adopt(spec: InstanceSpec, handle: Record<string, unknown>): Promise<boolean>;
+  /** Optional: where the instance of this adoption handle listens on the host (none: it does not). */
+  endpointOf?(handle: Record<string, unknown>): LayerEndpoint | undefined;
   /** Streams the instance's data (a tar of the data dir, a disk image, ...). */
   exportData(instance: string): Promise<Readable>;
   importData(spec: InstanceSpec, data: Readable): Promise<void>;

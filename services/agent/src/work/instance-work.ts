@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { AgentCommand, AgentCommandAccepted } from '@federa/contracts';
 import type { DataTransfer } from '../infrastructure/data/data-transfer';
-import { instanceDir, instanceSpecOf } from '../domain/instance-spec';
+import { instanceDir, instanceSpecOf, type WorkloadDiscovery } from '../domain/instance-spec';
 import type { ReportDraft } from '../domain/report-draft';
 import { InstanceTable, type InstanceEntry } from '../instances/instance-table';
 import type { LayerDriver, LayerKind } from '../layers/layer-driver';
@@ -26,6 +26,8 @@ export interface InstanceWorkOptions {
   data: () => DataTransfer | undefined;
   report: (draft: ReportDraft) => void;
   now: () => number;
+  /** What the agent tells workloads about their service's endpoints (none: nothing). */
+  discovery?: WorkloadDiscovery;
 }
 
 /** Default grace of a stop whose command names none, before the layer kills the instance. */
@@ -45,7 +47,7 @@ export class InstanceWork {
         if (!layer) throw new Error(`this host offers no ${entry.layer} layer`);
         return layer;
       },
-      specOf: (payload) => instanceSpecOf(payload, options.instancesDir),
+      specOf: (payload) => instanceSpecOf(payload, options.instancesDir, options.discovery),
       discardFiles: (instance) =>
         rm(instanceDir(options.instancesDir, instance), { recursive: true, force: true }),
       dataTransfer: () => {

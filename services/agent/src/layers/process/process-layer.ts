@@ -7,9 +7,11 @@ import type {
   InstanceSpec,
   InstanceUsage,
   LayerDriver,
+  LayerEndpoint,
   LayerInstanceStatus,
   ProbeResult,
 } from '../layer-driver';
+import { workloadEnvironment } from '../../domain/workload-environment';
 import { directorySize } from './directory-size';
 import { parseFederaLoad } from './federa-load';
 // The file, not the @federa/runtime index: the index also loads Nest, which the agent never uses.
@@ -58,8 +60,9 @@ const STORAGE_REFRESH_MS = 10_000;
 /**
  * The execution-layer embodiment (a JVM, Node or any runtime): runs an application's command as a
  * supervised child in its own process group, detached so that it outlives an agent restart. The
- * child gets PORT (free port chosen here), FEDERA_INSTANCE and FEDERA_DATA_DIR; its stdout and
- * stderr go to size-capped files in `<dataDir>/../logs`.
+ * child gets PORT (free port chosen here), FEDERA_INSTANCE, FEDERA_DATA_DIR, FEDERA_ENDPOINTS_<APP>
+ * and FEDERA_DISCOVERY_URL, and of the agent's environment only an allow-list
+ * (workloadEnvironment); its stdout and stderr go to size-capped files in `<dataDir>/../logs`.
  */
 export class ProcessLayer implements LayerDriver {
   readonly kind = 'process' as const;
@@ -99,13 +102,17 @@ export class ProcessLayer implements LayerDriver {
     try {
       child = spawn(artifact.command[0], artifact.command.slice(1), {
         cwd: artifact.cwd ?? this.defaultCwd,
-        env: {
-          ...process.env,
-          ...spec.env,
-          PORT: String(port),
-          FEDERA_INSTANCE: spec.instance,
-          FEDERA_DATA_DIR: spec.dataDir,
-        },
+        // Built from an allow-list: the agent's own environment holds the bus and database URLs
+        // and tokens, none of which is the workload's.
+        env: workloadEnvironment(process.env, {
+          instance: spec.instance,
+          app: spec.app,
+          dataDir: spec.dataDir,
+          port,
+          env: spec.env,
+          endpoints: spec.endpoints,
+          discoveryUrl: spec.discoveryUrl,
+        }),
         // Its own process group, so that stop reaches the app's children and the app survives us.
         detached: true,
         stdio: ['ignore', stdout, stderr],
@@ -243,6 +250,12 @@ export class ProcessLayer implements LayerDriver {
       storage: undefined,
     });
     return alive;
+  }
+
+  /** The port the agent gave the process (PORT): where it is expected to listen. */
+  endpointOf(handle: Record<string, unknown>): LayerEndpoint | undefined {
+    const port = Number(handle.port);
+    return Number.isInteger(port) && port > 0 && port < 65536 ? { port } : undefined;
   }
 
   /** A tar stream of the data dir; stop the instance first for a consistent copy. */

@@ -1,0 +1,52 @@
+import type { ServiceEndpoints } from '@federa/contracts';
+import { EndpointsBoard } from './endpoints-board';
+
+const set = (version: number): ServiceEndpoints => ({
+  service: 'shop',
+  version,
+  updatedAt: version,
+  applications: [],
+});
+
+function board() {
+  const warnings: Array<{ fields: Record<string, unknown>; message: string }> = [];
+  const value = new EndpointsBoard({
+    warn: (fields, message) => warnings.push({ fields, message }),
+  });
+  return { board: value, warnings };
+}
+
+describe('EndpointsBoard', () => {
+  it('wakes a reader waiting for a newer version when it arrives', async () => {
+    const { board: endpoints } = board();
+    endpoints.offer('shop', JSON.stringify(set(1)));
+    const waiting = endpoints.next('shop', 1, 60_000);
+    endpoints.offer('shop', JSON.stringify(set(2)));
+    await expect(waiting).resolves.toMatchObject({ version: 2 });
+  });
+
+  it('answers at once when it already holds a newer version', async () => {
+    const { board: endpoints } = board();
+    endpoints.offer('shop', JSON.stringify(set(3)));
+    await expect(endpoints.next('shop', 1, 60_000)).resolves.toMatchObject({ version: 3 });
+  });
+
+  it('keeps the last good set and logs the fields of a malformed one', () => {
+    const { board: endpoints, warnings } = board();
+    endpoints.offer('shop', JSON.stringify(set(1)));
+    endpoints.offer('shop', JSON.stringify({ ...set(2), applications: 'none' }));
+    expect(endpoints.current('shop')?.version).toBe(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].message).toContain('applications');
+    expect(warnings[0].fields.fields).toEqual(['applications']);
+  });
+
+  it('answers what it holds when the wait times out or is released', async () => {
+    const { board: endpoints } = board();
+    endpoints.offer('shop', JSON.stringify(set(1)));
+    await expect(endpoints.next('shop', 1, 10)).resolves.toMatchObject({ version: 1 });
+    const released = endpoints.next('shop', 1, 60_000);
+    endpoints.releaseAll();
+    await expect(released).resolves.toMatchObject({ version: 1 });
+  });
+});

@@ -1,0 +1,100 @@
+import type { FieldError, ServiceEndpoints } from '@federa/contracts';
+import { judgeEndpoints, type EndpointsVerdict } from './domain/endpoints-verdict';
+
+/** Where the board says why it refused a value. */
+export interface BoardLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+interface Waiter {
+  afterVersion: number;
+  resolve: (endpoints: ServiceEndpoints | undefined) => void;
+}
+
+/**
+ * The newest valid endpoints of every service, as read from the discovery bucket, and the readers
+ * waiting for a newer one. A malformed value is refused with its reason logged, and the set held
+ * before stays; an older or repeated version is ignored.
+ */
+export class EndpointsBoard {
+  private readonly sets = new Map<string, ServiceEndpoints>();
+  private readonly waiting = new Map<string, Set<Waiter>>();
+
+  constructor(private readonly log: BoardLog) {}
+
+  /** Judges the value of `key` read from the bucket, keeps it if it is the newest valid set. */
+  offer(key: string, text: string): EndpointsVerdict {
+    const verdict = judgeEndpoints(key, text, this.sets.get(key));
+    if (verdict.kind === 'refused') {
+      this.log.warn(
+        {
+          service: key,
+          fields: [...new Set(verdict.errors.map((e) => e.path || '(value)'))],
+          errors: verdict.errors,
+        },
+        `discovery value refused: ${describe(verdict.errors)}; the last good set is kept`,
+      );
+    } else if (verdict.kind === 'accepted') {
+      this.sets.set(key, verdict.endpoints);
+      this.wake(key, verdict.endpoints);
+    }
+    return verdict;
+  }
+
+  /** The newest set held for `service`. */
+  current(service: string): ServiceEndpoints | undefined {
+    return this.sets.get(service);
+  }
+
+  /**
+   * The first set of `service` whose version is above `afterVersion`: at once if held, else when
+   * one arrives; when `timeoutMs` passes or `abort` fires first, what is held then (perhaps none).
+   */
+  next(
+    service: string,
+    afterVersion: number,
+    timeoutMs: number,
+    abort?: AbortSignal,
+  ): Promise<ServiceEndpoints | undefined> {
+    const held = this.sets.get(service);
+    if ((held && held.version > afterVersion) || timeoutMs <= 0 || abort?.aborted) {
+      return Promise.resolve(held);
+    }
+    return new Promise((resolve) => {
+      const waiters = this.waiting.get(service) ?? new Set<Waiter>();
+      this.waiting.set(service, waiters);
+      const finish = (endpoints: ServiceEndpoints | undefined): void => {
+        clearTimeout(timer);
+        abort?.removeEventListener('abort', onAbort);
+        waiters.delete(waiter);
+        if (waiters.size === 0 && this.waiting.get(service) === waiters)
+          this.waiting.delete(service);
+        resolve(endpoints);
+      };
+      const waiter: Waiter = { afterVersion, resolve: finish };
+      const onAbort = (): void => finish(this.sets.get(service));
+      const timer = setTimeout(() => finish(this.sets.get(service)), timeoutMs);
+      abort?.addEventListener('abort', onAbort, { once: true });
+      waiters.add(waiter);
+    });
+  }
+
+  /** Answers every waiting reader with what is held now (the agent is stopping). */
+  releaseAll(): void {
+    for (const [service, waiters] of [...this.waiting]) {
+      for (const waiter of [...waiters]) waiter.resolve(this.sets.get(service));
+    }
+  }
+
+  private wake(service: string, endpoints: ServiceEndpoints): void {
+    const waiters = this.waiting.get(service);
+    if (!waiters) return;
+    for (const waiter of [...waiters]) {
+      if (endpoints.version > waiter.afterVersion) waiter.resolve(endpoints);
+    }
+  }
+}
+
+function describe(errors: readonly FieldError[]): string {
+  return errors.map((e) => (e.path ? `${e.path} ${e.reason}` : e.reason)).join('; ');
+}

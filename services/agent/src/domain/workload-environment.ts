@@ -1,0 +1,92 @@
+import {
+  endpointsVariableName,
+  endpointsVariableValue,
+  type ServiceEndpoints,
+} from '@federa/contracts';
+
+/**
+ * The agent's own variables a workload inherits: what a program needs to run (search path, home,
+ * locale, time zone, temporary directory), nothing else. The agent's environment holds the bus URL,
+ * the database URL, the API token and whatever its operator set: none of it is the workload's.
+ */
+export const INHERITED_VARIABLES: readonly string[] = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TMPDIR',
+  'TERM',
+];
+
+/** Every `LC_*` locale variable is inherited too. */
+const LOCALE_VARIABLE = /^LC_[A-Z]+$/;
+
+/** What the agent tells one instance about itself and its service. */
+export interface WorkloadFacts {
+  instance: string;
+  app: string;
+  dataDir: string;
+  port: number;
+  /** The service spec's `env` for the application. */
+  env?: Record<string, string>;
+  /** The service's endpoints at start (the start command's, or the newest the agent holds). */
+  endpoints?: ServiceEndpoints;
+  /** Where the workload reads the service's endpoints as they change (FEDERA_DISCOVERY_URL). */
+  discoveryUrl?: string;
+}
+
+/**
+ * The environment of a workload: the allow-listed inherited variables, then the application's
+ * `env`, then what Federa sets (which the spec cannot override): PORT, FEDERA_INSTANCE,
+ * FEDERA_DATA_DIR, FEDERA_ENDPOINTS_<APP> for every application of the service (its own included,
+ * empty when none serves) and FEDERA_DISCOVERY_URL.
+ */
+export function workloadEnvironment(
+  inherited: Readonly<Record<string, string | undefined>>,
+  facts: WorkloadFacts,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(inherited)) {
+    if (value === undefined) continue;
+    if (INHERITED_VARIABLES.includes(name) || LOCALE_VARIABLE.test(name)) env[name] = value;
+  }
+  Object.assign(env, facts.env ?? {});
+  Object.assign(env, endpointsVariables(facts.app, facts.endpoints));
+  if (facts.discoveryUrl) env.FEDERA_DISCOVERY_URL = facts.discoveryUrl;
+  env.PORT = String(facts.port);
+  env.FEDERA_INSTANCE = facts.instance;
+  env.FEDERA_DATA_DIR = facts.dataDir;
+  return env;
+}
+
+/**
+ * FEDERA_ENDPOINTS_<APP> = `address:port,...` for every application the set names, and for the
+ * workload's own application even when the set does not name it or there is no set yet (an empty
+ * list, never unset, so that an application without dependencies reads a valid, empty value).
+ */
+export function endpointsVariables(
+  app: string,
+  endpoints: ServiceEndpoints | undefined,
+): Record<string, string> {
+  const variables: Record<string, string> = { [endpointsVariableName(app)]: '' };
+  for (const application of endpoints?.applications ?? []) {
+    variables[endpointsVariableName(application.name)] = endpointsVariableValue(
+      application.instances,
+    );
+  }
+  return variables;
+}
+
+/** The newer of two sets of the same service (either may be missing). */
+export function newerEndpoints(
+  a: ServiceEndpoints | undefined,
+  b: ServiceEndpoints | undefined,
+): ServiceEndpoints | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return b.version > a.version ? b : a;
+}
