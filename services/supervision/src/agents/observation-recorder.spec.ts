@@ -1,7 +1,12 @@
 import { streamIds } from '@federa/contracts';
+import {
+  evolveInstanceLife,
+  initialInstanceLife,
+  type InstanceEvent,
+} from '@federa/instance-lifecycle';
 import { unhealthyFailureReason } from '../domain/unhealthy-grace';
 import { InstanceWriter } from '../supervisor/instance-writer';
-import { SupervisedShop } from '../testing/supervised-shop.fixture';
+import { placed, SupervisedShop } from '../testing/supervised-shop.fixture';
 import type { ObservedInstance } from '../infrastructure/agent-link';
 import type { AgentCommand } from '@federa/contracts';
 import { CopyFencer } from './copy-fencer';
@@ -19,7 +24,7 @@ describe('the observation recorder', () => {
   let caughtUp: boolean;
 
   const seen = (instance: string, state: string, extra: Partial<ObservedInstance> = {}) =>
-    recorder.record({ host: 'h1', instance, state, at: 0, ...extra });
+    recorder.record({ host: 'h1', instance, state, at: 0, epoch: 1, ...extra });
   const events = async (instance: string) =>
     (await shop.store.readStream(streamIds.instance(instance))).events;
   const started = async (id: string, app = 'db') => {
@@ -29,6 +34,8 @@ describe('the observation recorder', () => {
 
   beforeEach(async () => {
     shop = await SupervisedShop.deployed();
+    shop.host('h1');
+    shop.host('h2');
     leader = true;
     loads = [];
     const writer = new InstanceWriter(shop.store, shop.view, { debug: () => {} });
@@ -52,7 +59,15 @@ describe('the observation recorder', () => {
           30_000,
           () => now,
         ),
-        readLife: async (instance) => shop.view.lives.get(instance)?.life,
+        // The stream itself, as the supervisor reads it: the view may be behind.
+        readLife: async (instance) => {
+          const stream = await events(instance);
+          if (stream.length === 0) return undefined;
+          return stream.reduce(
+            (life, e) => evolveInstanceLife(life, { type: e.type, data: e.data } as InstanceEvent),
+            initialInstanceLife(),
+          );
+        },
         viewCaughtUp: () => caughtUp,
       },
     );
@@ -224,6 +239,42 @@ describe('the observation recorder', () => {
       expect(sent).toEqual([]);
     });
 
+    it('sends no stop while the view catches up, though the last tick found this replica leading', async () => {
+      await failedOnH1('shop-db-1');
+      caughtUp = false;
+
+      await seen('shop-db-1', 'healthy');
+
+      expect(sent).toEqual([]);
+    });
+
+    it('stops nothing the view holds only requested (its placement not applied yet), and adopts it from the log', async () => {
+      await shop.instance('shop-db-1', 'db');
+      await shop.decide(
+        'shop-db-1',
+        { type: 'place', data: placed('shop-db-1', 'db', 'h1') },
+        true,
+      );
+      await shop.decide('shop-db-1', { type: 'start', host: 'h1', layer: 'process' }, true);
+
+      caughtUp = false;
+      await seen('shop-db-1', 'healthy');
+      expect(sent).toEqual([]);
+
+      caughtUp = true;
+      await seen('shop-db-1', 'healthy');
+      expect(sent).toEqual([]);
+      expect((await events('shop-db-1')).at(-1)?.type).toBe('InstanceHealthy');
+    });
+
+    it('sends no stop to a host the view does not know, whose epoch it cannot check', async () => {
+      await failedOnH1('shop-db-1');
+
+      await seen('shop-db-1', 'healthy', { host: 'h9', epoch: 1 });
+
+      expect(sent).toEqual([]);
+    });
+
     it('leaves fencing to the leader', async () => {
       leader = false;
       await failedOnH1('shop-db-1');
@@ -232,6 +283,27 @@ describe('the observation recorder', () => {
 
       expect(sent).toEqual([]);
     });
+  });
+
+  it('keeps a lost instance lost while its down host reports it under the epoch it went down with, and adopts it once the host registers again', async () => {
+    await started('shop-payment-1', 'payment');
+    await shop.decide('shop-payment-1', {
+      type: 'observe',
+      host: 'h1',
+      state: 'healthy',
+      failureThreshold: 3,
+    });
+    await shop.decide('shop-payment-1', { type: 'mark-lost', reason: 'host h1 down' });
+    shop.host('h1', 1, true);
+
+    await seen('shop-payment-1', 'healthy', { epoch: 1 });
+    await shop.sync();
+    expect(shop.view.instances.get('shop-payment-1')?.state).toBe('lost');
+
+    shop.host('h1', 2);
+    await seen('shop-payment-1', 'healthy', { epoch: 2 });
+    await shop.sync();
+    expect(shop.view.instances.get('shop-payment-1')?.state).toBe('healthy');
   });
 
   it('drops a report from an epoch older than the host’s, and says so', async () => {

@@ -22,8 +22,9 @@ export interface Fencing {
   stale: StaleEpochLog;
   readLife: LifeReader;
   /**
-   * False while the view catches up on the log (start, replay): every instance would look unknown
-   * then, and a stream read for each in every heartbeat would flood the database.
+   * False while the view catches up on the log (start, replay): an instance may then be unknown or
+   * stand halfway through its stream (requested, not yet placed), so nothing is fenced on its word,
+   * and a stream read for each in every heartbeat would flood the database.
    */
   viewCaughtUp: () => boolean;
 }
@@ -51,54 +52,55 @@ export class ObservationRecorder {
   async record(observed: ObservedInstance): Promise<void> {
     const host = this.view.hosts.get(observed.host);
     const hostEpoch = host && host.epoch > 0 ? host.epoch : undefined;
+    const known = { hostEpoch, hostDown: host?.down === true };
     const held = {
       host: observed.host,
       instance: observed.instance,
       state: observed.state,
-      ...(observed.epoch !== undefined ? { epoch: observed.epoch } : {}),
+      epoch: observed.epoch,
     };
     const life = this.view.lives.get(observed.instance)?.life;
     let verdict = judgeObservation(held, {
       life,
-      hostEpoch,
+      ...known,
       ...(life && !isLive(life.status)
         ? { replacements: this.replacementsOf(life, observed.host) }
         : {}),
     });
     if (verdict.kind === 'ignore') {
       if (verdict.why === 'stale-epoch')
-        this.fencing?.stale.dropped(observed.host, observed.epoch ?? 0, hostEpoch ?? 0);
+        this.fencing?.stale.dropped(observed.host, observed.epoch, hostEpoch ?? 0);
       return;
     }
     if (verdict.kind === 'adopt') return this.adopt(observed);
-    if (!this.isLeader() || !this.fencing) return;
+    // The leader flag is the last tick's: a replay may have begun since, so the view is asked too.
+    if (!this.isLeader() || !this.fencing || !this.fencing.viewCaughtUp()) return;
     const everyMs = observed.intervalMs ?? defaultFenceEveryMs;
     const { fencer } = this.fencing;
     if (verdict.kind === 'read-log') {
-      if (!this.fencing.viewCaughtUp()) return;
       if (fencer.recentlyFenced(observed.host, observed.instance, everyMs)) return;
       fencer.touch(observed.host, observed.instance);
       const life = await this.fencing.readLife(observed.instance);
-      verdict = judgeObservation(held, { life, hostEpoch, readFromLog: true });
+      verdict = judgeObservation(held, { life, ...known, readFromLog: true });
       if (verdict.kind === 'adopt') return this.adopt(observed);
       if (verdict.kind !== 'fence') return;
       // The read counted as this interval's turn: the stop goes out now all the same.
-      return this.fenceNow(observed, verdict, hostEpoch, 0);
+      return this.fenceNow(observed, verdict, 0);
     }
-    return this.fenceNow(observed, verdict, hostEpoch, everyMs);
+    return this.fenceNow(observed, verdict, everyMs);
   }
 
+  /** Stops the copy under the epoch of the agent run that reported it (judged current above). */
   private fenceNow(
     observed: ObservedInstance,
     verdict: Extract<ObservationVerdict, { kind: 'fence' }>,
-    hostEpoch: number | undefined,
     everyMs: number,
   ): Promise<void> {
     const { fencer } = this.fencing as Fencing;
     return fencer.fence({
       host: observed.host,
       instance: observed.instance,
-      epoch: observed.epoch ?? hostEpoch ?? 1,
+      epoch: observed.epoch,
       reason: verdict.reason,
       everyMs,
     });

@@ -86,6 +86,39 @@ describe('judging what an agent says it holds', () => {
     });
   });
 
+  it('reads the log before fencing a copy of an instance the view holds without a host, and fences only on the log’s word', () => {
+    const requested = life('pending', { host: undefined });
+    expect(judgeObservation(held('healthy'), { life: requested, hostEpoch: 2 })).toEqual({
+      kind: 'read-log',
+    });
+    expect(
+      judgeObservation(held('healthy'), { life: requested, hostEpoch: 2, readFromLog: true }),
+    ).toEqual({ kind: 'fence', reason: 'fenced: placed on no host in the log' });
+  });
+
+  it('ignores what the agent of a down host says under the epoch it went down with, until it registers again', () => {
+    const down = { hostEpoch: 2, hostDown: true };
+    expect(judgeObservation(held('healthy'), { life: life('lost'), ...down })).toEqual({
+      kind: 'ignore',
+      why: 'host-down',
+    });
+    expect(judgeObservation(held('healthy'), { life: life('failed'), ...down })).toEqual({
+      kind: 'ignore',
+      why: 'host-down',
+    });
+    expect(
+      judgeObservation(held('healthy', { epoch: 3 }), { life: life('lost'), ...down }),
+    ).toEqual({ kind: 'adopt' });
+  });
+
+  it('judges nothing a host says before the view knows the host and its epoch', () => {
+    for (const l of [life('healthy'), life('failed'), undefined])
+      expect(judgeObservation(held('healthy'), { life: l, hostEpoch: undefined })).toEqual({
+        kind: 'ignore',
+        why: 'unknown-host',
+      });
+  });
+
   it('leaves both ends of a live migration to the migration', () => {
     const moving = life('migrating', { migration: { id: 'm1', to: 'h2' } });
     expect(judgeObservation(held('running'), { life: moving, hostEpoch: 2 })).toEqual({

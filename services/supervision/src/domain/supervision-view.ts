@@ -59,6 +59,19 @@ export class SupervisionView {
     for (const listener of this.listeners) listener([...events]);
   }
 
+  /**
+   * Forgets everything folded, back to the start of the log (before a replay), listeners kept: every
+   * field folded from the log is emptied here, so that a new one cannot be missed by a caller.
+   */
+  reset(): void {
+    this.services.clear();
+    this.instances.clear();
+    this.placements.clear();
+    this.hosts.clear();
+    this.lives.clear();
+    this.position = 0;
+  }
+
   /** Called after every applied page. */
   onApplied(listener: (events: RecordedEvent[]) => void): void {
     this.listeners.push(listener);

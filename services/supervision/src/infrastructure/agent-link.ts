@@ -26,7 +26,7 @@ export interface ObservedInstance {
   /** ms since epoch, the agent's send time. */
   at: number;
   /** The agent run's fencing epoch, as the message says: an older one than the host's is stale. */
-  epoch?: number;
+  epoch: number;
   /** The agent's heartbeat interval, when a heartbeat said it. */
   intervalMs?: number;
   /** Where the instance answers, when the agent said. */
@@ -42,6 +42,15 @@ export interface ObservedInstance {
 export class AgentLink {
   private readonly subscriptions: Subscription[] = [];
   private readonly refusals = new RefusedMessageLog((line) => new Logger('AgentLink').warn(line));
+  private epochless = 0;
+
+  /**
+   * Instance reports dropped for naming no epoch (0: sent before the agent had registered): nothing
+   * could tell whether their agent run is the host's current one.
+   */
+  get epochlessReports(): number {
+    return this.epochless;
+  }
 
   constructor(
     private readonly nc: NatsConnection,
@@ -58,6 +67,10 @@ export class AgentLink {
           if (!report.ok) return this.refusals.refused(msg.subject, report.errors);
           if (report.value.kind !== 'instance' || !report.value.state) return;
           const r = report.value;
+          if (r.epoch === 0) {
+            this.epochless += 1;
+            return;
+          }
           onObserved(
             {
               host: r.host,
@@ -67,8 +80,7 @@ export class AgentLink {
               ...(r.detail !== undefined ? { detail: cleanAgentText(r.detail) } : {}),
               ...(r.endpoint ? { endpoint: r.endpoint } : {}),
               at: r.sentAt,
-              // 0: sent before the agent had registered; it names no epoch.
-              ...(r.epoch > 0 ? { epoch: r.epoch } : {}),
+              epoch: r.epoch,
             },
             'report',
           );

@@ -1,0 +1,47 @@
+import type { RecordedEvent } from '@federa/contracts';
+import { SupervisionView } from './supervision-view';
+
+let position = 0;
+const recorded = (streamId: string, type: string, data: Record<string, unknown>): RecordedEvent =>
+  ({
+    streamId,
+    type,
+    data,
+    position: ++position,
+    streamVersion: 1,
+    recordedAt: '2026-01-01T00:00:00.000Z',
+    metadata: { occurredAt: '2026-01-01T00:00:00.000Z' },
+  }) as unknown as RecordedEvent;
+
+describe("supervision's view", () => {
+  it('forgets everything it folded on reset, as a view that has read nothing', () => {
+    const view = new SupervisionView();
+    const ref = { service: 'shop', app: 'db', instance: 'shop-db-1' };
+    view.apply([
+      recorded('host-h1', 'HostRegistered', { host: 'h1', epoch: 2 }),
+      recorded('instance-shop-db-1', 'InstanceRequested', {
+        ...ref,
+        layer: 'process',
+        revision: 1,
+      }),
+      recorded('instance-shop-db-1', 'InstancePlaced', { ...ref, host: 'h1', hostEpoch: 2 }),
+      recorded('host-h1', 'HostDown', { host: 'h1', cause: 'dead' }),
+    ]);
+    expect(view.position).toBeGreaterThan(0);
+
+    view.reset();
+
+    expect(view).toEqual(new SupervisionView());
+  });
+
+  it('keeps its listeners across a reset, so that the replayed pages are heard', () => {
+    const view = new SupervisionView();
+    const heard: number[] = [];
+    view.onApplied((events) => heard.push(events.length));
+
+    view.reset();
+    view.apply([recorded('host-h1', 'HostRegistered', { host: 'h1', epoch: 1 })]);
+
+    expect(heard).toEqual([1]);
+  });
+});
