@@ -50,6 +50,14 @@ export class Supervisor {
   /** The view reached the log's head once since start or the last replay: an unknown instance is news. */
   private reachedHead = false;
 
+  /**
+   * The view holds the whole log: before, an instance may stand halfway through its stream (requested,
+   * not yet placed) and a service short of its instances, so neither fencing nor the reactor acts.
+   */
+  private get viewCaughtUp(): boolean {
+    return this.reachedHead && !this.replaying;
+  }
+
   constructor(
     private readonly store: EventStore,
     private readonly view: SupervisionView,
@@ -84,7 +92,8 @@ export class Supervisor {
     );
     this.reactor = new SupervisionReactor(
       view,
-      { holds: () => (this.replaying ? Promise.resolve(false) : lease.holds()) },
+      // A view short of the log's head would request what already runs: no leading until caught up.
+      { holds: () => (this.viewCaughtUp ? lease.holds() : Promise.resolve(false)) },
       this.dispatcher,
       instances,
       this.services,
@@ -105,13 +114,13 @@ export class Supervisor {
         fencer: this.fencer,
         stale: new StaleEpochLog((line) => this.logger.warn(line), 30_000, now),
         readLife: (instance) => this.readLife(instance),
-        viewCaughtUp: () => this.reachedHead && !this.replaying,
+        viewCaughtUp: () => this.viewCaughtUp,
       },
     );
     view.onApplied((events) => {
       this.dispatcher.forgetEnded(events);
       this.waiters.check();
-      if (!this.replaying) {
+      if (this.viewCaughtUp) {
         this.reactor.applied(events);
         this.publisher?.applied(events);
       }
@@ -133,12 +142,7 @@ export class Supervisor {
       recover: () => {
         this.replaying = true;
         this.reachedHead = false;
-        this.view.services.clear();
-        this.view.instances.clear();
-        this.view.placements.clear();
-        this.view.hosts.clear();
-        this.view.lives.clear();
-        this.view.position = 0;
+        this.view.reset();
         return null;
       },
       onReadRetry: (error, attempt) => {
