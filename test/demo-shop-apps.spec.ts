@@ -2,7 +2,7 @@
 // contract: FEDERA_ENDPOINTS_<APP> at start and a stand-in of the agent's FEDERA_DISCOVERY_URL (a
 // plain HTTP server here, serving ServiceEndpoints with ?waitForVersion=N) for the moves.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -333,6 +333,52 @@ describe('the demo shop’s applications', () => {
       standIn.publish('{"service":"shop","version":"eighteen"}', 18);
       await eventually(() => web.output.join('').includes('ignoring an answer'), 20_000);
       expect((await get(web, '/checkout/health')).status).toBe(200);
+    } finally {
+      await Promise.all(started.splice(0).map(stopApp));
+      await standIn.close();
+    }
+  });
+});
+
+describe('the client snippet of docs/reference/discovery.md', () => {
+  it('reads its dependency from the environment, then follows it to a new instance', async () => {
+    const page = readFileSync(
+      resolve(__dirname, '..', 'docs', 'reference', 'discovery.md'),
+      'utf8',
+    );
+    const snippet = /## An application reading its dependencies[\s\S]*?```js\n([\s\S]*?)```/.exec(
+      page,
+    )?.[1];
+    expect(snippet).toContain('FEDERA_DISCOVERY_URL');
+    // The snippet as an application would hold it, asking its catalogue five times a second.
+    const script = join(dataDir('snippet'), 'reader.js');
+    writeFileSync(
+      script,
+      `${snippet}\nsetInterval(() => get('catalog-db', '/healthz').then(` +
+        `(r) => console.log('answered by ' + endpoints.get('catalog-db').join(',') + ' ' + r.status),` +
+        ` (e) => console.log(e.message)), 200);\n`,
+    );
+    const oldDb = await startApp('kv-store', { FEDERA_DATA_DIR: dataDir('old') });
+    const standIn = new DiscoveryStandIn(endpoints(10, { 'catalog-db': [oldDb] }));
+    const url = await standIn.listen();
+    const reader = spawn(process.execPath, [script], {
+      env: {
+        PATH: process.env.PATH,
+        [endpointsVariableName('catalog-db')]: at([oldDb]),
+        FEDERA_DISCOVERY_URL: url,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const reads: string[] = [];
+    reader.stdout.on('data', (chunk: Buffer) => reads.push(chunk.toString()));
+    reader.stderr.on('data', (chunk: Buffer) => reads.push(chunk.toString()));
+    started.push({ child: reader, port: 0, output: reads });
+    try {
+      await eventually(() => reads.join('').includes(`answered by ${at([oldDb])} 200`), 20_000);
+      const newDb = await startApp('kv-store', { FEDERA_DATA_DIR: dataDir('new') });
+      standIn.publish(endpoints(12, { 'catalog-db': [newDb] }), 12);
+      await stopApp(oldDb);
+      await eventually(() => reads.join('').includes(`answered by ${at([newDb])} 200`), 20_000);
     } finally {
       await Promise.all(started.splice(0).map(stopApp));
       await standIn.close();
