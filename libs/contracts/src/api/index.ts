@@ -8,6 +8,7 @@ export * from './host-action-request';
 export * from './instance-summary';
 export * from './instance-page';
 export * from './application-summary';
+export * from './service-probe-summary';
 export * from './service-summary';
 export * from './service-page';
 export * from './deleted-service';

@@ -3,6 +3,7 @@ import { IsArray, IsIn, IsInt, IsOptional, IsString, Min, ValidateNested } from 
 import { IsResourceName } from '../events/values/identifiers';
 import { ServiceStates, type ServiceState } from '../names/service-state';
 import { ApplicationSummary } from './application-summary';
+import { ServiceProbeSummary } from './service-probe-summary';
 
 /** A service as `GET /v1/services/{name}` and its life-cycle actions answer it (supervision's view). */
 export class ServiceSummary {
@@ -36,4 +37,10 @@ export class ServiceSummary {
   @ValidateNested({ each: true })
   @Type(() => ApplicationSummary)
   applications: ApplicationSummary[];
+
+  /** The end-to-end probe, when the spec declares one (spec.serviceProbe). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ServiceProbeSummary)
+  probe?: ServiceProbeSummary;
 }

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   IsArray,
   IsIn,
+  IsISO8601,
   IsInt,
   IsNumber,
   IsObject,
@@ -53,11 +54,35 @@ export class ServiceDeployStartedData extends ServiceEventData {
   startOrder: string[];
 }
 
-/** Every application has its desired number of healthy instances. */
+/**
+ * What the service's end-to-end probe (spec.serviceProbe) said when this health was recorded: health
+ * events are appended only on change, so this is the result since `at`.
+ */
+export class ServiceProbeOutcome {
+  @IsIn(['passed', 'failed'])
+  result: 'passed' | 'failed';
+
+  /** When the probe first gave this result. */
+  @IsISO8601()
+  at: string;
+
+  /** Why it failed, in words (`GET /checkout/health answered 503: ...`). */
+  @IsOptional()
+  @IsString()
+  reason?: string;
+}
+
+/** Every application has its desired number of healthy instances (and the service probe passes). */
 export class ServiceAvailableData extends ServiceEventData {
   @IsInt()
   @Min(1)
   revision: number;
+
+  /** Present when the service declares a serviceProbe. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ServiceProbeOutcome)
+  probe?: ServiceProbeOutcome;
 }
 
 /** One application short of healthy instances. */
@@ -79,12 +104,21 @@ export class AppShortfall {
   reason?: string;
 }
 
-/** One or more applications are short of healthy instances. */
+/**
+ * One or more applications are short of healthy instances, or the service probe fails (its
+ * application is then listed with reason `service probe failed: <why>`).
+ */
 export class ServiceDegradedData extends ServiceEventData {
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => AppShortfall)
   apps: AppShortfall[];
+
+  /** Present when the service declares a serviceProbe that has run. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ServiceProbeOutcome)
+  probe?: ServiceProbeOutcome;
 }
 
 /** Extension (states list `stopping`): stop began, applications stop in reverse start order. */

@@ -30,6 +30,8 @@ export interface ServiceState {
   running: boolean;
   /** Signature of the last health event, so that only changes are recorded. */
   lastHealth?: string;
+  /** The service probe's last recorded result (health events carry it, on change only). */
+  probe?: { result: 'passed' | 'failed'; at: string; reason?: string };
   copiedFrom?: string;
 }
 
@@ -159,12 +161,18 @@ export function evolveService(state: ServiceState, event: ServiceEvent): Service
     case 'ServiceDeployStarted':
       return deployStarted(state, Number(event.data.revision));
     case 'ServiceAvailable':
-      return { ...state, status: 'available', lastHealth: healthSignature('available', []) };
+      return {
+        ...state,
+        status: 'available',
+        lastHealth: healthSignature('available', []),
+        probe: event.data.probe ? { ...event.data.probe } : undefined,
+      };
     case 'ServiceDegraded':
       return {
         ...state,
         status: 'degraded',
         lastHealth: healthSignature('degraded', event.data.apps),
+        probe: event.data.probe ? { ...event.data.probe } : state.probe,
       };
     case 'ServiceFailed':
       return {
@@ -173,7 +181,13 @@ export function evolveService(state: ServiceState, event: ServiceEvent): Service
         lastHealth: healthSignature('failed', [event.data.app, event.data.reason]),
       };
     case 'ServiceStopStarted':
-      return { ...state, status: 'stopping', running: false, lastHealth: undefined };
+      return {
+        ...state,
+        status: 'stopping',
+        running: false,
+        lastHealth: undefined,
+        probe: undefined,
+      };
     case 'ServiceStopped':
       return { ...state, status: 'stopped', desired: {} };
     case 'ServiceDeleted':
@@ -235,9 +249,21 @@ function decideHealth(state: ServiceState, health: ServiceHealth): ServiceEvent[
   // While deploying, missing instances are expected: only success or outright failure is news.
   if (state.status === 'deploying' && health.state === 'degraded') return [];
   const service = state.name;
+  const probe =
+    health.probe && health.probe.result !== 'pending'
+      ? {
+          probe: {
+            result: health.probe.result,
+            at: health.probe.at ?? new Date(0).toISOString(),
+            ...(health.probe.reason ? { reason: health.probe.reason } : {}),
+          },
+        }
+      : {};
   if (health.state === 'available') {
     if (state.lastHealth === healthSignature('available', [])) return [];
-    return [{ type: 'ServiceAvailable', data: { service, revision: state.deployedRevision } }];
+    return [
+      { type: 'ServiceAvailable', data: { service, revision: state.deployedRevision, ...probe } },
+    ];
   }
   if (health.state === 'failed') {
     const culprit =
@@ -251,8 +277,9 @@ function decideHealth(state: ServiceState, health: ServiceHealth): ServiceEvent[
       },
     ];
   }
+  // A short application, or the probe's application when the service probe fails.
   const apps = health.applications
-    .filter((a) => a.healthy < a.min)
+    .filter((a) => a.healthy < a.min || a.reason !== undefined)
     .map((a) => ({
       app: a.name,
       desired: a.desired,
@@ -260,7 +287,7 @@ function decideHealth(state: ServiceState, health: ServiceHealth): ServiceEvent[
       ...(a.reason ? { reason: a.reason } : {}),
     }));
   if (state.lastHealth === healthSignature('degraded', apps)) return [];
-  return [{ type: 'ServiceDegraded', data: { service, apps } }];
+  return [{ type: 'ServiceDegraded', data: { service, apps, ...probe } }];
 }
 
 function decideScale(

@@ -16,6 +16,19 @@ export interface ApplicationHealth {
 export interface ServiceHealth {
   state: 'available' | 'degraded' | 'failed';
   applications: ApplicationHealth[];
+  /** The service probe's standing, when the service declares one. */
+  probe?: ServiceProbeStanding;
+}
+
+/**
+ * Where the service's end-to-end probe (spec.serviceProbe) stands: its last result (`pending`: none
+ * yet), since when, and why it failed.
+ */
+export interface ServiceProbeStanding {
+  application: string;
+  result: 'passed' | 'failed' | 'pending';
+  at?: string;
+  reason?: string;
 }
 
 export interface ApplicationTarget {
@@ -28,13 +41,16 @@ export interface ApplicationTarget {
 export const failedAfterFailures = 3;
 
 /**
- * A service is available only when every application has at least `min` healthy instances; an
+ * A service is available only when every application has at least `min` healthy instances and its
+ * service probe, if it declares one, last passed (else it is degraded, and the probe's application
+ * says `service probe failed: <why>`); an
  * application that cannot recover by itself (stranded on a down host, or failing again and again)
  * makes it failed; anything else short of min makes it degraded. Each short application says why.
  */
 export function assessServiceHealth(
   targets: readonly ApplicationTarget[],
   instances: readonly InstanceView[],
+  probe?: ServiceProbeStanding,
 ): ServiceHealth {
   let state: ServiceHealth['state'] = 'available';
   const applications = targets.map((target): ApplicationHealth => {
@@ -63,7 +79,21 @@ export function assessServiceHealth(
     if (cutOff.length > 0) return { ...base, reason: partitionedReason(target.name, cutOff) };
     return { ...base, reason: shortfall(mine, healthy, target.min, failures.lastReason) };
   });
-  return { state, applications };
+  if (!probe) return { state, applications };
+  if (probe.result === 'passed') return { state, applications, probe };
+  // An application short of instances keeps its own reason: the probe failing then says less.
+  const withProbe = applications.map((a) =>
+    a.name === probe.application && a.reason === undefined
+      ? { ...a, reason: probeReason(probe) }
+      : a,
+  );
+  return { state: state === 'available' ? 'degraded' : state, applications: withProbe, probe };
+}
+
+function probeReason(probe: ServiceProbeStanding): string {
+  return probe.result === 'failed'
+    ? `service probe failed: ${probe.reason ?? 'unknown'}`
+    : 'service probe has not passed yet';
 }
 
 function shortfall(

@@ -7,6 +7,7 @@ import {
 } from '@federa/contracts';
 import { isLive, type InstanceView } from './instance-view';
 import { assessServiceHealth } from './service-health';
+import { declaredProbeOf, recordedProbeStanding } from './service-probe-standing';
 import type { ServiceState } from './service-decider';
 
 // The answers' shapes are the API's, defined with the others in libs/contracts.
@@ -39,7 +40,9 @@ export function serviceSummary(
     min: a.replicas.min,
     desired: state.running ? (state.desired[a.name] ?? a.replicas.min) : 0,
   }));
-  const health = assessServiceHealth(targets, instances);
+  const standing = recordedProbeStanding(state);
+  const declared = declaredProbeOf(state);
+  const health = assessServiceHealth(targets, instances, standing);
   return {
     name: state.name,
     state: existingStatus(state),
@@ -59,6 +62,17 @@ export function serviceSummary(
         : {}),
       instances: instances.filter((x) => x.app === app.name && isLive(x)).map(instanceSummary),
     })),
+    ...(declared && standing
+      ? {
+          probe: {
+            application: declared.application,
+            path: declared.path,
+            lastResult: standing.result,
+            ...(standing.at ? { lastAt: standing.at } : {}),
+            ...(standing.reason ? { reason: standing.reason } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -7,7 +7,8 @@ import { planDeployment, type DeploymentAction } from '../domain/deployment-plan
 import { isLive, type InstanceView } from '../domain/instance-view';
 import { decideService, type ServiceCommand, type ServiceState } from '../domain/service-decider';
 import { partitionKeep } from '../domain/partition-keep';
-import { assessServiceHealth } from '../domain/service-health';
+import { assessServiceHealth, type ServiceProbeStanding } from '../domain/service-health';
+import { recordedProbeStanding } from '../domain/service-probe-standing';
 import type { InstanceCommand } from '@federa/instance-lifecycle';
 import type { SupervisionSettings } from '../supervision-config';
 import type { SupervisionView } from '../domain/supervision-view';
@@ -70,6 +71,11 @@ export class SupervisionReactor {
     >,
     private readonly log: ReactorLog,
     private readonly now: () => number = Date.now,
+    /** Where a service's end-to-end probe stands (the leader's probe runner knows it first). */
+    private readonly probeStanding: (
+      name: string,
+      state: ServiceState,
+    ) => ServiceProbeStanding | undefined = (_name, state) => recordedProbeStanding(state),
   ) {}
 
   /** True once the last tick found this process holding the leader lease. */
@@ -119,6 +125,12 @@ export class SupervisionReactor {
     }
     if (hosts || touched.size > 0)
       void this.schedule({ services: hosts ? 'all' : touched, scaling: false });
+  }
+
+  /** The service's probe result changed: its health is assessed (and recorded) again. */
+  serviceProbeChanged(service: string): void {
+    if (!this.leader || this.stopped) return;
+    void this.schedule({ services: new Set([service]), scaling: false });
   }
 
   /** Checks the lease, then (leader only) reconciles every service and resends what is due. */
@@ -181,7 +193,7 @@ export class SupervisionReactor {
     }));
     await this.decideIfNews(name, state, {
       type: 'record-health',
-      health: assessServiceHealth(targets, instances),
+      health: assessServiceHealth(targets, instances, this.probeStanding(name, state)),
     });
     if (scaling) await this.autoscale(name, state);
   }

@@ -17,6 +17,7 @@ import type { ServiceCommand } from '../domain/service-decider';
 import type { SupervisionSettings } from '../supervision-config';
 import type { SupervisionView } from '../domain/supervision-view';
 import { EndpointsPublisher, type DiscoveryBucket } from '../discovery/endpoints-publisher';
+import { ServiceProbeRunner } from '../service-probe/service-probe-runner';
 import { CaughtUpWaiters } from './caught-up-waiters';
 import { InstanceWriter } from './instance-writer';
 import { ServiceWriter, type ServiceOutcome } from './service-writer';
@@ -37,6 +38,8 @@ export class Supervisor {
   private readonly recorder: ObservationRecorder;
   private readonly fencer: CopyFencer;
   private readonly reactor: SupervisionReactor;
+  /** The leader's end-to-end service probes (spec.serviceProbe). */
+  private readonly probes: ServiceProbeRunner;
   /** Writes the services' endpoints to the discovery bucket, when there is one to write to. */
   private readonly publisher: EndpointsPublisher | undefined;
   /** Observations being turned into events, waited on by stop(). */
@@ -90,6 +93,14 @@ export class Supervisor {
       now,
       (service) => this.publisher?.current(service),
     );
+    this.probes = new ServiceProbeRunner({
+      view,
+      link,
+      isLeader: () => this.reactor.isLeader,
+      changed: (service) => this.reactor.serviceProbeChanged(service),
+      warn: (message) => this.logger.warn(message),
+      now,
+    });
     this.reactor = new SupervisionReactor(
       view,
       // A view short of the log's head would request what already runs: no leading until caught up.
@@ -102,6 +113,7 @@ export class Supervisor {
       settings,
       this.logger,
       now,
+      (name, state) => this.probes.standingOf(name, state),
     );
     this.fencer = new CopyFencer(link, this.logger, now);
     this.recorder = new ObservationRecorder(
@@ -159,6 +171,7 @@ export class Supervisor {
       this.recording.add(recording);
     });
     this.reactor.start();
+    this.probes.start();
     this.publisher?.start();
   }
 
@@ -176,6 +189,7 @@ export class Supervisor {
 
   async stop(): Promise<void> {
     await this.publisher?.stop();
+    await this.probes.stop();
     await this.reactor.stop();
     this.link.close();
     // Observations being recorded finish before the lease goes: nothing is appended after stop.

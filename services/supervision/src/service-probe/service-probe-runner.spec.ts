@@ -1,0 +1,152 @@
+import {
+  parsePayload,
+  ServiceSpec,
+  type AgentCommand,
+  type AgentCommandAccepted,
+} from '@federa/contracts';
+import { evolveService, initialServiceState, type ServiceEvent } from '../domain/service-decider';
+import { SupervisionView } from '../domain/supervision-view';
+import type { InstanceView } from '../domain/instance-view';
+import { ServiceProbeRunner } from './service-probe-runner';
+
+const spec = parsePayload(ServiceSpec, {
+  apiVersion: 'federa/v1',
+  kind: 'Service',
+  metadata: { name: 'shop' },
+  spec: {
+    applications: [
+      {
+        name: 'web',
+        layer: 'process',
+        artifact: { command: ['node', 'web.js'] },
+        resources: { cpu: '100m', memory: '64Mi' },
+        replicas: { min: 2, max: 2 },
+      },
+    ],
+    serviceProbe: {
+      application: 'web',
+      http: { path: '/checkout/health' },
+      intervalMs: 1000,
+      failureThreshold: 2,
+    },
+  },
+});
+
+function web(id: string, state: InstanceView['state'], host = 'h1'): InstanceView {
+  return {
+    id,
+    service: 'shop',
+    app: 'web',
+    layer: 'process',
+    host,
+    state,
+    since: new Date(0).toISOString(),
+    revision: 1,
+  };
+}
+
+/** A view of a deployed shop, an agent answering probes as told, and what the runner tells health. */
+function fixture() {
+  const view = new SupervisionView();
+  const events: ServiceEvent[] = [
+    { type: 'ServiceDefined', data: { service: 'shop', spec, revision: 1 } },
+    { type: 'ServiceDeployStarted', data: { service: 'shop', revision: 1, startOrder: ['web'] } },
+  ];
+  view.services.set('shop', events.reduce(evolveService, initialServiceState('shop')));
+  view.hosts.set('h1', { id: 'h1', epoch: 4, down: false });
+  view.hosts.set('h2', { id: 'h2', epoch: 9, down: false });
+  view.instances.set('shop-web-b', web('shop-web-b', 'healthy', 'h2'));
+  view.instances.set('shop-web-a', web('shop-web-a', 'starting', 'h1'));
+  const sent: Array<{ host: string; command: AgentCommand }> = [];
+  const changes: string[] = [];
+  let answer: AgentCommandAccepted['probe'] | Error = { healthy: true, state: 'running' };
+  let clock = 10_000;
+  const runner = new ServiceProbeRunner({
+    view,
+    link: {
+      send: (host, command) => {
+        sent.push({ host, command });
+        if (answer instanceof Error) return Promise.reject(answer);
+        return Promise.resolve({ accepted: true, probe: answer });
+      },
+    },
+    isLeader: () => true,
+    changed: (service) => changes.push(service),
+    warn: () => undefined,
+    now: () => clock,
+  });
+  const probe = view.services.get('shop')!.deployed!.serviceProbe!;
+  return {
+    view,
+    runner,
+    sent,
+    changes,
+    probeOnce: async (next: AgentCommandAccepted['probe'] | Error) => {
+      answer = next;
+      clock += 1000;
+      await runner.probe('shop', probe);
+    },
+    standing: () => runner.standingOf('shop', view.services.get('shop')!),
+  };
+}
+
+describe('the service probe runner', () => {
+  it("asks the agent of a serving instance of the probe's application, fenced with its host's epoch", async () => {
+    const f = fixture();
+    await f.probeOnce({ healthy: true, state: 'running' });
+    expect(f.sent).toEqual([
+      {
+        host: 'h2',
+        command: expect.objectContaining({
+          type: 'probe-http',
+          instance: 'shop-web-b',
+          epoch: 9,
+          path: '/checkout/health',
+          timeoutMs: 2000,
+        }),
+      },
+    ]);
+    expect(f.standing()).toMatchObject({ application: 'web', result: 'passed' });
+    expect(f.changes).toEqual(['shop']);
+  });
+
+  it('tells health of a failure at the threshold, and of the pass after it, and of nothing in between', async () => {
+    const f = fixture();
+    await f.probeOnce({ healthy: true, state: 'running' });
+    const failing = {
+      healthy: false,
+      detail: 'GET /checkout/health answered 503',
+      state: 'running',
+    };
+    await f.probeOnce(failing);
+    expect(f.changes).toEqual(['shop']);
+    await f.probeOnce(failing);
+    await f.probeOnce(failing);
+    expect(f.changes).toEqual(['shop', 'shop']);
+    expect(f.standing()).toMatchObject({
+      result: 'failed',
+      reason: 'GET /checkout/health answered 503 (shop-web-b)',
+    });
+    await f.probeOnce({ healthy: true, state: 'running' });
+    expect(f.changes).toEqual(['shop', 'shop', 'shop']);
+    expect(f.standing()).toMatchObject({ result: 'passed' });
+  });
+
+  it('counts an agent that does not answer as a failed probe', async () => {
+    const f = fixture();
+    await f.probeOnce(new Error('agent h2 did not answer probe-http: TIMEOUT'));
+    await f.probeOnce(new Error('agent h2 did not answer probe-http: TIMEOUT'));
+    expect(f.standing()).toMatchObject({
+      result: 'failed',
+      reason: 'agent h2 did not answer probe-http: TIMEOUT',
+    });
+  });
+
+  it('probes nothing while no instance of the application serves, and stays pending', async () => {
+    const f = fixture();
+    f.view.instances.set('shop-web-b', web('shop-web-b', 'unhealthy', 'h2'));
+    await f.probeOnce({ healthy: true, state: 'running' });
+    expect(f.sent).toEqual([]);
+    expect(f.standing()).toEqual({ application: 'web', result: 'pending' });
+  });
+});
