@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { ServiceSummary } from '@federa/contracts';
+import type { ServiceProbeSummary, ServiceSummary } from '@federa/contracts';
 import {
   apiClientOf,
   guarded,
@@ -11,11 +11,20 @@ import { renderTable } from '../render-output';
 import { instanceColumns } from './get-services';
 import { describeInstanceCommand } from './describe-instance';
 
+/** `GET /checkout/health on web: failed since 2026-…Z (GET /checkout/health answered 503 …)`. */
+export function serviceProbeLine(probe: ServiceProbeSummary): string {
+  const since = probe.lastAt ? ` since ${probe.lastAt}` : '';
+  const why = probe.reason ? ` (${probe.reason})` : '';
+  return `GET ${probe.path} on ${probe.application}: ${probe.lastResult}${since}${why}`;
+}
+
 /** `federa describe service NAME` (state, each application's health, instances) and `describe instance ID`. */
 export function describeCommand(): Command {
   const describe = new Command('describe').description('show one object in detail');
   const service = new Command('service')
-    .description('a service: state, applications (healthy/desired and why short), instances')
+    .description(
+      'a service: state, its end-to-end probe, applications (healthy/desired and why short), instances',
+    )
     .argument('<name>', 'the service')
     .action(
       guarded(async (name: string, options: { api?: string; output?: string }) => {
@@ -30,6 +39,7 @@ export function describeCommand(): Command {
           `Service:  ${found.name}`,
           `State:    ${found.state}`,
           `Revision: ${found.revision}`,
+          ...(found.probe ? [`Probe:    ${serviceProbeLine(found.probe)}`] : []),
           '',
           'Applications:',
         ];
