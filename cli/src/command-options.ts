@@ -11,7 +11,7 @@ export function withApiOption(command: Command): Command {
   );
 }
 
-/** Adds `-o, --output table|json` to a command that prints an answer. */
+/** Adds `-o, --output table|wide|json` to a command that prints an answer. */
 export function withOutputOption(command: Command): Command {
   return command.addOption(
     new Option('-o, --output <format>', 'output format').choices(outputFormats).default('table'),

@@ -1,8 +1,11 @@
 import Table from 'cli-table3';
 
-/** How a command prints its answer: a table for people (default) or JSON for machines (`-o json`). */
-export type OutputFormat = 'table' | 'json';
-export const outputFormats: OutputFormat[] = ['table', 'json'];
+/**
+ * How a command prints its answer: a table for people (default), the table with a command's extra
+ * columns (`-o wide`; the table where it has none), or JSON for machines (`-o json`).
+ */
+export type OutputFormat = 'table' | 'wide' | 'json';
+export const outputFormats: OutputFormat[] = ['table', 'wide', 'json'];
 
 /** One column of a table: its header and how a row fills it. */
 export interface Column<T> {
@@ -46,14 +49,16 @@ export function renderTable<T>(rows: T[], columns: Column<T>[]): string {
     .join('\n');
 }
 
-/** `data` as the user asked: pretty JSON of `data`, or a table of `rows`. */
+/** `data` as the user asked: pretty JSON of `data`, or a table of `rows` (`wide`: with `extra` columns). */
 export function renderOutput<T>(
   format: OutputFormat,
   data: unknown,
   rows: T[],
   columns: Column<T>[],
+  extra: Column<T>[] = [],
 ): string {
-  return format === 'json' ? JSON.stringify(data, null, 2) : renderTable(rows, columns);
+  if (format === 'json') return JSON.stringify(data, null, 2);
+  return renderTable(rows, format === 'wide' ? [...columns, ...extra] : columns);
 }
 
 function cell(value: unknown): string {

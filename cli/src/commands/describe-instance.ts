@@ -13,9 +13,10 @@ import {
   withApiOption,
   withOutputOption,
 } from '../command-options';
+import { endpointText } from './get-instances';
 import { explanationLines } from './placement-explanation';
 
-/** `federa describe instance ID`: the instance, and why placement put it where it is. */
+/** `federa describe instance ID`: the instance, where it answers, and why placement put it where it is. */
 export function describeInstanceCommand(): Command {
   const command = new Command('instance')
     .description('an instance: state, host, and why placement chose that host (or why none)')
@@ -37,6 +38,7 @@ export function describeInstanceCommand(): Command {
           `Service:  ${instance.service} / ${instance.app}`,
           `Host:     ${instance.host ?? '(not placed)'} (${instance.layer})`,
           `State:    ${instance.state} since ${instance.since}${instance.reason ? ` (${instance.reason})` : ''}`,
+          `Endpoint: ${endpointLine(instance)}`,
           '',
           'Placement:',
           ...placementLines(placement).map((line) => `  ${line}`),
@@ -45,6 +47,14 @@ export function describeInstanceCommand(): Command {
       }),
     );
   return withOutputOption(withApiOption(command));
+}
+
+/** Where it answers, with a VM's guest address when its layer can tell; none before it runs. */
+function endpointLine(instance: InstanceSummary): string {
+  const { endpoint } = instance;
+  if (!endpoint) return '(none: not running, or its layer exposes no port)';
+  const guest = endpoint.guestAddress ? ` (guest address ${endpoint.guestAddress})` : '';
+  return `${endpointText(endpoint)}${guest}`;
 }
 
 /** What placement answered: its latest decision, none yet, or why it could not be asked. */

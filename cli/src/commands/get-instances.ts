@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { InstanceSummary } from '@federa/contracts';
+import type { InstanceEndpoint, InstanceSummary } from '@federa/contracts';
 import {
   apiClientOf,
   guarded,
@@ -7,10 +7,25 @@ import {
   withApiOption,
   withOutputOption,
 } from '../command-options';
-import { renderOutput } from '../render-output';
+import { renderOutput, type Column } from '../render-output';
 import { everyPage, instanceColumns } from './get-services';
 
-/** `federa get instances [--service S] [--app A] [--host H]`: live instances and where they run, fetched page by page. */
+/** `address:port`, an IPv6 address in brackets. */
+export function endpointText(endpoint: InstanceEndpoint): string {
+  const address = endpoint.address.includes(':') ? `[${endpoint.address}]` : endpoint.address;
+  return `${address}:${endpoint.port}`;
+}
+
+/** What `-o wide` adds: where each instance answers (a VM's guest address too, when known). */
+export const wideInstanceColumns: Column<InstanceSummary>[] = [
+  { header: 'ENDPOINT', value: (i) => (i.endpoint ? endpointText(i.endpoint) : undefined) },
+  { header: 'GUEST ADDRESS', value: (i) => i.endpoint?.guestAddress },
+];
+
+/**
+ * `federa get instances [--service S] [--app A] [--host H] [-o wide]`: live instances and where they
+ * run, fetched page by page; `-o wide` adds their endpoints.
+ */
 export function getInstancesCommand(): Command {
   const command = new Command('instances')
     .description('list instances (live ones unless --state is given)')
@@ -37,7 +52,7 @@ export function getInstancesCommand(): Command {
             query,
           );
           process.stdout.write(
-            `${renderOutput(outputOf(options), { items }, items, instanceColumns)}\n`,
+            `${renderOutput(outputOf(options), { items }, items, instanceColumns, wideInstanceColumns)}\n`,
           );
         },
       ),
