@@ -89,7 +89,8 @@ export class InstanceWork {
     entry: InstanceEntry,
     command: Extract<AgentCommand, { type: 'probe-http' }>,
   ): ReturnType<typeof probeHttp> {
-    return probeHttp(entry, command.path, command.timeoutMs);
+    const listening = this.options.layers.get(entry.layer)?.endpointOf?.(entry.handle)?.port;
+    return probeHttp(entry, command.path, command.timeoutMs, listening);
   }
 
   /** Queues the command's procedure on its instance (a probe has none: its answer is the work). */

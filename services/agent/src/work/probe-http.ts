@@ -13,18 +13,19 @@ type HttpGet = typeof httpGet;
 /**
  * GETs `path` on the instance from this host (the service's end-to-end probe): passed on a status
  * from 200 to 399, failed with why otherwise. The instance listens on the port its layer gave it
- * (`handle.port`, the PORT of the process layer), reachable on this host's loopback whatever the
- * network between the control plane and the host; an instance whose port the agent does not know
- * fails saying so.
+ * (`listening`, its endpoint's port; else the handle's `port`, the PORT of the process layer),
+ * reachable on this host's loopback whatever the network between the control plane and the host;
+ * an instance whose port the agent does not know fails saying so.
  */
 export async function probeHttp(
   entry: InstanceEntry,
   path: string,
   timeoutMs = DEFAULT_PROBE_HTTP_TIMEOUT_MS,
+  listening: number | undefined = undefined,
   get: HttpGet = httpGet,
 ): Promise<NonNullable<AgentCommandAccepted['probe']>> {
   const state = entry.state;
-  const port = entry.handle.port;
+  const port = listening ?? entry.handle.port;
   if (typeof port !== 'number') {
     return {
       healthy: false,
