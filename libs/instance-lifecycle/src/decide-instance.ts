@@ -72,6 +72,7 @@ export function decideInstance(command: InstanceCommand, life: InstanceLife): In
           data: withoutUndefined({
             ...onHost,
             reason: command.reason,
+            cause: command.cause,
             exitCode: command.exitCode,
             restarts: command.restarts,
           }),

@@ -1,5 +1,6 @@
 import type {
   InstanceEndpoint,
+  InstanceFailureCause,
   InstancePlacedData,
   InstanceRequestedData,
   InstanceStopReason,
@@ -38,8 +39,14 @@ export type InstanceCommand =
   | { type: 'request-stop'; reason: InstanceStopReason }
   /** It no longer runs (its agent said so, or its host is gone). */
   | { type: 'record-stopped'; reason: InstanceStopReason; exitCode?: number }
-  /** It failed and is to be replaced. */
-  | { type: 'fail'; reason: string; exitCode?: number; restarts: number }
+  /** It failed and is to be replaced; `cause` when its host, not its application, is to blame. */
+  | {
+      type: 'fail';
+      reason: string;
+      cause?: InstanceFailureCause;
+      exitCode?: number;
+      restarts: number;
+    }
   /**
    * Its host stopped answering; it is neither replaced nor known dead. An instance not yet known to
    * run (placed, starting) stays as it is: its start is sent again when the host is back.

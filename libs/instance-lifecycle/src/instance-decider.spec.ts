@@ -325,6 +325,18 @@ describe('the instance decider', () => {
       spec.given([requested, placed, starting, running, failed]).when(command).thenNothing();
     });
 
+    it('records the cause of a failure that is its host’s, not its application’s', () => {
+      spec
+        .given([requested, placed, starting, running])
+        .when({ type: 'fail', reason: 'host mph-1 down', cause: 'host-down', restarts: 0 })
+        .then([
+          {
+            type: 'InstanceFailed',
+            data: { ...at, reason: 'host mph-1 down', cause: 'host-down', restarts: 0 },
+          },
+        ]);
+    });
+
     it('marks an instance on an unreachable host lost, once', () => {
       spec
         .given([requested, placed, starting, running, healthy])

@@ -204,10 +204,23 @@ export class InstanceStoppedData extends InstanceEventData {
   exitCode?: number;
 }
 
+/**
+ * Why an instance failed, when its host is to blame and not its application: `host-down` (the host
+ * died), `host-partitioned` (cut off past the partition grace). Absent when the application failed,
+ * and in events written before causes were recorded.
+ */
+export const InstanceFailureCauses = ['host-down', 'host-partitioned'] as const;
+export type InstanceFailureCause = (typeof InstanceFailureCauses)[number];
+
 /** The instance cannot run: it would not start, or it died (`reason`, `exitCode`). */
 export class InstanceFailedData extends InstanceEventData {
   @IsString()
   reason: string;
+
+  /** Set when the failure is its host's (readers count it against the host, not the application). */
+  @IsOptional()
+  @IsIn(InstanceFailureCauses)
+  cause?: InstanceFailureCause;
 
   @IsOptional()
   @IsInt()

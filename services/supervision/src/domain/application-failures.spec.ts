@@ -59,10 +59,19 @@ describe('failuresOf', () => {
 
   it('does not count an instance failed with its host: the application did nothing wrong', () => {
     const record = failuresOf([
-      view('failed', 1000, { reason: 'host h1 down' }),
-      view('failed', 2000, { reason: 'host h2 partitioned past the 10000 ms grace' }),
+      view('failed', 1000, { reason: 'anything', cause: 'host-down' }),
+      view('failed', 2000, { reason: 'said otherwise', cause: 'host-partitioned' }),
       view('failed', 3000, { reason: 'exited with code 1' }),
     ]);
     expect(record).toEqual({ consecutive: 1, lastAt: 3000, lastReason: 'exited with code 1' });
+  });
+
+  it('counts a failure whose words only look like a host’s: the cause says, not the reason', () => {
+    const record = failuresOf([view('failed', 1000, { reason: 'host db-1 down, giving up' })]);
+    expect(record).toEqual({
+      consecutive: 1,
+      lastAt: 1000,
+      lastReason: 'host db-1 down, giving up',
+    });
   });
 });

@@ -45,9 +45,10 @@ function livedMs(instance: InstanceView): number {
 }
 
 /**
- * Failed because its host went down or stayed cut off (supervision's own reasons, see the reactor):
- * the application did nothing wrong, so it is neither backed off nor called failed for it.
+ * Failed because its host went down or stayed cut off (the `cause` supervision records, never the
+ * words, which an agent's detail may echo): the application did nothing wrong, so it is neither
+ * backed off nor called failed for it.
  */
 function failedWithItsHost(instance: InstanceView): boolean {
-  return /^host \S+ (down|partitioned past)/.test(instance.reason ?? '');
+  return instance.cause !== undefined;
 }

@@ -1,4 +1,9 @@
-import type { InstanceEndpoint, InstanceState } from '@federa/contracts';
+import {
+  InstanceFailureCauses,
+  type InstanceEndpoint,
+  type InstanceFailureCause,
+  type InstanceState,
+} from '@federa/contracts';
 
 /** What supervision knows of one instance, folded from its `instance-<id>` stream. */
 export interface InstanceView {
@@ -14,6 +19,8 @@ export interface InstanceView {
   revision: number;
   /** Why it is unhealthy, stopping or failed, in words. */
   reason?: string;
+  /** Failed: set when its host, not its application, is to blame (InstanceFailed `cause`). */
+  cause?: InstanceFailureCause;
   /**
    * Set by the caller, not folded: lost, or live on a down host while the application may not move
    * (reported, not replaced).
@@ -101,11 +108,19 @@ export function evolveInstance(
   const next: InstanceView = { ...view, state, since: event.occurredAt };
   if (typeof data.host === 'string') next.host = data.host;
   next.reason = reasonOf(event);
+  next.cause = event.type === 'InstanceFailed' ? causeOf(event.data.cause) : undefined;
   if (state === 'healthy' && !view.healthyAt) next.healthyAt = event.occurredAt;
   if (event.type === 'InstanceRunning' && isEndpoint(data.endpoint)) next.endpoint = data.endpoint;
   // A moved or ended instance answers there no more.
   if (event.type === 'InstanceRelocated' || !isLive(next)) delete next.endpoint;
   return withoutUndefined(next);
+}
+
+/** A cause this version knows; an unknown one (a newer writer's) blames nothing in particular. */
+function causeOf(value: unknown): InstanceFailureCause | undefined {
+  return (InstanceFailureCauses as readonly unknown[]).includes(value)
+    ? (value as InstanceFailureCause)
+    : undefined;
 }
 
 function isEndpoint(value: unknown): value is InstanceEndpoint {

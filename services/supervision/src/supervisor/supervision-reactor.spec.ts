@@ -108,7 +108,7 @@ describe('the supervision reactor', () => {
 
     expect(await lastEvent('shop-db-1')).toMatchObject({
       type: 'InstanceFailed',
-      data: { reason: 'host h1 down', host: 'h1' },
+      data: { reason: 'host h1 down', cause: 'host-down', host: 'h1' },
     });
     expect(await lastEvent('shop-payment-1')).toMatchObject({
       type: 'InstanceLost',
@@ -179,7 +179,10 @@ describe('the supervision reactor', () => {
       await reactor.tick();
       expect(await lastEvent('shop-web-1')).toMatchObject({
         type: 'InstanceFailed',
-        data: { reason: 'host h1 partitioned past the 10000 ms grace' },
+        data: {
+          reason: 'host h1 partitioned past the 10000 ms grace',
+          cause: 'host-partitioned',
+        },
       });
     });
   });

@@ -302,6 +302,7 @@ export class SupervisionReactor {
           : {
               type: 'fail',
               reason: `host ${host.id} partitioned past the ${this.settings.partitionGraceMs} ms grace`,
+              cause: 'host-partitioned',
               restarts: 0,
             };
       } else {
@@ -309,7 +310,7 @@ export class SupervisionReactor {
         command =
           app?.placement.relocatable === false
             ? { type: 'mark-lost', reason }
-            : { type: 'fail', reason, restarts: 0 };
+            : { type: 'fail', reason, cause: 'host-down', restarts: 0 };
       }
       // Lost already: recorded once, nothing new until it fails or its agent speaks of it again.
       if (command.type === 'mark-lost' && instance.state === 'lost') continue;
