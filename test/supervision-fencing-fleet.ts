@@ -13,6 +13,17 @@ import { PlacementModule } from '../services/placement/src/placement.module';
 import { hostConfig, repoRoot, tempDir } from './agent-harness';
 import type { ControlPlane } from './supervision-harness';
 
+/**
+ * Kills a child process (SIGKILL) and resolves once it has exited; at once if it had already, since
+ * its 'exit' has been emitted then and would never come again.
+ */
+export async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
 /** How the fleet's hosts are watched. */
 export interface ProcessFleetOptions {
   /** The agents' heartbeat interval. @default 250 */
@@ -138,9 +149,7 @@ export class ProcessFleet {
   async kill(host: string): Promise<void> {
     const entry = this.hosts.get(host);
     if (!entry) return;
-    const exited = new Promise((resolve) => entry.child.once('exit', resolve));
-    entry.child.kill('SIGKILL');
-    await exited;
+    await killChild(entry.child);
     this.hosts.delete(host);
   }
 
