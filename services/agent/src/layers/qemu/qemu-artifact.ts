@@ -1,7 +1,7 @@
 import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { ValidationFailed, validatePayload, type FieldError } from '@federa/contracts';
 
-/** The qemu layer's artifact: `{ image?, diskSize?, memoryMiB? }` (a service spec's `artifact`). */
+/** The qemu layer's artifact: `{ image?, diskSize?, memoryMiB?, port? }` (a service spec's `artifact`). */
 export class QemuArtifact {
   /** A base image (any format qemu-img reads) that backs the instance's qcow2 overlay. */
   @IsOptional()
@@ -14,6 +14,16 @@ export class QemuArtifact {
   @IsString()
   @Matches(/^[1-9][0-9]*(Ki|Mi|Gi|Ti)?$/, { message: 'must be a size such as 512Mi or 1Gi' })
   diskSize?: string;
+
+  /**
+   * The TCP port the guest's application listens on: the VM gets user-mode networking with it
+   * forwarded from a free host port (its endpoint), and reaches the agent's discovery server.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  port?: number;
 
   /** Guest memory; @default 128 */
   @IsOptional()

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,12 +9,19 @@ import type {
   InstanceSpec,
   InstanceUsage,
   LayerDriver,
+  LayerEndpoint,
   LayerInstanceStatus,
   LiveMigrationResult,
   ProbeResult,
 } from '../layer-driver';
 import { chooseAccelerator } from './accelerator-probe';
-import { qemuCommandLine, type Accelerator, type QemuMachine } from './domain/qemu-machine';
+import {
+  qemuCommandLine,
+  USER_NETWORK_GUEST_ADDRESS,
+  type Accelerator,
+  type QemuMachine,
+} from './domain/qemu-machine';
+import { guestDiscoveryFiles } from './domain/guest-discovery';
 import { layerStateOfRunState } from './domain/qemu-run-state';
 import { pingGuestAgent } from './guest-agent-ping';
 import { cpuMillicores, sampleProcess, type ProcessSample } from './process-usage';
@@ -67,6 +74,9 @@ export interface QemuHandle {
   diskPath?: string;
   accelerator: Accelerator;
   memoryMiB: number;
+  /** With artifact.port: the host port forwarded to the guest's (the instance's endpoint). */
+  hostPort?: number;
+  guestPort?: number;
 }
 
 interface LiveVm {
@@ -233,6 +243,9 @@ export class QemuDriver implements LayerDriver {
       guestAgentSocket: parsed.guestAgentSocket,
       pidFile: join(spec.dataDir, 'qemu.pid'),
     };
+    if (parsed.hostPort !== undefined && parsed.guestPort !== undefined) {
+      machine.network = { hostPort: parsed.hostPort, guestPort: parsed.guestPort };
+    }
     let qmp: QmpClient;
     try {
       qmp = await QmpClient.connect(parsed.qmpSocket, 3_000);
@@ -241,6 +254,12 @@ export class QemuDriver implements LayerDriver {
     }
     this.track(spec, machine, parsed.pid, qmp);
     return true;
+  }
+
+  /** The host port forwarded to the guest's application, and the guest's own address. */
+  endpointOf(handle: Record<string, unknown>): LayerEndpoint | undefined {
+    const port = parseHandle(handle)?.hostPort;
+    return port === undefined ? undefined : { port, guestAddress: USER_NETWORK_GUEST_ADDRESS };
   }
 
   /** Lets go of every VM without stopping it, as an agent does when it exits. */
@@ -360,6 +379,16 @@ export class QemuDriver implements LayerDriver {
       if (incoming) await rm(machine.diskPath, { force: true });
       if (!existsSync(machine.diskPath)) await this.createDisk(machine.diskPath, artifact);
     }
+    if (artifact.port !== undefined) {
+      machine.network = { hostPort: await freePortOn('0.0.0.0'), guestPort: artifact.port };
+    }
+    machine.firmwareFiles = {};
+    const files = guestDiscoveryFiles(spec, machine.network !== undefined);
+    for (const [name, content] of Object.entries(files)) {
+      const path = join(spec.dataDir, `fw_cfg-${name.split('/').pop()}`);
+      await writeFile(path, content);
+      machine.firmwareFiles[name] = path;
+    }
     return machine;
   }
 
@@ -475,6 +504,10 @@ function handleOf(vm: LiveVm): Record<string, unknown> {
     memoryMiB: vm.machine.memoryMiB,
   };
   if (vm.machine.diskPath) handle.diskPath = vm.machine.diskPath;
+  if (vm.machine.network) {
+    handle.hostPort = vm.machine.network.hostPort;
+    handle.guestPort = vm.machine.network.guestPort;
+  }
   return { ...handle };
 }
 
@@ -484,7 +517,13 @@ function parseHandle(handle: Record<string, unknown>): QemuHandle | undefined {
   if (typeof guestAgentSocket !== 'string' || typeof memoryMiB !== 'number') return undefined;
   if (accelerator !== 'kvm' && accelerator !== 'tcg') return undefined;
   if (diskPath !== undefined && typeof diskPath !== 'string') return undefined;
-  return { pid, qmpSocket, guestAgentSocket, diskPath, accelerator, memoryMiB };
+  const parsed: QemuHandle = { pid, qmpSocket, guestAgentSocket, diskPath, accelerator, memoryMiB };
+  const { hostPort, guestPort } = handle;
+  if (typeof hostPort === 'number' && typeof guestPort === 'number') {
+    parsed.hostPort = hostPort;
+    parsed.guestPort = guestPort;
+  }
+  return parsed;
 }
 
 function diskPathOf(spec: InstanceSpec): string {

@@ -59,4 +59,19 @@ describe('qemuCommandLine', () => {
       );
     expect(machinePart(target)).toEqual(machinePart(source));
   });
+
+  it('forwards a host port to the guest over user-mode networking and hands the guest its files by fw_cfg', () => {
+    const args = qemuCommandLine({
+      ...machine,
+      network: { hostPort: 40001, guestPort: 8080 },
+      firmwareFiles: { 'opt/federa/env': '/d/a,b/fw_cfg-env' },
+    });
+    expect(valueOf(args, '-netdev')).toBe('user,id=net0,hostfwd=tcp::40001-:8080');
+    expect(args).toContain('virtio-net-pci,netdev=net0,romfile=');
+    expect(valueOf(args, '-fw_cfg')).toBe('name=opt/federa/env,file=/d/a,,b/fw_cfg-env');
+  });
+
+  it('gives a VM without a port no network device', () => {
+    expect(qemuCommandLine(machine)).not.toContain('-netdev');
+  });
 });

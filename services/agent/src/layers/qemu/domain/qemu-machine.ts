@@ -13,7 +13,20 @@ export interface QemuMachine {
   pidFile: string;
   /** `tcp:ADDRESS:PORT` when the process waits for an incoming live migration. */
   incoming?: string;
+  /**
+   * User-mode networking with the guest's `guestPort` forwarded from `hostPort` on every host
+   * address: the instance's endpoint. The guest is 10.0.2.15 and reaches the host's loopback (the
+   * agent's discovery server) at 10.0.2.2.
+   */
+  network?: { hostPort: number; guestPort: number };
+  /** Files the guest reads at /sys/firmware/qemu_fw_cfg/by_name/<name>/raw, by fw_cfg name. */
+  firmwareFiles?: Record<string, string>;
 }
+
+/** What the guest of a VM with `network` is, seen from itself (QEMU user-mode networking's first lease). */
+export const USER_NETWORK_GUEST_ADDRESS = '10.0.2.15';
+/** The host's loopback as a guest with user-mode networking reaches it. */
+export const USER_NETWORK_HOST_ADDRESS = '10.0.2.2';
 
 /**
  * The argument vector of `qemu-system-x86_64` for a machine. Identical machines (same name,
@@ -51,6 +64,20 @@ export function qemuCommandLine(machine: QemuMachine): string[] {
   ];
   if (machine.diskPath) {
     args.push('-drive', `file=${machine.diskPath},format=qcow2,if=virtio,id=disk0`);
+  }
+  if (machine.network) {
+    const { hostPort, guestPort } = machine.network;
+    args.push(
+      '-netdev',
+      `user,id=net0,hostfwd=tcp::${hostPort}-:${guestPort}`,
+      // No option ROM: a disk-less VM would otherwise try to boot from the network.
+      '-device',
+      'virtio-net-pci,netdev=net0,romfile=',
+    );
+  }
+  for (const [name, file] of Object.entries(machine.firmwareFiles ?? {})) {
+    // QEMU's option syntax doubles a comma inside a value.
+    args.push('-fw_cfg', `name=${name},file=${file.replace(/,/g, ',,')}`);
   }
   if (machine.incoming) args.push('-incoming', machine.incoming);
   return args;
