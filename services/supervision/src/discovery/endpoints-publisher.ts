@@ -7,8 +7,14 @@ import {
 import type { SupervisionView } from '../domain/supervision-view';
 import { endpointsToWrite, servingApplications } from './domain/serving-endpoints';
 
-/** Every this many ticks the whole view is compared with the bucket, changed or not. */
+/** Every this many ticks the whole view is compared with what the bucket held, changed or not. */
 const safetyNetTicks = 20;
+
+/**
+ * Every this many ticks the bucket itself is read again: a value someone else wrote or removed
+ * (an operator, a NATS server restored from an old store) is repaired without a reconnect.
+ */
+const rereadTicks = 240;
 
 /** The discovery bucket as the publisher uses it: one key per service, the value a ServiceEndpoints. */
 export interface DiscoveryBucket {
@@ -92,6 +98,7 @@ export class EndpointsPublisher {
       this.wasLeader = false;
       return Promise.resolve();
     }
+    if (this.ticks % rereadTicks === 0) this.held = undefined;
     if (this.held && !this.failing && this.ticks % safetyNetTicks !== 0) return Promise.resolve();
     return this.schedule('all');
   }
