@@ -21,6 +21,9 @@ export interface FencedCopy {
 /** How long a fenced agent is given to stop a copy before it is killed (same as any stop). */
 const fenceGraceMs = 5000;
 
+/** A handled copy is remembered at least this long (past any heartbeat interval), at most twice it. */
+const rememberMs = 60_000;
+
 /**
  * Stops the copies that agents hold against the log: at most one stop per copy per heartbeat
  * interval, sent again for as long as the agent goes on reporting the copy in a live state. Each
@@ -29,11 +32,23 @@ const fenceGraceMs = 5000;
  * is never touched: the copy is not the instance the log knows.
  */
 export class CopyFencer {
-  private readonly lastSent = new Map<string, number>();
+  /**
+   * When each copy was last handled, in two generations: `current` since `since`, `previous` the one
+   * window before. Turning the page drops the older generation whole, so that forgetting costs nothing
+   * per call however many copies there are.
+   */
+  private current = new Map<string, number>();
+  private previous = new Map<string, number>();
+  private since: number | undefined;
   private sends = 0;
   /** Stops sent so far, for metrics and tests. */
   get sent(): number {
     return this.sends;
+  }
+
+  /** Copies remembered as handled (at most those of the last two windows), for metrics and tests. */
+  get remembered(): number {
+    return this.current.size + this.previous.size;
   }
 
   constructor(
@@ -44,14 +59,15 @@ export class CopyFencer {
 
   /** True when a stop (or a log read) for this copy went out less than `everyMs` ago. */
   recentlyFenced(host: string, instance: string, everyMs: number): boolean {
-    const at = this.lastSent.get(`${host}/${instance}`);
+    const key = `${host}/${instance}`;
+    const at = this.current.get(key) ?? this.previous.get(key);
     return at !== undefined && this.now() - at < everyMs;
   }
 
   /** Marks the copy as handled now (a stop sent, or its stream read) until `everyMs` passes. */
   touch(host: string, instance: string): void {
-    this.lastSent.set(`${host}/${instance}`, this.now());
-    if (this.lastSent.size > 10_000) this.forgetOlderThan(60_000);
+    this.turnPage();
+    this.current.set(`${host}/${instance}`, this.now());
   }
 
   async fence(copy: FencedCopy): Promise<void> {
@@ -75,8 +91,14 @@ export class CopyFencer {
     }
   }
 
-  private forgetOlderThan(ms: number): void {
-    const before = this.now() - ms;
-    for (const [key, at] of this.lastSent) if (at < before) this.lastSent.delete(key);
+  private turnPage(): void {
+    const now = this.now();
+    this.since ??= now;
+    const age = now - this.since;
+    if (age < rememberMs) return;
+    // After a quiet spell of two windows or more even the current generation is too old to keep.
+    this.previous = age < 2 * rememberMs ? this.current : new Map();
+    this.current = new Map();
+    this.since = now;
   }
 }
