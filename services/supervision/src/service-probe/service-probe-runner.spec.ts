@@ -150,3 +150,42 @@ describe('the service probe runner', () => {
     expect(f.standing()).toEqual({ application: 'web', result: 'pending' });
   });
 });
+
+describe('the service probe runner on its timer', () => {
+  it('asks again at its next tick, not an interval later, when no instance served yet', async () => {
+    const view = new SupervisionView();
+    const events: ServiceEvent[] = [
+      { type: 'ServiceDefined', data: { service: 'shop', spec, revision: 1 } },
+      { type: 'ServiceDeployStarted', data: { service: 'shop', revision: 1, startOrder: ['web'] } },
+    ];
+    view.services.set('shop', events.reduce(evolveService, initialServiceState('shop')));
+    view.hosts.set('h1', { id: 'h1', epoch: 1, down: false });
+    view.instances.set('shop-web-a', web('shop-web-a', 'starting'));
+    const sent: string[] = [];
+    const clock = 5_000;
+    const runner = new ServiceProbeRunner({
+      view,
+      link: {
+        send: (_host, command) => {
+          sent.push(command.type);
+          return Promise.resolve({ probe: { healthy: true, state: 'running' } });
+        },
+      },
+      isLeader: () => true,
+      changed: () => undefined,
+      warn: () => undefined,
+      now: () => clock,
+    });
+    runner.tick();
+    await runner.stop();
+    expect(sent).toEqual([]);
+    view.instances.set('shop-web-a', web('shop-web-a', 'healthy'));
+    runner.tick();
+    await runner.stop();
+    expect(sent).toEqual(['probe-http']);
+    // Probed now: the next one waits for its interval even at the same instant.
+    runner.tick();
+    await runner.stop();
+    expect(sent).toEqual(['probe-http']);
+  });
+});

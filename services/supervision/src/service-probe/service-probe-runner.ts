@@ -96,7 +96,11 @@ export class ServiceProbeRunner {
   /** Runs one probe of the service now and tallies it (tests; the timer calls tick). */
   async probe(name: string, probe: NormalisedServiceProbe): Promise<void> {
     const attempt = await this.attempt(name, probe);
-    if (!attempt) return;
+    if (!attempt) {
+      // Nobody to ask yet (a deploy under way): ask again at the next tick, not an interval later.
+      this.due.delete(name);
+      return;
+    }
     const before = this.tallies.get(name);
     const after = tallyProbe(before, attempt, probe.failureThreshold);
     this.tallies.set(name, after);
