@@ -88,7 +88,8 @@ export class EndpointsPublisher {
 
   /**
    * Compares every service when leadership was just gained or a write failed, and now and then as a
-   * safety net; pages applied meanwhile compare the services they touch.
+   * safety net; pages applied meanwhile compare the services they touch. Resolves once the passes
+   * in progress are done.
    */
   tick(): Promise<void> {
     this.ticks++;
@@ -99,7 +100,8 @@ export class EndpointsPublisher {
       return Promise.resolve();
     }
     if (this.ticks % rereadTicks === 0) this.held = undefined;
-    if (this.held && !this.failing && this.ticks % safetyNetTicks !== 0) return Promise.resolve();
+    if (this.held && !this.failing && this.ticks % safetyNetTicks !== 0)
+      return this.flushing ?? Promise.resolve();
     return this.schedule('all');
   }
 
