@@ -5,7 +5,7 @@ import { CommandClient } from '@federa/messaging';
 import { ApiContractResponse } from '../openapi/api-contract.decorators';
 import { listQueryFields } from '../validation/request-fields';
 
-/** Instances as supervision knows them: `id, service, app, host, layer, state, since`. */
+/** Instances as supervision knows them: `id, service, app, host, layer, state, since`, and `endpoint` once running. */
 @ApiTags('instances')
 @Controller('v1/instances')
 export class InstancesController {
