@@ -4,3 +4,4 @@ export * from './dead-letters';
 export * from './handle-once';
 export * from './permanent-failure';
 export * from './durable-event-consumer';
+export * from './key-value-bucket';
