@@ -264,10 +264,12 @@ class Discovery extends EventEmitter {
         pause = RETRY_MIN_MS;
       } catch (error) {
         if (this.stopped) return;
+        // Full jitter: the workloads of a restarting agent must not all come back at once.
+        const wait = Math.round(Math.random() * pause);
         this.log(
-          `discovery: long-poll failed (${error.message}); again in ${pause} ms, keeping the last set`,
+          `discovery: long-poll failed (${error.message}); again in ${wait} ms, keeping the last set`,
         );
-        await sleep(pause);
+        await sleep(wait);
         pause = Math.min(RETRY_MAX_MS, pause * 2);
       }
     }
