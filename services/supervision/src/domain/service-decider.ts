@@ -246,8 +246,14 @@ function decideCopy(source: ServiceState, as: string, targetExists: boolean): Se
 
 function decideHealth(state: ServiceState, health: ServiceHealth): ServiceEvent[] {
   if (!state.running) return [];
-  // While deploying, missing instances are expected: only success or outright failure is news.
-  if (state.status === 'deploying' && health.state === 'degraded') return [];
+  // While deploying, missing instances are expected: only success or outright failure is news, and
+  // a failing service probe (it runs only once its application serves, so it is no startup gap).
+  if (
+    state.status === 'deploying' &&
+    health.state === 'degraded' &&
+    health.probe?.result !== 'failed'
+  )
+    return [];
   const service = state.name;
   const probe =
     health.probe && health.probe.result !== 'pending'

@@ -173,8 +173,14 @@ describe('recording the service probe', () => {
     expect(record(afterFail, failed)).toEqual([]);
   });
 
-  it('leaves a deploy in progress until the probe passes', () => {
+  it('leaves a deploy in progress until the probe passes, but records a failing probe at once', () => {
     expect(record(fold(deployed), { application: 'web', result: 'pending' })).toEqual([]);
+    const failing = record(fold(deployed), failed);
+    expect(failing.map((e) => e.type)).toEqual(['ServiceDegraded']);
+    expect(fold([...deployed, ...failing])).toMatchObject({
+      status: 'degraded',
+      probe: { result: 'failed', reason: failed.reason },
+    });
   });
 
   it('shows the probe in the summary: pending, then its last result, time and reason', () => {
