@@ -100,7 +100,7 @@ async function maxRate(label: string, url: string, withToken: boolean): Promise<
   // A failure is tried once more: one stall of a busy neighbour must not end the search.
   const tryRate = async (rate: number) =>
     passes(await step(label, job(rate))) || passes(await step(`${label} (again)`, job(rate)));
-  await load({ ...job(20), durationMs: 2000 }); // warm-up: connections, JIT, caches
+  await inTurn(() => load({ ...job(20), durationMs: 2000 })); // warm-up: connections, JIT, caches
   let good = 0;
   let bad = 0;
   for (let rate = 50; rate <= 40_000; rate *= 2) {
@@ -119,7 +119,23 @@ async function maxRate(label: string, url: string, withToken: boolean): Promise<
   return good;
 }
 
-async function step(label: string, job: LoadJob): Promise<LoadResult> {
+/**
+ * Steps run one at a time, in the order asked: the gateway's and the baseline's searches run
+ * together and so take turns, each step of one next to a step of the other, so that a busy
+ * neighbour on the machine weighs on both alike rather than on whichever ran during its burst.
+ */
+let turns: Promise<unknown> = Promise.resolve();
+function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  const mine = turns.then(work);
+  turns = mine.catch(() => undefined);
+  return mine;
+}
+
+function step(label: string, job: LoadJob): Promise<LoadResult> {
+  return inTurn(() => runStep(label, job));
+}
+
+async function runStep(label: string, job: LoadJob): Promise<LoadResult> {
   const result = await load(job);
   process.stderr.write(
     `${label} ${job.ratePerS}/s: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, ` +
@@ -272,10 +288,14 @@ async function main(): Promise<void> {
 
     const hostsPath = '/v1/hosts?limit=100';
     const instancesPath = '/v1/instances?limit=100';
-    const gatewayHosts = await maxRate('gateway hosts', `${api}${hostsPath}`, true);
-    const baselineHosts = await maxRate('baseline hosts', `${base}${hostsPath}`, false);
-    const gatewayInstances = await maxRate('gateway instances', `${api}${instancesPath}`, true);
-    const baselineInstances = await maxRate('baseline instances', `${base}${instancesPath}`, false);
+    const [gatewayHosts, baselineHosts] = await Promise.all([
+      maxRate('gateway hosts', `${api}${hostsPath}`, true),
+      maxRate('baseline hosts', `${base}${hostsPath}`, false),
+    ]);
+    const [gatewayInstances, baselineInstances] = await Promise.all([
+      maxRate('gateway instances', `${api}${instancesPath}`, true),
+      maxRate('baseline instances', `${base}${instancesPath}`, false),
+    ]);
 
     const shedAt = async (label: string, path: string, rate: number) => {
       const result = await step(`${label} at twice its max`, {
