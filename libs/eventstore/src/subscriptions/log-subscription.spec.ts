@@ -2,8 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type { NewEvent, RecordedEvent } from '@federa/contracts';
 import { InMemoryEventStore } from '../in-memory';
 import type { LogCheckpoint, ReadAllResult } from '../event-store';
+import type { BackoffPolicy } from '@federa/runtime/backoff';
 import { acceptAnyObject } from '../validation/event-validator';
 import { LogSubscription } from './log-subscription';
+
+/** The attempt numbers the subscription asks the backoff for, in order: how far apart its retries grow. */
+const backoffAttempts: number[] = [];
+jest.mock('@federa/runtime/backoff', () => {
+  const actual =
+    jest.requireActual<typeof import('@federa/runtime/backoff')>('@federa/runtime/backoff');
+  return {
+    ...actual,
+    backoffDelayMs: (attempt: number, ...rest: [BackoffPolicy]) => {
+      backoffAttempts.push(attempt);
+      return actual.backoffDelayMs(attempt, ...rest);
+    },
+  };
+});
 
 function counted(n: number): NewEvent {
   return {
@@ -161,5 +176,52 @@ describe('a log subscription', () => {
     expect(errors).toContain('still down');
     expect(errors.filter((e) => e.includes('ECONNREFUSED'))).toHaveLength(3);
     expect(unhealthySeen).toBe(true);
+  });
+
+  it('backs off further on every recovery from a page that always fails, although the replay before it goes through', async () => {
+    const store = new InMemoryEventStore({ validate: acceptAnyObject });
+    for (let n = 1; n <= 5; n++) await store.append(`counter-${n}`, 'no-stream', [counted(n)]);
+    let recoveries = 0;
+    let healthyBetweenRecoveries = false;
+    let broken = true;
+    let view: number[] = [];
+    backoffAttempts.length = 0;
+    const subscription: LogSubscription = new LogSubscription(
+      store,
+      async (events) => {
+        for (const event of events) {
+          const n = (event.data as { n: number }).n;
+          if (n === 3 && broken) throw new Error('event 3 breaks the read model');
+          view.push(n);
+        }
+        // Pages 1-2 replay fine before every failure: they must not make the subscription healthy.
+        if (recoveries > 0) healthyBetweenRecoveries ||= subscription.healthy;
+      },
+      {
+        batchSize: 2,
+        pollMs: 5,
+        readRetry: { baseMs: 1, maxMs: 2 },
+        onError: () => undefined,
+        recover: () => {
+          recoveries++;
+          view = [];
+          return null;
+        },
+      },
+    );
+    try {
+      await until(() => recoveries >= 6);
+      // Each recovery waits on the next attempt of the backoff, not on its first one again.
+      expect(backoffAttempts.slice(0, 6)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(healthyBetweenRecoveries).toBe(false);
+      expect(subscription.healthy).toBe(false);
+
+      // Once the failed page goes through, the subscription is healthy.
+      broken = false;
+      await until(() => view.length === 5 && subscription.healthy);
+      expect(view).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      await subscription.stop();
+    }
   });
 });

@@ -52,7 +52,18 @@ const defaultReadRetry: BackoffPolicy = { baseMs: 100, maxMs: 5000 };
 
 /** A handler's failure, told apart from a read's: only reads are retried. */
 class HandlerFailed {
-  constructor(readonly error: unknown) {}
+  constructor(
+    readonly error: unknown,
+    /** The checkpoint of the page it failed on. */
+    readonly checkpoint: LogCheckpoint,
+  ) {}
+}
+
+/** Whether `a` is at or after `b` in the log's (transaction, position) order. */
+function atOrAfter(a: LogCheckpoint, b: LogCheckpoint): boolean {
+  const ta = BigInt(a.transactionId);
+  const tb = BigInt(b.transactionId);
+  return ta > tb || (ta === tb && a.position >= b.position);
 }
 
 /**
@@ -70,6 +81,14 @@ export class LogSubscription {
   private checkpointValue: LogCheckpoint | null;
   /** Failures in a row (reads, handlers, recoveries) since the last read or page that went through. */
   private failures = 0;
+  /**
+   * Handler failures since a page past the last failed one was applied. Kept apart from `failures`:
+   * a recovery replays the good pages before the failed one, and those must not reset the backoff of a
+   * page that fails every time, or the consumer replays the log hot, forever.
+   */
+  private handlerFailures = 0;
+  /** The checkpoint of the last page whose handler failed, until a page at or past it is applied. */
+  private failedAt: LogCheckpoint | undefined;
   private lastError: unknown;
   /** Settles when the subscription stops; rejects with a handler's or read's error. */
   readonly done: Promise<void>;
@@ -90,17 +109,19 @@ export class LogSubscription {
   }
 
   /**
-   * Whether the subscription follows the log now: false from a failed read, handler or recovery until
-   * the next read or page that goes through, and once it has stopped. What a service's readiness asks.
+   * Whether the subscription follows the log now: false from a failed read or recovery until the next
+   * read or page that goes through, from a failed handler until a page past the one it failed on is
+   * applied (the replay before it does not count), and once it has stopped. What a service's readiness
+   * asks.
    */
   get healthy(): boolean {
-    return !this.stopped && this.failures === 0;
+    return !this.stopped && this.failures === 0 && this.handlerFailures === 0;
   }
 
   /** Why the subscription is not healthy, while it is not. */
   get problem(): string | undefined {
     if (this.stopped) return 'stopped';
-    if (this.failures === 0) return undefined;
+    if (this.failures === 0 && this.handlerFailures === 0) return undefined;
     return this.lastError instanceof Error ? this.lastError.message : String(this.lastError);
   }
 
@@ -117,6 +138,10 @@ export class LogSubscription {
       } catch (error) {
         const cause = error instanceof HandlerFailed ? error.error : error;
         this.failed(cause);
+        if (error instanceof HandlerFailed) {
+          this.handlerFailures++;
+          this.failedAt = error.checkpoint;
+        }
         if (!this.options.recover) {
           this.stopped = true;
           throw cause;
@@ -135,7 +160,8 @@ export class LogSubscription {
     const policy = this.options.readRetry ?? defaultReadRetry;
     let error = cause;
     for (let attempt = 1; ; attempt++) {
-      await this.pause(backoffDelayMs(this.failures - 1, policy) + policy.baseMs);
+      const failuresInARow = Math.max(this.failures, this.handlerFailures);
+      await this.pause(backoffDelayMs(failuresInARow - 1, policy) + policy.baseMs);
       if (this.stopped) return false;
       try {
         this.checkpointValue = await recover(error, attempt);
@@ -214,9 +240,13 @@ export class LogSubscription {
     try {
       await this.handle(page.events, page.checkpoint);
     } catch (error) {
-      throw new HandlerFailed(error);
+      throw new HandlerFailed(error, page.checkpoint);
     }
     this.checkpointValue = page.checkpoint;
     this.failures = 0;
+    if (this.failedAt && atOrAfter(page.checkpoint, this.failedAt)) {
+      this.handlerFailures = 0;
+      this.failedAt = undefined;
+    }
   }
 }
