@@ -13,8 +13,9 @@ export interface SheddingConfig {
  * Defaults sized on the development machine (docs/BENCHMARKS.md, API): a list of 100 hosts takes a
  * few milliseconds of the gateway, inventory and Postgres together, so 16 reads at once already
  * keep every core busy; the adaptive limit serves fewer when answers slow down (a busier machine).
- * Writes wait on a log append and a projection, and are fewer: their own, smaller budget means
- * that no number of reads can starve them.
+ * Writes wait on a log append and a projection, not on the cpu, so their latency says little about
+ * load: they keep a fixed budget of their own, which no number of reads can take, and wait up to a
+ * second for a slot (an operator's parallel changes are few and precious).
  */
 export const sheddingDefaults: SheddingConfig = {
   read: {
@@ -27,10 +28,10 @@ export const sheddingDefaults: SheddingConfig = {
   },
   write: {
     concurrency: 8,
-    latencyTargetMs: 250,
+    latencyTargetMs: 0,
     queueLength: 32,
-    queueMs: 500,
-    standingQueueMs: 50,
+    queueMs: 1000,
+    standingQueueMs: 1000,
     intervalMs: 100,
   },
   retryAfterS: 1,
@@ -79,11 +80,10 @@ export function loadSheddingConfig(env: NodeJS.ProcessEnv = process.env): Sheddi
         'FEDERA_API_WRITE_CONCURRENCY',
         sheddingDefaults.write.concurrency,
       ),
-      // Writes are worth more waiting for: the same queue, five times the patience.
-      latencyTargetMs: latencyTargetMs * 5,
       queueLength: Math.ceil(queueLength / 2),
-      queueMs: queueMs * 5,
-      standingQueueMs: standingQueueMs * 5,
+      // Ten times a read's patience, standing queue or not.
+      queueMs: queueMs * 10,
+      standingQueueMs: queueMs * 10,
     },
     retryAfterS: sheddingDefaults.retryAfterS,
   };
