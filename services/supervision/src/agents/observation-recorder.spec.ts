@@ -89,6 +89,22 @@ describe('the observation recorder', () => {
     ]);
   });
 
+  it('records where the agent says the instance answers, once, and the view shows it', async () => {
+    await started('shop-db-1');
+    const endpoint = { address: '10.0.0.9', port: 41234 };
+
+    await Promise.all([
+      seen('shop-db-1', 'running', { endpoint }),
+      seen('shop-db-1', 'healthy', { endpoint }),
+      seen('shop-db-1', 'healthy', { endpoint }),
+    ]);
+    await shop.sync();
+
+    const running = (await events('shop-db-1')).filter((e) => e.type === 'InstanceRunning');
+    expect(running.map((e) => (e.data as { endpoint?: unknown }).endpoint)).toEqual([endpoint]);
+    expect(shop.view.instances.get('shop-db-1')).toMatchObject({ state: 'healthy', endpoint });
+  });
+
   it('records each change of a burst once, though the view has seen none of them', async () => {
     await started('shop-db-1');
 
