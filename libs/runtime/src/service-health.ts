@@ -102,10 +102,17 @@ export function answerHealthPings(
   return nc.subscribe(subject, {
     callback: (error, msg) => {
       if (error) return;
-      void health.report().then((report) => {
-        const reply: CommandReply<ServiceHealthReport> = { ok: true, result: report };
-        msg.respond(json.encode(reply));
-      });
+      health
+        .report()
+        .then((report) => {
+          const reply: CommandReply<ServiceHealthReport> = { ok: true, result: report };
+          msg.respond(json.encode(reply));
+        })
+        .catch(() => {
+          // respond throws when the answer cannot go out (the connection closed while the probes ran,
+          // a report larger than the bus takes): the asker times out and reads the service unready.
+          // Left to reject, it would be unhandled and end the process.
+        });
     },
   });
 }
