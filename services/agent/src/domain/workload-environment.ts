@@ -20,6 +20,9 @@ export const INHERITED_VARIABLES: readonly string[] = [
   'TZ',
   'TMPDIR',
   'TERM',
+  // Not a secret: the example applications' capacity, which `FEDERA_CAPACITY_RPS=20 federa up`
+  // must still reach (docs/reference/configuration.md).
+  'FEDERA_CAPACITY_RPS',
 ];
 
 /** Every `LC_*` locale variable is inherited too. */
