@@ -17,6 +17,16 @@ describe('list paging', () => {
     expect(pageOf(rows(2), 10, keyOf, 10)).toEqual({ items: rows(1), next: 'i-0' });
   });
 
+  it('counts the budget in UTF-8 bytes, so that non-ASCII labels end a page as early as their bytes say', () => {
+    // 90 characters of 'é' are 180 bytes: each row's JSON is about 200 bytes, not 110.
+    const labelled = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ id: `i-${i}`, label: 'é'.repeat(90) }));
+    expect(pageOf(labelled(10), 10, keyOf, 250)).toEqual({ items: labelled(1), next: 'i-0' });
+    const emoji = Array.from({ length: 4 }, (_, i) => ({ id: `i-${i}`, label: '🚀'.repeat(30) }));
+    // 30 rockets are 60 UTF-16 units but 120 bytes.
+    expect(pageOf(emoji, 4, keyOf, 300)).toEqual({ items: emoji.slice(0, 2), next: 'i-1' });
+  });
+
   it('refuses a limit above the largest page, naming the limit', () => {
     expect(validateCommand('listServices', { limit: 501 })).toEqual({
       ok: false,

@@ -1,4 +1,5 @@
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { utf8Bytes } from '../spec/spec-limits';
 
 /** The documented paging limits of every list (docs/reference/rest-api.md, "Limits"). */
 export const ListLimits = {
@@ -44,7 +45,8 @@ export function pageOf<T>(
   const items: T[] = [];
   let bytes = 0;
   for (const row of rows.slice(0, limit)) {
-    bytes += JSON.stringify(row).length + 1;
+    // Bytes, not string length: the bus limits bytes, and a label in Greek or an emoji takes 2 to 4.
+    bytes += utf8Bytes(JSON.stringify(row)) + 1;
     if (items.length > 0 && bytes > maxBytes) break;
     items.push(row);
   }
