@@ -70,7 +70,11 @@ describe('the discovery bucket across a NATS outage', () => {
       const bucket = new Subjects(plane.prefix).discoveryBucket;
       expect((await plane.call('PUT', '/v1/services/solo', soloSpec)).status).toBe(200);
       expect((await plane.call('POST', '/v1/services/solo/deploy')).status).toBe(202);
-      const before = await eventually(() => heldOn(nats.url, bucket, 'solo'), 60_000, 250);
+      const before = (await eventually(
+        () => heldOn(nats.url, bucket, 'solo'),
+        60_000,
+        250,
+      )) as ServiceEndpoints;
       // A running service with nothing serving yet: every application listed, none with instances.
       expect(before.applications).toEqual([{ name: 'clock', instances: [] }]);
 
@@ -80,7 +84,11 @@ describe('the discovery bucket across a NATS outage', () => {
       await new Promise((resolve) => setTimeout(resolve, 3000));
       await nats.restart();
 
-      const after = await eventually(() => heldOn(nats.url, bucket, 'solo'), 45_000, 500);
+      const after = (await eventually(
+        () => heldOn(nats.url, bucket, 'solo'),
+        45_000,
+        500,
+      )) as ServiceEndpoints;
       expect(after.applications).toEqual(before.applications);
       expect(after.version).toBeGreaterThanOrEqual(before.version);
     },
