@@ -1,10 +1,18 @@
 import { IsDefined, IsIn, IsObject, IsOptional } from 'class-validator';
 import { IsEntityId, IsHostId, IsInstanceId, IsResourceName } from '../events/values/identifiers';
 import { InstanceStates, type InstanceState } from '../names/instance-state';
-import { MigrationStates, type MigrationState } from '../names/migration-state';
+import {
+  MigrationModes,
+  MigrationStates,
+  type MigrationMode,
+  type MigrationState,
+} from '../names/migration-state';
 import { ListQuery } from './list-query';
 
-/** Relocate an instance (`POST /v1/instances/{id}/migrate`); placement picks the host unless `to`. */
+/**
+ * Relocate an instance (`POST /v1/instances/{id}/migrate`); placement picks the host unless `to`, and
+ * the mode is live where both ends can and cold otherwise unless `mode`.
+ */
 export class MigrateInstanceCommand {
   @IsInstanceId()
   instance: string;
@@ -12,6 +20,10 @@ export class MigrateInstanceCommand {
   @IsOptional()
   @IsHostId()
   to?: string;
+
+  @IsOptional()
+  @IsIn(MigrationModes)
+  mode?: MigrationMode;
 }
 
 export class GetInstanceQuery {
