@@ -30,7 +30,31 @@ describe('telling a backend outage from any other failure', () => {
       failure('connect ECONNREFUSED 127.0.0.1:4222', 'ECONNREFUSED'),
     ],
   ])('answers nats for %s', (_case, error) => {
-    expect(unavailableBackend(error)?.backend).toBe('nats');
+    expect(unavailableBackend(error, { nats: 'nats://127.0.0.1:4222' })?.backend).toBe('nats');
+  });
+
+  const urls = {
+    postgres: 'postgres://postgres@127.0.0.1:5432/federa',
+    nats: 'nats://localhost:41873,nats://10.0.0.7:4222',
+  };
+
+  it.each([
+    ['its configured address', 'connect ECONNREFUSED 127.0.0.1:41873', 'nats'],
+    ['another of its servers', 'connect ECONNREFUSED 10.0.0.7:4222', 'nats'],
+    ['the database address', 'connect ECONNREFUSED 127.0.0.1:5432', 'postgres'],
+    ['an address neither names', 'connect ECONNREFUSED 127.0.0.1:40123', 'postgres'],
+  ])('tells a socket error by the configured URL that names %s', (_case, message, backend) => {
+    expect(unavailableBackend(failure(message, 'ECONNREFUSED'), urls)?.backend).toBe(backend);
+    expect(unavailableBackend({ code: 'internal', message }, urls)?.backend).toBe(backend);
+  });
+
+  it('does not take the default NATS port for NATS when the URLs say it is the database', () => {
+    const swapped = {
+      postgres: 'postgres://db@127.0.0.1:4222/federa',
+      nats: 'nats://127.0.0.1:5999',
+    };
+    const error = failure('connect ECONNREFUSED 127.0.0.1:4222', 'ECONNREFUSED');
+    expect(unavailableBackend(error, swapped)?.backend).toBe('postgres');
   });
 
   it("recognises a backend service's internal reply that repeats a connection error", () => {

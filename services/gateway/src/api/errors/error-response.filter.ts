@@ -1,13 +1,16 @@
 import {
   Catch,
   HttpException,
+  Inject,
   Logger,
+  Optional,
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
 import { ErrorCodes, FederaError, ValidationFailed, type ErrorBody } from '@federa/contracts';
 import type { Request, Response } from 'express';
-import { unavailableBackend } from '../../domain/unavailable-backend';
+import { unavailableBackend, type BackendUrls } from '../../domain/unavailable-backend';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../../gateway-config';
 import { codeOfStatus, statusOfCode } from './status-mapping';
 
 /**
@@ -20,6 +23,11 @@ import { codeOfStatus, statusOfCode } from './status-mapping';
 @Catch()
 export class ErrorResponseFilter implements ExceptionFilter {
   private readonly log = new Logger('errors');
+  private readonly backendUrls: BackendUrls;
+
+  constructor(@Optional() @Inject(GATEWAY_CONFIG) config?: GatewayConfig) {
+    this.backendUrls = { postgres: config?.databaseUrl, nats: config?.natsUrl };
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -39,7 +47,7 @@ export class ErrorResponseFilter implements ExceptionFilter {
   private toResponse(exception: unknown, request: Request): { status: number; body: ErrorBody } {
     const away =
       !(exception instanceof FederaError) || exception.code === ErrorCodes.internal
-        ? unavailableBackend(exception)
+        ? unavailableBackend(exception, this.backendUrls)
         : undefined;
     if (away) {
       const error = new FederaError(
