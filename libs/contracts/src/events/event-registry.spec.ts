@@ -85,6 +85,14 @@ describe('event registry', () => {
 
   it('lists the types of one category', () => {
     expect(eventTypesOf('allocation')).toEqual(['HostAllocationChanged']);
-    expect(eventTypesOf('migration')).toEqual(contractTypes.migration);
+    expect(eventTypesOf('migration')).toEqual([
+      'MigrationStarted',
+      'MigrationPhaseStarted',
+      'MigrationPhaseCompleted',
+      'MigrationCompleted',
+      'MigrationFailed',
+      'MigrationRollingBack',
+      'MigrationRolledBack',
+    ]);
   });
 });

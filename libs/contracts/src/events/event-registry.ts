@@ -32,7 +32,9 @@ import {
   MigrationCompletedData,
   MigrationFailedData,
   MigrationPhaseCompletedData,
+  MigrationPhaseStartedData,
   MigrationRolledBackData,
+  MigrationRollingBackData,
   MigrationStartedData,
 } from './migration-events';
 import {
@@ -131,9 +133,11 @@ export const EventTypes = {
   InstanceRelocated: extension(InstanceRelocatedData, 'instance'),
 
   MigrationStarted: contract(MigrationStartedData, 'migration'),
-  MigrationPhaseCompleted: contract(MigrationPhaseCompletedData, 'migration'),
+  MigrationPhaseStarted: extension(MigrationPhaseStartedData, 'migration'),
+  MigrationPhaseCompleted: contract(MigrationPhaseCompletedData, 'migration', 2),
   MigrationCompleted: contract(MigrationCompletedData, 'migration'),
-  MigrationFailed: contract(MigrationFailedData, 'migration'),
+  MigrationFailed: contract(MigrationFailedData, 'migration', 2),
+  MigrationRollingBack: extension(MigrationRollingBackData, 'migration'),
   MigrationRolledBack: contract(MigrationRolledBackData, 'migration'),
 
   UsageRecorded: contract(UsageRecordedData, 'statistics'),

@@ -39,6 +39,23 @@ export class MigrationStartedData extends MigrationEventData {
   @IsInt()
   @Min(0)
   dataBytes?: number;
+
+  /**
+   * The application declares `data`: it is stopped, copied and started (its downtime recorded);
+   * without data it starts on the target before its source stops. Absent on events written before.
+   */
+  @IsOptional()
+  @IsBoolean()
+  stateful?: boolean;
+}
+
+/** Extension: a phase began (the progress `federa migrate --wait` shows). */
+export class MigrationPhaseStartedData extends MigrationEventData {
+  @IsIn(MigrationPhases)
+  phase: MigrationPhase;
+
+  @IsISO8601()
+  startedAt: string;
 }
 
 /** One phase of the migration ended (`choose-target`, `export`, `live-transfer`, …). */
@@ -71,9 +88,27 @@ export class MigrationCompletedData extends MigrationEventData {
   @IsInt()
   @Min(0)
   downtimeMs: number;
+
+  /** Bytes of data copied (export, or the live transfer). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  bytesCopied?: number;
 }
 
-/** The migration stopped in a phase it could not finish. */
+/**
+ * Extension: a phase failed and the migration is undoing what it did, so that the instance runs on
+ * its source again; MigrationRolledBack follows, or MigrationFailed when that cannot be done.
+ */
+export class MigrationRollingBackData extends MigrationEventData {
+  @IsIn(MigrationPhases)
+  phase: MigrationPhase;
+
+  @IsString()
+  reason: string;
+}
+
+/** The migration stopped in a phase it could not finish, and the instance is not back on its source. */
 export class MigrationFailedData extends MigrationEventData {
   @IsIn(MigrationPhases)
   phase: MigrationPhase;
