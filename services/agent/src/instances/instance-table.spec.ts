@@ -62,4 +62,35 @@ describe('InstanceTable', () => {
     expect(back).toMatchObject({ state: 'healthy', busy: false, load: undefined, nextProbeAt: 0 });
     expect(back.health).toEqual({ healthy: undefined, consecutiveFailures: 0 });
   });
+
+  it('names where a live instance listens in its reports and heartbeats, not while it starts or once it stopped', async () => {
+    const store = new FakeStateStore();
+    const reports: ReportDraft[] = [];
+    const instances = new InstanceTable(
+      store,
+      (draft) => reports.push(draft),
+      () => ({ address: '192.0.2.4', port: 4100 }),
+    );
+    const entry = InstanceTable.entryOf({
+      spec: instanceSpecOf(specPayload('web-1'), '/srv/instances'),
+      layer: 'process',
+      state: 'stopped',
+      handle: {},
+    });
+    await instances.setState(entry, 'starting');
+    expect(instances.beats()[0].endpoint).toBeUndefined();
+    await instances.setState(entry, 'running');
+    await instances.setState(entry, 'healthy');
+    await instances.setState(entry, 'stopped');
+    expect(reports.map((r) => r.endpoint)).toEqual([
+      undefined,
+      { address: '192.0.2.4', port: 4100 },
+      { address: '192.0.2.4', port: 4100 },
+      undefined,
+    ]);
+    await instances.setState(entry, 'healthy');
+    expect(instances.beats()).toEqual([
+      { instance: 'web-1', state: 'healthy', endpoint: { address: '192.0.2.4', port: 4100 } },
+    ]);
+  });
 });
