@@ -41,9 +41,10 @@ interface HostProcess {
 /**
  * Real agents, each a process of its own (`federa-agent` through test/agent-cli-child.js) so that a
  * test can freeze (SIGSTOP), thaw (SIGCONT) or kill (SIGKILL) it; the real inventory and placement
- * in this process. Every process the fleet starts, agents and the instances they spawn, carries
- * FEDERA_TEST_FLEET=<prefix> in its environment: `running()` reads the process table by it, and
- * `close()` ends them all.
+ * in this process. The agents carry FEDERA_TEST_FLEET=<prefix> in their environment; the instances
+ * they spawn inherit only an allow-list of it, so they are known by their FEDERA_DATA_DIR, under
+ * their agent's data directory: `running()` reads the process table by it, and `close()` ends them
+ * all.
  */
 export class ProcessFleet {
   private readonly hosts = new Map<string, HostProcess>();
@@ -171,9 +172,7 @@ export class ProcessFleet {
       } catch {
         continue;
       }
-      const vars = environ.split('\0');
-      if (!vars.includes(`FEDERA_TEST_FLEET=${this.plane.prefix}`)) continue;
-      const instance = vars.find((v) => v.startsWith('FEDERA_INSTANCE='))?.slice(16);
+      const instance = this.instanceOf(environ.split('\0'));
       if (!instance) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const [state, , pgrp] = [fields[0], fields[1], Number(fields[2])];
@@ -206,17 +205,22 @@ export class ProcessFleet {
       rmSync(dir, { recursive: true, force: true });
   }
 
+  /** The instance a process with this environment runs for one of this fleet's agents, if any. */
+  private instanceOf(environ: readonly string[]): string | undefined {
+    const instance = environ.find((v) => v.startsWith('FEDERA_INSTANCE='))?.slice(16);
+    const dataDir = environ.find((v) => v.startsWith('FEDERA_DATA_DIR='))?.slice(16);
+    if (!instance || !dataDir) return undefined;
+    for (const dir of this.dataDirs.values()) if (dataDir.startsWith(`${dir}/`)) return instance;
+    return undefined;
+  }
+
   private markedGroupLeaders(): number[] {
     const pids: number[] = [];
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
         const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-        if (
-          environ.includes(`FEDERA_TEST_FLEET=${this.plane.prefix}`) &&
-          environ.some((v) => v.startsWith('FEDERA_INSTANCE='))
-        )
-          pids.push(Number(entry));
+        if (this.instanceOf(environ)) pids.push(Number(entry));
       } catch {
         continue;
       }
