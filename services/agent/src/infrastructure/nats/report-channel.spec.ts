@@ -42,6 +42,33 @@ describe('report channel', () => {
     ]);
   });
 
+  it("holds no more reports before the first epoch than its capacity, keeping each instance's newest state and counting the rest", async () => {
+    const host: { epoch?: number } = {};
+    const channel = new ReportChannel(
+      'p.agent.h.report',
+      { host: 'h', runId: 'run-1', epoch: () => host.epoch },
+      4,
+    );
+    const { connection, published } = fakeConnection();
+    channel.setConnection(connection, true);
+    // An agent refused registration for long goes on reporting the instances it adopted.
+    for (let turn = 0; turn < 1000; turn++)
+      channel.emit({ kind: 'instance', instance: `a-${turn % 3}`, state: `s${turn}` });
+    expect(channel.pending).toBeLessThanOrEqual(4);
+    expect(channel.dropped).toBe(1000 - channel.pending);
+
+    host.epoch = 2;
+    channel.epochKnown();
+    await settle();
+    expect(published.map((r) => [r.instance, r.state])).toEqual(
+      expect.arrayContaining([
+        ['a-0', 's999'],
+        ['a-1', 's997'],
+        ['a-2', 's998'],
+      ]),
+    );
+  });
+
   it('keeps the epoch a report was made under when the epoch changes before it is sent', async () => {
     let epoch = 3;
     const channel = new ReportChannel('p.agent.h.report', {

@@ -1,5 +1,6 @@
 import type { AgentReport } from '@federa/contracts';
 import type { NatsConnection } from 'nats';
+import { HeldReports } from '../../domain/held-reports';
 import { ReportOutbox } from '../../domain/report-outbox';
 import type { ReportDraft } from '../../domain/report-draft';
 
@@ -21,8 +22,11 @@ export class ReportChannel {
   private pumping = false;
   private again = false;
   private retry: NodeJS.Timeout | undefined;
-  /** Reports made before the first epoch, with when: they are sent under it once it is known. */
-  private readonly held: Array<{ draft: ReportDraft; at: number }> = [];
+  /**
+   * Reports made before the first epoch, with when: they are sent under it once it is known. As
+   * bounded as the outbox: an agent refused registration for long keeps reporting what it adopted.
+   */
+  private readonly held: HeldReports;
 
   constructor(
     private readonly subject: string,
@@ -31,16 +35,20 @@ export class ReportChannel {
     capacity = 10_000,
   ) {
     this.outbox = new ReportOutbox(capacity);
+    this.held = new HeldReports(capacity);
   }
 
   /** Reports waiting for the bus (or for the first epoch). */
   get pending(): number {
-    return this.outbox.size + this.held.length;
+    return this.outbox.size + this.held.size;
   }
 
-  /** Reports dropped because the outbox was full (the oldest go first). */
+  /**
+   * Reports dropped because the outbox was full (the oldest go first), or because too many were held
+   * before the first epoch (an instance's older states first, then the oldest).
+   */
   get dropped(): number {
-    return this.outbox.dropped;
+    return this.outbox.dropped + this.held.dropped;
   }
 
   /**
@@ -61,8 +69,8 @@ export class ReportChannel {
   /** The agent has its epoch: reports made before it go out under it, in the order they were made. */
   epochKnown(): void {
     const epoch = this.identity.epoch();
-    if (epoch === undefined || this.held.length === 0) return;
-    for (const { draft, at } of this.held.splice(0)) this.stamp(draft, epoch, at);
+    if (epoch === undefined || this.held.size === 0) return;
+    for (const { draft, at } of this.held.takeAll()) this.stamp(draft, epoch, at);
     void this.pump();
   }
 
