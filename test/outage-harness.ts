@@ -86,25 +86,37 @@ export class OutagePlane {
     };
     // The relay reads its settings from the environment only.
     Object.assign(process.env, env);
-    const settings = { ...loadSupervisionSettings(process.env), tickMs: 100 };
-    const supervision = await startSupervision(settings);
-    const relay = await NestFactory.createApplicationContext(RelayModule, { logger: ['error'] });
-    const gateway = await createGatewayApp({
-      ...settings,
-      apiToken,
-      httpPort: 0,
-      httpHost: '127.0.0.1',
-      logLevel: 'silent',
-    });
-    const plane = {
-      database: { url: databaseUrl },
-      settings,
-      prefix: env.FEDERA_SUBJECT_PREFIX,
-    } as unknown as ControlPlane;
-    // Hosts are declared down only after a long silence: no host dies in these tests, and an
-    // outage of the bus must not be taken for one (fencing has tests of its own).
-    const fleet = await Fleet.start(plane, ['h1', 'h2', 'h3'], { downAfterMs: 60_000 });
-    return new OutagePlane(databaseUrl, supervision, relay, gateway, fleet, savedEnv);
+    // What is started so far, closed in reverse when a later start fails: a test whose beforeAll
+    // throws never gets a plane to close, and must not leave services, agents or its env behind.
+    const started: { close(): Promise<void> }[] = [];
+    try {
+      const settings = { ...loadSupervisionSettings(process.env), tickMs: 100 };
+      const supervision = await startSupervision(settings);
+      started.push(supervision);
+      const relay = await NestFactory.createApplicationContext(RelayModule, { logger: ['error'] });
+      started.push(relay);
+      const gateway = await createGatewayApp({
+        ...settings,
+        apiToken,
+        httpPort: 0,
+        httpHost: '127.0.0.1',
+        logLevel: 'silent',
+      });
+      started.push(gateway);
+      const plane = {
+        database: { url: databaseUrl },
+        settings,
+        prefix: env.FEDERA_SUBJECT_PREFIX,
+      } as unknown as ControlPlane;
+      // Hosts are declared down only after a long silence: no host dies in these tests, and an
+      // outage of the bus must not be taken for one (fencing has tests of its own).
+      const fleet = await Fleet.start(plane, ['h1', 'h2', 'h3'], { downAfterMs: 60_000 });
+      return new OutagePlane(databaseUrl, supervision, relay, gateway, fleet, savedEnv);
+    } catch (error) {
+      for (const service of started.reverse()) await service.close().catch(() => undefined);
+      process.env = savedEnv;
+      throw error;
+    }
   }
 
   async call(method: string, path: string, body?: object): Promise<Answer> {
@@ -227,6 +239,8 @@ export async function expectConvergence(plane: OutagePlane): Promise<void> {
     90_000,
     250,
   );
+  // Two instances, and each of them one process: a replacement started beside a survivor shows here.
+  expect([...(await plane.runningOf('alpha', 'worker')).values()]).toEqual([1, 1]);
 
   const before = (await plane.events()).at(-1)?.position ?? 0;
   await plane.deploy('beta', 1);

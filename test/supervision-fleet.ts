@@ -60,9 +60,18 @@ export class Fleet {
       PlacementModule.forRoot({ config, share: { index: 0, count: 1 } }),
       'placement',
       env,
-    );
+    ).catch(async (error: unknown) => {
+      await inventory.close();
+      throw error;
+    });
     const fleet = new Fleet(plane, inventory, placement, leaseDir, heartbeatMs);
-    for (const host of hosts) await fleet.startHost(host);
+    try {
+      for (const host of hosts) await fleet.startHost(host);
+    } catch (error) {
+      // A start that fails part-way ends the agents and services it started, as close() would.
+      await fleet.close().catch(() => undefined);
+      throw error;
+    }
     return fleet;
   }
 
