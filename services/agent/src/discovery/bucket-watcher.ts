@@ -10,6 +10,7 @@ export interface BucketWatcherLog {
 }
 
 const RETRY = { baseMs: 250, maxMs: 5_000 };
+const STOP_WAIT_MS = 1_000;
 const decoder = new TextDecoder();
 
 /**
@@ -21,6 +22,7 @@ const decoder = new TextDecoder();
 export class DiscoveryBucketWatcher {
   private watch: QueuedIterator<KvEntry> | undefined;
   private stopped = false;
+  private readonly stopping = new AbortController();
   private readonly running: Promise<void>;
   private opened!: () => void;
   /** Resolves once the bucket is watched (every key's value delivered or not, puts to come). */
@@ -35,12 +37,21 @@ export class DiscoveryBucketWatcher {
     this.running = this.run();
   }
 
-  /** Stops watching; resolves once the watch loop ended. */
+  /**
+   * Stops watching; resolves once the watch loop ended, or after a second when it waits on a
+   * JetStream request that only its timeout will end (the bus is down): the loop returns then.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     this.watch?.stop();
     this.opened();
-    await this.running;
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.running,
+      new Promise((resolve) => (waited = setTimeout(resolve, STOP_WAIT_MS))),
+    ]);
+    clearTimeout(waited);
   }
 
   private async run(): Promise<void> {
@@ -52,6 +63,10 @@ export class DiscoveryBucketWatcher {
           key: '>',
           initializedFn: () => this.opened(),
         });
+        if (this.stopped) {
+          this.watch.stop();
+          return;
+        }
         if (attempt > 0) this.log.info({ bucket: this.bucket }, 'watching the discovery bucket');
         attempt = -1;
         for await (const entry of this.watch) {
@@ -66,11 +81,21 @@ export class DiscoveryBucketWatcher {
         );
       }
       if (this.stopped) return;
-      await sleep(backoffDelayMs(Math.max(attempt, 0), RETRY));
+      await sleep(backoffDelayMs(Math.max(attempt, 0), RETRY), this.stopping.signal);
     }
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+function sleep(ms: number, abort: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    abort.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }
