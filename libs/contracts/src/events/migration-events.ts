@@ -74,6 +74,11 @@ export class MigrationPhaseCompletedData extends MigrationEventData {
   @IsInt()
   @Min(0)
   bytes?: number;
+  /** How long the instance did not answer during the phase, as its layer measured (live transfer). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  downtimeMs?: number;
 }
 
 /** The instance runs on its new host. */
