@@ -159,6 +159,7 @@ describe('the demo shop on real agents', () => {
     const before = await lastPosition();
     // Cordoned, its host takes no replacement: the database comes back elsewhere.
     expect((await plane.call('POST', `/v1/hosts/${db.host}/cordon`)).status).toBe(200);
+    const killedAt = Date.now();
     killGroup(persistedHandle(fleet.agents.get(db.host)?.dataDir as string, db.id).pid);
 
     const replacement = (await eventually(
@@ -169,6 +170,12 @@ describe('the demo shop on real agents', () => {
     expect(replacement.host).not.toBe(db.host);
     await availableAfter(before);
     expect((await service()).probe).toMatchObject({ lastResult: 'passed' });
+    // Available on a probe of the new chain, not on a pass from before the database died.
+    const available = (await plane.events(['ServiceAvailable'])).filter((e) => e.position > before);
+    for (const event of available) {
+      const probe = (event.data as { probe?: { at: string } }).probe;
+      expect(Date.parse(probe?.at ?? '')).toBeGreaterThan(killedAt);
+    }
 
     // Every front end, started before the move, now reads the new database.
     for (const front of await serving('web')) {

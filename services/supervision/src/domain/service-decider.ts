@@ -230,6 +230,8 @@ function deployStarted(state: ServiceState, revision: number): ServiceState {
     desired,
     running: true,
     lastHealth: undefined,
+    // A pass of the chain as it was says nothing of the one being deployed.
+    probe: undefined,
   };
 }
 

@@ -42,6 +42,7 @@ function web(id: string, state: InstanceView['state'], host = 'h1'): InstanceVie
     state,
     since: new Date(0).toISOString(),
     revision: 1,
+    endpoint: { address: '127.0.0.1', port: 8000 + id.length },
   };
 }
 
@@ -87,6 +88,11 @@ function fixture() {
       await runner.probe('shop', probe);
     },
     standing: () => runner.standingOf('shop', view.services.get('shop')!),
+    /** Folds events into the shop's state, as the view does when it applies them. */
+    record: (...more: ServiceEvent[]) =>
+      view.services.set('shop', more.reduce(evolveService, view.services.get('shop')!)),
+    advance: (ms: number) => (clock += ms),
+    setAnswer: (next: AgentCommandAccepted['probe'] | Error) => (answer = next),
   };
 }
 
@@ -147,6 +153,82 @@ describe('the service probe runner', () => {
     f.view.instances.set('shop-web-b', web('shop-web-b', 'unhealthy', 'h2'));
     await f.probeOnce({ healthy: true, state: 'running' });
     expect(f.sent).toEqual([]);
+    expect(f.standing()).toEqual({ application: 'web', result: 'pending' });
+  });
+});
+
+describe('the service probe after the serving set changes', () => {
+  const passed = { healthy: true, state: 'running' };
+
+  it('forgets a pass once a serving instance is replaced, until a probe after the change passes', async () => {
+    const f = fixture();
+    await f.probeOnce(passed);
+    const before = f.standing();
+    expect(before).toMatchObject({ result: 'passed' });
+    f.record({
+      type: 'ServiceAvailable',
+      data: {
+        service: 'shop',
+        revision: 1,
+        probe: { result: 'passed', at: before!.at! },
+      },
+    });
+    // The instance is replaced: the service is degraded meanwhile (health's own reason).
+    f.record({
+      type: 'ServiceDegraded',
+      data: { service: 'shop', apps: [{ app: 'web', desired: 2, healthy: 0 }] },
+    });
+    f.advance(500);
+    f.view.instances.delete('shop-web-b');
+    f.view.instances.set('shop-web-c', { ...web('shop-web-c', 'healthy', 'h2') });
+    expect(f.standing()).toEqual({ application: 'web', result: 'pending' });
+    expect(f.changes).toEqual(['shop', 'shop']);
+    await f.probeOnce(passed);
+    const after = f.standing();
+    expect(after).toMatchObject({ result: 'passed' });
+    expect(Date.parse(after!.at!)).toBeGreaterThan(Date.parse(before!.at!));
+  });
+
+  it('does not count a pass begun before the serving set changed', async () => {
+    const f = fixture();
+    const probe = f.view.services.get('shop')!.deployed!.serviceProbe!;
+    f.standing();
+    let release: (value: unknown) => void = () => undefined;
+    const held = new Promise((resolve) => (release = resolve));
+    const runner = new ServiceProbeRunner({
+      view: f.view,
+      link: { send: () => held },
+      isLeader: () => true,
+      changed: () => undefined,
+      warn: () => undefined,
+      now: () => f.advance(0),
+    });
+    runner.standingOf('shop', f.view.services.get('shop')!);
+    const inFlight = runner.probe('shop', probe);
+    f.advance(100);
+    f.view.instances.set('shop-web-a', web('shop-web-a', 'healthy', 'h1'));
+    release({ accepted: true, probe: passed });
+    await inFlight;
+    expect(runner.standingOf('shop', f.view.services.get('shop')!)).toEqual({
+      application: 'web',
+      result: 'pending',
+    });
+  });
+
+  it('forgets the recorded pass when the service is deployed again', () => {
+    const f = fixture();
+    f.record(
+      {
+        type: 'ServiceAvailable',
+        data: {
+          service: 'shop',
+          revision: 1,
+          probe: { result: 'passed', at: '1970-01-01T00:00:10Z' },
+        },
+      },
+      { type: 'ServiceUpdated', data: { service: 'shop', spec, revision: 2, changedApps: [] } },
+      { type: 'ServiceDeployStarted', data: { service: 'shop', revision: 2, startOrder: ['web'] } },
+    );
     expect(f.standing()).toEqual({ application: 'web', result: 'pending' });
   });
 });

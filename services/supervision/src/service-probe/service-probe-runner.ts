@@ -3,6 +3,7 @@ import type { ServiceState } from '../domain/service-decider';
 import type { ServiceProbeStanding } from '../domain/service-health';
 import { declaredProbeOf, recordedProbeStanding } from '../domain/service-probe-standing';
 import type { SupervisionView } from '../domain/supervision-view';
+import { isServing, servingApplications } from '../discovery/domain/serving-endpoints';
 import {
   resultChanged,
   tallyProbe,
@@ -28,6 +29,13 @@ export interface ServiceProbeRunnerOptions {
   tickMs?: number;
 }
 
+/** The chain a probe exercises, as last seen: who serves in every application, and since when. */
+interface ServingMark {
+  signature: string;
+  /** Epoch ms of the last change: a probe begun before it says nothing of the chain now. */
+  changedAt: number;
+}
+
 /**
  * The leader's end-to-end probes (docs/adr/service-probe.md): for each running service that
  * declares spec.serviceProbe, every intervalMs it asks the agent of one serving (healthy) instance
@@ -37,6 +45,7 @@ export interface ServiceProbeRunnerOptions {
  */
 export class ServiceProbeRunner {
   private readonly tallies = new Map<string, ProbeTally>();
+  private readonly marks = new Map<string, ServingMark>();
   private readonly due = new Map<string, number>();
   private readonly running = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
@@ -58,14 +67,58 @@ export class ServiceProbeRunner {
   }
 
   /**
-   * The standing health goes by: this leader's latest result, else the one the log recorded
-   * (`pending` before any); undefined when the service declares no probe.
+   * The standing health goes by: this leader's latest result since the serving set last changed,
+   * else the one the log recorded (`pending` before any); undefined when the service declares no
+   * probe. A recorded pass from before the serving set changed (a redeploy, a dependency replaced)
+   * makes no service available again: it stands only while the service still is available, until
+   * the next probe answers.
    */
   standingOf(service: string, state: ServiceState): ServiceProbeStanding | undefined {
     const recorded = recordedProbeStanding(state);
+    if (!recorded || !state.running) return recorded;
+    const mark = this.observe(service, state);
     const current = this.tallies.get(service)?.current;
-    if (!recorded || !current || !state.running) return recorded;
-    return { application: recorded.application, ...current };
+    if (current) return { application: recorded.application, ...current };
+    if (
+      recorded.result === 'passed' &&
+      state.status !== 'available' &&
+      Date.parse(recorded.at ?? '') <= mark.changedAt
+    )
+      return { application: recorded.application, result: 'pending' };
+    return recorded;
+  }
+
+  /**
+   * Notes a change of the service's serving set (or of its deployed revision): the results tallied
+   * before it are forgotten and a probe is due at once. A leader seeing the service first dates the
+   * set from the newest serving instance's entry into its state.
+   */
+  private observe(service: string, state: ServiceState): ServingMark {
+    const instances = this.options.view.instancesOf(service, this.now());
+    const signature = JSON.stringify([
+      state.deployedRevision,
+      servingApplications(state, instances) ?? [],
+    ]);
+    const before = this.marks.get(service);
+    if (before?.signature === signature) return before;
+    let changedAt = this.now();
+    if (!before) {
+      const since = instances
+        .filter((i) => isServing(i, appOf(state, i.app)))
+        .map((i) => Date.parse(i.since))
+        .filter((t) => Number.isFinite(t));
+      changedAt = Math.max(0, ...since);
+    }
+    const mark = { signature, changedAt };
+    this.marks.set(service, mark);
+    if (before) {
+      const hadResult = this.tallies.get(service)?.current !== undefined;
+      this.tallies.delete(service);
+      this.due.delete(service);
+      // The set changed under a result: health is assessed again (it goes by the log's until then).
+      if (hadResult) this.options.changed(service);
+    }
+    return mark;
   }
 
   /** Starts the probes that are due; a service's probe never overlaps itself. */
@@ -73,6 +126,7 @@ export class ServiceProbeRunner {
     if (!this.options.isLeader()) {
       // A follower's memory would be stale by the time it leads: it starts from the log then.
       this.tallies.clear();
+      this.marks.clear();
       this.due.clear();
       return;
     }
@@ -81,9 +135,11 @@ export class ServiceProbeRunner {
       const probe = state.running ? declaredProbeOf(state) : undefined;
       if (!probe) {
         this.tallies.delete(name);
+        this.marks.delete(name);
         this.due.delete(name);
         continue;
       }
+      this.observe(name, state);
       if (this.running.has(name) || now < (this.due.get(name) ?? 0)) continue;
       this.due.set(name, now + probe.intervalMs);
       const run = this.probe(name, probe)
@@ -101,6 +157,13 @@ export class ServiceProbeRunner {
       this.due.delete(name);
       return;
     }
+    const state = this.options.view.services.get(name);
+    const mark = state ? this.observe(name, state) : undefined;
+    if (mark && Date.parse(attempt.at) < mark.changedAt) {
+      // Begun before the serving set changed: it probed a chain that is no more. Ask again now.
+      this.due.delete(name);
+      return;
+    }
     const before = this.tallies.get(name);
     const after = tallyProbe(before, attempt, probe.failureThreshold);
     this.tallies.set(name, after);
@@ -113,9 +176,11 @@ export class ServiceProbeRunner {
     probe: NormalisedServiceProbe,
   ): Promise<ProbeAttempt | undefined> {
     const { view } = this.options;
+    const state = view.services.get(name);
+    const app = state ? appOf(state, probe.application) : undefined;
     const serving = view
       .instancesOf(name, this.now())
-      .filter((i) => i.app === probe.application && i.state === 'healthy' && !i.stranded && i.host);
+      .filter((i) => i.app === probe.application && isServing(i, app));
     if (serving.length === 0) return undefined;
     // Always the same one while it serves: another instance's words for the same fault would read as
     // a new result and be recorded again.
@@ -140,4 +205,8 @@ export class ServiceProbeRunner {
       return { passed: false, reason: (error as Error).message, at };
     }
   }
+}
+
+function appOf(state: ServiceState, name: string) {
+  return (state.deployed ?? state.model)?.applications.find((a) => a.name === name);
 }
