@@ -33,7 +33,12 @@ export function decideInstance(command: InstanceCommand, life: InstanceLife): In
       if (command.data.instance !== life.instance) throw refuse('the decision is for another');
       if (life.status === 'pending') {
         return command.type === 'place'
-          ? [{ type: 'InstancePlaced', data: command.data }]
+          ? [
+              {
+                type: 'InstancePlaced',
+                data: { ...command.data, generation: (life.generation ?? 0) + 1 },
+              },
+            ]
           : [{ type: 'PlacementFailed', data: command.data }];
       }
       if (command.type === 'place' && life.host === command.data.host) return [];

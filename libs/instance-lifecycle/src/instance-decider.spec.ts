@@ -88,8 +88,11 @@ describe('the instance decider', () => {
   });
 
   describe('placement', () => {
-    it('places a pending instance', () => {
-      spec.given([requested]).when({ type: 'place', data: placedData() }).then([placed]);
+    it('places a pending instance as its first generation', () => {
+      spec
+        .given([requested])
+        .when({ type: 'place', data: placedData() })
+        .then([{ type: 'InstancePlaced', data: { ...placedData(), generation: 1 } }]);
     });
 
     it('records that no host fits a pending instance', () => {
@@ -417,6 +420,22 @@ describe('the instance decider', () => {
       expect(isLive('lost')).toBe(true);
       expect(isLive('stopping')).toBe(true);
       expect(isLive('absent')).toBe(false);
+    });
+
+    it('reads a placement written before generations as generation 1, and a relocation as the next', () => {
+      const relocated: InstanceEvent = {
+        type: 'InstanceRelocated',
+        data: { ...ref, host: 'mph-2', migration: 'mig-1', from: 'mph-1' },
+      };
+      const fold = (events: InstanceEvent[]) =>
+        events.reduce(evolveInstanceLife, initialInstanceLife());
+      expect(fold([requested, placed]).generation).toBe(1);
+      expect(fold([requested, placed, starting, running, migrating, relocated]).generation).toBe(2);
+      const third: InstanceEvent = {
+        type: 'InstancePlaced',
+        data: { ...placedData(), generation: 3 },
+      };
+      expect(fold([requested, third]).generation).toBe(3);
     });
 
     it('leaves the instance as it was for an event type this build does not know', () => {

@@ -21,6 +21,11 @@ export interface InstanceLife {
   revision: number;
   /** The host's fencing epoch when it was placed. */
   hostEpoch?: number;
+  /**
+   * Which placement this is: 1 at its first InstancePlaced (also when the event predates
+   * generations), one more at each later placement or relocation. Absent until placed.
+   */
+  generation?: number;
   /** Why it is being stopped, while `stopping`. */
   stopReason?: InstanceStopReason;
   /** The migration moving it, while `migrating`. */
@@ -63,6 +68,7 @@ export function evolveInstanceLife(state: InstanceLife, event: InstanceEvent): I
         host: event.data.host,
         layer: event.data.layer,
         hostEpoch: event.data.hostEpoch,
+        generation: event.data.generation ?? (state.generation ?? 0) + 1,
       });
     case 'PlacementFailed':
       return tidy({ ...base, status: 'failed', reason: event.data.message });
@@ -99,7 +105,14 @@ export function evolveInstanceLife(state: InstanceLife, event: InstanceEvent): I
         migration: { id: event.data.migration, to: event.data.to },
       });
     case 'InstanceRelocated':
-      return tidy({ ...base, status: 'running', host: event.data.host, endpoint: undefined });
+      return tidy({
+        ...base,
+        status: 'running',
+        host: event.data.host,
+        endpoint: undefined,
+        // A relocation is a new placement of the same instance: the copy left behind is older.
+        generation: (state.generation ?? 1) + 1,
+      });
     default:
       // A type a newer writer added: this build leaves the instance as it was.
       return state;

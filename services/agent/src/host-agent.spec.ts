@@ -155,6 +155,33 @@ describe('HostAgent across its own restart', () => {
   });
 });
 
+describe('HostAgent and placement generations', () => {
+  it('refuses a start of an older generation than it took for the instance, across its restart and after the instance left', async () => {
+    const host = new HostAgentFixture();
+    await host.started('web-1', { generation: 2 });
+    await host.run({ type: 'destroy', instance: 'web-1' });
+    await host.restart();
+    host.agent.setEpoch(8);
+    const stale = await host.run({
+      type: 'start',
+      epoch: 8,
+      spec: specPayload('web-1', { generation: 1 }),
+    });
+    expect(stale).toMatchObject({
+      ok: false,
+      error: { code: 'stale_generation', details: [{ path: 'spec.generation' }] },
+    });
+    expect(host.layer.count('start', 'web-1')).toBe(1);
+    const newer = await host.run({
+      type: 'start',
+      epoch: 8,
+      spec: specPayload('web-1', { generation: 3 }),
+    });
+    expect(newer).toMatchObject({ ok: true, result: { accepted: true } });
+    expect(host.layer.count('start', 'web-1')).toBe(2);
+  });
+});
+
 describe('HostAgent describing its instances', () => {
   it('tells heartbeats and registration what runs, and grows its version when that changes', async () => {
     const host = new HostAgentFixture();

@@ -22,6 +22,7 @@ import { reconcileAfterRestart } from './instances/reconcile-after-restart';
 import type { LayerDriver, LayerKind } from './layers/layer-driver';
 import type { AgentStateStore } from './infrastructure/store/agent-state-store';
 import { AnsweredCommands } from './infrastructure/store/answered-commands';
+import { InstanceGenerations } from './infrastructure/store/instance-generations';
 import { InstanceWork } from './work/instance-work';
 
 export type { ReportDraft } from './domain/report-draft';
@@ -65,6 +66,7 @@ export class HostAgent {
   private data: DataTransfer | undefined;
   private readonly table: InstanceTable;
   private readonly answers: AnsweredCommands;
+  private readonly generations: InstanceGenerations;
   private readonly work: InstanceWork;
   private readonly watch: InstanceWatch;
   /** Commands between their admission and their stored answer: a repeat meanwhile waits for it. */
@@ -77,6 +79,7 @@ export class HostAgent {
       this.endpointOf(entry),
     );
     this.answers = new AnsweredCommands(options.store);
+    this.generations = new InstanceGenerations(options.store);
     this.work = new InstanceWork({
       table: this.table,
       layers: options.layers,
@@ -151,6 +154,7 @@ export class HostAgent {
    */
   async restore(): Promise<void> {
     await this.answers.load();
+    await this.generations.load();
     await reconcileAfterRestart(this.table, this.options.layers);
   }
 
@@ -224,6 +228,7 @@ export class HostAgent {
       movesData: this.data !== undefined,
       answerOf: (commandId) => this.answers.answerOf(commandId),
       instance: (instance) => this.table.get(instance),
+      generationOf: (instance) => this.generations.of(instance),
       layer: (kind) => {
         const layer = layers.get(kind);
         if (!layer) return undefined;
@@ -251,6 +256,10 @@ export class HostAgent {
           ? await this.work.probeHttp(entry, command)
           : undefined,
     );
+    // Kept before the answer: an accepted start is never forgotten as the newest generation.
+    if ('spec' in command && command.spec.generation !== undefined) {
+      await this.generations.record(command.spec.instance, command.spec.generation);
+    }
     // The answer is stored before any work starts: a repeat after a crash cannot act twice.
     await this.answers.record(command.commandId, reply);
     this.work.begin(command, entry);

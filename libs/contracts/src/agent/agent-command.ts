@@ -38,6 +38,11 @@ export const AgentRefusalCodes = {
   notRegistered: 'not_registered',
   /** The instance's layer is not offered by this host, or cannot do this (live migration on `process`). */
   layerUnavailable: 'layer_unavailable',
+  /**
+   * A start (or import, or migrate-in) of an older placement generation than the agent already
+   * took for that instance: a late or replayed command of a placement the log has replaced.
+   */
+  staleGeneration: 'stale_generation',
 } as const;
 
 /** Object names in the data bucket: the same alphabet as NATS tokens plus `/`, `.` and `_`. */

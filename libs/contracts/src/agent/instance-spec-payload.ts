@@ -91,4 +91,14 @@ export class InstanceSpecPayload {
   @ValidateNested()
   @Type(() => ServiceEndpoints)
   endpoints?: ServiceEndpoints;
+
+  /**
+   * The placement generation this start belongs to (InstancePlaced `generation`): the agent
+   * remembers the highest it took per instance and refuses an older one with `stale_generation`.
+   * Absent: a sender that predates generations; never refused for it.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  generation?: number;
 }

@@ -75,6 +75,16 @@ export class InstancePlacedData extends PlacedInstanceEventData {
   @Min(1)
   hostEpoch: number;
 
+  /**
+   * Which placement of the instance this is: 1 for its first, one more after each placement or
+   * migration of the same instance. The start carries it and agents refuse an older one. Absent in
+   * events written before generations: read as 1.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  generation?: number;
+
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   costPerHour: number;

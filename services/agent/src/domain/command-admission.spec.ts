@@ -30,6 +30,7 @@ function host(overrides: Partial<AdmissionView> = {}): AdmissionView {
     registering: false,
     answerOf: () => undefined,
     instance: () => undefined,
+    generationOf: () => undefined,
     layer: (kind) => (kind === 'process' ? processLayer : undefined),
     movesData: true,
     ...overrides,
@@ -201,6 +202,28 @@ describe('admitCommand', () => {
         code: 'not_found',
         details: [{ path: 'instance' }],
       });
+    }
+  });
+
+  it('refuses a start, an import or a migrate-in of an older generation than the host took, naming spec.generation', () => {
+    const took3 = host({ generationOf: (instance) => (instance === 'web-1' ? 3 : undefined) });
+    for (const body of [
+      { type: 'start', spec: { ...spec('web-1'), generation: 2 } },
+      { type: 'import-data', spec: { ...spec('web-1'), generation: 2 }, key: 'k/1' },
+    ]) {
+      const admission = admitCommand(command(body), took3);
+      expect(admission.kind).toBe('refused');
+      expect(refusalOf(admission)).toMatchObject({
+        code: 'stale_generation',
+        details: [{ path: 'spec.generation' }],
+      });
+    }
+    const same = command({ type: 'start', spec: { ...spec('web-1'), generation: 3 } });
+    const newer = command({ type: 'start', spec: { ...spec('web-1'), generation: 4 } });
+    const unnumbered = command({ type: 'start', spec: spec('web-1') });
+    const otherInstance = command({ type: 'start', spec: { ...spec('web-2'), generation: 1 } });
+    for (const accepted of [same, newer, unnumbered, otherInstance]) {
+      expect(admitCommand(accepted, took3).kind).toBe('accepted');
     }
   });
 });

@@ -33,6 +33,8 @@ export interface AdmissionView {
   registering: boolean;
   answerOf(commandId: string): CommandReply | undefined;
   instance(instance: string): { layer: LayerKind; state: string } | undefined;
+  /** The highest placement generation this agent took for the instance, if any. */
+  generationOf(instance: string): number | undefined;
   layer(kind: LayerKind): LayerAbilities | undefined;
   /** Whether a data bucket is known (export-data and import-data need one). */
   movesData: boolean;
@@ -120,6 +122,14 @@ function refusalOf(command: AgentCommand, host: AdmissionView): CommandReply | u
         ErrorCodes.validation,
         new ValidationFailed(details, 'artifact').message,
         details,
+      );
+    }
+    const known = host.generationOf(spec.instance);
+    if (spec.generation !== undefined && known !== undefined && spec.generation < known) {
+      return refused(
+        AgentRefusalCodes.staleGeneration,
+        `generation ${spec.generation} of instance ${spec.instance} is older than generation ${known} this host took: the log has placed it again since`,
+        'spec.generation',
       );
     }
     const existing = host.instance(spec.instance);

@@ -8,6 +8,7 @@ import type { AgentStateStore, PersistedInstance } from '../infrastructure/store
 export class FakeStateStore implements AgentStateStore {
   private instances = '[]';
   private answers = '[]';
+  private generations = '[]';
   /** Instance-table saves so far. */
   instanceSaves = 0;
 
@@ -26,6 +27,14 @@ export class FakeStateStore implements AgentStateStore {
 
   async saveAnswers(answers: [string, CommandReply][]): Promise<void> {
     this.answers = JSON.stringify(answers);
+  }
+
+  async loadGenerations(): Promise<[string, number][]> {
+    return JSON.parse(this.generations) as [string, number][];
+  }
+
+  async saveGenerations(generations: [string, number][]): Promise<void> {
+    this.generations = JSON.stringify(generations);
   }
 
   /** The instance table as saved last. */

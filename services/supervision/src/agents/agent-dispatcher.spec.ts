@@ -54,6 +54,8 @@ describe('the agent dispatcher', () => {
       logSaid: 'InstanceStarting',
       command: { type: 'start', commandId: 'start-shop-db-1', epoch: 7 },
     });
+    // The fixture's InstancePlaced predates generations: its placement reads as the first.
+    expect(agents.sent[0].command).toMatchObject({ spec: { generation: 1 } });
     expect(await shop.typesOf('shop-db-1')).toEqual([
       'InstanceRequested',
       'InstancePlaced',

@@ -78,16 +78,19 @@ export class AgentDispatcher {
     });
     // Another writer won (stopped, failed, moved it): that start no longer goes out.
     if (outcome?.life.status !== 'starting' || outcome.life.host !== host) return;
+    const spec = instanceStartPayload(
+      instance.service,
+      instance.id,
+      app,
+      this.endpointsOf(instance.service),
+    );
+    // The log's generation of this placement: the agent refuses it once it took a newer one.
+    if (outcome.life.generation !== undefined) spec.generation = outcome.life.generation;
     const command = {
       commandId: `start-${instance.id}`,
       epoch: this.view.epochOf(instance),
       type: 'start',
-      spec: instanceStartPayload(
-        instance.service,
-        instance.id,
-        app,
-        this.endpointsOf(instance.service),
-      ),
+      spec,
     } as StartCommand;
     try {
       await this.link.send(host, command);

@@ -19,16 +19,32 @@ export interface AgentStateStore {
   saveInstances(instances: PersistedInstance[]): Promise<void>;
   loadAnswers(): Promise<[string, CommandReply][]>;
   saveAnswers(answers: [string, CommandReply][]): Promise<void>;
+  /** The highest placement generation taken per instance (kept after the instance leaves). */
+  loadGenerations(): Promise<[string, number][]>;
+  saveGenerations(generations: [string, number][]): Promise<void>;
 }
 
 /** The instance table and the answered commands as two JSON files in the agent's data dir. */
 export class FileAgentStateStore implements AgentStateStore {
   private readonly instances: AtomicJsonFile<{ version: 1; instances: PersistedInstance[] }>;
   private readonly answers: AtomicJsonFile<{ version: 1; answers: [string, CommandReply][] }>;
+  private readonly generations: AtomicJsonFile<{
+    version: 1;
+    generations: [string, number][];
+  }>;
 
   constructor(dataDir: string) {
     this.instances = new AtomicJsonFile(join(dataDir, 'instances.json'));
     this.answers = new AtomicJsonFile(join(dataDir, 'answered-commands.json'));
+    this.generations = new AtomicJsonFile(join(dataDir, 'generations.json'));
+  }
+
+  async loadGenerations(): Promise<[string, number][]> {
+    return (await this.generations.read())?.generations ?? [];
+  }
+
+  saveGenerations(generations: [string, number][]): Promise<void> {
+    return this.generations.write({ version: 1, generations });
   }
 
   async loadInstances(): Promise<PersistedInstance[]> {
@@ -52,6 +68,15 @@ export class FileAgentStateStore implements AgentStateStore {
 export class MemoryAgentStateStore implements AgentStateStore {
   private instances: PersistedInstance[] = [];
   private answers: [string, CommandReply][] = [];
+  private generations: [string, number][] = [];
+
+  async loadGenerations(): Promise<[string, number][]> {
+    return this.generations;
+  }
+
+  async saveGenerations(generations: [string, number][]): Promise<void> {
+    this.generations = generations;
+  }
 
   async loadInstances(): Promise<PersistedInstance[]> {
     return this.instances;
