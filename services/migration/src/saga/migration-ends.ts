@@ -1,0 +1,41 @@
+/** The instance a migration moves and its two ends, as the ports below need them. */
+export interface MovingInstance {
+  migration: string;
+  instance: string;
+  service: string;
+  app: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * What a migration asks of the agents at both ends. Each call resolves once the work is done (the
+ * agent's command report), and throws with the agent's reason otherwise; each is safe to call again
+ * for the same migration (the agents execute a command id once).
+ */
+export interface MigrationEnds {
+  /** Stops the instance on its source and waits until it stopped. */
+  stopSource(move: MovingInstance): Promise<void>;
+  /** Copies the source's data into the data bucket; answers its key and size. */
+  exportData(move: MovingInstance): Promise<{ key: string; bytes: number }>;
+  /** Reads the data from the bucket into the instance on the target (not yet started). */
+  importData(move: MovingInstance, key: string): Promise<void>;
+  /** Starts the instance on the target. */
+  startTarget(move: MovingInstance): Promise<void>;
+  /** Resolves once the instance answers healthy on `host` (running, for one without a probe). */
+  awaitHealthy(move: MovingInstance, host: string): Promise<void>;
+  /** Live: migrate-in on the target, then migrate-out on the source; answers what the layer measured. */
+  liveTransfer(move: MovingInstance): Promise<{ bytes?: number; downtimeMs: number }>;
+  /** Stops (and removes) whatever copy the target holds. */
+  stopTarget(move: MovingInstance): Promise<void>;
+  /** Starts the instance on its source again. */
+  startSource(move: MovingInstance): Promise<void>;
+  /** Whether `host` can run the instance now (registered, not down). */
+  hostAvailable(host: string): Promise<boolean>;
+}
+
+/** The target's reservation and the source's release, in placement's ledgers (same rules). */
+export interface MigrationLedger {
+  /** Returns what was reserved for the instance on `host`. */
+  release(move: MovingInstance, host: string): Promise<void>;
+}

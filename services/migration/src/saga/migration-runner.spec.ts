@@ -1,0 +1,220 @@
+import { streamIds, type NewEvent } from '@federa/contracts';
+import { InMemoryEventStore } from '@federa/eventstore/in-memory';
+import {
+  evolveInstanceLife,
+  initialInstanceLife,
+  type InstanceEvent,
+} from '@federa/instance-lifecycle';
+import { migrationDecider } from '../domain/migration-saga';
+import { migrationView } from '../domain/migration-view';
+import type { MigrationEnds, MigrationLedger, MovingInstance } from './migration-ends';
+import { MigrationRunner } from './migration-runner';
+
+const ref = { service: 'shop', app: 'db', instance: 'shop-db-a1b2c3' };
+const resources = { cpuMillis: 500, memoryBytes: 134217728, storageBytes: 0, bandwidthBps: 0 };
+const metadata = { actor: 'test', correlationId: 'c-1', occurredAt: new Date(0).toISOString() };
+
+/** An instance healthy on host-a, and a migration of it to host-b recorded (pending). */
+async function given(store: InMemoryEventStore, shape: { live?: boolean; stateful?: boolean }) {
+  const at = { ...ref, host: 'host-a' };
+  const instance: NewEvent[] = [
+    {
+      type: 'InstanceRequested',
+      data: { ...ref, layer: 'process', resources, revision: 1, reason: 'deploy' },
+      metadata,
+    },
+    {
+      type: 'InstancePlaced',
+      data: {
+        ...at,
+        layer: 'process',
+        resources,
+        scores: { total: 1, byScorer: {} },
+        hostsConsidered: 2,
+        hostEpoch: 1,
+        costPerHour: 0.1,
+      },
+      metadata,
+    },
+    { type: 'InstanceStarting', data: { ...at, layer: 'process' }, metadata },
+    { type: 'InstanceRunning', data: at, metadata },
+    { type: 'InstanceHealthy', data: at, metadata },
+  ];
+  await store.append(streamIds.instance(ref.instance), 'no-stream', instance);
+  const started = migrationDecider.decide(
+    {
+      type: 'start',
+      migration: 'm-1',
+      instance: ref.instance,
+      service: ref.service,
+      app: ref.app,
+      from: 'host-a',
+      to: 'host-b',
+      live: shape.live ?? false,
+      stateful: shape.stateful ?? false,
+      reason: 'requested',
+      chosenFrom: new Date(0).toISOString(),
+      chosenAt: new Date(1).toISOString(),
+    },
+    migrationDecider.initialState(),
+  );
+  await store.append(
+    streamIds.migration('m-1'),
+    'no-stream',
+    (Array.isArray(started) ? started : [started]).map((e) => ({ ...e, metadata })),
+  );
+}
+
+/** Agents that record what they were asked, in order, and fail where told. */
+class ScriptedEnds implements MigrationEnds {
+  readonly calls: string[] = [];
+  failOn?: string;
+  sourceUp = true;
+  private step(name: string): void {
+    this.calls.push(name);
+    if (this.failOn === name) throw new Error(`agent on host-b went away during ${name}`);
+  }
+  async stopSource(): Promise<void> {
+    this.step('stop-source');
+  }
+  async exportData(): Promise<{ key: string; bytes: number }> {
+    this.step('export');
+    return { key: 'k', bytes: 2048 };
+  }
+  async importData(_move: MovingInstance, key: string): Promise<void> {
+    this.step(`import ${key}`);
+  }
+  async startTarget(): Promise<void> {
+    this.step('start-target');
+  }
+  async awaitHealthy(_move: MovingInstance, host: string): Promise<void> {
+    this.step(`healthy on ${host}`);
+  }
+  async liveTransfer(): Promise<{ bytes?: number; downtimeMs: number }> {
+    this.step('live-transfer');
+    return { bytes: 4096, downtimeMs: 35 };
+  }
+  async stopTarget(): Promise<void> {
+    this.step('stop-target');
+  }
+  async startSource(): Promise<void> {
+    this.step('start-source');
+  }
+  async hostAvailable(host: string): Promise<boolean> {
+    return host !== 'host-a' || this.sourceUp;
+  }
+}
+
+class RecordingLedger implements MigrationLedger {
+  readonly released: string[] = [];
+  async release(_move: MovingInstance, host: string): Promise<void> {
+    this.released.push(host);
+  }
+}
+
+async function instanceOf(store: InMemoryEventStore) {
+  const { events } = await store.readStream(streamIds.instance(ref.instance));
+  return events.reduce(
+    (life, e) => evolveInstanceLife(life, { type: e.type, data: e.data } as InstanceEvent),
+    initialInstanceLife(),
+  );
+}
+
+describe('running a migration', () => {
+  let store: InMemoryEventStore;
+  let ends: ScriptedEnds;
+  let ledger: RecordingLedger;
+  let runner: MigrationRunner;
+  beforeEach(() => {
+    store = new InMemoryEventStore();
+    ends = new ScriptedEnds();
+    ledger = new RecordingLedger();
+    runner = new MigrationRunner(store, ends, ledger, { sleep: async () => undefined });
+  });
+
+  it('moves an instance with data: stop, export, import, start, verify, then release the source', async () => {
+    await given(store, { stateful: true });
+    const state = await runner.run('m-1');
+    expect(ends.calls).toEqual([
+      'stop-source',
+      'export',
+      'import shop-db-a1b2c3/m-1',
+      'start-target',
+      'healthy on host-b',
+    ]);
+    expect(ledger.released).toEqual(['host-a']);
+    expect(migrationView(state)).toMatchObject({
+      state: 'succeeded',
+      bytesCopied: 2048,
+      downtimeMs: expect.any(Number),
+    });
+    expect(migrationView(state).phases.map((p) => p.name)).toEqual([
+      'choose-target',
+      'stop-source',
+      'export',
+      'import',
+      'start-target',
+      'verify',
+      'release-source',
+    ]);
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
+  });
+
+  it('starts a stateless instance on its target and verifies it before stopping its source', async () => {
+    await given(store, {});
+    await runner.run('m-1');
+    expect(ends.calls).toEqual(['start-target', 'healthy on host-b', 'stop-source']);
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
+  });
+
+  it('moves a live instance by the layer and records the downtime it measured', async () => {
+    await given(store, { live: true, stateful: true });
+    const state = await runner.run('m-1');
+    expect(ends.calls).toEqual(['live-transfer', 'healthy on host-b']);
+    expect(migrationView(state)).toMatchObject({
+      state: 'succeeded',
+      downtimeMs: 35,
+      bytesCopied: 4096,
+    });
+  });
+
+  it('rolls back a failed import: the target copy goes, the source starts again and the instance is on its source', async () => {
+    await given(store, { stateful: true });
+    ends.failOn = 'import shop-db-a1b2c3/m-1';
+    const state = await runner.run('m-1');
+    expect(ends.calls).toEqual([
+      'stop-source',
+      'export',
+      'import shop-db-a1b2c3/m-1',
+      'stop-target',
+      'start-source',
+      'healthy on host-a',
+    ]);
+    expect(ledger.released).toEqual(['host-b']);
+    expect(migrationView(state)).toMatchObject({
+      state: 'rolled-back',
+      reason: expect.stringMatching(/^import: agent on host-b went away/),
+    });
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-a' });
+  });
+
+  it('ends failed with the reason when the source is gone, and stops what the target holds', async () => {
+    await given(store, { stateful: true });
+    ends.failOn = 'start-target';
+    ends.sourceUp = false;
+    const state = await runner.run('m-1');
+    expect(migrationView(state)).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/^start-target:/),
+    });
+    expect(ends.calls.at(-1)).toBe('stop-target');
+  });
+
+  it('resumes from its stream: a phase another replica ended is not done again', async () => {
+    await given(store, { stateful: true });
+    await runner.run('m-1');
+    const calls = ends.calls.length;
+    await runner.run('m-1');
+    expect(ends.calls).toHaveLength(calls);
+  });
+});
