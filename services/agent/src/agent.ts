@@ -31,6 +31,7 @@ import { ReportChannel } from './infrastructure/nats/report-channel';
 import { HostLeaseWriter } from './infrastructure/lease/host-lease-writer';
 import { isClosedConnection } from './infrastructure/nats/closed-connection';
 import { FileAgentStateStore } from './infrastructure/store/agent-state-store';
+import { DataDirLock } from './infrastructure/store/data-dir-lock';
 import { HostKey } from './infrastructure/store/host-key-file';
 import { HostUsageSampler } from './usage/host-usage-sampler';
 import { EndpointsBoard } from './discovery/endpoints-board';
@@ -77,6 +78,7 @@ export class Agent {
   /** The id of the registration under way or last answered: a new one per (re-)registration. */
   private registrationId = this.runId;
   private hostKey: HostKey;
+  private dataDirLock: DataDirLock | undefined;
   private nc: NatsConnection | undefined;
   private subscription: Subscription | undefined;
   private reregisterSubscription: Subscription | undefined;
@@ -143,13 +145,19 @@ export class Agent {
     }
     const log = options.logger ?? agentLogger(`federa-agent ${options.config.host}`);
     const board = new EndpointsBoard(log);
+    // Before anything reads the data dir: a second agent there would run its instances twice.
+    const lock = await DataDirLock.acquire(options.dataDir);
     const server = await startDiscoveryServer(
       board,
       options.config.discovery,
       options.dataDir,
       log,
-    );
+    ).catch(async (error: unknown) => {
+      await lock.release();
+      throw error;
+    });
     const agent = new Agent(options, layers, log, board, server);
+    agent.dataDirLock = lock;
     try {
       agent.hostKey = await HostKey.inDataDir(options.dataDir);
       agent.capacity = await resolveCapacity(options.config, options.dataDir);
@@ -157,6 +165,7 @@ export class Agent {
       await agent.connect();
     } catch (error) {
       await server.close();
+      await lock.release();
       throw error;
     }
     return agent;
@@ -213,6 +222,7 @@ export class Agent {
     await this.core.settled();
     await this.nc?.close().catch(() => undefined);
     for (const layer of this.layers.values()) if (layer instanceof ProcessLayer) layer.detachAll();
+    await this.dataDirLock?.release();
   }
 
   private async connect(): Promise<void> {

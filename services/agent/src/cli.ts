@@ -6,6 +6,7 @@ import { ConfigurationError, loadConfig } from '@federa/runtime/federa-config';
 import { Agent } from './agent';
 import { loadHostConfig } from './config/load-host-config';
 import { SimFleet } from './sim/sim-fleet';
+import { DataDirInUse } from './infrastructure/store/data-dir-lock';
 
 /** Exit status of a wrong config, flag or environment: nothing was started. */
 export const EXIT_BAD_CONFIG = 2;
@@ -81,6 +82,10 @@ export async function runAgentCli(argv: string[]): Promise<number> {
     if (error instanceof ValidationFailed || error instanceof ConfigurationError) {
       process.stderr.write(`federa-agent: ${(error as Error).message}\n`);
       return EXIT_BAD_CONFIG;
+    }
+    if (error instanceof DataDirInUse) {
+      process.stderr.write(`federa-agent: ${error.message}\n`);
+      return 1;
     }
     throw error;
   }
