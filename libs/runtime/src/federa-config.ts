@@ -50,6 +50,19 @@ export function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: numb
   return value;
 }
 
+/** Env variable `name` as a whole number (0 or more), `fallback` when unset or empty; throws naming `name` otherwise. */
+export function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ConfigurationError(
+      `${name} must be a whole number (0 or more), got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
+}
+
 /** Env variable `name` as a NATS subject prefix, `fallback` when unset or empty; throws naming `name` otherwise. */
 export function subjectPrefix(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   const raw = env[name];

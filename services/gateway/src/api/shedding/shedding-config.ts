@@ -1,4 +1,4 @@
-import { ConfigurationError, positiveInt } from '@federa/runtime';
+import { ConfigurationError, nonNegativeInt, positiveInt } from '@federa/runtime';
 import type { AdmissionLimits } from '../../domain/admission';
 
 /** The budgets of reads and writes (docs/reference/configuration.md, docs/adr/load-shedding.md). */
@@ -87,16 +87,4 @@ export function loadSheddingConfig(env: NodeJS.ProcessEnv = process.env): Sheddi
     },
     retryAfterS: sheddingDefaults.retryAfterS,
   };
-}
-
-function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new ConfigurationError(
-      `${name} must be a whole number (0 or more), got ${JSON.stringify(raw)}`,
-    );
-  }
-  return value;
 }
