@@ -19,6 +19,7 @@ import {
   ListInstancesQuery,
   ListMigrationsQuery,
   MigrateInstanceCommand,
+  MigrationTargetQuery,
   PlanPlacementQuery,
 } from './instance-commands';
 import type { OwningService } from './owning-service';
@@ -106,6 +107,7 @@ export const Commands = {
 
   explainPlacement: command('placement', 'get-placement', ExplainPlacementQuery),
   planPlacement: command('placement', 'plan', PlanPlacementQuery, undefined, specLimits),
+  chooseMigrationTarget: command('placement', 'migration-target', MigrationTargetQuery),
 
   getCosts: command('statistics', 'costs', GetCostsQuery),
   getForecasts: command('statistics', 'forecasts', GetForecastsQuery),

@@ -71,6 +71,35 @@ export class ExplainPlacementQuery {
   instance: string;
 }
 
+/**
+ * Internal (migration → placement): where the instance would move from the host it runs on, by the
+ * placement rules; with `to`, whether that host may take it (409 naming the failing filter if not).
+ */
+export class MigrationTargetQuery {
+  @IsInstanceId()
+  instance: string;
+
+  @IsOptional()
+  @IsHostId()
+  to?: string;
+}
+
+/** Placement's answer to MigrationTargetQuery. */
+export interface MigrationTargetAnswer {
+  instance: string;
+  service: string;
+  app: string;
+  layer: string;
+  /** Where it runs now. */
+  from: string;
+  /** Where it would go (the best feasible host, or `to`). */
+  to: string;
+  /** The application declares `data`. */
+  stateful: boolean;
+  /** Both hosts offer a layer that can move it running (qemu). */
+  liveCapable: boolean;
+}
+
 /** `POST /v1/placements/plan`: where a service spec's instances would go now; changes nothing. */
 export class PlanPlacementQuery {
   @IsDefined()

@@ -4,12 +4,15 @@ import {
   ErrorCodes,
   FederaError,
   type ExplainPlacementQuery,
+  type MigrationTargetAnswer,
+  type MigrationTargetQuery,
   type PlacementPlan,
   type PlanPlacementQuery,
 } from '@federa/contracts';
 import { CommandContractPipe } from '@federa/messaging';
 import type { PlacementRecord } from '../domain/placement-record';
 import { PlacementEngine } from '../engine/placement-engine';
+import { migrationTarget } from './migration-target';
 import { planPlacement } from './placement-plan';
 
 /** Placement's commands over NATS request/reply (the gateway's `/v1/placements`). */
@@ -35,5 +38,12 @@ export class PlacementController {
     @Payload(new CommandContractPipe('planPlacement')) command: PlanPlacementQuery,
   ): Promise<PlacementPlan> {
     return planPlacement(this.engine, command.spec);
+  }
+
+  @MessagePattern('cmd.placement.migration-target')
+  migrationTarget(
+    @Payload(new CommandContractPipe('chooseMigrationTarget')) query: MigrationTargetQuery,
+  ): MigrationTargetAnswer {
+    return migrationTarget(this.engine, query);
   }
 }

@@ -167,6 +167,30 @@ export class PlacementStack {
     });
   }
 
+  /**
+   * Where an instance that runs on `exclude` would move, by the same filters and scorers as a
+   * placement (its own claim where it runs stays counted); with `to`, only that host. Answers the
+   * feasible hosts best first, and each host's first failing filter.
+   */
+  relocationCandidates(
+    request: PlacementRequest,
+    state: ClusterState,
+    options: { exclude: string; to?: string },
+  ): { candidates: HostScore[]; rejected: { host: string; filter: RejectionReason }[] } {
+    const context = new DecisionContext(request, state, this.costModel);
+    const hosts = options.to
+      ? state.hosts.filter((h) => h.id === options.to)
+      : state.hosts.filter((h) => h.id !== options.exclude);
+    const feasible: HostEntry[] = [];
+    const rejected: { host: string; filter: RejectionReason }[] = [];
+    for (const host of hosts) {
+      const reason = firstOf(this.filters, host, context);
+      if (reason === undefined) feasible.push(host);
+      else rejected.push({ host: host.id, filter: reason });
+    }
+    return { candidates: feasible.length > 0 ? this.score(feasible, context) : [], rejected };
+  }
+
   /** Takes a batch's placements back out of `state`, restoring the claims they replaced. */
   undoBatch(decisions: readonly PlacementDecision[], state: ClusterState): void {
     for (const decision of [...decisions].reverse()) {
