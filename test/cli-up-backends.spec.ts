@@ -1,6 +1,6 @@
 import { Subjects } from '@federa/contracts';
 import { eventually, freePort, itWhen, natsServerBinary, uniquePrefix } from '@federa/testing';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as connectTcp, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,9 +146,111 @@ class StartedProcesses {
   }
 }
 
+/** A service of one tiny application (the kv store), run by the process layer. */
+function tinyService(name: string): object {
+  return {
+    apiVersion: 'federa/v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: {
+      applications: [
+        {
+          name: 'store',
+          layer: 'process',
+          artifact: { command: [process.execPath, join(repoRoot, 'examples/apps/kv-store.js')] },
+          resources: { cpu: '100m', memory: '64Mi', storage: '1Gi' },
+          replicas: { min: 1, max: 1 },
+          health: { http: { path: '/healthz' }, intervalMs: 500, failureThreshold: 3 },
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * Starts one agent (`federa agent`) against up's NATS, applies and deploys a tiny service through the
+ * API and waits until it is available: placement, supervision, inventory and the gateway all work.
+ * Stops the service, then the agent, and ends whatever the agent started.
+ */
+async function expectServiceBecomesAvailable(up: {
+  httpPort: number;
+  natsPort: number;
+  prefix: string;
+  token: string;
+}): Promise<void> {
+  const config = join(workDir, 'agent.yaml');
+  writeFileSync(
+    config,
+    [
+      'host: up-host-1',
+      'site: local',
+      'securityLevel: 3',
+      'layers: [process]',
+      'capacity: { cpu: 4, memory: 8Gi, storage: 50Gi, bandwidth: 1Gbps }',
+      'costs: { cpuHour: 0.04, memoryGiBHour: 0.005, storageGiBMonth: 0.10, networkGiB: 0.01 }',
+      '',
+    ].join('\n'),
+  );
+  const agent = new FederaProcess(
+    ['agent', '--config', config, '--data-dir', join(workDir, 'agent')],
+    {
+      cwd: workDir,
+      env: upEnvironment({
+        FEDERA_NATS_URL: `nats://127.0.0.1:${up.natsPort}`,
+        FEDERA_SUBJECT_PREFIX: up.prefix,
+        FEDERA_LEASE_DIR: join(workDir, 'leases'),
+      }),
+    },
+  );
+  const api = async (method: string, path: string, body?: object) => {
+    const response = await fetch(`http://127.0.0.1:${up.httpPort}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${up.token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : undefined };
+  };
+  const stateOf = async () => (await api('GET', '/v1/services/after-restart')).json?.state;
+  let workloads: number[] = [];
+  try {
+    expect(
+      (await api('PUT', '/v1/services/after-restart', tinyService('after-restart'))).status,
+    ).toBe(200);
+    expect((await api('POST', '/v1/services/after-restart/deploy')).status).toBe(202);
+    await eventually(
+      async () => {
+        workloads = descendantsOf(agent.child.pid as number).map((p) => p.pid);
+        return (await stateOf()) === 'available';
+      },
+      90_000,
+      500,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\nagent:\n${agent.output}`);
+    });
+    expect((await api('POST', '/v1/services/after-restart/stop')).status).toBe(202);
+    await eventually(async () => (await stateOf()) === 'stopped', 60_000, 500);
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+  } finally {
+    agent.child.kill('SIGKILL');
+    // An agent leaves its instances running when it stops: end what it started.
+    for (const pid of workloads) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
 describe('federa up and the backends it starts', () => {
   itWhen(unavailable)(
-    'starts PostgreSQL and NATS on exactly the free ports the URLs name, restarts each after a kill -9 on the same port and data, and leaves no process behind on SIGINT',
+    'starts PostgreSQL and NATS on exactly the free ports the URLs name, restarts each after a kill -9 on the same port and data, after which a service applied through the API becomes available, and leaves no process behind on SIGINT',
     async () => {
       const prefix = uniquePrefix('cliupbackends');
       const { running, pgPort, natsPort, httpPort } = await upOnFreePorts(prefix);
@@ -202,6 +304,9 @@ describe('federa up and the backends it starts', () => {
       // The same data: the database and the schemas migrated at start-up are there again.
       await eventually(() => apiAnswers(httpPort, token), 90_000, 500);
       processes.now();
+
+      // Every service reconnected to both: a service applied now is placed, started and available.
+      await expectServiceBecomesAvailable({ httpPort, natsPort, prefix, token });
 
       running.child.kill('SIGINT');
       const code = await running.exited;
@@ -262,6 +367,17 @@ describe('federa up and the backends it starts', () => {
         expect(await again.exited).toBe(1);
         expect(again.output).toContain(
           `a PostgreSQL that an earlier federa up started is still running on the data in .federa/pg (pid ${postgresPid})`,
+        );
+        // Its services outlived it too (each leads its own group): named, and in the one kill.
+        const gatewayPid = processes
+          .alive()
+          .find(([, command]) => command.includes('services/gateway/src/main.js'))?.[0];
+        expect(gatewayPid).toBeDefined();
+        expect(again.output).toContain(`that run also left running: `);
+        expect(again.output).toContain(`gateway (pid ${gatewayPid})`);
+        const killed = /stop them all \(kill ([\d ]+)\)/.exec(again.output)?.[1].split(' ');
+        expect(killed?.map(Number)).toEqual(
+          expect.arrayContaining([postgresPid, natsPid, gatewayPid]),
         );
 
         process.kill(postgresPid as number, 'SIGKILL');

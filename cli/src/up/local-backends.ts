@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 import { chooseNats, choosePostgres } from './backend-probes';
 import { hostPort } from './domain/backend-choice';
 import { startEmbeddedPostgres } from './embedded-postgres-server';
-import { leftoverError, leftoverServer } from './leftover-backend';
+import { adminToken } from './admin-token';
+import { leftoverError, leftoverProcesses, leftoverServer } from './leftover-backend';
 import { natsPidFile, startLocalNats } from './local-nats-server';
 import { databaseName } from './prepare-database';
 import type { BannerBackend } from './readiness-banner';
@@ -44,11 +45,23 @@ export async function useOrStartBackends(
   const pgDir = join(state, 'pg');
   const natsDir = join(state, 'nats');
   // Whatever the probe found there, a server left by an earlier run holds the data ours would use.
-  const leftoverPostgres =
-    database.kind !== 'use' && leftoverServer(join(pgDir, 'postmaster.pid'), 'postgres');
-  if (leftoverPostgres) throw leftoverError('PostgreSQL', leftoverPostgres, shown(pgDir));
-  const leftoverNats = nats.kind !== 'use' && leftoverServer(natsPidFile(natsDir), 'nats-server');
-  if (leftoverNats) throw leftoverError('nats-server', leftoverNats, shown(natsDir));
+  const leftoverPostgres = leftoverServer(join(pgDir, 'postmaster.pid'), 'postgres');
+  const leftoverNats = leftoverServer(natsPidFile(natsDir), 'nats-server');
+  const blocking =
+    (database.kind !== 'use' && leftoverPostgres) || (nats.kind !== 'use' && leftoverNats);
+  if (blocking) {
+    // The run that left it was killed with everything it started: name all of it, the other
+    // backend too, even where that one would be used as it is.
+    const servers = [
+      ...(leftoverPostgres
+        ? [{ what: 'PostgreSQL', pid: leftoverPostgres, dataDir: shown(pgDir) }]
+        : []),
+      ...(leftoverNats
+        ? [{ what: 'nats-server', pid: leftoverNats, dataDir: shown(natsDir) }]
+        : []),
+    ];
+    throw leftoverError(servers, leftoverProcesses(adminToken(state, env).token));
+  }
   if (database.kind === 'fail' || nats.kind === 'fail') {
     const refusals = [database, nats].flatMap((c) => (c.kind === 'fail' ? [c.error] : []));
     throw new Error(refusals.join('\n'));
