@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { InstanceSummary } from '@federa/contracts';
+import { endpointText, type InstanceSummary } from '@federa/contracts';
 import { ApiClient, resolveApiOptions } from '../cli/src/api-client';
 
 interface Target {
@@ -105,9 +105,7 @@ async function webInstances(): Promise<Target[]> {
     );
     for (const instance of page.items) {
       if (instance.endpoint && ['running', 'healthy'].includes(instance.state)) {
-        const { address, port } = instance.endpoint;
-        const host = address.includes(':') ? `[${address}]` : address;
-        targets.push({ instance: instance.id, url: `http://${host}:${port}` });
+        targets.push({ instance: instance.id, url: `http://${endpointText(instance.endpoint)}` });
       }
     }
     after = page.next;

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { InstanceEndpoint, InstanceSummary } from '@federa/contracts';
+import { endpointText, type InstanceSummary } from '@federa/contracts';
 import {
   apiClientOf,
   guarded,
@@ -10,11 +10,8 @@ import {
 import { renderOutput, type Column } from '../render-output';
 import { everyPage, instanceColumns } from './get-services';
 
-/** `address:port`, an IPv6 address in brackets. */
-export function endpointText(endpoint: InstanceEndpoint): string {
-  const address = endpoint.address.includes(':') ? `[${endpoint.address}]` : endpoint.address;
-  return `${address}:${endpoint.port}`;
-}
+/** `address:port`, an IPv6 address in brackets: the one form of @federa/contracts. */
+export { endpointText };
 
 /** What `-o wide` adds: where each instance answers (a VM's guest address too, when known). */
 export const wideInstanceColumns: Column<InstanceSummary>[] = [

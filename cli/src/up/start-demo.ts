@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { endpointText } from '@federa/contracts';
 import { AGENT_NODE_FLAGS } from '../../../services/agent/src';
 import { distRoot, stateDir } from '../dist-root';
 import { DemoApi, hostsRegistered, shopIsStopped, shopProgress, type ShopView } from './demo-api';
@@ -115,7 +116,7 @@ export class Demo implements Stoppable {
     const urls = (web?.instances ?? [])
       .map((i) => (i as { endpoint?: { address: string; port: number } }).endpoint)
       .filter((e) => e !== undefined)
-      .map((e) => `http://${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}/`);
+      .map((e) => `http://${endpointText(e)}/`);
     this.context.log(
       urls.length > 0
         ? `demo: the shop is open at ${urls.join(' and ')} (its products, a checkout through payment)`

@@ -8,6 +8,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsIP,
   IsNumber,
   IsObject,
   IsOptional,
@@ -18,6 +19,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsEndpointAddress } from '../discovery/service-endpoints';
 import { IsBandwidthQuantity, IsByteQuantity, IsCpuQuantity } from '../quantities';
 import { toBandwidthBps } from '../quantities/bandwidth';
 import { toBytes } from '../quantities/bytes';
@@ -81,7 +83,7 @@ export class HostDiscoveryConfig {
   /** Default 127.0.0.1: only this host's workloads (and its VMs, through QEMU's 10.0.2.2) read it. */
   @IsOptional()
   @IsString()
-  @MinLength(1)
+  @IsIP(undefined, { message: 'must be an IP address of this host (127.0.0.1, 0.0.0.0, ::)' })
   bind?: string;
 
   /** Default: a free port chosen at the first start and kept in the data dir. */
@@ -153,7 +155,7 @@ export class HostConfig {
   /** The address other hosts reach this host's instances at (their endpoints'); default 127.0.0.1. */
   @IsOptional()
   @IsString()
-  @MinLength(1)
+  @IsEndpointAddress()
   address?: string;
 
   /** Where the agent serves FEDERA_DISCOVERY_URL. */

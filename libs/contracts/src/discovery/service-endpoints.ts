@@ -3,14 +3,43 @@ import {
   IsArray,
   IsInt,
   IsOptional,
+  isIP,
   IsString,
   Matches,
   Max,
   Min,
-  MinLength,
+  ValidateBy,
   ValidateNested,
+  type ValidationOptions,
 } from 'class-validator';
 import { IsHostId, IsInstanceId } from '../events/values/identifiers';
+
+/** A DNS host name (RFC 1123 labels of letters, digits and inner hyphens), at most 253 characters. */
+const hostName =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/**
+ * Whether `value` is an address a dependent can connect to: an IPv4 or IPv6 address or a host name.
+ * Nothing else: endpoints end up in workloads' environments and in a VM's env file, where any other
+ * character (a space, a quote, `$`, a newline) could be read as something else.
+ */
+export function isEndpointAddress(value: unknown): value is string {
+  return typeof value === 'string' && (isIP(value) || hostName.test(value));
+}
+
+/** Validates an endpoint address (see isEndpointAddress); the error's path names the field. */
+export function IsEndpointAddress(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isEndpointAddress',
+      validator: {
+        validate: (value: unknown) => isEndpointAddress(value),
+        defaultMessage: () => 'must be an IP address or a host name',
+      },
+    },
+    options,
+  );
+}
 
 /**
  * Where one instance answers: the address and port its dependents connect to. For a VM whose
@@ -19,7 +48,7 @@ import { IsHostId, IsInstanceId } from '../events/values/identifiers';
  */
 export class InstanceEndpoint {
   @IsString()
-  @MinLength(1)
+  @IsEndpointAddress()
   address: string;
 
   @IsInt()
@@ -29,7 +58,7 @@ export class InstanceEndpoint {
 
   @IsOptional()
   @IsString()
-  @MinLength(1)
+  @IsEndpointAddress()
   guestAddress?: string;
 }
 
@@ -85,7 +114,16 @@ export function endpointsVariableName(app: string): string {
   return `FEDERA_ENDPOINTS_${app.toUpperCase().replace(/-/g, '_')}`;
 }
 
+/**
+ * `address:port`, an IPv6 address in brackets (`[fd00::5]:8081`), so that the port stays the part
+ * after the last colon for every reader.
+ */
+export function endpointText(endpoint: Pick<InstanceEndpoint, 'address' | 'port'>): string {
+  const address = endpoint.address.includes(':') ? `[${endpoint.address}]` : endpoint.address;
+  return `${address}:${endpoint.port}`;
+}
+
 /** The variable's value: a comma-separated `address:port` list (empty when none serves). */
 export function endpointsVariableValue(instances: readonly InstanceEndpoint[]): string {
-  return instances.map((i) => `${i.address}:${i.port}`).join(',');
+  return instances.map(endpointText).join(',');
 }

@@ -28,15 +28,7 @@ export async function startDiscoveryServer(
     try {
       return await DiscoveryServer.listen({ board, bind, port: config.port });
     } catch (error) {
-      throw new ValidationFailed(
-        [
-          {
-            path: 'discovery.port',
-            reason: `cannot listen on ${bind}:${config.port}: ${(error as Error).message}`,
-          },
-        ],
-        'host config',
-      );
+      throw listenRefused(error, bind, config.port);
     }
   }
   const file = join(dataDir, PORT_FILE);
@@ -51,9 +43,28 @@ export async function startDiscoveryServer(
       return undefined;
     });
   }
-  server ??= await DiscoveryServer.listen({ board, bind, port: 0 });
+  server ??= await DiscoveryServer.listen({ board, bind, port: 0 }).catch((error: unknown) => {
+    throw listenRefused(error, bind, 0);
+  });
   if (server.port !== kept) await writeFile(file, `${server.port}\n`);
   return server;
+}
+
+/**
+ * Why the server cannot listen, naming the host.yaml key to change: `discovery.bind` for an address
+ * this host does not have, `discovery.port` for a port that is taken or not allowed.
+ */
+function listenRefused(error: unknown, bind: string, port: number): ValidationFailed {
+  const code = (error as NodeJS.ErrnoException).code;
+  const addressAtFault =
+    code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'ENOTFOUND';
+  const reason = addressAtFault
+    ? `${bind} is no address of this host: cannot listen on it (${(error as Error).message})`
+    : `cannot listen on ${bind}:${port}: ${(error as Error).message}`;
+  return new ValidationFailed(
+    [{ path: addressAtFault ? 'discovery.bind' : 'discovery.port', reason }],
+    'host config',
+  );
 }
 
 /** FEDERA_DISCOVERY_URL of `service` for a workload on this host. */

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { ServiceEndpoints } from '@federa/contracts';
 import type { EndpointsBoard } from './endpoints-board';
@@ -26,6 +27,8 @@ export class DiscoveryServer {
   private readonly closing = new AbortController();
 
   private constructor(private readonly board: EndpointsBoard) {
+    // Every open long poll listens for the close on this one signal: no bound on how many there are.
+    setMaxListeners(0, this.closing.signal);
     this.server = createServer((request, response) => void this.answer(request, response));
     // Long polls hold a connection up to their timeout: no idle cut shorter than that.
     this.server.requestTimeout = 0;

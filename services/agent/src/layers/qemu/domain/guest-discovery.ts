@@ -8,7 +8,7 @@ export const FW_CFG_ENDPOINTS = 'opt/federa/endpoints';
 
 /**
  * What a VM's guest is told about its service, as file contents by fw_cfg name: `opt/federa/env`
- * holds `NAME=value` lines (FEDERA_INSTANCE, FEDERA_ENDPOINTS_<APP>, FEDERA_DISCOVERY_URL rewritten
+ * holds `NAME='value'` lines, each value single-quoted for a shell to source (FEDERA_INSTANCE, FEDERA_ENDPOINTS_<APP>, FEDERA_DISCOVERY_URL rewritten
  * to the host's loopback as the guest reaches it, 10.0.2.2) and `opt/federa/endpoints` the start-time
  * ServiceEndpoints JSON.
  */
@@ -24,7 +24,7 @@ export function guestDiscoveryFiles(
     variables.FEDERA_DISCOVERY_URL = guestUrl(spec.discoveryUrl);
   }
   const env = Object.entries(variables)
-    .map(([name, value]) => `${name}=${value}\n`)
+    .map(([name, value]) => `${name}=${shellQuoted(value)}\n`)
     .join('');
   const files: Record<string, string> = { [FW_CFG_ENV]: env };
   if (spec.endpoints) files[FW_CFG_ENDPOINTS] = JSON.stringify(spec.endpoints);
@@ -38,4 +38,12 @@ export function guestUrl(url: string): string {
     parsed.hostname = USER_NETWORK_HOST_ADDRESS;
   }
   return parsed.toString();
+}
+
+/**
+ * `value` in single quotes, a quote in it written `'\''`: guests source the file (`set -a; . …`),
+ * and no character of a value may end the assignment or run a command.
+ */
+export function shellQuoted(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
 }

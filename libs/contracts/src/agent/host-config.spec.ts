@@ -1,0 +1,37 @@
+import { validateHostConfig } from './host-config';
+
+const base = {
+  host: 'h1',
+  site: 'lab',
+  securityLevel: 1,
+  layers: ['process'],
+  capacity: 'auto',
+  costs: { cpuHour: 0, memoryGiBHour: 0, storageGiBMonth: 0, networkGiB: 0 },
+};
+
+const errorsOf = (extra: Record<string, unknown>) => {
+  const result = validateHostConfig({ ...base, ...extra });
+  return result.ok ? [] : result.errors;
+};
+
+describe("host.yaml's address and discovery.bind", () => {
+  it('take an IP address or, for address, a host name', () => {
+    expect(errorsOf({ address: '10.0.0.5', discovery: { bind: '0.0.0.0' } })).toEqual([]);
+    expect(errorsOf({ address: 'fd00::5', discovery: { bind: '::' } })).toEqual([]);
+    expect(errorsOf({ address: 'h1.lab.internal', discovery: { bind: '127.0.0.1' } })).toEqual([]);
+  });
+
+  it('refuse an address that could say more than an address, naming address', () => {
+    for (const address of ['10.0.0.5 FOO=bar', '$(id)', "h1'", 'h1\nX=1']) {
+      expect(errorsOf({ address })).toEqual([
+        { path: 'address', reason: expect.stringMatching(/IP address or a host name/) },
+      ]);
+    }
+  });
+
+  it('refuse a bind that is not an IP address, naming discovery.bind', () => {
+    expect(errorsOf({ discovery: { bind: 'localhost:7300' } })).toEqual([
+      { path: 'discovery.bind', reason: expect.stringMatching(/must be an IP address/) },
+    ]);
+  });
+});
