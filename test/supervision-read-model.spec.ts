@@ -14,6 +14,7 @@ import {
 import type { ClassConstructor } from 'class-transformer';
 import { LiveProjection, PostgresEventStore } from '@federa/eventstore';
 import { Client, Pool } from 'pg';
+import { SupervisionReadModel } from '../services/supervision/src/infrastructure/supervision-read-model';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
 
 const shopYaml = readFileSync(join(__dirname, '..', 'examples', 'shop.yaml'), 'utf8');
@@ -194,6 +195,16 @@ describe('supervision read model in Postgres', () => {
     expect(page.items.map((i: { id: string }) => i.id)).toEqual(['shop-payment-1']);
     const services = (await plane.call('GET', '/v1/services?after=shop')).json;
     expect(services.items.map((s: { name: string }) => s.name)).toEqual(['shop-3']);
+  });
+
+  it('answers a list page in one read only while its checkpoint has reached the head of the log', async () => {
+    const query = { host: 'rm-1', limit: 1 };
+    const current = await plane.supervision.get(SupervisionReadModel).instancesIfCurrent(query);
+    expect(current).toEqual(await plane.supervision.get(SupervisionReadModel).instances(query));
+    expect(current?.items.map((i) => i.id)).toEqual(['shop-catalog-db-1']);
+    // A checkpoint that has applied nothing is behind every log but an empty one.
+    const behind = new SupervisionReadModel(pool, 'a-projection-that-never-ran');
+    expect(await behind.instancesIfCurrent(query)).toBeUndefined();
   });
 
   it('gives identical rows and answers when dropped and rebuilt from the log', async () => {

@@ -95,6 +95,9 @@ export class ServiceCommandsController {
   async listInstances(
     @Payload(new CommandContractPipe('listInstances')) query: ListInstancesQuery,
   ): Promise<{ items: InstanceSummary[]; next?: string }> {
+    // Most lists find the read model at the log's head: one round trip. Behind it, wait as before.
+    const page = await this.readModel.instancesIfCurrent(query);
+    if (page) return page;
     await this.runner.current();
     return this.readModel.instances(query);
   }

@@ -4,6 +4,9 @@ import type { InstanceView } from '../domain/instance-view';
 import type { ServiceState } from '../domain/service-decider';
 import { SupervisionView } from '../domain/supervision-view';
 
+/** The read model's checkpoint name, which its queries read to tell whether it is at the log's head. */
+export const supervisionReadModelName = 'supervision.read-model';
+
 /** Streams whose events the read model folds. */
 const folded = new Set(['service', 'instance', 'host']);
 
@@ -14,7 +17,7 @@ const folded = new Set(['service', 'instance', 'host']);
  * `json`, not `jsonb`: the decider compares specs by their JSON text, so key order must survive.
  */
 export class SupervisionProjection implements Projection {
-  readonly name = 'supervision.read-model';
+  readonly name = supervisionReadModelName;
 
   async setup(db: Queryable): Promise<void> {
     await db.query({

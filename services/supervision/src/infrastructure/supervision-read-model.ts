@@ -16,6 +16,7 @@ import {
   type ServiceSummary,
 } from '../domain/service-summary';
 import { SupervisionView } from '../domain/supervision-view';
+import { supervisionReadModelName } from './supervision-projection';
 
 /**
  * Supervision's answers to `get-service`, `list-services`, `list-instances` and `get-instance`, read
@@ -24,7 +25,11 @@ import { SupervisionView } from '../domain/supervision-view';
  * with `next` while more remain, and ends a page early before its answer outgrows the bus.
  */
 export class SupervisionReadModel {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    /** The projection's checkpoint, read by the queries that must not answer behind the log. */
+    private readonly checkpoint = supervisionReadModelName,
+  ) {}
 
   /** The service with its applications and live instances; not_found when absent or deleted. */
   async service(name: string): Promise<ServiceSummary> {
@@ -91,6 +96,54 @@ export class SupervisionReadModel {
     });
     return pageOf(
       rows.map((r) => instanceSummary(r.view)),
+      limit,
+      (i) => i.id,
+    );
+  }
+
+  /**
+   * The page `instances` answers, read in the same statement (one snapshot, one round trip) as the
+   * log's head and the read model's checkpoint; undefined when the checkpoint is behind the head,
+   * since the page might then miss what its caller has already seen committed.
+   */
+  async instancesIfCurrent(
+    query: ListInstancesQuery,
+  ): Promise<{ items: InstanceSummary[]; next?: string } | undefined> {
+    const limit = query.limit ?? ListLimits.defaultPageSize;
+    const { rows } = await this.db.query<{ current: boolean; view: InstanceView | null }>({
+      name: 'supervision.instancesIfCurrent',
+      text: `WITH head AS (SELECT max(position) AS position FROM eventlog.events),
+             status AS (
+               SELECT (SELECT position FROM head) IS NULL OR EXISTS (
+                 SELECT 1 FROM eventlog.checkpoints c
+                   JOIN eventlog.events e ON e.position = (SELECT position FROM head)
+                 WHERE c.name = $8 AND (c.transaction_id, c.position) >= (e.transaction_id, e.position)
+               ) AS current
+             )
+             SELECT status.current, page.view FROM status LEFT JOIN LATERAL (
+               SELECT view, id FROM supervision.instances
+               WHERE status.current
+                 AND ($1::text IS NULL OR service = $1) AND ($2::text IS NULL OR app = $2)
+                 AND ($3::text IS NULL OR host = $3)
+                 AND (CASE WHEN $4::text IS NULL THEN state = ANY($5) ELSE state = $4 END)
+                 AND ($6::text IS NULL OR id > $6 COLLATE "C")
+               ORDER BY id COLLATE "C" LIMIT $7
+             ) page ON true
+             ORDER BY page.id COLLATE "C"`,
+      values: [
+        query.service ?? null,
+        query.app ?? null,
+        query.host ?? null,
+        query.state ?? null,
+        [...liveStates],
+        query.after ?? null,
+        limit + 1,
+        this.checkpoint,
+      ],
+    });
+    if (rows.length === 0 || !rows[0].current) return undefined;
+    return pageOf(
+      rows.flatMap((r) => (r.view === null ? [] : [instanceSummary(r.view)])),
       limit,
       (i) => i.id,
     );
