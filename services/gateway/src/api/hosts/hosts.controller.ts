@@ -1,8 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { HostActionRequest, HostPage, HostView, ValidationFailed } from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
 import { ApiContractBody, ApiContractResponse } from '../openapi/api-contract.decorators';
+import { sendJsonText } from '../json-passthrough';
 import { bodyFields, listQueryFields } from '../validation/request-fields';
 
 /**
@@ -26,8 +28,11 @@ export class HostsController {
     HostPage,
     'A page of hosts; `next` is the `after` of the following page',
   )
-  list(@Query() query: Record<string, unknown>): Promise<HostPage> {
-    return this.commands.sendCommand('listHosts', listQueryFields(query));
+  async list(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    sendJsonText(
+      response,
+      await this.commands.sendCommandForJson('listHosts', listQueryFields(query)),
+    );
   }
 
   @Get(':id')

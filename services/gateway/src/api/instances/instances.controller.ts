@@ -1,8 +1,10 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InstancePage, InstanceSummary } from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
 import { ApiContractResponse } from '../openapi/api-contract.decorators';
+import { sendJsonText } from '../json-passthrough';
 import { listQueryFields } from '../validation/request-fields';
 
 /** Instances as supervision knows them: `id, service, app, host, layer, state, since`, and `endpoint` once running. */
@@ -24,8 +26,11 @@ export class InstancesController {
     InstancePage,
     'A page of instances (live ones unless a state is asked for)',
   )
-  list(@Query() query: Record<string, unknown>): Promise<InstancePage> {
-    return this.commands.sendCommand('listInstances', listQueryFields(query));
+  async list(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    sendJsonText(
+      response,
+      await this.commands.sendCommandForJson('listInstances', listQueryFields(query)),
+    );
   }
 
   @Get(':id')
