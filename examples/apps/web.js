@@ -26,10 +26,15 @@ void discovery.start();
 
 /** A dependency that failed, named, so that the answer says which link of the chain broke. */
 class DependencyError extends Error {
-  constructor(app, message, status = 502) {
+  /**
+   * `summary` says what broke in the same words each time (the service probe quotes it, and a
+   * reason that changes run to run would read as news); the message adds the details.
+   */
+  constructor(app, message, status = 502, summary = `${app}: ${message}`) {
     super(`${app}: ${message}`);
     this.app = app;
     this.status = status;
+    this.summary = summary;
   }
 }
 
@@ -37,7 +42,9 @@ async function call(app, options) {
   try {
     return await discovery.request(app, { timeoutMs: 3000, ...options });
   } catch (error) {
-    throw new DependencyError(app, error.message, error.code === 'NO_ENDPOINT' ? 503 : 502);
+    // The message names the endpoints tried, in the order of this attempt: the summary does not.
+    const status = error.code === 'NO_ENDPOINT' ? 503 : 502;
+    throw new DependencyError(app, error.message, status, `${app} unreachable`);
   }
 }
 
@@ -179,7 +186,12 @@ serveFederaApp('web', async (req, res, body, path) => {
   } catch (error) {
     if (!(error instanceof DependencyError)) throw error;
     if (path === '/checkout/health')
-      return send(res, 503, { status: 'failing', failed: error.app, error: error.message });
+      return send(res, 503, {
+        status: 'failing',
+        failed: error.app,
+        error: error.summary,
+        detail: error.message,
+      });
     return failed(req, res, error.status, error.message);
   }
 });

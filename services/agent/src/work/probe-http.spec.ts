@@ -4,7 +4,7 @@ import { InstanceTable, type InstanceEntry } from '../instances/instance-table';
 import { HostAgentFixture } from '../testing/host-agent-fixture';
 import { probeHttp } from './probe-http';
 
-function entryOn(port: number | undefined): InstanceEntry {
+function entryOn(port: number | undefined, state = 'running'): InstanceEntry {
   return InstanceTable.entryOf({
     spec: {
       instance: 'shop-web-1',
@@ -15,7 +15,7 @@ function entryOn(port: number | undefined): InstanceEntry {
       dataDir: '/nonexistent',
     },
     layer: 'process',
-    state: 'running',
+    state,
     handle: port === undefined ? { pid: 1 } : { pid: 1, port },
   });
 }
@@ -23,12 +23,15 @@ function entryOn(port: number | undefined): InstanceEntry {
 describe('probe-http', () => {
   let server: Server;
   let status = 200;
+  let body: string | undefined;
   let port: number;
 
   beforeAll(async () => {
     server = createServer((req, res) => {
       res.statusCode = req.url === '/checkout/health' ? status : 404;
-      res.end(status === 200 ? 'ok\n' : 'payment unreachable: connect ECONNREFUSED\nstack...');
+      res.end(
+        body ?? (status === 200 ? 'ok\n' : 'payment unreachable: connect ECONNREFUSED\nstack...'),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
@@ -51,6 +54,33 @@ describe('probe-http', () => {
       detail: 'GET /checkout/health answered 503: payment unreachable: connect ECONNREFUSED',
       state: 'running',
     });
+  });
+
+  it("quotes a JSON answer's error, not the rest of it", async () => {
+    status = 503;
+    body = JSON.stringify({
+      status: 'failing',
+      error: 'catalog-db unreachable',
+      detail: 'tried 10.0.0.5:7001, 10.0.0.6:7001',
+    });
+    try {
+      expect((await probeHttp(entryOn(port), '/checkout/health', 1000)).detail).toBe(
+        'GET /checkout/health answered 503: catalog-db unreachable',
+      );
+    } finally {
+      body = undefined;
+    }
+  });
+
+  it('fails an instance that is not live without asking its old port', async () => {
+    status = 200;
+    for (const state of ['stopped', 'failed', 'stopping']) {
+      expect(await probeHttp(entryOn(port, state), '/checkout/health', 1000)).toEqual({
+        healthy: false,
+        detail: `instance shop-web-1 is ${state}`,
+        state,
+      });
+    }
   });
 
   it('fails saying why when nothing answers', async () => {
