@@ -36,7 +36,13 @@ export function decideInstance(command: InstanceCommand, life: InstanceLife): In
           ? [
               {
                 type: 'InstancePlaced',
-                data: { ...command.data, generation: (life.generation ?? 0) + 1 },
+                data: withoutUndefined({
+                  ...command.data,
+                  generation: (life.generation ?? 0) + 1,
+                  // What the request said of its data, where a placement's reader looks for it.
+                  dataAgeMs: life.dataAgeMs,
+                  dataLost: life.dataLost,
+                }),
               },
             ]
           : [{ type: 'PlacementFailed', data: command.data }];

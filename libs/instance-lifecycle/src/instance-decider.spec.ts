@@ -95,6 +95,31 @@ describe('the instance decider', () => {
         .then([{ type: 'InstancePlaced', data: { ...placedData(), generation: 1 } }]);
     });
 
+    it("carries the request's data age, or its data loss, into the placement", () => {
+      const restoring: InstanceEvent = {
+        type: 'InstanceRequested',
+        data: { ...requested.data, restoreFrom: 'backups/x/1', dataAgeMs: 4200 } as never,
+      };
+      spec
+        .given([restoring])
+        .when({ type: 'place', data: placedData() })
+        .then([
+          { type: 'InstancePlaced', data: { ...placedData(), generation: 1, dataAgeMs: 4200 } },
+        ]);
+      const empty: InstanceEvent = {
+        type: 'InstanceRequested',
+        data: { ...requested.data, dataLost: true } as never,
+      };
+      spec
+        .given([empty])
+        .when({ type: 'place', data: placedData() })
+        .then([
+          { type: 'InstancePlaced', data: { ...placedData(), generation: 1, dataLost: true } },
+        ]);
+      const life = [restoring].reduce(evolveInstanceLife, initialInstanceLife());
+      expect(life).toMatchObject({ restoreFrom: 'backups/x/1', dataAgeMs: 4200 });
+    });
+
     it('records that no host fits a pending instance', () => {
       const data = {
         ...ref,

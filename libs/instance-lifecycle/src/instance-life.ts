@@ -26,6 +26,12 @@ export interface InstanceLife {
    * generations), one more at each later placement or relocation. Absent until placed.
    */
   generation?: number;
+  /** The data bucket's copy its first start fills its data with (InstanceRequested `restoreFrom`). */
+  restoreFrom?: string;
+  /** The age of that copy when the instance was requested, in ms. */
+  dataAgeMs?: number;
+  /** It starts without the data of the instance it replaces (no copy existed). */
+  dataLost?: boolean;
   /** Why it is being stopped, while `stopping`. */
   stopReason?: InstanceStopReason;
   /** The migration moving it, while `migrating`. */
@@ -55,8 +61,19 @@ export function isLive(status: InstanceLife['status']): boolean {
 export function evolveInstanceLife(state: InstanceLife, event: InstanceEvent): InstanceLife {
   if (event.type === 'InstanceRequested') {
     if (state.status !== 'absent') return state;
-    const { service, app, instance, layer, revision } = event.data;
-    return { status: 'pending', service, app, instance, layer, revision };
+    const { service, app, instance, layer, revision, restoreFrom, dataAgeMs, dataLost } =
+      event.data;
+    return tidy({
+      status: 'pending',
+      service,
+      app,
+      instance,
+      layer,
+      revision,
+      restoreFrom,
+      dataAgeMs,
+      dataLost,
+    });
   }
   if (!isLive(state.status)) return state;
   const base = { ...state, stopReason: undefined, migration: undefined, reason: undefined };

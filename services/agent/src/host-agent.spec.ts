@@ -1,3 +1,4 @@
+import { backupIndexKey, type BackupIndex } from '@federa/contracts';
 import { HostAgentFixture, specPayload } from './testing/host-agent-fixture';
 
 describe('HostAgent admitting commands', () => {
@@ -207,5 +208,62 @@ describe('HostAgent describing its instances', () => {
       storageBytes: 2048,
       networkBytes: 8,
     });
+  });
+});
+
+describe('HostAgent copying data', () => {
+  it('copies a running instance’s data every backupEveryMs, keeps the newest three and reports each copy', async () => {
+    const host = new HostAgentFixture();
+    await host.started('db-1', { backupEveryMs: 10_000 });
+    host.layer.data.set('db-1', Buffer.from('v1'));
+    await host.agent.supervise();
+    for (let n = 0; n < 5; n++) {
+      host.clock.advance(10_000);
+      host.layer.data.set('db-1', Buffer.from(`v${n + 2}`));
+      await host.agent.supervise();
+      await host.agent.settled();
+    }
+    const backups = host.outcomes('backup');
+    expect(backups).toHaveLength(5);
+    expect(backups.every((r) => r.status === 'succeeded')).toBe(true);
+    const index = (await host.data.readDocument(backupIndexKey('db-1'))) as BackupIndex;
+    expect(index.copies).toHaveLength(3);
+    expect(index.copies[0]).toEqual(backups.at(-1)?.result);
+    const kept = [...host.data.objects.keys()].filter((k) => k !== backupIndexKey('db-1'));
+    expect(kept.sort()).toEqual(index.copies.map((c) => c.key).sort());
+    expect(host.data.objects.get(index.copies[0].key)?.toString()).toBe('v6');
+  });
+
+  it('copies nothing of an instance whose spec asks for no copies', async () => {
+    const host = new HostAgentFixture();
+    await host.started('web-1');
+    await host.agent.supervise();
+    host.clock.advance(3_600_000);
+    await host.agent.supervise();
+    await host.agent.settled();
+    expect(host.outcomes('backup')).toEqual([]);
+  });
+
+  it('fills a new instance from the copy its start names before starting it, and never again on a later start', async () => {
+    const host = new HostAgentFixture();
+    host.data.objects.set('backups/db-1/000000000000001', Buffer.from('saved'));
+    await host.started('db-1', { restoreFrom: 'backups/db-1/000000000000001' });
+    expect(host.layer.calls.filter((c) => / db-1$/.test(c)).slice(0, 3)).toEqual(
+      expect.arrayContaining(['importData db-1', 'start db-1']),
+    );
+    expect(host.layer.data.get('db-1')?.toString()).toBe('saved');
+    expect(host.agent.stateOf('db-1')).toBe('running');
+    host.layer.data.set('db-1', Buffer.from('newer'));
+    await host.run({ type: 'stop', instance: 'db-1' });
+    await host.started('db-1', { restoreFrom: 'backups/db-1/000000000000001' });
+    expect(host.layer.data.get('db-1')?.toString()).toBe('newer');
+  });
+
+  it('fails the start of an instance whose copy cannot be read, saying which', async () => {
+    const host = new HostAgentFixture();
+    await host.started('db-1', { restoreFrom: 'backups/db-1/000000000000009' });
+    expect(host.agent.stateOf('db-1')).toBe('failed');
+    expect(host.layer.count('start', 'db-1')).toBe(0);
+    expect(host.outcomes('start').at(-1)).toMatchObject({ status: 'failed' });
   });
 });

@@ -55,6 +55,9 @@ const realTimers: Schedule = (run, delayMs) => {
   return () => clearTimeout(timer);
 };
 
+/** States in which an instance's data is copied: it runs, whatever its health. */
+const copiable = new Set(['running', 'healthy', 'unhealthy']);
+
 /**
  * One host's agent logic, independent of the bus: admits commands (validation, idempotence by
  * command id, epoch fencing), has accepted work done on instances, watches what runs and keeps the
@@ -67,6 +70,8 @@ export class HostAgent {
   private readonly table: InstanceTable;
   private readonly answers: AnsweredCommands;
   private readonly generations: InstanceGenerations;
+  /** When each instance's last data copy was queued (or first seen running), by instance. */
+  private readonly lastBackup = new Map<string, number>();
   private readonly work: InstanceWork;
   private readonly watch: InstanceWatch;
   /** Commands between their admission and their stored answer: a repeat meanwhile waits for it. */
@@ -177,9 +182,38 @@ export class HostAgent {
     }
   }
 
-  /** Checks every live instance: exits, health (at its probe interval) and usage. Never overlaps itself. */
+  /**
+   * Checks every live instance: exits, health (at its probe interval) and usage. Never overlaps
+   * itself. Queues the data copies that are due meanwhile (they run beside the round).
+   */
   supervise(): Promise<void> {
+    this.queueDueBackups();
     return this.watch.round();
+  }
+
+  /**
+   * A running instance whose spec asks for copies gets one every `backupEveryMs`, the first one
+   * period after this agent first saw it run. Never two at once for one instance: the next period
+   * counts from when the last one was queued, and the work queue runs one procedure at a time.
+   */
+  private queueDueBackups(): void {
+    if (!this.data) return;
+    const now = (this.options.now ?? Date.now)();
+    const seen = new Set<string>();
+    for (const entry of this.table.all()) {
+      const every = entry.spec.backupEveryMs;
+      if (!every || entry.busy || !copiable.has(entry.state)) continue;
+      const instance = entry.spec.instance;
+      seen.add(instance);
+      const last = this.lastBackup.get(instance);
+      if (last === undefined) this.lastBackup.set(instance, now);
+      else if (now - last >= every) {
+        this.lastBackup.set(instance, now);
+        this.work.backUp(entry, now);
+      }
+    }
+    for (const instance of this.lastBackup.keys())
+      if (!seen.has(instance)) this.lastBackup.delete(instance);
   }
 
   /** Every instance's state, load and usage, for the heartbeat. */

@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { validatePayload, type Validated } from '../validation/validate';
-import { InstanceSpecPayload } from './instance-spec-payload';
+import { DATA_KEY_PATTERN, InstanceSpecPayload } from './instance-spec-payload';
 import { IsHostId, IsInstanceId } from '../events/values/identifiers';
 
 /** Every command an agent executes on `Subjects.agentCommand(host)` (docs/reference/agent-protocol.md). */
@@ -44,9 +44,6 @@ export const AgentRefusalCodes = {
    */
   staleGeneration: 'stale_generation',
 } as const;
-
-/** Object names in the data bucket: the same alphabet as NATS tokens plus `/`, `.` and `_`. */
-const DATA_KEY_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_./-]{0,200}$/;
 
 abstract class AgentCommandBase {
   /** Unique per command; a repeat with the same id answers the first reply and never acts twice. */

@@ -2,6 +2,7 @@ export * from './layer-kind';
 export * from './host-capacity';
 export * from './host-config';
 export * from './instance-spec-payload';
+export * from './instance-backups';
 export * from './agent-command';
 export * from './agent-registration';
 export * from './agent-heartbeat';

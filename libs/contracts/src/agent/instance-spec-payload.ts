@@ -16,6 +16,9 @@ import {
 } from 'class-validator';
 import { INSTANCE_ID_PATTERN, LayerKinds, type LayerKindName } from './layer-kind';
 
+/** Object names in the data bucket: the same alphabet as NATS tokens plus `/`, `.` and `_`. */
+export const DATA_KEY_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_./-]{0,200}$/;
+
 /** Resources granted to an instance, in base units. */
 export class InstanceResources extends ResourceAmounts {}
 
@@ -101,4 +104,19 @@ export class InstanceSpecPayload {
   @IsInt()
   @Min(1)
   generation?: number;
+
+  /** The application's `data.backupEveryMs`: the agent copies the data to the bucket this often. */
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  backupEveryMs?: number;
+
+  /**
+   * A copy in the data bucket to fill the instance's data with before its first start (the newest
+   * backup of the instance it replaces). The agent imports it, then starts.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(DATA_KEY_PATTERN, { message: 'must be an object name (letters, digits, _./-)' })
+  restoreFrom?: string;
 }

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -40,6 +41,22 @@ export class InstanceRequestedData extends InstanceEventData {
   @IsOptional()
   @IsInstanceId()
   replaces?: string;
+
+  /** The data bucket's copy it starts from (the newest backup of the instance it replaces). */
+  @IsOptional()
+  @IsString()
+  restoreFrom?: string;
+
+  /** How old that copy was when the replacement was decided, in ms. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  dataAgeMs?: number;
+
+  /** Its application has `data` and no copy of the instance it replaces exists: it starts empty. */
+  @IsOptional()
+  @IsBoolean()
+  dataLost?: boolean;
 }
 
 /** Scores of the chosen host: the total and each scorer's part (`cost`, `emphasis`, `spread`, …). */
@@ -88,6 +105,17 @@ export class InstancePlacedData extends PlacedInstanceEventData {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   costPerHour: number;
+
+  /** As its InstanceRequested: the age of the copy it starts from, in ms. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  dataAgeMs?: number;
+
+  /** As its InstanceRequested: it starts empty, the data of the instance it replaces lost. */
+  @IsOptional()
+  @IsBoolean()
+  dataLost?: boolean;
 
   /** Hosts rejected among those considered, by filter (the "why not elsewhere" of an explanation). */
   @IsOptional()

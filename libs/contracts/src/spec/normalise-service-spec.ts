@@ -76,7 +76,11 @@ function normaliseApplication(app: ApplicationSpec): NormalisedApplication {
       relocatable: placement?.relocatable ?? SpecDefaults.relocatable,
     },
     data: data
-      ? { path: data.path, sizeBytes: data.sizeHint == null ? null : toBytes(data.sizeHint) }
+      ? {
+          path: data.path,
+          sizeBytes: data.sizeHint == null ? null : toBytes(data.sizeHint),
+          ...(data.backupEveryMs === undefined ? {} : { backupEveryMs: data.backupEveryMs }),
+        }
       : null,
   };
 }

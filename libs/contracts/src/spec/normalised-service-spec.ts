@@ -57,7 +57,12 @@ export interface NormalisedApplication {
   scaling: NormalisedScaling | null;
   placement: NormalisedPlacement;
   /** null: nothing moves with the instance. */
-  data: { path: string; sizeBytes: number | null } | null;
+  data: {
+    path: string;
+    sizeBytes: number | null;
+    /** Absent: no periodic copies (specs written before copies existed, too). */
+    backupEveryMs?: number;
+  } | null;
 }
 
 export type NormalisedRule =

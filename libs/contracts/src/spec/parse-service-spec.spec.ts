@@ -181,6 +181,27 @@ describe('parseServiceSpec', () => {
     }
   });
 
+  it('keeps data.backupEveryMs, and refuses one under 10 s or not a whole number naming the field', () => {
+    const app = (data: string) =>
+      `apiVersion: federa/v1\nkind: Service\nmetadata: { name: s }\nspec:\n  applications:\n    - { name: a, layer: sim, resources: { cpu: 1, memory: 1Gi }, data: ${data} }\n`;
+    const kept = parseServiceSpec(app('{ path: d, backupEveryMs: 60000 }'));
+    if (!kept.ok) throw new Error(JSON.stringify(kept.errors));
+    expect(kept.value.normalised.applications[0].data).toEqual({
+      path: 'd',
+      sizeBytes: null,
+      backupEveryMs: 60000,
+    });
+    for (const wrong of ['500', '15000.5', '"1m"']) {
+      const refused = parseServiceSpec(app(`{ path: d, backupEveryMs: ${wrong} }`));
+      expect(refused).toMatchObject({
+        ok: false,
+        errors: expect.arrayContaining([
+          expect.objectContaining({ path: 'spec.applications[0].data.backupEveryMs' }),
+        ]),
+      });
+    }
+  });
+
   it('reads a YAML flow mapping that starts like JSON when no format is given', () => {
     const flow =
       '{ apiVersion: federa/v1, kind: Service, metadata: { name: s }, spec: { applications: [{ name: a, layer: sim, resources: { cpu: 1, memory: 1Gi } }] } }';

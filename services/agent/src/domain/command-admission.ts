@@ -137,7 +137,9 @@ function refusalOf(command: AgentCommand, host: AdmissionView): CommandReply | u
       return refused(ErrorCodes.conflict, `instance runs on layer ${existing.layer}`, 'spec.layer');
     }
     // A start of a running instance is no conflict: it answers that the instance already runs.
-    if (command.type === 'start') return undefined;
+    if (command.type === 'start') {
+      return spec.restoreFrom && !host.movesData ? noDataBucket('spec.restoreFrom') : undefined;
+    }
     if (existing && isLive(existing.state)) {
       return refused(
         ErrorCodes.conflict,
@@ -171,8 +173,8 @@ function refusalOf(command: AgentCommand, host: AdmissionView): CommandReply | u
   return undefined;
 }
 
-function noDataBucket(): CommandReply {
-  return refused(ErrorCodes.unavailable, 'this agent has no data bucket', 'key');
+function noDataBucket(path = 'key'): CommandReply {
+  return refused(ErrorCodes.unavailable, 'this agent has no data bucket', path);
 }
 
 function refusal(code: string, message: string, details: unknown[] = []): CommandReply {

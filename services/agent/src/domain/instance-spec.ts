@@ -35,6 +35,7 @@ export function instanceSpecOf(
   };
   if (payload.health) spec.health = { ...payload.health } as InstanceSpec['health'];
   if (payload.env) spec.env = { ...payload.env };
+  if (payload.backupEveryMs) spec.backupEveryMs = payload.backupEveryMs;
   const endpoints = newerEndpoints(payload.endpoints, discovery?.endpointsOf(payload.service));
   if (endpoints) spec.endpoints = endpoints;
   const discoveryUrl = discovery?.discoveryUrlOf(payload.service);

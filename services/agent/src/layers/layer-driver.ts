@@ -25,6 +25,8 @@ export interface InstanceSpec {
   endpoints?: ServiceEndpoints;
   /** The agent's discovery URL of the service, as seen from this host (FEDERA_DISCOVERY_URL). */
   discoveryUrl?: string;
+  /** The application's `data.backupEveryMs`: the agent copies the data to the bucket this often. */
+  backupEveryMs?: number;
 }
 
 /** Where an instance listens, as its layer knows it; the agent adds the host's address. */

@@ -20,6 +20,19 @@ export class FakeDataTransfer implements DataTransfer {
     return { key, size: data.length, sha256, parts: 1 };
   }
 
+  async readDocument(key: string): Promise<unknown> {
+    const data = this.objects.get(key);
+    return data ? (JSON.parse(data.toString()) as unknown) : undefined;
+  }
+
+  async writeDocument(key: string, document: unknown): Promise<void> {
+    this.objects.set(key, Buffer.from(JSON.stringify(document)));
+  }
+
+  async remove(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+
   async download(
     key: string,
     progress?: (bytes: number) => void,

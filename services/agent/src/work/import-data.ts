@@ -14,13 +14,21 @@ export async function importData(
 ): Promise<Record<string, unknown>> {
   entry.spec = context.specOf(payload);
   await context.table.put(entry);
+  await restoreData(context, entry, key, 'import-data');
+  return { key };
+}
+
+/** Downloads the copy under `key` into the (stopped) instance's data through its layer. */
+export async function restoreData(
+  context: WorkContext,
+  entry: InstanceEntry,
+  key: string,
+  command = 'start',
+): Promise<void> {
   const download = await context
     .dataTransfer()
-    .download(key, (bytes) =>
-      reportProgress(context, entry, 'import-data', `${bytes} bytes received`),
-    );
+    .download(key, (bytes) => reportProgress(context, entry, command, `${bytes} bytes received`));
   await context.layerOf(entry).importData(entry.spec, download.stream);
   await download.done();
   context.table.touch();
-  return { key };
 }

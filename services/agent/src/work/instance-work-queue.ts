@@ -3,6 +3,9 @@ import type { ReportDraft } from '../domain/report-draft';
 import type { InstanceEntry } from '../instances/instance-table';
 import type { Procedure } from './work-context';
 
+/** What the queue reports a procedure under: a command, or the agent's own work (`backup`). */
+export type QueuedWork = Pick<AgentCommand, 'commandId'> & { type: string };
+
 /**
  * Runs each instance's procedures one after the other (a stop waits for the start before it),
  * marks the instance busy meanwhile and reports every command's outcome.
@@ -13,7 +16,7 @@ export class InstanceWorkQueue {
   constructor(private readonly report: (draft: ReportDraft) => void) {}
 
   /** Queues a procedure after any earlier one on the same instance. */
-  run(command: AgentCommand, entry: InstanceEntry, procedure: Procedure): void {
+  run(command: QueuedWork, entry: InstanceEntry, procedure: Procedure): void {
     const instance = entry.spec.instance;
     const previous = this.chains.get(instance) ?? Promise.resolve();
     const next = previous.then(() => this.perform(command, entry, procedure));
@@ -29,7 +32,7 @@ export class InstanceWorkQueue {
   }
 
   private async perform(
-    command: AgentCommand,
+    command: QueuedWork,
     entry: InstanceEntry,
     procedure: Procedure,
   ): Promise<void> {

@@ -5,6 +5,7 @@ import { instanceDir, instanceSpecOf, type WorkloadDiscovery } from '../domain/i
 import type { ReportDraft } from '../domain/report-draft';
 import { InstanceTable, type InstanceEntry } from '../instances/instance-table';
 import type { LayerDriver, LayerKind } from '../layers/layer-driver';
+import { backUpInstance } from './back-up-instance';
 import { destroyInstance } from './destroy-instance';
 import { exportData } from './export-data';
 import { importData } from './import-data';
@@ -97,6 +98,12 @@ export class InstanceWork {
   begin(command: AgentCommand, entry: InstanceEntry): void {
     const procedure = this.procedureOf(command);
     if (procedure) this.queue.run(command, entry, procedure);
+  }
+
+  /** Queues a copy of the instance's data to the bucket, as the agent's own work `backup`. */
+  backUp(entry: InstanceEntry, at: number): void {
+    const work = { commandId: `backup-${entry.spec.instance}-${at}`, type: 'backup' };
+    this.queue.run(work, entry, (queued) => backUpInstance(this.context, queued, at));
   }
 
   /** Waits for every procedure in flight. */

@@ -1,5 +1,6 @@
 import type { InstanceSpecPayload } from '@federa/contracts';
 import { isLive } from '../domain/instance-states';
+import { restoreData } from './import-data';
 import type { InstanceEntry } from '../instances/instance-table';
 import type { WorkContext } from './work-context';
 
@@ -16,7 +17,23 @@ export async function startInstance(
   const layer = context.layerOf(entry);
   const current = await layer.status(entry.spec.instance);
   if (current.state === 'running' && isLive(entry.state)) return { alreadyRunning: true };
+  // Only an instance new to this host is filled from a copy: a start sent again after it ran here
+  // must not put an older copy over the data it wrote since.
+  const restore = payload.restoreFrom && !context.table.get(payload.instance);
   entry.spec = context.specOf(payload);
+  if (restore) {
+    await context.table.put(entry);
+    try {
+      await restoreData(context, entry, payload.restoreFrom!);
+    } catch (error) {
+      await context.table.setState(
+        entry,
+        'failed',
+        `restoring ${payload.restoreFrom}: ${(error as Error).message}`,
+      );
+      throw error;
+    }
+  }
   entry.health = { healthy: undefined, consecutiveFailures: 0 };
   await context.table.setState(entry, 'starting');
   try {

@@ -17,4 +17,9 @@ export interface DataTransfer {
     key: string,
     progress?: (bytes: number) => void,
   ): Promise<{ stream: Readable; done: () => Promise<void> }>;
+  /** A small JSON document stored whole under `key` (an index), or undefined when none is. */
+  readDocument(key: string): Promise<unknown>;
+  writeDocument(key: string, document: unknown): Promise<void>;
+  /** Deletes what an upload stored under `key`, its parts included; nothing there, nothing done. */
+  remove(key: string): Promise<void>;
 }

@@ -138,6 +138,27 @@ export class ObjectStoreDataTransfer implements DataTransfer {
     };
   }
 
+  async readDocument(key: string): Promise<unknown> {
+    const blob = await (await this.objectStore()).getBlob(key);
+    return blob ? (JSON.parse(new TextDecoder().decode(blob)) as unknown) : undefined;
+  }
+
+  async writeDocument(key: string, document: unknown): Promise<void> {
+    const os = await this.objectStore();
+    await os.putBlob({ name: key }, new TextEncoder().encode(JSON.stringify(document)));
+  }
+
+  async remove(key: string): Promise<void> {
+    const os = await this.objectStore();
+    const blob = await os.getBlob(key);
+    if (!blob) return;
+    const manifest = JSON.parse(new TextDecoder().decode(blob)) as Partial<Manifest>;
+    // The manifest goes first: a removal cut short leaves parts no manifest names, never a
+    // manifest naming missing parts.
+    await os.delete(key);
+    for (const part of manifest.parts ?? []) await os.delete(part.name).catch(() => undefined);
+  }
+
   private objectStore(): Promise<ObjectStore> {
     this.store ??= this.js.views
       .os(this.bucket, { storage: StorageType.File })

@@ -1,0 +1,34 @@
+import { backupIndexWith, backupKey, newestBackup, type BackupCopy } from './instance-backups';
+
+const copy = (at: number): BackupCopy => ({
+  key: backupKey('shop-db-1', at),
+  at,
+  size: 10,
+  sha256: 'ab',
+});
+
+describe('the backup index', () => {
+  it('keeps the newest three copies, newest first, and names the older ones to delete', () => {
+    let index = undefined;
+    const dropped: BackupCopy[] = [];
+    for (const at of [1000, 2000, 3000, 4000, 5000]) {
+      const next = backupIndexWith(index, 'shop-db-1', copy(at));
+      index = next.index;
+      dropped.push(...next.dropped);
+    }
+    expect(index?.copies.map((c) => c.at)).toEqual([5000, 4000, 3000]);
+    expect(dropped.map((c) => c.at)).toEqual([1000, 2000]);
+  });
+
+  it('sorts copy keys in time order as text', () => {
+    expect(backupKey('i', 999) < backupKey('i', 1000)).toBe(true);
+  });
+
+  it('reads the newest copy of an index, and nothing of what is not one', () => {
+    const { index } = backupIndexWith(backupIndexWith(undefined, 'i', copy(1)).index, 'i', copy(2));
+    expect(newestBackup(index)?.at).toBe(2);
+    expect(newestBackup(undefined)).toBeUndefined();
+    expect(newestBackup({ copies: 'no' })).toBeUndefined();
+    expect(newestBackup({ copies: [{ key: 5 }] })).toBeUndefined();
+  });
+});
