@@ -236,4 +236,15 @@ describe('service discovery on the agent', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.errors).toEqual([expect.objectContaining({ path: 'after' })]);
   });
+
+  it("empties a deleted service's set, answering its long polls with an empty set one version above", async () => {
+    await kv.put('closing', JSON.stringify({ ...set(3, [5432]), service: 'closing' }));
+    const url = agent.discoveryUrlOf('closing');
+    await eventually(async () => (await getJson(url)).body.version === 3, 20_000);
+    const waiting = getJson(`${url}?after=3&timeoutMs=30000`);
+    await kv.delete('closing');
+    const answer = await waiting;
+    expect(answer.body).toMatchObject({ service: 'closing', version: 4, applications: [] });
+    expect((await getJson(url)).body).toMatchObject({ version: 4, applications: [] });
+  });
 });

@@ -16,8 +16,8 @@ const decoder = new TextDecoder();
 /**
  * Feeds the board from the discovery bucket: the value of every key first, then every put as it
  * happens (a JetStream ordered consumer, which resumes by itself across reconnects). Until the
- * bucket can be opened (JetStream not answering yet) it retries with the one backoff. A deleted key
- * leaves the last set held: a service that is gone has no readers left to tell.
+ * bucket can be opened (JetStream not answering yet) it retries with the one backoff. A deleted or
+ * purged key drops the service's set (EndpointsBoard.remove): its readers learn it serves nothing.
  */
 export class DiscoveryBucketWatcher {
   private watch: QueuedIterator<KvEntry> | undefined;
@@ -70,8 +70,8 @@ export class DiscoveryBucketWatcher {
         if (attempt > 0) this.log.info({ bucket: this.bucket }, 'watching the discovery bucket');
         attempt = -1;
         for await (const entry of this.watch) {
-          if (entry.operation !== 'PUT') continue;
-          this.board.offer(entry.key, decoder.decode(entry.value));
+          if (entry.operation === 'PUT') this.board.offer(entry.key, decoder.decode(entry.value));
+          else this.board.remove(entry.key);
         }
       } catch (error) {
         if (this.stopped) return;

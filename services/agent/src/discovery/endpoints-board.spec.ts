@@ -49,4 +49,23 @@ describe('EndpointsBoard', () => {
     endpoints.releaseAll();
     await expect(released).resolves.toMatchObject({ version: 1 });
   });
+
+  it('empties a deleted service, answering its readers with an empty set one version above', async () => {
+    const { board: endpoints } = board();
+    endpoints.offer(
+      'shop',
+      JSON.stringify({ ...set(4), applications: [{ name: 'web', instances: [] }] }),
+    );
+    const waiting = endpoints.next('shop', 4, 60_000);
+    endpoints.remove('shop', 99);
+    await expect(waiting).resolves.toEqual({
+      service: 'shop',
+      version: 5,
+      updatedAt: 99,
+      applications: [],
+    });
+    expect(endpoints.current('shop')).toMatchObject({ version: 5, applications: [] });
+    // Deployed again, it is written at a later log position.
+    expect(endpoints.offer('shop', JSON.stringify(set(9))).kind).toBe('accepted');
+  });
 });

@@ -41,6 +41,25 @@ export class EndpointsBoard {
     return verdict;
   }
 
+  /**
+   * The service's key was deleted (the service stopped or was deleted): its set becomes an empty one
+   * a version above the dropped one, and readers waiting on it are answered with it at once, so that
+   * a reader holding the old endpoints adopts "none" (a poll arriving later gets it too). The service
+   * deployed again is written at a later log position, above it.
+   */
+  remove(service: string, now = Date.now()): void {
+    const held = this.sets.get(service);
+    if (!held || held.applications.length === 0) return;
+    const none: ServiceEndpoints = {
+      service,
+      version: held.version + 1,
+      updatedAt: now,
+      applications: [],
+    };
+    this.sets.set(service, none);
+    this.wake(service, none);
+  }
+
   /** The newest set held for `service`. */
   current(service: string): ServiceEndpoints | undefined {
     return this.sets.get(service);
