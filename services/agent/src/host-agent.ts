@@ -276,7 +276,7 @@ export class HostAgent {
   }
 
   private async remember(command: AgentCommand, reply: CommandReply): Promise<CommandReply> {
-    await this.answers.record(command.commandId, reply);
+    if (!readOnly(command)) await this.answers.record(command.commandId, reply);
     return reply;
   }
 
@@ -290,6 +290,7 @@ export class HostAgent {
           ? await this.work.probeHttp(entry, command)
           : undefined,
     );
+    if (readOnly(command)) return reply;
     // Kept before the answer: an accepted start is never forgotten as the newest generation.
     if ('spec' in command && command.spec.generation !== undefined) {
       await this.generations.record(command.spec.instance, command.spec.generation);
@@ -299,4 +300,12 @@ export class HostAgent {
     this.work.begin(command, entry);
     return reply;
   }
+}
+
+/**
+ * A probe only reads: asked again, it is answered afresh, so its answer is not kept in the ledger
+ * (the service probe asks every few seconds, and would fill it and the state store's writes).
+ */
+function readOnly(command: AgentCommand): boolean {
+  return command.type === 'probe' || command.type === 'probe-http';
 }

@@ -101,9 +101,12 @@ describe('probe-http', () => {
     });
   });
 
-  it('is answered at once by the agent, queues no work, and refuses an instance it does not run', async () => {
+  it('is answered at once by the agent, queues no work, records no answer, and refuses an instance it does not run', async () => {
     const host = new HostAgentFixture();
     await host.started('web-1');
+    // Read-only: neither its answer nor a refusal is written to the command ledger.
+    const ledger = async () => (await host.store.loadAnswers()).map(([id]) => id);
+    const before = await ledger();
     const reply = await host.send({ type: 'probe-http', instance: 'web-1', path: '/h' });
     expect(reply).toMatchObject({
       ok: true,
@@ -111,6 +114,7 @@ describe('probe-http', () => {
     });
     await host.agent.settled();
     expect(host.outcomes('probe-http')).toEqual([]);
+
     const unknown = await host.send({ type: 'probe-http', instance: 'web-9', path: '/h' });
     expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found' } });
     const bad = await host.send({ type: 'probe-http', instance: 'web-1', path: 'h' });
@@ -118,5 +122,6 @@ describe('probe-http', () => {
       ok: false,
       error: { details: [{ path: 'path', reason: expect.stringContaining('start with /') }] },
     });
+    expect(await ledger()).toEqual(before);
   });
 });
