@@ -18,6 +18,7 @@ import { healthPingController, postgresProbe, ServiceHealth } from '@federa/runt
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { AgentLink } from './infrastructure/agent-link';
+import { ObjectStoreBackupCatalog } from './infrastructure/object-store-backup-catalog';
 import { NatsDiscoveryBucket } from './discovery/nats-discovery-bucket';
 import { ServiceCommandsController } from './api/service-commands.controller';
 import { SupervisionProjection } from './infrastructure/supervision-projection';
@@ -102,6 +103,7 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
               settings,
               Date.now,
               discovery,
+              new ObjectStoreBackupCatalog(nc, subjects.dataBucket),
             );
             discovery.watchReconnects(() => supervisor.reconnected());
             return supervisor;

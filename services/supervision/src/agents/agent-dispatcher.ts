@@ -86,6 +86,8 @@ export class AgentDispatcher {
     );
     // The log's generation of this placement: the agent refuses it once it took a newer one.
     if (outcome.life.generation !== undefined) spec.generation = outcome.life.generation;
+    // The copy of a dead predecessor's data it starts from (the agent fills a new instance only).
+    if (outcome.life.restoreFrom) spec.restoreFrom = outcome.life.restoreFrom;
     const command = {
       commandId: `start-${instance.id}`,
       epoch: this.view.epochOf(instance),

@@ -34,5 +34,6 @@ export function instanceStartPayload(
     ...(health ? { health: health as InstanceSpecPayload['health'] } : {}),
     ...(env ? { env } : {}),
     ...(endpoints ? { endpoints } : {}),
+    ...(app.data?.backupEveryMs ? { backupEveryMs: app.data.backupEveryMs } : {}),
   } as InstanceSpecPayload;
 }

@@ -1,4 +1,4 @@
-import { streamIds, type AgentCommand } from '@federa/contracts';
+import { streamIds, type AgentCommand, type BackupCopy } from '@federa/contracts';
 import { AgentDispatcher } from '../agents/agent-dispatcher';
 import { AutoscalingPolicy } from '../domain/autoscaling-policy';
 import { defaultBackoff } from '../domain/restart-backoff';
@@ -12,6 +12,8 @@ describe('the supervision reactor', () => {
   let shop: SupervisedShop;
   let sent: { host: string; command: AgentCommand }[];
   let reactor: SupervisionReactor;
+  let copies: Map<string, BackupCopy>;
+  let clock: () => number;
 
   const instancesOf = (app: string) =>
     [...shop.view.instances.values()].filter((i) => i.app === app);
@@ -24,6 +26,8 @@ describe('the supervision reactor', () => {
     shop.host('h1');
     shop.host('h2');
     sent = [];
+    copies = new Map();
+    clock = Date.now;
     const agents = {
       send: async (host: string, command: AgentCommand) => sent.push({ host, command }),
     };
@@ -46,6 +50,9 @@ describe('the supervision reactor', () => {
         partitionGraceMs: 10_000,
       },
       { log: () => {}, warn: () => {} },
+      () => clock(),
+      undefined,
+      { newestOf: async (instance) => copies.get(instance) },
     );
     shop.view.onApplied((events) => {
       waiters.check();
@@ -119,6 +126,64 @@ describe('the supervision reactor', () => {
       stranded: true,
     });
     expect(shop.view.instances.get('shop-web-1')?.state).not.toBe('failed');
+  });
+
+  it("replaces an instance with data whose host died from its newest copy, recording the copy's age", async () => {
+    await shop.instance('shop-db-1', 'db', 'h1');
+    for (const state of ['running', 'healthy'])
+      await shop.decide('shop-db-1', { type: 'observe', host: 'h1', state, failureThreshold: 3 });
+    copies.set('shop-db-1', {
+      key: 'backups/shop-db-1/000001767225650000',
+      at: Date.parse('2026-01-01T00:00:50Z'),
+      size: 12,
+      sha256: 'ab',
+    });
+    shop.host('h1', 1, true);
+    clock = () => Date.parse('2026-01-01T00:01:00Z');
+
+    await reactor.tick();
+    await reactor.tick();
+
+    const replacement = instancesOf('db').find((i) => i.id !== 'shop-db-1');
+    expect(replacement).toBeDefined();
+    const stream = await shop.store.readStream(streamIds.instance(replacement!.id));
+    expect(stream.events[0]).toMatchObject({
+      type: 'InstanceRequested',
+      data: {
+        reason: 'replace',
+        replaces: 'shop-db-1',
+        restoreFrom: 'backups/shop-db-1/000001767225650000',
+        dataAgeMs: 10_000,
+      },
+    });
+    await shop.decide(replacement!.id, {
+      type: 'place',
+      data: placed(replacement!.id, 'db', 'h2'),
+    });
+    await reactor.stop();
+    expect(sent.at(-1)).toMatchObject({
+      host: 'h2',
+      command: { type: 'start', spec: { restoreFrom: 'backups/shop-db-1/000001767225650000' } },
+    });
+  });
+
+  it('records a replacement of an instance with data and no copy as starting empty (dataLost)', async () => {
+    await shop.instance('shop-db-1', 'db', 'h1');
+    for (const state of ['running', 'healthy'])
+      await shop.decide('shop-db-1', { type: 'observe', host: 'h1', state, failureThreshold: 3 });
+    shop.host('h1', 1, true);
+
+    await reactor.tick();
+    await reactor.tick();
+
+    const replacements = instancesOf('db').filter((i) => i.id !== 'shop-db-1');
+    expect(replacements).toHaveLength(1);
+    const stream = await shop.store.readStream(streamIds.instance(replacements[0].id));
+    expect(stream.events[0]).toMatchObject({
+      type: 'InstanceRequested',
+      data: { reason: 'replace', replaces: 'shop-db-1', dataLost: true },
+    });
+    expect(stream.events[0].data).not.toHaveProperty('restoreFrom');
   });
 
   it('keeps a non-relocatable instance placed on a down host placed, and starts it once the host is back', async () => {

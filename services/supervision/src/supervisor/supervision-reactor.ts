@@ -12,6 +12,8 @@ import { recordedProbeStanding } from '../domain/service-probe-standing';
 import type { InstanceCommand } from '@federa/instance-lifecycle';
 import type { SupervisionSettings } from '../supervision-config';
 import type { SupervisionView } from '../domain/supervision-view';
+import { dataPredecessors } from '../domain/data-predecessors';
+import type { BackupCatalog } from './backup-catalog';
 import type { CaughtUpWaiters } from './caught-up-waiters';
 import type { InstanceWriter } from './instance-writer';
 import type { ServiceWriter } from './service-writer';
@@ -56,6 +58,8 @@ export class SupervisionReactor {
   private stopped = false;
   /** Starts sent on arrival, awaited on stop so that nothing appends after it. */
   private readonly starting = new Set<Promise<void>>();
+  /** Instances whose data a request already inherited (each dead instance's data goes to one). */
+  private readonly inherited = new Set<string>();
 
   constructor(
     private readonly view: SupervisionView,
@@ -76,6 +80,8 @@ export class SupervisionReactor {
       name: string,
       state: ServiceState,
     ) => ServiceProbeStanding | undefined = (_name, state) => recordedProbeStanding(state),
+    /** Where the newest copies of instances' data are found; none: replacements start empty. */
+    private readonly backups?: BackupCatalog,
   ) {}
 
   /** True once the last tick found this process holding the leader lease. */
@@ -256,8 +262,11 @@ export class SupervisionReactor {
             ? 'scale-out'
             : 'deploy';
       let last = 0;
+      // An application with data: each new instance takes over the data of one its host took down.
+      const predecessors = app.data ? dataPredecessors(mine, action.app, this.inherited) : [];
       for (let n = 0; n < action.count; n++) {
         const instance = `${name}-${action.app}-${randomBytes(3).toString('hex')}`;
+        const predecessor = predecessors.shift();
         const data = {
           service: name,
           app: action.app,
@@ -265,9 +274,18 @@ export class SupervisionReactor {
           layer: app.layer,
           resources: app.resources,
           revision: action.revision,
-          reason,
+          reason: predecessor ? 'replace' : reason,
+          ...(predecessor ? await this.inheritedData(predecessor.id) : {}),
         } as InstanceRequestedData;
         const outcome = await this.instances.decide(instance, { type: 'request', data });
+        if (predecessor) {
+          this.inherited.add(predecessor.id);
+          this.log.log(
+            data.dataLost
+              ? `${instance} replaces ${predecessor.id} without its data: no copy of it exists (dataLost)`
+              : `${instance} replaces ${predecessor.id} from ${data.restoreFrom} (${data.dataAgeMs} ms old)`,
+          );
+        }
         last = Math.max(last, outcome?.position ?? 0);
       }
       await this.waiters.caughtUp(last);
@@ -277,6 +295,23 @@ export class SupervisionReactor {
       const position = await this.dispatcher.stop(instance, action.why);
       if (position !== undefined) await this.waiters.caughtUp(position);
     }
+  }
+
+  /**
+   * What a replacement of `predecessor` records of its data: the newest copy and its age, or that
+   * none exists (it starts empty, `dataLost`). A catalog that cannot answer throws: the request
+   * waits for the next pass rather than record a loss that may not be one.
+   */
+  private async inheritedData(
+    predecessor: string,
+  ): Promise<Pick<InstanceRequestedData, 'replaces' | 'restoreFrom' | 'dataAgeMs' | 'dataLost'>> {
+    const copy = await this.backups?.newestOf(predecessor);
+    if (!copy) return { replaces: predecessor, dataLost: true };
+    return {
+      replaces: predecessor,
+      restoreFrom: copy.key,
+      dataAgeMs: Math.max(0, Math.round(this.now() - copy.at)),
+    };
   }
 
   /**

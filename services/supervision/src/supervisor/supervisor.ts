@@ -18,6 +18,7 @@ import type { SupervisionSettings } from '../supervision-config';
 import type { SupervisionView } from '../domain/supervision-view';
 import { EndpointsPublisher, type DiscoveryBucket } from '../discovery/endpoints-publisher';
 import { ServiceProbeRunner } from '../service-probe/service-probe-runner';
+import type { BackupCatalog } from './backup-catalog';
 import { CaughtUpWaiters } from './caught-up-waiters';
 import { InstanceWriter } from './instance-writer';
 import { ServiceWriter, type ServiceOutcome } from './service-writer';
@@ -69,6 +70,7 @@ export class Supervisor {
     settings: SupervisionSettings,
     now: () => number = Date.now,
     discovery?: DiscoveryBucket,
+    backups?: BackupCatalog,
   ) {
     const policy = new AutoscalingPolicy(settings.scalingWindowMs);
     const instances = new InstanceWriter(store, view, this.logger, now);
@@ -114,6 +116,7 @@ export class Supervisor {
       this.logger,
       now,
       (name, state) => this.probes.standingOf(name, state),
+      backups,
     );
     this.fencer = new CopyFencer(link, this.logger, now);
     this.recorder = new ObservationRecorder(

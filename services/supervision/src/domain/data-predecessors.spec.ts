@@ -1,0 +1,31 @@
+import type { InstanceView } from './instance-view';
+import { dataPredecessors } from './data-predecessors';
+
+const instance = (id: string, overrides: Partial<InstanceView>): InstanceView => ({
+  id,
+  service: 'shop',
+  app: 'db',
+  layer: 'process',
+  state: 'failed',
+  since: '2026-01-01T00:00:00.000Z',
+  revision: 1,
+  ...overrides,
+});
+
+describe('data predecessors', () => {
+  it('names the instances of the application its host took down, newest failure first, and none inherited already', () => {
+    const instances = [
+      instance('old', { cause: 'host-down', since: '2026-01-01T00:00:00.000Z' }),
+      instance('new', { cause: 'host-partitioned', since: '2026-01-01T00:05:00.000Z' }),
+      instance('taken', { cause: 'host-down' }),
+      instance('crashed', {}),
+      instance('stopped', { state: 'stopped' }),
+      instance('running', { state: 'healthy' }),
+      instance('web', { app: 'web', cause: 'host-down' }),
+    ];
+    expect(dataPredecessors(instances, 'db', new Set(['taken'])).map((i) => i.id)).toEqual([
+      'new',
+      'old',
+    ]);
+  });
+});
