@@ -171,7 +171,7 @@ export function evolveService(state: ServiceState, event: ServiceEvent): Service
       return {
         ...state,
         status: 'degraded',
-        lastHealth: healthSignature('degraded', event.data.apps),
+        lastHealth: degradedSignature(event.data.apps, event.data.probe?.result),
         probe: event.data.probe ? { ...event.data.probe } : state.probe,
       };
     case 'ServiceFailed':
@@ -294,8 +294,17 @@ function decideHealth(state: ServiceState, health: ServiceHealth): ServiceEvent[
       healthy: a.healthy,
       ...(a.reason ? { reason: a.reason } : {}),
     }));
-  if (state.lastHealth === healthSignature('degraded', apps)) return [];
+  if (state.lastHealth === degradedSignature(apps, probe.probe?.result)) return [];
   return [{ type: 'ServiceDegraded', data: { service, apps, ...probe } }];
+}
+
+/**
+ * A degraded service's signature: its short applications and the probe's result. A probe that
+ * passes or fails anew is recorded even when an application short of instances says the same as
+ * before (its own reason hides the probe's), so that the log, and describe service, know the result.
+ */
+function degradedSignature(apps: unknown, probeResult: string | undefined): string {
+  return healthSignature('degraded', probeResult ? [apps, probeResult] : apps);
 }
 
 function decideScale(

@@ -209,6 +209,35 @@ describe('recording the service probe', () => {
     );
   });
 
+  it('records a new probe result while its application, short of instances, keeps the service degraded', () => {
+    // web wants two and has one: its own reason ("1 of 2") hides the probe's.
+    const webShort = [
+      { name: 'db', min: 1, desired: 1 },
+      { name: 'web', min: 2, desired: 2 },
+    ];
+    const assess = (state: ServiceState, probe: ServiceProbeStanding) =>
+      decideService(
+        { type: 'record-health', health: assessServiceHealth(webShort, allHealthy, probe) },
+        state,
+      );
+    const afterPass = fold([...deployed, ...record(fold(deployed), passed)]);
+    const short = assess(afterPass, passed);
+    expect(short.map((e) => e.type)).toEqual(['ServiceDegraded']);
+    const stillShort = fold([...deployed, ...record(fold(deployed), passed), ...short]);
+    expect(assess(stillShort, passed)).toEqual([]);
+    // The apps say the same (web short), the probe now fails: recorded, and describe shows it.
+    const probeFailed = assess(stillShort, failed);
+    expect(probeFailed).toEqual([
+      expect.objectContaining({
+        type: 'ServiceDegraded',
+        data: expect.objectContaining({ probe: { result: 'failed', at, reason: failed.reason } }),
+      }),
+    ]);
+    const now = fold([...deployed, ...record(fold(deployed), passed), ...short, ...probeFailed]);
+    expect(serviceSummary(now, allHealthy).probe).toMatchObject({ lastResult: 'failed' });
+    expect(assess(now, failed)).toEqual([]);
+  });
+
   it('forgets the result when the service stops', () => {
     const stopped = fold([
       ...deployed,
