@@ -52,13 +52,15 @@ class Tally {
 }
 
 const args = process.argv.slice(2);
-function option(name: string, fallback: number, max = Infinity): number {
+/** `--name value`: a number above 0 (from 0 with `zero`), at most `max`; anything else ends the run. */
+function option(name: string, fallback: number, max = Infinity, zero = false): number {
   const at = args.indexOf(`--${name}`);
   if (at < 0) return fallback;
   const value = Number(args[at + 1]);
-  if (!Number.isFinite(value) || value <= 0 || value > max) {
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zero) || value > max) {
+    const kind = zero ? 'a number from 0' : 'a positive number';
     process.stderr.write(
-      `--${name} must be a positive number${max < Infinity ? ` up to ${max}` : ''}, got ${String(args[at + 1])}\n`,
+      `--${name} must be ${kind}${max < Infinity ? ` up to ${max}` : ''}, got ${String(args[at + 1])}\n`,
     );
     process.exit(2);
   }
@@ -67,8 +69,8 @@ function option(name: string, fallback: number, max = Infinity): number {
 const seconds = option('seconds', 60);
 /** Requests per second in all, spread evenly over the web instances. */
 const rps = option('rps', 90);
-/** The share of requests that are checkouts; the rest are page views. */
-const checkoutShare = option('checkout-share', 0.1, 1);
+/** The share of requests that are checkouts (0: page views only); the rest are page views. */
+const checkoutShare = option('checkout-share', 0.1, 1, true);
 /** How long to watch for the scale-in once the load stops. */
 const watchSeconds = option('watch', 150);
 // npm runs scripts in the package's folder; INIT_CWD is where `npm run` was typed, as `federa up` was.

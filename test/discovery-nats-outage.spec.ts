@@ -81,7 +81,12 @@ describe('the discovery bucket across a NATS outage', () => {
       await nats.stop();
       // The server comes back without its JetStream store: the bucket is gone with it.
       rmSync(join(nats.storeDir, 'jetstream'), { recursive: true, force: true });
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      // The plane has seen NATS go (its readiness says so) before the server comes back.
+      await eventually(
+        async () => (await plane.call('GET', '/readyz')).status === 503,
+        30_000,
+        100,
+      );
       await nats.restart();
 
       const after = (await eventually(

@@ -69,11 +69,16 @@ describe('the supervisor', () => {
     );
     const requested = async () =>
       (await log.readAll(null, 10_000)).events.filter((e) => e.type === 'InstanceRequested');
+    // Counts the reactor's ticks, so that the test waits for several of them rather than for a time.
+    const reactor = (supervisor as unknown as { reactor: { tick(): Promise<void> } }).reactor;
+    const ticks = jest.spyOn(reactor, 'tick');
     supervisor.start();
     try {
       // The first page is in: the shop deployed, none of its instances seen yet.
       await eventually(() => view.services.get('shop')?.running);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const seen = ticks.mock.calls.length;
+      // Several ticks pass with the view held short of the head: none of them may lead or request.
+      await eventually(() => ticks.mock.calls.length >= seen + 5);
       expect(view.instances.size).toBe(0);
 
       log.letGo();
