@@ -23,5 +23,8 @@ export function natsConnectionOptions(url: string, name: string): ConnectionOpti
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     waitOnFirstConnect: true,
+    // Otherwise every request and subscription timer captures a stack trace in advance, in case it
+    // fails: ~0.09 ms of the gateway's CPU per request it forwards. Our errors name the subject instead.
+    noAsyncTraces: true,
   };
 }

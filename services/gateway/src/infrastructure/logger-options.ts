@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import { destination, type DestinationStream } from 'pino';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -9,23 +10,46 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
  * when it is sane, otherwise a new UUID, echoed back in the response header.
  */
 export function loggerOptions(level: string): Params {
-  return {
-    pinoHttp: {
-      level,
-      name: 'gateway',
-      customAttributeKeys: { reqId: 'requestId' },
-      genReqId: (request: IncomingMessage, response: ServerResponse) => {
-        const given = request.headers['x-request-id'];
-        const id = typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
-        response.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Probes and scrapes every few seconds would drown the useful lines.
-      autoLogging: {
-        ignore: (request: IncomingMessage) =>
-          ['/healthz', '/readyz', '/metrics'].includes((request.url ?? '').split('?')[0]),
-      },
-      redact: ['req.headers.authorization'],
+  const options = {
+    level,
+    name: 'gateway',
+    customAttributeKeys: { reqId: 'requestId' },
+    genReqId: (request: IncomingMessage, response: ServerResponse) => {
+      const given = request.headers['x-request-id'];
+      const id = typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+      response.setHeader('X-Request-Id', id);
+      return id;
     },
+    // Probes and scrapes every few seconds would drown the useful lines.
+    autoLogging: {
+      ignore: (request: IncomingMessage) =>
+        ['/healthz', '/readyz', '/metrics'].includes((request.url ?? '').split('?')[0]),
+    },
+    redact: ['req.headers.authorization'],
   };
+  return { pinoHttp: level === 'silent' ? options : [options, bufferedStdout()] };
+}
+
+/** How much of the log is written at once, at most a second late. */
+const logBufferBytes = 4096;
+let stdout: DestinationStream | undefined;
+
+/**
+ * Standard output, written 4 KiB at a time: one write per request line cost the gateway ~0.2 ms
+ * of CPU per request. Flushed every second, so that a quiet gateway's lines still show, and at exit
+ * (pino flushes its destinations then). One for the process, however many gateways it runs.
+ */
+function bufferedStdout(): DestinationStream {
+  if (!stdout) {
+    const stream = destination({ dest: 1, minLength: logBufferBytes, sync: false });
+    setInterval(() => {
+      try {
+        stream.flush();
+      } catch {
+        // Closed at exit, after its last flush.
+      }
+    }, 1000).unref();
+    stdout = stream;
+  }
+  return stdout;
 }

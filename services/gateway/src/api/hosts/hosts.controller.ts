@@ -5,7 +5,7 @@ import { HostActionRequest, HostPage, HostView, ValidationFailed } from '@federa
 import { CommandClient } from '@federa/messaging';
 import { ApiContractBody, ApiContractResponse } from '../openapi/api-contract.decorators';
 import { sendJsonText } from '../json-passthrough';
-import { bodyFields, listQueryFields } from '../validation/request-fields';
+import { bodyFields, checkedListQuery } from '../validation/request-fields';
 
 /**
  * Hosts as inventory knows them (`id, site, state, layers, capacity, allocated, securityLevel,
@@ -31,7 +31,9 @@ export class HostsController {
   async list(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
     sendJsonText(
       response,
-      await this.commands.sendCommandForJson('listHosts', listQueryFields(query)),
+      await this.commands.sendCommandForJson('listHosts', checkedListQuery('listHosts', query), {
+        validated: true,
+      }),
     );
   }
 

@@ -5,7 +5,7 @@ import { InstancePage, InstanceSummary } from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
 import { ApiContractResponse } from '../openapi/api-contract.decorators';
 import { sendJsonText } from '../json-passthrough';
-import { listQueryFields } from '../validation/request-fields';
+import { checkedListQuery } from '../validation/request-fields';
 
 /** Instances as supervision knows them: `id, service, app, host, layer, state, since`, and `endpoint` once running. */
 @ApiTags('instances')
@@ -29,7 +29,13 @@ export class InstancesController {
   async list(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
     sendJsonText(
       response,
-      await this.commands.sendCommandForJson('listInstances', listQueryFields(query)),
+      await this.commands.sendCommandForJson(
+        'listInstances',
+        checkedListQuery('listInstances', query),
+        {
+          validated: true,
+        },
+      ),
     );
   }
 

@@ -1,5 +1,5 @@
 import { ValidationFailed } from '@federa/contracts';
-import { bodyFields, listQueryFields } from './request-fields';
+import { bodyFields, checkedListQuery, listQueryFields } from './request-fields';
 
 function refusal(run: () => unknown): ValidationFailed {
   try {
@@ -36,5 +36,33 @@ describe('request fields', () => {
     });
     expect(listQueryFields({ limit: 'ten' }).limit).toBeNaN();
     expect(listQueryFields({})).toEqual({});
+  });
+
+  it('checks a list query against its command, refusing a bad one each time it comes', () => {
+    expect(checkedListQuery('listHosts', { site: 'geneva', limit: '50' })).toEqual({
+      site: 'geneva',
+      limit: 50,
+    });
+    expect(checkedListQuery('listHosts', { site: 'geneva', limit: '50' })).toEqual({
+      site: 'geneva',
+      limit: 50,
+    });
+    for (let i = 0; i < 2; i++) {
+      const paths = refusal(() =>
+        checkedListQuery('listHosts', { stat: 'ready', limit: 'ten' }),
+      ).errors.map((e) => e.path);
+      expect(new Set(paths)).toEqual(new Set(['limit', 'stat']));
+    }
+  });
+
+  it('keeps accepting queries after it has remembered more than it keeps', () => {
+    for (let after = 0; after < 1500; after++) {
+      expect(checkedListQuery('listInstances', { after: `i-${after}` })).toEqual({
+        after: `i-${after}`,
+      });
+    }
+    expect(refusal(() => checkedListQuery('listInstances', { limit: '0' })).errors).toEqual([
+      expect.objectContaining({ path: 'limit' }),
+    ]);
   });
 });
