@@ -175,6 +175,8 @@ describe('gateway authentication', () => {
       expect.objectContaining({ id, name: 'short-lived', role: 'viewer', revokedAt: null }),
     );
 
+    // Used once, it is remembered as live for a few seconds; its revocation here ends that at once.
+    expect((await call('GET', '/v1/probe', { token })).status).not.toBe(401);
     expect((await call('DELETE', `/v1/tokens/${id}`, { token: adminToken })).status).toBe(204);
     const afterRevoke = await call('GET', '/v1/probe', { token });
     expect(afterRevoke.status).toBe(401);

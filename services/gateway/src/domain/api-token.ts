@@ -15,7 +15,12 @@ export function hashApiToken(token: string): string {
 
 /** Compares two tokens in constant time (over their hashes, so lengths may differ). */
 export function sameToken(a: string, b: string): boolean {
-  return timingSafeEqual(Buffer.from(hashApiToken(a), 'hex'), Buffer.from(hashApiToken(b), 'hex'));
+  return sameTokenHash(hashApiToken(a), hashApiToken(b));
+}
+
+/** Compares two tokens' hashes (`hashApiToken`) in constant time. */
+export function sameTokenHash(a: string, b: string): boolean {
+  return timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined when there is none. */

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ErrorCodes, FederaError } from '@federa/contracts';
 import type { Request } from 'express';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../../gateway-config';
-import { bearerToken, sameToken } from '../../domain/api-token';
+import { bearerToken, hashApiToken, sameTokenHash } from '../../domain/api-token';
 import { requiredRole, roleSatisfies, type Role } from '../../domain/role';
 import type { Principal, RequestWithPrincipal } from './principal';
 import { PUBLIC_ROUTE, REQUIRED_ROLE } from './requires-role.decorator';
@@ -50,7 +50,7 @@ export class BearerAuthGuard implements CanActivate {
   }
 
   private async authenticate(token: string): Promise<Principal> {
-    if (this.config.apiToken && sameToken(token, this.config.apiToken)) {
+    if (this.config.apiToken && this.isAdminToken(token)) {
       return { role: 'admin', name: 'admin' };
     }
     let stored;
@@ -64,5 +64,14 @@ export class BearerAuthGuard implements CanActivate {
     }
     if (!stored) throw new FederaError(ErrorCodes.unauthorized, 'invalid or revoked bearer token');
     return { role: stored.role, name: stored.name, tokenId: stored.id };
+  }
+
+  /** FEDERA_API_TOKEN's hash, computed once rather than on every request. */
+  private adminHash: { of: string; hash: string } | undefined;
+
+  private isAdminToken(token: string): boolean {
+    const admin = this.config.apiToken ?? '';
+    if (this.adminHash?.of !== admin) this.adminHash = { of: admin, hash: hashApiToken(admin) };
+    return sameTokenHash(hashApiToken(token), this.adminHash.hash);
   }
 }

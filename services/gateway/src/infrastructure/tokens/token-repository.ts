@@ -7,9 +7,21 @@ import { generateApiToken, hashApiToken } from '../../domain/api-token';
 import type { Role } from '../../domain/role';
 import { ApiToken } from './api-token.entity';
 
+/**
+ * How long a live token found in `gateway.api_tokens` is believed without asking again: a request
+ * per token would otherwise cost a query each. A token revoked through another gateway replica (or
+ * in the table) still passes here for at most this long; one revoked here is refused at once.
+ */
+export const verifiedTokenMs = 5000;
+/** Past this many remembered tokens, the expired ones are forgotten before another is added. */
+const rememberedTokens = 1000;
+
 /** `gateway.api_tokens`: tokens stored as their sha256, shown in clear only once, at creation. */
 @Injectable()
 export class TokenRepository {
+  /** Live tokens found lately, by their sha256. */
+  private readonly verified = new Map<string, { token: ApiTokenView; until: number }>();
+
   constructor(@InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>) {}
 
   /** Creates a token; the answer is the only place its secret ever appears. */
@@ -28,13 +40,28 @@ export class TokenRepository {
     return { ...toRecord(row), token };
   }
 
-  /** The live (not revoked) token matching `token`, if any. */
-  async findActive(token: string): Promise<ApiTokenView | undefined> {
-    const row = await this.tokens.findOneBy({
-      tokenHash: hashApiToken(token),
-      revokedAt: IsNull(),
-    });
-    return row ? toRecord(row) : undefined;
+  /**
+   * The live (not revoked) token matching `token`, if any: a live one found in the last
+   * `verifiedTokenMs` is answered from memory; an unknown one is always looked up, so that a token
+   * created through another replica works at once.
+   */
+  async findActive(token: string, now = Date.now()): Promise<ApiTokenView | undefined> {
+    const tokenHash = hashApiToken(token);
+    const known = this.verified.get(tokenHash);
+    if (known && known.until > now) return known.token;
+    const row = await this.tokens.findOneBy({ tokenHash, revokedAt: IsNull() });
+    if (!row) {
+      this.verified.delete(tokenHash);
+      return undefined;
+    }
+    const found = toRecord(row);
+    if (this.verified.size >= rememberedTokens) {
+      for (const [hash, entry] of this.verified) if (entry.until <= now) this.verified.delete(hash);
+    }
+    if (this.verified.size < rememberedTokens) {
+      this.verified.set(tokenHash, { token: found, until: now + verifiedTokenMs });
+    }
+    return found;
   }
 
   async list(): Promise<ApiTokenView[]> {
@@ -48,6 +75,8 @@ export class TokenRepository {
       { id, revokedAt: IsNull() },
       { revokedAt: () => 'now()' },
     );
+    for (const [hash, entry] of this.verified)
+      if (entry.token.id === id) this.verified.delete(hash);
     return (result.affected ?? 0) > 0;
   }
 }
