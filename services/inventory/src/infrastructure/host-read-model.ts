@@ -21,15 +21,21 @@ interface HostRow {
   features: HostView['features'];
   labels: Record<string, string>;
   epoch: number;
-  last_heartbeat_at: Date | null;
+  last_heartbeat_ms: number | null;
   down_cause: HostDownCause | null;
-  down_deferred_until: Date | null;
+  down_deferred_until_ms: number | null;
   allocated: HostCapacityUnits | null;
   instances: string;
 }
 
+// Times as epoch milliseconds: pg parses each timestamptz of each row with a regular expression,
+// ~0.15 ms of inventory's CPU per page of 100 hosts (two of the four were not even used).
 const selectHosts = `
-SELECT h.*, a.allocated, COALESCE(a.instances, 0) AS instances
+SELECT h.id, h.site, h.liveness, h.lifecycle, h.cordoned, h.layers, h.capacity, h.security_level,
+  h.costs, h.features, h.labels, h.epoch, h.down_cause,
+  floor(extract(epoch FROM h.last_heartbeat_at) * 1000)::float8 AS last_heartbeat_ms,
+  floor(extract(epoch FROM h.down_deferred_until) * 1000)::float8 AS down_deferred_until_ms,
+  a.allocated, COALESCE(a.instances, 0) AS instances
 FROM inventory.hosts h
 LEFT JOIN (
   SELECT host, count(*) AS instances, jsonb_build_object(
@@ -101,8 +107,8 @@ export class HostReadModel {
 
   private toView(row: HostRow): HostView {
     const seen = this.tracker.view(row.id);
-    const lastBeat = Math.max(row.last_heartbeat_at?.getTime() ?? 0, seen?.lastHeartbeatAt ?? 0);
-    const deferred = seen?.downDeferredUntil ?? row.down_deferred_until?.getTime() ?? null;
+    const lastBeat = Math.max(row.last_heartbeat_ms ?? 0, seen?.lastHeartbeatAt ?? 0);
+    const deferred = seen?.downDeferredUntil ?? row.down_deferred_until_ms ?? null;
     const state = publicHostState(row);
     return {
       id: row.id,
