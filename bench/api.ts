@@ -7,7 +7,7 @@
 // baseline and the open-loop load generator (bench/api-load.ts) run in processes of their own.
 // Last line: one JSON object. Knobs: BENCH_API_HOSTS, BENCH_API_STEP_MS, BENCH_API_INSTANCES,
 // BENCH_HEARTBEAT_MS, BENCH_API_LOG_LEVEL (the gateway's FEDERA_LOG_LEVEL, default info),
-// BENCH_API_CPU_PROF=DIR (the gateway and inventory write V8 cpu profiles there when they stop),
+// BENCH_API_CPU_PROF=DIR (the gateway, inventory and supervision write V8 cpu profiles there when they stop),
 // BENCH_API_HOLD=1 (after the setup, print the gateway's and the baseline's URLs and the token, and
 // keep everything up until SIGINT, to probe by hand), BENCH_API_GATEWAY_ENV='{"FEDERA_API_...":"0"}'
 // (extra environment of the gateway, e.g. to compare shedding settings).
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   try {
     for (const service of ['inventory', 'placement', 'supervision', 'relay', 'gateway']) {
       const profile =
-        cpuProfDir && ['gateway', 'inventory'].includes(service)
+        cpuProfDir && ['gateway', 'inventory', 'supervision'].includes(service)
           ? [
               '--cpu-prof',
               `--cpu-prof-dir=${cpuProfDir}`,
