@@ -198,6 +198,18 @@ describe('running a migration', () => {
     expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-a' });
   });
 
+  it('rolls back even when the target cannot be cleaned: its copy is left to fencing', async () => {
+    await given(store, { stateful: true });
+    ends.failOn = 'import shop-db-a1b2c3/m-1';
+    ends.stopTarget = async () => {
+      ends.calls.push('stop-target');
+      throw new Error('agent host-b did not answer');
+    };
+    const state = await runner.run('m-1');
+    expect(migrationView(state).state).toBe('rolled-back');
+    expect(ends.calls.slice(-3)).toEqual(['stop-target', 'start-source', 'healthy on host-a']);
+  });
+
   it('ends failed with the reason when the source is gone, and stops what the target holds', async () => {
     await given(store, { stateful: true });
     ends.failOn = 'start-target';

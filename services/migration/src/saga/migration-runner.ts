@@ -141,9 +141,17 @@ export class MigrationRunner {
     const move = movingOf(state);
     try {
       for (const step of rollbackSteps(state)) {
-        if (step === 'stop-target') await this.ends.stopTarget(move);
-        if (step === 'start-source') await this.ends.startSource(move);
-        if (step === 'release-target') await this.ledger.release(move, move.to);
+        if (step === 'start-source') {
+          await this.ends.startSource(move);
+          continue;
+        }
+        // A target that does not answer (often why the move failed) cannot be cleaned now; once the
+        // instance is back on its source, supervision fences any copy that target still holds.
+        const cleaned =
+          step === 'stop-target' ? this.ends.stopTarget(move) : this.ledger.release(move, move.to);
+        await cleaned.catch((error: unknown) =>
+          this.log(`migration ${move.migration}: ${step} on ${move.to}: ${messageOf(error)}`),
+        );
       }
       await this.ends.awaitHealthy(move, move.from);
       await this.instance(move, {

@@ -1,0 +1,94 @@
+import {
+  ErrorCodes,
+  FederaError,
+  streamIds,
+  type MigrateInstanceCommand,
+  type MigrationTargetAnswer,
+} from '@federa/contracts';
+import { handleCommand, type EventStore } from '@federa/eventstore';
+import type { CommandClient } from '@federa/messaging';
+import { randomUUID } from 'node:crypto';
+import { migrationDecider } from '../domain/migration-saga';
+import { migrationView, type MigrationView } from '../domain/migration-view';
+import type { ClusterReader } from '../infrastructure/cluster-reader';
+import type { MigrationRunner } from '../saga/migration-runner';
+
+const movable = new Set(['running', 'healthy', 'unhealthy']);
+
+/**
+ * Starts a migration: checks the instance can move, has placement choose (or check) the target by its
+ * rules, records the saga's start in a new `migration-<id>` stream, and runs it in the background on
+ * this replica (the one the queue group handed the request to). Answers the migration as recorded.
+ */
+export class MigrationStarter {
+  constructor(
+    private readonly store: EventStore,
+    private readonly placement: Pick<CommandClient, 'sendCommand'>,
+    private readonly cluster: ClusterReader,
+    private readonly runner: Pick<MigrationRunner, 'run'>,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  async start(command: MigrateInstanceCommand, correlationId?: string): Promise<MigrationView> {
+    const chosenFrom = new Date().toISOString();
+    const life = await this.cluster.instance(command.instance);
+    if (!life.instance) {
+      throw new FederaError(ErrorCodes.notFound, `no instance ${command.instance}`);
+    }
+    if (life.status === 'migrating') {
+      throw new FederaError(
+        ErrorCodes.conflict,
+        `instance ${command.instance} is already moving (migration ${life.migration?.id})`,
+      );
+    }
+    if (!movable.has(life.status) || !life.host) {
+      throw new FederaError(
+        ErrorCodes.conflict,
+        `instance ${command.instance} is ${life.status}: only a running instance can be moved`,
+      );
+    }
+    const target = await this.placement.sendCommand<MigrationTargetAnswer>(
+      'chooseMigrationTarget',
+      { instance: command.instance, ...(command.to ? { to: command.to } : {}) },
+    );
+    if (target.from !== life.host) {
+      throw new FederaError(
+        ErrorCodes.unavailable,
+        `placement still has ${command.instance} on ${target.from}, the log on ${life.host}: retry`,
+      );
+    }
+    const live = command.mode ? command.mode === 'live' : target.liveCapable;
+    if (live && !target.liveCapable) {
+      throw new FederaError(
+        ErrorCodes.conflict,
+        `${target.layer} on ${target.from} → ${target.to} cannot move a running instance`,
+        [{ path: 'mode', reason: 'live needs qemu at both ends; use cold' }],
+      );
+    }
+    const migration = `mig-${randomUUID()}`;
+    const { newState } = await handleCommand(
+      this.store,
+      streamIds.migration(migration),
+      migrationDecider,
+      {
+        type: 'start',
+        migration,
+        instance: command.instance,
+        service: target.service,
+        app: target.app,
+        from: target.from,
+        to: target.to,
+        live,
+        stateful: target.stateful,
+        reason: 'requested',
+        chosenFrom,
+        chosenAt: new Date().toISOString(),
+      },
+      { metadata: { actor: 'migration', correlationId: correlationId ?? migration } },
+    );
+    void this.runner
+      .run(migration)
+      .catch((error: unknown) => this.log(`migration ${migration} stopped: ${String(error)}`));
+    return migrationView(newState);
+  }
+}

@@ -1,0 +1,120 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import {
+  LiveProjection,
+  PostgresEventStore,
+  openEventLogPool,
+  type EventStore,
+} from '@federa/eventstore';
+import { CommandClient, connectNats } from '@federa/messaging';
+import { healthPingController, postgresProbe, ServiceHealth } from '@federa/runtime';
+import { Subjects } from '@federa/contracts';
+import type { NatsConnection } from 'nats';
+import type { Pool } from 'pg';
+import { MigrationController } from './api/migration.controller';
+import { MigrationStarter } from './api/migration-starter';
+import { AgentEnds } from './infrastructure/agent-ends';
+import { ClusterReader } from './infrastructure/cluster-reader';
+import { MigrationProjection } from './infrastructure/migration-projection';
+import { MigrationReadModel } from './infrastructure/migration-read-model';
+import { EVENT_STORE, NATS_CONNECTION, PG_POOL } from './infrastructure/migration-tokens';
+import type { MigrationConfig } from './migration-config';
+import { MigrationRunner } from './saga/migration-runner';
+
+/**
+ * The migration service: answers `cmd.migration.*` (replicas share them through the queue group;
+ * the replica that records a migration runs it), drives each saga through the agents, and keeps the
+ * migrations read model.
+ */
+@Module({})
+export class MigrationModule
+  implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  constructor(
+    private readonly projection: LiveProjection,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+  ) {}
+
+  static forRoot(config: MigrationConfig): DynamicModule {
+    const logger = new Logger('migration');
+    const subjects = new Subjects(config.federa.subjectPrefix);
+    return {
+      module: MigrationModule,
+      controllers: [MigrationController, healthPingController('migration')],
+      providers: [
+        {
+          provide: PG_POOL,
+          useFactory: () =>
+            openEventLogPool(config.federa.databaseUrl, { service: 'migration', max: 8 }),
+        },
+        {
+          provide: EVENT_STORE,
+          inject: [PG_POOL],
+          useFactory: (pool: Pool) => new PostgresEventStore(pool),
+        },
+        {
+          provide: NATS_CONNECTION,
+          useFactory: () => connectNats(config.federa.natsUrl, 'federa-migration'),
+        },
+        {
+          provide: LiveProjection,
+          inject: [PG_POOL, EVENT_STORE],
+          useFactory: (pool: Pool, store: EventStore) =>
+            new LiveProjection(pool, store, new MigrationProjection(), {
+              logError: (message) => logger.error(message),
+            }),
+        },
+        MigrationReadModel,
+        {
+          provide: MigrationStarter,
+          inject: [EVENT_STORE, NATS_CONNECTION],
+          useFactory: (store: EventStore, nc: NatsConnection) => {
+            const cluster = new ClusterReader(store);
+            const ends = new AgentEnds(nc, subjects, cluster);
+            const runner = new MigrationRunner(store, ends, ends, {
+              log: (message) => logger.warn(message),
+            });
+            return new MigrationStarter(
+              store,
+              new CommandClient(nc, subjects),
+              cluster,
+              runner,
+              (m) => logger.error(m),
+            );
+          },
+        },
+        {
+          // What the gateway's /readyz hears from this replica (the ping's arrival proves NATS).
+          provide: ServiceHealth,
+          inject: [PG_POOL, LiveProjection],
+          useFactory: (pool: Pool, projection: LiveProjection) =>
+            new ServiceHealth('migration')
+              .add('postgres', postgresProbe(pool))
+              .add('read-model', () => projection.problem),
+        },
+      ],
+    };
+  }
+
+  /** The read model catches up before the service answers anything. */
+  async onModuleInit(): Promise<void> {
+    await this.projection.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.projection.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.nc.drain().catch(() => undefined);
+    await this.pool.end();
+  }
+}
