@@ -7,6 +7,7 @@ import { InstancesModule } from './api/instances/instances.module';
 import { PlacementsModule } from './api/placements/placements.module';
 import { EventsModule } from './api/events/events.module';
 import { HostsModule } from './api/hosts/hosts.module';
+import { MigrationsModule } from './api/migrations/migrations.module';
 
 /**
  * The gateway: its core (auth, errors, health, metrics, connections) and the feature modules
@@ -20,6 +21,7 @@ const featureModules = [
   InstancesModule,
   EventsModule,
   HostsModule,
+  MigrationsModule,
   // hosts, services, instances, events, ... are appended here.
 ];
 
