@@ -39,6 +39,7 @@ export function describeInstanceCommand(): Command {
           `Host:     ${instance.host ?? '(not placed)'} (${instance.layer})`,
           `State:    ${instance.state} since ${instance.since}${instance.reason ? ` (${instance.reason})` : ''}`,
           `Endpoint: ${endpointLine(instance)}`,
+          ...dataLines(instance),
           '',
           'Placement:',
           ...placementLines(placement).map((line) => `  ${line}`),
@@ -47,6 +48,15 @@ export function describeInstanceCommand(): Command {
       }),
     );
   return withOutputOption(withApiOption(command));
+}
+
+/** What a replacement after a host death started from: a copy and its age, or nothing (data lost). */
+export function dataLines(instance: InstanceSummary): string[] {
+  if (instance.dataLost)
+    return ['Data:     started empty: the instance it replaced had no copy (dataLost)'];
+  if (instance.dataAgeMs !== undefined)
+    return [`Data:     restored from a copy ${Math.round(instance.dataAgeMs / 1000)} s old`];
+  return [];
 }
 
 /** Where it answers, with a VM's guest address when its layer can tell; none before it runs. */

@@ -9,7 +9,8 @@ import {
 } from '../command-options';
 import { renderTable } from '../render-output';
 import { instanceColumns } from './get-services';
-import { describeInstanceCommand } from './describe-instance';
+import { dataLines, describeInstanceCommand } from './describe-instance';
+import { describeMigrationCommand } from './migrate';
 
 /** `GET /checkout/health on web: failed since 2026-…Z (GET /checkout/health answered 503 …)`. */
 export function serviceProbeLine(probe: ServiceProbeSummary): string {
@@ -57,10 +58,14 @@ export function describeCommand(): Command {
             ? renderTable(instances, instanceColumns).replace(/^/gm, '  ')
             : '  none',
         );
+        for (const instance of instances)
+          for (const line of dataLines(instance))
+            lines.push(`  ${instance.id}: ${line.replace(/^Data:\s+/, 'data ')}`);
         process.stdout.write(`${lines.join('\n')}\n`);
       }),
     );
   describe.addCommand(withOutputOption(withApiOption(service)));
   describe.addCommand(describeInstanceCommand());
+  describe.addCommand(describeMigrationCommand());
   return describe;
 }

@@ -1,5 +1,14 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { InstanceEndpoint } from '../discovery/service-endpoints';
 import { IsHostId, IsInstanceId, IsResourceName } from '../events/values/identifiers';
 import { InstanceStates, type InstanceState } from '../names/instance-state';
@@ -47,4 +56,21 @@ export class InstanceSummary {
   @ValidateNested()
   @Type(() => InstanceEndpoint)
   endpoint?: InstanceEndpoint;
+
+  /** Which placement of it this is (InstancePlaced `generation`); absent until placed. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  generation?: number;
+
+  /** It replaced an instance whose host died and started from its newest copy, this old (ms). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  dataAgeMs?: number;
+
+  /** It replaced an instance whose host died and whose data had no copy: it started empty. */
+  @IsOptional()
+  @IsBoolean()
+  dataLost?: boolean;
 }

@@ -31,7 +31,30 @@ describe('the instance view', () => {
       since: '2025-01-01T00:00:03.000Z',
       revision: 2,
       healthyAt: '2025-01-01T00:00:03.000Z',
+      generation: 1,
     });
+  });
+
+  it("shows a replacement's data: the age of the copy it started from, or that it started empty", () => {
+    const at = '2025-01-01T00:00:01.000Z';
+    const restored = fold([
+      { ...requested, data: { ...requested.data, dataAgeMs: 4200, restoreFrom: 'backups/x/1' } },
+      {
+        type: 'InstancePlaced',
+        data: { host: 'mph-1', generation: 1, dataAgeMs: 4200 },
+        occurredAt: at,
+      },
+    ]);
+    expect(restored).toMatchObject({ dataAgeMs: 4200, generation: 1 });
+    expect(restored).not.toHaveProperty('dataLost');
+    const empty = fold([{ ...requested, data: { ...requested.data, dataLost: true } }]);
+    expect(empty).toMatchObject({ dataLost: true });
+    const moved = fold([
+      requested,
+      { type: 'InstancePlaced', data: { host: 'mph-1' }, occurredAt: at },
+      { type: 'InstanceRelocated', data: { host: 'mph-2' }, occurredAt: at },
+    ]);
+    expect(moved?.generation).toBe(2);
   });
 
   it('keeps the endpoint its InstanceRunning names while it lives, and forgets it when it moves or ends', () => {

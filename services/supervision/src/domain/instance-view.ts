@@ -35,6 +35,12 @@ export interface InstanceView {
   healthyAt?: string;
   /** Where it answers, as its last InstanceRunning said; none after a relocation until one says again. */
   endpoint?: InstanceEndpoint;
+  /** Which placement of it runs (InstancePlaced `generation`, one more per relocation). */
+  generation?: number;
+  /** It started from a copy of the data of the instance it replaced, this old (ms) when requested. */
+  dataAgeMs?: number;
+  /** It replaced an instance whose data had no copy: it started empty. */
+  dataLost?: boolean;
 }
 
 /** Why an instance on a partitioned host is not replaced (yet). */
@@ -100,6 +106,8 @@ export function evolveInstance(
       state,
       since: event.occurredAt,
       revision: typeof data.revision === 'number' ? data.revision : 1,
+      ...(typeof data.dataAgeMs === 'number' ? { dataAgeMs: data.dataAgeMs } : {}),
+      ...(data.dataLost === true ? { dataLost: true } : {}),
     };
   }
   if (!view) return undefined;
@@ -110,6 +118,9 @@ export function evolveInstance(
   next.reason = reasonOf(event);
   next.cause = event.type === 'InstanceFailed' ? causeOf(event.data.cause) : undefined;
   if (state === 'healthy' && !view.healthyAt) next.healthyAt = event.occurredAt;
+  if (event.type === 'InstancePlaced')
+    next.generation = typeof data.generation === 'number' ? data.generation : 1;
+  if (event.type === 'InstanceRelocated') next.generation = (view.generation ?? 1) + 1;
   if (event.type === 'InstanceRunning' && isEndpoint(data.endpoint)) next.endpoint = data.endpoint;
   // A moved or ended instance answers there no more.
   if (event.type === 'InstanceRelocated' || !isLive(next)) delete next.endpoint;

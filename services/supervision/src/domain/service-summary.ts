@@ -25,6 +25,9 @@ export function instanceSummary(instance: InstanceView): InstanceSummary {
     revision: instance.revision,
     ...(instance.reason ? { reason: instance.reason } : {}),
     ...(instance.endpoint ? { endpoint: instance.endpoint } : {}),
+    ...(instance.generation ? { generation: instance.generation } : {}),
+    ...(instance.dataAgeMs !== undefined ? { dataAgeMs: instance.dataAgeMs } : {}),
+    ...(instance.dataLost ? { dataLost: true } : {}),
   };
 }
 
