@@ -141,6 +141,14 @@ describe('a host death with data', () => {
       data: { dataAgeMs: requested.data.dataAgeMs, generation: 1 },
     });
 
+    await eventually(
+      async () =>
+        (await plane.call('GET', `/v1/instances/${replacement.id}`)).json?.dataAgeMs ===
+        requested.data.dataAgeMs,
+      30_000,
+      250,
+    );
+
     // The dead host's copy still runs until its agent is back; then fencing stops it.
     expect(fleet.running().get(db.id)).toBe(1);
     await fleet.startHost(db.host);
@@ -169,6 +177,12 @@ describe('a host death with data', () => {
     expect(requested.data).not.toHaveProperty('restoreFrom');
     expect(placed).toMatchObject({ type: 'InstancePlaced', data: { dataLost: true } });
     expect((await fetch(`${replacement.url}/kv/draft`)).status).toBe(404);
+    await eventually(
+      async () =>
+        (await plane.call('GET', `/v1/instances/${replacement.id}`)).json?.dataLost === true,
+      30_000,
+      250,
+    );
     await fleet.startHost(scratch.host);
   }, 300_000);
 
