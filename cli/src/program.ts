@@ -16,13 +16,15 @@ import { getServicesCommand } from './commands/get-services';
 import { getHostsCommand } from './commands/get-hosts';
 import { cordonCommand, drainCommand, retireCommand, uncordonCommand } from './commands/drain';
 import { stopCommand } from './commands/stop';
+import { getMigrationsCommand, migrateCommand } from './commands/migrate';
 
 function getCommand(): Command {
   return new Command('get')
-    .description('list objects: services, instances or hosts')
+    .description('list objects: services, instances, hosts or migrations')
     .addCommand(getServicesCommand())
     .addCommand(getInstancesCommand())
-    .addCommand(getHostsCommand());
+    .addCommand(getHostsCommand())
+    .addCommand(getMigrationsCommand());
 }
 
 /**
@@ -36,10 +38,11 @@ const commands: [() => Command, string][] = [
   [stopCommand, 'stop a service in reverse dependency order'],
   [copyCommand, 'copy a service under a new name'],
   [deleteCommand, 'delete a stopped service (delete service NAME)'],
-  [getCommand, 'list services, instances or hosts'],
-  [describeCommand, 'show a service or an instance in detail'],
+  [getCommand, 'list services, instances, hosts, migrations'],
+  [describeCommand, 'show a service, instance or migration in detail'],
   [planCommand, 'where a spec would be placed now, and why (dry run)'],
   [eventsCommand, 'print the event log; --follow streams it live'],
+  [migrateCommand, 'move an instance to another host'],
   [drainCommand, 'mark a host draining: no new placements'],
   [cordonCommand, 'stop new placements on a host'],
   [uncordonCommand, 'allow new placements on a host again'],
