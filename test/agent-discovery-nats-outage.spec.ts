@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Subjects, type ServiceEndpoints } from '@federa/contracts';
 import {
   eventually,
@@ -94,6 +95,32 @@ describe('agent discovery across a NATS outage', () => {
         500,
       );
       await eventually(async () => (await versionAt(url)) === 2, 60_000, 200);
+    },
+  );
+
+  itWhen(unavailable)(
+    'takes the values of a bucket created anew after NATS lost its store, above the version its readers saw',
+    async () => {
+      const url = agent.discoveryUrlOf('shop');
+      expect(await versionAt(url)).toBe(2);
+      await nats.stop();
+      rmSync(join(nats.storeDir, 'jetstream'), { recursive: true, force: true });
+      await nats.restart();
+      // Rewritten at a lower version than the agent held: the new bucket is the truth all the same.
+      await eventually(
+        async () => {
+          const kv = await openKeyValueBucket(nc, subjects.discoveryBucket);
+          await kv.put('shop', JSON.stringify(set(1)));
+          return true;
+        },
+        60_000,
+        500,
+      );
+      const served = await eventually(async () => {
+        const answer = (await (await fetch(url)).json()) as ServiceEndpoints;
+        return answer.applications[0]?.instances[0]?.port === 5001 ? answer : undefined;
+      }, 60_000);
+      expect(served?.version).toBe(3);
     },
   );
 });

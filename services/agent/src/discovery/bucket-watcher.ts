@@ -1,4 +1,4 @@
-import type { KvEntry, NatsConnection, QueuedIterator } from 'nats';
+import { Events, type KV, type KvEntry, type NatsConnection, type QueuedIterator } from 'nats';
 // The file, not the @federa/messaging index: the index also loads Nest (~20 MB the agent never uses).
 import { openKeyValueBucket } from '../../../../libs/messaging/src/jetstream/key-value-bucket';
 import { backoffDelayMs } from '@federa/runtime/backoff';
@@ -25,6 +25,9 @@ export class DiscoveryBucketWatcher {
   private readonly stopping = new AbortController();
   private readonly running: Promise<void>;
   private opened!: () => void;
+  private kv: KV | undefined;
+  /** When the watched bucket's stream was created: another time means a new bucket. */
+  private created: string | undefined;
   /** Resolves once the bucket is watched (every key's value delivered or not, puts to come). */
   readonly ready = new Promise<void>((resolve) => (this.opened = resolve));
 
@@ -35,6 +38,7 @@ export class DiscoveryBucketWatcher {
     private readonly log: BucketWatcherLog,
   ) {
     this.running = this.run();
+    void this.followReconnects();
   }
 
   /**
@@ -54,10 +58,45 @@ export class DiscoveryBucketWatcher {
     clearTimeout(waited);
   }
 
+  /**
+   * After each reconnect, asks (until the server answers) whether the bucket is still the one being
+   * watched: the watch's consumer resumes on a bucket created anew without a word, and would skip
+   * its first values. Another creation time ends the watch; the loop opens and watches it afresh.
+   */
+  private async followReconnects(): Promise<void> {
+    try {
+      for await (const status of this.nc.status()) {
+        if (this.stopped) return;
+        if (status.type !== Events.Reconnect) continue;
+        for (let attempt = 0; attempt < 120 && !this.stopped; attempt++) {
+          try {
+            const created = (await this.kv?.status())?.streamInfo.created;
+            if (created !== undefined && this.created !== undefined && created !== this.created)
+              this.watch?.stop();
+            break;
+          } catch {
+            await sleep(500, this.stopping.signal);
+          }
+        }
+      }
+    } catch {
+      // The connection closed: nothing more to follow.
+    }
+  }
+
   private async run(): Promise<void> {
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
         const kv = await openKeyValueBucket(this.nc, this.bucket);
+        this.kv = kv;
+        if (this.stopped) return;
+        // A bucket created since the last watch (the server lost its store) holds the truth anew.
+        const created = (await kv.status()).streamInfo.created;
+        if (this.created !== undefined && created !== this.created) {
+          this.log.info({ bucket: this.bucket }, 'the discovery bucket was created anew');
+          this.board.recreated();
+        }
+        this.created = created;
         if (this.stopped) return;
         this.watch = await kv.watch({
           key: '>',
@@ -88,14 +127,12 @@ export class DiscoveryBucketWatcher {
 
 function sleep(ms: number, abort: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    abort.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = (): void => {
+      clearTimeout(timer);
+      abort.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    abort.addEventListener('abort', done, { once: true });
   });
 }

@@ -68,4 +68,20 @@ describe('EndpointsBoard', () => {
     // Deployed again, it is written at a later log position.
     expect(endpoints.offer('shop', JSON.stringify(set(9))).kind).toBe('accepted');
   });
+
+  it('takes a recreated bucket’s values whatever their version, served above what readers saw', async () => {
+    const { board: endpoints } = board();
+    endpoints.offer('shop', JSON.stringify(set(40)));
+    endpoints.recreated();
+    const waiting = endpoints.next('shop', 40, 60_000);
+    // Supervision rewrote the lost bucket at the log's position, below the version held.
+    expect(endpoints.offer('shop', JSON.stringify({ ...set(38), updatedAt: 7 })).kind).toBe(
+      'accepted',
+    );
+    await expect(waiting).resolves.toMatchObject({ version: 41, updatedAt: 7 });
+    // The values after it follow, lifted alike; an older one is still ignored.
+    expect(endpoints.offer('shop', JSON.stringify(set(37))).kind).toBe('stale');
+    expect(endpoints.offer('shop', JSON.stringify(set(39))).kind).toBe('accepted');
+    expect(endpoints.current('shop')?.version).toBe(42);
+  });
 });

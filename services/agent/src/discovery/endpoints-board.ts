@@ -19,12 +19,43 @@ interface Waiter {
 export class EndpointsBoard {
   private readonly sets = new Map<string, ServiceEndpoints>();
   private readonly waiting = new Map<string, Set<Waiter>>();
+  /**
+   * Per service, what is added to the versions read from the bucket before they are served: above 0
+   * once a recreated bucket's value came in below the version readers had seen.
+   */
+  private readonly lift = new Map<string, number>();
+  /** Services whose next value is taken whatever its version: the bucket was created anew. */
+  private readonly authoritative = new Set<string>();
 
   constructor(private readonly log: BoardLog) {}
 
+  /**
+   * The bucket was created anew (a NATS server that lost its store): its values, rewritten by
+   * supervision, are the truth even when their versions are below those held. Each service's next
+   * value is taken, and served above the version its readers saw (versions only grow for them).
+   */
+  recreated(): void {
+    for (const service of this.sets.keys()) this.authoritative.add(service);
+  }
+
   /** Judges the value of `key` read from the bucket, keeps it if it is the newest valid set. */
   offer(key: string, text: string): EndpointsVerdict {
-    const verdict = judgeEndpoints(key, text, this.sets.get(key));
+    const held = this.sets.get(key);
+    const lift = this.lift.get(key) ?? 0;
+    const fresh = this.authoritative.has(key);
+    const verdict = judgeEndpoints(
+      key,
+      text,
+      held && !fresh ? { ...held, version: held.version - lift } : undefined,
+    );
+    if (verdict.kind === 'accepted') {
+      const offered = verdict.endpoints.version;
+      const next = fresh && held ? Math.max(0, held.version + 1 - offered) : lift;
+      this.authoritative.delete(key);
+      if (next > 0) this.lift.set(key, next);
+      else this.lift.delete(key);
+      verdict.endpoints = { ...verdict.endpoints, version: offered + next };
+    }
     if (verdict.kind === 'refused') {
       this.log.warn(
         {

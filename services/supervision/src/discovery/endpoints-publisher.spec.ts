@@ -8,29 +8,52 @@ import {
 } from '../domain/service-decider';
 import { SupervisionView } from '../domain/supervision-view';
 import { shopSpec } from '../testing/shop-spec.fixture';
-import { EndpointsPublisher, type DiscoveryBucket } from './endpoints-publisher';
+import { EndpointsPublisher, type BucketEntry, type DiscoveryBucket } from './endpoints-publisher';
 
-/** A bucket in memory that counts writes and fails while `down`. */
+/** A bucket in memory that counts writes, fails while `down`, and compares revisions as JetStream. */
 class MemoryBucket implements DiscoveryBucket {
   readonly values = new Map<string, unknown>();
+  private readonly revisions = new Map<string, number>();
+  private sequence = 0;
   writes = 0;
   down = false;
 
-  async entries(): Promise<Map<string, unknown>> {
+  async entries(): Promise<Map<string, BucketEntry>> {
     this.check();
-    return new Map(this.values);
+    return new Map(
+      [...this.values].map(([key, value]) => [key, { value, revision: this.revisionOf(key) }]),
+    );
   }
 
-  async put(service: string, value: ServiceEndpoints): Promise<void> {
+  async put(
+    service: string,
+    value: ServiceEndpoints,
+    revision: number,
+  ): Promise<number | undefined> {
     this.check();
+    if (this.revisionOf(service) !== revision) return undefined;
     this.writes++;
-    this.values.set(service, JSON.parse(JSON.stringify(value)));
+    return this.set(service, JSON.parse(JSON.stringify(value)));
   }
 
-  async delete(service: string): Promise<void> {
+  async delete(service: string, revision: number): Promise<boolean> {
     this.check();
+    if (this.revisionOf(service) !== revision) return false;
     this.writes++;
     this.values.delete(service);
+    this.revisions.delete(service);
+    return true;
+  }
+
+  /** Someone else's write (an operator, another replica): a new revision. */
+  set(service: string, value: unknown): number {
+    this.values.set(service, value);
+    this.revisions.set(service, ++this.sequence);
+    return this.sequence;
+  }
+
+  private revisionOf(service: string): number {
+    return this.values.has(service) ? (this.revisions.get(service) ?? 0) : 0;
   }
 
   private check(): void {
@@ -118,8 +141,8 @@ describe('the endpoints publisher', () => {
     healthyDb(view, 'shop-db-1', 5432);
     view.position = 20;
     const bucket = new MemoryBucket();
-    bucket.values.set('shop', { service: 'shop', version: 'garbled' });
-    bucket.values.set('gone', { service: 'gone', version: 3, updatedAt: 0, applications: [] });
+    bucket.set('shop', { service: 'shop', version: 'garbled' });
+    bucket.set('gone', { service: 'gone', version: 3, updatedAt: 0, applications: [] });
     const leader = { is: false };
     const publisher = publisherOver(view, bucket, leader);
     await publisher.tick();
@@ -160,5 +183,27 @@ describe('the endpoints publisher', () => {
     healthyDb(view, 'shop-db-2', 5433);
     expect(publisher.current('shop')).toMatchObject({ version: 45 });
     expect(publisher.current('nothing')).toBeUndefined();
+  });
+
+  it('does not overwrite a value written since it read the bucket: it reads again and writes above it', async () => {
+    const view = new SupervisionView();
+    deployedShop(view);
+    healthyDb(view, 'shop-db-1', 5432);
+    view.position = 50;
+    const bucket = new MemoryBucket();
+    const publisher = publisherOver(view, bucket, { is: true });
+    await publisher.tick();
+    expect((bucket.values.get('shop') as ServiceEndpoints).version).toBe(50);
+    // Another replica (it led a moment ago) writes behind this one's back, at a higher version.
+    const theirs = { service: 'shop', version: 70, updatedAt: 0, applications: [] };
+    bucket.set('shop', theirs);
+    healthyDb(view, 'shop-db-2', 5433);
+    view.position = 55;
+    publisher.applied(page('shop-db-2', 55));
+    await publisher.tick();
+    expect(silent.warn).toHaveBeenCalledWith(expect.stringContaining('changed since'));
+    // Compared with what the bucket holds now: written over it, never below its version.
+    expect(dbPorts(bucket)).toEqual([5432, 5433]);
+    expect((bucket.values.get('shop') as ServiceEndpoints).version).toBe(71);
   });
 });

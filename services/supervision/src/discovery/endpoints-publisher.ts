@@ -16,12 +16,27 @@ const safetyNetTicks = 20;
  */
 const rereadTicks = 240;
 
-/** The discovery bucket as the publisher uses it: one key per service, the value a ServiceEndpoints. */
+/** A key's value as stored (not yet validated) and the revision it was written at. */
+export interface BucketEntry {
+  value: unknown;
+  revision: number;
+}
+
+/**
+ * The discovery bucket as the publisher uses it: one key per service, the value a ServiceEndpoints.
+ * Writes are compare-and-set on the key's revision, so that a write decided on an old reading (a
+ * deposed leader's, or this one's before someone else wrote) does not overwrite a newer value.
+ */
 export interface DiscoveryBucket {
-  /** Every key the bucket holds now, with its value as stored (not yet validated). */
-  entries(): Promise<Map<string, unknown>>;
-  put(service: string, value: ServiceEndpoints): Promise<void>;
-  delete(service: string): Promise<void>;
+  /** Every key the bucket holds now (deleted ones not), with its value and revision. */
+  entries(): Promise<Map<string, BucketEntry>>;
+  /**
+   * Writes the value if the key is still at `revision` (0: absent or deleted); resolves to the new
+   * revision, or undefined when another write came in between (nothing written).
+   */
+  put(service: string, value: ServiceEndpoints, revision: number): Promise<number | undefined>;
+  /** Deletes the key if it is still at `revision`; false when another write came in between. */
+  delete(service: string, revision: number): Promise<boolean>;
 }
 
 export interface PublisherLog {
@@ -40,6 +55,8 @@ export interface PublisherLog {
 export class EndpointsPublisher {
   /** What the bucket holds, as last read or written; undefined until read in this leadership. */
   private held: Map<string, ServiceEndpoints> | undefined;
+  /** The revision of every key as last read or written (garbled values too), for compare-and-set. */
+  private revisions = new Map<string, number>();
   private due: Set<string> | 'all' | undefined;
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -170,23 +187,41 @@ export class EndpointsPublisher {
         this.now(),
       );
       if (write === undefined) continue;
+      const revision = this.revisions.get(service) ?? 0;
       if (write === 'delete') {
-        await this.bucket.delete(service);
+        if (!(await this.bucket.delete(service, revision))) return this.conflicted(due);
         held.delete(service);
+        this.revisions.delete(service);
       } else {
-        await this.bucket.put(service, write);
+        const written = await this.bucket.put(service, write, revision);
+        if (written === undefined) return this.conflicted(due);
         held.set(service, write);
+        this.revisions.set(service, written);
       }
     }
+  }
+
+  /**
+   * Someone wrote a key since it was read (another replica that leads or led, an operator): the
+   * bucket is read again and the pass's services compared anew, versions above what is held now.
+   */
+  private conflicted(due: Set<string> | 'all'): void {
+    this.log.warn('a discovery key changed since the bucket was read: reading it again');
+    this.held = undefined;
+    const before = this.due;
+    this.due = before === 'all' || due === 'all' ? 'all' : new Set([...(before ?? []), ...due]);
   }
 
   /** The bucket's keys; a value that is not a valid ServiceEndpoints counts as absent (rewritten). */
   private async read(): Promise<Map<string, ServiceEndpoints>> {
     const held = new Map<string, ServiceEndpoints>();
-    for (const [key, raw] of await this.bucket.entries()) {
-      const value = validatePayload(ServiceEndpoints, raw);
+    this.revisions = new Map();
+    for (const [key, entry] of await this.bucket.entries()) {
+      const value = validatePayload(ServiceEndpoints, entry.value);
+      this.revisions.set(key, entry.revision);
       if (value.ok && value.value.service === key) held.set(key, value.value);
-      else if (!this.view.services.has(key)) await this.bucket.delete(key);
+      else if (!this.view.services.has(key) && (await this.bucket.delete(key, entry.revision)))
+        this.revisions.delete(key);
     }
     return held;
   }

@@ -1,6 +1,6 @@
 import type { ServiceEndpoints } from '@federa/contracts';
 import { Events, JSONCodec, type KV, type NatsConnection } from 'nats';
-import type { DiscoveryBucket } from './endpoints-publisher';
+import type { BucketEntry, DiscoveryBucket } from './endpoints-publisher';
 
 const json = JSONCodec();
 
@@ -17,26 +17,44 @@ export class NatsDiscoveryBucket implements DiscoveryBucket {
     private readonly name: string,
   ) {}
 
-  entries(): Promise<Map<string, unknown>> {
+  entries(): Promise<Map<string, BucketEntry>> {
     return this.using(async (kv) => {
       const keys: string[] = [];
       for await (const key of await kv.keys()) keys.push(key);
-      const entries = new Map<string, unknown>();
+      const entries = new Map<string, BucketEntry>();
       for (const key of keys) {
         const entry = await kv.get(key);
         if (!entry || entry.operation !== 'PUT') continue;
-        entries.set(key, decode(entry.value));
+        entries.set(key, { value: decode(entry.value), revision: entry.revision });
       }
       return entries;
     });
   }
 
-  put(service: string, value: ServiceEndpoints): Promise<void> {
-    return this.using(async (kv) => void (await kv.put(service, json.encode(value))));
+  put(service: string, value: ServiceEndpoints, revision: number): Promise<number | undefined> {
+    return this.using(async (kv) => {
+      try {
+        // create: absent, or deleted since (it takes the delete marker's place).
+        return revision === 0
+          ? await kv.create(service, json.encode(value))
+          : await kv.update(service, json.encode(value), revision);
+      } catch (error) {
+        if (wrongRevision(error)) return undefined;
+        throw error;
+      }
+    });
   }
 
-  delete(service: string): Promise<void> {
-    return this.using((kv) => kv.delete(service));
+  delete(service: string, revision: number): Promise<boolean> {
+    return this.using(async (kv) => {
+      try {
+        await kv.delete(service, { previousSeq: revision });
+        return true;
+      } catch (error) {
+        if (wrongRevision(error)) return false;
+        throw error;
+      }
+    });
   }
 
   /** Calls `onReconnect` each time the connection comes back after a loss, until it closes. */
@@ -60,6 +78,12 @@ export class NatsDiscoveryBucket implements DiscoveryBucket {
       throw error;
     }
   }
+}
+
+/** JetStream's "wrong last sequence" (10071): the key was written since the revision given. */
+function wrongRevision(error: unknown): boolean {
+  const api = (error as { api_error?: { err_code?: number } } | undefined)?.api_error;
+  return api?.err_code === 10071 || /wrong last sequence/i.test(String(error));
 }
 
 function decode(data: Uint8Array): unknown {
