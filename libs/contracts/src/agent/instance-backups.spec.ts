@@ -1,4 +1,10 @@
-import { backupIndexWith, backupKey, newestBackup, type BackupCopy } from './instance-backups';
+import {
+  backupIndexWith,
+  backupKey,
+  backupTimeOf,
+  newestBackup,
+  type BackupCopy,
+} from './instance-backups';
 
 const copy = (at: number): BackupCopy => ({
   key: backupKey('shop-db-1', at),
@@ -20,8 +26,10 @@ describe('the backup index', () => {
     expect(dropped.map((c) => c.at)).toEqual([1000, 2000]);
   });
 
-  it('sorts copy keys in time order as text', () => {
+  it('sorts copy keys in time order as text, and reads the time back from a key', () => {
     expect(backupKey('i', 999) < backupKey('i', 1000)).toBe(true);
+    expect(backupTimeOf(backupKey('shop-db-1', 1767225650000))).toBe(1767225650000);
+    expect(backupTimeOf('backups/shop-db-1/index')).toBeUndefined();
   });
 
   it('reads the newest copy of an index, and nothing of what is not one', () => {

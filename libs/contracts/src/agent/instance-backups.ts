@@ -26,6 +26,12 @@ export function backupKey(instance: string, at: number): string {
   return `backups/${instance}/${String(at).padStart(15, '0')}`;
 }
 
+/** When the copy stored under `key` was taken, read from the key; undefined when it is no copy's. */
+export function backupTimeOf(key: string): number | undefined {
+  const match = /^backups\/[^/]+\/(\d{15})$/.exec(key);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Where the index of an instance's copies is stored. */
 export function backupIndexKey(instance: string): string {
   return `backups/${instance}/index`;

@@ -13,18 +13,19 @@ const instance = (id: string, overrides: Partial<InstanceView>): InstanceView =>
 });
 
 describe('data predecessors', () => {
-  it('names the instances of the application its host took down, newest failure first, and none inherited already', () => {
+  it('names the failed instances of the application, newest failure first, none stopped on purpose nor inherited already', () => {
     const instances = [
       instance('old', { cause: 'host-down', since: '2026-01-01T00:00:00.000Z' }),
       instance('new', { cause: 'host-partitioned', since: '2026-01-01T00:05:00.000Z' }),
+      instance('crashed', { since: '2026-01-01T00:03:00.000Z' }),
       instance('taken', { cause: 'host-down' }),
-      instance('crashed', {}),
       instance('stopped', { state: 'stopped' }),
       instance('running', { state: 'healthy' }),
       instance('web', { app: 'web', cause: 'host-down' }),
     ];
     expect(dataPredecessors(instances, 'db', new Set(['taken'])).map((i) => i.id)).toEqual([
       'new',
+      'crashed',
       'old',
     ]);
   });

@@ -41,6 +41,8 @@ export interface InstanceView {
   dataAgeMs?: number;
   /** It replaced an instance whose data had no copy: it started empty. */
   dataLost?: boolean;
+  /** The copy it started from (its successor falls back to it while it has none of its own). */
+  restoreFrom?: string;
 }
 
 /** Why an instance on a partitioned host is not replaced (yet). */
@@ -107,6 +109,7 @@ export function evolveInstance(
       since: event.occurredAt,
       revision: typeof data.revision === 'number' ? data.revision : 1,
       ...(typeof data.dataAgeMs === 'number' ? { dataAgeMs: data.dataAgeMs } : {}),
+      ...(typeof data.restoreFrom === 'string' ? { restoreFrom: data.restoreFrom } : {}),
       ...(data.dataLost === true ? { dataLost: true } : {}),
     };
   }

@@ -1,11 +1,11 @@
-import { streamIds, type AgentCommand, type BackupCopy } from '@federa/contracts';
+import { backupKey, streamIds, type AgentCommand, type BackupCopy } from '@federa/contracts';
 import { AgentDispatcher } from '../agents/agent-dispatcher';
 import { AutoscalingPolicy } from '../domain/autoscaling-policy';
 import { defaultBackoff } from '../domain/restart-backoff';
 import { CaughtUpWaiters } from './caught-up-waiters';
 import { InstanceWriter } from './instance-writer';
 import { ServiceWriter } from './service-writer';
-import { placed, SupervisedShop } from '../testing/supervised-shop.fixture';
+import { placed, resources, SupervisedShop } from '../testing/supervised-shop.fixture';
 import { SupervisionReactor } from './supervision-reactor';
 
 describe('the supervision reactor', () => {
@@ -164,6 +164,40 @@ describe('the supervision reactor', () => {
     expect(sent.at(-1)).toMatchObject({
       host: 'h2',
       command: { type: 'start', spec: { restoreFrom: 'backups/shop-db-1/000001767225650000' } },
+    });
+  });
+
+  it('replaces an instance that died before its first copy from the copy it had started from', async () => {
+    const startedFrom = backupKey('shop-db-0', Date.parse('2026-01-01T00:00:30Z'));
+    await shop.decide('shop-db-1', {
+      type: 'request',
+      data: {
+        service: 'shop',
+        app: 'db',
+        instance: 'shop-db-1',
+        layer: 'process',
+        resources,
+        revision: 1,
+        reason: 'replace',
+        replaces: 'shop-db-0',
+        restoreFrom: startedFrom,
+        dataAgeMs: 1000,
+      },
+    });
+    await shop.decide('shop-db-1', { type: 'place', data: placed('shop-db-1', 'db', 'h1') });
+    for (const state of ['running', 'healthy'])
+      await shop.decide('shop-db-1', { type: 'observe', host: 'h1', state, failureThreshold: 3 });
+    shop.host('h1', 1, true);
+    clock = () => Date.parse('2026-01-01T00:01:00Z');
+
+    await reactor.tick();
+    await reactor.tick();
+
+    const replacement = instancesOf('db').find((i) => !['shop-db-1'].includes(i.id));
+    const stream = await shop.store.readStream(streamIds.instance(replacement!.id));
+    expect(stream.events[0]).toMatchObject({
+      type: 'InstanceRequested',
+      data: { replaces: 'shop-db-1', restoreFrom: startedFrom, dataAgeMs: 30_000 },
     });
   });
 

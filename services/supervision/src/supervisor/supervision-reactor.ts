@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { streamCategory, type InstanceRequestedData, type RecordedEvent } from '@federa/contracts';
+import {
+  backupTimeOf,
+  streamCategory,
+  type InstanceRequestedData,
+  type RecordedEvent,
+} from '@federa/contracts';
 import type { AgentDispatcher } from '../agents/agent-dispatcher';
 import { failuresOf } from '../domain/application-failures';
 import type { AutoscalingPolicy } from '../domain/autoscaling-policy';
@@ -275,7 +280,7 @@ export class SupervisionReactor {
           resources: app.resources,
           revision: action.revision,
           reason: predecessor ? 'replace' : reason,
-          ...(predecessor ? await this.inheritedData(predecessor.id) : {}),
+          ...(predecessor ? await this.inheritedData(predecessor) : {}),
         } as InstanceRequestedData;
         const outcome = await this.instances.decide(instance, { type: 'request', data });
         if (predecessor) {
@@ -298,20 +303,20 @@ export class SupervisionReactor {
   }
 
   /**
-   * What a replacement of `predecessor` records of its data: the newest copy and its age, or that
-   * none exists (it starts empty, `dataLost`). A catalog that cannot answer throws: the request
+   * What a replacement of `predecessor` records of its data: its newest copy and the copy's age;
+   * without one, the copy the predecessor itself started from (it died before its first copy); else
+   * that none exists (it starts empty, `dataLost`). A catalog that cannot answer throws: the request
    * waits for the next pass rather than record a loss that may not be one.
    */
   private async inheritedData(
-    predecessor: string,
+    predecessor: InstanceView,
   ): Promise<Pick<InstanceRequestedData, 'replaces' | 'restoreFrom' | 'dataAgeMs' | 'dataLost'>> {
-    const copy = await this.backups?.newestOf(predecessor);
-    if (!copy) return { replaces: predecessor, dataLost: true };
-    return {
-      replaces: predecessor,
-      restoreFrom: copy.key,
-      dataAgeMs: Math.max(0, Math.round(this.now() - copy.at)),
-    };
+    const replaces = predecessor.id;
+    const copy = await this.backups?.newestOf(replaces);
+    const key = copy?.key ?? predecessor.restoreFrom;
+    const at = copy?.at ?? (key ? backupTimeOf(key) : undefined);
+    if (!key || at === undefined) return { replaces, dataLost: true };
+    return { replaces, restoreFrom: key, dataAgeMs: Math.max(0, Math.round(this.now() - at)) };
   }
 
   /**
