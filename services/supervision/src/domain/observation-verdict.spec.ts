@@ -41,10 +41,13 @@ describe('judging what an agent says it holds', () => {
     ).toEqual({ kind: 'fence', reason: 'fenced: failed in the log (host h1 down)' });
   });
 
-  it('fences a copy of an instance the log places on another host', () => {
-    expect(
-      judgeObservation(held('running'), { life: life('healthy', { host: 'h2' }), hostEpoch: 2 }),
-    ).toEqual({ kind: 'fence', reason: 'fenced: placed on h2' });
+  it('fences a copy of an instance the log places on another host, once the log itself says so', () => {
+    const elsewhere = { life: life('healthy', { host: 'h2' }), hostEpoch: 2 };
+    expect(judgeObservation(held('running'), elsewhere)).toEqual({ kind: 'read-log' });
+    expect(judgeObservation(held('running'), { ...elsewhere, readFromLog: true })).toEqual({
+      kind: 'fence',
+      reason: 'fenced: placed on h2',
+    });
   });
 
   it('records nothing and stops nothing for a copy already stopping or stopped', () => {
@@ -128,7 +131,11 @@ describe('judging what an agent says it holds', () => {
       judgeObservation(held('running', { host: 'h2' }), { life: moving, hostEpoch: 2 }),
     ).toEqual({ kind: 'adopt' });
     expect(
-      judgeObservation(held('running', { host: 'h3' }), { life: moving, hostEpoch: 2 }),
+      judgeObservation(held('running', { host: 'h3' }), {
+        life: moving,
+        hostEpoch: 2,
+        readFromLog: true,
+      }),
     ).toEqual({ kind: 'fence', reason: 'fenced: placed on h1' });
   });
 

@@ -90,7 +90,11 @@ export function judgeObservation(held: HeldInstance, log: LogKnowledge): Observa
   }
   if (life.host !== held.host) {
     if (!holds) return { kind: 'ignore', why: 'not-held' };
-    return { kind: 'fence', reason: `fenced: placed on ${life.host}` };
+    // The view may not hold a move the log already has (a migration's InstanceMigrating appended just
+    // before its target starts): only the log may say this copy is not the instance's.
+    return log.readFromLog
+      ? { kind: 'fence', reason: `fenced: placed on ${life.host}` }
+      : { kind: 'read-log' };
   }
   return { kind: 'adopt' };
 }
