@@ -1,16 +1,9 @@
 import type { INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Subjects } from '@federa/contracts';
-import {
-  CommandClient,
-  CommandExceptionFilter,
-  CommandTransport,
-  connectNats,
-} from '@federa/messaging';
+import { CommandClient, connectNats } from '@federa/messaging';
 import { eventually } from '@federa/testing';
 import type { NatsConnection } from 'nats';
-import { loadMigrationConfig } from '../services/migration/src';
-import { MigrationModule } from '../services/migration/src/migration.module';
+import { startMigrationService } from './migration-service';
 import { Fleet } from './supervision-fleet';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
 
@@ -67,25 +60,12 @@ describe('moving an instance to another host', () => {
   beforeAll(async () => {
     plane = await startControlPlane('migration_move');
     fleet = await Fleet.start(plane, ['m1', 'm2', 'm3']);
-    const env = {
+    migration = await startMigrationService({
       ...process.env,
       FEDERA_DATABASE_URL: plane.database.url,
       FEDERA_NATS_URL: plane.settings.natsUrl,
       FEDERA_SUBJECT_PREFIX: plane.prefix,
-    };
-    migration = await NestFactory.createMicroservice(
-      MigrationModule.forRoot(loadMigrationConfig(env)) as never,
-      {
-        strategy: new CommandTransport({
-          natsUrl: env.FEDERA_NATS_URL,
-          subjectPrefix: env.FEDERA_SUBJECT_PREFIX,
-          service: 'migration',
-        }),
-        logger: ['error'],
-      },
-    );
-    migration.useGlobalFilters(new CommandExceptionFilter());
-    await migration.listen();
+    });
     nc = await connectNats(plane.settings.natsUrl, 'migration-test');
     client = new CommandClient(nc, new Subjects(plane.prefix), 10_000);
     await plane.call('PUT', '/v1/services/vault', vaultYaml, 'application/yaml');

@@ -7,6 +7,7 @@ import { createGatewayApp, type GatewayApp } from '../services/gateway/src/creat
 import { RelayModule } from '../services/relay/src/relay.module';
 import { loadSupervisionSettings } from '../services/supervision/src';
 import { killGroup, persistedHandle } from './agent-harness';
+import { startMigrationService } from './migration-service';
 import { Fleet } from './supervision-fleet';
 import { startSupervision, type ControlPlane } from './supervision-harness';
 
@@ -63,7 +64,7 @@ export function processCounts(): Map<string, number> {
 }
 
 /**
- * The whole control plane on the test's backends: supervision, inventory, placement and relay in
+ * The whole control plane on the test's backends: supervision, inventory, placement, relay and migration in
  * this process, the gateway on a free port, and real agents (process layer) on three hosts.
  */
 export class OutagePlane {
@@ -91,8 +92,17 @@ export class OutagePlane {
     const started: { close(): Promise<void> }[] = [];
     try {
       const settings = { ...loadSupervisionSettings(process.env), tickMs: 100 };
-      const supervision = await startSupervision(settings);
-      started.push(supervision);
+      const supervisor = await startSupervision(settings);
+      started.push(supervisor);
+      const migration = await startMigrationService(process.env);
+      started.push(migration);
+      // Closed together, migration first: the plane closes its services as one.
+      const supervision = {
+        close: async () => {
+          await migration.close();
+          await supervisor.close();
+        },
+      };
       const relay = await NestFactory.createApplicationContext(RelayModule, { logger: ['error'] });
       started.push(relay);
       const gateway = await createGatewayApp({

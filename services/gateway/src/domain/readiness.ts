@@ -45,6 +45,7 @@ export const readinessServicesDefault: readonly string[] = [
   'placement',
   'supervision',
   'relay',
+  'migration',
 ];
 
 /**
