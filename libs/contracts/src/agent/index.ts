@@ -3,6 +3,7 @@ export * from './host-capacity';
 export * from './host-config';
 export * from './instance-spec-payload';
 export * from './instance-backups';
+export * from './instance-start-payload';
 export * from './agent-command';
 export * from './agent-registration';
 export * from './agent-heartbeat';

@@ -3,13 +3,13 @@ import {
   FederaError,
   Subjects,
   validatePayload,
+  instanceStartPayload,
   AgentReport,
   type AgentCommand,
   type CommandReply,
   type InstanceSpecPayload,
 } from '@federa/contracts';
 import { JSONCodec, type NatsConnection } from 'nats';
-import { instanceStartPayload } from '../domain/instance-start-payload';
 import type { MigrationEnds, MigrationLedger, MovingInstance } from '../saga/migration-ends';
 import { dataKey } from '../saga/migration-runner';
 import type { ClusterReader } from './cluster-reader';

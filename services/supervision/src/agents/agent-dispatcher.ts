@@ -1,6 +1,7 @@
 import {
   ErrorCodes,
   FederaError,
+  instanceStartPayload,
   type AgentCommand,
   type InstanceStopReason,
   type RecordedEvent,
@@ -9,7 +10,6 @@ import {
   type StopCommand,
 } from '@federa/contracts';
 import { isLive, type InstanceView } from '../domain/instance-view';
-import { instanceStartPayload } from '../domain/instance-start-payload';
 import type { InstanceWriter } from '../supervisor/instance-writer';
 import type { SupervisionView } from '../domain/supervision-view';
 

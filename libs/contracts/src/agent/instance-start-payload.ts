@@ -1,12 +1,13 @@
-import type {
-  InstanceSpecPayload,
-  NormalisedApplication,
-  ServiceEndpoints,
-} from '@federa/contracts';
+import type { ServiceEndpoints } from '../discovery/service-endpoints';
+import type { NormalisedApplication } from '../spec/normalised-service-spec';
+import type { InstanceSpecPayload } from './instance-spec-payload';
 
 /**
- * The agent's `start` spec for one instance of an application (health probe, artifact, env), with
- * the service's endpoints as they are when it is sent (the agent sets FEDERA_ENDPOINTS_<APP> from them).
+ * The agent's `start` (and `import-data`, `migrate-in`) spec for one instance of an application:
+ * health probe, artifact, env and backup cadence, built alike by supervision (a first start) and
+ * the migration service (a move's target), so that a moved instance runs as it did before its move.
+ * `endpoints`, the service's endpoints as they are when it is sent, sets FEDERA_ENDPOINTS_<APP> on
+ * the agent; without it the workload reads them from discovery at its start.
  */
 export function instanceStartPayload(
   service: string,
