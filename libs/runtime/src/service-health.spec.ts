@@ -1,4 +1,4 @@
-import { ServiceHealth } from './service-health';
+import { probeWithin, ServiceHealth } from './service-health';
 
 describe('a service health', () => {
   it('is ready when every probe answers no problem', async () => {
@@ -31,5 +31,32 @@ describe('a service health', () => {
       { dependency: 'leader-lease', up: false, reason: 'no answer within 20 ms' },
       { dependency: 'nats', up: true },
     ]);
+  });
+});
+
+describe('one probe asked within a time', () => {
+  it('reports a probe that answers no problem as up', async () => {
+    expect(await probeWithin('postgres', 1000, async () => undefined)).toEqual({
+      dependency: 'postgres',
+      up: true,
+    });
+  });
+
+  it('reports a probe that answers a problem or throws as down with its reason', async () => {
+    expect(await probeWithin('placement', 1000, () => 'not ready: postgres')).toEqual({
+      dependency: 'placement',
+      up: false,
+      reason: 'not ready: postgres',
+    });
+    const thrown = await probeWithin('nats', 1000, async () => {
+      throw new Error('connection closed');
+    });
+    expect(thrown).toEqual({ dependency: 'nats', up: false, reason: 'connection closed' });
+  });
+
+  it('reports a probe that never answers as down once its time is up', async () => {
+    const status = await probeWithin('postgres', 20, () => new Promise(() => undefined));
+    expect(status.up).toBe(false);
+    expect(status.reason).toContain('no answer within 20 ms');
   });
 });

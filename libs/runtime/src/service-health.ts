@@ -38,28 +38,37 @@ export class ServiceHealth {
     return { service: this.service, ready: checks.every((c) => c.up), checks };
   }
 
-  private async check(dependency: string, probe: HealthProbe): Promise<HealthCheck> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<string>((resolve) => {
-      timer = setTimeout(
-        () => resolve(`no answer within ${this.probeTimeoutMs} ms`),
-        this.probeTimeoutMs,
-      );
-    });
-    try {
-      const problem = await Promise.race([Promise.resolve().then(probe), timeout]);
-      return problem === undefined
-        ? { dependency, up: true }
-        : { dependency, up: false, reason: problem };
-    } catch (error) {
-      return {
-        dependency,
-        up: false,
-        reason: error instanceof Error ? error.message : String(error),
-      };
-    } finally {
-      clearTimeout(timer);
-    }
+  private check(dependency: string, probe: HealthProbe): Promise<HealthCheck> {
+    return probeWithin(dependency, this.probeTimeoutMs, probe);
+  }
+}
+
+/**
+ * Asks one probe: `dependency` is down with the problem it answers, the error it throws, or when it
+ * does not answer within `timeoutMs` (a hung dependency is named rather than hanging its asker).
+ */
+export async function probeWithin(
+  dependency: string,
+  timeoutMs: number,
+  probe: HealthProbe,
+): Promise<HealthCheck> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
+  });
+  try {
+    const problem = await Promise.race([Promise.resolve().then(probe), timeout]);
+    return problem === undefined
+      ? { dependency, up: true }
+      : { dependency, up: false, reason: problem };
+  } catch (error) {
+    return {
+      dependency,
+      up: false,
+      reason: error instanceof Error ? error.message : String(error),
+    };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -15,30 +15,6 @@ export function readiness(statuses: DependencyStatus[]): {
   return { ready: down.length === 0, down };
 }
 
-/** Runs `probe` and reports it down when it throws or takes longer than `timeoutMs`. */
-export async function probeWithin(
-  dependency: string,
-  timeoutMs: number,
-  probe: () => Promise<unknown>,
-): Promise<DependencyStatus> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([probe(), timeout]);
-    return { dependency, up: true };
-  } catch (error) {
-    return {
-      dependency,
-      up: false,
-      reason: error instanceof Error ? error.message : String(error),
-    };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** The backend services /readyz pings unless told otherwise: every one the API depends on. */
 export const readinessServicesDefault: readonly string[] = [
   'inventory',

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Subjects } from '@federa/contracts';
+import { postgresProbe, probeWithin } from '@federa/runtime';
 import { JSONCodec, type NatsConnection } from 'nats';
 import type { Pool } from 'pg';
 import { DATABASE_POOL } from './database/database-pool';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { NATS_CONNECTION } from './nats-connection.provider';
 import {
-  probeWithin,
   readiness,
   readinessServicesDefault,
   serviceHealthProblem,
@@ -32,10 +32,11 @@ export class ReadinessService {
     const subjects = new Subjects(this.config.subjectPrefix);
     const services = this.config.readinessServices ?? readinessServicesDefault;
     const checks = await Promise.all([
-      probeWithin('postgres', timeoutMs, () => this.pool.query('SELECT 1')),
+      probeWithin('postgres', timeoutMs, postgresProbe(this.pool)),
       probeWithin('nats', timeoutMs, async () => {
         if (this.nats.isClosed()) throw new Error('connection closed');
         await this.nats.flush();
+        return undefined;
       }),
       ...services.map((service) =>
         probeWithin(service, timeoutMs, async () => {
@@ -53,8 +54,7 @@ export class ReadinessService {
                 : `its health ping failed: ${(error as Error).message}`,
             );
           }
-          const problem = serviceHealthProblem(answer);
-          if (problem) throw new Error(problem);
+          return serviceHealthProblem(answer);
         }),
       ),
     ]);
