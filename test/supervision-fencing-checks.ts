@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { eventually } from '@federa/testing';
 import type { ProcessFleet } from './supervision-fencing-fleet';
 import type { ControlPlane } from './supervision-harness';
+import { evolveInstance, isLive, type InstanceView } from '../services/supervision/src';
 
 export const shopYaml = readFileSync(join(__dirname, '..', 'examples', 'shop.yaml'), 'utf8');
 
@@ -11,57 +12,21 @@ export const wanted: Record<string, number> = { 'catalog-db': 1, payment: 1, web
 
 export type Instance = { id: string; app: string; host: string; state: string };
 
-const live = new Set([
-  'starting',
-  'running',
-  'healthy',
-  'unhealthy',
-  'migrating',
-  'stopping',
-  'lost',
-]);
-
-/** The shop's live instances as the log says (folded from its instance events, not a read model). */
+/**
+ * The shop's instances that hold a host as the log says: supervision's own fold of its instance
+ * events (not its read model), placed ones included, requested ones not.
+ */
 export async function liveInstances(plane: ControlPlane): Promise<Instance[]> {
-  const byId = new Map<string, Instance>();
-  const ended = new Set<string>();
+  const views = new Map<string, InstanceView | undefined>();
   for (const e of await plane.events()) {
     if (!e.streamId.startsWith('instance-') || e.data.service !== 'shop') continue;
     const id = e.data.instance as string;
-    if (ended.has(id)) continue;
-    const state = stateOf[e.type];
-    if (!state) continue;
-    if (state === 'stopped' || state === 'failed') {
-      ended.add(id);
-      byId.delete(id);
-      continue;
-    }
-    const before = byId.get(id);
-    byId.set(id, {
-      id,
-      app: e.data.app,
-      host: typeof e.data.host === 'string' ? e.data.host : (before?.host ?? ''),
-      state,
-    });
+    views.set(id, evolveInstance(views.get(id), { type: e.type, data: e.data, occurredAt: '' }));
   }
-  return [...byId.values()].filter((i) => live.has(i.state) || i.state === 'placed');
+  return [...views.values()]
+    .filter((v): v is InstanceView => v !== undefined && isLive(v) && v.state !== 'pending')
+    .map((v) => ({ id: v.id, app: v.app, host: v.host ?? '', state: v.state }));
 }
-
-const stateOf: Record<string, string> = {
-  InstanceRequested: 'pending',
-  InstancePlaced: 'placed',
-  PlacementFailed: 'failed',
-  InstanceStarting: 'starting',
-  InstanceRunning: 'running',
-  InstanceHealthy: 'healthy',
-  InstanceUnhealthy: 'unhealthy',
-  InstanceStopRequested: 'stopping',
-  InstanceStopped: 'stopped',
-  InstanceFailed: 'failed',
-  InstanceLost: 'lost',
-  InstanceMigrating: 'migrating',
-  InstanceRelocated: 'running',
-};
 
 /**
  * The shop as the spec wants it, checked on the hosts' process tables: every application has its

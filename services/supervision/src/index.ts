@@ -4,3 +4,5 @@
  */
 export { loadSupervisionSettings, type SupervisionSettings } from './supervision-config';
 export { supervisionLeaseName } from './supervisor/supervision-lease-name';
+/** The fold of instance events supervision's view is, for tests that read the log themselves. */
+export { evolveInstance, isLive, type InstanceView } from './domain/instance-view';
