@@ -2,8 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { CommandExceptionFilter, CommandTransport } from '@federa/messaging';
 import { loadConfig } from '@federa/runtime';
 import { eventually } from '@federa/testing';
 import { stringify } from 'yaml';
@@ -12,6 +10,7 @@ import { InventoryModule } from '../services/inventory/src/inventory.module';
 import { PlacementModule } from '../services/placement/src/placement.module';
 import { hostConfig, repoRoot, tempDir } from './agent-harness';
 import type { ControlPlane } from './supervision-harness';
+import { listenOnCommands } from './command-service';
 
 /**
  * Kills a child process (SIGKILL) and resolves once it has exited; at once if it had already, since
@@ -75,15 +74,16 @@ export class ProcessFleet {
       FEDERA_LIVENESS_TICK_MS: '50',
       FEDERA_LEASE_DIR: leaseDir,
     };
-    const inventory = await listen(
+    const bus = { natsUrl: env.FEDERA_NATS_URL, subjectPrefix: env.FEDERA_SUBJECT_PREFIX };
+    const inventory = await listenOnCommands(
       InventoryModule.forRoot(loadInventoryConfig(env)),
       'inventory',
-      env,
+      bus,
     );
-    const placement = await listen(
+    const placement = await listenOnCommands(
       PlacementModule.forRoot({ config: loadConfig(env), share: { index: 0, count: 1 } }),
       'placement',
-      env,
+      bus,
     );
     const fleet = new ProcessFleet(plane, inventory, placement, leaseDir, heartbeatMs, env);
     await Promise.all(hosts.map((host) => fleet.startHost(host)));
@@ -231,22 +231,4 @@ export class ProcessFleet {
   private async lastPosition(): Promise<number> {
     return (await this.plane.events()).at(-1)?.position ?? 0;
   }
-}
-
-async function listen(
-  module: unknown,
-  service: string,
-  env: Record<string, string>,
-): Promise<INestMicroservice> {
-  const app = await NestFactory.createMicroservice(module as never, {
-    strategy: new CommandTransport({
-      natsUrl: env.FEDERA_NATS_URL,
-      subjectPrefix: env.FEDERA_SUBJECT_PREFIX,
-      service,
-    }),
-    logger: ['error'],
-  });
-  app.useGlobalFilters(new CommandExceptionFilter());
-  await app.listen();
-  return app;
 }

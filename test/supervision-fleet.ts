@@ -1,8 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import type { INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { HostConfig } from '@federa/contracts';
-import { CommandExceptionFilter, CommandTransport } from '@federa/messaging';
 import { loadConfig } from '@federa/runtime';
 import { loadInventoryConfig } from '../services/inventory/src';
 import { InventoryModule } from '../services/inventory/src/inventory.module';
@@ -10,6 +8,7 @@ import { PlacementModule } from '../services/placement/src/placement.module';
 import { Agent as HostAgentProcess } from '../services/agent/src';
 import { hostConfig, killGroup, persistedHandle, repoRoot, tempDir } from './agent-harness';
 import type { ControlPlane } from './supervision-harness';
+import { listenOnCommands } from './command-service';
 
 /** How the fleet's hosts are watched; every field has the test default in brackets. */
 export interface FleetOptions {
@@ -50,16 +49,17 @@ export class Fleet {
       FEDERA_LIVENESS_TICK_MS: String(options.livenessTickMs ?? 50),
       FEDERA_LEASE_DIR: leaseDir,
     };
-    const inventory = await listen(
+    const bus = { natsUrl: env.FEDERA_NATS_URL, subjectPrefix: env.FEDERA_SUBJECT_PREFIX };
+    const inventory = await listenOnCommands(
       InventoryModule.forRoot(loadInventoryConfig(env)),
       'inventory',
-      env,
+      bus,
     );
     const config = { ...loadConfig(env) };
-    const placement = await listen(
+    const placement = await listenOnCommands(
       PlacementModule.forRoot({ config, share: { index: 0, count: 1 } }),
       'placement',
-      env,
+      bus,
     ).catch(async (error: unknown) => {
       await inventory.close();
       throw error;
@@ -142,24 +142,6 @@ function fleetHostConfig(host: string): HostConfig {
     ...hostConfig(host),
     capacity: { cpu: 8, memory: '16Gi', storage: '500Gi', bandwidth: '10Gbps' },
   } as HostConfig;
-}
-
-async function listen(
-  module: unknown,
-  service: string,
-  env: Record<string, string>,
-): Promise<INestMicroservice> {
-  const app = await NestFactory.createMicroservice(module as never, {
-    strategy: new CommandTransport({
-      natsUrl: env.FEDERA_NATS_URL,
-      subjectPrefix: env.FEDERA_SUBJECT_PREFIX,
-      service,
-    }),
-    logger: ['error'],
-  });
-  app.useGlobalFilters(new CommandExceptionFilter());
-  await app.listen();
-  return app;
 }
 
 function instancesIn(dataDir: string): string[] {

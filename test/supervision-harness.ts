@@ -1,7 +1,6 @@
 import type { INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { advisoryLockKey } from '@federa/eventstore';
-import { CommandExceptionFilter, CommandTransport } from '@federa/messaging';
+import { listenOnCommands } from './command-service';
 import { loadConfig } from '@federa/runtime';
 import { freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
 import { Client } from 'pg';
@@ -119,15 +118,10 @@ export async function startControlPlane(
 }
 
 export async function startSupervision(settings: SupervisionSettings): Promise<INestMicroservice> {
-  const app = await NestFactory.createMicroservice(SupervisionModule.forRoot(settings), {
-    strategy: new CommandTransport({
-      natsUrl: settings.natsUrl,
-      subjectPrefix: settings.subjectPrefix,
-      service: 'supervision',
-    }),
-    logger: ['error', 'warn'],
-  });
-  app.useGlobalFilters(new CommandExceptionFilter());
-  await app.listen();
-  return app;
+  return listenOnCommands(
+    SupervisionModule.forRoot(settings),
+    'supervision',
+    { natsUrl: settings.natsUrl, subjectPrefix: settings.subjectPrefix },
+    ['error', 'warn'],
+  );
 }
