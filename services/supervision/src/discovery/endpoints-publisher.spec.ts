@@ -180,9 +180,25 @@ describe('the endpoints publisher', () => {
     await publisher.tick();
     view.position = 45;
     expect(publisher.current('shop')).toMatchObject({ version: 40 });
+    // The view learns of the second database through a page, which moves its position.
     healthyDb(view, 'shop-db-2', 5433);
-    expect(publisher.current('shop')).toMatchObject({ version: 45 });
+    view.position = 46;
+    expect(publisher.current('shop')).toMatchObject({ version: 46 });
     expect(publisher.current('nothing')).toBeUndefined();
+  });
+
+  it('answers a burst of starts from one computation while the view stays at one position', async () => {
+    const view = new SupervisionView();
+    deployedShop(view);
+    healthyDb(view, 'shop-db-1', 5432);
+    view.position = 40;
+    const publisher = publisherOver(view, new MemoryBucket(), { is: true });
+    const first = publisher.current('shop');
+    // Not through a page: the view's position says nothing changed, so the computed set stands.
+    healthyDb(view, 'shop-db-2', 5433);
+    expect(publisher.current('shop')).toBe(first);
+    view.position = 41;
+    expect(publisher.current('shop')).not.toBe(first);
   });
 
   it('does not overwrite a value written since it read the bucket: it reads again and writes above it', async () => {

@@ -39,6 +39,9 @@ export interface DiscoveryBucket {
   delete(service: string, revision: number): Promise<boolean>;
 }
 
+/** How long current() may answer a service's set from its last computation at one log position. */
+const currentMemoMs = 1000;
+
 export interface PublisherLog {
   log(message: string): void;
   warn(message: string): void;
@@ -64,6 +67,10 @@ export class EndpointsPublisher {
   private failing = false;
   private stopped = false;
   private ticks = 0;
+  private readonly currentMemo = new Map<
+    string,
+    { position: number; at: number; value: ServiceEndpoints | undefined }
+  >();
 
   constructor(
     private readonly view: SupervisionView,
@@ -127,6 +134,19 @@ export class EndpointsPublisher {
    * set, else the set as the view has it now (the bucket follows shortly).
    */
   current(service: string): ServiceEndpoints | undefined {
+    // A burst of starts asks for the same service's set once per start: answered from the last
+    // computation while the view has not moved and it is fresh (stranding also depends on the time).
+    const now = this.now();
+    const memo = this.currentMemo.get(service);
+    if (memo && memo.position === this.view.position && now - memo.at < currentMemoMs)
+      return memo.value;
+    const value = this.computeCurrent(service);
+    if (this.currentMemo.size > 1000) this.currentMemo.clear();
+    this.currentMemo.set(service, { position: this.view.position, at: now, value });
+    return value;
+  }
+
+  private computeCurrent(service: string): ServiceEndpoints | undefined {
     const applications = servingApplications(
       this.view.service(service),
       this.view.instancesOf(service, this.now(), this.settings.partitionGraceMs),

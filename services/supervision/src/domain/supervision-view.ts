@@ -102,10 +102,12 @@ export class SupervisionView {
    */
   instancesOf(service: string, now = Date.now(), partitionGraceMs = Infinity): InstanceView[] {
     const state = this.services.get(service);
+    // Looked up per instance: a map, since a service may hold hundreds of applications.
+    const apps = new Map((state?.deployed?.applications ?? []).map((a) => [a.name, a]));
     const out: InstanceView[] = [];
     for (const instance of this.instances.values()) {
       if (instance.service !== service) continue;
-      const app = state?.deployed?.applications.find((a) => a.name === instance.app);
+      const app = apps.get(instance.app);
       const host = instance.host !== undefined ? this.hosts.get(instance.host) : undefined;
       const downHere = isLive(instance) && host?.down === true;
       const partitioned =

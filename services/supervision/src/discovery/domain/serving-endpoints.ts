@@ -28,10 +28,18 @@ export function servingApplications(
   instances: readonly InstanceView[],
 ): ApplicationEndpoints[] | undefined {
   const model = state.deployed ?? state.model;
+  // Grouped once by application: filtering every instance per application is quadratic at the limits.
+  const byApp = new Map<string, InstanceView[]>();
+  for (const i of instances) {
+    if (i.service !== state.name) continue;
+    const mine = byApp.get(i.app);
+    if (mine) mine.push(i);
+    else byApp.set(i.app, [i]);
+  }
   const applications = (model?.applications ?? []).map((app) => ({
     name: app.name,
-    instances: instances
-      .filter((i) => i.service === state.name && i.app === app.name && isServing(i, app))
+    instances: (byApp.get(app.name) ?? [])
+      .filter((i) => isServing(i, app))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map(discovered),
   }));
