@@ -1,11 +1,10 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { ServicePage, validatePayload } from '@federa/contracts';
 import { PostgresEventStore } from '@federa/eventstore';
-import { runService, type FederaConfig } from '@federa/runtime';
 import { Pool } from 'pg';
-import { PlacementModule } from '../services/placement/src/placement.module';
 import { hostRegistered, registerHosts } from '../services/placement/src/testing/log-fixture';
-import { natsUrl, startControlPlane, type ControlPlane } from './supervision-harness';
+import { startPlacement } from './placement-in-process';
+import { startControlPlane, type ControlPlane } from './supervision-harness';
 
 /** A service of `apps` applications, each asking for `replicas` instances of a small sim. */
 function specOf(name: string, apps: number, replicas = 1, tag = '') {
@@ -56,18 +55,7 @@ describe('limits through the API', () => {
       }),
     );
     await registerHosts(new PostgresEventStore(pool), hosts);
-    const config: FederaConfig = {
-      databaseUrl: plane.database.url,
-      natsUrl,
-      httpPort: 0,
-      apiToken: 'limits-test-token',
-      heartbeatMs: 1000,
-      subjectPrefix: plane.prefix,
-    };
-    placement = await runService(
-      PlacementModule.forRoot({ config, share: { index: 0, count: 1 } }),
-      { name: 'placement', config },
-    );
+    placement = await startPlacement(plane, 1000);
   });
 
   afterAll(async () => {

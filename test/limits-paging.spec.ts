@@ -1,12 +1,11 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { InstancePage, ServicePage, validatePayload } from '@federa/contracts';
 import { PostgresEventStore } from '@federa/eventstore';
-import { runService, type FederaConfig } from '@federa/runtime';
 import { eventually } from '@federa/testing';
 import { Pool } from 'pg';
-import { PlacementModule } from '../services/placement/src/placement.module';
 import { hostRegistered, registerHosts } from '../services/placement/src/testing/log-fixture';
-import { natsUrl, startControlPlane, type ControlPlane } from './supervision-harness';
+import { startPlacement } from './placement-in-process';
+import { startControlPlane, type ControlPlane } from './supervision-harness';
 
 const SERVICES = ['full-a', 'full-b', 'full-c'];
 const INSTANCES_PER_SERVICE = 1000;
@@ -77,18 +76,7 @@ describe('lists of services at the limits, deployed', () => {
         }),
       ),
     );
-    const config: FederaConfig = {
-      databaseUrl: plane.database.url,
-      natsUrl,
-      httpPort: 0,
-      apiToken: 'limits-test-token',
-      heartbeatMs: 60_000,
-      subjectPrefix: plane.prefix,
-    };
-    placement = await runService(
-      PlacementModule.forRoot({ config, share: { index: 0, count: 1 } }),
-      { name: 'placement', config },
-    );
+    placement = await startPlacement(plane, 60_000);
   });
 
   afterAll(async () => {
