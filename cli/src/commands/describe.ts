@@ -1,13 +1,7 @@
 import { Command } from 'commander';
 import type { ServiceProbeSummary, ServiceSummary } from '@federa/contracts';
-import {
-  apiClientOf,
-  guarded,
-  outputOf,
-  withApiOption,
-  withOutputOption,
-} from '../command-options';
 import { renderTable } from '../render-output';
+import { describeOneCommand } from './describe-one';
 import { instanceColumns } from './get-services';
 import { dataLines, describeInstanceCommand } from './describe-instance';
 import { describeMigrationCommand } from './migrate';
@@ -22,50 +16,45 @@ export function serviceProbeLine(probe: ServiceProbeSummary): string {
 /** `federa describe service NAME` (state, each application's health, instances) and `describe instance ID`. */
 export function describeCommand(): Command {
   const describe = new Command('describe').description('show one object in detail');
-  const service = new Command('service')
-    .description(
-      'a service: state, its end-to-end probe, applications (healthy/desired and why short), instances',
-    )
-    .argument('<name>', 'the service')
-    .action(
-      guarded(async (name: string, options: { api?: string; output?: string }) => {
-        const found = await apiClientOf(options).get<ServiceSummary>(
-          `/v1/services/${encodeURIComponent(name)}`,
-        );
-        if (outputOf(options) === 'json') {
-          process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
-          return;
-        }
-        const lines = [
-          `Service:  ${found.name}`,
-          `State:    ${found.state}`,
-          `Revision: ${found.revision}`,
-          ...(found.probe ? [`Probe:    ${serviceProbeLine(found.probe)}`] : []),
-          '',
-          'Applications:',
-        ];
-        for (const app of found.applications) {
-          const why = app.reason ? `  (${app.reason})` : '';
-          lines.push(
-            `  ${app.name}: ${app.healthy}/${app.desired} healthy, replicas ${app.min}..${app.max}${why}`,
-          );
-        }
-        const instances = found.applications.flatMap((a) => a.instances);
-        lines.push(
-          '',
-          'Instances:',
-          instances.length > 0
-            ? renderTable(instances, instanceColumns).replace(/^/gm, '  ')
-            : '  none',
-        );
-        for (const instance of instances)
-          for (const line of dataLines(instance))
-            lines.push(`  ${instance.id}: ${line.replace(/^Data:\s+/, 'data ')}`);
-        process.stdout.write(`${lines.join('\n')}\n`);
-      }),
-    );
-  describe.addCommand(withOutputOption(withApiOption(service)));
+  describe.addCommand(
+    describeOneCommand<ServiceSummary>({
+      name: 'service',
+      description:
+        'a service: state, its end-to-end probe, applications (healthy/desired and why short), instances',
+      argument: ['<name>', 'the service'],
+      path: (name) => `/v1/services/${encodeURIComponent(name)}`,
+      lines: serviceLines,
+    }),
+  );
   describe.addCommand(describeInstanceCommand());
   describe.addCommand(describeMigrationCommand());
   return describe;
+}
+
+/** A service for a reader: its state and probe, each application's health, its instances. */
+function serviceLines(found: ServiceSummary): string[] {
+  const lines = [
+    `Service:  ${found.name}`,
+    `State:    ${found.state}`,
+    `Revision: ${found.revision}`,
+    ...(found.probe ? [`Probe:    ${serviceProbeLine(found.probe)}`] : []),
+    '',
+    'Applications:',
+  ];
+  for (const app of found.applications) {
+    const why = app.reason ? `  (${app.reason})` : '';
+    lines.push(
+      `  ${app.name}: ${app.healthy}/${app.desired} healthy, replicas ${app.min}..${app.max}${why}`,
+    );
+  }
+  const instances = found.applications.flatMap((a) => a.instances);
+  lines.push(
+    '',
+    'Instances:',
+    instances.length > 0 ? renderTable(instances, instanceColumns).replace(/^/gm, '  ') : '  none',
+  );
+  for (const instance of instances)
+    for (const line of dataLines(instance))
+      lines.push(`  ${instance.id}: ${line.replace(/^Data:\s+/, 'data ')}`);
+  return lines;
 }

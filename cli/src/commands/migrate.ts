@@ -8,6 +8,7 @@ import {
   withOutputOption,
 } from '../command-options';
 import { renderOutput, type Column } from '../render-output';
+import { describeOneCommand } from './describe-one';
 import { everyPage } from './get-services';
 
 export const migrationColumns: Column<MigrationSummary>[] = [
@@ -142,20 +143,11 @@ export function getMigrationsCommand(): Command {
 
 /** `federa describe migration ID`. */
 export function describeMigrationCommand(): Command {
-  const command = new Command('migration')
-    .description('a migration: its hosts, state, phases with their times, bytes copied, downtime')
-    .argument('<id>', 'the migration')
-    .action(
-      guarded(async (id: string, options: { api?: string; output?: string }) => {
-        const found = await apiClientOf(options).get<MigrationSummary>(
-          `/v1/migrations/${encodeURIComponent(id)}`,
-        );
-        if (outputOf(options) === 'json') {
-          process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
-          return;
-        }
-        process.stdout.write(`${migrationLines(found).join('\n')}\n`);
-      }),
-    );
-  return withOutputOption(withApiOption(command));
+  return describeOneCommand<MigrationSummary>({
+    name: 'migration',
+    description: 'a migration: its hosts, state, phases with their times, bytes copied, downtime',
+    argument: ['<id>', 'the migration'],
+    path: (id) => `/v1/migrations/${encodeURIComponent(id)}`,
+    lines: migrationLines,
+  });
 }
