@@ -52,6 +52,12 @@ export class FederaProcess {
     this.child.stderr?.on('data', (chunk) => (this.output += chunk));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
   }
+
+  /** Ctrl-C, as an operator stops it, if it still runs; resolves once it has exited. */
+  async interrupt(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGINT');
+    await this.exited;
+  }
 }
 
 /** Every process on the machine now: its pid, parent pid and command line. */
