@@ -87,10 +87,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  if (up && up.child.exitCode === null) {
-    up.child.kill('SIGINT');
-    await up.exited;
-  }
+  await up?.interrupt();
   up = undefined;
   rmSync(workDir, { recursive: true, force: true });
 });
