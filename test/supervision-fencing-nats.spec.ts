@@ -1,4 +1,4 @@
-import { NatsServerProcess } from '@federa/testing';
+import { eventually, NatsServerProcess } from '@federa/testing';
 import { convergedOnce, lastPosition, liveInstances, shopYaml } from './supervision-fencing-checks';
 import { ProcessFleet } from './supervision-fencing-fleet';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
@@ -38,9 +38,25 @@ describe('a NATS outage of 20 s', () => {
     const db = (await liveInstances(plane)).find((i) => i.app === 'catalog-db')!;
 
     await server.stop();
-    // The fault itself lasts 20 s, as the user's outage did; nothing is measured over it.
+    // The fault itself lasts 20 s, as the user's outage did; nothing is measured over it. It goes
+    // on until the database's host is down and the service has said why (a loaded machine may take
+    // longer to get there), so that the checks below read the whole story of the partition.
     await new Promise((resolve) => setTimeout(resolve, 20_000));
-    const during = (await plane.events()).filter((e) => e.position > before);
+    let during = (await plane.events()).filter((e) => e.position > before);
+    await eventually(
+      async () => {
+        during = (await plane.events()).filter((e) => e.position > before);
+        const dbDown = during.some((e) => e.type === 'HostDown' && e.data.host === db.host);
+        const said = during.some(
+          (e) =>
+            e.type === 'ServiceDegraded' &&
+            JSON.stringify(e.data.apps).includes(`partitioned host ${db.host}`),
+        );
+        return !dbDown || said;
+      },
+      30_000,
+      500,
+    );
     await server.restart();
 
     const downs = during.filter((e) => e.type === 'HostDown');

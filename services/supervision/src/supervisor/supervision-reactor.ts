@@ -195,17 +195,22 @@ export class SupervisionReactor {
       this.settings.backoff,
       this.settings.unhealthyGraceMs,
     );
+    // Health first: it reads the instances as they are now, and an action may wait on an agent that
+    // does not answer (the bus down) for a request timeout, which must not hold back what the
+    // service says of itself.
+    if (state.running && state.deployed) {
+      const targets = state.deployed.applications.map((a) => ({
+        name: a.name,
+        min: a.replicas.min,
+        desired: state.desired[a.name] ?? a.replicas.min,
+      }));
+      await this.decideIfNews(name, state, {
+        type: 'record-health',
+        health: assessServiceHealth(targets, instances, this.probeStanding(name, state)),
+      });
+    }
     for (const action of plan.actions) await this.act(name, state, instances, action);
     if (!state.running || !state.deployed) return;
-    const targets = state.deployed.applications.map((a) => ({
-      name: a.name,
-      min: a.replicas.min,
-      desired: state.desired[a.name] ?? a.replicas.min,
-    }));
-    await this.decideIfNews(name, state, {
-      type: 'record-health',
-      health: assessServiceHealth(targets, instances, this.probeStanding(name, state)),
-    });
     if (scaling) await this.autoscale(name, state);
   }
 
