@@ -18,5 +18,6 @@ step typecheck npx tsc -p tsconfig.json --noEmit
 step build npm run --silent build
 
 results=$(mktemp)
-npx jest --json --outputFile="$results" "$@"
+# --forceExit: a handle a failed test leaves open must not keep the summary from being printed.
+npx jest --json --outputFile="$results" --forceExit "$@"
 node test/summarise-results.js "$results" "$failed_steps"
