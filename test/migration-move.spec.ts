@@ -36,7 +36,7 @@ spec:
 `;
 
 type Instance = { id: string; app: string; host: string; state: string };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers of several shapes (migrations, instances, errors), checked by the expectations
 type Json = any;
 
 /**
