@@ -31,6 +31,11 @@ export interface InstanceView {
    * renewed), and why it is kept there rather than replaced.
    */
   partitioned?: PartitionStanding;
+  /**
+   * Set by the caller, not folded: lost, and its host is up again, but its agent has not spoken of
+   * it since (a report, or the agent's word that it is gone, is due within a few heartbeats).
+   */
+  awaitingReport?: boolean;
   /** ISO time it first became healthy, if ever. */
   healthyAt?: string;
   /** Where it answers, as its last InstanceRunning said; none after a relocation until one says again. */

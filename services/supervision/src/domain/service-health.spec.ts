@@ -157,4 +157,16 @@ describe('service health', () => {
       'web: 1 instance on partitioned host h2, being replaced (past grace)',
     );
   });
+
+  it('is degraded, not failed, while a lost instance waits for the agent of its recovered host to report it', () => {
+    const health = assessServiceHealth(targets, [
+      instance('db', 'lost', { host: 'h2', stranded: true, awaitingReport: true }),
+      instance('web', 'healthy'),
+      instance('web', 'healthy'),
+    ]);
+    expect(health.state).toBe('degraded');
+    expect(health.applications[0].reason).toBe(
+      "db: 1 instance on host h2, back up, awaiting its agent's report",
+    );
+  });
 });

@@ -59,8 +59,12 @@ export function assessServiceHealth(
     const healthy = mine.filter((i) => i.state === 'healthy' && !i.stranded).length;
     const base = { name: target.name, desired: target.desired, min: target.min, healthy };
     if (healthy >= target.min) return base;
-    const stranded = mine.filter((i) => i.stranded && isLive(i) && !i.partitioned);
+    const stranded = mine.filter(
+      (i) => i.stranded && isLive(i) && !i.partitioned && !i.awaitingReport,
+    );
     const cutOff = mine.filter((i) => i.partitioned && isLive(i));
+    // Its host is back: the agent's next heartbeats settle it, so it is not failed for now.
+    const awaiting = mine.filter((i) => i.awaitingReport && isLive(i));
     const failures = failuresOf(mine);
     if (stranded.length > 0) {
       state = 'failed';
@@ -77,6 +81,7 @@ export function assessServiceHealth(
     }
     if (state === 'available') state = 'degraded';
     if (cutOff.length > 0) return { ...base, reason: partitionedReason(target.name, cutOff) };
+    if (awaiting.length > 0) return { ...base, reason: awaitingReason(target.name, awaiting) };
     return { ...base, reason: shortfall(mine, healthy, target.min, failures.lastReason) };
   });
   if (!probe) return { state, applications };
@@ -111,6 +116,17 @@ function shortfall(
   if (coming > 0) parts.push(`${coming} starting`);
   if (lastFailure) parts.push(`last failure: ${lastFailure}`);
   return parts.join(', ');
+}
+
+/** `catalog-db: 1 instance on host h2, back up, awaiting its agent's report`, one clause per host. */
+function awaitingReason(app: string, awaiting: readonly InstanceView[]): string {
+  const byHost = new Map<string, number>();
+  for (const i of awaiting) byHost.set(i.host ?? '?', (byHost.get(i.host ?? '?') ?? 0) + 1);
+  const clauses = [...byHost].map(
+    ([host, n]) =>
+      `${n === 1 ? '1 instance' : `${n} instances`} on host ${host}, back up, awaiting its agent's report`,
+  );
+  return `${app}: ${clauses.join('; ')}`;
 }
 
 /** `catalog-db: 1 instance on partitioned host h2, not replaced (has data)`, one clause per host. */

@@ -44,4 +44,30 @@ describe("supervision's view", () => {
 
     expect(heard).toEqual([1]);
   });
+
+  it('says a lost instance awaits its report once its host is back, and not that the host is down', () => {
+    const view = new SupervisionView();
+    const ref = { service: 'shop', app: 'db', instance: 'shop-db-2' };
+    view.apply([
+      recorded('host-h2', 'HostRegistered', { host: 'h2', epoch: 1 }),
+      recorded('instance-shop-db-2', 'InstanceRequested', {
+        ...ref,
+        layer: 'process',
+        revision: 1,
+      }),
+      recorded('instance-shop-db-2', 'InstancePlaced', { ...ref, host: 'h2', hostEpoch: 1 }),
+      recorded('host-h2', 'HostDown', { host: 'h2', cause: 'partitioned' }),
+      recorded('instance-shop-db-2', 'InstanceLost', { ...ref, host: 'h2', reason: 'cut off' }),
+    ]);
+    expect(view.instancesOf('shop')[0]).toMatchObject({
+      stranded: true,
+      partitioned: 'within grace',
+    });
+
+    view.apply([recorded('host-h2', 'HostRecovered', { host: 'h2', epoch: 2 })]);
+
+    const [db] = view.instancesOf('shop');
+    expect(db).toMatchObject({ state: 'lost', stranded: true, awaitingReport: true });
+    expect(db.partitioned).toBeUndefined();
+  });
 });

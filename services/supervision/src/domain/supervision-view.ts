@@ -98,7 +98,8 @@ export class SupervisionView {
 
   /**
    * The service's instances, with `stranded` set for live ones of non-relocatable apps on down hosts
-   * and for lost ones (recorded so, until their agent reports them again).
+   * and for lost ones (recorded so, until their agent reports them again; `awaitingReport` once their
+   * host is back).
    */
   instancesOf(service: string, now = Date.now(), partitionGraceMs = Infinity): InstanceView[] {
     const state = this.services.get(service);
@@ -119,8 +120,10 @@ export class SupervisionView {
         partitioned !== undefined ||
         (downHere && app?.placement.relocatable === false);
       if (!stranded) out.push(instance);
-      else
-        out.push(partitioned ? { ...instance, stranded, partitioned } : { ...instance, stranded });
+      else if (partitioned) out.push({ ...instance, stranded, partitioned });
+      else if (instance.state === 'lost' && host !== undefined && !host.down)
+        out.push({ ...instance, stranded, awaitingReport: true });
+      else out.push({ ...instance, stranded });
     }
     return out;
   }
