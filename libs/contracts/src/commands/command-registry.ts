@@ -9,6 +9,8 @@ import {
   DrainHostCommand,
   GetHostQuery,
   ListHostsQuery,
+  PlanDrainQuery,
+  ReplaceHostCommand,
   RetireHostCommand,
   UncordonHostCommand,
 } from './host-commands';
@@ -87,6 +89,7 @@ export const Commands = {
   cordonHost: command('inventory', 'cordon', CordonHostCommand),
   uncordonHost: command('inventory', 'uncordon', UncordonHostCommand),
   drainHost: command('inventory', 'drain', DrainHostCommand),
+  replaceHost: command('inventory', 'replace', ReplaceHostCommand),
   retireHost: command('inventory', 'retire', RetireHostCommand),
   getHost: command('inventory', 'get-host', GetHostQuery),
   listHosts: command('inventory', 'list-hosts', ListHostsQuery),
@@ -108,6 +111,7 @@ export const Commands = {
   explainPlacement: command('placement', 'get-placement', ExplainPlacementQuery),
   planPlacement: command('placement', 'plan', PlanPlacementQuery, undefined, specLimits),
   chooseMigrationTarget: command('placement', 'migration-target', MigrationTargetQuery),
+  planDrain: command('placement', 'drain-plan', PlanDrainQuery),
 
   getCosts: command('statistics', 'costs', GetCostsQuery),
   getForecasts: command('statistics', 'forecasts', GetForecastsQuery),

@@ -1,7 +1,10 @@
-import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { HostStates, type HostState } from '../names/host-state';
 import { IsHostId } from '../events/values/identifiers';
 import { ListQuery } from './list-query';
+
+/** A drain's deadline: from a second to a week. */
+export const DrainDeadlineLimits = { minMs: 1_000, maxMs: 7 * 24 * 3_600_000 } as const;
 
 /** Commands about one host name it. */
 export class HostCommand {
@@ -25,6 +28,67 @@ export class DrainHostCommand extends HostCommand {
   @IsString()
   @MaxLength(500)
   reason?: string;
+
+  /**
+   * The drain ends (HostDrainTimedOut, listing what stayed) if the host is not empty this long after
+   * it started; nothing is killed for it. Absent: the drain waits for the operator.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(DrainDeadlineLimits.minMs)
+  @Max(DrainDeadlineLimits.maxMs)
+  deadlineMs?: number;
+}
+
+/**
+ * Move everything from the host to one named new host, with its data, then retire the old host
+ * (`POST /v1/hosts/{id}/replace`, `{ "with": NEW }`).
+ */
+export class ReplaceHostCommand extends DrainHostCommand {
+  @IsHostId()
+  with: string;
+}
+
+/**
+ * What a drain of the host would do, appending nothing (`POST /v1/hosts/{id}/drain?dryRun=true`);
+ * with `with`, the plan of a replacement by that host.
+ */
+export class PlanDrainQuery extends HostCommand {
+  @IsOptional()
+  @IsHostId()
+  with?: string;
+}
+
+/** One instance of a drain plan that has somewhere to go. */
+export interface DrainPlanMove {
+  instance: string;
+  service: string;
+  app: string;
+  from: string;
+  to: string;
+  /** live: qemu at both ends; cold: stopped, its data copied, started; make-before-break: no data. */
+  mode: 'live' | 'cold' | 'make-before-break';
+  /** Its cost per hour where it runs now, and on `to`. */
+  costPerHour: { before: number; after: number };
+}
+
+/** One instance a drain could not move now, and why (the rule, or the filter that rejects every host). */
+export interface DrainPlanBlocked {
+  instance: string;
+  service: string;
+  app: string;
+  reason: string;
+}
+
+/** Placement's answer to PlanDrainQuery: where each instance would go, what blocks, and the cost. */
+export interface DrainPlan {
+  host: string;
+  with?: string;
+  /** In the order the drain would move them (reverse dependency order within each service). */
+  moves: DrainPlanMove[];
+  blocked: DrainPlanBlocked[];
+  /** The fleet's cost per hour of the instances on the host, before the drain and after it. */
+  costPerHour: { before: number; after: number };
 }
 
 /** Retire the host (`DELETE /v1/hosts/{id}`); refused while instances remain unless `force`. */
