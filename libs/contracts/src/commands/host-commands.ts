@@ -59,38 +59,6 @@ export class PlanDrainQuery extends HostCommand {
   with?: string;
 }
 
-/** One instance of a drain plan that has somewhere to go. */
-export interface DrainPlanMove {
-  instance: string;
-  service: string;
-  app: string;
-  from: string;
-  to: string;
-  /** live: qemu at both ends; cold: stopped, its data copied, started; make-before-break: no data. */
-  mode: 'live' | 'cold' | 'make-before-break';
-  /** Its cost per hour where it runs now, and on `to`. */
-  costPerHour: { before: number; after: number };
-}
-
-/** One instance a drain could not move now, and why (the rule, or the filter that rejects every host). */
-export interface DrainPlanBlocked {
-  instance: string;
-  service: string;
-  app: string;
-  reason: string;
-}
-
-/** Placement's answer to PlanDrainQuery: where each instance would go, what blocks, and the cost. */
-export interface DrainPlan {
-  host: string;
-  with?: string;
-  /** In the order the drain would move them (reverse dependency order within each service). */
-  moves: DrainPlanMove[];
-  blocked: DrainPlanBlocked[];
-  /** The fleet's cost per hour of the instances on the host, before the drain and after it. */
-  costPerHour: { before: number; after: number };
-}
-
 /** Retire the host (`DELETE /v1/hosts/{id}`); refused while instances remain unless `force`. */
 export class RetireHostCommand extends HostCommand {
   /** @default false */

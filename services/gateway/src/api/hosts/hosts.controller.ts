@@ -1,9 +1,21 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { HostActionRequest, HostPage, HostView, ValidationFailed } from '@federa/contracts';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  DrainPlan,
+  DrainRequest,
+  HostActionRequest,
+  HostPage,
+  HostView,
+  ReplaceRequest,
+  ValidationFailed,
+} from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
-import { ApiContractBody, ApiContractResponse } from '../openapi/api-contract.decorators';
+import {
+  ApiContractBody,
+  ApiContractResponse,
+  contractRef,
+} from '../openapi/api-contract.decorators';
 import { sendJsonText } from '../json-passthrough';
 import { bodyFields, checkedListQuery } from '../validation/request-fields';
 
@@ -63,11 +75,55 @@ export class HostsController {
 
   @Post(':id/drain')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Evacuate the host (migration moves its instances away)' })
-  @ApiContractBody(HostActionRequest, { description: 'Why (optional)', required: false })
-  @ApiContractResponse(200, HostView, 'The host, draining (drained when nothing runs on it)')
-  drain(@Param('id') id: string, @Body() body?: unknown): Promise<HostView> {
-    return this.commands.sendCommand('drainHost', { ...bodyFields(body, ['reason']), host: id });
+  @ApiOperation({
+    summary:
+      'Evacuate the host: migration moves its instances away; with ?dryRun=true, the plan only ' +
+      '(where each instance would go, what blocks, the cost per hour before and after)',
+  })
+  @ApiQuery({ name: 'dryRun', required: false, enum: ['true', 'false'] })
+  @ApiContractBody(DrainRequest, { description: 'Why, and a deadline (optional)', required: false })
+  @ApiResponse({
+    status: 200,
+    description:
+      'The host, draining (drained when nothing runs on it); with ?dryRun=true, the plan',
+    schema: { oneOf: [contractRef(HostView), contractRef(DrainPlan)] },
+  })
+  drain(
+    @Param('id') id: string,
+    @Body() body?: unknown,
+    @Query('dryRun') dryRun?: string,
+  ): Promise<HostView | DrainPlan> {
+    if (flag('dryRun', dryRun)) return this.commands.sendCommand('planDrain', { host: id });
+    return this.commands.sendCommand('drainHost', {
+      ...bodyFields(body, ['reason', 'deadlineMs']),
+      host: id,
+    });
+  }
+
+  @Post(':id/replace')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Move everything from the host to the named new host, with its data, then retire it; ' +
+      'with ?dryRun=true, the plan only',
+  })
+  @ApiQuery({ name: 'dryRun', required: false, enum: ['true', 'false'] })
+  @ApiContractBody(ReplaceRequest, { description: 'The new host (`with`)' })
+  @ApiResponse({
+    status: 200,
+    description: 'The host, draining towards the new one; with ?dryRun=true, the plan',
+    schema: { oneOf: [contractRef(HostView), contractRef(DrainPlan)] },
+  })
+  replace(
+    @Param('id') id: string,
+    @Body() body?: unknown,
+    @Query('dryRun') dryRun?: string,
+  ): Promise<HostView | DrainPlan> {
+    const fields = bodyFields(body, ['with', 'reason', 'deadlineMs']);
+    if (flag('dryRun', dryRun)) {
+      return this.commands.sendCommand('planDrain', { host: id, with: fields.with });
+    }
+    return this.commands.sendCommand('replaceHost', { ...fields, host: id });
   }
 
   @Delete(':id')
@@ -77,9 +133,14 @@ export class HostsController {
   @ApiQuery({ name: 'force', required: false, enum: ['true', 'false'] })
   @ApiContractResponse(200, HostView, 'The host, retired')
   retire(@Param('id') id: string, @Query('force') force?: string): Promise<HostView> {
-    if (force !== undefined && force !== 'true' && force !== 'false') {
-      throw new ValidationFailed([{ path: 'force', reason: 'must be true or false' }], 'request');
-    }
-    return this.commands.sendCommand('retireHost', { host: id, force: force === 'true' });
+    return this.commands.sendCommand('retireHost', { host: id, force: flag('force', force) });
   }
+}
+
+/** A `true`/`false` query flag; anything else is a 400 naming it. */
+function flag(name: string, value: string | undefined): boolean {
+  if (value !== undefined && value !== 'true' && value !== 'false') {
+    throw new ValidationFailed([{ path: name, reason: 'must be true or false' }], 'request');
+  }
+  return value === 'true';
 }
