@@ -10,7 +10,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { HostDownCauses, type HostDownCause } from '../events/host-events';
+import { DrainBlockedInstance, HostDownCauses, type HostDownCause } from '../events/host-events';
 import { HostCostRates } from '../events/values/host-cost-rates';
 import { HostFeatureFlags } from '../events/values/host-feature-flags';
 import { IsHostId } from '../events/values/identifiers';
@@ -18,6 +18,35 @@ import { ResourceAmounts } from '../events/values/resource-amounts';
 import { HostStates, type HostState } from '../names/host-state';
 import { LayerKinds, type LayerKind } from '../names/layer-kind';
 import { IsNullable } from './is-nullable';
+
+/** Where a host's drain stands. */
+export class HostDrainView {
+  @IsIn(['draining', 'drained', 'timed-out'])
+  state: 'draining' | 'drained' | 'timed-out';
+
+  @IsISO8601()
+  startedAt: string;
+
+  @IsNullable()
+  @IsISO8601()
+  deadlineAt: string | null;
+
+  /** The host everything moves to, for a replacement. */
+  @IsNullable()
+  @IsHostId()
+  replaceWith: string | null;
+
+  /** Instances still to move when the drain was last recorded. */
+  @IsArray()
+  @IsString({ each: true })
+  remaining: string[];
+
+  /** What cannot move now, each with its reason (HostDrainBlocked; empty once nothing blocks). */
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => DrainBlockedInstance)
+  blocked: DrainBlockedInstance[];
+}
 
 /** A host as `GET /v1/hosts/{id}` and the host actions answer it (inventory's view). */
 export class HostView {
@@ -90,4 +119,10 @@ export class HostView {
   @IsNullable()
   @IsISO8601()
   downDeferredUntil: string | null;
+
+  /** The latest drain of the host (draining, drained, or timed out); null if it was never drained. */
+  @IsNullable()
+  @ValidateNested()
+  @Type(() => HostDrainView)
+  drain: HostDrainView | null;
 }

@@ -212,6 +212,61 @@ export class HostDrainStartedData extends HostEventData {
   @IsOptional()
   @IsString()
   reason?: string;
+
+  /** The drain ends with HostDrainTimedOut if the host is not empty by then; absent: no deadline. */
+  @IsOptional()
+  @IsISO8601()
+  deadlineAt?: string;
+
+  /**
+   * A replacement (`POST /v1/hosts/{id}/replace`): every instance moves to this host, with its data,
+   * and the drained host is retired.
+   */
+  @IsOptional()
+  @IsHostId()
+  replaceWith?: string;
+}
+
+/** One instance a drain cannot move now, and why. */
+export class DrainBlockedInstance {
+  @IsString()
+  @IsNotEmpty()
+  instance: string;
+
+  @IsString()
+  service: string;
+
+  @IsString()
+  app: string;
+
+  /** `not relocatable`, `no feasible host: <filter>`, `disruption budget: ...`, a failed move's reason. */
+  @IsString()
+  @IsNotEmpty()
+  reason: string;
+}
+
+/**
+ * The drain cannot finish by itself: what cannot move now is listed with the reason (the whole list
+ * as it stands; appended again only when it changes). The drain waits for the operator.
+ */
+export class HostDrainBlockedData extends HostEventData {
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => DrainBlockedInstance)
+  blocked: DrainBlockedInstance[];
+}
+
+/** The drain's deadline passed with instances still on the host; they stay where they run. */
+export class HostDrainTimedOutData extends HostEventData {
+  @IsArray()
+  @IsString({ each: true })
+  evacuated: string[];
+
+  /** What stayed, each with why it had not moved. */
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => DrainBlockedInstance)
+  remaining: DrainBlockedInstance[];
 }
 
 /** The drain is over: nothing relocatable is left on the host. */

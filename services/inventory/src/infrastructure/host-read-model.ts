@@ -128,6 +128,8 @@ export class HostReadModel {
       downCause: row.liveness === 'down' ? row.down_cause : null,
       downDeferredUntil:
         state === 'suspect' && deferred !== null ? new Date(deferred).toISOString() : null,
+      // Filled from the drain's events by the drain work (HostDrainStarted, Blocked, TimedOut, Drained).
+      drain: null,
     };
   }
 }
