@@ -26,6 +26,7 @@ import { MigrationProjection } from './infrastructure/migration-projection';
 import { MigrationReadModel } from './infrastructure/migration-read-model';
 import { EVENT_STORE, NATS_CONNECTION, PG_POOL } from './infrastructure/migration-tokens';
 import type { MigrationConfig } from './migration-config';
+import { MigrationLeadership } from './saga/migration-leadership';
 import { MigrationRunner } from './saga/migration-runner';
 
 /**
@@ -39,6 +40,7 @@ export class MigrationModule
 {
   constructor(
     private readonly projection: LiveProjection,
+    private readonly leadership: MigrationLeadership,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
   ) {}
@@ -74,6 +76,11 @@ export class MigrationModule
         },
         MigrationReadModel,
         {
+          // One leader per database adopts sagas whose owner fell silent (and drives drains).
+          provide: MigrationLeadership,
+          useFactory: () => MigrationLeadership.forDatabase(config.federa.databaseUrl),
+        },
+        {
           provide: MigrationStarter,
           inject: [EVENT_STORE, NATS_CONNECTION],
           useFactory: (store: EventStore, nc: NatsConnection) => {
@@ -107,9 +114,11 @@ export class MigrationModule
   /** The read model catches up before the service answers anything. */
   async onModuleInit(): Promise<void> {
     await this.projection.start();
+    await this.leadership.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.leadership.stop();
     await this.projection.stop();
   }
 
