@@ -3,10 +3,12 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ErrorCodes,
   FederaError,
+  type DrainPlan,
   type ExplainPlacementQuery,
   type MigrationTargetAnswer,
   type MigrationTargetQuery,
   type PlacementPlan,
+  type PlanDrainQuery,
   type PlanPlacementQuery,
 } from '@federa/contracts';
 import { CommandContractPipe } from '@federa/messaging';
@@ -45,5 +47,12 @@ export class PlacementController {
     @Payload(new CommandContractPipe('chooseMigrationTarget')) query: MigrationTargetQuery,
   ): MigrationTargetAnswer {
     return migrationTarget(this.engine, query);
+  }
+
+  @MessagePattern('cmd.placement.drain-plan')
+  drainPlan(
+    @Payload(new CommandContractPipe('planDrain')) query: PlanDrainQuery,
+  ): Promise<DrainPlan> {
+    return this.engine.planDrain(query);
   }
 }

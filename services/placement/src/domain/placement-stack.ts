@@ -66,7 +66,8 @@ export function defaultScorers(policy: PackingPolicy): HostScorer[] {
 export class PlacementStack {
   readonly filters: HostFilter[];
   readonly scorers: HostScorer[];
-  private readonly costModel: CostModel;
+  /** How host rates become a cost per hour (for what-ifs that price instances where they are). */
+  readonly costModel: CostModel;
   private readonly random: () => number;
   private readonly limitOption: 'log2' | 'all' | number;
   /** The filters in order, consecutive class-level ones grouped so that a group is answered once per class. */

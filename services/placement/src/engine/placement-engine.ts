@@ -1,7 +1,13 @@
-import { streamIds, type EventMetadata, type RecordedEvent } from '@federa/contracts';
+import {
+  streamIds,
+  type DrainPlan,
+  type EventMetadata,
+  type RecordedEvent,
+} from '@federa/contracts';
 import { isInstanceEvent } from '@federa/instance-lifecycle';
 import { foldClusterEvent, type ClusterModel } from '../domain/cluster-fold';
 import { ClusterState } from '../domain/cluster-state';
+import { planDrain, type DrainPlanQuery } from '../domain/drain-plan';
 import { InstanceLives } from '../domain/instance-lives';
 import type { PlacementAnswer } from '../domain/placement-answer';
 import type { PlacementDecision } from '../domain/placement-decision';
@@ -126,6 +132,14 @@ export class PlacementEngine {
     options: { without?: string } = {},
   ): Promise<PlacementDecision[]> {
     return this.serial.run(async () => dryRun(this.stack, this.state, requests, options));
+  }
+
+  /**
+   * What a drain of a host would do now (with `with`, a replacement by that host); the planned moves
+   * are tried on the state between jobs and taken back, so nothing is appended or reserved.
+   */
+  planDrain(query: DrainPlanQuery): Promise<DrainPlan> {
+    return this.serial.run(async () => planDrain(this.stack, this.model, query));
   }
 }
 
