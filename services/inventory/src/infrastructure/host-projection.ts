@@ -1,6 +1,9 @@
-import type { RecordedEvent } from '@federa/contracts';
-import type { Projection, Queryable } from '@federa/eventstore';
+import type { EventUnion, RecordedEvent } from '@federa/contracts';
+import { resetCheckpoint, type Projection, type Queryable } from '@federa/eventstore';
 import type { HostEvent } from '../domain/host-events';
+
+/** The host events the read model folds: the decider's, and the drain's progress (migration's). */
+type ProjectedHostEvent = HostEvent | EventUnion<'HostDrainBlocked' | 'HostDrainTimedOut'>;
 
 /** Resources as instance events carry them. */
 interface Resources {
@@ -19,6 +22,18 @@ export class HostProjection implements Projection {
   readonly name = 'inventory.hosts';
 
   async setup(db: Queryable): Promise<void> {
+    // A read model from before the drain columns is replayed from the log rather than altered: the
+    // drains it already folded would otherwise show as never started.
+    const { rows } = await db.query<{ outdated: boolean }>({
+      text: `SELECT to_regclass('inventory.hosts') IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM information_schema.columns
+               WHERE table_schema = 'inventory' AND table_name = 'hosts' AND column_name = 'drain_state'
+             ) AS outdated`,
+    });
+    if (rows[0]?.outdated) {
+      await this.drop(db);
+      await resetCheckpoint(db, this.name);
+    }
     await db.query({
       text: `
 CREATE SCHEMA IF NOT EXISTS inventory;
@@ -38,6 +53,11 @@ CREATE TABLE IF NOT EXISTS inventory.hosts (
   last_heartbeat_at   timestamptz,
   down_cause          text,
   down_deferred_until timestamptz,
+  drain_state         text,
+  drain_started_at    timestamptz,
+  drain_deadline_at   timestamptz,
+  drain_replace_with  text,
+  drain_blocked       jsonb       NOT NULL DEFAULT '[]',
   registered_at       timestamptz NOT NULL,
   updated_at          timestamptz NOT NULL
 );
@@ -62,7 +82,7 @@ CREATE INDEX IF NOT EXISTS host_instances_host ON inventory.host_instances (host
   }
 
   private async applyHostEvent(db: Queryable, recorded: RecordedEvent): Promise<void> {
-    const event = { type: recorded.type, data: recorded.data } as HostEvent;
+    const event = { type: recorded.type, data: recorded.data } as ProjectedHostEvent;
     const at = recorded.metadata.occurredAt ?? recorded.recordedAt;
     const set = (assignments: string, values: unknown[]) =>
       db.query({
@@ -125,10 +145,20 @@ CREATE INDEX IF NOT EXISTS host_instances_host ON inventory.host_instances (host
         await set('cordoned = false', []);
         return;
       case 'HostDrainStarted':
-        await set(`lifecycle = 'draining'`, []);
+        await set(
+          `lifecycle = 'draining', drain_state = 'draining', drain_started_at = $2,
+           drain_deadline_at = $3, drain_replace_with = $4, drain_blocked = '[]'`,
+          [event.data.deadlineAt ?? null, event.data.replaceWith ?? null],
+        );
+        return;
+      case 'HostDrainBlocked':
+        await set('drain_blocked = $3', [JSON.stringify(event.data.blocked)]);
+        return;
+      case 'HostDrainTimedOut':
+        await set(`drain_state = 'timed-out', drain_blocked = '[]'`, []);
         return;
       case 'HostDrained':
-        await set(`lifecycle = 'drained'`, []);
+        await set(`lifecycle = 'drained', drain_state = 'drained', drain_blocked = '[]'`, []);
         return;
       case 'HostRetired':
         await set(`lifecycle = 'retired'`, []);

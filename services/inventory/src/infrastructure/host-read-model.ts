@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
-import type { HostDownCause, LayerKind } from '@federa/contracts';
+import type {
+  DrainBlockedInstance,
+  HostDownCause,
+  HostDrainView,
+  LayerKind,
+} from '@federa/contracts';
 import { zeroCapacity, type HostCapacityUnits } from '../domain/host-attributes';
 import { publicHostState, type HostLifecycle } from '../domain/host-decider';
 import type { Liveness } from '../domain/host-events';
@@ -26,6 +31,13 @@ interface HostRow {
   down_deferred_until_ms: number | null;
   allocated: HostCapacityUnits | null;
   instances: string;
+  drain_state: HostDrainView['state'] | null;
+  drain_started_ms: number | null;
+  drain_deadline_ms: number | null;
+  drain_replace_with: string | null;
+  drain_blocked: DrainBlockedInstance[];
+  /** Instances still placed on the host; only read for a host that was drained. */
+  drain_remaining: string[] | null;
 }
 
 // Times as epoch milliseconds: pg parses each timestamptz of each row with a regular expression,
@@ -35,7 +47,13 @@ SELECT h.id, h.site, h.liveness, h.lifecycle, h.cordoned, h.layers, h.capacity, 
   h.costs, h.features, h.labels, h.epoch, h.down_cause,
   floor(extract(epoch FROM h.last_heartbeat_at) * 1000)::float8 AS last_heartbeat_ms,
   floor(extract(epoch FROM h.down_deferred_until) * 1000)::float8 AS down_deferred_until_ms,
-  a.allocated, COALESCE(a.instances, 0) AS instances
+  a.allocated, COALESCE(a.instances, 0) AS instances,
+  h.drain_state, h.drain_replace_with, h.drain_blocked,
+  floor(extract(epoch FROM h.drain_started_at) * 1000)::float8 AS drain_started_ms,
+  floor(extract(epoch FROM h.drain_deadline_at) * 1000)::float8 AS drain_deadline_ms,
+  CASE WHEN h.drain_state IS NOT NULL THEN ARRAY(
+    SELECT i.instance FROM inventory.host_instances i WHERE i.host = h.id ORDER BY i.instance
+  ) END AS drain_remaining
 FROM inventory.hosts h
 LEFT JOIN (
   SELECT host, count(*) AS instances, jsonb_build_object(
@@ -128,8 +146,21 @@ export class HostReadModel {
       downCause: row.liveness === 'down' ? row.down_cause : null,
       downDeferredUntil:
         state === 'suspect' && deferred !== null ? new Date(deferred).toISOString() : null,
-      // Filled from the drain's events by the drain work (HostDrainStarted, Blocked, TimedOut, Drained).
-      drain: null,
+      drain: drainView(row),
     };
   }
+}
+
+/** The host's latest drain, with what the read model still places on the host as `remaining`. */
+function drainView(row: HostRow): HostDrainView | null {
+  if (row.drain_state === null || row.drain_started_ms === null) return null;
+  return {
+    state: row.drain_state,
+    startedAt: new Date(row.drain_started_ms).toISOString(),
+    deadlineAt:
+      row.drain_deadline_ms === null ? null : new Date(row.drain_deadline_ms).toISOString(),
+    replaceWith: row.drain_replace_with,
+    remaining: row.drain_remaining ?? [],
+    blocked: row.drain_blocked,
+  };
 }
