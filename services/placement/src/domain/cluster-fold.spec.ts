@@ -122,4 +122,83 @@ describe('folding the log into the cluster state', () => {
     foldClusterEvent(m, reserved('mph-1', 'w1', 1));
     expect(m.state.exclusionsOf('mph-1', 'shop/web')).toBe(1);
   });
+
+  describe('a migration holds its target’s room until it ends', () => {
+    const ref = { migration: 'mig-1', instance: 'w1' };
+    const started = () =>
+      event('MigrationStarted', {
+        ...ref,
+        service: 'shop',
+        app: 'web',
+        from: 'mph-1',
+        to: 'mph-2',
+        live: false,
+        reason: 'requested',
+        stateful: true,
+      });
+    const relocated = (host: string) =>
+      event('InstanceRelocated', { ...ref, service: 'shop', app: 'web', host, from: 'mph-1' });
+
+    function moving(): ClusterModel {
+      const m = model();
+      foldClusterEvent(m, registered('mph-1'));
+      foldClusterEvent(m, registered('mph-2'));
+      foldClusterEvent(m, reserved('mph-1', 'w1', 1));
+      foldClusterEvent(m, started());
+      return m;
+    }
+
+    it('counts the moving instance on its target as well as on its source once it starts', () => {
+      const m = moving();
+      expect(m.state.host('mph-1')!.allocated.cpu).toBe(500);
+      expect(m.state.host('mph-2')!.allocated.cpu).toBe(500);
+      expect(m.state.appCountOnHost('mph-2', 'shop/web')).toBe(1);
+      expect(m.state.allocation('w1')!.host).toBe('mph-1');
+    });
+
+    it('counts it only on the target once it completed', () => {
+      const m = moving();
+      foldClusterEvent(m, relocated('mph-2'));
+      expect(m.state.host('mph-1')!.allocated.cpu).toBe(0);
+      expect(m.state.host('mph-2')!.allocated.cpu).toBe(500);
+      foldClusterEvent(m, event('MigrationCompleted', { ...ref, from: 'mph-1', to: 'mph-2' }));
+      expect(m.state.host('mph-2')!.allocated.cpu).toBe(500);
+      expect(m.state.allocation('w1')!.host).toBe('mph-2');
+      expect(m.state.reservation('w1')).toBeUndefined();
+    });
+
+    it('counts it only on the source once it was rolled back', () => {
+      const m = moving();
+      foldClusterEvent(m, relocated('mph-1'));
+      expect(m.state.host('mph-2')!.allocated.cpu).toBe(500);
+      foldClusterEvent(
+        m,
+        event('MigrationRolledBack', { ...ref, host: 'mph-1', reason: 'import: failed' }),
+      );
+      expect(m.state.host('mph-1')!.allocated.cpu).toBe(500);
+      expect(m.state.host('mph-2')!.allocated.cpu).toBe(0);
+      expect(m.state.appCountOnHost('mph-2', 'shop/web')).toBe(0);
+    });
+
+    it('gives the target’s room back when it failed', () => {
+      const m = moving();
+      foldClusterEvent(
+        m,
+        event('MigrationFailed', { ...ref, phase: 'import', reason: 'source gone' }),
+      );
+      expect(m.state.host('mph-2')!.allocated.cpu).toBe(0);
+      expect(m.state.allocation('w1')!.host).toBe('mph-1');
+    });
+
+    it('holds the room once however often the start is folded, and not its cost twice', () => {
+      const m = moving();
+      const cost = m.state.serviceCostPerHour('shop');
+      const again = started();
+      foldClusterEvent(m, again);
+      foldClusterEvent(m, again);
+      expect(m.state.host('mph-2')!.allocated.cpu).toBe(500);
+      expect(m.state.serviceCostPerHour('shop')).toBe(cost);
+      expect(m.state.instancesOf('shop/web')).toBe(1);
+    });
+  });
 });

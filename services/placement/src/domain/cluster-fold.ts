@@ -5,6 +5,7 @@ import {
   type HostRecoveredData,
   type HostRegisteredData,
   type InstanceRelocatedData,
+  type MigrationStartedData,
   type ServiceDefinedData,
 } from '@federa/contracts';
 import type { ClusterState } from './cluster-state';
@@ -96,8 +97,19 @@ export function foldClusterEvent(model: ClusterModel, event: FoldableEvent): voi
       if (claim && claim.host !== d.host && (claim.placedAt ?? 0) < event.position) {
         claimOn(model, d.host, d.service, d.app, d.instance, claim.resources, event.position);
       }
+      // Its claim now stands where its room was held: counting both would count it twice.
+      if (state.reservation(d.instance)?.host === d.host) state.unreserve(d.instance);
       return;
     }
+    case 'MigrationStarted':
+      reserveTarget(model, event, event.data as MigrationStartedData);
+      return;
+    case 'MigrationCompleted':
+    case 'MigrationFailed':
+    case 'MigrationRolledBack':
+      // Ended: the instance is only where its claim is (the target once relocated, else the source).
+      state.unreserve((event.data as { instance: string }).instance);
+      return;
     case 'InstanceStopped':
     case 'InstanceFailed': {
       const claim = state.allocation((event.data as { instance: string }).instance);
@@ -126,6 +138,33 @@ function foldAllocationChange(
     return;
   }
   claimOn(model, d.host, d.service, d.app, d.instance, resourcesOf(d.resources), event.position);
+}
+
+/**
+ * Holds the instance's room on the migration's target until the migration ends: the resources of
+ * its claim on the source (the application's request when placement has no claim for it).
+ */
+function reserveTarget(model: ClusterModel, event: FoldableEvent, d: MigrationStartedData): void {
+  const { state } = model;
+  const host = state.host(d.to);
+  if (!host || (state.reservation(d.instance)?.placedAt ?? 0) >= event.position) return;
+  const spec = model.catalog.get(d.service);
+  const rules = spec?.applications.some((a) => a.name === d.app)
+    ? requestForApplication(spec, d.app, d.instance)
+    : undefined;
+  const resources = state.allocation(d.instance)?.resources ?? rules?.resources;
+  if (!resources) return;
+  state.reserve({
+    instance: d.instance,
+    service: d.service,
+    app: d.app,
+    host: d.to,
+    resources: { ...resources },
+    costPerHour: costPerHour(resources, host, model.costModel ?? defaultCostModel),
+    excludes: rules?.antiAffinity ?? [],
+    relocatable: rules?.relocatable ?? true,
+    placedAt: event.position,
+  });
 }
 
 /** Records a claim learnt from the log; its rules come from the service's spec, when known. */

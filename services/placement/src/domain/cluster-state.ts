@@ -11,6 +11,8 @@ export class ClusterState {
   readonly hosts: HostEntry[] = [];
   private readonly hostById = new Map<string, HostEntry>();
   private readonly allocations = new Map<string, Allocation>();
+  /** Instance → the room held for it on a migration's target while it moves (its claim stays on the source). */
+  private readonly reservations = new Map<string, Allocation>();
   /** Host slot → app key → instances of that application on the host (by slot: one look-up less per visit). */
   private readonly appsOnHost: Map<string, number>[] = [];
   /** Host slot → app key → how many instances on the host exclude that application. */
@@ -132,6 +134,39 @@ export class ClusterState {
     return allocation;
   }
 
+  /** The room held for a moving instance on its migration's target, if any. */
+  reservation(instance: string): Allocation | undefined {
+    return this.reservations.get(instance);
+  }
+
+  /** Every reservation held on one host (a scan: for explanations and tests). */
+  reservationsOn(host: string): Allocation[] {
+    return [...this.reservations.values()].filter((a) => a.host === host);
+  }
+
+  /**
+   * Holds room on a migration's target: the host counts the instance as if it ran there (resources,
+   * its application and exclusions), so no other placement takes that room while the move runs. The
+   * instance's claim, its application's count and its cost stay with the source until it moves.
+   */
+  reserve(reservation: Allocation): void {
+    this.unreserve(reservation.instance);
+    const host = this.hostById.get(reservation.host);
+    if (!host) return;
+    this.reservations.set(reservation.instance, reservation);
+    this.countOnHost(reservation, host, 1);
+  }
+
+  /** Gives back the room held for a moving instance; a no-op when none is held. */
+  unreserve(instance: string): Allocation | undefined {
+    const reservation = this.reservations.get(instance);
+    if (!reservation) return undefined;
+    this.reservations.delete(instance);
+    const host = this.hostById.get(reservation.host);
+    if (host) this.countOnHost(reservation, host, -1);
+    return reservation;
+  }
+
   appCountOnHost(host: string, key: string): number {
     const entry = this.hostById.get(host);
     return entry ? this.appCountOn(entry, key) : 0;
@@ -176,13 +211,19 @@ export class ClusterState {
 
   private count(allocation: Allocation, host: HostEntry, sign: 1 | -1): void {
     const key = appKey(allocation.service, allocation.app);
+    this.countOnHost(allocation, host, sign);
+    bump(this.costOfService, allocation.service, sign * allocation.costPerHour);
+    bump(this.instancesOfApp, key, sign);
+  }
+
+  /** What a claim or a reservation takes on its host and site. */
+  private countOnHost(allocation: Allocation, host: HostEntry, sign: 1 | -1): void {
+    const key = appKey(allocation.service, allocation.app);
     addResources(host.allocated, allocation.resources, sign);
     bump(this.appsOnHost[host.slot], key, sign);
     bump(nested(this.appsOnSite, host.site), key, sign);
     const exclusions = this.exclusionsOnHost[host.slot];
     for (const excluded of allocation.excludes) bump(exclusions, excluded, sign);
-    bump(this.costOfService, allocation.service, sign * allocation.costPerHour);
-    bump(this.instancesOfApp, key, sign);
   }
 }
 
