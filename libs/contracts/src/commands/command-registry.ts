@@ -7,11 +7,14 @@ import { validatePayload, type Validated } from '../validation/validate';
 import {
   CordonHostCommand,
   DrainHostCommand,
+  FinishDrainCommand,
   GetHostQuery,
   ListHostsQuery,
   PlanDrainQuery,
+  RecordDrainBlockedCommand,
   ReplaceHostCommand,
   RetireHostCommand,
+  TimeOutDrainCommand,
   UncordonHostCommand,
 } from './host-commands';
 import {
@@ -93,6 +96,10 @@ export const Commands = {
   retireHost: command('inventory', 'retire', RetireHostCommand),
   getHost: command('inventory', 'get-host', GetHostQuery),
   listHosts: command('inventory', 'list-hosts', ListHostsQuery),
+  // Internal: the migration service's drain runner reports a drain's progress to its host's writer.
+  recordDrainBlocked: command('inventory', 'drain-blocked', RecordDrainBlockedCommand),
+  finishDrain: command('inventory', 'drain-finished', FinishDrainCommand),
+  timeOutDrain: command('inventory', 'drain-timed-out', TimeOutDrainCommand),
 
   applyService: command('supervision', 'apply', ApplyServiceCommand, checkApply, specLimits),
   deployService: command('supervision', 'deploy', DeployServiceCommand),

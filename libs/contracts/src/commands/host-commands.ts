@@ -1,4 +1,17 @@
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { DrainBlockedInstance } from '../events/host-events';
 import { HostStates, type HostState } from '../names/host-state';
 import { IsHostId } from '../events/values/identifiers';
 import { ListQuery } from './list-query';
@@ -57,6 +70,43 @@ export class PlanDrainQuery extends HostCommand {
   @IsOptional()
   @IsHostId()
   with?: string;
+}
+
+/**
+ * Internal (migration → inventory): what the drain of the host cannot move now, the whole list as it
+ * stands (HostDrainBlocked, appended only when it differs from the last one recorded).
+ */
+export class RecordDrainBlockedCommand extends HostCommand {
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => DrainBlockedInstance)
+  blocked: DrainBlockedInstance[];
+}
+
+/**
+ * Internal (migration → inventory): nothing is left on the draining host (HostDrained; a
+ * replacement's host is then retired).
+ */
+export class FinishDrainCommand extends HostCommand {
+  @IsArray()
+  @IsString({ each: true })
+  evacuated: string[];
+
+  @IsArray()
+  @IsString({ each: true })
+  notRelocatable: string[];
+}
+
+/** Internal (migration → inventory): the drain's deadline passed with instances still on the host. */
+export class TimeOutDrainCommand extends HostCommand {
+  @IsArray()
+  @IsString({ each: true })
+  evacuated: string[];
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => DrainBlockedInstance)
+  remaining: DrainBlockedInstance[];
 }
 
 /** Retire the host (`DELETE /v1/hosts/{id}`); refused while instances remain unless `force`. */

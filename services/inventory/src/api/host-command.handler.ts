@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { streamIds } from '@federa/contracts';
 import { handleCommand, type EventStore } from '@federa/eventstore';
 import type { HostCommand } from '../domain/host-commands';
-import { hostDecider, type HostRecord } from '../domain/host-decider';
+import { foldHost, hostDecider, type HostRecord } from '../domain/host-decider';
 import type { HostEvent } from '../domain/host-events';
 import { LivenessTracker } from '../domain/liveness-tracker';
 import { EVENT_STORE } from '../infrastructure/inventory-tokens';
@@ -24,6 +24,15 @@ export class HostCommandHandler {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly tracker: LivenessTracker,
   ) {}
+
+  /** The host's record as its stream has it now (a host never registered: not registered). */
+  async record(host: string): Promise<HostRecord> {
+    const { events } = await this.store.readStream(streamIds.host(host));
+    return foldHost(
+      host,
+      events.map((e) => ({ type: e.type, data: e.data }) as HostEvent),
+    );
+  }
 
   /**
    * Answers the host's record after the command, the events it caused (none when already there) and

@@ -5,10 +5,14 @@ import {
   FederaError,
   type CordonHostCommand,
   type DrainHostCommand,
+  type FinishDrainCommand,
   type GetHostQuery,
   type HostCommand as HostRequest,
   type ListHostsQuery,
+  type RecordDrainBlockedCommand,
+  type ReplaceHostCommand,
   type RetireHostCommand,
+  type TimeOutDrainCommand,
   type UncordonHostCommand,
 } from '@federa/contracts';
 import { LiveProjection } from '@federa/eventstore';
@@ -62,11 +66,53 @@ export class HostsController {
     @Payload(new CommandContractPipe('drainHost')) request: DrainHostCommand,
   ): Promise<HostView> {
     const instances = await this.hosts.instancesOn(request.host);
+    return this.act(request, { type: 'DrainHost', instances, ...drainTerms(request) });
+  }
+
+  /** A drain whose every instance goes to the named new host, which then retires the old one. */
+  @MessagePattern('cmd.inventory.replace')
+  async replace(
+    @Payload(new CommandContractPipe('replaceHost')) request: ReplaceHostCommand,
+  ): Promise<HostView> {
+    const other = await this.commands.record(request.with);
+    const instances = await this.hosts.instancesOn(request.host);
     return this.act(request, {
-      type: 'DrainHost',
+      type: 'ReplaceHost',
       instances,
-      ...(request.reason ? { reason: request.reason } : {}),
+      replacement: {
+        host: request.with,
+        registered: other.registered,
+        liveness: other.liveness,
+        lifecycle: other.lifecycle,
+        cordoned: other.cordoned,
+      },
+      ...drainTerms(request),
     });
+  }
+
+  // The drain's progress, reported by the migration service's drain runner (internal commands).
+
+  @MessagePattern('cmd.inventory.drain-blocked')
+  drainBlocked(
+    @Payload(new CommandContractPipe('recordDrainBlocked')) request: RecordDrainBlockedCommand,
+  ): Promise<HostView> {
+    return this.act(request, { type: 'RecordDrainBlocked', blocked: request.blocked }, 'migration');
+  }
+
+  @MessagePattern('cmd.inventory.drain-finished')
+  drainFinished(
+    @Payload(new CommandContractPipe('finishDrain')) request: FinishDrainCommand,
+  ): Promise<HostView> {
+    const { evacuated, notRelocatable } = request;
+    return this.act(request, { type: 'FinishDrain', evacuated, notRelocatable }, 'migration');
+  }
+
+  @MessagePattern('cmd.inventory.drain-timed-out')
+  drainTimedOut(
+    @Payload(new CommandContractPipe('timeOutDrain')) request: TimeOutDrainCommand,
+  ): Promise<HostView> {
+    const { evacuated, remaining } = request;
+    return this.act(request, { type: 'TimeOutDrain', evacuated, remaining }, 'migration');
   }
 
   @MessagePattern('cmd.inventory.retire')
@@ -78,8 +124,12 @@ export class HostsController {
   }
 
   /** Runs the command, then answers the host as the read model shows it with the command applied. */
-  private async act(request: HostRequest, command: HostCommand): Promise<HostView> {
-    const { position } = await this.commands.execute(request.host, command, { actor: 'operator' });
+  private async act(
+    request: HostRequest,
+    command: HostCommand,
+    actor = 'operator',
+  ): Promise<HostView> {
+    const { position } = await this.commands.execute(request.host, command, { actor });
     // Its own write when it made one; else (already there) whatever was committed before. The command
     // is done either way: past the wait (an old transaction elsewhere holds readers back) the model
     // answers as it is rather than the request failing.
@@ -96,4 +146,14 @@ export class HostsController {
     if (!found) throw new FederaError(ErrorCodes.notFound, `host ${host} is not registered`);
     return found;
   }
+}
+
+/** A drain request's reason and deadline as the command carries them (the deadline from now). */
+function drainTerms(request: DrainHostCommand): { reason?: string; deadlineAt?: string } {
+  return {
+    ...(request.reason ? { reason: request.reason } : {}),
+    ...(request.deadlineMs !== undefined
+      ? { deadlineAt: new Date(Date.now() + request.deadlineMs).toISOString() }
+      : {}),
+  };
 }

@@ -1,5 +1,15 @@
+import type { DrainBlockedInstance } from '@federa/contracts';
 import type { HostAttributes } from './host-attributes';
 import type { DownCause, DownEvidence } from './host-events';
+
+/** What a replacement needs to know of the host that is to take everything: its record's standing. */
+export interface ReplacementStanding {
+  host: string;
+  registered: boolean;
+  liveness: 'ready' | 'suspect' | 'down';
+  lifecycle: 'active' | 'draining' | 'drained' | 'retired';
+  cordoned: boolean;
+}
 
 /**
  * What inventory can be asked to do with one host. Liveness commands come from the liveness loop
@@ -31,5 +41,17 @@ export type HostCommand =
   | { type: 'RecoverHost'; epoch: number; lastHeartbeatAt: string }
   | { type: 'CordonHost'; reason?: string }
   | { type: 'UncordonHost' }
-  | { type: 'DrainHost'; instances: string[]; reason?: string }
+  | { type: 'DrainHost'; instances: string[]; reason?: string; deadlineAt?: string }
+  | {
+      type: 'ReplaceHost';
+      instances: string[];
+      /** The new host as its own stream has it when the command is decided. */
+      replacement: ReplacementStanding;
+      reason?: string;
+      deadlineAt?: string;
+    }
+  /** The drain runner's report of what cannot move now (the whole list). */
+  | { type: 'RecordDrainBlocked'; blocked: DrainBlockedInstance[] }
+  | { type: 'FinishDrain'; evacuated: string[]; notRelocatable: string[] }
+  | { type: 'TimeOutDrain'; evacuated: string[]; remaining: DrainBlockedInstance[] }
   | { type: 'RetireHost'; force: boolean; instances: string[] };

@@ -1,6 +1,7 @@
 import { currentSchemaVersion, FederaError, validateEvent } from '@federa/contracts';
 import { DeciderSpecification } from '@federa/testing';
 import type { HostAttributes } from './host-attributes';
+import type { HostCommand, ReplacementStanding } from './host-commands';
 import { hostDecider, publicHostState } from './host-decider';
 import type { HostEvent } from './host-events';
 
@@ -258,6 +259,191 @@ describe('host decider', () => {
         { type: 'HostDrained', data: { host, evacuated: [], notRelocatable: [] } },
       ])
       .andState((record) => expect(publicHostState(record)).toBe('drained'));
+  });
+
+  describe('drains and replacements', () => {
+    const deadlineAt = '2025-01-01T01:00:00.000Z';
+    const readyHost: ReplacementStanding = {
+      host: 'mph-2',
+      registered: true,
+      liveness: 'ready',
+      lifecycle: 'active',
+      cordoned: false,
+    };
+    const replace = (
+      replacement: Partial<ReplacementStanding> = {},
+      instances = ['i-1'],
+    ): HostCommand => ({
+      type: 'ReplaceHost',
+      instances,
+      replacement: { ...readyHost, ...replacement },
+    });
+    const draining: HostEvent = {
+      type: 'HostDrainStarted',
+      data: { host, instances: ['i-1', 'i-2'] },
+    };
+    const replacing: HostEvent = {
+      type: 'HostDrainStarted',
+      data: { host, instances: ['i-1'], replaceWith: 'mph-2' },
+    };
+    const blockedPinned = {
+      instance: 'i-2',
+      service: 'shop',
+      app: 'pinned',
+      reason: 'not relocatable',
+    };
+    const blocked: HostEvent = {
+      type: 'HostDrainBlocked',
+      data: { host, blocked: [blockedPinned] },
+    };
+    const timedOut: HostEvent = {
+      type: 'HostDrainTimedOut',
+      data: { host, evacuated: ['i-1'], remaining: [blockedPinned] },
+    };
+
+    it('records the deadline a drain was given', () => {
+      spec
+        .given([registered()])
+        .when({ type: 'DrainHost', instances: ['i-1'], deadlineAt })
+        .then([{ type: 'HostDrainStarted', data: { host, instances: ['i-1'], deadlineAt } }]);
+    });
+
+    it('starts a replacement as a drain towards the new host, with its reason and deadline', () => {
+      spec
+        .given([registered()])
+        .when({ ...replace(), reason: 'disk worn', deadlineAt } as HostCommand)
+        .then([
+          {
+            type: 'HostDrainStarted',
+            data: {
+              host,
+              instances: ['i-1'],
+              reason: 'disk worn',
+              deadlineAt,
+              replaceWith: 'mph-2',
+            },
+          },
+        ])
+        .andState((record) =>
+          expect(record.drain).toEqual({ state: 'draining', replaceWith: 'mph-2', blocked: [] }),
+        );
+    });
+
+    it('retires an empty host at once when it is replaced', () => {
+      spec
+        .given([registered()])
+        .when(replace({}, []))
+        .then([
+          { type: 'HostDrainStarted', data: { host, instances: [], replaceWith: 'mph-2' } },
+          { type: 'HostDrained', data: { host, evacuated: [], notRelocatable: [] } },
+          retired,
+        ])
+        .andState((record) => expect(publicHostState(record)).toBe('retired'));
+    });
+
+    it('refuses a host as its own replacement with a validation error naming with', () => {
+      spec
+        .given([registered()])
+        .when(replace({ host }))
+        .thenThrows(
+          (error) =>
+            error instanceof FederaError &&
+            error.code === 'validation_failed' &&
+            JSON.stringify(error.details).includes('"path":"with"'),
+        );
+    });
+
+    it('refuses a replacement by a host that cannot take placements, naming with and why', () => {
+      const cases: [Partial<ReplacementStanding>, string][] = [
+        [{ registered: false }, 'host mph-2 is not registered'],
+        [{ liveness: 'suspect' }, 'host mph-2 is suspect'],
+        [{ liveness: 'down' }, 'host mph-2 is down'],
+        [{ cordoned: true }, 'host mph-2 is cordoned'],
+        [{ lifecycle: 'draining' }, 'host mph-2 is draining'],
+        [{ lifecycle: 'retired' }, 'host mph-2 is retired'],
+      ];
+      for (const [standing, reason] of cases) {
+        spec
+          .given([registered()])
+          .when(replace(standing))
+          .thenThrows(
+            (error) =>
+              error instanceof FederaError &&
+              error.code === 'conflict' &&
+              JSON.stringify(error.details) === JSON.stringify([{ path: 'with', reason }]),
+          );
+      }
+    });
+
+    it('takes a replacement asked again as done, and refuses one while another drain runs', () => {
+      spec.given([registered(), replacing]).when(replace()).thenNothing();
+      spec.given([registered(), draining]).when(replace()).thenThrows(withCode('conflict'));
+    });
+
+    it('records what blocks a drain only when the list changed', () => {
+      spec
+        .given([registered(), draining])
+        .when({ type: 'RecordDrainBlocked', blocked: [blockedPinned] })
+        .then([blocked])
+        .andState((record) => expect(record.drain?.blocked).toEqual([blockedPinned]));
+      spec
+        .given([registered(), draining, blocked])
+        .when({ type: 'RecordDrainBlocked', blocked: [{ ...blockedPinned }] })
+        .thenNothing();
+      spec
+        .given([registered(), draining, blocked])
+        .when({ type: 'RecordDrainBlocked', blocked: [] })
+        .then([{ type: 'HostDrainBlocked', data: { host, blocked: [] } }]);
+      spec
+        .given([registered()])
+        .when({ type: 'RecordDrainBlocked', blocked: [blockedPinned] })
+        .thenNothing();
+    });
+
+    it('finishes a drain once, and retires the host of a replacement', () => {
+      const finish: HostCommand = { type: 'FinishDrain', evacuated: ['i-1'], notRelocatable: [] };
+      const drained: HostEvent = {
+        type: 'HostDrained',
+        data: { host, evacuated: ['i-1'], notRelocatable: [] },
+      };
+      spec
+        .given([registered(), draining])
+        .when(finish)
+        .then([drained])
+        .andState((record) => expect(publicHostState(record)).toBe('drained'));
+      spec.given([registered(), draining, drained]).when(finish).thenNothing();
+      spec
+        .given([registered(), replacing])
+        .when(finish)
+        .then([drained, retired])
+        .andState((record) => expect(publicHostState(record)).toBe('retired'));
+    });
+
+    it('times a drain out once, leaving the host out of placement until it is drained again', () => {
+      const timeOut: HostCommand = {
+        type: 'TimeOutDrain',
+        evacuated: ['i-1'],
+        remaining: [blockedPinned],
+      };
+      spec
+        .given([registered(), draining])
+        .when(timeOut)
+        .then([timedOut])
+        .andState((record) => {
+          expect(publicHostState(record)).toBe('draining');
+          expect(record.drain?.state).toBe('timed-out');
+        });
+      spec.given([registered(), draining, timedOut]).when(timeOut).thenNothing();
+      spec
+        .given([registered(), draining, timedOut])
+        .when({ type: 'FinishDrain', evacuated: [], notRelocatable: [] })
+        .thenNothing();
+      spec
+        .given([registered(), draining, timedOut])
+        .when({ type: 'DrainHost', instances: ['i-2'] })
+        .then([{ type: 'HostDrainStarted', data: { host, instances: ['i-2'] } }])
+        .andState((record) => expect(record.drain?.state).toBe('draining'));
+    });
   });
 
   it('refuses to retire a host that still runs instances unless forced', () => {

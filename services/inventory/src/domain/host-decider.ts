@@ -1,10 +1,24 @@
-import { ErrorCodes, FederaError, type EventOf, type HostState } from '@federa/contracts';
+import {
+  ErrorCodes,
+  FederaError,
+  type DrainBlockedInstance,
+  type EventOf,
+  type HostState,
+} from '@federa/contracts';
 import { sameCapacity, sameDescription, type HostAttributes } from './host-attributes';
-import type { HostCommand } from './host-commands';
+import type { HostCommand, ReplacementStanding } from './host-commands';
 import type { HostEvent, Liveness } from './host-events';
 
 /** Where a host is in its life, apart from liveness. */
 export type HostLifecycle = 'active' | 'draining' | 'drained' | 'retired';
+
+/** The host's latest drain: where it stands, the host a replacement moves to, what blocks it. */
+export interface DrainRecord {
+  state: 'draining' | 'drained' | 'timed-out';
+  replaceWith: string | undefined;
+  /** The last HostDrainBlocked's list (empty after none). */
+  blocked: DrainBlockedInstance[];
+}
 
 /** The fold of a `host-<id>` stream. */
 export interface HostRecord {
@@ -21,6 +35,8 @@ export interface HostRecord {
   agentRunId: string | undefined;
   /** The fingerprint of the host key that holds the host (docs/adr/host-key.md); undefined: none yet. */
   hostKey: string | undefined;
+  /** The latest drain; undefined if the host was never drained. */
+  drain: DrainRecord | undefined;
 }
 
 export function initialHostRecord(host: string): HostRecord {
@@ -35,6 +51,7 @@ export function initialHostRecord(host: string): HostRecord {
     attributes: undefined,
     agentRunId: undefined,
     hostKey: undefined,
+    drain: undefined,
   };
 }
 
@@ -91,9 +108,24 @@ export function evolveHost(record: HostRecord, event: HostEvent): HostRecord {
     case 'HostUncordoned':
       return { ...record, cordoned: false };
     case 'HostDrainStarted':
-      return { ...record, lifecycle: 'draining' };
+      return {
+        ...record,
+        lifecycle: 'draining',
+        drain: { state: 'draining', replaceWith: event.data.replaceWith, blocked: [] },
+      };
+    case 'HostDrainBlocked':
+      return record.drain
+        ? { ...record, drain: { ...record.drain, blocked: event.data.blocked } }
+        : record;
+    // The host stays out of placement (draining) until it is drained again, retired or returned.
+    case 'HostDrainTimedOut':
+      return record.drain ? { ...record, drain: { ...record.drain, state: 'timed-out' } } : record;
     case 'HostDrained':
-      return { ...record, lifecycle: 'drained' };
+      return {
+        ...record,
+        lifecycle: 'drained',
+        drain: record.drain && { ...record.drain, state: 'drained', blocked: [] },
+      };
     case 'HostRetired':
       return { ...record, lifecycle: 'retired' };
   }
@@ -186,22 +218,47 @@ export function decideHost(command: HostCommand, record: HostRecord): HostEvent[
     case 'UncordonHost':
       refuseWhenRetired(record, 'uncordoned');
       return record.cordoned ? [{ type: 'HostUncordoned', data: { host } }] : [];
-    case 'DrainHost': {
+    case 'DrainHost':
       refuseWhenRetired(record, 'drained');
-      if (record.lifecycle !== 'active') return [];
-      const started: EventOf<'HostDrainStarted'> = {
-        type: 'HostDrainStarted',
+      if (!mayStartDrain(record)) return [];
+      return startDrain(record, command);
+    case 'ReplaceHost':
+      refuseWhenRetired(record, 'replaced');
+      if (record.drain?.state === 'draining') {
+        if (record.drain.replaceWith === command.replacement.host) return [];
+        throw new FederaError(
+          ErrorCodes.conflict,
+          `host ${host} is already draining; a replacement starts once that drain ended`,
+        );
+      }
+      refuseReplacement(record, command.replacement);
+      return startDrain(record, command, command.replacement.host);
+    case 'RecordDrainBlocked':
+      if (record.drain?.state !== 'draining') return [];
+      if (sameBlocked(record.drain.blocked, command.blocked)) return [];
+      return [{ type: 'HostDrainBlocked', data: { host, blocked: [...command.blocked] } }];
+    case 'FinishDrain': {
+      if (record.drain?.state !== 'draining') return [];
+      const drained: HostEvent = {
+        type: 'HostDrained',
         data: {
           host,
-          instances: [...command.instances],
-          ...(command.reason ? { reason: command.reason } : {}),
+          evacuated: [...command.evacuated],
+          notRelocatable: [...command.notRelocatable],
         },
       };
-      // Nothing to evacuate: the drain is over as soon as it starts.
-      return command.instances.length === 0
-        ? [started, { type: 'HostDrained', data: { host, evacuated: [], notRelocatable: [] } }]
-        : [started];
+      return record.drain.replaceWith
+        ? [drained, { type: 'HostRetired', data: { host, forced: false } }]
+        : [drained];
     }
+    case 'TimeOutDrain':
+      if (record.drain?.state !== 'draining') return [];
+      return [
+        {
+          type: 'HostDrainTimedOut',
+          data: { host, evacuated: [...command.evacuated], remaining: [...command.remaining] },
+        },
+      ];
     case 'RetireHost':
       if (retired) return [];
       if (command.instances.length > 0 && !command.force) {
@@ -216,6 +273,83 @@ export function decideHost(command: HostCommand, record: HostRecord): HostEvent[
       }
       return [{ type: 'HostRetired', data: { host, forced: command.instances.length > 0 } }];
   }
+}
+
+/**
+ * A drain starts on an active host, and again on one whose last drain timed out (the operator asks
+ * once more); a host draining or drained is already where the command would take it.
+ */
+function mayStartDrain(record: HostRecord): boolean {
+  return record.lifecycle === 'active' || record.drain?.state === 'timed-out';
+}
+
+function startDrain(
+  record: HostRecord,
+  command: { instances: string[]; reason?: string; deadlineAt?: string },
+  replaceWith?: string,
+): HostEvent[] {
+  const host = record.host;
+  const started: EventOf<'HostDrainStarted'> = {
+    type: 'HostDrainStarted',
+    data: {
+      host,
+      instances: [...command.instances],
+      ...(command.reason ? { reason: command.reason } : {}),
+      ...(command.deadlineAt ? { deadlineAt: command.deadlineAt } : {}),
+      ...(replaceWith ? { replaceWith } : {}),
+    },
+  };
+  if (command.instances.length > 0) return [started];
+  // Nothing to evacuate: the drain is over as soon as it starts, and a replaced host retires.
+  const drained: HostEvent = {
+    type: 'HostDrained',
+    data: { host, evacuated: [], notRelocatable: [] },
+  };
+  return replaceWith
+    ? [started, drained, { type: 'HostRetired', data: { host, forced: false } }]
+    : [started, drained];
+}
+
+/**
+ * The host that takes everything must be another registered host that can take placements now:
+ * ready, neither cordoned, draining nor retired. The refusal names `with`.
+ */
+function refuseReplacement(record: HostRecord, replacement: ReplacementStanding): void {
+  const other = replacement.host;
+  if (other === record.host) {
+    const reason = `must name another host than ${record.host}`;
+    throw new FederaError(ErrorCodes.validation, `a host cannot replace itself: ${reason}`, [
+      { path: 'with', reason },
+    ]);
+  }
+  const why = !replacement.registered
+    ? `host ${other} is not registered`
+    : replacement.lifecycle !== 'active'
+      ? `host ${other} is ${replacement.lifecycle}`
+      : replacement.liveness !== 'ready'
+        ? `host ${other} is ${replacement.liveness}`
+        : replacement.cordoned
+          ? `host ${other} is cordoned`
+          : undefined;
+  if (why === undefined) return;
+  throw new FederaError(
+    ErrorCodes.conflict,
+    `${other} cannot replace ${record.host}: ${why}; the new host must be ready and take placements`,
+    [{ path: 'with', reason: why }],
+  );
+}
+
+/** The same instances blocked for the same reasons, whatever the order. */
+function sameBlocked(
+  a: readonly DrainBlockedInstance[],
+  b: readonly DrainBlockedInstance[],
+): boolean {
+  const key = (list: readonly DrainBlockedInstance[]) =>
+    list
+      .map((x) => JSON.stringify([x.instance, x.service, x.app, x.reason]))
+      .sort()
+      .join('\n');
+  return a.length === b.length && key(a) === key(b);
 }
 
 function decideRegistration(

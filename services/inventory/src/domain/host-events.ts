@@ -19,6 +19,8 @@ export type HostEvent = EventUnion<
   | 'HostCordoned'
   | 'HostUncordoned'
   | 'HostDrainStarted'
+  | 'HostDrainBlocked'
+  | 'HostDrainTimedOut'
   | 'HostDrained'
   | 'HostRetired'
 >;
