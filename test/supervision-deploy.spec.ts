@@ -21,7 +21,7 @@ describe('deploying the e-commerce service on real agents', () => {
   const service = async () => (await plane.call('GET', '/v1/services/shop')).json;
   const instances = async (): Promise<Instance[]> =>
     (await plane.call('GET', '/v1/instances?service=shop')).json.items;
-  const availableAfter = async (position: number, timeoutMs = 30_000) =>
+  const availableAfter = async (position: number, timeoutMs = 90_000) =>
     eventually(
       async () => (await plane.events(['ServiceAvailable'])).some((e) => e.position > position),
       timeoutMs,
@@ -116,7 +116,7 @@ describe('deploying the e-commerce service on real agents', () => {
     expect(
       (await instances()).filter((i) => i.app === 'web' && i.state === 'healthy'),
     ).toHaveLength(2);
-  }, 60_000);
+  }, 120_000);
 
   it('scales the front end out above the load threshold, then back in after the cooldown', async () => {
     const pin = async (load: number | null) => {
@@ -131,7 +131,7 @@ describe('deploying the e-commerce service on real agents', () => {
       );
     };
     await pin(0.95);
-    const out = await eventually(async () => (await plane.events(['ScaledOut']))[0], 30_000, 200);
+    const out = await eventually(async () => (await plane.events(['ScaledOut']))[0], 90_000, 200);
     expect(out.data).toMatchObject({
       app: 'web',
       from: 2,
@@ -142,14 +142,14 @@ describe('deploying the e-commerce service on real agents', () => {
     await eventually(
       async () =>
         (await instances()).filter((i) => i.app === 'web' && i.state === 'healthy').length >= 3,
-      30_000,
+      60_000,
       200,
     );
 
     await pin(0.05);
     const inEvent = await eventually(
       async () => (await plane.events(['ScaledIn']))[0],
-      30_000,
+      60_000,
       200,
     );
     expect(inEvent.data).toMatchObject({ app: 'web' });
@@ -159,15 +159,15 @@ describe('deploying the e-commerce service on real agents', () => {
       async () =>
         (await service()).applications.find((a: { name: string }) => a.name === 'web').desired ===
         2,
-      30_000,
+      60_000,
       200,
     );
     await eventually(
       async () => (await instances()).filter((i) => i.app === 'web').length === 2,
-      30_000,
+      60_000,
       200,
     );
-  }, 90_000);
+  }, 300_000);
 
   it('stops the service in reverse dependency order', async () => {
     const before = await lastPosition();
