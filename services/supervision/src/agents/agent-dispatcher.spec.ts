@@ -1,12 +1,17 @@
 import { FederaError, streamIds, type AgentCommand } from '@federa/contracts';
+import { eventually } from '@federa/testing';
 import { InstanceWriter } from '../supervisor/instance-writer';
 import { SupervisedShop } from '../testing/supervised-shop.fixture';
 import { AgentDispatcher } from './agent-dispatcher';
 
-/** An agent link that records what it is sent, and what the log said of the instance at that moment. */
+/**
+ * An agent link that records what it is sent, and what the log said of the instance at that moment;
+ * `hang` makes it never answer (an agent the bus cannot reach, its request never timing out).
+ */
 class FakeAgents {
   readonly sent: { host: string; command: AgentCommand; logSaid: string | undefined }[] = [];
   answer: (command: AgentCommand) => unknown = () => ({ accepted: true });
+  hang = false;
 
   constructor(private readonly shop: SupervisedShop) {}
 
@@ -15,8 +20,14 @@ class FakeAgents {
       command.type === 'start' ? command.spec.instance : (command as { instance: string }).instance;
     const logSaid = (await this.shop.typesOf(instance)).at(-1);
     this.sent.push({ host, command, logSaid });
+    if (this.hang) return new Promise(() => {});
     return this.answer(command);
   }
+}
+
+/** Lets every promise that can settle now do so (the in-memory log answers within a few turns). */
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 describe('the agent dispatcher', () => {
@@ -43,10 +54,13 @@ describe('the agent dispatcher', () => {
     );
   });
 
+  afterEach(() => dispatcher.close());
+
   it('records the instance starting before the start goes out, fenced with the host epoch', async () => {
     const db = await shop.instance('shop-db-1', 'db', 'h1');
 
     await dispatcher.start(db);
+    await dispatcher.idle();
 
     expect(agents.sent).toHaveLength(1);
     expect(agents.sent[0]).toMatchObject({
@@ -63,33 +77,83 @@ describe('the agent dispatcher', () => {
     ]);
   });
 
-  it('finishes every start before answering, even when one of them fails', async () => {
+  it('records every start before answering, even when one of them fails, without waiting for the agents', async () => {
     await shop.instance('shop-db-1', 'db', 'h1');
     await shop.instance('shop-payment-1', 'payment', 'h1');
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    agents.answer = (command) =>
-      command.type === 'start' && command.spec.instance === 'shop-payment-1'
-        ? gate.then(() => ({ accepted: true }))
-        : { accepted: true };
+    agents.hang = true;
     const append = shop.store.append.bind(shop.store);
     shop.store.append = (stream, expected, events) =>
       stream === streamIds.instance('shop-db-1')
         ? Promise.reject(new Error('connection terminated'))
         : append(stream, expected, events);
 
-    let settled = false;
-    const starting = dispatcher.startPlaced(['shop-db-1', 'shop-payment-1']);
-    void starting.then(
-      () => (settled = true),
-      () => (settled = true),
+    await expect(dispatcher.startPlaced(['shop-db-1', 'shop-payment-1'])).rejects.toThrow(
+      'connection terminated',
     );
-    for (let turn = 0; turn < 50; turn++) await new Promise((r) => setImmediate(r));
-    expect(settled).toBe(false);
+
+    expect((await shop.typesOf('shop-payment-1')).at(-1)).toBe('InstanceStarting');
+    await eventually(() => agents.sent.length === 1);
+    expect(agents.sent[0].command).toMatchObject({ commandId: 'start-shop-payment-1' });
+  });
+
+  it('answers a start and a stop while their agent never answers, and sends neither again while they are unanswered', async () => {
+    await shop.instance('shop-db-1', 'db', 'h1');
+    await shop.instance('shop-db-2', 'db', 'h1');
+    await shop.decide('shop-db-2', { type: 'start', host: 'h1', layer: 'process' });
+    agents.hang = true;
+
+    await dispatcher.startPlaced(['shop-db-1']);
+    await dispatcher.stop(shop.view.instances.get('shop-db-2')!, 'scale-in');
+    await shop.sync();
+    await eventually(() => agents.sent.length === 2);
+
+    clock += 60_000;
+    await dispatcher.startPlaced();
+    await dispatcher.stop(shop.view.instances.get('shop-db-2')!, 'scale-in');
+    await settle();
+
+    expect(agents.sent.map((s) => s.command.commandId)).toEqual([
+      'start-shop-db-1',
+      'stop-shop-db-2',
+    ]);
+    expect((await shop.typesOf('shop-db-2')).at(-1)).toBe('InstanceStopRequested');
+  });
+
+  it('sends a stop that finds a start unanswered only once that start has its answer', async () => {
+    const db = await shop.instance('shop-db-1', 'db', 'h1');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    agents.answer = (command) => (command.type === 'start' ? gate : { accepted: true });
+    await dispatcher.start(db);
+    await eventually(() => agents.sent.length === 1);
+
+    await dispatcher.stop(shop.view.instances.get('shop-db-1')!, 'scale-in');
+    await settle();
+    expect(agents.sent.map((s) => s.command.type)).toEqual(['start']);
 
     release();
-    await expect(starting).rejects.toThrow('connection terminated');
-    expect(agents.sent.map((s) => s.command.type)).toEqual(['start']);
+    await dispatcher.idle();
+    expect(agents.sent.map((s) => s.command.type)).toEqual(['start', 'stop']);
+  });
+
+  it('abandons the answers still to come when it closes, and records nothing of them', async () => {
+    const db = await shop.instance('shop-db-1', 'db', 'h1');
+    let refuse!: () => void;
+    const refusal = new Promise<void>((resolve) => (refuse = resolve));
+    agents.answer = () =>
+      refusal.then(() => {
+        throw new FederaError('validation_failed', 'artifact.command: not found');
+      });
+    await dispatcher.start(db);
+    await eventually(() => agents.sent.length === 1);
+
+    await dispatcher.close();
+    refuse();
+    await settle();
+
+    expect((await shop.typesOf('shop-db-1')).at(-1)).toBe('InstanceStarting');
+    await dispatcher.start(shop.view.instances.get('shop-db-1')!);
+    expect(agents.sent).toHaveLength(1);
   });
 
   it('does not send a start that a stop overtook, even when its view is behind', async () => {
@@ -106,14 +170,17 @@ describe('the agent dispatcher', () => {
   it('resends a start unanswered for resendMs under the same command id, and not sooner', async () => {
     await shop.instance('shop-db-1', 'db', 'h1');
     await dispatcher.startPlaced();
+    await dispatcher.idle();
     await shop.sync();
 
     clock += 4999;
     await dispatcher.startPlaced();
+    await dispatcher.idle();
     expect(agents.sent).toHaveLength(1);
 
     clock += 1;
     await dispatcher.startPlaced();
+    await dispatcher.idle();
     expect(agents.sent.map((s) => s.command.commandId)).toEqual([
       'start-shop-db-1',
       'start-shop-db-1',
@@ -133,6 +200,7 @@ describe('the agent dispatcher', () => {
     };
 
     await dispatcher.startPlaced();
+    await dispatcher.idle();
 
     const failed = await shop.store.readStream(streamIds.instance('shop-db-1'));
     expect(failed.events.at(-1)).toMatchObject({
@@ -149,6 +217,7 @@ describe('the agent dispatcher', () => {
     const db = shop.view.instances.get('shop-db-1')!;
 
     await dispatcher.stop(db, 'scale-in');
+    await dispatcher.idle();
 
     expect(agents.sent).toEqual([
       expect.objectContaining({
@@ -166,6 +235,7 @@ describe('the agent dispatcher', () => {
     };
 
     await dispatcher.stop(shop.view.instances.get('shop-db-1')!, 'unhealthy');
+    await dispatcher.idle();
 
     const stream = await shop.store.readStream(streamIds.instance('shop-db-1'));
     expect(stream.events.slice(-2).map((e) => e.type)).toEqual([
@@ -183,6 +253,7 @@ describe('the agent dispatcher', () => {
     await dispatcher.stop(pending, 'service-stopped');
     await dispatcher.stop(placed, 'service-stopped');
     await dispatcher.stop(stranded, 'service-stopped');
+    await dispatcher.idle();
 
     expect(agents.sent).toEqual([]);
     const last = async (id: string) =>

@@ -26,6 +26,15 @@ export interface DispatchLog {
 /** @default graceMs 5000: how long an agent waits for an instance to exit before killing it. */
 const stopGraceMs = 5000;
 
+/** A command on its way to an agent, until its answer is recorded (or abandoned). */
+interface InFlight {
+  type: 'start' | 'stop';
+  done: Promise<void>;
+}
+
+/** An agent's answer to a send, or the dispatcher's word that nobody waits for it any more. */
+type Answer = { accepted: true } | { accepted: false; error: unknown } | 'abandoned';
+
 /**
  * Sends starts and stops to the agents, fenced with the host's epoch, and records what they mean for
  * the instance through the instance decider: InstanceStarting before a start goes out (so that a
@@ -33,11 +42,21 @@ const stopGraceMs = 5000;
  * `resendMs` is sent again under the same command id (agents execute each id once). An agent that
  * refuses a start fails the instance; one that does not know an instance it is asked to stop has
  * stopped it.
+ *
+ * Callers never wait on an agent: start and stop answer once the log says what goes out and the send
+ * has gone; the answer is recorded when it comes. An agent the bus cannot reach holds back a request
+ * timeout per send, and a caller deciding for a whole fleet must not wait that out. Each instance
+ * has at most one send in flight: nothing is sent to it again until its answer came (a stop that
+ * finds a start on its way goes out after it, so that the agent hears them in that order).
  */
 export class AgentDispatcher {
   /** When a start or stop was last sent per instance, until the instance ends (for resends). */
   private readonly startSent = new Map<string, number>();
   private readonly stopSent = new Map<string, number>();
+  private readonly inFlight = new Map<string, InFlight>();
+  private closed = false;
+  private abandon!: () => void;
+  private readonly abandoned = new Promise<void>((resolve) => (this.abandon = resolve));
 
   constructor(
     private readonly view: SupervisionView,
@@ -51,19 +70,27 @@ export class AgentDispatcher {
       undefined,
   ) {}
 
-  /** Starts every placed instance (and resends to starting ones) of `ids`, or of the whole view. */
+  /**
+   * Starts every placed instance (and resends to starting ones) of `ids`, or of the whole view;
+   * answers once every InstanceStarting is recorded and its start sent, not answered.
+   */
   async startPlaced(ids?: Iterable<string>): Promise<void> {
     const instances = ids
       ? [...ids].flatMap((id) => this.view.instances.get(id) ?? [])
       : [...this.view.instances.values()];
-    // Every start runs to its end before this resolves (stop() waits on it), even when one fails.
+    // Every start is recorded and sent (or not) before this resolves (the reactor's stop() waits on
+    // it, then on the answers in flight), even when one fails.
     const outcomes = await Promise.allSettled(instances.map((instance) => this.start(instance)));
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
   }
 
-  /** Records InstanceStarting, then sends the start; nothing when a start went out less than `resendMs` ago. */
+  /**
+   * Records InstanceStarting, then sends the start without waiting for its answer; nothing when a
+   * start went out less than `resendMs` ago or a send to the instance still waits for its answer.
+   */
   async start(instance: InstanceView): Promise<void> {
+    if (this.closed || this.inFlight.has(instance.id)) return;
     if (instance.state !== 'placed' && instance.state !== 'starting') return;
     const sent = this.startSent.get(instance.id);
     if (sent !== undefined && this.now() - sent < this.resendMs) return;
@@ -94,10 +121,9 @@ export class AgentDispatcher {
       type: 'start',
       spec,
     } as StartCommand;
-    try {
-      await this.link.send(host, command);
-    } catch (error) {
-      const refusal = FederaError.from(error);
+    this.send(instance.id, host, command, async (answer) => {
+      if (answer.accepted) return;
+      const refusal = FederaError.from(answer.error);
       if (refusal.code === ErrorCodes.unavailable || refusal.code === 'stale_epoch') {
         this.log.warn(`start ${instance.id} on ${host}: ${refusal.message}`);
       } else {
@@ -107,15 +133,16 @@ export class AgentDispatcher {
           restarts: 0,
         });
       }
-    }
+    });
   }
 
   /**
    * Stops an instance: one that never ran, or whose host is down, is recorded stopped at once; any
-   * other is recorded stopping and its agent asked to stop it. Answers the log position to wait for
-   * before deciding again, if anything was appended.
+   * other is recorded stopping and its agent asked to stop it, without waiting for the answer.
+   * Answers the log position to wait for before deciding again, if anything was appended.
    */
   async stop(instance: InstanceView, why: InstanceStopReason): Promise<number | undefined> {
+    if (this.closed) return undefined;
     const sent = this.stopSent.get(instance.id);
     if (sent !== undefined && this.now() - sent < this.resendMs) return undefined;
     this.stopSent.set(instance.id, this.now());
@@ -134,21 +161,77 @@ export class AgentDispatcher {
       instance: instance.id,
       graceMs: stopGraceMs,
     } as StopCommand;
-    try {
-      await this.link.send(host, command);
-    } catch (error) {
+    // A stop already on its way says the same: this one would be a second in parallel.
+    if (this.inFlight.get(instance.id)?.type === 'stop') return outcome.position;
+    const reason = outcome.life.stopReason ?? why;
+    this.send(instance.id, host, command, async (answer) => {
+      if (answer.accepted) return;
+      const { error } = answer;
       if (error instanceof FederaError && error.code === ErrorCodes.notFound) {
-        const stopped = await this.writer.decide(instance.id, {
-          type: 'record-stopped',
-          reason: outcome.life.stopReason ?? why,
-        });
-        return stopped?.position ?? outcome.position;
+        await this.writer.decide(instance.id, { type: 'record-stopped', reason });
+        return;
       }
       this.log.warn(
         `stop ${instance.id}: ${error instanceof Error ? error.message : String(error)}`,
       );
-    }
+    });
     return outcome.position;
+  }
+
+  /** Resolves once every send in flight now has been answered and its answer recorded. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0)
+      await Promise.all([...this.inFlight.values()].map((f) => f.done));
+  }
+
+  /**
+   * Sends nothing more and stops waiting for the answers still to come: those are not recorded (the
+   * instance's next supervisor resends what is due). Resolves once the answers already come are
+   * recorded, so that nothing is appended after it.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.abandon();
+    await Promise.all([...this.inFlight.values()].map((f) => f.done));
+  }
+
+  /**
+   * Sends `command` behind the send in flight to the instance, if any, and records its answer with
+   * `answered` when it comes, unless the dispatcher closed first. Errors are logged, never thrown.
+   */
+  private send(
+    id: string,
+    host: string,
+    command: AgentCommand,
+    answered: (answer: Exclude<Answer, 'abandoned'>) => Promise<void>,
+  ): void {
+    const before = this.inFlight.get(id)?.done;
+    const go = (): Promise<unknown> =>
+      this.closed ? this.abandoned : this.link.send(host, command);
+    let sending: Promise<unknown>;
+    try {
+      sending = before ? before.then(go) : go();
+    } catch (error) {
+      sending = Promise.reject(error);
+    }
+    const answer: Promise<Answer> = Promise.race([
+      sending.then(
+        (): Answer => ({ accepted: true }),
+        (error: unknown): Answer => ({ accepted: false, error }),
+      ),
+      this.abandoned.then((): Answer => 'abandoned'),
+    ]);
+    const done: Promise<void> = answer
+      .then((a) => (a === 'abandoned' ? undefined : answered(a)))
+      .catch((error) =>
+        this.log.warn(
+          `${command.type} ${id}: recording the agent's answer failed: ${String(error)}`,
+        ),
+      )
+      .finally(() => {
+        if (this.inFlight.get(id)?.done === done) this.inFlight.delete(id);
+      });
+    this.inFlight.set(id, { type: command.type === 'start' ? 'start' : 'stop', done });
   }
 
   /** Forgets the sends to instances that these events ended: nothing will be resent to them. */

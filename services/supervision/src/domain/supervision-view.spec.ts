@@ -70,4 +70,20 @@ describe("supervision's view", () => {
     expect(db).toMatchObject({ state: 'lost', stranded: true, awaitingReport: true });
     expect(db.partitioned).toBeUndefined();
   });
+
+  it('knows since when a host is back (its report deadlines count from then)', () => {
+    const view = new SupervisionView();
+
+    view.apply([
+      recorded('host-h2', 'HostDown', { host: 'h2', cause: 'partitioned' }),
+      recorded('host-h2', 'HostRecovered', { host: 'h2', epoch: 2 }),
+    ]);
+
+    expect(view.hosts.get('h2')).toEqual({
+      id: 'h2',
+      epoch: 2,
+      down: false,
+      upAt: Date.parse('2026-01-01T00:00:00.000Z'),
+    });
+  });
 });

@@ -23,6 +23,8 @@ export interface HostView {
   cause?: 'dead' | 'partitioned';
   /** While down: when it was declared so (ms since epoch, the event's time). */
   downAt?: number;
+  /** While up: when it registered or came back (ms since epoch, the event's time). */
+  upAt?: number;
 }
 
 /** Placement's answer kept beside the instance: the host epoch to fence agent commands with. */
@@ -172,7 +174,13 @@ export class SupervisionView {
     const id = String(data.host);
     const host = this.hosts.get(id) ?? { id, epoch: 0, down: false };
     if ((type === 'HostRegistered' || type === 'HostRecovered') && typeof data.epoch === 'number') {
-      this.hosts.set(id, { id, epoch: data.epoch, down: false });
+      const upAt = Number.isNaN(at) ? undefined : at;
+      this.hosts.set(id, {
+        id,
+        epoch: data.epoch,
+        down: false,
+        ...(upAt !== undefined ? { upAt } : {}),
+      });
     } else if (type === 'HostDown') {
       // A HostDown without a cause was written before inventory read leases: it meant dead.
       const cause = data.cause === 'partitioned' ? 'partitioned' : 'dead';

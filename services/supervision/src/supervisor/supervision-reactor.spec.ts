@@ -14,6 +14,8 @@ describe('the supervision reactor', () => {
   let reactor: SupervisionReactor;
   let copies: Map<string, BackupCopy>;
   let clock: () => number;
+  /** When set, the agents never answer (the bus cannot reach them, their requests never time out). */
+  let hang: boolean;
 
   const instancesOf = (app: string) =>
     [...shop.view.instances.values()].filter((i) => i.app === app);
@@ -28,8 +30,12 @@ describe('the supervision reactor', () => {
     sent = [];
     copies = new Map();
     clock = Date.now;
+    hang = false;
     const agents = {
-      send: async (host: string, command: AgentCommand) => sent.push({ host, command }),
+      send: async (host: string, command: AgentCommand) => {
+        sent.push({ host, command });
+        if (hang) await new Promise(() => {});
+      },
     };
     const waiters = new CaughtUpWaiters(shop.view);
     const writer = new InstanceWriter(shop.store, shop.view, { debug: () => {} });
@@ -48,6 +54,7 @@ describe('the supervision reactor', () => {
         backoff: defaultBackoff,
         unhealthyGraceMs: 10_000,
         partitionGraceMs: 10_000,
+        heartbeatMs: 1000,
       },
       { log: () => {}, warn: () => {} },
       () => clock(),
@@ -283,6 +290,152 @@ describe('the supervision reactor', () => {
           cause: 'host-partitioned',
         },
       });
+    });
+  });
+
+  describe('when the agents never answer', () => {
+    const healthyOn = async (id: string, app: string, host: string) => {
+      await shop.instance(id, app, host);
+      for (const state of ['running', 'healthy'])
+        await shop.decide(id, { type: 'observe', host, state, failureThreshold: 3 });
+    };
+    const serviceEvents = async () =>
+      (await shop.store.readStream(streamIds.service('shop'))).events;
+
+    it('completes its passes and records what the service says of itself while a stop it sent hangs', async () => {
+      await healthyOn('shop-db-1', 'db', 'h1');
+      await healthyOn('shop-payment-1', 'payment', 'h2');
+      await healthyOn('shop-web-1', 'web', 'h2');
+      await healthyOn('shop-web-2', 'web', 'h2');
+      await reactor.tick();
+      expect((await serviceEvents()).at(-1)?.type).toBe('ServiceAvailable');
+      // A surplus copy of the database, seen by the view at once: its stop is never answered.
+      hang = true;
+      shop.following = false;
+      const ref = { service: 'shop', app: 'db', instance: 'shop-db-2' };
+      await shop.decide(
+        'shop-db-2',
+        {
+          type: 'request',
+          data: { ...ref, layer: 'process', resources, revision: 1, reason: 'deploy' },
+        },
+        true,
+      );
+      await shop.decide(
+        'shop-db-2',
+        { type: 'place', data: placed('shop-db-2', 'db', 'h1') },
+        true,
+      );
+      for (const state of ['running', 'healthy'])
+        await shop.decide(
+          'shop-db-2',
+          { type: 'observe', host: 'h1', state, failureThreshold: 3 },
+          true,
+        );
+      shop.following = true;
+      await shop.sync();
+
+      await reactor.tick();
+      expect(sent.map((s) => s.command)).toEqual([
+        expect.objectContaining({ type: 'stop', commandId: 'stop-shop-db-2' }),
+      ]);
+
+      shop.view.hosts.set('h1', {
+        id: 'h1',
+        epoch: 1,
+        down: true,
+        cause: 'partitioned',
+        downAt: Date.now(),
+      });
+      await reactor.tick();
+
+      expect((await serviceEvents()).at(-1)).toMatchObject({ type: 'ServiceDegraded' });
+      // The surplus copy counts as long as its stop is not recorded (passes come with each append).
+      expect(JSON.stringify((await serviceEvents()).at(-1)?.data)).toMatch(
+        /db: (1 instance|2 instances) on partitioned host h1, not replaced \(has data\)/,
+      );
+    });
+
+    it('sends nothing again to an instance whose send is unanswered, however many passes go by', async () => {
+      await healthyOn('shop-db-1', 'db', 'h1');
+      await healthyOn('shop-db-2', 'db', 'h1');
+      await shop.instance('shop-payment-1', 'payment', 'h2');
+      hang = true;
+      await reactor.tick();
+      expect(sent.map((s) => s.command.commandId).sort()).toEqual([
+        'start-shop-payment-1',
+        'stop-shop-db-2',
+      ]);
+
+      for (const later of [10_000, 20_000, 60_000]) {
+        clock = () => Date.now() + later;
+        await reactor.tick();
+      }
+
+      expect(sent).toHaveLength(2);
+    });
+  });
+
+  describe('when a host comes back without an instance it held', () => {
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const at = (ms: number) => () => start + ms;
+
+    beforeEach(async () => {
+      clock = at(0);
+      await shop.instance('shop-db-1', 'db', 'h1');
+      for (const state of ['running', 'healthy'])
+        await shop.decide('shop-db-1', { type: 'observe', host: 'h1', state, failureThreshold: 3 });
+      copies.set('shop-db-1', {
+        key: 'backups/shop-db-1/000001767225595000',
+        at: start - 5000,
+        size: 12,
+        sha256: 'ab',
+      });
+      shop.view.hosts.set('h1', { id: 'h1', epoch: 1, down: true, cause: 'partitioned' });
+      await reactor.tick();
+      expect(await lastEvent('shop-db-1')).toMatchObject({ type: 'InstanceLost' });
+      shop.view.hosts.set('h1', { id: 'h1', epoch: 2, down: false, upAt: start + 1000 });
+    });
+
+    it("fails the lost instance once its agent's report fell due, and replaces it from its newest copy", async () => {
+      // Back for 9 s: the 10 s partition grace (over five 1 s heartbeats) is not over yet.
+      clock = at(10_000);
+      await reactor.tick();
+      expect(await lastEvent('shop-db-1')).toMatchObject({ type: 'InstanceLost' });
+
+      clock = at(11_000);
+      await reactor.tick();
+      await reactor.tick();
+
+      expect(await lastEvent('shop-db-1')).toMatchObject({
+        type: 'InstanceFailed',
+        data: { reason: 'its agent came back without it', cause: 'host-down', host: 'h1' },
+      });
+      const replacement = instancesOf('db').find((i) => i.id !== 'shop-db-1');
+      const stream = await shop.store.readStream(streamIds.instance(replacement!.id));
+      expect(stream.events[0]).toMatchObject({
+        type: 'InstanceRequested',
+        data: {
+          reason: 'replace',
+          replaces: 'shop-db-1',
+          restoreFrom: 'backups/shop-db-1/000001767225595000',
+        },
+      });
+    });
+
+    it('keeps the instance its agent reported after the return', async () => {
+      await shop.decide('shop-db-1', {
+        type: 'observe',
+        host: 'h1',
+        state: 'healthy',
+        failureThreshold: 3,
+      });
+
+      clock = at(60_000);
+      await reactor.tick();
+
+      expect(await lastEvent('shop-db-1')).toMatchObject({ type: 'InstanceHealthy' });
+      expect(instancesOf('db')).toHaveLength(1);
     });
   });
 });

@@ -12,6 +12,7 @@ import { planDeployment, type DeploymentAction } from '../domain/deployment-plan
 import { isLive, type InstanceView } from '../domain/instance-view';
 import { decideService, type ServiceCommand, type ServiceState } from '../domain/service-decider';
 import { partitionKeep } from '../domain/partition-keep';
+import { agentCameBackWithout, cameBackWithoutReason } from '../domain/report-overdue';
 import { assessServiceHealth, type ServiceProbeStanding } from '../domain/service-health';
 import { recordedProbeStanding } from '../domain/service-probe-standing';
 import type { InstanceCommand } from '@federa/instance-lifecycle';
@@ -52,10 +53,14 @@ interface Due {
  * lost), records service health, and on its tick applies autoscaling and resends starts. It reacts
  * to each page the view applies (a placed instance is started at once, the services the page touched
  * are reconciled) and, as a safety net, reconciles everything on its tick. Passes never overlap:
- * news arriving during one is merged into the next.
+ * news arriving during one is merged into the next. A pass never waits on an agent (the dispatcher
+ * sends without awaiting answers): an agent the bus cannot reach must not hold back what the
+ * services say of themselves.
  */
 export class SupervisionReactor {
   private leader = false;
+  /** Since when this process leads (ms): what agents said before went to no one here. */
+  private leaderSince: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private draining: Promise<void> | undefined;
@@ -76,7 +81,7 @@ export class SupervisionReactor {
     private readonly policy: AutoscalingPolicy,
     private readonly settings: Pick<
       SupervisionSettings,
-      'tickMs' | 'backoff' | 'unhealthyGraceMs' | 'partitionGraceMs'
+      'tickMs' | 'backoff' | 'unhealthyGraceMs' | 'partitionGraceMs' | 'heartbeatMs'
     >,
     private readonly log: ReactorLog,
     private readonly now: () => number = Date.now,
@@ -108,6 +113,8 @@ export class SupervisionReactor {
     await this.ticking;
     await this.draining;
     await Promise.all(this.starting);
+    // Sends still unanswered are abandoned: their answers would come after the service stopped.
+    await this.dispatcher.close();
   }
 
   /** Reacts to a page the view applied: starts what it placed, reconciles the services it touched. */
@@ -146,7 +153,9 @@ export class SupervisionReactor {
 
   /** Checks the lease, then (leader only) reconciles every service and resends what is due. */
   async tick(): Promise<void> {
-    this.leader = await this.lease.holds();
+    const held = await this.lease.holds();
+    if (held && !this.leader) this.leaderSince = this.now();
+    this.leader = held;
     if (!this.leader) return;
     await this.schedule({ services: 'all', scaling: true });
   }
@@ -330,13 +339,30 @@ export class SupervisionReactor {
    * again). A partitioned host's instances are recorded lost, and only the stateless ones fail once
    * the partition grace is over: the others may come back with the partition's end, and a copy
    * started meanwhile would be a second writer of their data. Copies that come back after their
-   * replacement are fenced when their agent reports them.
+   * replacement are fenced when their agent reports them. A lost instance whose host is back, and
+   * whose agent let its report fall due without a word of it (agentCameBackWithout), fails with its
+   * host to blame: it is replaced, a stateful one from its newest copy.
    */
   private async settleInstancesOfDownHosts(): Promise<void> {
     let last = 0;
     const now = this.now();
+    const window = {
+      heartbeatMs: this.settings.heartbeatMs,
+      partitionGraceMs: this.settings.partitionGraceMs,
+      listeningSince: this.leaderSince ?? now,
+    };
     for (const instance of [...this.view.instances.values()]) {
       const host = instance.host ? this.view.hosts.get(instance.host) : undefined;
+      if (agentCameBackWithout(instance, host, now, window)) {
+        const outcome = await this.instances.decide(instance.id, {
+          type: 'fail',
+          reason: cameBackWithoutReason,
+          cause: 'host-down',
+          restarts: 0,
+        });
+        last = Math.max(last, outcome?.position ?? 0);
+        continue;
+      }
       if (!isLive(instance) || !host?.down) continue;
       const app = this.view.applicationOf(instance);
       let command: InstanceCommand;
