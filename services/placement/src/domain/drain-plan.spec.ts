@@ -157,6 +157,25 @@ describe('drain plan', () => {
     ]);
   });
 
+  it('names the target of an instance already moving, whose room there is held', () => {
+    const state = clusterOf(
+      hostAttributes('h1'),
+      hostAttributes('h2', { capacity: cpuOnly(600) }),
+      hostAttributes('h3', { capacity: cpuOnly(600) }),
+    );
+    const model = cluster(state, 'h1', [
+      ['web-1', 'web'],
+      ['web-2', 'web'],
+    ]);
+    state.reserve({ ...state.allocation('web-1')!, host: 'h3' });
+    const plan = planDrain(new PlacementStack(), model, { host: 'h1' });
+    expect(plan.moves.map((m) => [m.instance, m.to])).toEqual([
+      ['web-1', 'h3'],
+      ['web-2', 'h2'],
+    ]);
+    expect(state.reservationsOn('h3').map((r) => r.instance)).toEqual(['web-1']);
+  });
+
   it('gives the state back as it found it', () => {
     const state = clusterOf(hostAttributes('h1'), hostAttributes('h2'));
     const model = cluster(state, 'h1', [
@@ -189,9 +208,15 @@ describe('drain plan', () => {
   });
 
   describe('refuses bad input naming the field', () => {
-    const state = clusterOf(hostAttributes('h1'), hostAttributes('gone'), hostAttributes('dead'));
+    const state = clusterOf(
+      hostAttributes('h1'),
+      hostAttributes('gone'),
+      hostAttributes('dead'),
+      hostAttributes('shut'),
+    );
     state.setState('gone', 'retired');
     state.setState('dead', 'down');
+    state.setCordoned('shut', true);
     const model = cluster(state, 'h1', [['web-1', 'web']]);
     const refusal = (query: { host: string; with?: string }) => {
       try {
@@ -212,25 +237,29 @@ describe('drain plan', () => {
     });
 
     it('a replacement equal to the host is invalid', () => {
-      expect(refusal({ host: 'h1', with: 'h1' })).toMatchObject({
+      expect(refusal({ host: 'h1', with: 'h1' })).toEqual({
         code: 'validation_failed',
-        details: [{ path: 'with', reason: 'is the host being emptied' }],
+        message: 'a host cannot replace itself: must name another host than h1',
+        details: [{ path: 'with', reason: 'must name another host than h1' }],
       });
     });
 
-    it('an unknown, retired or down replacement is a conflict', () => {
-      expect(refusal({ host: 'h1', with: 'nowhere' })).toMatchObject({
+    it('an unknown, retired, down or cordoned replacement is a conflict', () => {
+      expect(refusal({ host: 'h1', with: 'nowhere' })).toEqual({
         code: 'conflict',
-        details: [{ path: 'with', reason: 'no such host' }],
+        message:
+          'nowhere cannot replace h1: host nowhere is not registered; the new host must be ready and take placements',
+        details: [{ path: 'with', reason: 'host nowhere is not registered' }],
       });
-      expect(refusal({ host: 'h1', with: 'gone' })).toMatchObject({
-        code: 'conflict',
-        message: 'with: gone is retired and cannot take the instances of h1',
-      });
-      expect(refusal({ host: 'h1', with: 'dead' })).toMatchObject({
-        code: 'conflict',
-        details: [{ path: 'with', reason: 'the host is down' }],
-      });
+      expect(refusal({ host: 'h1', with: 'gone' }).details).toEqual([
+        { path: 'with', reason: 'host gone is retired' },
+      ]);
+      expect(refusal({ host: 'h1', with: 'dead' }).details).toEqual([
+        { path: 'with', reason: 'host dead is down' },
+      ]);
+      expect(refusal({ host: 'h1', with: 'shut' }).details).toEqual([
+        { path: 'with', reason: 'host shut is cordoned' },
+      ]);
     });
   });
 });

@@ -30,7 +30,8 @@ const liveLayers: ReadonlySet<string> = new Set(['qemu']);
 /**
  * What a drain of `query.host` would do now: each of its instances, in the order the drain moves
  * them, either with the host the placement rules would choose (as for a migration target, the
- * drained host excluded) or blocked with the rule that keeps it. Each planned move is applied to the
+ * drained host excluded; the target of its migration when it is already moving) or blocked with the
+ * rule that keeps it. Each planned move is applied to the
  * state while planning, so later instances see the room earlier ones took; the state is given back
  * as it was found. Bad input is refused naming the field.
  */
@@ -57,13 +58,25 @@ export function planDrain(
         blocked.push({ instance, service, app, reason });
         after.push(cost);
       };
+      const moveTo = (target: HostEntry, application: NormalisedApplication) => {
+        const costPerHour = { before: cost, after: price(allocation, target) };
+        const mode = modeOf(application, drained, target);
+        moves.push({ instance, service, app, from: drained.id, to: target.id, mode, costPerHour });
+        after.push(costPerHour.after);
+      };
       const application = catalog.get(service)?.applications.find((a) => a.name === app);
       if (!application) {
-        block(`no spec for ${service}/${app}: the rules it may move by are unknown`);
+        block(`no spec for ${service}/${app}`);
         continue;
       }
       if (!application.placement.relocatable || !allocation.relocatable) {
         block('not relocatable (placement.relocatable: false)');
+        continue;
+      }
+      const moving = state.reservation(instance);
+      if (moving && moving.host !== drained.id && state.host(moving.host)) {
+        // Already on its way: its room on the target is held, and the drain will not move it again.
+        moveTo(state.host(moving.host)!, application);
         continue;
       }
       const request = requestForApplication(catalog.get(service)!, app, instance);
@@ -76,24 +89,14 @@ export function planDrain(
         block(noTargetReason(request, rejected, query.with));
         continue;
       }
-      const target = state.host(chosen.host)!;
-      const moved = { before: cost, after: price(allocation, target) };
-      moves.push({
-        instance,
-        service,
-        app,
-        from: drained.id,
-        to: target.id,
-        mode: modeOf(application, drained, target),
-        costPerHour: moved,
-      });
-      after.push(moved.after);
+      moveTo(state.host(chosen.host)!, application);
+      // The move takes its room on the target, so that later instances see what is left.
       displaced.push(allocation);
       state.allocate({
         instance,
         service,
         app,
-        host: target.id,
+        host: chosen.host,
         resources: { ...request.resources },
         costPerHour: chosen.costPerHour,
         excludes: [...request.antiAffinity],
@@ -112,7 +115,10 @@ export function planDrain(
   };
 }
 
-/** The drained host; throws for an unknown host, or a `with` that cannot be a replacement. */
+/**
+ * The drained host; throws for an unknown host, or a `with` that could not replace it as inventory
+ * would refuse it: the replacement must be another registered host that is ready and not cordoned.
+ */
 function refuseBadQuery({ state }: Pick<ClusterModel, 'state'>, query: DrainPlanQuery): HostEntry {
   const drained = state.host(query.host);
   if (!drained) {
@@ -120,28 +126,28 @@ function refuseBadQuery({ state }: Pick<ClusterModel, 'state'>, query: DrainPlan
       { path: 'host', reason: 'no such host' },
     ]);
   }
-  if (query.with === undefined) return drained;
-  if (query.with === query.host) {
-    throw new FederaError(
-      ErrorCodes.validation,
-      `with must name another host than ${query.host}, the one being emptied`,
-      [{ path: 'with', reason: 'is the host being emptied' }],
-    );
-  }
-  const replacement = state.host(query.with);
-  if (!replacement) {
-    throw new FederaError(ErrorCodes.conflict, `no host ${query.with} to move the instances to`, [
-      { path: 'with', reason: 'no such host' },
+  const other = query.with;
+  if (other === undefined) return drained;
+  if (other === query.host) {
+    const reason = `must name another host than ${query.host}`;
+    throw new FederaError(ErrorCodes.validation, `a host cannot replace itself: ${reason}`, [
+      { path: 'with', reason },
     ]);
   }
-  if (replacement.state !== 'ready') {
-    throw new FederaError(
-      ErrorCodes.conflict,
-      `with: ${query.with} is ${replacement.state} and cannot take the instances of ${query.host}`,
-      [{ path: 'with', reason: `the host is ${replacement.state}` }],
-    );
-  }
-  return drained;
+  const replacement = state.host(other);
+  const why = !replacement
+    ? `host ${other} is not registered`
+    : replacement.state !== 'ready'
+      ? `host ${other} is ${replacement.state}`
+      : replacement.cordoned
+        ? `host ${other} is cordoned`
+        : undefined;
+  if (why === undefined) return drained;
+  throw new FederaError(
+    ErrorCodes.conflict,
+    `${other} cannot replace ${query.host}: ${why}; the new host must be ready and take placements`,
+    [{ path: 'with', reason: why }],
+  );
 }
 
 /** Why no host can take the instance, in the words of a failed placement or migration target. */
