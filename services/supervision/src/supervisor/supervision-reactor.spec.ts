@@ -423,6 +423,19 @@ describe('the supervision reactor', () => {
       });
     });
 
+    it('gives the agent its full time again when its own bus came back meanwhile', async () => {
+      clock = at(9000);
+      reactor.busReconnected();
+
+      clock = at(18_999);
+      await reactor.tick();
+      expect(await lastEvent('shop-db-1')).toMatchObject({ type: 'InstanceLost' });
+
+      clock = at(19_000);
+      await reactor.tick();
+      expect(await lastEvent('shop-db-1')).toMatchObject({ type: 'InstanceFailed' });
+    });
+
     it('keeps the instance its agent reported after the return', async () => {
       await shop.decide('shop-db-1', {
         type: 'observe',

@@ -59,8 +59,11 @@ interface Due {
  */
 export class SupervisionReactor {
   private leader = false;
-  /** Since when this process leads (ms): what agents said before went to no one here. */
-  private leaderSince: number | undefined;
+  /**
+   * Since when this process has heard agents without a break (ms): it became leader, or its bus came
+   * back. What agents said before went to no one here.
+   */
+  private listeningSince: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private draining: Promise<void> | undefined;
@@ -145,6 +148,11 @@ export class SupervisionReactor {
       void this.schedule({ services: hosts ? 'all' : touched, scaling: false });
   }
 
+  /** The bus came back: what agents said while it was gone reached nobody here. */
+  busReconnected(): void {
+    this.listeningSince = this.now();
+  }
+
   /** The service's probe result changed: its health is assessed (and recorded) again. */
   serviceProbeChanged(service: string): void {
     if (!this.leader || this.stopped) return;
@@ -154,7 +162,7 @@ export class SupervisionReactor {
   /** Checks the lease, then (leader only) reconciles every service and resends what is due. */
   async tick(): Promise<void> {
     const held = await this.lease.holds();
-    if (held && !this.leader) this.leaderSince = this.now();
+    if (held && !this.leader) this.listeningSince = this.now();
     this.leader = held;
     if (!this.leader) return;
     await this.schedule({ services: 'all', scaling: true });
@@ -349,7 +357,7 @@ export class SupervisionReactor {
     const window = {
       heartbeatMs: this.settings.heartbeatMs,
       partitionGraceMs: this.settings.partitionGraceMs,
-      listeningSince: this.leaderSince ?? now,
+      listeningSince: this.listeningSince ?? now,
     };
     for (const instance of [...this.view.instances.values()]) {
       const host = instance.host ? this.view.hosts.get(instance.host) : undefined;

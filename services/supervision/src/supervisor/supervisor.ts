@@ -178,8 +178,12 @@ export class Supervisor {
     this.publisher?.start();
   }
 
-  /** The connection to NATS came back: the discovery bucket is read and repaired again. */
+  /**
+   * The connection to NATS came back: the discovery bucket is read and repaired again, and the
+   * reactor gives agents their full time to report again.
+   */
   reconnected(): void {
+    this.reactor.busReconnected();
     this.publisher?.reconnected();
   }
 
