@@ -1,0 +1,253 @@
+import {
+  decideDrainStep,
+  type AppRules,
+  type DrainMove,
+  type DrainSituation,
+  type HostInstance,
+} from './drain-evacuation';
+
+const app = (name: string, rules: Partial<AppRules> = {}): AppRules => ({
+  service: 'shop',
+  app: name,
+  dependsOn: [],
+  min: 1,
+  relocatable: true,
+  stateful: false,
+  ...rules,
+});
+const on = (instance: string, appName: string, status: HostInstance['status'] = 'healthy') => ({
+  instance,
+  service: 'shop',
+  app: appName,
+  status,
+});
+const move = (instance: string, status: DrainMove['status'], more: Partial<DrainMove> = {}) => ({
+  migration: `mig-${instance}`,
+  instance,
+  status,
+  byThisDrain: true,
+  ...more,
+});
+
+function situation(overrides: Partial<DrainSituation>): DrainSituation {
+  const onHost = overrides.onHost ?? [];
+  return {
+    host: 'mph-1',
+    startedWith: onHost.map(({ instance, service, app }) => ({ instance, service, app })),
+    now: Date.parse('2025-01-01T00:00:00.000Z'),
+    maxParallel: 2,
+    onHost,
+    apps: [],
+    replicas: [],
+    moves: [],
+    refusals: new Map(),
+    ...overrides,
+  };
+}
+
+describe('deciding the next step of a drain', () => {
+  it('finishes the drain once nothing runs on the host and nothing moves off it', () => {
+    const step = decideDrainStep(
+      situation({
+        startedWith: [{ instance: 'web-1', service: 'shop', app: 'web' }],
+        apps: [app('web')],
+        moves: [move('web-1', 'succeeded'), move('other-1', 'succeeded', { byThisDrain: false })],
+      }),
+    );
+    expect(step).toEqual({ outcome: 'drained', evacuated: ['web-1'], notRelocatable: [] });
+  });
+
+  it('waits for a move in flight before finishing', () => {
+    const step = decideDrainStep(situation({ moves: [move('web-1', 'active')] }));
+    expect(step).toMatchObject({ outcome: 'evacuating', candidates: [], slots: 1 });
+  });
+
+  it('lists as not relocatable the pinned instances the drain began with that left otherwise', () => {
+    const step = decideDrainStep(
+      situation({
+        startedWith: [{ instance: 'pin-1', service: 'shop', app: 'pinned' }],
+        apps: [app('pinned', { relocatable: false })],
+      }),
+    );
+    expect(step).toEqual({ outcome: 'drained', evacuated: [], notRelocatable: ['pin-1'] });
+  });
+
+  it('moves dependents before what they depend on, transitively', () => {
+    const apps = [
+      app('web', { dependsOn: ['api'] }),
+      app('api', { dependsOn: ['db'] }),
+      app('db', { stateful: true }),
+    ];
+    const replicas = ['web', 'api', 'db'].map((a) => ({
+      service: 'shop',
+      app: a,
+      live: 1,
+      healthy: 1,
+    }));
+    const all = [on('db-1', 'db'), on('api-1', 'api'), on('web-1', 'web')];
+    expect(decideDrainStep(situation({ onHost: all, apps, replicas }))).toMatchObject({
+      candidates: ['web-1'],
+      blocked: [],
+    });
+    // web moving: api and db still wait for it.
+    expect(
+      decideDrainStep(situation({ onHost: all, apps, replicas, moves: [move('web-1', 'active')] })),
+    ).toMatchObject({ candidates: [], slots: 1 });
+    // web gone: api, then db.
+    expect(decideDrainStep(situation({ onHost: all.slice(0, 2), apps, replicas }))).toMatchObject({
+      candidates: ['api-1'],
+    });
+    expect(decideDrainStep(situation({ onHost: all.slice(0, 1), apps, replicas }))).toMatchObject({
+      candidates: ['db-1'],
+    });
+  });
+
+  it('does not hold back what a blocked dependent depends on', () => {
+    const step = decideDrainStep(
+      situation({
+        onHost: [on('web-1', 'web'), on('db-1', 'db')],
+        apps: [app('web', { dependsOn: ['db'], relocatable: false }), app('db')],
+      }),
+    );
+    expect(step).toMatchObject({
+      candidates: ['db-1'],
+      blocked: [{ instance: 'web-1', service: 'shop', app: 'web', reason: 'not relocatable' }],
+    });
+  });
+
+  it('moves at most the free slots at a time: FEDERA_DRAIN_MAX_PARALLEL less the moves in flight', () => {
+    const onHost = ['a-1', 'a-2', 'a-3', 'a-4'].map((i) => on(i, 'a'));
+    const apps = [app('a')];
+    expect(decideDrainStep(situation({ onHost, apps, maxParallel: 2 }))).toMatchObject({
+      candidates: ['a-1', 'a-2', 'a-3', 'a-4'],
+      slots: 2,
+    });
+    const moves = [move('a-1', 'active'), move('x-1', 'active', { byThisDrain: false })];
+    expect(decideDrainStep(situation({ onHost, apps, maxParallel: 2, moves }))).toMatchObject({
+      candidates: ['a-2', 'a-3', 'a-4'],
+      slots: 0,
+    });
+  });
+
+  it('never takes an application with several replicas below replicas.min healthy', () => {
+    const apps = [app('db', { stateful: true, min: 2 })];
+    const onHost = [on('db-1', 'db'), on('db-2', 'db')];
+    const step = decideDrainStep(
+      situation({
+        onHost,
+        apps,
+        replicas: [{ service: 'shop', app: 'db', live: 3, healthy: 3 }],
+      }),
+    );
+    expect(step).toMatchObject({
+      candidates: ['db-1'],
+      blocked: [
+        {
+          instance: 'db-2',
+          reason:
+            'disruption budget: db has 2 healthy of replicas.min 2; moving this one would leave 1',
+        },
+      ],
+    });
+  });
+
+  it('lets an application without data move make-before-break whatever its healthy count', () => {
+    const step = decideDrainStep(
+      situation({
+        onHost: [on('web-1', 'web')],
+        apps: [app('web', { min: 2 })],
+        replicas: [{ service: 'shop', app: 'web', live: 2, healthy: 2 }],
+      }),
+    );
+    expect(step).toMatchObject({ candidates: ['web-1'], blocked: [] });
+  });
+
+  it('moves a single-replica application alone: the budget never blocks it', () => {
+    const step = decideDrainStep(
+      situation({
+        onHost: [on('db-1', 'db')],
+        apps: [app('db', { stateful: true, min: 1 })],
+        replicas: [{ service: 'shop', app: 'db', live: 1, healthy: 1 }],
+      }),
+    );
+    expect(step).toMatchObject({ candidates: ['db-1'], blocked: [] });
+  });
+
+  it('blocks a non-relocatable instance, one whose move failed, and one without a spec, with why', () => {
+    const step = decideDrainStep(
+      situation({
+        onHost: [on('pin-1', 'pinned'), on('kv-1', 'kv'), on('old-1', 'gone')],
+        apps: [app('pinned', { relocatable: false }), app('kv', { stateful: true })],
+        moves: [move('kv-1', 'rolled-back', { why: 'import: target unreachable' })],
+      }),
+    );
+    expect(step).toEqual({
+      outcome: 'evacuating',
+      candidates: [],
+      slots: 2,
+      blocked: [
+        {
+          instance: 'kv-1',
+          service: 'shop',
+          app: 'kv',
+          reason: 'its move was rolled back (migration mig-kv-1): import: target unreachable',
+        },
+        { instance: 'old-1', service: 'shop', app: 'gone', reason: 'no spec for shop/gone' },
+        { instance: 'pin-1', service: 'shop', app: 'pinned', reason: 'not relocatable' },
+      ],
+    });
+  });
+
+  it('lists an instance placement found no host for, and offers it again', () => {
+    const step = decideDrainStep(
+      situation({
+        onHost: [on('web-1', 'web')],
+        apps: [app('web')],
+        refusals: new Map([['web-1', 'no feasible host: free-resources']]),
+      }),
+    );
+    expect(step).toMatchObject({
+      candidates: ['web-1'],
+      blocked: [{ instance: 'web-1', reason: 'no feasible host: free-resources' }],
+    });
+  });
+
+  it('lets an instance that does not run yet wait without calling it blocked', () => {
+    const step = decideDrainStep(
+      situation({ onHost: [on('web-1', 'web', 'starting')], apps: [app('web')] }),
+    );
+    expect(step).toEqual({ outcome: 'evacuating', candidates: [], slots: 2, blocked: [] });
+  });
+
+  it('times out at the deadline listing what stayed and why, moves in flight included', () => {
+    const step = decideDrainStep(
+      situation({
+        deadlineAt: '2025-01-01T00:00:00.000Z',
+        onHost: [on('pin-1', 'pinned'), on('web-1', 'web'), on('kv-1', 'kv')],
+        apps: [app('pinned', { relocatable: false }), app('web'), app('kv')],
+        moves: [move('web-1', 'active'), move('db-1', 'succeeded')],
+        maxParallel: 1,
+      }),
+    );
+    expect(step).toEqual({
+      outcome: 'timed-out',
+      evacuated: ['db-1'],
+      remaining: [
+        { instance: 'pin-1', service: 'shop', app: 'pinned', reason: 'not relocatable' },
+        { instance: 'web-1', service: 'shop', app: 'web', reason: 'moving (migration mig-web-1)' },
+        { instance: 'kv-1', service: 'shop', app: 'kv', reason: 'waiting for a slot' },
+      ],
+    });
+  });
+
+  it('goes on before its deadline', () => {
+    const step = decideDrainStep(
+      situation({
+        deadlineAt: '2025-01-01T00:00:01.000Z',
+        onHost: [on('web-1', 'web')],
+        apps: [app('web')],
+      }),
+    );
+    expect(step.outcome).toBe('evacuating');
+  });
+});

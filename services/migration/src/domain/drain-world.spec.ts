@@ -1,0 +1,121 @@
+import { drainSituation, emptyDrainWorld, foldDrainWorld, type WorldEvent } from './drain-world';
+
+const spec = {
+  apiVersion: 'federa/v1',
+  kind: 'Service',
+  metadata: { name: 'shop' },
+  spec: {
+    applications: [
+      {
+        name: 'web',
+        layer: 'process',
+        artifact: { command: ['node', 'web.js'] },
+        resources: { cpu: '100m', memory: '64Mi' },
+        replicas: { min: 2, max: 2 },
+        dependsOn: ['db'],
+      },
+      {
+        name: 'db',
+        layer: 'process',
+        artifact: { command: ['node', 'db.js'] },
+        resources: { cpu: '100m', memory: '64Mi' },
+        data: { path: 'data' },
+      },
+    ],
+  },
+};
+
+function instanceEvents(
+  instance: string,
+  app: string,
+  host: string,
+): Omit<WorldEvent, 'position'>[] {
+  const ref = { service: 'shop', app, instance };
+  return [
+    { type: 'InstanceRequested', data: { ...ref, layer: 'process', revision: 1 } },
+    { type: 'InstancePlaced', data: { ...ref, host, layer: 'process', hostEpoch: 1 } },
+    { type: 'InstanceHealthy', data: { ...ref, host } },
+  ];
+}
+
+function worldOf(events: Omit<WorldEvent, 'position'>[]) {
+  const world = emptyDrainWorld();
+  events.forEach((e, i) => foldDrainWorld(world, { ...e, position: i + 1 }));
+  return world;
+}
+
+const options = { now: 0, maxParallel: 2, refusals: new Map(), pending: new Map() };
+
+describe('the world a drain is decided from', () => {
+  const history = [
+    { type: 'ServiceDefined', data: { service: 'shop', spec, revision: 1 } },
+    ...instanceEvents('web-1', 'web', 'a'),
+    ...instanceEvents('web-2', 'web', 'b'),
+    ...instanceEvents('db-1', 'db', 'a'),
+    { type: 'HostDrainStarted', data: { host: 'a', instances: ['web-1', 'db-1'] } },
+  ];
+
+  it('follows a drain from its start to its end', () => {
+    const world = worldOf(history);
+    expect(world.drains.get('a')).toEqual({
+      host: 'a',
+      startedAt: history.length,
+      instances: ['web-1', 'db-1'],
+    });
+    const ended = worldOf([
+      ...history,
+      { type: 'HostDrained', data: { host: 'a', evacuated: [], notRelocatable: [] } },
+    ]);
+    expect(ended.drains.size).toBe(0);
+  });
+
+  it('gives the instances on the host, the rules and counts of their applications', () => {
+    const world = worldOf(history);
+    const situation = drainSituation(world, world.drains.get('a')!, options);
+    expect(situation.onHost.map((i) => i.instance)).toEqual(['web-1', 'db-1']);
+    expect(situation.apps).toEqual(
+      expect.arrayContaining([
+        {
+          service: 'shop',
+          app: 'web',
+          dependsOn: ['db'],
+          min: 2,
+          relocatable: true,
+          stateful: false,
+        },
+        expect.objectContaining({ app: 'db', stateful: true, min: 1 }),
+      ]),
+    );
+    expect(situation.replicas).toEqual(
+      expect.arrayContaining([{ service: 'shop', app: 'web', live: 2, healthy: 2 }]),
+    );
+  });
+
+  it("counts this drain's moves with their ends, and a move started here but not read yet", () => {
+    const world = worldOf([
+      ...history,
+      {
+        type: 'MigrationStarted',
+        data: { migration: 'm-1', instance: 'web-1', from: 'a', to: 'b', reason: 'drain' },
+      },
+      {
+        type: 'MigrationRolledBack',
+        data: { migration: 'm-1', instance: 'web-1', host: 'a', reason: 'verify: timed out' },
+      },
+    ]);
+    const situation = drainSituation(world, world.drains.get('a')!, {
+      ...options,
+      pending: new Map([['db-1', 'm-2']]),
+    });
+    expect(situation.moves).toEqual([
+      {
+        migration: 'm-1',
+        instance: 'web-1',
+        status: 'rolled-back',
+        byThisDrain: true,
+        why: 'verify: timed out',
+      },
+      { migration: 'm-2', instance: 'db-1', status: 'active', byThisDrain: true },
+    ]);
+  });
+});

@@ -1,0 +1,229 @@
+import {
+  normaliseServiceSpec,
+  type HostDrainStartedData,
+  type MigrationReason,
+  type ServiceSpec,
+} from '@federa/contracts';
+import {
+  evolveInstanceLife,
+  initialInstanceLife,
+  isInstanceEvent,
+  isLive,
+  type InstanceLife,
+} from '@federa/instance-lifecycle';
+import type { AppRules, DrainMove, DrainSituation, HostInstance } from './drain-evacuation';
+
+/** A drain in progress: its HostDrainStarted, with the log position that began it. */
+export interface DrainInProgress {
+  host: string;
+  /** Position of the HostDrainStarted: moves recorded after it belong to this drain. */
+  startedAt: number;
+  /** The instances on the host when the drain began. */
+  instances: string[];
+  deadlineAt?: string;
+  replaceWith?: string;
+}
+
+/** What the drain runner keeps of a migration: enough to tell this drain's moves and their ends. */
+export interface MigrationTrace {
+  migration: string;
+  instance: string;
+  from: string;
+  reason: MigrationReason;
+  /** Position of its MigrationStarted. */
+  startedAt: number;
+  status: 'active' | 'succeeded' | 'failed' | 'rolled-back';
+  /** Why it failed or was rolled back. */
+  why?: string;
+}
+
+/**
+ * The part of the log a drain is decided from: drains in progress, every instance's life, the
+ * applications' rules and the migrations. Built by folding the log in order (`foldDrainWorld`).
+ */
+export interface DrainWorld {
+  drains: Map<string, DrainInProgress>;
+  instances: Map<string, InstanceLife>;
+  /** By `service/app`. */
+  apps: Map<string, AppRules>;
+  migrations: Map<string, MigrationTrace>;
+}
+
+/** One logged event as the fold reads it. */
+export interface WorldEvent {
+  type: string;
+  position: number;
+  data: unknown;
+}
+
+export function emptyDrainWorld(): DrainWorld {
+  return { drains: new Map(), instances: new Map(), apps: new Map(), migrations: new Map() };
+}
+
+const appKey = (service: string, app: string) => `${service}/${app}`;
+
+/** Applies one event, in log order, to the world (mutating it: the world is a running fold). */
+export function foldDrainWorld(world: DrainWorld, event: WorldEvent): void {
+  if (isInstanceEvent(event)) {
+    const id = (event.data as { instance: string }).instance;
+    const life = evolveInstanceLife(world.instances.get(id) ?? initialInstanceLife(), event);
+    if (life.status !== 'absent') world.instances.set(id, life);
+    return;
+  }
+  const data = event.data as Record<string, unknown>;
+  switch (event.type) {
+    case 'HostDrainStarted': {
+      const d = data as unknown as HostDrainStartedData;
+      world.drains.set(d.host, {
+        host: d.host,
+        startedAt: event.position,
+        instances: [...d.instances],
+        ...(d.deadlineAt ? { deadlineAt: d.deadlineAt } : {}),
+        ...(d.replaceWith ? { replaceWith: d.replaceWith } : {}),
+      });
+      return;
+    }
+    case 'HostDrained':
+    case 'HostDrainTimedOut':
+    case 'HostRetired':
+      world.drains.delete(data.host as string);
+      return;
+    case 'ServiceDefined':
+    case 'ServiceUpdated':
+    case 'ServiceCopied':
+      defineApps(world, data.service as string, data.spec as ServiceSpec);
+      return;
+    case 'ServiceDeleted':
+      for (const key of [...world.apps.keys()])
+        if (key.startsWith(`${data.service as string}/`)) world.apps.delete(key);
+      return;
+    case 'MigrationStarted':
+      world.migrations.set(data.migration as string, {
+        migration: data.migration as string,
+        instance: data.instance as string,
+        from: data.from as string,
+        reason: data.reason as MigrationReason,
+        startedAt: event.position,
+        status: 'active',
+      });
+      return;
+    case 'MigrationCompleted':
+      endMigration(world, data, 'succeeded');
+      return;
+    case 'MigrationFailed':
+      endMigration(world, data, 'failed');
+      return;
+    case 'MigrationRolledBack':
+      endMigration(world, data, 'rolled-back');
+      return;
+  }
+}
+
+function endMigration(
+  world: DrainWorld,
+  data: Record<string, unknown>,
+  status: MigrationTrace['status'],
+): void {
+  const trace = world.migrations.get(data.migration as string);
+  if (!trace) return;
+  const why = typeof data.reason === 'string' ? { why: data.reason } : {};
+  world.migrations.set(trace.migration, { ...trace, status, ...why });
+}
+
+function defineApps(world: DrainWorld, service: string, spec: ServiceSpec): void {
+  for (const key of [...world.apps.keys()])
+    if (key.startsWith(`${service}/`)) world.apps.delete(key);
+  for (const app of normaliseServiceSpec(spec).applications) {
+    world.apps.set(appKey(service, app.name), {
+      service,
+      app: app.name,
+      dependsOn: [...app.dependsOn],
+      min: app.replicas.min,
+      relocatable: app.placement.relocatable,
+      stateful: app.data !== null,
+    });
+  }
+}
+
+/**
+ * What the drain of `host` is decided from, as the world has it now. `pending`: moves this replica
+ * started that the world has not read yet (they count as in flight).
+ */
+export function drainSituation(
+  world: DrainWorld,
+  drain: DrainInProgress,
+  options: {
+    now: number;
+    maxParallel: number;
+    refusals: ReadonlyMap<string, string>;
+    pending: ReadonlyMap<string, string>;
+  },
+): DrainSituation {
+  const onHost: HostInstance[] = [];
+  const replicas = new Map<string, { live: number; healthy: number }>();
+  for (const life of world.instances.values()) {
+    if (!isLive(life.status)) continue;
+    const key = appKey(life.service, life.app);
+    const count = replicas.get(key) ?? { live: 0, healthy: 0 };
+    count.live += 1;
+    if (life.status === 'healthy') count.healthy += 1;
+    replicas.set(key, count);
+    if (life.host === drain.host) {
+      onHost.push({
+        instance: life.instance,
+        service: life.service,
+        app: life.app,
+        status: life.status,
+      });
+    }
+  }
+  const moves: DrainMove[] = [];
+  for (const trace of world.migrations.values()) {
+    if (trace.from !== drain.host) continue;
+    // Any move off the host takes a slot; ended ones count only when this drain started them.
+    const ours = trace.reason === 'drain' && trace.startedAt > drain.startedAt;
+    if (trace.status !== 'active' && !ours) continue;
+    moves.push({
+      migration: trace.migration,
+      instance: trace.instance,
+      status: trace.status,
+      byThisDrain: ours,
+      ...(trace.why ? { why: trace.why } : {}),
+    });
+  }
+  for (const [instance, migration] of options.pending) {
+    if (!world.migrations.has(migration)) {
+      moves.push({ migration, instance, status: 'active', byThisDrain: true });
+    }
+  }
+  const appsOf = new Map<string, AppRules>();
+  for (const instance of [...onHost.map((i) => i.instance), ...drain.instances]) {
+    const life = world.instances.get(instance);
+    const rules = life && world.apps.get(appKey(life.service, life.app));
+    if (rules) appsOf.set(appKey(rules.service, rules.app), rules);
+  }
+  // Every application of the services on the host: dependents elsewhere in the service matter too.
+  for (const rules of world.apps.values()) {
+    if (onHost.some((i) => i.service === rules.service)) {
+      appsOf.set(appKey(rules.service, rules.app), rules);
+    }
+  }
+  return {
+    host: drain.host,
+    startedWith: drain.instances.map((instance) => {
+      const life = world.instances.get(instance);
+      return { instance, service: life?.service ?? '', app: life?.app ?? '' };
+    }),
+    ...(drain.deadlineAt ? { deadlineAt: drain.deadlineAt } : {}),
+    now: options.now,
+    maxParallel: options.maxParallel,
+    onHost,
+    apps: [...appsOf.values()],
+    replicas: [...replicas].map(([key, count]) => {
+      const [service, app] = key.split('/') as [string, string];
+      return { service, app, ...count };
+    }),
+    moves,
+    refusals: options.refusals,
+  };
+}
