@@ -162,7 +162,7 @@ export function drainSituation(
   const onHost: HostInstance[] = [];
   const replicas = new Map<string, { live: number; healthy: number }>();
   for (const life of world.instances.values()) {
-    if (!isLive(life.status)) continue;
+    if (life.status === 'absent' || !isLive(life.status)) continue;
     const key = appKey(life.service, life.app);
     const count = replicas.get(key) ?? { live: 0, healthy: 0 };
     count.live += 1;
