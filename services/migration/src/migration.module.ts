@@ -24,10 +24,13 @@ import { AgentEnds } from './infrastructure/agent-ends';
 import { ClusterReader } from './infrastructure/cluster-reader';
 import { MigrationProjection } from './infrastructure/migration-projection';
 import { MigrationReadModel } from './infrastructure/migration-read-model';
+import { PostgresSagaOwnership } from './infrastructure/postgres-saga-ownership';
+import { unendedSagas } from './infrastructure/unended-sagas';
 import { EVENT_STORE, NATS_CONNECTION, PG_POOL } from './infrastructure/migration-tokens';
 import type { MigrationConfig } from './migration-config';
 import { MigrationLeadership } from './saga/migration-leadership';
 import { MigrationRunner } from './saga/migration-runner';
+import { SagaAdopter } from './saga/saga-adopter';
 
 /**
  * The migration service: answers `cmd.migration.*` (replicas share them through the queue group;
@@ -41,6 +44,8 @@ export class MigrationModule
   constructor(
     private readonly projection: LiveProjection,
     private readonly leadership: MigrationLeadership,
+    private readonly adopter: SagaAdopter,
+    private readonly ownership: PostgresSagaOwnership,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
   ) {}
@@ -81,22 +86,55 @@ export class MigrationModule
           useFactory: () => MigrationLeadership.forDatabase(config.federa.databaseUrl),
         },
         {
-          provide: MigrationStarter,
-          inject: [EVENT_STORE, NATS_CONNECTION],
-          useFactory: (store: EventStore, nc: NatsConnection) => {
-            const cluster = new ClusterReader(store);
-            const ends = new AgentEnds(nc, subjects, cluster);
-            const runner = new MigrationRunner(store, ends, ends, {
+          // This replica's owner leases of the sagas it runs (one Postgres session for all).
+          provide: PostgresSagaOwnership,
+          useFactory: () => new PostgresSagaOwnership(config.federa.databaseUrl),
+        },
+        {
+          provide: MigrationRunner,
+          inject: [EVENT_STORE, NATS_CONNECTION, PostgresSagaOwnership],
+          useFactory: (store: EventStore, nc: NatsConnection, ownership: PostgresSagaOwnership) => {
+            const ends = new AgentEnds(nc, subjects, new ClusterReader(store));
+            return new MigrationRunner(store, ends, ends, {
               log: (message) => logger.warn(message),
+              ownership,
             });
-            return new MigrationStarter(
+          },
+        },
+        {
+          provide: SagaAdopter,
+          inject: [PG_POOL, MigrationLeadership, PostgresSagaOwnership, MigrationRunner],
+          useFactory: (
+            pool: Pool,
+            leadership: MigrationLeadership,
+            ownership: PostgresSagaOwnership,
+            runner: MigrationRunner,
+          ) =>
+            new SagaAdopter({
+              isLeader: () => leadership.isLeader(),
+              unended: () => unendedSagas(pool),
+              ownership,
+              runner,
+              log: (message) => logger.warn(message),
+            }),
+        },
+        {
+          provide: MigrationStarter,
+          inject: [EVENT_STORE, NATS_CONNECTION, MigrationRunner, PostgresSagaOwnership],
+          useFactory: (
+            store: EventStore,
+            nc: NatsConnection,
+            runner: MigrationRunner,
+            ownership: PostgresSagaOwnership,
+          ) =>
+            new MigrationStarter(
               store,
               new CommandClient(nc, subjects),
-              cluster,
+              new ClusterReader(store),
               runner,
               (m) => logger.error(m),
-            );
-          },
+              ownership,
+            ),
         },
         {
           // What the gateway's /readyz hears from this replica (the ping's arrival proves NATS).
@@ -115,10 +153,14 @@ export class MigrationModule
   async onModuleInit(): Promise<void> {
     await this.projection.start();
     await this.leadership.start();
+    this.adopter.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.adopter.stop();
     await this.leadership.stop();
+    // Its sagas' leases go with it: the leader (another replica) takes them over where they are.
+    await this.ownership.close();
     await this.projection.stop();
   }
 

@@ -12,13 +12,16 @@ import { migrationDecider } from '../domain/migration-saga';
 import { migrationView, type MigrationView } from '../domain/migration-view';
 import type { ClusterReader } from '../infrastructure/cluster-reader';
 import type { MigrationRunner } from '../saga/migration-runner';
+import type { SagaOwnership } from '../saga/saga-ownership';
 
 const movable = new Set(['running', 'healthy', 'unhealthy']);
 
 /**
  * Starts a migration: checks the instance can move, has placement choose (or check) the target by its
  * rules, records the saga's start in a new `migration-<id>` stream, and runs it in the background on
- * this replica (the one the queue group handed the request to). Answers the migration as recorded.
+ * this replica (the one the queue group handed the request to), which takes the saga's owner lease
+ * before recording it. Answers the migration as recorded; a saga recorded without its lease (the
+ * lease's connection failed) is left to the leader, who takes over sagas without an owner.
  */
 export class MigrationStarter {
   constructor(
@@ -27,6 +30,7 @@ export class MigrationStarter {
     private readonly cluster: ClusterReader,
     private readonly runner: Pick<MigrationRunner, 'run'>,
     private readonly log: (message: string) => void,
+    private readonly ownership: Pick<SagaOwnership, 'claim'>,
   ) {}
 
   async start(command: MigrateInstanceCommand, correlationId?: string): Promise<MigrationView> {
@@ -66,6 +70,7 @@ export class MigrationStarter {
       );
     }
     const migration = `mig-${randomUUID()}`;
+    const owned = await this.ownership.claim(migration).catch(() => false);
     const { newState } = await handleCommand(
       this.store,
       streamIds.migration(migration),
@@ -86,9 +91,13 @@ export class MigrationStarter {
       },
       { metadata: { actor: 'migration', correlationId: correlationId ?? migration } },
     );
-    void this.runner
-      .run(migration)
-      .catch((error: unknown) => this.log(`migration ${migration} stopped: ${String(error)}`));
+    if (owned) {
+      void this.runner
+        .run(migration)
+        .catch((error: unknown) => this.log(`migration ${migration} stopped: ${String(error)}`));
+    } else {
+      this.log(`migration ${migration} recorded without its owner lease: the leader will run it`);
+    }
     return migrationView(newState);
   }
 }

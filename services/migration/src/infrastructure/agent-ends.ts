@@ -10,7 +10,12 @@ import {
   type InstanceSpecPayload,
 } from '@federa/contracts';
 import { JSONCodec, type NatsConnection } from 'nats';
-import type { MigrationEnds, MigrationLedger, MovingInstance } from '../saga/migration-ends';
+import {
+  commandIdOf,
+  type MigrationEnds,
+  type MigrationLedger,
+  type MovingInstance,
+} from '../saga/migration-ends';
 import { dataKey } from '../saga/migration-runner';
 import type { ClusterReader } from './cluster-reader';
 
@@ -55,7 +60,7 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
   }
 
   async stopSource(move: MovingInstance): Promise<void> {
-    await this.work(move.from, `${move.migration}-stop-source`, {
+    await this.work(move.from, commandIdOf(move, 'stop-source'), {
       type: 'stop',
       instance: move.instance,
       graceMs: 10_000,
@@ -64,7 +69,7 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
 
   async exportData(move: MovingInstance): Promise<{ key: string; bytes: number }> {
     const key = dataKey(move);
-    const result = await this.work(move.from, `${move.migration}-export`, {
+    const result = await this.work(move.from, commandIdOf(move, 'export'), {
       type: 'export-data',
       instance: move.instance,
       key,
@@ -73,7 +78,7 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
   }
 
   async importData(move: MovingInstance, key: string): Promise<void> {
-    await this.work(move.to, `${move.migration}-import`, {
+    await this.work(move.to, commandIdOf(move, 'import'), {
       type: 'import-data',
       spec: await this.spec(move),
       key,
@@ -81,34 +86,34 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
   }
 
   async startTarget(move: MovingInstance): Promise<void> {
-    await this.work(move.to, `${move.migration}-start-target`, {
+    await this.work(move.to, commandIdOf(move, 'start-target'), {
       type: 'start',
       spec: await this.spec(move),
     });
   }
 
   async startSource(move: MovingInstance): Promise<void> {
-    await this.work(move.from, `${move.migration}-start-source`, {
+    await this.work(move.from, commandIdOf(move, 'start-source'), {
       type: 'start',
       spec: await this.spec(move),
     });
   }
 
   async stopTarget(move: MovingInstance): Promise<void> {
-    await this.work(move.to, `${move.migration}-stop-target`, {
+    await this.work(move.to, commandIdOf(move, 'stop-target'), {
       type: 'destroy',
       instance: move.instance,
     }).catch(ignoreNotFound);
   }
 
   async liveTransfer(move: MovingInstance): Promise<{ bytes?: number; downtimeMs: number }> {
-    const prepared = await this.work(move.to, `${move.migration}-migrate-in`, {
+    const prepared = await this.work(move.to, commandIdOf(move, 'migrate-in'), {
       type: 'migrate-in',
       spec: await this.spec(move),
     });
     const uri = typeof prepared?.uri === 'string' ? prepared.uri : '';
     if (!uri) throw new Error(`${move.to} answered migrate-in without a uri`);
-    const moved = await this.work(move.from, `${move.migration}-migrate-out`, {
+    const moved = await this.work(move.from, commandIdOf(move, 'migrate-out'), {
       type: 'migrate-out',
       instance: move.instance,
       target: { host: move.to, uri },
@@ -142,7 +147,7 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
 
   /** Frees what the instance holds on `host` (its stopped copy and its files); placement's claim follows the log. */
   async release(move: MovingInstance, host: string): Promise<void> {
-    await this.work(host, `${move.migration}-release-${host}`, {
+    await this.work(host, commandIdOf(move, `release-${host}`), {
       type: 'destroy',
       instance: move.instance,
     }).catch(ignoreNotFound);

@@ -6,12 +6,29 @@ export interface MovingInstance {
   app: string;
   from: string;
   to: string;
+  /**
+   * Set when the saga was taken over from a silent owner: part of every command id sent from then
+   * on (see commandIdOf), so that each command goes out afresh under the new owner.
+   */
+  attempt?: string;
+}
+
+/**
+ * The id of one step's command to an agent: derived from the migration, so that a resend is executed
+ * once, and from the owner's attempt, so that an owner that took the saga over is told the outcome
+ * of its own command (an agent reports a command's outcome once, to whoever listened then).
+ */
+export function commandIdOf(move: Pick<MovingInstance, 'migration' | 'attempt'>, step: string) {
+  return move.attempt ? `${move.migration}-${step}-${move.attempt}` : `${move.migration}-${step}`;
 }
 
 /**
  * What a migration asks of the agents at both ends. Each call resolves once the work is done (the
  * agent's command report), and throws with the agent's reason otherwise; each is safe to call again
- * for the same migration (the agents execute a command id once).
+ * for the same migration: the agents execute a command id once, and every command here is safe to
+ * execute again under a new owner's id (a stop of a stopped copy, a copy of stopped data, a start of
+ * a running one answers that it runs, a destroy of what is gone is no error); a live transfer is the
+ * exception, which the runner never begins again.
  */
 export interface MigrationEnds {
   /** Stops the instance on its source and waits until it stopped. */

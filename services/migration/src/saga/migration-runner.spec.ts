@@ -8,7 +8,9 @@ import {
 import { migrationDecider } from '../domain/migration-saga';
 import { migrationView } from '../domain/migration-view';
 import type { MigrationEnds, MigrationLedger, MovingInstance } from './migration-ends';
+import { commandIdOf } from './migration-ends';
 import { MigrationRunner } from './migration-runner';
+import type { SagaOwnership } from './saga-ownership';
 
 const ref = { service: 'shop', app: 'db', instance: 'shop-db-a1b2c3' };
 const resources = { cpuMillis: 500, memoryBytes: 134217728, storageBytes: 0, bandwidthBps: 0 };
@@ -228,5 +230,189 @@ describe('running a migration', () => {
     const calls = ends.calls.length;
     await runner.run('m-1');
     expect(ends.calls).toHaveLength(calls);
+  });
+});
+
+/** Owner leases as one replica sees them: held until `lose` is called. */
+class ScriptedOwnership implements SagaOwnership {
+  readonly held = new Set<string>(['m-1']);
+  released: string[] = [];
+  async claim(migration: string): Promise<boolean> {
+    if (this.held.has(migration)) return false;
+    this.held.add(migration);
+    return true;
+  }
+  async owns(migration: string): Promise<boolean> {
+    return this.held.has(migration);
+  }
+  async release(migration: string): Promise<void> {
+    this.held.delete(migration);
+    this.released.push(migration);
+  }
+  lose(): void {
+    this.held.clear();
+  }
+}
+
+/** Appends what a dead owner recorded before it stopped: the phases begun and ended, in order. */
+async function recorded(store: InMemoryEventStore, steps: Array<['begin' | 'end', string]>) {
+  for (const [step, phase] of steps) {
+    const { events, version } = await store.readStream(streamIds.migration('m-1'));
+    const state = events.reduce(
+      (s, e) => migrationDecider.evolve(s, e as Parameters<typeof migrationDecider.evolve>[1]),
+      migrationDecider.initialState(),
+    );
+    const decided = migrationDecider.decide(
+      step === 'begin'
+        ? { type: 'begin-phase', phase: phase as never, at: new Date(2).toISOString() }
+        : { type: 'complete-phase', phase: phase as never, at: new Date(3).toISOString() },
+      state,
+    );
+    await store.append(
+      streamIds.migration('m-1'),
+      version,
+      (Array.isArray(decided) ? decided : [decided]).map((e) => ({ ...e, metadata })),
+    );
+  }
+}
+
+describe('one owner per migration', () => {
+  let store: InMemoryEventStore;
+  let ends: ScriptedEnds;
+  let ownership: ScriptedOwnership;
+  let runner: MigrationRunner;
+  const attempts: Array<string | undefined> = [];
+  beforeEach(() => {
+    store = new InMemoryEventStore();
+    ends = new ScriptedEnds();
+    ownership = new ScriptedOwnership();
+    attempts.length = 0;
+    const exportData = ends.exportData.bind(ends);
+    ends.exportData = async (move: MovingInstance) => {
+      attempts.push(move.attempt);
+      return exportData();
+    };
+    runner = new MigrationRunner(store, ends, new RecordingLedger(), {
+      sleep: async () => undefined,
+      ownership,
+    });
+  });
+
+  it('stops without another agent command once its owner lease is lost, and gives it back', async () => {
+    await given(store, { stateful: true });
+    const exportData = ends.exportData;
+    ends.exportData = async (move: MovingInstance) => {
+      const answer = await exportData(move);
+      ownership.lose();
+      return answer;
+    };
+    const state = await runner.run('m-1');
+    expect(ends.calls).toEqual(['stop-source', 'export']);
+    expect(state.status).toBe('running');
+    expect(ownership.released).toEqual(['m-1']);
+  });
+
+  it('stops when another runner appended to the saga meanwhile, rather than deciding again', async () => {
+    await given(store, { stateful: true });
+    const exportData = ends.exportData;
+    ends.exportData = async (move: MovingInstance) => {
+      const answer = await exportData(move);
+      // Another owner (this one's lease thought held) ends the phase first.
+      await recorded(store, [['end', 'export']]);
+      return answer;
+    };
+    const state = await runner.run('m-1');
+    expect(ends.calls).toEqual(['stop-source', 'export']);
+    expect(state.phases.find((p) => p.name === 'export')?.endedAt).toBeUndefined();
+    const { events } = await store.readStream(streamIds.migration('m-1'));
+    const exports = events.filter(
+      (e) =>
+        e.type === 'MigrationPhaseCompleted' && (e.data as { phase: string }).phase === 'export',
+    );
+    expect(exports.map((e) => e.metadata.actor)).toEqual(['test']);
+  });
+
+  it('resumes a saga taken over mid-phase: the running phase is done again under command ids of its own', async () => {
+    await given(store, { stateful: true });
+    await store.append(streamIds.instance(ref.instance), 5, [
+      {
+        type: 'InstanceMigrating',
+        data: { ...ref, host: 'host-a', migration: 'm-1', to: 'host-b' },
+        metadata,
+      },
+    ]);
+    await recorded(store, [
+      ['begin', 'stop-source'],
+      ['end', 'stop-source'],
+      ['begin', 'export'],
+    ]);
+    const state = await runner.run('m-1', { adopted: true });
+    expect(ends.calls).toEqual([
+      'export',
+      'import shop-db-a1b2c3/m-1',
+      'start-target',
+      'healthy on host-b',
+    ]);
+    expect(attempts).toEqual([expect.stringMatching(/^a[0-9a-f]{8}$/)]);
+    expect(migrationView(state).state).toBe('succeeded');
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
+  });
+
+  it('moves the instance to its target when the dead owner verified it but stopped before the log said so', async () => {
+    await given(store, {});
+    await store.append(streamIds.instance(ref.instance), 5, [
+      {
+        type: 'InstanceMigrating',
+        data: { ...ref, host: 'host-a', migration: 'm-1', to: 'host-b' },
+        metadata,
+      },
+    ]);
+    await recorded(store, [
+      ['begin', 'start-target'],
+      ['end', 'start-target'],
+      ['begin', 'verify'],
+      ['end', 'verify'],
+    ]);
+    const state = await runner.run('m-1', { adopted: true });
+    expect(ends.calls).toEqual(['stop-source']);
+    expect(migrationView(state).state).toBe('succeeded');
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
+  });
+
+  it('finishes a rollback the dead owner began, once, with the instance back on its source', async () => {
+    await given(store, { stateful: true });
+    await store.append(streamIds.instance(ref.instance), 5, [
+      {
+        type: 'InstanceMigrating',
+        data: { ...ref, host: 'host-a', migration: 'm-1', to: 'host-b' },
+        metadata,
+      },
+    ]);
+    await recorded(store, [
+      ['begin', 'stop-source'],
+      ['end', 'stop-source'],
+      ['begin', 'export'],
+    ]);
+    const { version } = await store.readStream(streamIds.migration('m-1'));
+    await store.append(streamIds.migration('m-1'), version, [
+      {
+        type: 'MigrationRollingBack',
+        data: { migration: 'm-1', instance: ref.instance, phase: 'export', reason: 'export: gone' },
+        metadata,
+      },
+    ]);
+    const state = await runner.run('m-1', { adopted: true });
+    expect(ends.calls).toEqual(['start-source', 'healthy on host-a']);
+    expect(migrationView(state).state).toBe('rolled-back');
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-a' });
+  });
+});
+
+describe('command ids of a migration', () => {
+  it('are the same for every send by one owner and differ for an owner that took the saga over', () => {
+    expect(commandIdOf({ migration: 'mig-1' }, 'export')).toBe('mig-1-export');
+    expect(commandIdOf({ migration: 'mig-1', attempt: 'a1b2c3d4' }, 'export')).toBe(
+      'mig-1-export-a1b2c3d4',
+    );
   });
 });

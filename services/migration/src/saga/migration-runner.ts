@@ -1,16 +1,17 @@
 import { streamIds, type MigrationPhase } from '@federa/contracts';
-import { handleCommand, type EventStore } from '@federa/eventstore';
-import { instanceDecider, type InstanceCommand } from '@federa/instance-lifecycle';
-import { backoffDelayMs } from '@federa/runtime/backoff';
+import { foldEvents, handleCommand, type EventStore } from '@federa/eventstore';
 import {
-  migrationDecider,
-  nextPhase,
-  runningPhase,
-  type MigrationCommand,
-  type MigrationSagaState,
-} from '../domain/migration-saga';
+  instanceDecider,
+  type InstanceCommand,
+  type InstanceEvent,
+} from '@federa/instance-lifecycle';
+import { backoffDelayMs } from '@federa/runtime/backoff';
+import { randomBytes } from 'node:crypto';
+import { nextPhase, runningPhase, type MigrationSagaState } from '../domain/migration-saga';
 import { rollbackSteps } from '../domain/rollback-steps';
 import type { MigrationEnds, MigrationLedger, MovingInstance } from './migration-ends';
+import { SagaTakenOver, soleOwnership, type SagaOwnership } from './saga-ownership';
+import { SagaStream } from './saga-stream';
 
 /** What a phase produced, recorded with its end. */
 interface PhaseOutcome {
@@ -28,6 +29,17 @@ export interface MigrationRunnerOptions {
   /** @default setTimeout */
   sleep?: (ms: number) => Promise<void>;
   log?: (message: string) => void;
+  /** The owner leases of sagas; @default soleOwnership (this runner is the only one) */
+  ownership?: SagaOwnership;
+}
+
+export interface RunOptions {
+  /**
+   * The saga was taken over from an owner that fell silent: its commands get ids of their own, so
+   * that a command the dead owner sent (executed once by its agent, its outcome reported once, to
+   * it) is sent afresh rather than waited for. Every such command is safe to execute again.
+   */
+  adopted?: boolean;
 }
 
 /** Between attempts at a clean-up phase: up to 0.5 s, then 1 s, 2 s, … at most 10 s. */
@@ -42,12 +54,17 @@ const afterVerify: ReadonlySet<MigrationPhase> = new Set(['stop-source', 'releas
  * restart) resumes from the stream alone. The instance's own stream goes through the instance
  * decider: `begin-migration` before the first phase (supervision then leaves it alone) and
  * `complete-migration` once the target is verified (or, rolling back, with its source as host).
+ *
+ * The caller holds the saga's owner lease; the runner checks it before every append and agent
+ * command, appends at the version it read, and stops (lease given back) once either says the saga
+ * is another runner's.
  */
 export class MigrationRunner {
   private readonly actor: string;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly log: (message: string) => void;
+  private readonly ownership: SagaOwnership;
 
   constructor(
     private readonly store: EventStore,
@@ -59,26 +76,51 @@ export class MigrationRunner {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.log = options.log ?? (() => undefined);
+    this.ownership = options.ownership ?? soleOwnership;
   }
 
-  /** Runs the migration until it succeeded, was rolled back or failed; answers its last state. */
-  async run(migration: string): Promise<MigrationSagaState> {
+  /**
+   * Runs the migration until it succeeded, was rolled back or failed, and answers its last state;
+   * stops early (answering the state it saw) when the saga turns out to be another runner's. Gives
+   * the saga's owner lease back either way.
+   */
+  async run(migration: string, options: RunOptions = {}): Promise<MigrationSagaState> {
+    const stream = await SagaStream.open(this.store, migration, this.actor);
+    try {
+      if (stream.state.status === 'none') throw new Error(`no migration ${migration}`);
+      const attempt = options.adopted ? `a${randomBytes(4).toString('hex')}` : undefined;
+      return await this.drive(stream, attempt);
+    } catch (error) {
+      if (!(error instanceof SagaTakenOver)) throw error;
+      this.log(error.message);
+      return stream.state;
+    } finally {
+      await this.ownership.release(migration).catch(() => undefined);
+    }
+  }
+
+  private async drive(stream: SagaStream, attempt: string | undefined) {
+    const migration = stream.migration;
     let cleanupFailures = 0;
     for (;;) {
-      const state = await this.state(migration);
-      if (state.status === 'none') throw new Error(`no migration ${migration}`);
-      if (state.status === 'rolling-back') return this.rollBack(state);
+      const state = stream.state;
+      if (state.status === 'rolling-back') return this.rollBack(stream, attempt);
       if (state.status !== 'pending' && state.status !== 'running') return state;
       const phase = runningPhase(state)?.name ?? nextPhase(state);
       if (!phase) return state;
-      const move = movingOf(state);
+      const move = movingOf(state, attempt);
+      await this.guard(migration);
       if (state.status === 'pending')
         await this.instance(move, { type: 'begin-migration', migration, to: move.to });
-      await this.saga(migration, { type: 'begin-phase', phase, at: this.iso() });
+      // Verified by an owner that stopped before the log moved the instance: move it first.
+      if (verified(state)) await this.completeInstance(move, move.to);
+      await stream.decide({ type: 'begin-phase', phase, at: this.iso() });
       let outcome: PhaseOutcome;
       try {
+        await this.guard(migration);
         outcome = await this.perform(phase, state, move);
       } catch (error) {
+        if (error instanceof SagaTakenOver) throw error;
         const reason = `${phase}: ${messageOf(error)}`;
         if (afterVerify.has(phase)) {
           cleanupFailures += 1;
@@ -88,19 +130,17 @@ export class MigrationRunner {
             continue;
           }
           // The instance already runs on its target: there is nothing to go back to.
-          await this.saga(migration, { type: 'fail', reason, sourceAvailable: false });
+          await stream.decide({ type: 'fail', reason, sourceAvailable: false });
           continue;
         }
         const sourceAvailable = await this.ends.hostAvailable(move.from).catch(() => false);
-        await this.saga(migration, { type: 'fail', reason, sourceAvailable });
+        await stream.decide({ type: 'fail', reason, sourceAvailable });
         if (!sourceAvailable) await this.ends.stopTarget(move).catch(() => undefined);
         continue;
       }
-      await this.saga(migration, { type: 'complete-phase', phase, at: this.iso(), ...outcome });
+      await stream.decide({ type: 'complete-phase', phase, at: this.iso(), ...outcome });
       // Verified on its target: the log moves the instance there, and supervision follows it.
-      if (phase === 'verify') {
-        await this.instance(move, { type: 'complete-migration', migration, host: move.to });
-      }
+      if (phase === 'verify') await this.completeInstance(move, move.to);
     }
   }
 
@@ -113,6 +153,12 @@ export class MigrationRunner {
       case 'choose-target':
         return {};
       case 'live-transfer':
+        // A live transfer is not safe to begin twice (the source may be gone): a new owner only
+        // checks whether its predecessor's ended with the instance answering on the target.
+        if (move.attempt && runningPhase(state)?.name === 'live-transfer') {
+          await this.ends.awaitHealthy(move, move.to);
+          return {};
+        }
         return this.ends.liveTransfer(move);
       case 'stop-source':
         await this.ends.stopSource(move);
@@ -137,10 +183,14 @@ export class MigrationRunner {
   }
 
   /** Undoes what the phases began, then records the instance on its source again. */
-  private async rollBack(state: MigrationSagaState): Promise<MigrationSagaState> {
-    const move = movingOf(state);
+  private async rollBack(
+    stream: SagaStream,
+    attempt: string | undefined,
+  ): Promise<MigrationSagaState> {
+    const move = movingOf(stream.state, attempt);
     try {
-      for (const step of rollbackSteps(state)) {
+      for (const step of rollbackSteps(stream.state)) {
+        await this.guard(move.migration);
         if (step === 'start-source') {
           await this.ends.startSource(move);
           continue;
@@ -154,36 +204,35 @@ export class MigrationRunner {
         );
       }
       await this.ends.awaitHealthy(move, move.from);
-      await this.instance(move, {
-        type: 'complete-migration',
-        migration: move.migration,
-        host: move.from,
-      });
-      return (await this.saga(move.migration, { type: 'finish-rollback', host: move.from }))
-        .newState;
+      await this.guard(move.migration);
+      await this.completeInstance(move, move.from);
+      return await stream.decide({ type: 'finish-rollback', host: move.from });
     } catch (error) {
-      return (
-        await this.saga(move.migration, { type: 'abandon-rollback', reason: messageOf(error) })
-      ).newState;
+      if (error instanceof SagaTakenOver) throw error;
+      return stream.decide({ type: 'abandon-rollback', reason: messageOf(error) });
     }
   }
 
-  private async state(migration: string): Promise<MigrationSagaState> {
-    const { events } = await this.store.readStream(streamIds.migration(migration));
-    let state = migrationDecider.initialState();
-    for (const event of events) {
-      state = migrationDecider.evolve(
-        state,
-        event as Parameters<typeof migrationDecider.evolve>[1],
-      );
+  /** Throws SagaTakenOver once this replica no longer holds the saga's owner lease. */
+  private async guard(migration: string): Promise<void> {
+    if (!(await this.ownership.owns(migration).catch(() => false))) {
+      throw new SagaTakenOver(migration, 'its owner lease was lost');
     }
-    return state;
   }
 
-  private saga(migration: string, command: MigrationCommand) {
-    return handleCommand(this.store, streamIds.migration(migration), migrationDecider, command, {
-      metadata: { actor: this.actor, correlationId: migration },
-    });
+  /**
+   * Records the instance on `host` as this migration's end, unless the log already has it there
+   * (an owner that stopped after doing so, or a resumed saga): the instance decider refuses to
+   * complete a migration that is no longer moving it.
+   */
+  private async completeInstance(move: MovingInstance, host: string): Promise<void> {
+    const { events } = await this.store.readStream(streamIds.instance(move.instance));
+    const life = foldEvents(
+      instanceDecider,
+      events.map((e) => ({ type: e.type, data: e.data }) as InstanceEvent),
+    );
+    if (life.status !== 'migrating' || life.migration?.id !== move.migration) return;
+    await this.instance(move, { type: 'complete-migration', migration: move.migration, host });
   }
 
   private async instance(move: MovingInstance, command: InstanceCommand): Promise<void> {
@@ -202,9 +251,14 @@ export function dataKey(move: Pick<MovingInstance, 'migration' | 'instance'>): s
   return `${move.instance}/${move.migration}`;
 }
 
-function movingOf(state: MigrationSagaState): MovingInstance {
+function movingOf(state: MigrationSagaState, attempt: string | undefined): MovingInstance {
   const { migration, instance, service, app, from, to } = state;
-  return { migration, instance, service, app, from, to };
+  return { migration, instance, service, app, from, to, ...(attempt ? { attempt } : {}) };
+}
+
+/** The instance answered on its target (the log may not have moved it there yet). */
+function verified(state: MigrationSagaState): boolean {
+  return state.phases.some((p) => p.name === 'verify' && p.endedAt !== undefined);
 }
 
 function messageOf(error: unknown): string {
