@@ -18,6 +18,8 @@ export interface FleetOptions {
   downAfterMs?: number;
   /** Resolution of inventory's liveness loop [50]. */
   livenessTickMs?: number;
+  /** The layers every agent offers [process]. */
+  layers?: HostConfig['layers'];
 }
 
 /**
@@ -35,6 +37,7 @@ export class Fleet {
     private readonly placement: INestMicroservice,
     private readonly leaseDir: string,
     private readonly heartbeatMs: number,
+    private readonly layers: HostConfig['layers'],
   ) {}
 
   static async start(plane: ControlPlane, hosts: string[], options: FleetOptions = {}) {
@@ -64,7 +67,8 @@ export class Fleet {
       await inventory.close();
       throw error;
     });
-    const fleet = new Fleet(plane, inventory, placement, leaseDir, heartbeatMs);
+    const layers = options.layers ?? ['process'];
+    const fleet = new Fleet(plane, inventory, placement, leaseDir, heartbeatMs, layers);
     try {
       for (const host of hosts) await fleet.startHost(host);
     } catch (error) {
@@ -80,7 +84,7 @@ export class Fleet {
     const dataDir = this.dataDirs.get(host) ?? tempDir(`sup-${host}`);
     this.dataDirs.set(host, dataDir);
     const agent = await HostAgentProcess.start({
-      config: fleetHostConfig(host),
+      config: fleetHostConfig(host, this.layers),
       dataDir,
       natsUrl: this.plane.settings.natsUrl,
       subjectPrefix: this.plane.prefix,
@@ -137,9 +141,9 @@ export class Fleet {
 }
 
 /** Same capacity everywhere (not this machine's), so that placement behaves alike on every runner. */
-function fleetHostConfig(host: string): HostConfig {
+function fleetHostConfig(host: string, layers: HostConfig['layers']): HostConfig {
   return {
-    ...hostConfig(host),
+    ...hostConfig(host, layers),
     capacity: { cpu: 8, memory: '16Gi', storage: '500Gi', bandwidth: '10Gbps' },
   } as HostConfig;
 }

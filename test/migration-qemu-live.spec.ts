@@ -1,0 +1,114 @@
+import type { INestMicroservice } from '@nestjs/common';
+import { eventually, itWhen } from '@federa/testing';
+import { chooseAccelerator } from '../services/agent/src/layers/qemu/accelerator-probe';
+import { qemuMissing } from './agent-qemu-harness';
+import { startMigrationService } from './migration-service';
+import { qemuProcessesOf } from './qemu-process-table';
+import { Fleet } from './supervision-fleet';
+import { startControlPlane, type ControlPlane } from './supervision-harness';
+
+const vmYaml = `
+apiVersion: federa/v1
+kind: Service
+metadata: { name: vms }
+spec:
+  applications:
+    - name: vm
+      layer: qemu
+      artifact: {}
+      resources: { cpu: 500m, memory: 128Mi, storage: 0 }
+      replicas: { min: 1, max: 1 }
+`;
+
+type Instance = { id: string; app: string; host: string; state: string };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers (migrations), checked by the expectations
+type Json = any;
+
+const missing = qemuMissing();
+
+/**
+ * A running VM moves between two real agents with the qemu layer through the whole saga
+ * (`POST /v1/instances/{id}/migrate` with mode live): the target's QEMU receives the guest while
+ * the source's quits, and the migration records the downtime the layer measured.
+ */
+describe('live-moving a qemu instance through the migration saga', () => {
+  let plane: ControlPlane;
+  let fleet: Fleet;
+  let migration: INestMicroservice;
+
+  const instances = async (): Promise<Instance[]> =>
+    (await plane.call('GET', '/v1/instances?service=vms')).json.items;
+
+  beforeAll(async () => {
+    if (missing) return;
+    plane = await startControlPlane('migration_qemu');
+    fleet = await Fleet.start(plane, ['q1', 'q2'], { layers: ['qemu'] });
+    migration = await startMigrationService({
+      ...process.env,
+      FEDERA_DATABASE_URL: plane.database.url,
+      FEDERA_NATS_URL: plane.settings.natsUrl,
+      FEDERA_SUBJECT_PREFIX: plane.prefix,
+    });
+    expect((await plane.call('PUT', '/v1/services/vms', vmYaml, 'application/yaml')).status).toBe(
+      200,
+    );
+    expect((await plane.call('POST', '/v1/services/vms/deploy')).status).toBe(202);
+  }, 120_000);
+
+  afterAll(async () => {
+    await migration?.close();
+    await fleet?.close();
+    await plane?.close();
+  });
+
+  itWhen(missing)(
+    'moves the running VM live: the migration succeeds with a live transfer, one QEMU runs it, on the target',
+    async () => {
+      const accelerator = (await chooseAccelerator('qemu-system-x86_64')).accelerator;
+      process.stdout.write(`qemu accelerator: ${accelerator}\n`);
+      const before = (await eventually(async () => {
+        const vm = (await instances()).find((i) => i.app === 'vm');
+        return vm?.state === 'healthy' ? vm : undefined;
+      }, 90_000))!;
+      expect(qemuProcessesOf(before.id)).toHaveLength(1);
+      const sourcePid = qemuProcessesOf(before.id)[0];
+
+      const answer = await plane.call('POST', `/v1/instances/${before.id}/migrate`, {
+        mode: 'live',
+      });
+      expect(answer.status).toBe(202);
+      expect(answer.json).toMatchObject({ mode: 'live', from: before.host });
+      const target = answer.json.to as string;
+      expect(target).not.toBe(before.host);
+
+      const done: Json = await eventually(
+        async () => {
+          const m = (await plane.call('GET', `/v1/migrations/${answer.json.id}`)).json;
+          return ['succeeded', 'failed', 'rolled-back'].includes(m.state) ? m : undefined;
+        },
+        120_000,
+        250,
+      );
+      process.stdout.write(`live move through the saga: downtime ${done.downtimeMs} ms\n`);
+      expect(done).toMatchObject({ state: 'succeeded', to: target, reason: null });
+      expect(done.phases.map((p: Json) => p.name)).toEqual([
+        'choose-target',
+        'live-transfer',
+        'verify',
+        'release-source',
+      ]);
+      expect(typeof done.downtimeMs).toBe('number');
+
+      const after = await eventually(async () => {
+        const vm = (await instances()).find((i) => i.app === 'vm');
+        return vm?.host === target && vm.state === 'healthy' ? vm : undefined;
+      }, 60_000);
+      expect(after!.id).toBe(before.id);
+      // The process table, not any report: the source's QEMU is gone, the target's alone runs the guest.
+      const running = qemuProcessesOf(before.id);
+      expect(running).toHaveLength(1);
+      expect(running[0]).not.toBe(sourcePid);
+    },
+    240_000,
+  );
+});
