@@ -14,7 +14,13 @@ import { planCommand } from './commands/plan';
 import { getInstancesCommand } from './commands/get-instances';
 import { getServicesCommand } from './commands/get-services';
 import { getHostsCommand } from './commands/get-hosts';
-import { cordonCommand, drainCommand, retireCommand, uncordonCommand } from './commands/drain';
+import {
+  cordonCommand,
+  drainCommand,
+  replaceCommand,
+  retireCommand,
+  uncordonCommand,
+} from './commands/drain';
 import { stopCommand } from './commands/stop';
 import { getMigrationsCommand, migrateCommand } from './commands/migrate';
 
@@ -39,11 +45,12 @@ const commands: [() => Command, string][] = [
   [copyCommand, 'copy a service under a new name'],
   [deleteCommand, 'delete a stopped service (delete service NAME)'],
   [getCommand, 'list services, instances, hosts, migrations'],
-  [describeCommand, 'show a service, instance or migration in detail'],
+  [describeCommand, 'show a service, instance, migration or host'],
   [planCommand, 'where a spec would be placed now, and why (dry run)'],
   [eventsCommand, 'print the event log; --follow streams it live'],
   [migrateCommand, 'move an instance to another host'],
-  [drainCommand, 'mark a host draining: no new placements'],
+  [drainCommand, 'evacuate a host: every instance moves away'],
+  [replaceCommand, 'move everything to a new host, retire the old'],
   [cordonCommand, 'stop new placements on a host'],
   [uncordonCommand, 'allow new placements on a host again'],
   [retireCommand, 'retire a host for good'],

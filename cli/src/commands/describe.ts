@@ -5,6 +5,7 @@ import { describeOneCommand } from './describe-one';
 import { instanceColumns } from './get-services';
 import { dataLines, describeInstanceCommand } from './describe-instance';
 import { describeMigrationCommand } from './migrate';
+import { describeHostCommand } from './describe-host';
 
 /** `GET /checkout/health on web: failed since 2026-…Z (GET /checkout/health answered 503 …)`. */
 export function serviceProbeLine(probe: ServiceProbeSummary): string {
@@ -13,7 +14,7 @@ export function serviceProbeLine(probe: ServiceProbeSummary): string {
   return `GET ${probe.path} on ${probe.application}: ${probe.lastResult}${since}${why}`;
 }
 
-/** `federa describe service NAME` (state, each application's health, instances) and `describe instance ID`. */
+/** `federa describe service NAME` (state, each application's health, instances), `instance ID`, `migration ID`, `host ID`. */
 export function describeCommand(): Command {
   const describe = new Command('describe').description('show one object in detail');
   describe.addCommand(
@@ -28,6 +29,7 @@ export function describeCommand(): Command {
   );
   describe.addCommand(describeInstanceCommand());
   describe.addCommand(describeMigrationCommand());
+  describe.addCommand(describeHostCommand());
   return describe;
 }
 

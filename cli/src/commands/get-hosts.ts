@@ -45,10 +45,27 @@ export const hostColumns: Column<HostView>[] = [
   { header: 'LAST HEARTBEAT', value: (h) => h.lastHeartbeatAt },
 ];
 
+/** `-o wide`: the drain, `draining 3 left, 1 blocked` (empty for a host never drained). */
+export const hostWideColumns: Column<HostView>[] = [
+  {
+    header: 'DRAIN',
+    value: (h) =>
+      h.drain &&
+      [
+        h.drain.state,
+        h.drain.remaining.length > 0 ? `${h.drain.remaining.length} left` : '',
+        h.drain.blocked.length > 0 ? `${h.drain.blocked.length} blocked` : '',
+        h.drain.replaceWith ? `→ ${h.drain.replaceWith}` : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+  },
+];
+
 /** `federa get hosts [--site S] [--state S] [-o json]`: every host, fetched page by page. */
 export function getHostsCommand(): Command {
   const command = new Command('hosts')
-    .description('list hosts: state, allocated/capacity, last heartbeat')
+    .description('list hosts: state, allocated/capacity, last heartbeat; -o wide adds the drain')
     .option('--site <site>', 'only hosts of this site')
     .option(
       '--state <state>',
@@ -68,7 +85,9 @@ export function getHostsCommand(): Command {
           items.push(...page.items);
           after = page.next;
         } while (after);
-        process.stdout.write(`${renderOutput(outputOf(options), { items }, items, hostColumns)}\n`);
+        process.stdout.write(
+          `${renderOutput(outputOf(options), { items }, items, hostColumns, hostWideColumns)}\n`,
+        );
       }),
     );
   return withOutputOption(withApiOption(command));
