@@ -21,6 +21,7 @@ import { AgentLink } from './infrastructure/agent-link';
 import { ObjectStoreBackupCatalog } from './infrastructure/object-store-backup-catalog';
 import { NatsDiscoveryBucket } from './discovery/nats-discovery-bucket';
 import { ServiceCommandsController } from './api/service-commands.controller';
+import { InstanceListFollower } from './infrastructure/instance-list-follower';
 import { SupervisionProjection } from './infrastructure/supervision-projection';
 import { SupervisionReadModel } from './infrastructure/supervision-read-model';
 import { supervisionLeaseName } from './supervisor/supervision-lease-name';
@@ -41,6 +42,7 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly supervisor: Supervisor,
     private readonly readModel: LiveProjection,
+    private readonly instanceList: InstanceListFollower,
     @Inject(POOL) private readonly pool: Pool,
     @Inject(NATS) private readonly nc: NatsConnection,
   ) {}
@@ -68,6 +70,16 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
           provide: SupervisionReadModel,
           inject: [POOL],
           useFactory: (pool: Pool) => new SupervisionReadModel(pool),
+        },
+        {
+          provide: InstanceListFollower,
+          inject: [POOL, PostgresEventStore],
+          useFactory: (pool: Pool, store: PostgresEventStore) => {
+            const logger = new Logger('InstanceList');
+            return new InstanceListFollower(pool, store, {
+              logError: (message) => logger.error(message),
+            });
+          },
         },
         {
           provide: LiveProjection,
@@ -116,11 +128,13 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
   /** The read model catches up first, so that the first answers are current. */
   async onApplicationBootstrap(): Promise<void> {
     await this.readModel.start();
+    this.instanceList.start();
     this.supervisor.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.supervisor.stop();
+    await this.instanceList.stop();
     await this.readModel.stop();
     await this.nc.drain().catch(() => this.nc.close());
     await this.pool.end();

@@ -10,6 +10,7 @@ import {
 } from '@federa/contracts';
 import { JSONCodec, type Msg, type NatsConnection, type Subscription } from 'nats';
 import { natsConnectionOptions } from '../nats-connection';
+import { JsonText } from './json-text';
 
 const json = JSONCodec();
 
@@ -38,7 +39,7 @@ export class CommandTransport extends ServerNats {
       ...natsConnectionOptions(transportOptions.natsUrl, `federa-${transportOptions.service}`),
       queue: new Subjects(transportOptions.subjectPrefix).queueGroup(transportOptions.service),
       serializer: {
-        serialize: (packet: ReplyPacket) => ({ data: json.encode(toCommandReply(packet)) }),
+        serialize: (packet: ReplyPacket) => ({ data: encodeReply(packet) }),
       },
       deserializer: {
         deserialize: (value: Uint8Array, options?: Record<string, unknown>) => ({
@@ -138,6 +139,16 @@ interface ReplyPacket {
   response?: unknown;
   err?: unknown;
   isDisposed?: boolean;
+}
+
+const utf8 = new TextEncoder();
+
+/** The reply's bytes; an answer that is JSON text already goes in as it is (same bytes as encoded). */
+function encodeReply(packet: ReplyPacket): Uint8Array {
+  const noError = packet.err === undefined || packet.err === null;
+  if (noError && packet.response instanceof JsonText)
+    return utf8.encode(`{"ok":true,"result":${packet.response.text}}`);
+  return json.encode(toCommandReply(packet));
 }
 
 function toCommandReply(packet: ReplyPacket): CommandReply {

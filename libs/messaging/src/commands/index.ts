@@ -3,3 +3,4 @@ export * from './command-client';
 export * from './contract-pipe';
 export * from './command-contract-pipe';
 export * from './command-exception-filter';
+export * from './json-text';

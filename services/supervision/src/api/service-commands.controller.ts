@@ -13,13 +13,14 @@ import {
   type StopServiceCommand,
 } from '@federa/contracts';
 import { foldEvents, LiveProjection, PostgresEventStore } from '@federa/eventstore';
-import { CommandContractPipe } from '@federa/messaging';
+import { CommandContractPipe, JsonText } from '@federa/messaging';
 import {
   initialServiceState,
   serviceDecider,
   type ServiceCommand,
   type ServiceEvent,
 } from '../domain/service-decider';
+import { InstanceListFollower } from '../infrastructure/instance-list-follower';
 import { SupervisionReadModel } from '../infrastructure/supervision-read-model';
 import { Supervisor } from '../supervisor/supervisor';
 import type { InstanceSummary, ServiceSummary } from '../domain/service-summary';
@@ -36,6 +37,7 @@ export class ServiceCommandsController {
     private readonly readModel: SupervisionReadModel,
     private readonly runner: LiveProjection,
     private readonly store: PostgresEventStore,
+    private readonly instanceList: InstanceListFollower,
   ) {}
 
   @MessagePattern('cmd.supervision.apply')
@@ -94,8 +96,11 @@ export class ServiceCommandsController {
   @MessagePattern('cmd.supervision.list-instances')
   async listInstances(
     @Payload(new CommandContractPipe('listInstances')) query: ListInstancesQuery,
-  ): Promise<{ items: InstanceSummary[]; next?: string }> {
-    // Most lists find the read model at the log's head: one round trip. Behind it, wait as before.
+  ): Promise<JsonText | { items: InstanceSummary[]; next?: string }> {
+    // Memory at the log's head answers with a page rendered there; else the read model, in one
+    // round trip when it is at the head, and after waiting for it otherwise.
+    const text = await this.instanceList.pageWhenCurrent(query);
+    if (text !== undefined) return new JsonText(text);
     const page = await this.readModel.instancesIfCurrent(query);
     if (page) return page;
     await this.runner.current();
