@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { streamIds, type HostView, type NewEvent } from '@federa/contracts';
+import { HostView, streamIds, validatePayload, type NewEvent } from '@federa/contracts';
 import { migrateEventStore, PostgresEventStore, ProjectionRunner } from '@federa/eventstore';
 import { freshDatabase, type FreshDatabase } from '@federa/testing';
 import { Pool } from 'pg';
@@ -138,6 +138,7 @@ describe("the hosts read model's drain", () => {
       remaining: ['shop-db-1'],
       blocked: [blockedBy('shop-db-1', 'not relocatable')],
     });
+    expect(validatePayload(HostView, host).ok).toBe(true);
   });
 
   it('clears what blocks once the drain is over, and keeps what stayed on the host as remaining', async () => {

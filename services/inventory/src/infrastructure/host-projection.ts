@@ -1,9 +1,6 @@
-import type { EventUnion, RecordedEvent } from '@federa/contracts';
+import type { RecordedEvent } from '@federa/contracts';
 import { resetCheckpoint, type Projection, type Queryable } from '@federa/eventstore';
 import type { HostEvent } from '../domain/host-events';
-
-/** The host events the read model folds: the decider's, and the drain's progress (migration's). */
-type ProjectedHostEvent = HostEvent | EventUnion<'HostDrainBlocked' | 'HostDrainTimedOut'>;
 
 /** Resources as instance events carry them. */
 interface Resources {
@@ -82,7 +79,7 @@ CREATE INDEX IF NOT EXISTS host_instances_host ON inventory.host_instances (host
   }
 
   private async applyHostEvent(db: Queryable, recorded: RecordedEvent): Promise<void> {
-    const event = { type: recorded.type, data: recorded.data } as ProjectedHostEvent;
+    const event = { type: recorded.type, data: recorded.data } as HostEvent;
     const at = recorded.metadata.occurredAt ?? recorded.recordedAt;
     const set = (assignments: string, values: unknown[]) =>
       db.query({
