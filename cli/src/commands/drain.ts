@@ -23,7 +23,7 @@ import { renderOutput } from '../render-output';
 import { drainPlanLines } from './drain-plan-lines';
 import { drainOutcome, drainProgressLines } from './drain-progress';
 import { hostLines } from './describe-host';
-import { hostColumns } from './get-hosts';
+import { hostColumns, hostWideColumns } from './get-hosts';
 
 /** The flags of `federa drain` and `federa replace`. */
 export interface DrainFlags {
@@ -170,9 +170,9 @@ function drainAction(action: 'drain' | 'replace') {
         return;
       }
     }
-    process.stdout.write(
-      `${printed(format, answer, () => renderOutput(outputOf(flags), answer, [answer], hostColumns))}\n`,
-    );
+    const shown = answer;
+    const table = () => renderOutput(outputOf(flags), shown, [shown], hostColumns, hostWideColumns);
+    process.stdout.write(`${printed(format, shown, table)}\n`);
   });
 }
 
