@@ -42,9 +42,12 @@ describe('a drain followed with --wait', () => {
     ]);
   });
 
-  it('drops the bar for a host with many instances', () => {
+  it('drops the bar for a host with many instances, and says when what moves is unknown', () => {
     expect(drainProgressLines({ ...drain, blocked: [] }, 100, 0)).toEqual([
       '98/100 moved, 0 moving, 0 blocked, 2 left (draining)',
+    ]);
+    expect(drainProgressLines({ ...drain, blocked: [] }, 100, undefined)).toEqual([
+      '98/100 moved, ? moving, 0 blocked, 2 left (draining)',
     ]);
   });
 

@@ -18,16 +18,21 @@ export function drainOutcome(host: HostView): DrainOutcome {
 
 /**
  * `[####------] 4/10 moved, 2 moving, 1 blocked, 6 left`: out of the instances the host had when
- * following started (`total`), then one line per blocked instance with its reason.
+ * following started (`total`; `?` moving when unknown), then one line per blocked instance with
+ * its reason.
  */
-export function drainProgressLines(drain: HostDrainView, total: number, moving: number): string[] {
+export function drainProgressLines(
+  drain: HostDrainView,
+  total: number,
+  moving: number | undefined,
+): string[] {
   const left = drain.remaining.length;
   const all = Math.max(total, left);
   const moved = all - left;
   const bar = '#'.repeat(moved) + '-'.repeat(left);
   const shown = all <= 40 ? `[${bar}] ` : '';
   return [
-    `${shown}${moved}/${all} moved, ${moving} moving, ${drain.blocked.length} blocked, ${left} left` +
+    `${shown}${moved}/${all} moved, ${moving ?? '?'} moving, ${drain.blocked.length} blocked, ${left} left` +
       ` (${drain.state})`,
     ...drain.blocked.map((b) => `  blocked ${b.instance} (${b.service}/${b.app}): ${b.reason}`),
   ];

@@ -88,13 +88,20 @@ function printed(format: string, answer: unknown, table: () => string): string {
   return table();
 }
 
-/** Migrations moving instances off `host` now. */
-async function movingFrom(api: ApiClient, host: string): Promise<number> {
+/**
+ * Migrations moving instances off `host` now; undefined when the migrations cannot be listed (a
+ * migration replica restarting): the drain is still followed through the host.
+ */
+async function movingFrom(api: ApiClient, host: string): Promise<number | undefined> {
   let moving = 0;
-  for (const state of ['pending', 'running']) {
-    const query = new URLSearchParams({ state, limit: String(ListLimits.maxPageSize) });
-    const page = await api.get<MigrationPage>(`/v1/migrations?${query}`);
-    moving += page.items.filter((m) => m.from === host).length;
+  try {
+    for (const state of ['pending', 'running']) {
+      const query = new URLSearchParams({ state, limit: String(ListLimits.maxPageSize) });
+      const page = await api.get<MigrationPage>(`/v1/migrations?${query}`);
+      moving += page.items.filter((m) => m.from === host).length;
+    }
+  } catch {
+    return undefined;
   }
   return moving;
 }
