@@ -27,7 +27,8 @@ type Instance = { id: string; app: string; host: string; state: string };
 
 /**
  * `federa drain HOST --dry-run` and `federa replace HOST --with NEW --dry-run` against a real
- * control plane: gateway, inventory, placement and supervision, with real agents running the shop.
+ * control plane: gateway, inventory, placement and supervision, with real agents running the shop;
+ * and `--wait` on a host with nothing to move.
  */
 describe('federa drain --dry-run', () => {
   let plane: ControlPlane;
@@ -112,5 +113,14 @@ describe('federa drain --dry-run', () => {
     const itself = await cli(replaceCommand, ['d1', '--with', 'd1', '--dry-run']);
     expect(itself.printed).toContain('error: --with: must name another host than d1');
     expect(itself.exitCode).toBe(2);
+  });
+
+  it('follows the drain of an empty host with --wait: drained at once, exit 0', async () => {
+    await fleet.startHost('d3');
+    await eventually(async () => (await plane.call('GET', '/v1/hosts/d3')).json?.state === 'ready');
+    const { printed, exitCode } = await cli(drainCommand, ['d3', '--wait', '--reason', 'empty']);
+    expect(printed).toMatch(/^0\/0 moved, 0 moving, 0 blocked, 0 left \(drained\)$/m);
+    expect(printed).toMatch(/Drain: {5}drained since \S+Z\n {2}Stayed: {4}none/);
+    expect(exitCode).toBe(0);
   });
 });

@@ -42,12 +42,16 @@ describe('a drain followed with --wait', () => {
     ]);
   });
 
-  it('drops the bar for a host with many instances, and says when what moves is unknown', () => {
+  it('drops the bar for a host with many instances or none, and says when what moves is unknown', () => {
     expect(drainProgressLines({ ...drain, blocked: [] }, 100, 0)).toEqual([
       '98/100 moved, 0 moving, 0 blocked, 2 left (draining)',
     ]);
     expect(drainProgressLines({ ...drain, blocked: [] }, 100, undefined)).toEqual([
       '98/100 moved, ? moving, 0 blocked, 2 left (draining)',
+    ]);
+    const empty = { ...drain, state: 'drained' as const, remaining: [], blocked: [] };
+    expect(drainProgressLines(empty, 0, 0)).toEqual([
+      '0/0 moved, 0 moving, 0 blocked, 0 left (drained)',
     ]);
   });
 

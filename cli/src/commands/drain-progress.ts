@@ -30,7 +30,7 @@ export function drainProgressLines(
   const all = Math.max(total, left);
   const moved = all - left;
   const bar = '#'.repeat(moved) + '-'.repeat(left);
-  const shown = all <= 40 ? `[${bar}] ` : '';
+  const shown = all > 0 && all <= 40 ? `[${bar}] ` : '';
   return [
     `${shown}${moved}/${all} moved, ${moving ?? '?'} moving, ${drain.blocked.length} blocked, ${left} left` +
       ` (${drain.state})`,
