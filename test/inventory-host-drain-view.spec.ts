@@ -71,16 +71,25 @@ describe("the hosts read model's drain", () => {
     await db?.drop();
   });
 
+  /** The log position of the last event appended here, which the read model must reach. */
+  let head = 0;
+
+  async function append(streamId: string, events: NewEvent[]): Promise<void> {
+    head = (await store.append(streamId, 'any', events)).lastPosition;
+  }
+
   async function record(host: string, ...events: NewEvent[]): Promise<void> {
-    await store.append(streamIds.host(host), 'any', events);
+    await append(streamIds.host(host), events);
   }
 
   async function place(instance: string, host: string): Promise<void> {
-    await store.append(streamIds.instance(instance), 'any', [placed(instance, host)]);
+    await append(streamIds.instance(instance), [placed(instance, host)]);
   }
 
+  // Events become visible to the runner only once no older transaction of the server is open, and
+  // other tests' transactions share the server: wait for the position rather than catch up once.
   async function view(host: string): Promise<HostView> {
-    await runner.catchUp();
+    await runner.reach(head, 60_000);
     const found = await hosts.get(host);
     if (!found) throw new Error(`no host ${host} in the read model`);
     return found;
@@ -106,7 +115,7 @@ describe("the hosts read model's drain", () => {
         startedAt,
       ),
     );
-    await store.append(streamIds.instance('shop-web-1'), 'any', [
+    await append(streamIds.instance('shop-web-1'), [
       event('InstanceRelocated', {
         service: 'shop',
         app: 'web',
@@ -216,7 +225,9 @@ describe("the hosts read model's drain", () => {
       DROP COLUMN drain_deadline_at, DROP COLUMN drain_replace_with, DROP COLUMN drain_blocked`);
 
     const upgraded = new ProjectionRunner(pool, store, new HostProjection());
+    // As a service starts its projection: set up (here, the replay from the start), then follow.
     await upgraded.catchUp();
+    await upgraded.reach(head, 60_000);
     expect(await hosts.get('d-1')).toEqual(current);
     expect((await hosts.get('t-1'))?.drain).toMatchObject({ state: 'draining' });
   });
