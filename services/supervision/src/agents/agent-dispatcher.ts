@@ -55,8 +55,8 @@ export class AgentDispatcher {
   private readonly stopSent = new Map<string, number>();
   private readonly inFlight = new Map<string, InFlight>();
   private closed = false;
-  private abandon!: () => void;
-  private readonly abandoned = new Promise<void>((resolve) => (this.abandon = resolve));
+  /** Ends the wait for each send in flight (one per send, so that none outlives its send). */
+  private readonly abandoners = new Set<() => void>();
 
   constructor(
     private readonly view: SupervisionView,
@@ -191,7 +191,7 @@ export class AgentDispatcher {
    */
   async close(): Promise<void> {
     this.closed = true;
-    this.abandon();
+    for (const abandon of this.abandoners) abandon();
     await Promise.all([...this.inFlight.values()].map((f) => f.done));
   }
 
@@ -207,19 +207,22 @@ export class AgentDispatcher {
   ): void {
     const before = this.inFlight.get(id)?.done;
     const go = (): Promise<unknown> =>
-      this.closed ? this.abandoned : this.link.send(host, command);
+      this.closed ? Promise.reject(new Error('dispatcher closed')) : this.link.send(host, command);
     let sending: Promise<unknown>;
     try {
       sending = before ? before.then(go) : go();
     } catch (error) {
       sending = Promise.reject(error);
     }
+    let abandon!: () => void;
+    const abandoned = new Promise<Answer>((resolve) => (abandon = () => resolve('abandoned')));
+    this.abandoners.add(abandon);
     const answer: Promise<Answer> = Promise.race([
       sending.then(
         (): Answer => ({ accepted: true }),
         (error: unknown): Answer => ({ accepted: false, error }),
       ),
-      this.abandoned.then((): Answer => 'abandoned'),
+      abandoned,
     ]);
     const done: Promise<void> = answer
       .then((a) => (a === 'abandoned' ? undefined : answered(a)))
@@ -229,6 +232,7 @@ export class AgentDispatcher {
         ),
       )
       .finally(() => {
+        this.abandoners.delete(abandon);
         if (this.inFlight.get(id)?.done === done) this.inFlight.delete(id);
       });
     this.inFlight.set(id, { type: command.type === 'start' ? 'start' : 'stop', done });
