@@ -1,10 +1,18 @@
-import { loadConfig, type FederaConfig } from '@federa/runtime';
+import { loadConfig, positiveInt, type FederaConfig } from '@federa/runtime';
 
-/** Everything the migration process reads from its environment: the shared FEDERA_* settings. */
+/** Moves a drain runs off one host at a time when FEDERA_DRAIN_MAX_PARALLEL is unset. */
+export const defaultDrainMaxParallel = 2;
+
+/** Everything the migration process reads from its environment. */
 export interface MigrationConfig {
   federa: FederaConfig;
+  /** FEDERA_DRAIN_MAX_PARALLEL: migrations a drain runs off one host at a time; @default 2 */
+  drainMaxParallel: number;
 }
 
 export function loadMigrationConfig(env: NodeJS.ProcessEnv = process.env): MigrationConfig {
-  return { federa: loadConfig(env) };
+  return {
+    federa: loadConfig(env),
+    drainMaxParallel: positiveInt(env, 'FEDERA_DRAIN_MAX_PARALLEL', defaultDrainMaxParallel),
+  };
 }

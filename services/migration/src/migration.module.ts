@@ -22,12 +22,14 @@ import { MigrationController } from './api/migration.controller';
 import { MigrationStarter } from './api/migration-starter';
 import { AgentEnds } from './infrastructure/agent-ends';
 import { ClusterReader } from './infrastructure/cluster-reader';
+import { DrainLogFollower } from './infrastructure/drain-log-follower';
 import { MigrationProjection } from './infrastructure/migration-projection';
 import { MigrationReadModel } from './infrastructure/migration-read-model';
 import { PostgresSagaOwnership } from './infrastructure/postgres-saga-ownership';
 import { unendedSagas } from './infrastructure/unended-sagas';
 import { EVENT_STORE, NATS_CONNECTION, PG_POOL } from './infrastructure/migration-tokens';
 import type { MigrationConfig } from './migration-config';
+import { DrainRunner } from './saga/drain-runner';
 import { MigrationLeadership } from './saga/migration-leadership';
 import { MigrationRunner } from './saga/migration-runner';
 import { SagaAdopter } from './saga/saga-adopter';
@@ -48,6 +50,8 @@ export class MigrationModule
     private readonly ownership: PostgresSagaOwnership,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly drainLog: DrainLogFollower,
+    private readonly drains: DrainRunner,
   ) {}
 
   static forRoot(config: MigrationConfig): DynamicModule {
@@ -137,6 +141,34 @@ export class MigrationModule
             ),
         },
         {
+          // The log as drains are decided from it; every replica follows it, the leader acts.
+          provide: DrainLogFollower,
+          inject: [EVENT_STORE],
+          useFactory: (store: EventStore) =>
+            new DrainLogFollower(store, (message) => logger.warn(message)),
+        },
+        {
+          provide: DrainRunner,
+          inject: [DrainLogFollower, MigrationStarter, MigrationLeadership, NATS_CONNECTION],
+          useFactory: (
+            follower: DrainLogFollower,
+            starter: MigrationStarter,
+            leadership: MigrationLeadership,
+            nc: NatsConnection,
+          ) =>
+            new DrainRunner(
+              {
+                follower,
+                startMove: async (instance, to) =>
+                  (await starter.start({ instance, ...(to ? { to } : {}) }, undefined, 'drain')).id,
+                inventory: new CommandClient(nc, subjects),
+                isLeader: () => leadership.isLeader(),
+                log: (message) => logger.warn(message),
+              },
+              { maxParallel: config.drainMaxParallel },
+            ),
+        },
+        {
           // What the gateway's /readyz hears from this replica (the ping's arrival proves NATS).
           provide: ServiceHealth,
           inject: [PG_POOL, LiveProjection],
@@ -154,9 +186,13 @@ export class MigrationModule
     await this.projection.start();
     await this.leadership.start();
     this.adopter.start();
+    this.drainLog.start();
+    this.drains.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.drains.stop();
+    await this.drainLog.stop();
     await this.adopter.stop();
     await this.leadership.stop();
     // Its sagas' leases go with it: the leader (another replica) takes them over where they are.

@@ -3,6 +3,7 @@ import {
   FederaError,
   streamIds,
   type MigrateInstanceCommand,
+  type MigrationReason,
   type MigrationTargetAnswer,
 } from '@federa/contracts';
 import { handleCommand, type EventStore } from '@federa/eventstore';
@@ -33,7 +34,12 @@ export class MigrationStarter {
     private readonly ownership: Pick<SagaOwnership, 'claim'>,
   ) {}
 
-  async start(command: MigrateInstanceCommand, correlationId?: string): Promise<MigrationView> {
+  /** `reason`: why it moves, recorded on MigrationStarted (`drain` when a drain asks). */
+  async start(
+    command: MigrateInstanceCommand,
+    correlationId?: string,
+    reason: MigrationReason = 'requested',
+  ): Promise<MigrationView> {
     const chosenFrom = new Date().toISOString();
     const life = await this.cluster.instance(command.instance);
     if (!life.instance) {
@@ -85,7 +91,7 @@ export class MigrationStarter {
         to: target.to,
         live,
         stateful: target.stateful,
-        reason: 'requested',
+        reason,
         chosenFrom,
         chosenAt: new Date().toISOString(),
       },

@@ -1,0 +1,191 @@
+import { ErrorCodes, FederaError, type DrainBlockedInstance } from '@federa/contracts';
+import type { CommandClient } from '@federa/messaging';
+import { decideDrainStep } from '../domain/drain-evacuation';
+import { drainSituation, type DrainInProgress, type DrainWorld } from '../domain/drain-world';
+
+/** How often the leader looks at the drains in progress. */
+export const drainTickMs = 500;
+
+export interface DrainRunnerPorts {
+  /** The log as the follower has read it; nothing is decided before it is `ready`. */
+  follower: { readonly ready: boolean; readonly world: DrainWorld };
+  /** Starts a migration with reason `drain` (to `to` for a replacement); answers its id. */
+  startMove(instance: string, to: string | undefined): Promise<string>;
+  inventory: Pick<CommandClient, 'sendCommand'>;
+  isLeader(): boolean;
+  log(message: string): void;
+}
+
+export interface DrainRunnerOptions {
+  /** FEDERA_DRAIN_MAX_PARALLEL; @default 2 */
+  maxParallel?: number;
+  /** @default drainTickMs */
+  tickMs?: number;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+/** What the runner remembers of one drain between ticks (lost on restart: the log has the rest). */
+interface DrainMemory {
+  startedAt: number;
+  /** Placement's latest refusal per instance, in its words. */
+  refusals: Map<string, string>;
+  /** Moves started here that the follower has not read yet: instance → migration. */
+  pending: Map<string, string>;
+  /** The blocked list inventory last accepted. */
+  reported: string | undefined;
+}
+
+/**
+ * The leader's drain loop: for each drain in progress decides the next step (decideDrainStep),
+ * starts the moves it allows through the migration starter, reports what blocks to inventory
+ * (HostDrainBlocked), and ends the drain there when the host is empty (HostDrained, and HostRetired
+ * for a replacement) or its deadline passed (HostDrainTimedOut). It kills nothing: an instance
+ * without a place to go stays where it runs. Everything it needs is in the log, so a new leader
+ * (after a restart or a failover) takes over where the last one was.
+ */
+export class DrainRunner {
+  private readonly memory = new Map<string, DrainMemory>();
+  private readonly maxParallel: number;
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+
+  constructor(
+    private readonly ports: DrainRunnerPorts,
+    private readonly options: DrainRunnerOptions = {},
+  ) {
+    this.maxParallel = options.maxParallel ?? 2;
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.options.tickMs ?? drainTickMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+  }
+
+  /** One look at every drain in progress (a tick still running is not doubled). */
+  tick(): Promise<void> {
+    this.ticking ??= this.steps().finally(() => {
+      this.ticking = undefined;
+    });
+    return this.ticking;
+  }
+
+  private async steps(): Promise<void> {
+    const { follower, isLeader } = this.ports;
+    if (!isLeader()) {
+      // A later leadership starts from the log, not from what this replica saw before.
+      this.memory.clear();
+      return;
+    }
+    if (!follower.ready) return;
+    const drains = [...follower.world.drains.values()];
+    for (const host of [...this.memory.keys()])
+      if (!follower.world.drains.has(host)) this.memory.delete(host);
+    for (const drain of drains) {
+      if (!isLeader()) return;
+      await this.step(drain).catch((error: unknown) =>
+        this.ports.log(`drain of ${drain.host}: ${messageOf(error)}`),
+      );
+    }
+  }
+
+  private async step(drain: DrainInProgress): Promise<void> {
+    const memory = this.memoryOf(drain);
+    const world = this.ports.follower.world;
+    for (const [instance, migration] of memory.pending)
+      if (world.migrations.has(migration)) memory.pending.delete(instance);
+    const decide = () =>
+      decideDrainStep(
+        drainSituation(world, drain, {
+          now: this.now(),
+          maxParallel: this.maxParallel,
+          refusals: memory.refusals,
+          pending: memory.pending,
+        }),
+      );
+    const step = decide();
+    const host = drain.host;
+    if (step.outcome === 'drained') {
+      const { evacuated, notRelocatable } = step;
+      await this.ports.inventory.sendCommand('finishDrain', { host, evacuated, notRelocatable });
+      return;
+    }
+    if (step.outcome === 'timed-out') {
+      const { evacuated, remaining } = step;
+      await this.ports.inventory.sendCommand('timeOutDrain', { host, evacuated, remaining });
+      return;
+    }
+    let started = 0;
+    for (const instance of step.candidates) {
+      if (started >= step.slots || !this.ports.isLeader()) break;
+      try {
+        const migration = await this.ports.startMove(instance, drain.replaceWith);
+        memory.pending.set(instance, migration);
+        memory.refusals.delete(instance);
+        started += 1;
+      } catch (error) {
+        const refusal = refusalOf(error);
+        if (refusal) memory.refusals.set(instance, refusal);
+        else this.ports.log(`drain of ${host}: moving ${instance}: ${messageOf(error)}`);
+      }
+    }
+    const after = started > 0 || step.candidates.length > 0 ? decide() : step;
+    if (after.outcome !== 'evacuating') return;
+    await this.report(host, memory, after.blocked);
+  }
+
+  /** Tells inventory what blocks the drain when it differs from what it last accepted. */
+  private async report(
+    host: string,
+    memory: DrainMemory,
+    blocked: DrainBlockedInstance[],
+  ): Promise<void> {
+    const key = JSON.stringify(blocked);
+    if (key === memory.reported) return;
+    await this.ports.inventory.sendCommand('recordDrainBlocked', { host, blocked });
+    memory.reported = key;
+  }
+
+  private memoryOf(drain: DrainInProgress): DrainMemory {
+    const known = this.memory.get(drain.host);
+    if (known && known.startedAt === drain.startedAt) return known;
+    const fresh: DrainMemory = {
+      startedAt: drain.startedAt,
+      refusals: new Map(),
+      pending: new Map(),
+      reported: undefined,
+    };
+    this.memory.set(drain.host, fresh);
+    return fresh;
+  }
+}
+
+/**
+ * Placement's refusal in the words a drain lists: the filters that rejected every host (or the named
+ * new host of a replacement). Undefined for what is not a refusal (a timeout, a lagging view): the
+ * move is tried again at the next tick without listing the instance as blocked.
+ */
+export function refusalOf(error: unknown): string | undefined {
+  if (!(error instanceof FederaError) || error.code !== ErrorCodes.conflict) return undefined;
+  const filters = [
+    ...new Set(
+      error.details
+        .map((d) => (d && typeof d === 'object' ? (d as { filter?: unknown }).filter : undefined))
+        .filter((f): f is string => typeof f === 'string'),
+    ),
+  ];
+  if (filters.includes('relocation-ban')) return 'not relocatable';
+  return filters.length > 0 ? `no feasible host: ${filters.join(', ')}` : error.message;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
