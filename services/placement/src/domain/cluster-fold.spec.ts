@@ -44,6 +44,19 @@ function model(): ClusterModel {
 }
 
 describe('folding the log into the cluster state', () => {
+  it('keeps a draining host out of placement through a flap of heartbeats and a re-registration', () => {
+    const m = model();
+    foldClusterEvent(m, registered('mph-9'));
+    foldClusterEvent(m, event('HostDrainStarted', { host: 'mph-9', instances: [] }));
+    foldClusterEvent(m, event('HostSuspected', { host: 'mph-9', silentForMs: 500 }));
+    foldClusterEvent(m, event('HostRecovered', { host: 'mph-9', epoch: 3 }));
+    expect(m.state.host('mph-9')!.state).toBe('draining');
+    foldClusterEvent(m, registered('mph-9'));
+    expect(m.state.host('mph-9')!.state).toBe('draining');
+    foldClusterEvent(m, event('HostDrained', { host: 'mph-9', evacuated: [], notRelocatable: [] }));
+    expect(m.state.host('mph-9')!.state).toBe('drained');
+  });
+
   it('registers hosts with their capacity, epoch and features', () => {
     const m = model();
     foldClusterEvent(m, registered('mph-1'));

@@ -41,6 +41,9 @@ const stateAfter: Record<string, HostState> = {
   HostRetired: 'retired',
 };
 
+/** A drain or a retirement outlasts a flap of heartbeats and a re-registration: liveness never ends it. */
+const lifecycleStates: ReadonlySet<HostState> = new Set(['draining', 'drained', 'retired']);
+
 /**
  * Applies one logged event (in log order) to the model; other events are ignored. Idempotent, and
  * an allocation event older (by log position) than an instance's current claim changes nothing, so
@@ -51,21 +54,26 @@ export function foldClusterEvent(model: ClusterModel, event: FoldableEvent): voi
   switch (event.type) {
     case 'HostRegistered': {
       const d = event.data as HostRegisteredData;
-      state.registerHost({
-        id: d.host,
-        site: d.site,
-        securityLevel: d.securityLevel,
-        layers: d.layers,
-        capacity: resourcesOf(d.capacity),
-        costs: { ...d.costs },
-        features: { ups: Boolean(d.features?.ups), raid: Boolean(d.features?.raid) },
-      });
+      const before = state.host(d.host)?.state;
+      state.registerHost(
+        {
+          id: d.host,
+          site: d.site,
+          securityLevel: d.securityLevel,
+          layers: d.layers,
+          capacity: resourcesOf(d.capacity),
+          costs: { ...d.costs },
+          features: { ups: Boolean(d.features?.ups), raid: Boolean(d.features?.raid) },
+        },
+        before && lifecycleStates.has(before) ? before : 'ready',
+      );
       state.setEpoch(d.host, d.epoch);
       return;
     }
     case 'HostRecovered': {
       const d = event.data as HostRecoveredData;
-      state.setState(d.host, 'ready');
+      if (!lifecycleStates.has(state.host(d.host)?.state ?? 'ready'))
+        state.setState(d.host, 'ready');
       state.setEpoch(d.host, d.epoch);
       return;
     }
@@ -118,7 +126,11 @@ export function foldClusterEvent(model: ClusterModel, event: FoldableEvent): voi
     }
   }
   const next = stateAfter[event.type];
-  if (next) state.setState((event.data as { host: string }).host, next);
+  if (!next) return;
+  const host = (event.data as { host: string }).host;
+  const liveness = next === 'suspect' || next === 'down';
+  if (liveness && lifecycleStates.has(state.host(host)?.state ?? 'ready')) return;
+  state.setState(host, next);
 }
 
 function foldAllocationChange(
