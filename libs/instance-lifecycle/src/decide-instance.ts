@@ -120,6 +120,18 @@ export function decideInstance(command: InstanceCommand, life: InstanceLife): In
       }
       if (life.status !== 'migrating' && life.host === command.host) return [];
       throw refuse(`migration ${command.migration} is not moving it`);
+    case 'abort-migration':
+      if (life.status === 'migrating' && life.migration?.id === command.migration && life.host) {
+        return [
+          {
+            type: 'InstanceMigrationAborted',
+            data: { ...ref, host: life.host, migration: command.migration, reason: command.reason },
+          },
+        ];
+      }
+      // Not moving: nothing to give up (already aborted, or never begun).
+      if (life.status !== 'migrating') return [];
+      throw refuse(`migration ${command.migration} is not moving it`);
   }
 }
 

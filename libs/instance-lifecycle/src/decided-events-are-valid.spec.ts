@@ -69,6 +69,11 @@ const commands: fc.Arbitrary<InstanceCommand> = fc.oneof(
   fc
     .constantFrom(...hosts)
     .map((host): InstanceCommand => ({ type: 'complete-migration', migration: 'm-1', host })),
+  fc.constant<InstanceCommand>({
+    type: 'abort-migration',
+    migration: 'm-1',
+    reason: 'import: target gone',
+  }),
 );
 
 describe('the events the instance decider produces', () => {

@@ -55,4 +55,6 @@ export type InstanceCommand =
   /** A migration starts moving it. */
   | { type: 'begin-migration'; migration: string; to: string }
   /** The migration finished: it now runs on `host`. */
-  | { type: 'complete-migration'; migration: string; host: string };
+  | { type: 'complete-migration'; migration: string; host: string }
+  /** The migration was rolled back: it runs on its source again. */
+  | { type: 'abort-migration'; migration: string; reason: string };

@@ -429,6 +429,47 @@ describe('the instance decider', () => {
         .when({ type: 'complete-migration', migration: 'mig-2', host: 'mph-2' })
         .thenThrows(InstanceCommandRefused);
     });
+
+    it('records a rolled-back move as aborted, the instance running on its source again', () => {
+      const aborted: InstanceEvent = {
+        type: 'InstanceMigrationAborted',
+        data: { ...ref, host: 'mph-1', migration: 'mig-1', reason: 'import: target gone' },
+      };
+      spec
+        .given([requested, placed, starting, running, migrating])
+        .when({ type: 'abort-migration', migration: 'mig-1', reason: 'import: target gone' })
+        .then([aborted]);
+      const life = [requested, placed, starting, running, migrating, aborted].reduce(
+        evolveInstanceLife,
+        initialInstanceLife(),
+      );
+      expect(life).toMatchObject({ status: 'running', host: 'mph-1', generation: 2 });
+      expect(life.migration).toBeUndefined();
+    });
+
+    it('aborts once: an instance no longer moving has nothing to give up', () => {
+      spec
+        .given([
+          requested,
+          placed,
+          starting,
+          running,
+          migrating,
+          {
+            type: 'InstanceMigrationAborted',
+            data: { ...ref, host: 'mph-1', migration: 'mig-1', reason: 'x' },
+          },
+        ])
+        .when({ type: 'abort-migration', migration: 'mig-1', reason: 'x' })
+        .then([]);
+    });
+
+    it('refuses to abort another migration than the one moving it', () => {
+      spec
+        .given([requested, placed, starting, running, migrating])
+        .when({ type: 'abort-migration', migration: 'mig-2', reason: 'x' })
+        .thenThrows(/mig-2 is not moving it/);
+    });
   });
 
   describe('the fold', () => {

@@ -15,6 +15,7 @@ export const InstanceEventTypes = [
   'InstanceLost',
   'InstanceMigrating',
   'InstanceRelocated',
+  'InstanceMigrationAborted',
 ] as const;
 export type InstanceEventType = (typeof InstanceEventTypes)[number];
 

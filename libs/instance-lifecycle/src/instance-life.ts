@@ -130,6 +130,16 @@ export function evolveInstanceLife(state: InstanceLife, event: InstanceEvent): I
         // A relocation is a new placement of the same instance: the copy left behind is older.
         generation: (state.generation ?? 1) + 1,
       });
+    case 'InstanceMigrationAborted':
+      return tidy({
+        ...base,
+        status: 'running',
+        host: event.data.host,
+        // Started again on its source: a copy the move left on the target is older (as when a
+        // rollback was recorded as a relocation to the source).
+        endpoint: undefined,
+        generation: (state.generation ?? 1) + 1,
+      });
     default:
       // A type a newer writer added: this build leaves the instance as it was.
       return state;

@@ -20,6 +20,7 @@ import {
   InstanceHealthyData,
   InstanceLostData,
   InstanceMigratingData,
+  InstanceMigrationAbortedData,
   InstancePlacedData,
   InstanceRelocatedData,
   InstanceRequestedData,
@@ -135,6 +136,7 @@ export const EventTypes = {
   InstanceLost: extension(InstanceLostData, 'instance'),
   InstanceMigrating: extension(InstanceMigratingData, 'instance'),
   InstanceRelocated: extension(InstanceRelocatedData, 'instance'),
+  InstanceMigrationAborted: extension(InstanceMigrationAbortedData, 'instance'),
 
   MigrationStarted: contract(MigrationStartedData, 'migration'),
   MigrationPhaseStarted: extension(MigrationPhaseStartedData, 'migration'),

@@ -296,3 +296,16 @@ export class InstanceRelocatedData extends PlacedInstanceEventData {
   @IsHostId()
   from: string;
 }
+
+/**
+ * Extension: the migration was rolled back and the instance runs on its source, `host`, again (streams
+ * written before this event record a rollback as an InstanceRelocated whose `host` is its `from`).
+ */
+export class InstanceMigrationAbortedData extends PlacedInstanceEventData {
+  @IsEntityId()
+  migration: string;
+
+  /** Why the move was given up (the failed phase and its reason). */
+  @IsString()
+  reason: string;
+}

@@ -79,7 +79,7 @@ class ScriptedEnds implements MigrationEnds {
   async stopSource(): Promise<void> {
     this.step('stop-source');
   }
-  async exportData(): Promise<{ key: string; bytes: number }> {
+  async exportData(_move?: MovingInstance): Promise<{ key: string; bytes: number }> {
     this.step('export');
     return { key: 'k', bytes: 2048 };
   }
@@ -198,6 +198,11 @@ describe('running a migration', () => {
       reason: expect.stringMatching(/^import: agent on host-b went away/),
     });
     expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-a' });
+    const { events } = await store.readStream(streamIds.instance(ref.instance));
+    expect(events.at(-1)).toMatchObject({
+      type: 'InstanceMigrationAborted',
+      data: { host: 'host-a', migration: 'm-1', reason: expect.stringMatching(/^import: /) },
+    });
   });
 
   it('rolls back even when the target cannot be cleaned: its copy is left to fencing', async () => {

@@ -52,8 +52,8 @@ const afterVerify: ReadonlySet<MigrationPhase> = new Set(['stop-source', 'releas
  * Drives one migration's saga to its end: each phase is begun in the `migration-<id>` stream, done
  * through the agents, and ended there with its time, so that another replica (or this one after a
  * restart) resumes from the stream alone. The instance's own stream goes through the instance
- * decider: `begin-migration` before the first phase (supervision then leaves it alone) and
- * `complete-migration` once the target is verified (or, rolling back, with its source as host).
+ * decider: `begin-migration` before the first phase (supervision then leaves it alone), then
+ * `complete-migration` once the target is verified, or `abort-migration` once rolled back.
  *
  * The caller holds the saga's owner lease; the runner checks it before every append and agent
  * command, appends at the version it read, and stops (lease given back) once either says the saga
@@ -205,7 +205,11 @@ export class MigrationRunner {
       }
       await this.ends.awaitHealthy(move, move.from);
       await this.guard(move.migration);
-      await this.completeInstance(move, move.from);
+      await this.instance(move, {
+        type: 'abort-migration',
+        migration: move.migration,
+        reason: stream.state.reason ?? 'failed',
+      });
       return await stream.decide({ type: 'finish-rollback', host: move.from });
     } catch (error) {
       if (error instanceof SagaTakenOver) throw error;
@@ -222,8 +226,8 @@ export class MigrationRunner {
 
   /**
    * Records the instance on `host` as this migration's end, unless the log already has it there
-   * (an owner that stopped after doing so, or a resumed saga): the instance decider refuses to
-   * complete a migration that is no longer moving it.
+   * (an owner that stopped after doing so): the instance decider refuses to complete a migration
+   * that is no longer moving it.
    */
   private async completeInstance(move: MovingInstance, host: string): Promise<void> {
     const { events } = await this.store.readStream(streamIds.instance(move.instance));

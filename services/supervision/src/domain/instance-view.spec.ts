@@ -84,6 +84,45 @@ describe('the instance view', () => {
     expect(fold([requested, running, healthy, stopped])?.endpoint).toBeUndefined();
   });
 
+  it('shows a rolled-back move running on its source, whether its stream says aborted or (before abort existed) relocated there', () => {
+    const at = '2025-01-01T00:00:01.000Z';
+    const placed: InstanceEvent = {
+      type: 'InstancePlaced',
+      data: { host: 'mph-1' },
+      occurredAt: at,
+    };
+    const migrating: InstanceEvent = {
+      type: 'InstanceMigrating',
+      data: { host: 'mph-1', migration: 'm-1', to: 'mph-2' },
+      occurredAt: at,
+    };
+    const aborted = fold([
+      requested,
+      placed,
+      migrating,
+      {
+        type: 'InstanceMigrationAborted',
+        data: { host: 'mph-1', migration: 'm-1', reason: 'import: target gone' },
+        occurredAt: at,
+      },
+    ]);
+    const relocatedBack = fold([
+      requested,
+      placed,
+      migrating,
+      {
+        type: 'InstanceRelocated',
+        data: { host: 'mph-1', migration: 'm-1', from: 'mph-1' },
+        occurredAt: at,
+      },
+    ]);
+    for (const view of [aborted, relocatedBack]) {
+      expect(view).toMatchObject({ state: 'running', host: 'mph-1', generation: 2 });
+      expect(view).not.toHaveProperty('reason');
+      expect(view).not.toHaveProperty('endpoint');
+    }
+  });
+
   it('keeps the message of a placement failure', () => {
     const view = fold([
       requested,

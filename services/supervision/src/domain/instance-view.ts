@@ -77,6 +77,8 @@ const stateOfEvent: Record<string, InstanceState> = {
   InstanceLost: 'lost',
   InstanceMigrating: 'migrating',
   InstanceRelocated: 'running',
+  // A rolled-back move: running on its source again (older streams say InstanceRelocated to it).
+  InstanceMigrationAborted: 'running',
 };
 
 /** States in which an instance still occupies (or is about to occupy) a host. */
@@ -128,10 +130,13 @@ export function evolveInstance(
   if (state === 'healthy' && !view.healthyAt) next.healthyAt = event.occurredAt;
   if (event.type === 'InstancePlaced')
     next.generation = typeof data.generation === 'number' ? data.generation : 1;
-  if (event.type === 'InstanceRelocated') next.generation = (view.generation ?? 1) + 1;
+  const moved = event.type === 'InstanceRelocated' || event.type === 'InstanceMigrationAborted';
+  // The move's reason is the migration's, not the instance's: it runs.
+  if (event.type === 'InstanceMigrationAborted') next.reason = undefined;
+  if (moved) next.generation = (view.generation ?? 1) + 1;
   if (event.type === 'InstanceRunning' && isEndpoint(data.endpoint)) next.endpoint = data.endpoint;
-  // A moved or ended instance answers there no more.
-  if (event.type === 'InstanceRelocated' || !isLive(next)) delete next.endpoint;
+  // A moved or ended instance answers there no more (a source started again answers anew).
+  if (moved || !isLive(next)) delete next.endpoint;
   return withoutUndefined(next);
 }
 
