@@ -20,6 +20,7 @@ export class PostgresSagaOwnership implements SagaOwnership {
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private readonly held = new Set<string>();
+  private closed = false;
 
   constructor(private readonly databaseUrl: string) {}
 
@@ -67,6 +68,7 @@ export class PostgresSagaOwnership implements SagaOwnership {
   /** Gives every lease back (the replica stops): other replicas take its sagas over. */
   async close(): Promise<void> {
     const client = this.client;
+    this.closed = true;
     this.held.clear();
     this.client = undefined;
     await client?.end().catch(() => undefined);
@@ -74,6 +76,7 @@ export class PostgresSagaOwnership implements SagaOwnership {
 
   private connection(): Promise<Client> {
     if (this.client) return Promise.resolve(this.client);
+    if (this.closed) return Promise.reject(new Error('the migration service is stopping'));
     this.connecting ??= (async () => {
       // Bounded waits: a hung connection must cost the leases, not stall the runners checking them.
       const client = new Client({
@@ -86,6 +89,7 @@ export class PostgresSagaOwnership implements SagaOwnership {
       client.on('end', () => this.drop(client));
       try {
         await client.connect();
+        if (this.closed) throw new Error('the migration service is stopping');
       } catch (error) {
         await client.end().catch(() => undefined);
         throw error;
