@@ -11,11 +11,30 @@ export class CommandContractPipe<N extends CommandName> implements PipeTransform
   unknown,
   CommandPayloadOf<N>
 > {
-  constructor(private readonly name: N) {}
+  /** Accepted payloads by their JSON text, when `remember` is set. */
+  private readonly accepted = new Map<string, CommandPayloadOf<N>>();
+
+  /**
+   * `remember`: how many distinct accepted payloads to keep, answered again without validating:
+   * for queries that arrive by the thousand with a handful of shapes (list pages), whose handler
+   * only reads the value it is given.
+   */
+  constructor(
+    private readonly name: N,
+    private readonly options: { remember?: number } = {},
+  ) {}
 
   transform(value: unknown): CommandPayloadOf<N> {
+    const remember = this.options.remember ?? 0;
+    const key = remember > 0 ? JSON.stringify(value) : undefined;
+    const known = key === undefined ? undefined : this.accepted.get(key);
+    if (known !== undefined) return known;
     const result = validateCommand(this.name, value);
     if (!result.ok) throw new ValidationFailed(result.errors, `${this.name} command`);
+    if (key !== undefined) {
+      if (this.accepted.size >= remember) this.accepted.clear();
+      this.accepted.set(key, result.value);
+    }
     return result.value;
   }
 }

@@ -95,7 +95,8 @@ export class ServiceCommandsController {
 
   @MessagePattern('cmd.supervision.list-instances')
   async listInstances(
-    @Payload(new CommandContractPipe('listInstances')) query: ListInstancesQuery,
+    @Payload(new CommandContractPipe('listInstances', { remember: 1024 }))
+    query: ListInstancesQuery,
   ): Promise<JsonText | { items: InstanceSummary[]; next?: string }> {
     // Memory at the log's head answers with a page rendered there; else the read model, in one
     // round trip when it is at the head, and after waiting for it otherwise.
