@@ -229,6 +229,19 @@ describe('running a migration', () => {
     expect(ends.calls.at(-1)).toBe('stop-target');
   });
 
+  it('ends failed, touching nothing, when the instance stopped before its move began', async () => {
+    await given(store, { stateful: true });
+    await store.append(streamIds.instance(ref.instance), 5, [
+      { type: 'InstanceStopped', data: { ...ref, host: 'host-a', reason: 'requested' }, metadata },
+    ]);
+    const state = await runner.run('m-1');
+    expect(migrationView(state)).toMatchObject({
+      state: 'failed',
+      reason: expect.stringContaining('only a running instance can be moved'),
+    });
+    expect(ends.calls).toEqual([]);
+  });
+
   it('resumes from its stream: a phase another replica ended is not done again', async () => {
     await given(store, { stateful: true });
     await runner.run('m-1');

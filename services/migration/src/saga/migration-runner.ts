@@ -2,6 +2,7 @@ import { streamIds, type MigrationPhase } from '@federa/contracts';
 import { foldEvents, handleCommand, type EventStore } from '@federa/eventstore';
 import {
   instanceDecider,
+  InstanceCommandRefused,
   type InstanceCommand,
   type InstanceEvent,
 } from '@federa/instance-lifecycle';
@@ -110,8 +111,24 @@ export class MigrationRunner {
       if (!phase) return state;
       const move = movingOf(state, attempt);
       await this.guard(migration);
-      if (state.status === 'pending')
-        await this.instance(move, { type: 'begin-migration', migration, to: move.to });
+      if (state.status === 'pending') {
+        const refused = await this.instance(move, {
+          type: 'begin-migration',
+          migration,
+          to: move.to,
+        }).then(
+          () => undefined,
+          (error: unknown) => {
+            if (error instanceof InstanceCommandRefused) return error;
+            throw error;
+          },
+        );
+        // The instance stopped (or moved) since the migration was recorded: nothing was touched.
+        if (refused) {
+          await stream.decide({ type: 'fail', reason: refused.message, sourceAvailable: false });
+          continue;
+        }
+      }
       // Verified by an owner that stopped before the log moved the instance: move it first.
       if (verified(state)) await this.completeInstance(move, move.to);
       await stream.decide({ type: 'begin-phase', phase, at: this.iso() });
