@@ -118,4 +118,36 @@ describe('the world a drain is decided from', () => {
       { migration: 'm-2', instance: 'db-1', status: 'active', byThisDrain: true },
     ]);
   });
+
+  it('forgets what no drain in progress needs: ended moves and instances, once their drain ended', () => {
+    const ended = (instance: string) => ({
+      type: 'InstanceStopped',
+      data: { service: 'shop', app: 'web', instance, host: 'b', reason: 'stopped' },
+    });
+    const world = worldOf([
+      ...history,
+      ...instanceEvents('web-3', 'web', 'b'),
+      ended('web-3'),
+      {
+        type: 'MigrationStarted',
+        data: { migration: 'm-1', instance: 'web-2', from: 'b', to: 'c', reason: 'requested' },
+      },
+      { type: 'MigrationCompleted', data: { migration: 'm-1', instance: 'web-2' } },
+      {
+        type: 'MigrationStarted',
+        data: { migration: 'm-2', instance: 'web-1', from: 'a', to: 'c', reason: 'drain' },
+      },
+      { type: 'MigrationCompleted', data: { migration: 'm-2', instance: 'web-1' } },
+      ended('db-1'),
+    ]);
+    expect([...world.instances.keys()]).toEqual(['web-1', 'web-2', 'db-1']);
+    expect([...world.migrations.keys()]).toEqual(['m-2']);
+    foldDrainWorld(world, {
+      type: 'HostDrained',
+      position: 1000,
+      data: { host: 'a', evacuated: ['web-1'], notRelocatable: [] },
+    });
+    expect([...world.instances.keys()]).toEqual(['web-1', 'web-2']);
+    expect(world.migrations.size).toBe(0);
+  });
 });

@@ -67,7 +67,11 @@ export function foldDrainWorld(world: DrainWorld, event: WorldEvent): void {
   if (isInstanceEvent(event)) {
     const id = (event.data as { instance: string }).instance;
     const life = evolveInstanceLife(world.instances.get(id) ?? initialInstanceLife(), event);
-    if (life.status !== 'absent') world.instances.set(id, life);
+    if (life.status === 'absent') return;
+    // An ended instance is kept only while a drain that began with it may still list it.
+    const listed = [...world.drains.values()].some((d) => d.instances.includes(id));
+    if (isLive(life.status) || listed) world.instances.set(id, life);
+    else world.instances.delete(id);
     return;
   }
   const data = event.data as Record<string, unknown>;
@@ -86,7 +90,7 @@ export function foldDrainWorld(world: DrainWorld, event: WorldEvent): void {
     case 'HostDrained':
     case 'HostDrainTimedOut':
     case 'HostRetired':
-      world.drains.delete(data.host as string);
+      endDrain(world, data.host as string);
       return;
     case 'ServiceDefined':
     case 'ServiceUpdated':
@@ -126,8 +130,27 @@ function endMigration(
 ): void {
   const trace = world.migrations.get(data.migration as string);
   if (!trace) return;
+  // An ended move matters only to the drain in progress that started it (evacuated, or blocked).
+  const drain = world.drains.get(trace.from);
+  if (trace.reason !== 'drain' || !drain || trace.startedAt < drain.startedAt) {
+    world.migrations.delete(trace.migration);
+    return;
+  }
   const why = typeof data.reason === 'string' ? { why: data.reason } : {};
   world.migrations.set(trace.migration, { ...trace, status, ...why });
+}
+
+/** Forgets a drain that ended, with what only it needed: its ended moves and ended instances. */
+function endDrain(world: DrainWorld, host: string): void {
+  const drain = world.drains.get(host);
+  if (!drain) return;
+  world.drains.delete(host);
+  for (const trace of [...world.migrations.values()])
+    if (trace.from === host && trace.status !== 'active') world.migrations.delete(trace.migration);
+  for (const id of drain.instances) {
+    const life = world.instances.get(id);
+    if (life && !isLive(life.status)) world.instances.delete(id);
+  }
 }
 
 function defineApps(world: DrainWorld, service: string, spec: ServiceSpec): void {
