@@ -1,0 +1,106 @@
+import type { Pool, PoolClient } from 'pg';
+
+/**
+ * Statistics' usage tables. Minute rows are what heartbeats add up to, per instance, per minute and
+ * per host (an instance moved in the middle of a minute has a row on each host, so that a host's
+ * cost over a window stays right after a migration). Hourly and daily rollups are derived from the
+ * minute rows alone and replaced whole when recomputed, so a rebuild gives the same rows.
+ *
+ * Units: cpu in cpu-seconds, memory in GiB-minutes, storage in GiB-hours, network in bytes. The
+ * application's load is kept as a sum and a count so that averages add up across rows
+ * (average = load_sum / load_samples; no load reported: load_samples = 0).
+ */
+export const usageSchemaSql = `
+CREATE SCHEMA IF NOT EXISTS statistics;
+
+CREATE TABLE IF NOT EXISTS statistics.usage_minutes (
+  instance text NOT NULL,
+  minute timestamptz NOT NULL,
+  host text NOT NULL,
+  cpu_seconds double precision NOT NULL,
+  memory_gib_minutes double precision NOT NULL,
+  storage_gib_hours double precision NOT NULL,
+  network_in_bytes bigint NOT NULL,
+  network_out_bytes bigint NOT NULL,
+  load_sum double precision NOT NULL,
+  load_samples integer NOT NULL,
+  samples integer NOT NULL,
+  PRIMARY KEY (instance, minute, host)
+);
+CREATE INDEX IF NOT EXISTS usage_minutes_minute ON statistics.usage_minutes (minute);
+CREATE INDEX IF NOT EXISTS usage_minutes_host_minute ON statistics.usage_minutes (host, minute);
+
+-- scope: instance | application | service | host | site. subject: the instance id, '<service>/<app>',
+-- the service, the host or the site. instance_minutes: minute rows summed (instances × minutes).
+CREATE TABLE IF NOT EXISTS statistics.usage_hourly (
+  scope text NOT NULL,
+  subject text NOT NULL,
+  start timestamptz NOT NULL,
+  cpu_seconds double precision NOT NULL,
+  memory_gib_minutes double precision NOT NULL,
+  storage_gib_hours double precision NOT NULL,
+  network_in_bytes bigint NOT NULL,
+  network_out_bytes bigint NOT NULL,
+  load_sum double precision NOT NULL,
+  load_samples integer NOT NULL,
+  samples integer NOT NULL,
+  instance_minutes integer NOT NULL,
+  PRIMARY KEY (scope, subject, start)
+);
+CREATE INDEX IF NOT EXISTS usage_hourly_start ON statistics.usage_hourly (start);
+
+CREATE TABLE IF NOT EXISTS statistics.usage_daily (LIKE statistics.usage_hourly INCLUDING ALL);
+
+-- The highest heartbeat sequence counted per agent run: a heartbeat at or below it is a replay.
+CREATE TABLE IF NOT EXISTS statistics.usage_heartbeat_marks (
+  host text NOT NULL,
+  epoch bigint NOT NULL,
+  seq bigint NOT NULL,
+  PRIMARY KEY (host, epoch)
+);
+
+-- Hours whose UsageRecorded was appended to statistics-<instance>, with the stream version it took.
+CREATE TABLE IF NOT EXISTS statistics.usage_hours_recorded (
+  instance text NOT NULL,
+  hour timestamptz NOT NULL,
+  stream_version integer NOT NULL,
+  PRIMARY KEY (instance, hour)
+);
+`;
+
+export const usageScopes = ['instance', 'application', 'service', 'host', 'site'] as const;
+export type UsageScope = (typeof usageScopes)[number];
+
+/** The quantities every usage row carries (minute, hourly and daily alike). */
+export interface UsageAmounts {
+  cpuSeconds: number;
+  memoryGibMinutes: number;
+  storageGibHours: number;
+  networkInBytes: number;
+  networkOutBytes: number;
+  loadSum: number;
+  loadSamples: number;
+  samples: number;
+}
+
+/** A row of statistics.usage_minutes. */
+export interface UsageMinuteRow extends UsageAmounts {
+  instance: string;
+  /** Start of the minute. */
+  minute: Date;
+  host: string;
+}
+
+/** A row of statistics.usage_hourly or statistics.usage_daily. */
+export interface UsageRollupRow extends UsageAmounts {
+  scope: UsageScope;
+  subject: string;
+  /** Start of the hour or of the day (UTC). */
+  start: Date;
+  instanceMinutes: number;
+}
+
+/** Creates the usage tables (idempotent); called from the statistics schema setup. */
+export async function setupUsageTables(db: Pool | PoolClient): Promise<void> {
+  await db.query(usageSchemaSql);
+}
