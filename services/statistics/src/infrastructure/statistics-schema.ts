@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS statistics.hosts (
   cpu_per_hour        double precision NOT NULL DEFAULT 0,
   memory_gib_per_hour double precision NOT NULL DEFAULT 0,
   storage_gib_per_hour double precision NOT NULL DEFAULT 0,
+  network_per_gib     double precision NOT NULL DEFAULT 0,
   standing_per_hour   double precision NOT NULL DEFAULT 0,
   ups                 boolean NOT NULL DEFAULT false,
   raid                boolean NOT NULL DEFAULT false,
