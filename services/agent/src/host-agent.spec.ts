@@ -207,6 +207,9 @@ describe('HostAgent describing its instances', () => {
       memoryBytes: 1024,
       storageBytes: 2048,
       networkBytes: 8,
+      // A layer that does not split its traffic counts half each way.
+      networkInBytes: 4,
+      networkOutBytes: 4,
     });
   });
 });

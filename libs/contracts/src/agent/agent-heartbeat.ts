@@ -30,9 +30,25 @@ export class Usage {
   @Min(0)
   storageBytes: number;
 
+  /** Bytes per second received and sent together. */
   @IsNumber()
   @Min(0)
   networkBytes: number;
+
+  /**
+   * Bytes per second received and sent, when the layer tells them apart. Agents older than the
+   * split send neither: readers then count half of networkBytes each way
+   * (docs/reference/agent-protocol.md#usage).
+   */
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  networkInBytes?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  networkOutBytes?: number;
 }
 
 /** One instance in a heartbeat: its state and the load its application reports (0..1). */

@@ -149,13 +149,22 @@ export class InstanceTable {
 
   /** The sum of the instances' usage (what simulated hosts report as the host's usage). */
   usage(): Usage {
-    const total = { cpuMillis: 0, memoryBytes: 0, storageBytes: 0, networkBytes: 0 };
+    const total = {
+      cpuMillis: 0,
+      memoryBytes: 0,
+      storageBytes: 0,
+      networkBytes: 0,
+      networkInBytes: 0,
+      networkOutBytes: 0,
+    };
     for (const entry of this.entries.values()) {
       if (!entry.usage) continue;
       total.cpuMillis += entry.usage.cpuMillis;
       total.memoryBytes += entry.usage.memoryBytes;
       total.storageBytes += entry.usage.storageBytes;
       total.networkBytes += entry.usage.networkBytes;
+      total.networkInBytes += entry.usage.networkInBytes ?? entry.usage.networkBytes / 2;
+      total.networkOutBytes += entry.usage.networkOutBytes ?? entry.usage.networkBytes / 2;
     }
     return total;
   }

@@ -53,11 +53,15 @@ export interface ProbeResult {
   detail?: string;
 }
 
+/** What a layer measured of one instance; network in bytes per second (docs: agent protocol, usage). */
 export interface InstanceUsage {
   cpuMillis: number;
   memoryBytes: number;
   storageBytes: number;
   networkBytes: number;
+  /** Received and sent, when the layer can tell them apart (their sum is networkBytes). */
+  networkInBytes?: number;
+  networkOutBytes?: number;
 }
 
 export interface LiveMigrationResult {
@@ -93,6 +97,8 @@ export interface LayerDriver {
   ): Promise<LiveMigrationResult>;
   /** Prepares to receive a live migration; answers the URI the source must send to. */
   migrateIn?(spec: InstanceSpec): Promise<{ uri: string }>;
+  /** Optional: makes a paused instance run again (qemu `cont`); a layer that never pauses has none. */
+  resume?(instance: string): Promise<void>;
 }
 
 /** A layer was asked for something it cannot do (live migration on libvirt's test driver, ...). */

@@ -104,7 +104,8 @@ export class SimHost {
     return (
       `{"host":"${this.id}","epoch":${this.core.epoch},"seq":${++this.heartbeatSeq},"sentAt":${sentAt},` +
       `"intervalMs":${this.heartbeatMs},"usage":{"cpuMillis":${u.cpuMillis},"memoryBytes":${u.memoryBytes},` +
-      `"storageBytes":${u.storageBytes},"networkBytes":${u.networkBytes}},"instances":${this.beatsJson}}`
+      `"storageBytes":${u.storageBytes},"networkBytes":${u.networkBytes},"networkInBytes":${u.networkInBytes ?? 0},` +
+      `"networkOutBytes":${u.networkOutBytes ?? 0}},"instances":${this.beatsJson}}`
     );
   }
 }

@@ -1,5 +1,6 @@
 import { readFile, statfs } from 'node:fs/promises';
 import type { Usage } from '@federa/contracts';
+import { NetworkRateMeter, readNetworkCounters, type NetworkRates } from './network-counters';
 
 interface CpuTimes {
   busy: number;
@@ -9,11 +10,11 @@ interface CpuTimes {
 /**
  * Samples the whole host's usage from /proc and statfs: cpu as millicores busy since the previous
  * sample, memory as MemTotal − MemAvailable, storage as used bytes of the data dir's file system,
- * network as bytes per second on every interface but loopback.
+ * network as bytes per second received and sent on every interface but loopback.
  */
 export class HostUsageSampler {
   private lastCpu: CpuTimes | undefined;
-  private lastNet: { bytes: number; at: number } | undefined;
+  private readonly net = new NetworkRateMeter();
 
   constructor(
     private readonly dataDir: string,
@@ -21,13 +22,13 @@ export class HostUsageSampler {
   ) {}
 
   async sample(): Promise<Usage> {
-    const [cpuMillis, memoryBytes, storageBytes, networkBytes] = await Promise.all([
+    const [cpuMillis, memoryBytes, storageBytes, network] = await Promise.all([
       this.cpu(),
       memoryInUse(),
       storageInUse(this.dataDir),
       this.network(),
     ]);
-    return { cpuMillis, memoryBytes, storageBytes, networkBytes };
+    return { cpuMillis, memoryBytes, storageBytes, ...network };
   }
 
   private async cpu(): Promise<number> {
@@ -40,13 +41,8 @@ export class HostUsageSampler {
     );
   }
 
-  private async network(): Promise<number> {
-    const bytes = await readNetworkBytes();
-    const at = Date.now();
-    const before = this.lastNet;
-    this.lastNet = { bytes, at };
-    if (!before || at <= before.at || bytes < before.bytes) return 0;
-    return Math.round(((bytes - before.bytes) * 1000) / (at - before.at));
+  private async network(): Promise<NetworkRates> {
+    return this.net.next(await readNetworkCounters('self'), Date.now());
   }
 }
 
@@ -67,16 +63,4 @@ async function memoryInUse(): Promise<number> {
 async function storageInUse(dir: string): Promise<number> {
   const fs = await statfs(dir);
   return (fs.blocks - fs.bfree) * fs.bsize;
-}
-
-async function readNetworkBytes(): Promise<number> {
-  const lines = (await readFile('/proc/net/dev', 'utf8')).split('\n').slice(2);
-  let total = 0;
-  for (const line of lines) {
-    const [name, rest] = line.split(':');
-    if (!rest || name.trim() === 'lo') continue;
-    const fields = rest.trim().split(/\s+/).map(Number);
-    total += (fields[0] ?? 0) + (fields[8] ?? 0);
-  }
-  return total;
 }

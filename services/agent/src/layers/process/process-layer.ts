@@ -25,6 +25,13 @@ import {
   readResidentBytes,
 } from './proc-stat';
 import { capLogFile } from './size-capped-log';
+import {
+  hasOwnNetworkNamespace,
+  NetworkRateMeter,
+  noNetwork,
+  readNetworkCounters,
+  type NetworkRates,
+} from '../../usage/network-counters';
 
 export interface ProcessLayerOptions {
   /** SIGTERM-to-SIGKILL grace when `stop` names none. @default 10000 */
@@ -53,6 +60,8 @@ interface RunningProcess {
   stopRequested: boolean;
   cpuSample: { ticks: number; at: number } | undefined;
   storage: { bytes: number; at: number } | undefined;
+  /** Set once the process is seen in a network namespace of its own. */
+  network?: NetworkRateMeter;
 }
 
 const STORAGE_REFRESH_MS = 10_000;
@@ -204,7 +213,7 @@ export class ProcessLayer implements LayerDriver {
 
   async usage(instance: string): Promise<InstanceUsage> {
     const entry = this.processes.get(instance);
-    const none = { cpuMillis: 0, memoryBytes: 0, storageBytes: 0, networkBytes: 0 };
+    const none = { cpuMillis: 0, memoryBytes: 0, storageBytes: 0, ...noNetwork };
     if (!entry || !entry.handle) return none;
     const logs = logDirOf(entry.spec);
     await capLogFile(join(logs, 'stdout.log'), this.logCapBytes);
@@ -229,10 +238,24 @@ export class ProcessLayer implements LayerDriver {
       cpuMillis,
       memoryBytes: await readResidentBytes(entry.handle.pid),
       storageBytes: entry.storage.bytes,
-      // Processes share the host's network namespace: per-process bytes are not observable without
-      // cgroups or eBPF, so network usage is counted for the host only.
-      networkBytes: 0,
+      ...(await this.networkOf(entry, entry.handle.pid, now)),
     };
+  }
+
+  /**
+   * /proc/<pid>/net/dev counts the process's network namespace, not the process: a process in its
+   * own namespace (started so by its command, a container runtime...) is measured in and out; one in
+   * the host's namespace shares its counters with everything else on the host, so it reports zero
+   * and its traffic is counted in the host's usage only.
+   */
+  private async networkOf(entry: RunningProcess, pid: number, now: number): Promise<NetworkRates> {
+    if (!(await hasOwnNetworkNamespace(pid))) return noNetwork;
+    entry.network ??= new NetworkRateMeter();
+    try {
+      return entry.network.next(await readNetworkCounters(pid), now);
+    } catch {
+      return noNetwork;
+    }
   }
 
   async adopt(spec: InstanceSpec, handle: Record<string, unknown>): Promise<boolean> {

@@ -207,6 +207,8 @@ export class QemuDriver implements LayerDriver {
       storageBytes: vm.machine.diskPath ? await allocatedBytes(vm.machine.diskPath) : 0,
       // -nodefaults: the VM has no network device, so it moves no bytes
       networkBytes: 0,
+      networkInBytes: 0,
+      networkOutBytes: 0,
     };
   }
 

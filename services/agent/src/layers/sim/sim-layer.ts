@@ -66,14 +66,26 @@ export class SimLayer implements LayerDriver {
   async usage(instance: string): Promise<InstanceUsage> {
     const known = this.instances.get(instance);
     if (known?.state !== 'running')
-      return { cpuMillis: 0, memoryBytes: 0, storageBytes: 0, networkBytes: 0 };
+      return {
+        cpuMillis: 0,
+        memoryBytes: 0,
+        storageBytes: 0,
+        networkBytes: 0,
+        networkInBytes: 0,
+        networkOutBytes: 0,
+      };
     const load = this.loadOf(known);
     const { resources } = known.spec;
+    // Synthesised like a server's traffic: requests in, a larger share of answers out.
+    const networkInBytes = Math.round((resources.bandwidthBps / 8) * load * 0.03);
+    const networkOutBytes = Math.round((resources.bandwidthBps / 8) * load * 0.07);
     return {
       cpuMillis: Math.round(resources.cpuMillis * load),
       memoryBytes: Math.round(resources.memoryBytes * (0.5 + load / 2)),
       storageBytes: known.data.bytes,
-      networkBytes: Math.round((resources.bandwidthBps / 8) * load * 0.1),
+      networkBytes: networkInBytes + networkOutBytes,
+      networkInBytes,
+      networkOutBytes,
     };
   }
 
