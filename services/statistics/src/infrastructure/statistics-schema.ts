@@ -11,68 +11,85 @@ export type TableSetup = (db: Queryable) => Promise<void>;
 const catalogueTables = `
 CREATE SCHEMA IF NOT EXISTS statistics;
 
--- Positions of the event log this consumer has applied (written in the transaction of the effect).
+-- Positions of the event log each consumer has applied, written in the transaction of the effect:
+-- positions are unique but not monotonic, so "handled" is this set, not a high-water mark.
 CREATE TABLE IF NOT EXISTS statistics.handled_positions (
-  consumer   text   NOT NULL,
-  position   bigint NOT NULL,
-  handled_at timestamptz NOT NULL DEFAULT now(),
+  consumer text   NOT NULL,
+  position bigint NOT NULL,
   PRIMARY KEY (consumer, position)
 );
 
--- Where the consumer is: the last event applied, to resume (and catch up) after it.
+-- Where each consumer is: the last event applied (log position and JetStream stream sequence),
+-- locked by every transaction that applies one, so that effects follow the relay's order.
 CREATE TABLE IF NOT EXISTS statistics.consumer_state (
-  consumer          text   PRIMARY KEY,
-  last_position     bigint NOT NULL DEFAULT 0,
-  last_stream_seq   bigint NOT NULL DEFAULT 0,
-  log_transaction   text   NOT NULL DEFAULT '0',
-  log_position      bigint NOT NULL DEFAULT 0,
-  caught_up_from_log bigint NOT NULL DEFAULT 0,
-  updated_at        timestamptz NOT NULL DEFAULT now()
+  consumer        text   PRIMARY KEY,
+  last_position   bigint NOT NULL DEFAULT 0,
+  last_stream_seq bigint NOT NULL DEFAULT 0,
+  -- When the JetStream stream was created: another stream restarts its sequences.
+  stream_created  text   NOT NULL DEFAULT '',
+  -- Events applied from the Postgres log because the stream no longer held them.
+  caught_up       bigint NOT NULL DEFAULT 0,
+  updated_at      timestamptz NOT NULL DEFAULT now()
 );
 
+-- One row per host ever registered: its site, capacity, cost rates (as host.yaml costs) and features.
 CREATE TABLE IF NOT EXISTS statistics.hosts (
-  id                  text PRIMARY KEY,
-  site                text,
-  state               text NOT NULL,
-  cpu_millis          bigint NOT NULL DEFAULT 0,
-  memory_mib          bigint NOT NULL DEFAULT 0,
-  storage_gib         bigint NOT NULL DEFAULT 0,
-  cpu_per_hour        double precision NOT NULL DEFAULT 0,
-  memory_gib_per_hour double precision NOT NULL DEFAULT 0,
-  storage_gib_per_hour double precision NOT NULL DEFAULT 0,
-  network_per_gib     double precision NOT NULL DEFAULT 0,
-  standing_per_hour   double precision NOT NULL DEFAULT 0,
-  ups                 boolean NOT NULL DEFAULT false,
-  raid                boolean NOT NULL DEFAULT false,
-  registered_at       timestamptz,
-  retired_at          timestamptz,
-  position            bigint NOT NULL
+  id                    text PRIMARY KEY,
+  site                  text NOT NULL,
+  state                 text NOT NULL,
+  cordoned              boolean NOT NULL DEFAULT false,
+  security_level        integer NOT NULL DEFAULT 0,
+  cpu_millis            bigint NOT NULL DEFAULT 0,
+  memory_bytes          bigint NOT NULL DEFAULT 0,
+  storage_bytes         bigint NOT NULL DEFAULT 0,
+  bandwidth_bps         bigint NOT NULL DEFAULT 0,
+  cpu_per_hour          double precision NOT NULL DEFAULT 0,
+  memory_gib_per_hour   double precision NOT NULL DEFAULT 0,
+  storage_gib_per_month double precision NOT NULL DEFAULT 0,
+  network_per_gib       double precision NOT NULL DEFAULT 0,
+  standing_per_hour     double precision NOT NULL DEFAULT 0,
+  ups                   boolean NOT NULL DEFAULT false,
+  raid                  boolean NOT NULL DEFAULT false,
+  registered_at         timestamptz NOT NULL,
+  retired_at            timestamptz,
+  position              bigint NOT NULL
 );
+CREATE INDEX IF NOT EXISTS hosts_site_idx ON statistics.hosts (site);
 
--- One row per placement interval of an instance: a migration ends one and starts another.
+-- One row per placement interval of an instance, [placed_at, ended_at): a migration ends one interval
+-- and opens another on the new host, so cost per host over any window follows the instance.
 CREATE TABLE IF NOT EXISTS statistics.instances (
-  id          text NOT NULL,
-  placed_at   timestamptz NOT NULL,
-  ended_at    timestamptz,
-  service     text NOT NULL,
-  app         text NOT NULL,
-  host        text NOT NULL,
-  layer       text NOT NULL,
-  cpu_millis  bigint NOT NULL DEFAULT 0,
-  memory_mib  bigint NOT NULL DEFAULT 0,
-  storage_gib bigint NOT NULL DEFAULT 0,
-  position    bigint NOT NULL,
-  PRIMARY KEY (id, placed_at)
+  id             text NOT NULL,
+  -- Position of the event that opened the interval: its key, whatever the clocks say.
+  opened_by      bigint NOT NULL,
+  service        text NOT NULL,
+  app            text NOT NULL,
+  host           text NOT NULL,
+  layer          text NOT NULL,
+  cpu_millis     bigint NOT NULL DEFAULT 0,
+  memory_bytes   bigint NOT NULL DEFAULT 0,
+  storage_bytes  bigint NOT NULL DEFAULT 0,
+  bandwidth_bps  bigint NOT NULL DEFAULT 0,
+  -- Placement's cost model for the instance on this host when placed (InstancePlaced costPerHour).
+  cost_per_hour  double precision NOT NULL DEFAULT 0,
+  placed_at      timestamptz NOT NULL,
+  ended_at       timestamptz,
+  closed_by      bigint,
+  PRIMARY KEY (id, opened_by)
 );
+CREATE UNIQUE INDEX IF NOT EXISTS instances_open_idx ON statistics.instances (id) WHERE ended_at IS NULL;
 CREATE INDEX IF NOT EXISTS instances_host_idx ON statistics.instances (host, placed_at);
-CREATE INDEX IF NOT EXISTS instances_service_idx ON statistics.instances (service, placed_at);
+CREATE INDEX IF NOT EXISTS instances_service_idx ON statistics.instances (service, app, placed_at);
 
+-- One row per service ever defined: its budget and applications as its latest revision says.
 CREATE TABLE IF NOT EXISTS statistics.services (
-  name                text PRIMARY KEY,
-  max_cost_per_hour   double precision,
-  applications        text[] NOT NULL DEFAULT '{}',
-  deleted_at          timestamptz,
-  position            bigint NOT NULL
+  name              text PRIMARY KEY,
+  revision          integer NOT NULL,
+  max_cost_per_hour double precision,
+  applications      text[] NOT NULL DEFAULT '{}',
+  defined_at        timestamptz NOT NULL,
+  deleted_at        timestamptz,
+  position          bigint NOT NULL
 );
 `;
 
