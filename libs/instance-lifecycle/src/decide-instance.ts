@@ -105,7 +105,13 @@ export function decideInstance(command: InstanceCommand, life: InstanceLife): In
       return [
         {
           type: 'InstanceMigrating',
-          data: { ...ref, host: life.host, migration: command.migration, to: command.to },
+          data: {
+            ...ref,
+            host: life.host,
+            migration: command.migration,
+            to: command.to,
+            ...(command.servesWhileMoving ? { servesWhileMoving: true } : {}),
+          },
         },
       ];
     }
@@ -114,7 +120,13 @@ export function decideInstance(command: InstanceCommand, life: InstanceLife): In
         return [
           {
             type: 'InstanceRelocated',
-            data: { ...ref, host: command.host, migration: command.migration, from: life.host },
+            data: {
+              ...ref,
+              host: command.host,
+              migration: command.migration,
+              from: life.host,
+              ...(command.verified ? { verified: true } : {}),
+            },
           },
         ];
       }

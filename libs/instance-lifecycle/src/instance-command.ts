@@ -53,8 +53,8 @@ export type InstanceCommand =
    */
   | { type: 'mark-lost'; reason: string }
   /** A migration starts moving it. */
-  | { type: 'begin-migration'; migration: string; to: string }
-  /** The migration finished: it now runs on `host`. */
-  | { type: 'complete-migration'; migration: string; host: string }
+  | { type: 'begin-migration'; migration: string; to: string; servesWhileMoving?: boolean }
+  /** The migration finished: it now runs on `host` (`verified`: seen healthy there first). */
+  | { type: 'complete-migration'; migration: string; host: string; verified?: boolean }
   /** The migration was rolled back: it runs on its source again. */
   | { type: 'abort-migration'; migration: string; reason: string };

@@ -286,6 +286,15 @@ export class InstanceMigratingData extends PlacedInstanceEventData {
 
   @IsHostId()
   to: string;
+
+  /**
+   * Its source keeps serving until the target answers (a move without data, started on the target
+   * before the source stops, or a live one): a healthy instance still counts as serving while it
+   * moves. Absent: it stops for the move (cold, with data), or a writer that did not say.
+   */
+  @IsOptional()
+  @IsBoolean()
+  servesWhileMoving?: boolean;
 }
 
 /** Extension: the migration finished; `host` is the new host, `from` the old one. */
@@ -295,6 +304,11 @@ export class InstanceRelocatedData extends PlacedInstanceEventData {
 
   @IsHostId()
   from: string;
+
+  /** The migration saw it answer healthy on `host` before recording the move. */
+  @IsOptional()
+  @IsBoolean()
+  verified?: boolean;
 }
 
 /**

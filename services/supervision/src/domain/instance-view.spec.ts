@@ -123,6 +123,45 @@ describe('the instance view', () => {
     }
   });
 
+  it('counts a healthy instance whose source serves through its move as serving, and healthy once the move is verified', () => {
+    const at = '2025-01-01T00:00:01.000Z';
+    const healthy = fold([
+      requested,
+      { type: 'InstancePlaced', data: { host: 'mph-1' }, occurredAt: at },
+      { type: 'InstanceHealthy', data: { host: 'mph-1' }, occurredAt: at },
+    ]);
+    const moving = evolveInstance(healthy, {
+      type: 'InstanceMigrating',
+      data: { host: 'mph-1', migration: 'm-1', to: 'mph-2', servesWhileMoving: true },
+      occurredAt: at,
+    });
+    expect(moving).toMatchObject({ state: 'migrating', servingWhileMoving: true });
+
+    const moved = evolveInstance(moving, {
+      type: 'InstanceRelocated',
+      data: { host: 'mph-2', migration: 'm-1', from: 'mph-1', verified: true },
+      occurredAt: at,
+    });
+    expect(moved).toMatchObject({ state: 'healthy', host: 'mph-2' });
+    expect(moved).not.toHaveProperty('servingWhileMoving');
+  });
+
+  it('does not count a cold move as serving: its source stops for the copy', () => {
+    const at = '2025-01-01T00:00:01.000Z';
+    const moving = fold([
+      requested,
+      { type: 'InstancePlaced', data: { host: 'mph-1' }, occurredAt: at },
+      { type: 'InstanceHealthy', data: { host: 'mph-1' }, occurredAt: at },
+      {
+        type: 'InstanceMigrating',
+        data: { host: 'mph-1', migration: 'm-1', to: 'mph-2' },
+        occurredAt: at,
+      },
+    ]);
+    expect(moving).toMatchObject({ state: 'migrating' });
+    expect(moving).not.toHaveProperty('servingWhileMoving');
+  });
+
   it('keeps the message of a placement failure', () => {
     const view = fold([
       requested,

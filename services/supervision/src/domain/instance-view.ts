@@ -36,6 +36,11 @@ export interface InstanceView {
    * it since (a report, or the agent's word that it is gone, is due within a few heartbeats).
    */
   awaitingReport?: boolean;
+  /**
+   * Moving, and its source serves until the target answers (InstanceMigrating `servesWhileMoving`,
+   * while it was healthy): it counts as healthy, and dependents keep its endpoint.
+   */
+  servingWhileMoving?: boolean;
   /** ISO time it first became healthy, if ever. */
   healthyAt?: string;
   /** Where it answers, as its last InstanceRunning said; none after a relocation until one says again. */
@@ -124,6 +129,15 @@ export function evolveInstance(
   // A dead instance stays dead: late reports from its agent must not resurrect it.
   if (!isLive(view)) return view;
   const next: InstanceView = { ...view, state, since: event.occurredAt };
+  delete next.servingWhileMoving;
+  if (
+    event.type === 'InstanceMigrating' &&
+    data.servesWhileMoving === true &&
+    view.state === 'healthy'
+  )
+    next.servingWhileMoving = true;
+  // The migration saw it healthy on its new host before recording the move: it still serves.
+  if (event.type === 'InstanceRelocated' && data.verified === true) next.state = 'healthy';
   if (typeof data.host === 'string') next.host = data.host;
   next.reason = reasonOf(event);
   next.cause = event.type === 'InstanceFailed' ? causeOf(event.data.cause) : undefined;

@@ -169,4 +169,13 @@ describe('service health', () => {
       "db: 1 instance on host h2, back up, awaiting its agent's report",
     );
   });
+
+  it('stays available while a replica moves with its source serving until the target answers', () => {
+    const health = assessServiceHealth(targets, [
+      instance('db', 'healthy'),
+      instance('web', 'migrating', { servingWhileMoving: true }),
+      instance('web', 'healthy'),
+    ]);
+    expect(health.state).toBe('available');
+  });
 });

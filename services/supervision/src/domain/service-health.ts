@@ -56,7 +56,9 @@ export function assessServiceHealth(
   const applications = targets.map((target): ApplicationHealth => {
     const mine = instances.filter((i) => i.app === target.name);
     // A stranded instance was last seen healthy, but its host is down: it serves nobody.
-    const healthy = mine.filter((i) => i.state === 'healthy' && !i.stranded).length;
+    const healthy = mine.filter(
+      (i) => (i.state === 'healthy' || i.servingWhileMoving === true) && !i.stranded,
+    ).length;
     const base = { name: target.name, desired: target.desired, min: target.min, healthy };
     if (healthy >= target.min) return base;
     const stranded = mine.filter(

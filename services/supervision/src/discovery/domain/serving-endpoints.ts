@@ -13,7 +13,7 @@ import type { ServiceState } from '../../domain/service-decider';
  */
 export function isServing(instance: InstanceView, app: NormalisedApplication | undefined): boolean {
   if (!instance.endpoint || !instance.host || instance.stranded) return false;
-  if (instance.state === 'healthy') return true;
+  if (instance.state === 'healthy' || instance.servingWhileMoving === true) return true;
   return instance.state === 'running' && app?.health.probe.kind === 'none';
 }
 
