@@ -27,6 +27,7 @@ export const AgentCommandTypes = [
   'import-data',
   'migrate-out',
   'migrate-in',
+  'resume',
 ] as const;
 export type AgentCommandType = (typeof AgentCommandTypes)[number];
 
@@ -156,6 +157,14 @@ export class MigrateInCommand extends AgentCommandBase {
   spec: InstanceSpecPayload;
 }
 
+/**
+ * Makes the instance this host holds run again where it is paused (a source left paused by a live
+ * migration): never starts one that is not there, so a rollback can tell a held copy from none.
+ */
+export class ResumeCommand extends InstanceCommand {
+  declare type: 'resume';
+}
+
 export type AgentCommand =
   | StartCommand
   | StopCommand
@@ -165,7 +174,8 @@ export type AgentCommand =
   | ExportDataCommand
   | ImportDataCommand
   | MigrateOutCommand
-  | MigrateInCommand;
+  | MigrateInCommand
+  | ResumeCommand;
 
 const commandClasses: Record<AgentCommandType, ClassConstructor<AgentCommand>> = {
   start: StartCommand,
@@ -177,6 +187,7 @@ const commandClasses: Record<AgentCommandType, ClassConstructor<AgentCommand>> =
   'import-data': ImportDataCommand,
   'migrate-out': MigrateOutCommand,
   'migrate-in': MigrateInCommand,
+  resume: ResumeCommand,
 };
 
 /** Validates a command of any type against the class its `type` names; errors carry their paths. */

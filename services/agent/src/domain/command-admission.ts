@@ -97,10 +97,13 @@ export function acceptedReply(
   });
 }
 
-/** Commands that make something run that did not run before; stops, probes and exports do not. */
+/** Commands that make something run that did not run before (or was paused); stops, probes and exports do not. */
 function startsSomething(command: AgentCommand): boolean {
   return (
-    command.type === 'start' || command.type === 'import-data' || command.type === 'migrate-in'
+    command.type === 'start' ||
+    command.type === 'import-data' ||
+    command.type === 'migrate-in' ||
+    command.type === 'resume'
   );
 }
 

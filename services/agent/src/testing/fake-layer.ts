@@ -25,7 +25,8 @@ type FailingMethod =
   | 'exportData'
   | 'importData'
   | 'migrateOut'
-  | 'migrateIn';
+  | 'migrateIn'
+  | 'resume';
 
 /**
  * A process layer in memory whose instances tests drive by hand: they run once started, until a
@@ -77,6 +78,16 @@ export class FakeLayer implements LayerDriver {
       this.startGate = undefined;
       release();
     };
+  }
+
+  /** The instance's layer pauses it (a live migration's source after it sent the guest). */
+  pause(instance: string): void {
+    this.states.set(instance, 'paused');
+  }
+
+  async resume(instance: string): Promise<void> {
+    this.call('resume', instance);
+    this.states.set(instance, 'running');
   }
 
   /** The instance ends behind the agent's back. */

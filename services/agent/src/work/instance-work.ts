@@ -14,6 +14,7 @@ import { migrateIn } from './migrate-in';
 import { migrateOut } from './migrate-out';
 import { probeHttp } from './probe-http';
 import { probeInstance } from './probe-instance';
+import { resumeInstance } from './resume-instance';
 import { startInstance } from './start-instance';
 import { stopInstance } from './stop-instance';
 import type { Procedure, WorkContext } from './work-context';
@@ -128,6 +129,8 @@ export class InstanceWork {
         return (entry) => migrateIn(context, entry, command.spec);
       case 'migrate-out':
         return (entry) => migrateOut(context, entry, command.target);
+      case 'resume':
+        return (entry) => resumeInstance(context, entry);
       case 'probe':
       case 'probe-http':
         return undefined;
