@@ -2,6 +2,11 @@ import type { MigrationSagaState } from './migration-saga';
 
 /** One thing a rollback undoes, in the order returned. */
 export type RollbackStep =
+  /**
+   * Make the source's own copy run where it stands (resumed if a live transfer left it paused; never
+   * started afresh): it must be known to run before the target's copy may go.
+   */
+  | 'resume-source'
   /** Stop the copy the target may run (started, imported or received by a live transfer). */
   | 'stop-target'
   /** Start the instance on its source again (it was stopped for the copy). */
@@ -10,16 +15,76 @@ export type RollbackStep =
   | 'release-target';
 
 /**
- * What undoing a failed migration takes, from the phases it began: the target's copy goes first so
- * that two copies never run, then the source starts again if it was stopped, then the target's
- * reservation is returned. A step that may not be needed (the target never started) is harmless to
- * run, so a phase that began counts as done.
+ * What undoing a failed migration takes, from the phases it began. A live transfer may have handed
+ * the running guest to the target (its source's QEMU quits once the guest is sent): the source's
+ * copy is made to run first, and the target's copy only goes once it does. Otherwise the target's
+ * copy goes first so that two copies never run, then the source starts again if it was stopped
+ * (its stopped copy keeps its data until `release-source`), then the target's reservation is
+ * returned. A step that may not be needed (the target never started) is harmless to run, so a phase
+ * that began counts as done.
  */
 export function rollbackSteps(state: MigrationSagaState): RollbackStep[] {
   const began = (name: string) => state.phases.some((p) => p.name === name);
   const steps: RollbackStep[] = [];
+  if (targetMayHoldTheOnlyCopy(state)) steps.push('resume-source');
   if (began('import') || began('start-target') || began('live-transfer')) steps.push('stop-target');
   if (began('stop-source')) steps.push('start-source');
   steps.push('release-target');
   return steps;
+}
+
+/**
+ * Whether the target may hold the instance's only runnable copy: a live transfer began, so the guest
+ * may have been sent and its source quit. Such a target copy is never destroyed before the source
+ * is known to run its own.
+ */
+export function targetMayHoldTheOnlyCopy(state: MigrationSagaState): boolean {
+  return state.live && state.phases.some((p) => p.name === 'live-transfer');
+}
+
+/**
+ * What the source answered when asked to run its copy again: `runs` (it did, resumed or still
+ * running), `gone` (its agent holds no copy that can run: the guest was sent away), `unreachable`
+ * (no answer: it may or may not hold one).
+ */
+export type SourceCopy = 'runs' | 'gone' | 'unreachable';
+
+/**
+ * What a live move's failure keeps when its source does not run its copy (one that does is rolled
+ * back to, the target's copy going):
+ * - `keep-target`: the target's copy is the instance (the source has none, or cannot be reached
+ *   while the target runs the guest, which a receiving QEMU only does once the whole guest
+ *   arrived): it is recorded there, nothing is destroyed, the migration ends failed;
+ * - `keep-both`: neither end is known to run it: nothing is touched, the migration ends failed.
+ */
+export type KeptCopies = 'keep-target' | 'keep-both';
+
+/**
+ * The rule above. `targetRuns` is asked only when the source is unreachable (see
+ * `needsTargetAnswer`); a gone source leaves the target as the only copy whatever it answers now.
+ */
+export function keptCopies(source: Exclude<SourceCopy, 'runs'>, targetRuns?: boolean): KeptCopies {
+  if (source === 'gone') return 'keep-target';
+  return targetRuns ? 'keep-target' : 'keep-both';
+}
+
+/** Whether what is kept depends on the target's answer too. */
+export function needsTargetAnswer(source: SourceCopy): boolean {
+  return source === 'unreachable';
+}
+
+/** What a kept course adds to the failure's reason, for the user reading the migration. */
+export function keptReason(
+  course: KeptCopies,
+  source: Exclude<SourceCopy, 'runs'>,
+  ends: { from: string; to: string },
+  detail: string,
+): string {
+  const why =
+    source === 'gone'
+      ? `${ends.from} holds no copy that can run (${detail})`
+      : `${ends.from} cannot be reached (${detail})`;
+  return course === 'keep-target'
+    ? `${why}: the copy on ${ends.to} is kept as the instance`
+    : `${why} and ${ends.to} does not run it: neither copy was touched`;
 }

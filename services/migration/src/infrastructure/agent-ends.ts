@@ -99,6 +99,25 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
     });
   }
 
+  async resumeSource(
+    move: MovingInstance,
+  ): Promise<{ copy: 'runs' } | { copy: 'gone'; why: string }> {
+    try {
+      await this.work(move.from, commandIdOf(move, 'resume-source'), {
+        type: 'resume',
+        instance: move.instance,
+      });
+      return { copy: 'runs' };
+    } catch (error) {
+      // The agent answered: it holds no such instance, or the one it holds cannot run as it stands.
+      const answered =
+        error instanceof CommandFailed ||
+        (error instanceof FederaError && error.code === ErrorCodes.notFound);
+      if (answered) return { copy: 'gone', why: (error as Error).message };
+      throw error;
+    }
+  }
+
   async stopTarget(move: MovingInstance): Promise<void> {
     await this.work(move.to, commandIdOf(move, 'stop-target'), {
       type: 'destroy',
@@ -187,7 +206,9 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
           subscription.unsubscribe();
           if (r.status === 'succeeded') resolve(r.result);
           else
-            reject(new Error(`${body.type} on ${host} failed: ${r.error?.message ?? 'unknown'}`));
+            reject(
+              new CommandFailed(`${body.type} on ${host} failed: ${r.error?.message ?? 'unknown'}`),
+            );
         },
       });
     });
@@ -221,6 +242,11 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
     if (!reply.ok) throw FederaError.fromBody(reply);
     return reply.result;
   }
+}
+
+/** The agent took the command and reported that its work failed (it was reached). */
+class CommandFailed extends Error {
+  override name = 'CommandFailed';
 }
 
 /** A stop or destroy of an instance the agent does not know: nothing is left to stop. */

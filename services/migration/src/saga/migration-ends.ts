@@ -47,6 +47,12 @@ export interface MigrationEnds {
   stopTarget(move: MovingInstance): Promise<void>;
   /** Starts the instance on its source again. */
   startSource(move: MovingInstance): Promise<void>;
+  /**
+   * Makes the source's own copy run again where it stands (resumed if paused), never starting one
+   * afresh: answers `runs` once it does, `gone` when the source's agent holds no copy that can run
+   * (a live transfer sent the guest away), with its reason; throws when the source cannot be reached.
+   */
+  resumeSource(move: MovingInstance): Promise<{ copy: 'runs' } | { copy: 'gone'; why: string }>;
   /** Whether `host` can run the instance now (registered, not down). */
   hostAvailable(host: string): Promise<boolean>;
 }

@@ -71,10 +71,16 @@ async function given(store: InMemoryEventStore, shape: { live?: boolean; statefu
 class ScriptedEnds implements MigrationEnds {
   readonly calls: string[] = [];
   failOn?: string;
+  /** failOn fails only its first call. */
+  failOnce = false;
   sourceUp = true;
+  /** What the source holds when asked to run its copy again. */
+  sourceCopy: 'runs' | 'gone' | 'unreachable' = 'runs';
   private step(name: string): void {
     this.calls.push(name);
-    if (this.failOn === name) throw new Error(`agent on host-b went away during ${name}`);
+    if (this.failOn !== name) return;
+    if (this.failOnce) this.failOn = undefined;
+    throw new Error(`agent on host-b went away during ${name}`);
   }
   async stopSource(): Promise<void> {
     this.step('stop-source');
@@ -101,6 +107,13 @@ class ScriptedEnds implements MigrationEnds {
   }
   async startSource(): Promise<void> {
     this.step('start-source');
+  }
+  async resumeSource(): Promise<{ copy: 'runs' } | { copy: 'gone'; why: string }> {
+    this.step('resume-source');
+    if (this.sourceCopy === 'unreachable') throw new Error('agent host-a did not answer resume');
+    return this.sourceCopy === 'runs'
+      ? { copy: 'runs' }
+      : { copy: 'gone', why: 'no instance shop-db-a1b2c3 on this host' };
   }
   async hostAvailable(host: string): Promise<boolean> {
     return host !== 'host-a' || this.sourceUp;
@@ -227,6 +240,71 @@ describe('running a migration', () => {
       reason: expect.stringMatching(/^start-target:/),
     });
     expect(ends.calls.at(-1)).toBe('stop-target');
+  });
+
+  it('rolls a failed live move back to its source by resuming the copy there before the target copy goes', async () => {
+    await given(store, { live: true, stateful: true });
+    ends.failOn = 'healthy on host-b';
+    const state = await runner.run('m-1');
+    expect(ends.calls).toEqual([
+      'live-transfer',
+      'healthy on host-b',
+      'resume-source',
+      'stop-target',
+      'healthy on host-a',
+    ]);
+    expect(migrationView(state).state).toBe('rolled-back');
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-a' });
+  });
+
+  it('never destroys the target copy of a live move whose source sent the guest away: it is kept as the instance', async () => {
+    await given(store, { live: true, stateful: true });
+    ends.failOn = 'healthy on host-b';
+    ends.sourceCopy = 'gone';
+    const state = await runner.run('m-1');
+    expect(ends.calls).toEqual(['live-transfer', 'healthy on host-b', 'resume-source']);
+    expect(ledger.released).toEqual([]);
+    expect(migrationView(state)).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(
+        /^verify: .*rollback failed: host-a holds no copy that can run \(no instance shop-db-a1b2c3 on this host\): the copy on host-b is kept as the instance$/,
+      ),
+    });
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
+  });
+
+  it('keeps the target copy of a live move whose source host is down once the target runs the guest', async () => {
+    await given(store, { live: true, stateful: true });
+    ends.failOn = 'healthy on host-b';
+    ends.failOnce = true;
+    ends.sourceUp = false;
+    const state = await runner.run('m-1');
+    expect(ends.calls).toEqual(['live-transfer', 'healthy on host-b', 'healthy on host-b']);
+    expect(migrationView(state)).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(
+        /^verify: .*; host-a cannot be reached \(host-a is not available\): the copy on host-b is kept as the instance$/,
+      ),
+    });
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
+  });
+
+  it('touches neither copy of a live move when its source cannot be reached and its target does not run it', async () => {
+    await given(store, { live: true, stateful: true });
+    ends.failOn = 'healthy on host-b';
+    ends.sourceCopy = 'unreachable';
+    const state = await runner.run('m-1');
+    expect(ends.calls).toEqual([
+      'live-transfer',
+      'healthy on host-b',
+      'resume-source',
+      'healthy on host-b',
+    ]);
+    expect(migrationView(state)).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/neither copy was touched$/),
+    });
+    expect(await instanceOf(store)).toMatchObject({ status: 'migrating', host: 'host-a' });
   });
 
   it('ends failed, touching nothing, when the instance stopped before its move began', async () => {
@@ -423,6 +501,45 @@ describe('one owner per migration', () => {
     expect(ends.calls).toEqual(['start-source', 'healthy on host-a']);
     expect(migrationView(state).state).toBe('rolled-back');
     expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-a' });
+  });
+});
+
+describe('a live rollback taken over from a dead owner', () => {
+  it('asks the source for its copy before anything else, and keeps the target copy when the source has none', async () => {
+    const store = new InMemoryEventStore();
+    const ends = new ScriptedEnds();
+    ends.sourceCopy = 'gone';
+    await given(store, { live: true, stateful: true });
+    await store.append(streamIds.instance(ref.instance), 5, [
+      {
+        type: 'InstanceMigrating',
+        data: { ...ref, host: 'host-a', migration: 'm-1', to: 'host-b' },
+        metadata,
+      },
+    ]);
+    await recorded(store, [
+      ['begin', 'live-transfer'],
+      ['end', 'live-transfer'],
+      ['begin', 'verify'],
+    ]);
+    const { version } = await store.readStream(streamIds.migration('m-1'));
+    await store.append(streamIds.migration('m-1'), version, [
+      {
+        type: 'MigrationRollingBack',
+        data: { migration: 'm-1', instance: ref.instance, phase: 'verify', reason: 'verify: late' },
+        metadata,
+      },
+    ]);
+    const runner = new MigrationRunner(store, ends, new RecordingLedger(), {
+      sleep: async () => undefined,
+    });
+    const state = await runner.run('m-1', { adopted: true });
+    expect(ends.calls).toEqual(['resume-source']);
+    expect(migrationView(state)).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/^verify: late; rollback failed: .*kept as the instance$/),
+    });
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
   });
 });
 

@@ -9,7 +9,14 @@ import {
 import { backoffDelayMs } from '@federa/runtime/backoff';
 import { randomBytes } from 'node:crypto';
 import { nextPhase, runningPhase, type MigrationSagaState } from '../domain/migration-saga';
-import { rollbackSteps } from '../domain/rollback-steps';
+import {
+  keptCopies,
+  keptReason,
+  needsTargetAnswer,
+  rollbackSteps,
+  targetMayHoldTheOnlyCopy,
+  type SourceCopy,
+} from '../domain/rollback-steps';
 import type { MigrationEnds, MigrationLedger, MovingInstance } from './migration-ends';
 import { SagaTakenOver, soleOwnership, type SagaOwnership } from './saga-ownership';
 import { SagaStream } from './saga-stream';
@@ -151,6 +158,14 @@ export class MigrationRunner {
           continue;
         }
         const sourceAvailable = await this.ends.hostAvailable(move.from).catch(() => false);
+        // The target may run the only copy: it is not stopped on the word of a host list.
+        if (!sourceAvailable && targetMayHoldTheOnlyCopy(stream.state)) {
+          await this.keepWhatRuns(stream, move, reason, {
+            copy: 'unreachable',
+            why: `${move.from} is not available`,
+          });
+          continue;
+        }
         await stream.decide({ type: 'fail', reason, sourceAvailable });
         if (!sourceAvailable) await this.ends.stopTarget(move).catch(() => undefined);
         continue;
@@ -208,6 +223,13 @@ export class MigrationRunner {
     try {
       for (const step of rollbackSteps(stream.state)) {
         await this.guard(move.migration);
+        if (step === 'resume-source') {
+          const source = await this.ends
+            .resumeSource(move)
+            .catch((error: unknown) => ({ copy: 'unreachable', why: messageOf(error) }) as const);
+          if (source.copy !== 'runs') return await this.keepWhatRuns(stream, move, '', source);
+          continue;
+        }
         if (step === 'start-source') {
           await this.ends.startSource(move);
           continue;
@@ -232,6 +254,50 @@ export class MigrationRunner {
       if (error instanceof SagaTakenOver) throw error;
       return stream.decide({ type: 'abandon-rollback', reason: messageOf(error) });
     }
+  }
+
+  /**
+   * Ends a live move whose source does not run its copy without destroying any copy: the target's is
+   * recorded as the instance where it is the one left (supervision then looks after it there, and
+   * fencing stops whatever the source holds once its agent is back), and the migration ends failed
+   * saying which copy was kept. `reason`: the failure's, when the saga is not rolling back yet.
+   */
+  private async keepWhatRuns(
+    stream: SagaStream,
+    move: MovingInstance,
+    reason: string,
+    source: { copy: Exclude<SourceCopy, 'runs'>; why: string },
+  ): Promise<MigrationSagaState> {
+    const targetRuns = needsTargetAnswer(source.copy)
+      ? await this.ends.awaitHealthy(move, move.to).then(
+          () => true,
+          () => false,
+        )
+      : undefined;
+    const course = keptCopies(source.copy, targetRuns);
+    const kept = keptReason(course, source.copy, move, source.why);
+    this.log(`migration ${move.migration}: ${kept}`);
+    await this.guard(move.migration);
+    if (course === 'keep-target') await this.keepOnTarget(move);
+    if (stream.state.status === 'rolling-back') {
+      return stream.decide({ type: 'abandon-rollback', reason: kept });
+    }
+    return stream.decide({ type: 'fail', reason: `${reason}; ${kept}`, sourceAvailable: false });
+  }
+
+  /** Records the instance on the target whose copy is kept as its only one (not seen healthy there). */
+  private async keepOnTarget(move: MovingInstance): Promise<void> {
+    const { events } = await this.store.readStream(streamIds.instance(move.instance));
+    const life = foldEvents(
+      instanceDecider,
+      events.map((e) => ({ type: e.type, data: e.data }) as InstanceEvent),
+    );
+    if (life.status !== 'migrating' || life.migration?.id !== move.migration) return;
+    await this.instance(move, {
+      type: 'complete-migration',
+      migration: move.migration,
+      host: move.to,
+    });
   }
 
   /** Throws SagaTakenOver once this replica no longer holds the saga's owner lease. */

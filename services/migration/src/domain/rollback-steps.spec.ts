@@ -1,0 +1,88 @@
+import type { MigrationPhase } from '@federa/contracts';
+import { initialMigrationState, type MigrationSagaState } from './migration-saga';
+import {
+  keptCopies,
+  keptReason,
+  needsTargetAnswer,
+  rollbackSteps,
+  targetMayHoldTheOnlyCopy,
+} from './rollback-steps';
+
+function saga(shape: { live?: boolean; stateful?: boolean }, began: MigrationPhase[]) {
+  const state: MigrationSagaState = {
+    ...initialMigrationState(),
+    status: 'rolling-back',
+    migration: 'm-1',
+    instance: 'shop-db-a1b2c3',
+    from: 'host-a',
+    to: 'host-b',
+    live: shape.live ?? false,
+    stateful: shape.stateful ?? false,
+  };
+  state.phases = ['choose-target' as const, ...began].map((name) => ({ name, startedAt: 'x' }));
+  return state;
+}
+
+describe('what a rollback undoes', () => {
+  it('makes a live source run its own copy before the target copy goes', () => {
+    expect(rollbackSteps(saga({ live: true }, ['live-transfer']))).toEqual([
+      'resume-source',
+      'stop-target',
+      'release-target',
+    ]);
+    expect(rollbackSteps(saga({ live: true }, ['live-transfer', 'verify']))[0]).toBe(
+      'resume-source',
+    );
+  });
+
+  it('stops the target copy first, then starts the stopped source, in a cold move with data', () => {
+    expect(rollbackSteps(saga({ stateful: true }, ['stop-source', 'export', 'import']))).toEqual([
+      'stop-target',
+      'start-source',
+      'release-target',
+    ]);
+  });
+
+  it('only returns the target room when nothing reached the target', () => {
+    expect(rollbackSteps(saga({ stateful: true }, ['stop-source']))).toEqual([
+      'start-source',
+      'release-target',
+    ]);
+    expect(rollbackSteps(saga({ live: true }, []))).toEqual(['release-target']);
+  });
+
+  it('says the target may hold the only copy once a live transfer began, and never in a cold move', () => {
+    expect(targetMayHoldTheOnlyCopy(saga({ live: true }, ['live-transfer']))).toBe(true);
+    expect(targetMayHoldTheOnlyCopy(saga({ live: true }, []))).toBe(false);
+    expect(
+      targetMayHoldTheOnlyCopy(saga({ stateful: true }, ['stop-source', 'export', 'import'])),
+    ).toBe(false);
+  });
+});
+
+describe('what a live move keeps when its source does not run its copy', () => {
+  it('keeps the target copy as the instance when the source holds none, whatever the target answers', () => {
+    expect(needsTargetAnswer('gone')).toBe(false);
+    expect(keptCopies('gone')).toBe('keep-target');
+    expect(keptCopies('gone', false)).toBe('keep-target');
+  });
+
+  it('keeps the target copy when the source cannot be reached and the target runs the guest', () => {
+    expect(needsTargetAnswer('unreachable')).toBe(true);
+    expect(keptCopies('unreachable', true)).toBe('keep-target');
+  });
+
+  it('touches neither copy when the source cannot be reached and the target does not run it', () => {
+    expect(keptCopies('unreachable', false)).toBe('keep-both');
+  });
+
+  it('says in its reason which copy was kept and why', () => {
+    const ends = { from: 'host-a', to: 'host-b' };
+    expect(keptReason('keep-target', 'gone', ends, 'no instance vm-1 on this host')).toBe(
+      'host-a holds no copy that can run (no instance vm-1 on this host): the copy on host-b is kept as the instance',
+    );
+    expect(keptReason('keep-both', 'unreachable', ends, 'host host-a is not up')).toBe(
+      'host-a cannot be reached (host host-a is not up) and host-b does not run it: neither copy was touched',
+    );
+  });
+});
