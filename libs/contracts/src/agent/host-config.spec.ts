@@ -35,3 +35,18 @@ describe("host.yaml's address and discovery.bind", () => {
     ]);
   });
 });
+
+describe("host.yaml's costs.standingPerHour", () => {
+  it('is optional and takes a rate of 0 or more', () => {
+    expect(errorsOf({})).toEqual([]);
+    expect(errorsOf({ costs: { ...base.costs, standingPerHour: 0.02 } })).toEqual([]);
+  });
+
+  it('refuses a negative or non-numeric rate, naming costs.standingPerHour', () => {
+    for (const standingPerHour of [-1, 'cheap']) {
+      const errors = errorsOf({ costs: { ...base.costs, standingPerHour } });
+      expect(errors.length).toBeGreaterThan(0);
+      expect(errors.map((e) => e.path)).toEqual(errors.map(() => 'costs.standingPerHour'));
+    }
+  });
+});

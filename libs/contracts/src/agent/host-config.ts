@@ -65,6 +65,12 @@ export class HostCosts {
   @IsNumber()
   @Min(0)
   networkGiB: number;
+
+  /** What the host costs per hour whatever runs on it (rent, power at idle). @default 0 */
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  standingPerHour?: number;
 }
 
 /** Power and storage protections of a host (the patent's UPS and RAID). */

@@ -24,3 +24,4 @@ export * from './event-page';
 export * from './api-token-view';
 export * from './api-token-page';
 export * from './error-response';
+export * from './cost-report';

@@ -46,7 +46,7 @@ const contractTypes = {
     'MigrationFailed',
     'MigrationRolledBack',
   ],
-  statistics: ['UsageRecorded', 'CapacityForecasted'],
+  statistics: ['UsageRecorded', 'CapacityForecasted', 'BudgetExceeded'],
 } as const;
 
 describe('event registry', () => {

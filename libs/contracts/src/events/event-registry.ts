@@ -54,7 +54,12 @@ import {
   ServiceStoppedData,
   ServiceUpdatedData,
 } from './service-events';
-import { CapacityForecastedData, UsageRecordedData } from './statistics-events';
+import {
+  BudgetExceededData,
+  BudgetRestoredData,
+  CapacityForecastedData,
+  UsageRecordedData,
+} from './statistics-events';
 import type { StreamCategory } from './stream-ids';
 
 export interface EventTypeInfo {
@@ -148,6 +153,8 @@ export const EventTypes = {
 
   UsageRecorded: contract(UsageRecordedData, 'statistics'),
   CapacityForecasted: contract(CapacityForecastedData, 'statistics'),
+  BudgetExceeded: contract(BudgetExceededData, 'statistics'),
+  BudgetRestored: extension(BudgetRestoredData, 'statistics'),
 } satisfies Record<string, EventTypeInfo>;
 
 export type EventTypeName = keyof typeof EventTypes;

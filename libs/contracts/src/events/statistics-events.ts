@@ -85,3 +85,30 @@ export class CapacityForecastedData {
   @IsISO8601()
   computedAt: string;
 }
+
+/**
+ * A service's measured cost per hour went above its `budget.maxCostPerHour`; stream
+ * `statistics-budget-<service>`. Appended once per breach: again only after a BudgetRestored.
+ */
+export class BudgetExceededData {
+  @IsEntityId()
+  service: string;
+
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  maxCostPerHour: number;
+
+  /** The cost of the service over the hour that ended at `to`. */
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  costPerHour: number;
+
+  @IsISO8601()
+  from: string;
+
+  @IsISO8601()
+  to: string;
+}
+
+/** A service whose budget was exceeded costs its budget or less again; stream `statistics-budget-<service>`. */
+export class BudgetRestoredData extends BudgetExceededData {}

@@ -19,6 +19,8 @@ export const streamIds = {
   allocation: (host: string): string => `allocation-${host}`,
   /** Usage of one instance. */
   statistics: (instance: string): string => `statistics-${instance}`,
+  /** Budget breaches of one service. */
+  budget: (service: string): string => `statistics-budget-${service}`,
   /** Forecasts of one scope (`fleet`, `site-geneva`, …). */
   forecast: (scope: string, subject?: string): string =>
     `statistics-forecast-${scope}${subject ? `-${subject}` : ''}`,

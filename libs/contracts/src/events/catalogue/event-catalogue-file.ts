@@ -18,7 +18,11 @@ const streamIdShapes: Record<(typeof StreamCategories)[number], string[]> = {
   service: [streamIds.service('<service>')],
   instance: [streamIds.instance('<instance>')],
   migration: [streamIds.migration('<migration>')],
-  statistics: [streamIds.statistics('<instance>'), streamIds.forecast('<scope>', '<subject>')],
+  statistics: [
+    streamIds.statistics('<instance>'),
+    streamIds.forecast('<scope>', '<subject>'),
+    streamIds.budget('<service>'),
+  ],
   allocation: [streamIds.allocation('<host>')],
 };
 

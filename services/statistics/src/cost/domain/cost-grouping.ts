@@ -10,7 +10,10 @@ export interface InstanceOwner {
 }
 
 /** The key of an instance's group (for host and site the caller keys by the host it ran on). */
-export function ownerKey(owner: InstanceOwner, groupBy: 'service' | 'application' | 'instance'): string {
+export function ownerKey(
+  owner: InstanceOwner,
+  groupBy: 'service' | 'application' | 'instance',
+): string {
   switch (groupBy) {
     case 'service':
       return owner.service;
