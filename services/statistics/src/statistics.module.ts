@@ -1,15 +1,21 @@
 import {
   Inject,
+  Logger,
   Module,
   type BeforeApplicationShutdown,
   type DynamicModule,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { PostgresEventStore, openEventLogPool } from '@federa/eventstore';
+import { PostgresEventStore, openEventLogPool, type EventStore } from '@federa/eventstore';
 import { connectNats } from '@federa/messaging';
+import { Subjects } from '@federa/contracts';
 import { healthPingController, postgresProbe, ServiceHealth } from '@federa/runtime';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
+import { catalogueHandler } from './catalogue/infrastructure/catalogue-handler';
+import { StatisticsEventConsumer } from './consumer/infrastructure/statistics-event-consumer';
+import { StatisticsEventHandlers } from './consumer/statistics-event-handlers';
 import { setupStatisticsSchema } from './infrastructure/statistics-schema';
 import {
   EVENT_STORE,
@@ -24,13 +30,17 @@ import type { StatisticsConfig } from './statistics-config';
  * own tables in the `statistics` schema, and answers `cmd.statistics.*` from them.
  */
 @Module({})
-export class StatisticsModule implements BeforeApplicationShutdown, OnApplicationShutdown {
+export class StatisticsModule
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   constructor(
+    private readonly consumer: StatisticsEventConsumer,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
   ) {}
 
   static forRoot(config: StatisticsConfig): DynamicModule {
+    const logger = new Logger('statistics');
     return {
       module: StatisticsModule,
       controllers: [healthPingController('statistics')],
@@ -58,17 +68,55 @@ export class StatisticsModule implements BeforeApplicationShutdown, OnApplicatio
           useFactory: () => connectNats(config.federa.natsUrl, 'federa-statistics'),
         },
         {
+          // Areas register their handlers here (inject it); the catalogue's comes first.
+          provide: StatisticsEventHandlers,
+          useFactory: () => {
+            const handlers = new StatisticsEventHandlers();
+            handlers.register(catalogueHandler);
+            return handlers;
+          },
+        },
+        {
+          provide: StatisticsEventConsumer,
+          inject: [PG_POOL, EVENT_STORE, NATS_CONNECTION, StatisticsEventHandlers],
+          useFactory: (
+            pool: Pool,
+            store: EventStore,
+            nc: NatsConnection,
+            handlers: StatisticsEventHandlers,
+          ) =>
+            new StatisticsEventConsumer({
+              nc,
+              subjects: new Subjects(config.federa.subjectPrefix),
+              pool,
+              store,
+              databaseUrl: config.federa.databaseUrl,
+              handlers,
+              durable: config.consumerName,
+              log: (message) => logger.warn(message),
+            }),
+        },
+        {
           // What the gateway's /readyz hears from this replica (the ping's arrival proves NATS).
           provide: ServiceHealth,
-          inject: [PG_POOL],
-          useFactory: (pool: Pool) =>
-            new ServiceHealth('statistics').add('postgres', postgresProbe(pool)),
+          inject: [PG_POOL, StatisticsEventConsumer],
+          useFactory: (pool: Pool, consumer: StatisticsEventConsumer) =>
+            new ServiceHealth('statistics')
+              .add('postgres', postgresProbe(pool))
+              .add('event-stream', () => consumer.problem),
         },
       ],
     };
   }
 
-  async beforeApplicationShutdown(): Promise<void> {}
+  /** Every area has registered its handlers by now (module init): the consumer starts. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.nc.drain().catch(() => undefined);
