@@ -23,6 +23,7 @@ import {
 } from './commands/drain';
 import { stopCommand } from './commands/stop';
 import { getMigrationsCommand, migrateCommand } from './commands/migrate';
+import { costsCommand } from './commands/costs';
 
 function getCommand(): Command {
   return new Command('get')
@@ -54,6 +55,7 @@ const commands: [() => Command, string][] = [
   [cordonCommand, 'stop new placements on a host'],
   [uncordonCommand, 'allow new placements on a host again'],
   [retireCommand, 'retire a host for good'],
+  [costsCommand, 'cost per service, application, host or site'],
   [tokenCommand, 'create, list or revoke API tokens (admin)'],
   [agentCommand, 'run a host agent (see federa agent --help)'],
 ];

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { ApiClient } from '../api-client';
 import {
   apiClientOf,
   guarded,
@@ -14,7 +15,10 @@ export interface DescribedObject<T> {
   /** The argument naming the object, as commander spells it (`<id>`), and what it is. */
   argument: [string, string];
   path(key: string): string;
-  lines(found: T): string[];
+  /** `more`: what `more()` found, for the object's lines to place. */
+  lines(found: T, more: string[]): string[];
+  /** Lines asked of another resource (a service's cost); it answers what it can, never throws. */
+  more?(key: string, api: ApiClient): Promise<string[]>;
 }
 
 /** `federa describe <name> KEY`: the object as JSON with `-o json`, else as its lines. */
@@ -24,12 +28,14 @@ export function describeOneCommand<T>(described: DescribedObject<T>): Command {
     .argument(...described.argument)
     .action(
       guarded(async (key: string, options: { api?: string; output?: string }) => {
-        const found = await apiClientOf(options).get<T>(described.path(key));
+        const api = apiClientOf(options);
+        const found = await api.get<T>(described.path(key));
         if (outputOf(options) === 'json') {
           process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
           return;
         }
-        process.stdout.write(`${described.lines(found).join('\n')}\n`);
+        const more = described.more ? await described.more(key, api) : [];
+        process.stdout.write(`${described.lines(found, more).join('\n')}\n`);
       }),
     );
   return withOutputOption(withApiOption(command));

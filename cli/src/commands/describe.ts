@@ -6,6 +6,7 @@ import { instanceColumns } from './get-services';
 import { dataLines, describeInstanceCommand } from './describe-instance';
 import { describeMigrationCommand } from './migrate';
 import { describeHostCommand } from './describe-host';
+import { serviceCostLines } from './costs';
 
 /** `GET /checkout/health on web: failed since 2026-…Z (GET /checkout/health answered 503 …)`. */
 export function serviceProbeLine(probe: ServiceProbeSummary): string {
@@ -25,6 +26,7 @@ export function describeCommand(): Command {
       argument: ['<name>', 'the service'],
       path: (name) => `/v1/services/${encodeURIComponent(name)}`,
       lines: serviceLines,
+      more: (name, api) => serviceCostLines(api, name),
     }),
   );
   describe.addCommand(describeInstanceCommand());
@@ -33,13 +35,14 @@ export function describeCommand(): Command {
   return describe;
 }
 
-/** A service for a reader: its state and probe, each application's health, its instances. */
-function serviceLines(found: ServiceSummary): string[] {
+/** A service for a reader: its state, probe and cost, each application's health, its instances. */
+function serviceLines(found: ServiceSummary, cost: string[]): string[] {
   const lines = [
     `Service:  ${found.name}`,
     `State:    ${found.state}`,
     `Revision: ${found.revision}`,
     ...(found.probe ? [`Probe:    ${serviceProbeLine(found.probe)}`] : []),
+    ...cost,
     '',
     'Applications:',
   ];

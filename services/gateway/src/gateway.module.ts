@@ -8,6 +8,7 @@ import { PlacementsModule } from './api/placements/placements.module';
 import { EventsModule } from './api/events/events.module';
 import { HostsModule } from './api/hosts/hosts.module';
 import { MigrationsModule } from './api/migrations/migrations.module';
+import { CostsModule } from './api/statistics/costs.module';
 
 /**
  * The gateway: its core (auth, errors, health, metrics, connections) and the feature modules
@@ -22,6 +23,7 @@ const featureModules = [
   EventsModule,
   HostsModule,
   MigrationsModule,
+  CostsModule,
   // hosts, services, instances, events, ... are appended here.
 ];
 

@@ -14,6 +14,8 @@ import { healthPingController, postgresProbe, ServiceHealth } from '@federa/runt
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
 import { catalogueHandler } from './catalogue/infrastructure/catalogue-handler';
+import { CostController } from './cost/api/cost.controller';
+import { budgetCheckMs, costProviders } from './cost/cost.providers';
 import { StatisticsEventConsumer } from './consumer/infrastructure/statistics-event-consumer';
 import { StatisticsEventHandlers } from './consumer/statistics-event-handlers';
 import { setupStatisticsSchema } from './infrastructure/statistics-schema';
@@ -43,7 +45,7 @@ export class StatisticsModule
     const logger = new Logger('statistics');
     return {
       module: StatisticsModule,
-      controllers: [healthPingController('statistics')],
+      controllers: [healthPingController('statistics'), CostController],
       providers: [
         { provide: STATISTICS_CONFIG, useValue: config },
         {
@@ -105,6 +107,7 @@ export class StatisticsModule
               .add('postgres', postgresProbe(pool))
               .add('event-stream', () => consumer.problem),
         },
+        ...costProviders(budgetCheckMs()),
       ],
     };
   }

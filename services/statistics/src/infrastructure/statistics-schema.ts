@@ -1,5 +1,6 @@
 import type { Queryable } from '@federa/eventstore';
 import type { Pool } from 'pg';
+import { setupBudgetBreaches } from '../cost/infrastructure/budget-breaches';
 
 /**
  * The tables one area of statistics keeps (usage, cost, forecast...): created idempotently
@@ -96,7 +97,7 @@ CREATE TABLE IF NOT EXISTS statistics.services (
 /**
  * Each area's tables, created after the catalogue in this order: an area adds its setup here.
  */
-export const areaTableSetups: readonly TableSetup[] = [];
+export const areaTableSetups: readonly TableSetup[] = [setupBudgetBreaches];
 
 /**
  * Creates the statistics schema and the catalogue, then each area's tables. Safe to run by several

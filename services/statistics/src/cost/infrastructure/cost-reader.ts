@@ -1,0 +1,216 @@
+import type { Pool } from 'pg';
+import type { CostInputs, GroupUsage } from '../domain/cost-breakdown';
+import type { CostGroupingKind } from '../domain/cost-grouping';
+import type { CostedHost } from '../domain/host-rates';
+import type { HostStay, ReservedResources } from '../domain/standing-cost';
+import type { UsageAmounts } from '../domain/usage-amounts';
+import { planWindow, type WindowPiece } from '../domain/window-plan';
+
+const rollupTable = { hour: 'statistics.usage_hourly', day: 'statistics.usage_daily' } as const;
+const grainInterval = { hour: '1 hour', day: '1 day' } as const;
+
+const sums = `SUM(cpu_seconds * f) AS cpu, SUM(memory_gib_minutes * f) AS mem,
+  SUM(storage_gib_hours * f) AS sto, SUM(network_in_bytes * f) AS net_in,
+  SUM(network_out_bytes * f) AS net_out`;
+
+/**
+ * Usage of each host over a piece: hourly and daily rollups of scope `host` for whole hours and days,
+ * minute rows at the edges.
+ */
+function hostUsageSql(piece: WindowPiece): string {
+  if (piece.grain === 'minute') {
+    return `SELECT host, NULL::text AS service, NULL::text AS app, ${sums}
+      FROM (SELECT *, 1.0::float8 AS f FROM statistics.usage_minutes
+            WHERE minute >= $1 AND minute < $2) m
+      GROUP BY host`;
+  }
+  return `SELECT subject AS host, NULL::text AS service, NULL::text AS app, ${sums}
+    FROM (SELECT *, 1.0::float8 AS f FROM ${rollupTable[piece.grain]}
+          WHERE scope = 'host' AND start >= $1 AND start < $2) r
+    GROUP BY subject`;
+}
+
+/**
+ * Usage of each application on each host over a piece. Minute rows name their host; an instance's
+ * hourly or daily rollup does not, so it is put on the host(s) the instance stood on in that hour or
+ * day — split by time when it moved within it (the one approximation, for the hour or day of a move).
+ */
+function ownerUsageSql(piece: WindowPiece): string {
+  if (piece.grain === 'minute') {
+    return `SELECT m.host, o.service, o.app, ${sums}
+      FROM (SELECT instance, host, SUM(cpu_seconds) AS cpu_seconds,
+                   SUM(memory_gib_minutes) AS memory_gib_minutes, SUM(storage_gib_hours) AS storage_gib_hours,
+                   SUM(network_in_bytes) AS network_in_bytes, SUM(network_out_bytes) AS network_out_bytes,
+                   1.0::float8 AS f
+            FROM statistics.usage_minutes WHERE minute >= $1 AND minute < $2
+            GROUP BY instance, host) m
+      JOIN LATERAL (SELECT service, app FROM statistics.instances i WHERE i.id = m.instance LIMIT 1) o ON true
+      GROUP BY m.host, o.service, o.app`;
+  }
+  const len = `interval '${grainInterval[piece.grain]}'`;
+  return `SELECT host, service, app, ${sums}
+    FROM (
+      SELECT r.*, i.host, i.service, i.app,
+             o.overlap / NULLIF(SUM(o.overlap) OVER (PARTITION BY r.subject, r.start), 0) AS f
+      FROM ${rollupTable[piece.grain]} r
+      JOIN statistics.instances i
+        ON i.id = r.subject AND i.placed_at < r.start + ${len}
+       AND COALESCE(i.ended_at, 'infinity') > r.start
+      CROSS JOIN LATERAL (SELECT EXTRACT(EPOCH FROM
+          LEAST(COALESCE(i.ended_at, 'infinity'), r.start + ${len}) - GREATEST(i.placed_at, r.start))
+          AS overlap) o
+      WHERE r.scope = 'instance' AND r.start >= $1 AND r.start < $2
+    ) s
+    GROUP BY host, service, app`;
+}
+
+interface UsageRow {
+  host: string;
+  service: string | null;
+  app: string | null;
+  cpu: number | null;
+  mem: number | null;
+  sto: number | null;
+  net_in: string | number | null;
+  net_out: string | number | null;
+}
+
+/** Reads what a cost report is computed from: the hosts, the stays on them, and usage over a window. */
+export class CostReader {
+  constructor(private readonly pool: Pool) {}
+
+  async inputs(groupBy: CostGroupingKind, from: number, to: number): Promise<CostInputs> {
+    const byHost = groupBy === 'host' || groupBy === 'site';
+    const [hosts, stays, usage] = await Promise.all([
+      this.hosts(from, to),
+      this.stays(from, to),
+      this.usage(byHost, from, to),
+    ]);
+    const key = (row: UsageRow): string =>
+      groupBy === 'application' ? `${row.service}/${row.app}` : (row.service ?? row.host);
+    return {
+      groupBy,
+      from,
+      to,
+      hosts,
+      stays,
+      usage: usage.map((row): GroupUsage => ({
+        key: key(row),
+        host: row.host,
+        usage: amounts(row),
+      })),
+    };
+  }
+
+  private async usage(byHost: boolean, from: number, to: number): Promise<UsageRow[]> {
+    const pieces = planWindow(from, to);
+    const results = await Promise.all(
+      pieces.map((piece) =>
+        this.pool.query<UsageRow>(byHost ? hostUsageSql(piece) : ownerUsageSql(piece), [
+          new Date(piece.from),
+          new Date(piece.to),
+        ]),
+      ),
+    );
+    return results.flatMap((r) => r.rows);
+  }
+
+  private async hosts(from: number, to: number): Promise<Map<string, CostedHost>> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      site: string;
+      cpu_per_hour: number;
+      memory_gib_per_hour: number;
+      storage_gib_per_month: number;
+      network_per_gib: number;
+      standing_per_hour: number;
+      ups: boolean;
+      raid: boolean;
+      registered_at: Date;
+      retired_at: Date | null;
+    }>(
+      `SELECT id, site, cpu_per_hour, memory_gib_per_hour, storage_gib_per_month, network_per_gib,
+              standing_per_hour, ups, raid, registered_at, retired_at
+       FROM statistics.hosts
+       WHERE registered_at < $2 AND (retired_at IS NULL OR retired_at > $1)`,
+      [new Date(from), new Date(to)],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          site: r.site,
+          rates: {
+            cpuHour: r.cpu_per_hour,
+            memoryGiBHour: r.memory_gib_per_hour,
+            storageGiBMonth: r.storage_gib_per_month,
+            networkGiB: r.network_per_gib,
+            standingPerHour: r.standing_per_hour,
+          },
+          ups: r.ups,
+          raid: r.raid,
+          since: r.registered_at.getTime(),
+          retiredAt: r.retired_at?.getTime(),
+        },
+      ]),
+    );
+  }
+
+  private async stays(
+    from: number,
+    to: number,
+  ): Promise<(HostStay & { host: string; service: string; application: string })[]> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      service: string;
+      app: string;
+      host: string;
+      cpu_millis: string;
+      memory_bytes: string;
+      storage_bytes: string;
+      bandwidth_bps: string;
+      placed_at: Date;
+      ended_at: Date | null;
+    }>(
+      `SELECT id, service, app, host, cpu_millis, memory_bytes, storage_bytes, bandwidth_bps,
+              placed_at, ended_at
+       FROM statistics.instances
+       WHERE placed_at < $2 AND (ended_at IS NULL OR ended_at > $1)`,
+      [new Date(from), new Date(to)],
+    );
+    return rows.map((r) => ({
+      instance: r.id,
+      service: r.service,
+      application: r.app,
+      host: r.host,
+      resources: reserved(r),
+      from: r.placed_at.getTime(),
+      to: r.ended_at?.getTime(),
+    }));
+  }
+}
+
+function reserved(r: {
+  cpu_millis: string;
+  memory_bytes: string;
+  storage_bytes: string;
+  bandwidth_bps: string;
+}): ReservedResources {
+  return {
+    cpu: Number(r.cpu_millis),
+    memory: Number(r.memory_bytes),
+    storage: Number(r.storage_bytes),
+    bandwidth: Number(r.bandwidth_bps),
+  };
+}
+
+function amounts(r: UsageRow): UsageAmounts {
+  return {
+    cpuSeconds: Number(r.cpu ?? 0),
+    memoryGiBMinutes: Number(r.mem ?? 0),
+    storageGiBHours: Number(r.sto ?? 0),
+    networkBytesIn: Number(r.net_in ?? 0),
+    networkBytesOut: Number(r.net_out ?? 0),
+  };
+}
