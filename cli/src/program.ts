@@ -23,6 +23,7 @@ import {
 } from './commands/drain';
 import { stopCommand } from './commands/stop';
 import { getMigrationsCommand, migrateCommand } from './commands/migrate';
+import { forecastCommand } from './commands/forecast';
 import { costsCommand } from './commands/costs';
 
 function getCommand(): Command {
@@ -56,6 +57,7 @@ const commands: [() => Command, string][] = [
   [uncordonCommand, 'allow new placements on a host again'],
   [retireCommand, 'retire a host for good'],
   [costsCommand, 'cost per service, application, host or site'],
+  [forecastCommand, 'forecast demand and when capacity runs out'],
   [tokenCommand, 'create, list or revoke API tokens (admin)'],
   [agentCommand, 'run a host agent (see federa agent --help)'],
 ];

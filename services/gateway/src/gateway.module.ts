@@ -9,6 +9,7 @@ import { EventsModule } from './api/events/events.module';
 import { HostsModule } from './api/hosts/hosts.module';
 import { MigrationsModule } from './api/migrations/migrations.module';
 import { CostsModule } from './api/statistics/costs.module';
+import { ForecastsModule } from './api/statistics/forecasts.module';
 
 /**
  * The gateway: its core (auth, errors, health, metrics, connections) and the feature modules
@@ -24,6 +25,7 @@ const featureModules = [
   HostsModule,
   MigrationsModule,
   CostsModule,
+  ForecastsModule,
   // hosts, services, instances, events, ... are appended here.
 ];
 

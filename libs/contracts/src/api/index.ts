@@ -25,3 +25,4 @@ export * from './api-token-view';
 export * from './api-token-page';
 export * from './error-response';
 export * from './cost-report';
+export * from './forecast-report';

@@ -1,6 +1,11 @@
-import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import { IsEntityId } from '../events/values/identifiers';
-import { ForecastScopes, type ForecastScope } from '../events/statistics-events';
+import {
+  ForecastQuantities,
+  ForecastSubjectScopes,
+  type ForecastQuantity,
+  type ForecastSubjectScope,
+} from '../api/forecast-report';
 
 export const CostGroupings = ['service', 'application', 'host', 'site'] as const;
 export type CostGrouping = (typeof CostGroupings)[number];
@@ -28,9 +33,25 @@ export class GetCostsQuery {
   service?: string;
 }
 
-/** `GET /v1/forecasts`. */
+/** `GET /v1/forecasts?scope=&subject=&resource=&series=`. */
 export class GetForecastsQuery {
   @IsOptional()
-  @IsIn(ForecastScopes)
-  scope?: ForecastScope;
+  @IsIn(ForecastSubjectScopes)
+  scope?: ForecastSubjectScope;
+
+  /** A site, or `service/application`. */
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,62}(\/[a-z0-9][a-z0-9-]{0,62})?$/, {
+    message: 'subject must be a site or service/application of lower-case letters, digits or "-"',
+  })
+  subject?: string;
+
+  @IsOptional()
+  @IsIn(ForecastQuantities)
+  resource?: ForecastQuantity;
+
+  /** `true`: each forecast with its hourly points and recent history. @default false */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  series?: 'true' | 'false';
 }
