@@ -26,3 +26,4 @@ export * from './api-token-page';
 export * from './error-response';
 export * from './cost-report';
 export * from './forecast-report';
+export * from './usage-report';

@@ -37,7 +37,7 @@ import {
   ListServicesQuery,
   StopServiceCommand,
 } from './service-commands';
-import { GetCostsQuery, GetForecastsQuery } from './statistics-queries';
+import { GetCostsQuery, GetForecastsQuery, GetUsageQuery } from './statistics-queries';
 
 export interface CommandInfo {
   /** The service whose replicas answer it (queue group). */
@@ -122,6 +122,7 @@ export const Commands = {
 
   getCosts: command('statistics', 'costs', GetCostsQuery),
   getForecasts: command('statistics', 'forecasts', GetForecastsQuery),
+  getUsage: command('statistics', 'usage', GetUsageQuery),
 } satisfies Record<string, CommandInfo>;
 
 export type CommandName = keyof typeof Commands;

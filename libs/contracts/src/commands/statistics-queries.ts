@@ -1,5 +1,5 @@
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
-import { IsEntityId } from '../events/values/identifiers';
+import { IsEntityId, IsHostId, IsResourceName } from '../events/values/identifiers';
 import {
   ForecastQuantities,
   ForecastSubjectScopes,
@@ -54,4 +54,29 @@ export class GetForecastsQuery {
   @IsOptional()
   @IsIn(['true', 'false'])
   series?: 'true' | 'false';
+}
+
+/** `GET /v1/usage?service=&app=&host=&from=&to=`: usage per instance and host over a window. */
+export class GetUsageQuery {
+  @IsOptional()
+  @IsResourceName()
+  service?: string;
+
+  @IsOptional()
+  @IsResourceName()
+  app?: string;
+
+  @IsOptional()
+  @IsHostId()
+  host?: string;
+
+  /** Start of the window (inclusive). @default 1 hour before `to` */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  /** End of the window (exclusive). @default now */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
 }

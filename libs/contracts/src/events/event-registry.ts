@@ -97,7 +97,8 @@ const extension = <C extends ClassConstructor<object>, S extends StreamCategory>
 /**
  * Every event type: the public names, plus documented extensions (states the contract lists but
  * names no event for, and internal ledgers). InstancePlaced is at v2: v1 carried one `score` number.
- * InstanceRunning is at v2: v1's `endpoint` was `host:port` text.
+ * InstanceRunning is at v2: v1's `endpoint` was `host:port` text. UsageRecorded is at v2: v1 covered
+ * one minute, v2 one hour.
  */
 export const EventTypes = {
   HostRegistered: contract(HostRegisteredData, 'host'),
@@ -151,7 +152,7 @@ export const EventTypes = {
   MigrationRollingBack: extension(MigrationRollingBackData, 'migration'),
   MigrationRolledBack: contract(MigrationRolledBackData, 'migration'),
 
-  UsageRecorded: contract(UsageRecordedData, 'statistics'),
+  UsageRecorded: contract(UsageRecordedData, 'statistics', 2),
   CapacityForecasted: contract(CapacityForecastedData, 'statistics'),
   BudgetExceeded: contract(BudgetExceededData, 'statistics'),
   BudgetRestored: extension(BudgetRestoredData, 'statistics'),

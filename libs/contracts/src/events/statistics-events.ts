@@ -3,44 +3,67 @@ import { ResourceKinds, type ResourceKind } from '../names/resource-kind';
 import { IsEntityId } from './values/identifiers';
 import { PlacedInstanceEventData } from './values/instance-event-data';
 
-/** One instance's usage over one minute, rolled up from heartbeats; stream `statistics-<instance>`. */
+/**
+ * One instance's usage on one host over one hour, summed from its agent's heartbeats; stream
+ * `statistics-<instance>`, one event per hour with usage (two in the hour of a move: one per host).
+ * Schema version 2; version 1 covered one minute and is read through an upcaster (`periodMinutes` 1).
+ */
 export class UsageRecordedData extends PlacedInstanceEventData {
-  /** Start of the minute, ISO-8601 with seconds at 0. */
-  @IsISO8601()
-  minute: string;
+  /** Start of the period, ISO-8601: a whole hour (a minute for events recorded as version 1). */
+  @IsISO8601({ strict: true })
+  from: string;
+
+  /** Length of the period in minutes: 60 (1 for version 1 events). */
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  periodMinutes: number;
+
+  /** Minutes of the period in which the instance reported usage on this host. */
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  activeMinutes: number;
 
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
-  cpuMillis: number;
+  cpuSeconds: number;
 
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  memoryGibMinutes: number;
+
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  storageGibHours: number;
+
+  /** Bytes received during the period. */
   @IsInt()
   @Min(0)
-  memoryBytes: number;
+  networkInBytes: number;
 
+  /** Bytes sent during the period. */
   @IsInt()
   @Min(0)
-  storageBytes: number;
+  networkOutBytes: number;
 
-  /** Bytes sent and received during the minute. */
-  @IsInt()
-  @Min(0)
-  networkBytes: number;
-
-  /** The application's own load (0..1) as its probe reports it, averaged over the minute. */
+  /** The application's own load (0..1) as its probe reports it, averaged over the period. */
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
   load?: number;
 
+  /** Heartbeats summed. */
   @IsInt()
   @Min(1)
   samples: number;
 
-  /** The minute's cost at the host's rates. */
+  /** Only on version 1 events: the minute's cost at the host's rates (costs: GET /v1/costs). */
+  @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
-  cost: number;
+  cost?: number;
 }
 
 export const ForecastScopes = ['fleet', 'site', 'host', 'service'] as const;

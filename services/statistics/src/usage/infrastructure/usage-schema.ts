@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Queryable } from '@federa/eventstore';
+import type { UsageAmounts } from '../domain/usage-amounts';
 
 /**
  * Statistics' usage tables. Minute rows are what heartbeats add up to, per instance, per minute and
@@ -51,37 +52,32 @@ CREATE INDEX IF NOT EXISTS usage_hourly_start ON statistics.usage_hourly (start)
 
 CREATE TABLE IF NOT EXISTS statistics.usage_daily (LIKE statistics.usage_hourly INCLUDING ALL);
 
--- The highest heartbeat sequence counted per agent run: a heartbeat at or below it is a replay.
+-- Each host's latest agent run (epoch) and the highest heartbeat sequence counted of it, written
+-- with the minutes they produced: a heartbeat at or below it is a replay, an older epoch is stale.
 CREATE TABLE IF NOT EXISTS statistics.usage_heartbeat_marks (
-  host text NOT NULL,
+  host text PRIMARY KEY,
   epoch bigint NOT NULL,
-  seq bigint NOT NULL,
-  PRIMARY KEY (host, epoch)
+  seq bigint NOT NULL
 );
 
--- Hours whose UsageRecorded was appended to statistics-<instance>, with the stream version it took.
-CREATE TABLE IF NOT EXISTS statistics.usage_hours_recorded (
-  instance text NOT NULL,
-  hour timestamptz NOT NULL,
-  stream_version integer NOT NULL,
-  PRIMARY KEY (instance, hour)
+-- Hours whose minute rows changed since their rollups were last computed.
+CREATE TABLE IF NOT EXISTS statistics.usage_dirty_hours (
+  hour timestamptz PRIMARY KEY,
+  touched_at timestamptz NOT NULL
+);
+
+-- Each statistics-<instance> stream's version and the last hour it records (UsageRecorded v2).
+CREATE TABLE IF NOT EXISTS statistics.usage_streams (
+  instance text PRIMARY KEY,
+  version integer NOT NULL,
+  last_hour timestamptz NOT NULL
 );
 `;
 
 export const usageScopes = ['instance', 'application', 'service', 'host', 'site'] as const;
 export type UsageScope = (typeof usageScopes)[number];
 
-/** The quantities every usage row carries (minute, hourly and daily alike). */
-export interface UsageAmounts {
-  cpuSeconds: number;
-  memoryGibMinutes: number;
-  storageGibHours: number;
-  networkInBytes: number;
-  networkOutBytes: number;
-  loadSum: number;
-  loadSamples: number;
-  samples: number;
-}
+export type { UsageAmounts };
 
 /** A row of statistics.usage_minutes. */
 export interface UsageMinuteRow extends UsageAmounts {
@@ -101,6 +97,6 @@ export interface UsageRollupRow extends UsageAmounts {
 }
 
 /** Creates the usage tables (idempotent); called from the statistics schema setup. */
-export async function setupUsageTables(db: Pool | PoolClient): Promise<void> {
-  await db.query(usageSchemaSql);
+export async function setupUsageTables(db: Queryable): Promise<void> {
+  await db.query({ text: usageSchemaSql });
 }

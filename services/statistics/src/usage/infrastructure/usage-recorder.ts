@@ -1,0 +1,167 @@
+import { StreamVersionConflict, type EventStore, type StreamAppend } from '@federa/eventstore';
+import type { Pool } from 'pg';
+import {
+  hourMs,
+  hoursToRecord,
+  usageRecordedEvent,
+  usageStreamOf,
+  type InstanceHourUsage,
+} from '../domain/usage-hour';
+
+/** Closed hours are recorded once this long after they end: heartbeats still in flight count. */
+export const hourGraceMs = 5 * 60_000;
+/** Hours further back than this are not recorded any more (minutes may be gone by then). */
+export const recordLookbackMs = 48 * hourMs;
+/** Streams appended per multi-stream append. */
+const streamsPerAppend = 200;
+
+/**
+ * Appends UsageRecorded (v2) for every closed hour of every instance, to `statistics-<instance>`:
+ * one writer (the usage leader), each append with the stream's expected version. Each stream's
+ * version and last recorded hour are kept in statistics.usage_streams; an hour is appended once
+ * (later hours only, and a derived event id makes a repeated append a no-op, e.g. after a crash
+ * between the append and the bookkeeping).
+ */
+export class UsageRecorder {
+  constructor(
+    private readonly pool: Pool,
+    private readonly store: EventStore,
+  ) {}
+
+  /** Records every hour closed by `now`; answers how many events were appended. */
+  async recordClosedHours(now = Date.now()): Promise<number> {
+    const closedBefore = now - hourGraceMs;
+    const from = new Date(closedBefore - (closedBefore % hourMs) - recordLookbackMs);
+    const to = new Date(closedBefore - (closedBefore % hourMs));
+    const candidates = await this.hoursOf(from, to);
+    const byInstance = new Map<string, InstanceHourUsage[]>();
+    for (const c of candidates) {
+      const list = byInstance.get(c.instance) ?? [];
+      list.push(c);
+      byInstance.set(c.instance, list);
+    }
+    const streams = await this.streamsOf([...byInstance.keys()]);
+    const occurredAt = new Date(now).toISOString();
+    const appends: Array<StreamAppend & { instance: string; lastHour: number }> = [];
+    for (const [instance, hours] of byInstance) {
+      const known = streams.get(instance);
+      const due = hoursToRecord(hours, known?.lastHour, closedBefore);
+      if (due.length === 0) continue;
+      appends.push({
+        instance,
+        streamId: usageStreamOf(instance),
+        expected: known ? known.version : 'no-stream',
+        events: due.map((h) => usageRecordedEvent(h, occurredAt)),
+        lastHour: due[due.length - 1].hour,
+      });
+    }
+    let appended = 0;
+    for (let i = 0; i < appends.length; i += streamsPerAppend) {
+      const chunk = appends.slice(i, i + streamsPerAppend);
+      const versions = await this.append(chunk);
+      await this.pool.query(
+        `INSERT INTO statistics.usage_streams (instance, version, last_hour)
+         SELECT i, v, to_timestamp(h / 1000.0) FROM unnest($1::text[], $2::int[], $3::bigint[]) AS x(i, v, h)
+         ON CONFLICT (instance) DO UPDATE SET version = EXCLUDED.version, last_hour = EXCLUDED.last_hour`,
+        [chunk.map((a) => a.instance), versions, chunk.map((a) => a.lastHour)],
+      );
+      appended += chunk.reduce((n, a) => n + a.events.length, 0);
+    }
+    return appended;
+  }
+
+  /**
+   * Appends all streams at once when the store can; one by one otherwise, or when one stream's
+   * version was not what statistics.usage_streams said (then the stream itself is asked).
+   */
+  private async append(chunk: StreamAppend[]): Promise<number[]> {
+    if (this.store.appendMany) {
+      try {
+        const result = await this.store.appendMany(chunk);
+        return result.streams.map((s) => s.nextExpectedVersion);
+      } catch {
+        // One stream out of step (its bookkeeping lost): each is appended on its own below.
+      }
+    }
+    const versions: number[] = [];
+    for (const a of chunk) {
+      try {
+        versions.push(
+          (await this.store.append(a.streamId, a.expected, a.events)).nextExpectedVersion,
+        );
+      } catch (error) {
+        if (!(error instanceof StreamVersionConflict)) throw error;
+        const actual = error.actual === 0 ? 'no-stream' : error.actual;
+        versions.push((await this.store.append(a.streamId, actual, a.events)).nextExpectedVersion);
+      }
+    }
+    return versions;
+  }
+
+  private async hoursOf(from: Date, to: Date): Promise<InstanceHourUsage[]> {
+    const { rows } = await this.pool.query<{
+      instance: string;
+      host: string;
+      service: string;
+      app: string;
+      hour: Date;
+      cpu_seconds: number;
+      memory_gib_minutes: number;
+      storage_gib_hours: number;
+      network_in_bytes: string;
+      network_out_bytes: string;
+      load_sum: number;
+      load_samples: string;
+      samples: string;
+      active_minutes: string;
+    }>(
+      `WITH per AS (
+  SELECT instance, host, (date_trunc('hour', minute AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS hour,
+    sum(cpu_seconds) AS cpu_seconds, sum(memory_gib_minutes) AS memory_gib_minutes,
+    sum(storage_gib_hours) AS storage_gib_hours, sum(network_in_bytes) AS network_in_bytes,
+    sum(network_out_bytes) AS network_out_bytes, sum(load_sum) AS load_sum,
+    sum(load_samples) AS load_samples, sum(samples) AS samples, count(*) AS active_minutes
+  FROM statistics.usage_minutes
+  WHERE minute >= $1 AND minute < $2
+  GROUP BY instance, host, (date_trunc('hour', minute AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
+), named AS (
+  SELECT DISTINCT ON (id) id, service, app FROM statistics.instances
+  WHERE id IN (SELECT instance FROM per)
+  ORDER BY id, placed_at DESC
+)
+SELECT per.*, named.service, named.app FROM per JOIN named ON named.id = per.instance
+WHERE NOT EXISTS (SELECT 1 FROM statistics.usage_streams s
+                  WHERE s.instance = per.instance AND s.last_hour >= per.hour)`,
+      [from, to],
+    );
+    return rows.map((r) => ({
+      instance: r.instance,
+      host: r.host,
+      service: r.service,
+      app: r.app,
+      hour: r.hour.getTime(),
+      cpuSeconds: Number(r.cpu_seconds),
+      memoryGibMinutes: Number(r.memory_gib_minutes),
+      storageGibHours: Number(r.storage_gib_hours),
+      networkInBytes: Number(r.network_in_bytes),
+      networkOutBytes: Number(r.network_out_bytes),
+      loadSum: Number(r.load_sum),
+      loadSamples: Number(r.load_samples),
+      samples: Number(r.samples),
+      activeMinutes: Number(r.active_minutes),
+    }));
+  }
+
+  private async streamsOf(
+    instances: string[],
+  ): Promise<Map<string, { version: number; lastHour: number }>> {
+    if (instances.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ instance: string; version: number; last_hour: Date }>(
+      'SELECT instance, version, last_hour FROM statistics.usage_streams WHERE instance = ANY($1)',
+      [instances],
+    );
+    return new Map(
+      rows.map((r) => [r.instance, { version: r.version, lastHour: r.last_hour.getTime() }]),
+    );
+  }
+}
