@@ -13,6 +13,8 @@ import { Subjects } from '@federa/contracts';
 import { healthPingController, postgresProbe, ServiceHealth } from '@federa/runtime';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
+import { UsageController } from './usage/api/usage.controller';
+import { usageProviders } from './usage/usage-runtime';
 import { catalogueHandler } from './catalogue/infrastructure/catalogue-handler';
 import { CostController } from './cost/api/cost.controller';
 import { budgetCheckMs, costProviders } from './cost/cost.providers';
@@ -45,9 +47,10 @@ export class StatisticsModule
     const logger = new Logger('statistics');
     return {
       module: StatisticsModule,
-      controllers: [healthPingController('statistics'), CostController],
+      controllers: [healthPingController('statistics'), UsageController, CostController],
       providers: [
         { provide: STATISTICS_CONFIG, useValue: config },
+        ...usageProviders(),
         {
           // Migrated (event log and statistics' own tables) before anything else uses it.
           provide: PG_POOL,

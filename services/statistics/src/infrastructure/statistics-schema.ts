@@ -1,5 +1,6 @@
 import type { Queryable } from '@federa/eventstore';
 import type { Pool } from 'pg';
+import { setupUsageTables } from '../usage/infrastructure/usage-schema';
 import { setupBudgetBreaches } from '../cost/infrastructure/budget-breaches';
 
 /**
@@ -97,7 +98,7 @@ CREATE TABLE IF NOT EXISTS statistics.services (
 /**
  * Each area's tables, created after the catalogue in this order: an area adds its setup here.
  */
-export const areaTableSetups: readonly TableSetup[] = [setupBudgetBreaches];
+export const areaTableSetups: readonly TableSetup[] = [setupUsageTables, setupBudgetBreaches];
 
 /**
  * Creates the statistics schema and the catalogue, then each area's tables. Safe to run by several
