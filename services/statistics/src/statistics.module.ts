@@ -18,6 +18,9 @@ import { usageProviders } from './usage/usage-runtime';
 import { catalogueHandler } from './catalogue/infrastructure/catalogue-handler';
 import { CostController } from './cost/api/cost.controller';
 import { budgetCheckMs, costProviders } from './cost/cost.providers';
+import { ForecastController } from './forecast/api/forecast.controller';
+import { loadForecastConfig } from './forecast/forecast-config';
+import { forecastProviders } from './forecast/forecast.providers';
 import { StatisticsEventConsumer } from './consumer/infrastructure/statistics-event-consumer';
 import { StatisticsEventHandlers } from './consumer/statistics-event-handlers';
 import { setupStatisticsSchema } from './infrastructure/statistics-schema';
@@ -47,7 +50,12 @@ export class StatisticsModule
     const logger = new Logger('statistics');
     return {
       module: StatisticsModule,
-      controllers: [healthPingController('statistics'), UsageController, CostController],
+      controllers: [
+        healthPingController('statistics'),
+        UsageController,
+        CostController,
+        ForecastController,
+      ],
       providers: [
         { provide: STATISTICS_CONFIG, useValue: config },
         ...usageProviders(),
@@ -111,6 +119,7 @@ export class StatisticsModule
               .add('event-stream', () => consumer.problem),
         },
         ...costProviders(budgetCheckMs()),
+        ...forecastProviders(loadForecastConfig()),
       ],
     };
   }

@@ -2,6 +2,7 @@ import type { Queryable } from '@federa/eventstore';
 import type { Pool } from 'pg';
 import { setupUsageTables } from '../usage/infrastructure/usage-schema';
 import { setupBudgetBreaches } from '../cost/infrastructure/budget-breaches';
+import { setupForecastTables } from '../forecast/infrastructure/forecast-schema';
 
 /**
  * The tables one area of statistics keeps (usage, cost, forecast...): created idempotently
@@ -98,7 +99,11 @@ CREATE TABLE IF NOT EXISTS statistics.services (
 /**
  * Each area's tables, created after the catalogue in this order: an area adds its setup here.
  */
-export const areaTableSetups: readonly TableSetup[] = [setupUsageTables, setupBudgetBreaches];
+export const areaTableSetups: readonly TableSetup[] = [
+  setupUsageTables,
+  setupBudgetBreaches,
+  setupForecastTables,
+];
 
 /**
  * Creates the statistics schema and the catalogue, then each area's tables. Safe to run by several
