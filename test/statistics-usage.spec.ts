@@ -1,9 +1,11 @@
 import { Subjects, type UsageReport } from '@federa/contracts';
 import { PostgresEventStore, type EventStore } from '@federa/eventstore';
 import { CommandClient, connectNats } from '@federa/messaging';
+import { loadConfig } from '@federa/runtime';
 import { eventually, freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
+import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
 import { UsageRollups } from '../services/statistics/src/usage/infrastructure/usage-rollups';
 import { killProcess, spawnStatistics, type StatisticsProcess } from './statistics-process';
 
@@ -46,6 +48,7 @@ describe('usage from heartbeats', () => {
   let subjects: Subjects;
   let client: CommandClient;
   let statistics: StatisticsProcess | undefined;
+  let gateway: GatewayApp | undefined;
   const env = () => ({
     FEDERA_DATABASE_URL: database.url,
     FEDERA_NATS_URL: natsUrl,
@@ -96,6 +99,7 @@ describe('usage from heartbeats', () => {
   }, 90_000);
 
   afterAll(async () => {
+    await gateway?.close();
     if (statistics) await killProcess(statistics.child, 'SIGTERM');
     await nc?.close();
     await pool?.end();
@@ -145,6 +149,32 @@ describe('usage from heartbeats', () => {
       }),
     ]);
     expect(report.intake).toEqual({ counted: 60, replayed: 1, stale: 0, malformed: 2 });
+  });
+
+  it('answers GET /v1/usage through the gateway, and refuses a bad filter naming it', async () => {
+    gateway = await createGatewayApp({
+      ...loadConfig({ ...process.env, ...env() }),
+      apiToken: 'usage-test-token',
+      httpPort: 0,
+      httpHost: '127.0.0.1',
+      logLevel: 'silent',
+    });
+    const get = async (query: string) => {
+      const response = await fetch(`${gateway!.url}/v1/usage?${query}`, {
+        headers: { authorization: 'Bearer usage-test-token' },
+      });
+      return { status: response.status, json: await response.json() };
+    };
+    const window = `from=${new Date(hour).toISOString()}&to=${new Date(hour + hourMs).toISOString()}`;
+    const ok = await get(`service=shop&${window}`);
+    expect(ok.status).toBe(200);
+    expect(ok.json.lines.map((l: { instance: string }) => l.instance)).toEqual([
+      'shop-db-1',
+      'shop-web-1',
+    ]);
+    const bad = await get('host=Not_A_Host');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json)).toContain('host');
   });
 
   it('appends UsageRecorded once per instance and closed hour', async () => {

@@ -25,6 +25,7 @@ import { stopCommand } from './commands/stop';
 import { getMigrationsCommand, migrateCommand } from './commands/migrate';
 import { forecastCommand } from './commands/forecast';
 import { costsCommand } from './commands/costs';
+import { usageCommand } from './commands/usage';
 
 function getCommand(): Command {
   return new Command('get')
@@ -56,6 +57,7 @@ const commands: [() => Command, string][] = [
   [cordonCommand, 'stop new placements on a host'],
   [uncordonCommand, 'allow new placements on a host again'],
   [retireCommand, 'retire a host for good'],
+  [usageCommand, 'usage per instance and host over a window'],
   [costsCommand, 'cost per service, application, host or site'],
   [forecastCommand, 'forecast demand and when capacity runs out'],
   [tokenCommand, 'create, list or revoke API tokens (admin)'],

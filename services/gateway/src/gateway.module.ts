@@ -10,6 +10,7 @@ import { HostsModule } from './api/hosts/hosts.module';
 import { MigrationsModule } from './api/migrations/migrations.module';
 import { CostsModule } from './api/statistics/costs.module';
 import { ForecastsModule } from './api/statistics/forecasts.module';
+import { UsageModule } from './api/statistics/usage.controller';
 
 /**
  * The gateway: its core (auth, errors, health, metrics, connections) and the feature modules
@@ -26,6 +27,7 @@ const featureModules = [
   MigrationsModule,
   CostsModule,
   ForecastsModule,
+  UsageModule,
   // hosts, services, instances, events, ... are appended here.
 ];
 
