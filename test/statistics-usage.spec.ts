@@ -163,15 +163,15 @@ describe('usage from heartbeats', () => {
       const response = await fetch(`${gateway!.url}/v1/usage?${query}`, {
         headers: { authorization: 'Bearer usage-test-token' },
       });
-      return { status: response.status, json: await response.json() };
+      return {
+        status: response.status,
+        json: (await response.json()) as { lines: Array<{ instance: string }> },
+      };
     };
     const window = `from=${new Date(hour).toISOString()}&to=${new Date(hour + hourMs).toISOString()}`;
     const ok = await get(`service=shop&${window}`);
     expect(ok.status).toBe(200);
-    expect(ok.json.lines.map((l: { instance: string }) => l.instance)).toEqual([
-      'shop-db-1',
-      'shop-web-1',
-    ]);
+    expect(ok.json.lines.map((l) => l.instance)).toEqual(['shop-db-1', 'shop-web-1']);
     const bad = await get('host=Not_A_Host');
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.json)).toContain('host');
