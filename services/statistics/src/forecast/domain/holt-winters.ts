@@ -46,18 +46,11 @@ export function fitHoltWinters(
   seasonLength: number,
   parameters: HoltWintersParameters,
 ): HoltWintersModel {
-  const m = seasonLength;
-  if (!Number.isInteger(m) || m < 2) throw new RangeError(`seasonLength must be an integer ≥ 2`);
-  if (series.length < 2 * m) {
-    throw new RangeError(`Holt-Winters needs at least ${2 * m} points, got ${series.length}`);
-  }
+  const start = initialState(series, seasonLength);
   const { alpha, beta, gamma } = parameters;
-  const first = mean(series.slice(0, m));
-  const second = mean(series.slice(m, 2 * m));
-  // The first season's mean sits at its middle; its trend comes from the step to the second season.
-  let trend = (second - first) / m;
-  let level = first + (trend * (m - 1)) / 2;
-  const season = series.slice(0, m).map((y, i) => y - (first + trend * (i - (m - 1) / 2)));
+  const m = seasonLength;
+  let { level, trend } = start;
+  const season = [...start.season];
   const residuals: number[] = [];
   for (let t = m; t < series.length; t++) {
     const slot = t % m;
@@ -79,6 +72,53 @@ export function fitHoltWinters(
     residuals,
     sigma,
   };
+}
+
+interface InitialState {
+  readonly level: number;
+  readonly trend: number;
+  readonly season: readonly number[];
+}
+
+/** Level, trend and season at the end of the first season, from the first two. */
+function initialState(series: readonly number[], m: number): InitialState {
+  if (!Number.isInteger(m) || m < 2) throw new RangeError(`seasonLength must be an integer ≥ 2`);
+  if (series.length < 2 * m) {
+    throw new RangeError(`Holt-Winters needs at least ${2 * m} points, got ${series.length}`);
+  }
+  const first = mean(series.slice(0, m));
+  const second = mean(series.slice(m, 2 * m));
+  // The first season's mean sits at its middle; its trend comes from the step to the second season.
+  const trend = (second - first) / m;
+  return {
+    level: first + (trend * (m - 1)) / 2,
+    trend,
+    season: series.slice(0, m).map((y, i) => y - (first + trend * (i - (m - 1) / 2))),
+  };
+}
+
+/** The fit's sum of squared one-step errors, without keeping them: the grid search's inner loop. */
+function squaredErrors(
+  series: readonly number[],
+  m: number,
+  start: InitialState,
+  alpha: number,
+  beta: number,
+  gamma: number,
+  season: Float64Array,
+): number {
+  let { level, trend } = start;
+  season.set(start.season);
+  let sum = 0;
+  for (let t = m; t < series.length; t++) {
+    const slot = t % m;
+    const error = series[t] - (level + trend + season[slot]);
+    level = level + trend + alpha * error;
+    trend = trend + beta * error;
+    season[slot] += gamma * error;
+    sum += error * error;
+  }
+  return sum;
 }
 
 /** The mean forecast and its error's standard deviation for 1..horizon steps ahead. */
@@ -113,24 +153,24 @@ export function fitHoltWintersByGrid(
   series: readonly number[],
   seasonLength: number,
 ): HoltWintersModel {
-  let best: HoltWintersModel | undefined;
+  const start = initialState(series, seasonLength);
+  const season = new Float64Array(seasonLength);
+  let best: HoltWintersParameters = { alpha: ALPHAS[0], beta: 0, gamma: 0 };
   let bestError = Infinity;
   for (const alpha of ALPHAS) {
     for (const beta of BETAS) {
       if (beta > alpha) continue;
       for (const gamma of GAMMAS) {
         if (gamma > 1 - alpha) continue;
-        const model = fitHoltWinters(series, seasonLength, { alpha, beta, gamma });
-        const error = model.residuals.reduce((sum, e) => sum + e * e, 0);
+        const error = squaredErrors(series, seasonLength, start, alpha, beta, gamma, season);
         if (error < bestError) {
           bestError = error;
-          best = model;
+          best = { alpha, beta, gamma };
         }
       }
     }
   }
-  // The grid always holds at least one admissible triple, so best is set.
-  return best as HoltWintersModel;
+  return fitHoltWinters(series, seasonLength, best);
 }
 
 function mean(values: readonly number[]): number {
