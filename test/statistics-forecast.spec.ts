@@ -6,6 +6,8 @@ import { createGatewayApp, type GatewayApp } from '../services/gateway/src/creat
 import { setupForecastTables } from '../services/statistics/src/forecast/infrastructure/forecast-schema';
 import { setupStatisticsSchema } from '../services/statistics/src/infrastructure/statistics-schema';
 import { setupUsageTables } from '../services/statistics/src/usage/infrastructure/usage-schema';
+import { forecastCommand } from '../cli/src/commands/forecast';
+import { runCliCommand } from './cli-in-process';
 import { killProcess, spawnStatistics, type StatisticsProcess } from './statistics-process';
 
 const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -74,6 +76,11 @@ describe('forecasts from two weeks of hourly usage, through the real statistics 
       httpHost: '127.0.0.1',
       logLevel: 'silent',
     });
+    // Every test reads what the job's first runs stored: wait for them once, generously.
+    await eventually(async () => {
+      const r = await call('/v1/forecasts?scope=site&subject=geneva&resource=cpu');
+      return r.status === 200 && r.json.items[0]?.status === 'forecast';
+    }, 180_000);
   });
 
   afterAll(async () => {
@@ -188,6 +195,30 @@ describe('forecasts from two weeks of hourly usage, through the real statistics 
       status: 'forecast',
       unit: 'ratio',
     });
+  });
+
+  it('prints the site that runs out with a warning and a chart of its forecast: federa forecast', async () => {
+    const { printed, exitCode } = await runCliCommand(
+      forecastCommand(),
+      ['geneva', '--resource', 'cpu'],
+      { api: gateway.url, token: apiToken },
+    );
+    expect(exitCode).toBe(0);
+    const lines = printed.split('\n');
+    expect(lines[0]).toMatch(/^SCOPE +SUBJECT +RESOURCE +NOW +CAPACITY +USED +FORECAST +RUNS OUT$/);
+    expect(lines[1]).toMatch(
+      /^site +geneva +cpu +\d\.\d\d cores +8\.00 cores .* \(in \d\.\d d\) WARNING$/,
+    );
+    expect(printed).toContain('site geneva cpu');
+    expect(printed).toContain('─ capacity 8.00 cores');
+    expect(printed).toMatch(/\*/);
+    expect(printed).toMatch(/░/);
+    const json = await runCliCommand(forecastCommand(), ['-o', 'json', '--scope', 'site'], {
+      api: gateway.url,
+      token: apiToken,
+    });
+    const sites = JSON.parse(json.printed).items.map((i: Json) => i.subject);
+    expect(new Set(sites)).toEqual(new Set(['geneva', 'lausanne', 'bern']));
   });
 
   it('refuses a scope or subject it does not know with a 400 naming the field', async () => {

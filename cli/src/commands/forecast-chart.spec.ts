@@ -66,7 +66,7 @@ describe('forecast chart', () => {
   it('labels the value axis in cores and names the time span and the legend', () => {
     expect(lines[0]).toMatch(/^9\.49 cores ┤/);
     expect(lines[9]).toMatch(/^ *0\.00 cores ┤/);
-    expect(lines[11]).toMatch(/^ +12-01 00:00 +12-03 23:00$/);
+    expect(lines[11]).toMatch(/^ +12-01 00:00 now +12-03 23:00$/);
     expect(forecastChart(view()).split('\n')[13]).toMatch(/^ +12-01 00:00 +now +12-03 23:00$/);
     expect(lines[12]).toBe(
       '· observed   * forecast   ░ 80 % interval   ─ capacity 8.00 cores   2 h per column',

@@ -105,7 +105,7 @@ function timeMarks(
   };
   put(indent, start);
   const now = indent + nowColumn;
-  if (now > indent + start.length + 1 && now + 4 < indent + columns - end.length) put(now, 'now');
+  if (now >= indent + start.length + 1 && now + 4 < indent + columns - end.length) put(now, 'now');
   put(Math.max(indent + start.length + 1, indent + columns - end.length), end);
   return line.join('').trimEnd();
 }
