@@ -23,7 +23,10 @@ export class CapacityForecastRecorder {
     private readonly actor = 'statistics',
   ) {}
 
-  /** Records the forecasts not yet recorded this hour; returns those it appended. */
+  /**
+   * Records the forecasts not yet recorded this hour; returns those this recorder had not seen
+   * recorded (a replica racing another may return forecasts whose events the other appended).
+   */
   async record(forecasts: readonly CapacityForecast[]): Promise<CapacityForecast[]> {
     const byStream = new Map<string, CapacityForecast[]>();
     for (const forecast of forecasts) {
