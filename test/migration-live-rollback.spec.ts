@@ -1,22 +1,7 @@
 import type { INestMicroservice } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import type { NatsConnection } from 'nats';
-import { Subjects } from '@federa/contracts';
-import type { EventStore } from '@federa/eventstore';
-import { CommandExceptionFilter, CommandTransport } from '@federa/messaging';
 import { eventually, itWhen } from '@federa/testing';
-import { loadMigrationConfig } from '../services/migration/src';
-import { AgentEnds } from '../services/migration/src/infrastructure/agent-ends';
-import { ClusterReader } from '../services/migration/src/infrastructure/cluster-reader';
-import {
-  EVENT_STORE,
-  NATS_CONNECTION,
-} from '../services/migration/src/infrastructure/migration-tokens';
-import { PostgresSagaOwnership } from '../services/migration/src/infrastructure/postgres-saga-ownership';
-import { MigrationModule } from '../services/migration/src/migration.module';
-import type { MovingInstance } from '../services/migration/src/saga/migration-ends';
-import { MigrationRunner } from '../services/migration/src/saga/migration-runner';
 import { qemuMissing } from './agent-qemu-harness';
+import { startMigrationWithFaults } from './migration-faulty-ends';
 import { qemuProcessesOf } from './qemu-process-table';
 import { Fleet } from './supervision-fleet';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
@@ -41,57 +26,6 @@ type Json = any;
 const missing = qemuMissing();
 
 /**
- * The real agents' ends, except that the first verify on a move's target fails at once: the fault
- * this test is about (the target stops answering just after the guest arrived there) without a
- * race against the saga's own probe. Every command still goes to the real agents.
- */
-function verifyFailsOnce(ends: AgentEnds): AgentEnds {
-  let failed = false;
-  return new Proxy(ends, {
-    get(target, property) {
-      if (property === 'awaitHealthy') {
-        return async (move: MovingInstance, host: string) => {
-          if (host === move.to && !failed) {
-            failed = true;
-            throw new Error(`${move.instance} not healthy on ${host} in time: cut off (test)`);
-          }
-          return target.awaitHealthy(move, host);
-        };
-      }
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
-    },
-  });
-}
-
-/** The migration service as main.ts runs it, its runner on verifyFailsOnce ends. */
-async function startMigrationWithFailingVerify(env: NodeJS.ProcessEnv): Promise<INestMicroservice> {
-  const config = loadMigrationConfig(env);
-  const subjects = new Subjects(config.federa.subjectPrefix);
-  const module = await Test.createTestingModule({ imports: [MigrationModule.forRoot(config)] })
-    .overrideProvider(MigrationRunner)
-    .useFactory({
-      inject: [EVENT_STORE, NATS_CONNECTION, PostgresSagaOwnership],
-      factory: (store: EventStore, nc: NatsConnection, ownership: PostgresSagaOwnership) => {
-        const ends = verifyFailsOnce(new AgentEnds(nc, subjects, new ClusterReader(store)));
-        return new MigrationRunner(store, ends, ends, { ownership });
-      },
-    })
-    .compile();
-  const app = module.createNestMicroservice({
-    strategy: new CommandTransport({
-      natsUrl: config.federa.natsUrl,
-      subjectPrefix: config.federa.subjectPrefix,
-      service: 'migration',
-    }),
-    logger: ['error'],
-  });
-  app.useGlobalFilters(new CommandExceptionFilter());
-  await app.listen();
-  return app;
-}
-
-/**
  * A live move whose target stops answering once the guest reached it: the source's QEMU has quit
  * (the layer ends it once the guest is sent), so the target's QEMU holds the only copy and the
  * rollback must not destroy it.
@@ -108,11 +42,21 @@ describe('a live move that fails after the guest reached its target', () => {
     if (missing) return;
     plane = await startControlPlane('migration_live_rollback');
     fleet = await Fleet.start(plane, ['r1', 'r2'], { layers: ['qemu'] });
-    migration = await startMigrationWithFailingVerify({
+    let verifyFailed = false;
+    const env = {
       ...process.env,
       FEDERA_DATABASE_URL: plane.database.url,
       FEDERA_NATS_URL: plane.settings.natsUrl,
       FEDERA_SUBJECT_PREFIX: plane.prefix,
+    };
+    // The target stops answering once the guest arrived: its first verify fails at once, without
+    // racing the saga's own probe (which would find the VM running).
+    migration = await startMigrationWithFaults(env, {
+      awaitHealthy: async (real, move, host) => {
+        if (host !== move.to || verifyFailed) return real.awaitHealthy(move, host);
+        verifyFailed = true;
+        throw new Error(`${move.instance} not healthy on ${host} in time: cut off (test)`);
+      },
     });
     expect((await plane.call('PUT', '/v1/services/vms', vmYaml, 'application/yaml')).status).toBe(
       200,

@@ -1,6 +1,8 @@
 import type { MigrationPhase } from '@federa/contracts';
 import { initialMigrationState, type MigrationSagaState } from './migration-saga';
 import {
+  cleanupGaveUpReason,
+  isCleanupPhase,
   keptCopies,
   keptReason,
   needsTargetAnswer,
@@ -83,6 +85,30 @@ describe('what a live move keeps when its source does not run its copy', () => {
     );
     expect(keptReason('keep-both', 'unreachable', ends, 'host host-a is not up')).toBe(
       'host-a cannot be reached (host host-a is not up) and host-b does not run it: neither copy was touched',
+    );
+  });
+});
+
+describe('phases after verify', () => {
+  it('are stop-source in a move without data and release-source in every move', () => {
+    expect(isCleanupPhase(saga({}, []), 'stop-source')).toBe(true);
+    expect(isCleanupPhase(saga({}, []), 'release-source')).toBe(true);
+    expect(isCleanupPhase(saga({ live: true }, []), 'release-source')).toBe(true);
+    expect(isCleanupPhase(saga({}, []), 'start-target')).toBe(false);
+  });
+
+  it('do not include the stop of a cold move with data, which comes first and is rolled back', () => {
+    expect(isCleanupPhase(saga({ stateful: true }, []), 'stop-source')).toBe(false);
+    expect(isCleanupPhase(saga({ stateful: true }, []), 'release-source')).toBe(true);
+  });
+
+  it('say, when they give up, where the instance runs and what is left on its source', () => {
+    const ends = { from: 'host-a', to: 'host-b' };
+    expect(cleanupGaveUpReason('stop-source', 'stop-source: host host-a is not up', ends)).toBe(
+      "stop-source: host host-a is not up; the instance runs on host-b: its copy on host-a is stopped by fencing once host-a's agent is back",
+    );
+    expect(cleanupGaveUpReason('release-source', 'release-source: gone', ends)).toBe(
+      'release-source: gone; the instance runs on host-b: only its stopped copy on host-a was not removed',
     );
   });
 });

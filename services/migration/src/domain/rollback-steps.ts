@@ -1,3 +1,5 @@
+import type { MigrationPhase } from '@federa/contracts';
+import { migrationPlan } from './migration-plan';
 import type { MigrationSagaState } from './migration-saga';
 
 /** One thing a rollback undoes, in the order returned. */
@@ -87,4 +89,39 @@ export function keptReason(
   return course === 'keep-target'
     ? `${why}: the copy on ${ends.to} is kept as the instance`
     : `${why} and ${ends.to} does not run it: neither copy was touched`;
+}
+
+/** The phases that may come after `verify`, where the instance already runs on its target. */
+export type CleanupPhase = Extract<MigrationPhase, 'stop-source' | 'release-source'>;
+
+/**
+ * Whether `phase` comes after `verify` in this migration's plan: a failure there is retried, never
+ * rolled back (the log already runs the instance on its target). `stop-source` is one only in a move
+ * without data (make before break); in a cold move with data it is the first phase, and a failure
+ * there is rolled back like any before `verify`: the source's copy is started again if it stopped.
+ */
+export function isCleanupPhase(
+  state: MigrationSagaState,
+  phase: MigrationPhase,
+): phase is CleanupPhase {
+  const plan = migrationPlan(state);
+  return plan.indexOf(phase) > plan.indexOf('verify');
+}
+
+/**
+ * Why a move whose clean-up after `verify` gave up ends failed: the log already runs the instance on
+ * its target, so nothing is rolled back; a source copy that could not be stopped (its agent gone)
+ * runs on behind that agent, and fencing stops it once the agent is back, as the log places the
+ * instance elsewhere.
+ */
+export function cleanupGaveUpReason(
+  phase: CleanupPhase,
+  reason: string,
+  ends: { from: string; to: string },
+): string {
+  const left =
+    phase === 'stop-source'
+      ? `its copy on ${ends.from} is stopped by fencing once ${ends.from}'s agent is back`
+      : `only its stopped copy on ${ends.from} was not removed`;
+  return `${reason}; the instance runs on ${ends.to}: ${left}`;
 }

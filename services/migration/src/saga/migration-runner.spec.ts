@@ -240,6 +240,42 @@ describe('running a migration', () => {
       reason: expect.stringMatching(/^start-target:/),
     });
     expect(ends.calls.at(-1)).toBe('stop-target');
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-a' });
+  });
+
+  it('rolls back a cold move with data whose source cannot be stopped: its copy there is started again', async () => {
+    await given(store, { stateful: true });
+    ends.failOn = 'stop-source';
+    const state = await runner.run('m-1');
+    expect(ends.calls).toEqual(['stop-source', 'start-source', 'healthy on host-a']);
+    expect(ledger.released).toEqual(['host-b']);
+    expect(migrationView(state)).toMatchObject({
+      state: 'rolled-back',
+      reason: expect.stringMatching(/^stop-source: /),
+    });
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-a' });
+  });
+
+  it('retries stopping the source of a move without data, then ends failed with the instance on its target and its old copy left to fencing', async () => {
+    await given(store, {});
+    ends.failOn = 'stop-source';
+    const state = await runner.run('m-1');
+    expect(ends.calls).toEqual([
+      'start-target',
+      'healthy on host-b',
+      'stop-source',
+      'stop-source',
+      'stop-source',
+      'stop-source',
+      'stop-source',
+    ]);
+    expect(migrationView(state)).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(
+        /^stop-source: .*; the instance runs on host-b: its copy on host-a is stopped by fencing once host-a's agent is back$/,
+      ),
+    });
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
   });
 
   it('rolls a failed live move back to its source by resuming the copy there before the target copy goes', async () => {
@@ -304,7 +340,8 @@ describe('running a migration', () => {
       state: 'failed',
       reason: expect.stringMatching(/neither copy was touched$/),
     });
-    expect(await instanceOf(store)).toMatchObject({ status: 'migrating', host: 'host-a' });
+    // Back on its source in the log, for supervision to look after as after any failure there.
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-a' });
   });
 
   it('ends failed, touching nothing, when the instance stopped before its move began', async () => {

@@ -10,6 +10,8 @@ import { backoffDelayMs } from '@federa/runtime/backoff';
 import { randomBytes } from 'node:crypto';
 import { nextPhase, runningPhase, type MigrationSagaState } from '../domain/migration-saga';
 import {
+  cleanupGaveUpReason,
+  isCleanupPhase,
   keptCopies,
   keptReason,
   needsTargetAnswer,
@@ -52,9 +54,6 @@ export interface RunOptions {
 
 /** Between attempts at a clean-up phase: up to 0.5 s, then 1 s, 2 s, … at most 10 s. */
 const cleanupBackoff = { baseMs: 500, maxMs: 10_000 };
-
-/** Phases that run once the instance answers on its target: retried, never rolled back. */
-const afterVerify: ReadonlySet<MigrationPhase> = new Set(['stop-source', 'release-source']);
 
 /**
  * Drives one migration's saga to its end: each phase is begun in the `migration-<id>` stream, done
@@ -112,8 +111,8 @@ export class MigrationRunner {
     let cleanupFailures = 0;
     for (;;) {
       const state = stream.state;
-      if (state.status === 'rolling-back') return this.rollBack(stream, attempt);
-      if (state.status !== 'pending' && state.status !== 'running') return state;
+      if (state.status === 'rolling-back') return this.ended(await this.rollBack(stream, attempt));
+      if (state.status !== 'pending' && state.status !== 'running') return this.ended(state);
       const phase = runningPhase(state)?.name ?? nextPhase(state);
       if (!phase) return state;
       const move = movingOf(state, attempt);
@@ -146,7 +145,7 @@ export class MigrationRunner {
       } catch (error) {
         if (error instanceof SagaTakenOver) throw error;
         const reason = `${phase}: ${messageOf(error)}`;
-        if (afterVerify.has(phase)) {
+        if (isCleanupPhase(state, phase)) {
           cleanupFailures += 1;
           this.log(`migration ${migration}: ${reason} (attempt ${cleanupFailures})`);
           if (cleanupFailures < (this.options.cleanupAttempts ?? 5)) {
@@ -154,7 +153,11 @@ export class MigrationRunner {
             continue;
           }
           // The instance already runs on its target: there is nothing to go back to.
-          await stream.decide({ type: 'fail', reason, sourceAvailable: false });
+          await stream.decide({
+            type: 'fail',
+            reason: cleanupGaveUpReason(phase, reason, move),
+            sourceAvailable: false,
+          });
           continue;
         }
         const sourceAvailable = await this.ends.hostAvailable(move.from).catch(() => false);
@@ -287,17 +290,41 @@ export class MigrationRunner {
 
   /** Records the instance on the target whose copy is kept as its only one (not seen healthy there). */
   private async keepOnTarget(move: MovingInstance): Promise<void> {
-    const { events } = await this.store.readStream(streamIds.instance(move.instance));
-    const life = foldEvents(
-      instanceDecider,
-      events.map((e) => ({ type: e.type, data: e.data }) as InstanceEvent),
-    );
-    if (life.status !== 'migrating' || life.migration?.id !== move.migration) return;
+    if (!(await this.stillMoving(move))) return;
     await this.instance(move, {
       type: 'complete-migration',
       migration: move.migration,
       host: move.to,
     });
+  }
+
+  /**
+   * A migration that ended failed with the instance not moved leaves it on its source in the log
+   * (`abort-migration`), so that supervision looks after it again as after any other failure there
+   * (a source host that is down has it replaced; a copy that comes back is adopted or fenced)
+   * instead of leaving it `migrating` with no migration running.
+   */
+  private async ended(state: MigrationSagaState): Promise<MigrationSagaState> {
+    if (state.status !== 'failed') return state;
+    const move = movingOf(state, undefined);
+    if (!(await this.stillMoving(move))) return state;
+    await this.guard(move.migration);
+    await this.instance(move, {
+      type: 'abort-migration',
+      migration: move.migration,
+      reason: state.reason ?? 'failed',
+    });
+    return state;
+  }
+
+  /** Whether the log still has the instance moving under this migration. */
+  private async stillMoving(move: MovingInstance): Promise<boolean> {
+    const { events } = await this.store.readStream(streamIds.instance(move.instance));
+    const life = foldEvents(
+      instanceDecider,
+      events.map((e) => ({ type: e.type, data: e.data }) as InstanceEvent),
+    );
+    return life.status === 'migrating' && life.migration?.id === move.migration;
   }
 
   /** Throws SagaTakenOver once this replica no longer holds the saga's owner lease. */
