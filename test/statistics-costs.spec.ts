@@ -117,6 +117,16 @@ describe('GET /v1/costs through a real gateway and statistics service, on seeded
     },
   );
 
+  it("answers one service's lines alone, at the same cost as among all, its standing share included", async () => {
+    const shop = await call(`/v1/costs?groupBy=application&service=shop&from=${from}&to=${to}`);
+    expect(shop.status).toBe(200);
+    expect(shop.json.items.map((l: { key: string }) => l.key).sort()).toEqual([
+      'shop/db',
+      'shop/web',
+    ]);
+    expect(shop.json.total).toBeCloseTo(expected.service.shop, 9);
+  });
+
   it('refuses a grouping it does not know with a 400 naming groupBy, and a reversed window naming from', async () => {
     const app = await call('/v1/costs?groupBy=app');
     expect(app.status).toBe(400);

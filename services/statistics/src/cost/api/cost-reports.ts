@@ -20,9 +20,17 @@ export class CostReports {
     this.breaches = new BudgetBreaches(pool);
   }
 
-  /** Cost per group over [from, to) in epoch ms, as computed from statistics' tables. */
-  async breakdown(groupBy: CostGroupingKind, from: number, to: number): Promise<CostBreakdown> {
-    return costBreakdown(await this.reader.inputs(groupBy, from, to));
+  /**
+   * Cost per group over [from, to) in epoch ms, as computed from statistics' tables; `services`:
+   * only theirs (their lines are whole: standing shares still weigh every instance on a host).
+   */
+  async breakdown(
+    groupBy: CostGroupingKind,
+    from: number,
+    to: number,
+    services?: readonly string[],
+  ): Promise<CostBreakdown> {
+    return costBreakdown(await this.reader.inputs(groupBy, from, to, services));
   }
 
   async report(query: GetCostsQuery, now = Date.now()): Promise<CostReport> {
@@ -41,8 +49,8 @@ export class CostReports {
         [{ path: 'service', reason: 'only with groupBy service or application' }],
         'costs query',
       );
-    const result = await this.breakdown(groupBy, from, to);
     const service = query.service;
+    const result = await this.breakdown(groupBy, from, to, service ? [service] : undefined);
     const lines = service
       ? result.lines.filter((l) => l.key === service || l.key.startsWith(`${service}/`))
       : result.lines;

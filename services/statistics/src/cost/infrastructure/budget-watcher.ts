@@ -76,7 +76,7 @@ export class BudgetWatcher implements OnApplicationBootstrap, BeforeApplicationS
     const to = Math.floor(now / MINUTE) * MINUTE;
     const from = to - HOUR;
     const [costs, breaches] = await Promise.all([
-      this.reports.breakdown('service', from, to),
+      this.reports.breakdown('service', from, to, [...budgets.keys()]),
       this.breaches.all(),
     ]);
     const costOf = new Map(costs.lines.map((l) => [l.key, l.cost]));

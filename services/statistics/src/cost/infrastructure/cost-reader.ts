@@ -35,14 +35,19 @@ function hostUsageSql(piece: WindowPiece): string {
  * hourly or daily rollup does not, so it is put on the host(s) the instance stood on in that hour or
  * day — split by time when it moved within it (the one approximation, for the hour or day of a move).
  */
-function ownerUsageSql(piece: WindowPiece): string {
+function ownerUsageSql(piece: WindowPiece, onlyServices: boolean): string {
+  // Only the instances of the services named ($3), found by the instance key of each table.
+  const only = (column: string) =>
+    onlyServices
+      ? `AND ${column} IN (SELECT id FROM statistics.instances WHERE service = ANY($3::text[]))`
+      : '';
   if (piece.grain === 'minute') {
     return `SELECT m.host, o.service, o.app, ${sums}
       FROM (SELECT instance, host, SUM(cpu_seconds) AS cpu_seconds,
                    SUM(memory_gib_minutes) AS memory_gib_minutes, SUM(storage_gib_hours) AS storage_gib_hours,
                    SUM(network_in_bytes) AS network_in_bytes, SUM(network_out_bytes) AS network_out_bytes,
                    1.0::float8 AS f
-            FROM statistics.usage_minutes WHERE minute >= $1 AND minute < $2
+            FROM statistics.usage_minutes WHERE minute >= $1 AND minute < $2 ${only('instance')}
             GROUP BY instance, host) m
       JOIN LATERAL (SELECT service, app FROM statistics.instances i WHERE i.id = m.instance LIMIT 1) o ON true
       GROUP BY m.host, o.service, o.app`;
@@ -59,7 +64,7 @@ function ownerUsageSql(piece: WindowPiece): string {
       CROSS JOIN LATERAL (SELECT EXTRACT(EPOCH FROM
           LEAST(COALESCE(i.ended_at, 'infinity'), r.start + ${len}) - GREATEST(i.placed_at, r.start))
           AS overlap) o
-      WHERE r.scope = 'instance' AND r.start >= $1 AND r.start < $2
+      WHERE r.scope = 'instance' AND r.start >= $1 AND r.start < $2 ${only('r.subject')}
     ) s
     GROUP BY host, service, app`;
 }
@@ -79,12 +84,21 @@ interface UsageRow {
 export class CostReader {
   constructor(private readonly pool: Pool) {}
 
-  async inputs(groupBy: CostGroupingKind, from: number, to: number): Promise<CostInputs> {
+  /**
+   * `services`: read usage of these services' instances only (grouping by service or application),
+   * so that one service's cost, or the budgeted ones', does not read every instance's minutes.
+   */
+  async inputs(
+    groupBy: CostGroupingKind,
+    from: number,
+    to: number,
+    services?: readonly string[],
+  ): Promise<CostInputs> {
     const byHost = groupBy === 'host' || groupBy === 'site';
     const [hosts, stays, usage] = await Promise.all([
       this.hosts(from, to),
       this.stays(from, to),
-      this.usage(byHost, from, to),
+      this.usage(byHost, from, to, byHost ? undefined : services),
     ]);
     const key = (row: UsageRow): string =>
       groupBy === 'application' ? `${row.service}/${row.app}` : (row.service ?? row.host);
@@ -102,14 +116,19 @@ export class CostReader {
     };
   }
 
-  private async usage(byHost: boolean, from: number, to: number): Promise<UsageRow[]> {
+  private async usage(
+    byHost: boolean,
+    from: number,
+    to: number,
+    services: readonly string[] | undefined,
+  ): Promise<UsageRow[]> {
     const pieces = planWindow(from, to);
     const results = await Promise.all(
       pieces.map((piece) =>
-        this.pool.query<UsageRow>(byHost ? hostUsageSql(piece) : ownerUsageSql(piece), [
-          new Date(piece.from),
-          new Date(piece.to),
-        ]),
+        this.pool.query<UsageRow>(
+          byHost ? hostUsageSql(piece) : ownerUsageSql(piece, services !== undefined),
+          [new Date(piece.from), new Date(piece.to), ...(services && !byHost ? [services] : [])],
+        ),
       ),
     );
     return results.flatMap((r) => r.rows);
