@@ -8,6 +8,8 @@ import { setupBudgetBreaches } from '../services/statistics/src/cost/infrastruct
 import { BudgetWatcher } from '../services/statistics/src/cost/infrastructure/budget-watcher';
 import { setupStatisticsSchema } from '../services/statistics/src/infrastructure/statistics-schema';
 import { setupUsageTables } from '../services/statistics/src/usage/infrastructure/usage-schema';
+import { costsCommand } from '../cli/src/commands/costs';
+import { runCliCommand } from './cli-in-process';
 import { killProcess, spawnStatistics, type StatisticsProcess } from './statistics-process';
 
 const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -125,6 +127,20 @@ describe('GET /v1/costs through a real gateway and statistics service, on seeded
       'shop/web',
     ]);
     expect(shop.json.total).toBeCloseTo(expected.service.shop, 9);
+  });
+
+  it('prints the cost per site with federa costs, and the same numbers with -o json', async () => {
+    const gatewayAt = { api: gateway.url, token: apiToken };
+    const args = ['--group-by', 'site', '--from', from, '--to', to];
+    const table = await runCliCommand(costsCommand(), args, gatewayAt);
+    expect(table.exitCode).toBe(0);
+    expect(table.printed.split('\n').slice(0, 3)).toEqual([
+      'SITE      COST  USAGE  STANDING',
+      `geneva    ${expected.site.geneva.toFixed(2)}  ${(shopWeb + blogWeb).toFixed(2)}   0.78`,
+      `lausanne  ${expected.site.lausanne.toFixed(2)}  ${shopDb.toFixed(2)}   0.39`,
+    ]);
+    const json = await runCliCommand(costsCommand(), [...args, '-o', 'json'], gatewayAt);
+    expect(JSON.parse(json.printed).items[0].cost).toBeCloseTo(expected.site.geneva, 9);
   });
 
   it('refuses a grouping it does not know with a 400 naming groupBy, and a reversed window naming from', async () => {
