@@ -33,6 +33,7 @@ export interface CapacityForecast {
 }
 
 export interface CapacityForecastOptions {
+  /** Now: its last complete hour is the newest the history is expected to reach. */
   readonly computedAt: Date;
   /** How many days ahead of a run-out to warn. */
   readonly warnDays: number;
@@ -48,7 +49,9 @@ export function forecastCapacity(
   options: CapacityForecastOptions,
 ): CapacityForecast {
   const horizonHours = horizonHoursFor(options.warnDays);
-  const forecast = forecastDemand(subject.history, horizonHours);
+  const at = options.computedAt.getTime();
+  const latestHour = new Date(at - (at % 3_600_000) - 3_600_000);
+  const forecast = forecastDemand(subject.history, horizonHours, latestHour);
   const runsOutAt =
     forecast.status === 'forecast'
       ? runOutTime(forecast.lastObserved, forecast.points, subject.capacity)

@@ -96,3 +96,28 @@ describe('demand forecast', () => {
     expect(() => forecastDemand([], 0)).toThrow(/horizonHours must be an integer ≥ 1, got 0/);
   });
 });
+
+describe('demand forecast of a series that stopped', () => {
+  const series = seasonalSeries({
+    seed: 5,
+    hours: 5 * 24,
+    base: 100,
+    slope: 0,
+    amplitude: 10,
+    noise: 1,
+  });
+  const lastObserved = START + (5 * 24 - 1) * HOUR;
+
+  it('says so, with no forecast, when its newest hour is more than a day old', () => {
+    const result = forecastDemand(observations(series), 24, new Date(lastObserved + 30 * HOUR));
+    expect(result).toMatchObject({
+      status: 'insufficient-history',
+      reason: 'no data in the last 30 hours',
+    });
+  });
+
+  it('forecasts from where it stopped when that is within a day', () => {
+    const result = forecastDemand(observations(series), 24, new Date(lastObserved + 3 * HOUR));
+    expect(result.status).toBe('forecast');
+  });
+});

@@ -6,6 +6,8 @@ export const SEASON_HOURS = 24;
 export const MIN_HISTORY_HOURS = 3 * SEASON_HOURS;
 /** More filled-in hours than this share of the history and the series says too little to forecast. */
 const MAX_GAP_SHARE = 0.25;
+/** A series whose newest hour is older than this says nothing of today: it is not forecast. */
+export const MAX_STALE_HOURS = 24;
 const HOUR_MS = 3_600_000;
 /** Standard normal quantiles of the two-sided 80 % and 95 % intervals. */
 const Z80 = 1.2815515655446004;
@@ -51,11 +53,13 @@ export type DemandForecast =
 
 /**
  * Forecasts hourly demand `horizonHours` ahead of the last observation with a daily seasonal model
- * and 80/95 % prediction intervals; answers `insufficient-history` rather than guess from too little.
+ * and 80/95 % prediction intervals; answers `insufficient-history` rather than guess from too little,
+ * or from a series that stopped more than a day before `latestHour` (the last complete hour).
  */
 export function forecastDemand(
   history: readonly HourlyObservation[],
   horizonHours: number,
+  latestHour?: Date,
 ): DemandForecast {
   if (!Number.isInteger(horizonHours) || horizonHours < 1) {
     throw new RangeError(`horizonHours must be an integer ≥ 1, got ${horizonHours}`);
@@ -77,8 +81,17 @@ export function forecastDemand(
       reason: `${dense.filled} of ${dense.values.length} hours have no data`,
     };
   }
-  const model = fitHoltWintersByGrid(dense.values, SEASON_HOURS);
   const last = dense.start + (dense.values.length - 1) * HOUR_MS;
+  if (latestHour !== undefined && latestHour.getTime() - last > MAX_STALE_HOURS * HOUR_MS) {
+    const silent = Math.floor((latestHour.getTime() - last) / HOUR_MS);
+    return {
+      status: 'insufficient-history',
+      historyHours: dense.values.length - dense.filled,
+      neededHours: MIN_HISTORY_HOURS,
+      reason: `no data in the last ${silent} hours`,
+    };
+  }
+  const model = fitHoltWintersByGrid(dense.values, SEASON_HOURS);
   const points = forecastHoltWinters(model, horizonHours).map(({ h, mean, sd }) => ({
     at: new Date(last + h * HOUR_MS).toISOString(),
     mean: atLeastZero(mean),

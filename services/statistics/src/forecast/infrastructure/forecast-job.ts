@@ -123,7 +123,7 @@ export class ForecastJob implements OnApplicationBootstrap, BeforeApplicationShu
     )) {
       for (const quantity of applicationQuantities) {
         const history: HourlyObservation[] = demandSeries(usage, quantity);
-        const forecast = forecastDemand(history, horizonHours);
+        const forecast = forecastDemand(history, horizonHours, new Date(until.getTime() - HOUR_MS));
         views.push(
           applicationForecastView(application, quantity, forecast, history, now, horizonHours),
         );
