@@ -122,6 +122,8 @@ export class MigrationRunner {
           type: 'begin-migration',
           migration,
           to: move.to,
+          // Without data the target starts before the source stops; live, the VM runs throughout.
+          ...(state.live || !state.stateful ? { servesWhileMoving: true } : {}),
         }).then(
           () => undefined,
           (error: unknown) => {
@@ -346,7 +348,13 @@ export class MigrationRunner {
       events.map((e) => ({ type: e.type, data: e.data }) as InstanceEvent),
     );
     if (life.status !== 'migrating' || life.migration?.id !== move.migration) return;
-    await this.instance(move, { type: 'complete-migration', migration: move.migration, host });
+    // Only ever called once the target answered healthy (the verify phase ended or was ending).
+    await this.instance(move, {
+      type: 'complete-migration',
+      migration: move.migration,
+      host,
+      verified: true,
+    });
   }
 
   private async instance(move: MovingInstance, command: InstanceCommand): Promise<void> {
