@@ -82,16 +82,17 @@ export class CapacityForecastedData {
   @IsIn(ResourceKinds)
   resource: ResourceKind;
 
-  /** In base units (millicores, bytes, bits per second). */
+  /** Used in the last complete hour (its average), in base units (millicores, bytes, bits per second). */
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   demand: number;
 
+  /** Of the site's (or fleet's) hosts that are not draining, drained or retired. */
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   capacity: number;
 
-  /** Demand forecast at the horizon. */
+  /** Mean forecast demand at the horizon. */
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   forecastDemand: number;
@@ -100,7 +101,7 @@ export class CapacityForecastedData {
   @Min(1)
   horizonHours: number;
 
-  /** When demand is forecast to exceed capacity; absent if not within the horizon. */
+  /** When the upper bound of demand's 80 % prediction interval reaches capacity; absent if not within the horizon. */
   @IsOptional()
   @IsISO8601()
   runsOutAt?: string;
