@@ -2,7 +2,7 @@ import { nextHealth } from '../domain/health-tracker';
 import { isLive } from '../domain/instance-states';
 import { isWatched, judgeStatus, stateAfterHealth } from '../domain/instance-observation';
 import { startupProbeDelayMs } from '../domain/startup-probe-cadence';
-import type { LayerDriver, LayerKind, ProbeResult } from '../layers/layer-driver';
+import type { InstanceUsage, LayerDriver, LayerKind, ProbeResult } from '../layers/layer-driver';
 import { probeInstance } from '../work/probe-instance';
 import type { InstanceEntry, InstanceTable } from './instance-table';
 
@@ -117,6 +117,8 @@ export class InstanceWatch {
       layer.usage(entry.spec.instance).catch(() => undefined),
     ]);
     if (entry.busy || !isLive(entry.state)) return;
+    // Usage is part of what a heartbeat says: encoders that cache the instances' part must see it.
+    if (!sameUsage(entry.usage, usage)) this.table.touch();
     entry.usage = usage;
     await this.fold(entry, probe);
   }
@@ -198,4 +200,16 @@ export class InstanceWatch {
   private intervalOf(entry: InstanceEntry): number {
     return entry.spec.health?.intervalMs ?? this.options.heartbeatMs;
   }
+}
+
+function sameUsage(a: InstanceUsage | undefined, b: InstanceUsage | undefined): boolean {
+  if (!a || !b) return a === b;
+  return (
+    a.cpuMillis === b.cpuMillis &&
+    a.memoryBytes === b.memoryBytes &&
+    a.storageBytes === b.storageBytes &&
+    a.networkBytes === b.networkBytes &&
+    a.networkInBytes === b.networkInBytes &&
+    a.networkOutBytes === b.networkOutBytes
+  );
 }
