@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ForecastUnits, type ForecastReport, type GetForecastsQuery } from '@federa/contracts';
+import type { ForecastReport, GetForecastsQuery } from '@federa/contracts';
 import { CommandContractPipe } from '@federa/messaging';
 import type { Pool } from 'pg';
 import { PG_POOL } from '../../infrastructure/statistics-tokens';
@@ -21,7 +21,7 @@ export class ForecastController {
     @Payload(new CommandContractPipe('getForecasts')) query: GetForecastsQuery,
   ): Promise<ForecastReport> {
     return {
-      items: await listForecasts(this.pool, query, ForecastUnits),
+      items: await listForecasts(this.pool, query),
       warnDays: this.config.warnDays,
     };
   }

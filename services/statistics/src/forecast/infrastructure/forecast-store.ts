@@ -1,5 +1,5 @@
 import type { Queryable } from '@federa/eventstore';
-import type { ForecastView, GetForecastsQuery } from '@federa/contracts';
+import { ForecastUnits, type ForecastView, type GetForecastsQuery } from '@federa/contracts';
 import type { Pool } from 'pg';
 
 interface ForecastRow {
@@ -70,7 +70,6 @@ async function insertForecast(db: Queryable, view: ForecastView): Promise<void> 
 export async function listForecasts(
   db: Queryable,
   query: GetForecastsQuery,
-  units: Record<string, string>,
 ): Promise<ForecastView[]> {
   const withSeries = query.series === 'true';
   const { rows } = await db.query<ForecastRow>({
@@ -89,7 +88,7 @@ export async function listForecasts(
     scope: row.scope,
     subject: row.scope === 'fleet' ? null : row.subject,
     resource: row.resource,
-    unit: units[row.resource] ?? '',
+    unit: ForecastUnits[row.resource],
     status: row.status,
     computedAt: row.computed_at.toISOString(),
     horizonHours: row.horizon_hours,
