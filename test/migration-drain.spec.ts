@@ -98,10 +98,16 @@ describe('draining and replacing hosts', () => {
     await plane?.close();
   });
 
-  it('drains a host carrying one of two web replicas while the moving replica answers at every read', async () => {
+  it('drains a host carrying one of two web replicas while the service is available and the moving replica answers at every read', async () => {
     const [web] = await deploy('front', frontYaml, 2);
+    await eventually(
+      async () => (await plane.call('GET', '/v1/services/front')).json.state === 'available',
+      60_000,
+    );
+    const before = (await plane.events()).at(-1)?.position ?? 0;
     let reads = 0;
     const unanswered: string[] = [];
+    const notAvailable: string[] = [];
     let reading = true;
     const reader = (async () => {
       while (reading) {
@@ -110,8 +116,10 @@ describe('draining and replacing hosts', () => {
         const ok = await fetch(`http://127.0.0.1:${fleet.portOf(now.host, now.id)}/healthz`)
           .then((r) => r.ok)
           .catch(() => false);
+        const service = (await plane.call('GET', '/v1/services/front')).json.state;
         reads += 1;
         if (!ok) unanswered.push(`${now.host} ${now.state}`);
+        if (service !== 'available') notAvailable.push(`${service} (${now.host} ${now.state})`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     })();
@@ -124,6 +132,11 @@ describe('draining and replacing hosts', () => {
     }
     expect(reads).toBeGreaterThan(0);
     expect(unanswered).toEqual([]);
+    expect(notAvailable).toEqual([]);
+    const health = (await plane.events(['ServiceDegraded', 'ServiceFailed'])).filter(
+      (e) => e.position > before && e.data.service === 'front',
+    );
+    expect(health).toEqual([]);
     expect((await instancesOf('front')).filter((i) => i.host === web.host)).toEqual([]);
     expect(await eventOf('HostDrained', web.host)).toMatchObject({
       data: { evacuated: [web.id], notRelocatable: [] },
