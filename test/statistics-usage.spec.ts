@@ -241,6 +241,33 @@ describe('usage from heartbeats', () => {
     expect(await readRollups()).toEqual(before);
   });
 
+  it('forgets minutes and hourly rollups past their retention, keeping the rest', async () => {
+    const day = 86_400_000;
+    await pool.query(
+      `INSERT INTO statistics.usage_minutes VALUES ('old-1', $1, 'mph-1', 1, 1, 1, 1, 1, 0, 0, 1)`,
+      [new Date(Date.now() - 15 * day)],
+    );
+    await pool.query(
+      `INSERT INTO statistics.usage_hourly
+         SELECT scope, subject, $1, cpu_seconds, memory_gib_minutes, storage_gib_hours,
+           network_in_bytes, network_out_bytes, load_sum, load_samples, samples, instance_minutes
+         FROM statistics.usage_hourly WHERE scope = 'service' AND start = $2`,
+      [new Date(Date.now() - 401 * day), new Date(hour)],
+    );
+    const before = await readRollups();
+    await new UsageRollups(pool, {
+      minuteRetentionDays: 14,
+      hourlyRetentionDays: 400,
+      dailyRetentionDays: 0,
+    }).applyRetention();
+    const minutes = await pool.query('SELECT instance FROM statistics.usage_minutes');
+    expect(minutes.rows.map((r) => r.instance).sort()).toEqual(['shop-db-1', 'shop-web-1']);
+    const after = await readRollups();
+    expect(after.hourly).toHaveLength(before.hourly.length - 1);
+    expect(after.hourly.every((r) => r.start.getTime() === hour)).toBe(true);
+    expect(after.daily).toEqual(before.daily);
+  });
+
   it('still counts a heartbeat once after a restart, and records no hour twice', async () => {
     await killProcess(statistics!.child, 'SIGKILL');
     await startStatistics();

@@ -5,7 +5,7 @@ import { hourMs } from '../domain/usage-hour';
 /**
  * Writes a batch of counted heartbeats in one transaction: the minutes (added to what is there,
  * one multi-row upsert), the heartbeat marks that make replays recognisable, and the hours whose
- * rollups are now out of date. Minutes and marks commit together, so a heartbeat is either counted
+ * rollups and UsageRecorded are now out of date. Minutes and marks commit together, so a heartbeat is either counted
  * and marked, or neither.
  */
 export async function writeUsageBatch(pool: Pool, batch: UsageBatch): Promise<void> {
@@ -48,14 +48,17 @@ ON CONFLICT (instance, minute, host) DO UPDATE SET
           m.map((r) => r.samples),
         ],
       });
-      await client.query({
-        name: 'statistics-usage-dirty-hours',
-        text: `
-INSERT INTO statistics.usage_dirty_hours (hour, touched_at)
+      // Out of date: the hours' rollups, and their UsageRecorded once they close.
+      for (const table of ['usage_dirty_hours', 'usage_unrecorded_hours']) {
+        await client.query({
+          name: `statistics-${table}`,
+          text: `
+INSERT INTO statistics.${table} (hour, touched_at)
 SELECT to_timestamp(t / 1000.0), clock_timestamp() FROM unnest($1::bigint[]) AS x(t)
 ON CONFLICT (hour) DO UPDATE SET touched_at = EXCLUDED.touched_at`,
-        values: [hours],
-      });
+          values: [hours],
+        });
+      }
     }
     if (batch.marks.length > 0) {
       await client.query({

@@ -10,17 +10,19 @@ import {
 
 /** Closed hours are recorded once this long after they end: heartbeats still in flight count. */
 export const hourGraceMs = 5 * 60_000;
-/** Hours further back than this are not recorded any more (minutes may be gone by then). */
+/** Hours further back than this are not recorded any more (after a long stop). */
 export const recordLookbackMs = 48 * hourMs;
 /** Streams appended per multi-stream append. */
 const streamsPerAppend = 200;
 
 /**
  * Appends UsageRecorded (v2) for every closed hour of every instance, to `statistics-<instance>`:
- * one writer (the usage leader), each append with the stream's expected version. Each stream's
- * version and last recorded hour are kept in statistics.usage_streams; an hour is appended once
+ * one writer (the usage leader), each append with the stream's expected version. A closed hour is
+ * processed when its minutes changed (statistics.usage_unrecorded_hours, filled by the flushes); each stream's
+ * version and last recorded hour are kept in statistics.usage_streams, so an hour is appended once
  * (later hours only, and a derived event id makes a repeated append a no-op, e.g. after a crash
- * between the append and the bookkeeping).
+ * between the append and the bookkeeping). An instance the catalogue does not know yet when its
+ * hour is processed is not recorded for that hour.
  */
 export class UsageRecorder {
   constructor(
@@ -28,12 +30,39 @@ export class UsageRecorder {
     private readonly store: EventStore,
   ) {}
 
-  /** Records every hour closed by `now`; answers how many events were appended. */
+  /**
+   * Records every closed hour whose minutes changed since it was last processed (oldest first, at
+   * most `recordLookbackMs` back); answers how many events were appended.
+   */
   async recordClosedHours(now = Date.now()): Promise<number> {
     const closedBefore = now - hourGraceMs;
-    const from = new Date(closedBefore - (closedBefore % hourMs) - recordLookbackMs);
-    const to = new Date(closedBefore - (closedBefore % hourMs));
-    const candidates = await this.hoursOf(from, to);
+    await this.pool.query('DELETE FROM statistics.usage_unrecorded_hours WHERE hour < $1', [
+      new Date(closedBefore - recordLookbackMs),
+    ]);
+    // touched_at as text: a JS Date would drop its microseconds, and never match again.
+    const { rows } = await this.pool.query<{ hour: Date; touched_at: string }>(
+      `SELECT hour, touched_at::text FROM statistics.usage_unrecorded_hours
+       WHERE hour <= $1 ORDER BY hour`,
+      [new Date(closedBefore - hourMs)],
+    );
+    let appended = 0;
+    const occurredAt = new Date(now).toISOString();
+    for (const { hour, touched_at: touchedAt } of rows) {
+      appended += await this.recordHour(hour.getTime(), closedBefore, occurredAt);
+      await this.pool.query(
+        `DELETE FROM statistics.usage_unrecorded_hours WHERE hour = $1 AND touched_at = $2::timestamptz`,
+        [hour, touchedAt],
+      );
+    }
+    return appended;
+  }
+
+  private async recordHour(
+    hour: number,
+    closedBefore: number,
+    occurredAt: string,
+  ): Promise<number> {
+    const candidates = await this.hoursOf(new Date(hour), new Date(hour + hourMs));
     const byInstance = new Map<string, InstanceHourUsage[]>();
     for (const c of candidates) {
       const list = byInstance.get(c.instance) ?? [];
@@ -41,7 +70,6 @@ export class UsageRecorder {
       byInstance.set(c.instance, list);
     }
     const streams = await this.streamsOf([...byInstance.keys()]);
-    const occurredAt = new Date(now).toISOString();
     const appends: Array<StreamAppend & { instance: string; lastHour: number }> = [];
     for (const [instance, hours] of byInstance) {
       const known = streams.get(instance);

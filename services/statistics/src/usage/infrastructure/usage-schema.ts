@@ -66,6 +66,12 @@ CREATE TABLE IF NOT EXISTS statistics.usage_dirty_hours (
   touched_at timestamptz NOT NULL
 );
 
+-- Hours whose minutes changed since the usage recorder last looked at them (UsageRecorded).
+CREATE TABLE IF NOT EXISTS statistics.usage_unrecorded_hours (
+  hour timestamptz PRIMARY KEY,
+  touched_at timestamptz NOT NULL
+);
+
 -- Each statistics-<instance> stream's version and the last hour it records (UsageRecorded v2).
 CREATE TABLE IF NOT EXISTS statistics.usage_streams (
   instance text PRIMARY KEY,
