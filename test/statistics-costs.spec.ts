@@ -1,3 +1,4 @@
+import { streamIds } from '@federa/contracts';
 import { loadConfig } from '@federa/runtime';
 import { migrateEventStore, PostgresEventStore } from '@federa/eventstore';
 import { eventually, freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
@@ -205,7 +206,7 @@ async function budgetEvents(pool: Pool, service: string) {
     type: string;
     data: { service: string; maxCostPerHour: number; costPerHour: number };
   }>(`SELECT type, data FROM eventlog.events WHERE stream_id = $1 ORDER BY position`, [
-    `statistics-budget-${service}`,
+    streamIds.budget(service),
   ]);
   return rows;
 }

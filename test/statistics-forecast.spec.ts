@@ -11,7 +11,7 @@ import { runCliCommand } from './cli-in-process';
 import { killProcess, spawnStatistics, type StatisticsProcess } from './statistics-process';
 
 const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
-const apiToken = 'statistics-forecast-token';
+const apiToken = 'forecast-token';
 // Starting a TypeScript service on a loaded 2-core machine takes a while.
 jest.setTimeout(240_000);
 
@@ -97,19 +97,19 @@ describe('forecasts from two weeks of hourly usage, through the real statistics 
     }, 180_000))!;
     const of = (stream: string, resource: string) =>
       events.find((e) => e.streamId === stream && e.data.resource === resource)?.data;
-    const genevaCpu = of('statistics-forecast-site-geneva', 'cpu');
+    const genevaCpu = of('forecast-site-geneva', 'cpu');
     expect(genevaCpu).toMatchObject({ scope: 'site', subject: 'geneva', capacity: 8000 });
     const daysLeft = (Date.parse(genevaCpu.runsOutAt) - (lastHour + HOUR)) / 86_400_000;
     // The trend alone reaches 8 cores three days after the last hour; the upper bound sooner.
     expect(daysLeft).toBeGreaterThan(0.5);
     expect(daysLeft).toBeLessThan(3.5);
     expect(genevaCpu.demand).toBeCloseTo(genevaCores(hoursOfHistory - 1) * 1000, 6);
-    expect(of('statistics-forecast-site-lausanne', 'cpu')).toMatchObject({ capacity: 8000 });
-    expect(of('statistics-forecast-site-lausanne', 'cpu').runsOutAt).toBeUndefined();
-    expect(of('statistics-forecast-site-geneva', 'memory').runsOutAt).toBeUndefined();
-    expect(of('statistics-forecast-fleet', 'cpu')).toMatchObject({ capacity: 24_000 });
+    expect(of('forecast-site-lausanne', 'cpu')).toMatchObject({ capacity: 8000 });
+    expect(of('forecast-site-lausanne', 'cpu').runsOutAt).toBeUndefined();
+    expect(of('forecast-site-geneva', 'memory').runsOutAt).toBeUndefined();
+    expect(of('forecast-fleet', 'cpu')).toMatchObject({ capacity: 24_000 });
     // bern has one day of history: no forecast, so no event.
-    expect(events.filter((e) => e.streamId === 'statistics-forecast-site-bern')).toEqual([]);
+    expect(events.filter((e) => e.streamId === 'forecast-site-bern')).toEqual([]);
   });
 
   it('logs a warning for the site that runs out within the warning days', async () => {
@@ -143,7 +143,7 @@ describe('forecasts from two weeks of hourly usage, through the real statistics 
   it('answers GET /v1/forecasts with the run-out time it recorded, and the series when asked', async () => {
     const events = await forecastEvents();
     const recorded = events.filter(
-      (e) => e.streamId === 'statistics-forecast-site-geneva' && e.data.resource === 'cpu',
+      (e) => e.streamId === 'forecast-site-geneva' && e.data.resource === 'cpu',
     );
     const answer = await call('/v1/forecasts?scope=site&subject=geneva&resource=cpu&series=true');
     expect(answer.status).toBe(200);

@@ -46,7 +46,9 @@ const contractTypes = {
     'MigrationFailed',
     'MigrationRolledBack',
   ],
-  statistics: ['UsageRecorded', 'CapacityForecasted', 'BudgetExceeded'],
+  statistics: ['UsageRecorded'],
+  forecast: ['CapacityForecasted'],
+  budget: ['BudgetExceeded'],
 } as const;
 
 describe('event registry', () => {

@@ -153,9 +153,9 @@ export const EventTypes = {
   MigrationRolledBack: contract(MigrationRolledBackData, 'migration'),
 
   UsageRecorded: contract(UsageRecordedData, 'statistics', 2),
-  CapacityForecasted: contract(CapacityForecastedData, 'statistics'),
-  BudgetExceeded: contract(BudgetExceededData, 'statistics'),
-  BudgetRestored: extension(BudgetRestoredData, 'statistics'),
+  CapacityForecasted: contract(CapacityForecastedData, 'forecast'),
+  BudgetExceeded: contract(BudgetExceededData, 'budget'),
+  BudgetRestored: extension(BudgetRestoredData, 'budget'),
 } satisfies Record<string, EventTypeInfo>;
 
 export type EventTypeName = keyof typeof EventTypes;

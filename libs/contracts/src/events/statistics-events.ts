@@ -69,7 +69,7 @@ export class UsageRecordedData extends PlacedInstanceEventData {
 export const ForecastScopes = ['fleet', 'site', 'host', 'service'] as const;
 export type ForecastScope = (typeof ForecastScopes)[number];
 
-/** A forecast of demand against capacity for one resource; stream `statistics-forecast-<scope>`. */
+/** A forecast of demand against capacity for one resource; stream `forecast-<scope>`. */
 export class CapacityForecastedData {
   @IsIn(ForecastScopes)
   scope: ForecastScope;
@@ -112,7 +112,7 @@ export class CapacityForecastedData {
 
 /**
  * A service's measured cost per hour went above its `budget.maxCostPerHour`; stream
- * `statistics-budget-<service>`. Appended once per breach: again only after a BudgetRestored.
+ * `budget-<service>`. Appended once per breach: again only after a BudgetRestored.
  */
 export class BudgetExceededData {
   @IsEntityId()
@@ -134,5 +134,5 @@ export class BudgetExceededData {
   to: string;
 }
 
-/** A service whose budget was exceeded costs its budget or less again; stream `statistics-budget-<service>`. */
+/** A service whose budget was exceeded costs its budget or less again; stream `budget-<service>`. */
 export class BudgetRestoredData extends BudgetExceededData {}

@@ -9,7 +9,8 @@ describe('stream ids', () => {
     expect(streamIds.migration('m-1')).toBe('migration-m-1');
     expect(streamIds.allocation('mph-1')).toBe('allocation-mph-1');
     expect(streamIds.statistics('shop-web-1')).toBe('statistics-shop-web-1');
-    expect(streamIds.forecast('site', 'geneva')).toBe('statistics-forecast-site-geneva');
+    expect(streamIds.forecast('site', 'geneva')).toBe('forecast-site-geneva');
+    expect(streamIds.budget('shop')).toBe('budget-shop');
     expect(streamCategory(streamIds.instance('shop-web-1'))).toBe('instance');
   });
 

@@ -5,6 +5,8 @@ export const StreamCategories = [
   'instance',
   'migration',
   'statistics',
+  'budget',
+  'forecast',
   'allocation',
 ] as const;
 export type StreamCategory = (typeof StreamCategories)[number];
@@ -19,11 +21,14 @@ export const streamIds = {
   allocation: (host: string): string => `allocation-${host}`,
   /** Usage of one instance. */
   statistics: (instance: string): string => `statistics-${instance}`,
-  /** Budget breaches of one service. */
-  budget: (service: string): string => `statistics-budget-${service}`,
-  /** Forecasts of one scope (`fleet`, `site-geneva`, …). */
+  /**
+   * Budget breaches of one service (a category of its own: under `statistics-` a service's name could
+   * spell an instance's id).
+   */
+  budget: (service: string): string => `budget-${service}`,
+  /** Forecasts of one scope (`forecast-fleet`, `forecast-site-geneva`, …): scopes hold no dash. */
   forecast: (scope: string, subject?: string): string =>
-    `statistics-forecast-${scope}${subject ? `-${subject}` : ''}`,
+    `forecast-${scope}${subject ? `-${subject}` : ''}`,
 };
 
 /** `instance-shop-web-1` → `{ category: 'instance', id: 'shop-web-1' }`. */

@@ -18,11 +18,9 @@ const streamIdShapes: Record<(typeof StreamCategories)[number], string[]> = {
   service: [streamIds.service('<service>')],
   instance: [streamIds.instance('<instance>')],
   migration: [streamIds.migration('<migration>')],
-  statistics: [
-    streamIds.statistics('<instance>'),
-    streamIds.forecast('<scope>', '<subject>'),
-    streamIds.budget('<service>'),
-  ],
+  statistics: [streamIds.statistics('<instance>')],
+  budget: [streamIds.budget('<service>')],
+  forecast: [streamIds.forecast('<scope>', '<subject>')],
   allocation: [streamIds.allocation('<host>')],
 };
 

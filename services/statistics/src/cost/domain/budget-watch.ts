@@ -1,7 +1,7 @@
 /** What a service's budget stream says: in breach or not, and its version for the next append. */
 export interface BudgetState {
   inBreach: boolean;
-  /** Version of the last event in `statistics-budget-<service>`; 0 when empty. */
+  /** Version of the last event in `budget-<service>`; 0 when empty. */
   version: number;
 }
 

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { BudgetState } from '../domain/budget-watch';
 
 /**
- * Where each budgeted service stands, as its `statistics-budget-<service>` stream says: a cache of
+ * Where each budgeted service stands, as its `budget-<service>` stream says: a cache of
  * the stream for the watcher and the cost report. The stream is the truth; a version that lags it
  * shows as a conflict on append and is refreshed from the stream.
  */

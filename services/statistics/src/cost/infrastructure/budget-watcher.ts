@@ -23,7 +23,7 @@ const HOUR = 3_600_000;
 
 /**
  * Measures every budgeted service's cost over the last hour (to the last whole minute) and records
- * each breach once on `statistics-budget-<service>`: the stream's version is the guard, so two
+ * each breach once on `budget-<service>`: the stream's version is the guard, so two
  * replicas measuring the same hour append one BudgetExceeded between them.
  */
 export class BudgetWatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {

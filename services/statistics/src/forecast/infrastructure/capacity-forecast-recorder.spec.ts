@@ -29,7 +29,7 @@ describe('recording capacity forecasts', () => {
     expect(await recorder.record(forecasts(tenPast))).toHaveLength(2);
     expect(await recorder.record(forecasts(twentyPast))).toEqual([]);
     expect(await recorder.record(forecasts(nextHour))).toHaveLength(2);
-    const { events } = await store.readStream('statistics-forecast-site-geneva');
+    const { events } = await store.readStream('forecast-site-geneva');
     expect(events.map((e) => [e.type, (e.data as { resource: string }).resource])).toEqual([
       ['CapacityForecasted', 'cpu'],
       ['CapacityForecasted', 'memory'],
@@ -47,7 +47,7 @@ describe('recording capacity forecasts', () => {
     expect(await first.record(forecasts(tenPast))).toHaveLength(2);
     // Its events carry the same ids as the first replica's: the log takes them once.
     await second.record(forecasts(twentyPast));
-    expect((await store.readStream('statistics-forecast-site-geneva')).version).toBe(4);
+    expect((await store.readStream('forecast-site-geneva')).version).toBe(4);
     expect(await second.record(forecasts(twentyPast))).toEqual([]);
   });
 
@@ -59,7 +59,7 @@ describe('recording capacity forecasts', () => {
     await first.record(forecasts(tenPast));
     // The second replica still believes the stream at version 2: its append conflicts, is re-decided.
     expect(await second.record(forecasts(nextHour))).toHaveLength(2);
-    const { events, version } = await store.readStream('statistics-forecast-site-geneva');
+    const { events, version } = await store.readStream('forecast-site-geneva');
     expect(version).toBe(6);
     expect(events.map((e) => (e.data as { computedAt: string }).computedAt.slice(11, 13))).toEqual([
       '23',
@@ -78,6 +78,6 @@ describe('recording capacity forecasts', () => {
       { computedAt: tenPast, warnDays: 7 },
     );
     expect(await new CapacityForecastRecorder(store).record([short])).toEqual([]);
-    expect((await store.readStream('statistics-forecast-fleet')).version).toBe(0);
+    expect((await store.readStream('forecast-fleet')).version).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ interface StreamState {
 }
 
 /**
- * Appends `CapacityForecasted` to `statistics-forecast-<scope>[-<subject>]`, at most once per
+ * Appends `CapacityForecasted` to `forecast-<scope>[-<subject>]`, at most once per
  * resource per computation hour, with the stream's expected version. Several replicas may run the
  * job: a conflict re-reads the stream and appends only what is still missing, and each event's id
  * is derived from its stream, resource and hour, so a repeated append is a no-op.
