@@ -2,7 +2,7 @@ import { checkpointAfterPosition, type EventStore } from '@federa/eventstore';
 import type { Pool } from 'pg';
 import type { StatisticsEventHandlers } from '../statistics-event-handlers';
 import { applyEvent } from './apply-event';
-import { lockConsumerState, saveConsumerState } from './consumer-state';
+import { lockConsumerState, readConsumerState, saveConsumerState } from './consumer-state';
 import { inTransaction } from './in-transaction';
 
 /** Events read from the log per page, each page applied in one transaction. */
@@ -32,13 +32,21 @@ export async function catchUpFromLog(
   options: LogCatchUpOptions,
   target: CatchUpTarget,
 ): Promise<number> {
+  const { pool, store, consumer } = options;
   let applied = 0;
   for (;;) {
-    const page = await inTransaction(options.pool, async (db) => {
-      const state = await lockConsumerState(db, options.consumer);
-      if (state.lastStreamSeq >= target.streamSeq) return { done: true, count: 0 };
-      const after = await checkpointAfterPosition(db, state.lastPosition);
-      const { events } = await options.store.readAll(after, pageSize);
+    // The page is read before the transaction, so that no connection is held waiting for another.
+    const seen = await readConsumerState(pool, consumer);
+    if (!seen || seen.lastStreamSeq >= target.streamSeq) return applied;
+    const { events } = await store.readAll(
+      await checkpointAfterPosition(pool, seen.lastPosition),
+      pageSize,
+    );
+    const page = await inTransaction(pool, async (db) => {
+      const state = await lockConsumerState(db, consumer);
+      if (state.lastPosition !== seen.lastPosition || state.lastStreamSeq !== seen.lastStreamSeq) {
+        return { done: false, count: 0 }; // moved meanwhile: read again from where it is now
+      }
       let count = 0;
       let reached = events.length === 0;
       for (const event of events) {
@@ -47,13 +55,7 @@ export async function catchUpFromLog(
           break;
         }
         if (event.position === state.lastPosition) continue;
-        const outcome = await applyEvent(
-          db,
-          options.consumer,
-          options.handlers,
-          event,
-          options.subject,
-        );
+        const outcome = await applyEvent(db, consumer, options.handlers, event, options.subject);
         if (outcome !== 'skipped') count++;
         state.lastPosition = event.position;
       }
@@ -66,7 +68,7 @@ export async function catchUpFromLog(
         state.lastStreamSeq = target.streamSeq;
       }
       state.caughtUp += count;
-      await saveConsumerState(db, options.consumer, state);
+      await saveConsumerState(db, consumer, state);
       return { done: reached, count };
     });
     applied += page.count;
