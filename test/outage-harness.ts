@@ -8,6 +8,7 @@ import { RelayModule } from '../services/relay/src/relay.module';
 import { loadSupervisionSettings } from '../services/supervision/src';
 import { killGroup, persistedHandle } from './agent-harness';
 import { startMigrationService } from './migration-service';
+import { startStatisticsService } from './statistics-service';
 import { Fleet } from './supervision-fleet';
 import { startSupervision, type ControlPlane } from './supervision-harness';
 
@@ -64,8 +65,8 @@ export function processCounts(): Map<string, number> {
 }
 
 /**
- * The whole control plane on the test's backends: supervision, inventory, placement, relay and migration in
- * this process, the gateway on a free port, and real agents (process layer) on three hosts.
+ * The whole control plane on the test's backends: supervision, inventory, placement, relay, migration and
+ * statistics in this process, the gateway on a free port, and real agents (process layer) on three hosts.
  */
 export class OutagePlane {
   private constructor(
@@ -96,9 +97,12 @@ export class OutagePlane {
       started.push(supervisor);
       const migration = await startMigrationService(process.env);
       started.push(migration);
-      // Closed together, migration first: the plane closes its services as one.
+      const statistics = await startStatisticsService(process.env);
+      started.push(statistics);
+      // Closed together, statistics and migration first: the plane closes its services as one.
       const supervision = {
         close: async () => {
+          await statistics.close();
           await migration.close();
           await supervisor.close();
         },

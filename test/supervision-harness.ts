@@ -1,6 +1,7 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { advisoryLockKey } from '@federa/eventstore';
 import { listenOnCommands } from './command-service';
+import { startStatisticsService } from './statistics-service';
 import { loadConfig } from '@federa/runtime';
 import { freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
 import { Client } from 'pg';
@@ -21,6 +22,8 @@ export interface ControlPlane {
   prefix: string;
   settings: SupervisionSettings;
   supervision: INestMicroservice;
+  /** Present when started with `statistics: true`. */
+  statistics?: INestMicroservice;
   gateway: GatewayApp;
   call(
     method: string,
@@ -43,6 +46,8 @@ export interface ControlPlaneOptions {
   leader?: boolean;
   /** The NATS every part of the plane uses (a test's own server it stops and restarts). @default natsUrl */
   natsUrl?: string;
+  /** Also runs the statistics service (it follows the event stream: a relay must publish it). @default false */
+  statistics?: boolean;
 }
 
 export async function startControlPlane(
@@ -68,6 +73,7 @@ export async function startControlPlane(
   };
   const settings = { ...loadSupervisionSettings(env), tickMs: 100, ...overrides };
   const supervision = await startSupervision(settings);
+  const statistics = options.statistics ? await startStatisticsService(env) : undefined;
   const gateway = await createGatewayApp({
     ...loadConfig(env),
     apiToken,
@@ -105,11 +111,13 @@ export async function startControlPlane(
     prefix,
     settings,
     supervision,
+    statistics,
     gateway,
     call,
     events,
     async close() {
       await gateway.close();
+      await statistics?.close();
       await supervision.close();
       await lockHolder?.end();
       await database.drop();

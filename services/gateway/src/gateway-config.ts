@@ -13,7 +13,7 @@ export interface GatewayConfig extends FederaConfig {
   readinessTimeoutMs?: number;
   /**
    * The backend services /readyz pings on `<prefix>.health.<service>` (besides Postgres and NATS).
-   * @default readinessServicesDefault: inventory, placement, supervision, relay, migration
+   * @default readinessServicesDefault: inventory, placement, supervision, relay, migration, statistics
    */
   readinessServices?: readonly string[];
   /** Budgets of reads and writes beyond which requests are shed. @default sheddingDefaults (FEDERA_API_*) */

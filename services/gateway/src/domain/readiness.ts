@@ -22,6 +22,7 @@ export const readinessServicesDefault: readonly string[] = [
   'supervision',
   'relay',
   'migration',
+  'statistics',
 ];
 
 /**

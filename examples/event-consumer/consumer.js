@@ -1,0 +1,105 @@
+'use strict';
+// A platform team's consumer of Federa's event stream: it counts the events of each type, and shows
+// the three things every consumer needs (docs/INTEGRATING.md):
+//   1. a JetStream durable consumer of FEDERA_EVENTS, acknowledging each event after its effect is kept;
+//   2. idempotence by position: the effect and the positions handled are saved together (here one
+//      file written atomically; in a real consumer, one database transaction), so a redelivery is a no-op;
+//   3. catch-up: when the stream no longer holds the messages after the last one handled (its limits
+//      dropped them), the missing events are read from the REST API (GET /v1/events?after=) first.
+//
+//   node examples/event-consumer/consumer.js
+// Environment: FEDERA_NATS_URL (nats://127.0.0.1:4222), FEDERA_SUBJECT_PREFIX (federa),
+// FEDERA_API_URL (http://127.0.0.1:8080), FEDERA_API_TOKEN (a viewer token is enough),
+// CONSUMER_NAME (event-counter), STATE_FILE (./event-counter.json).
+const fs = require('node:fs');
+const { AckPolicy, DeliverPolicy, connect } = require('nats');
+
+const natsUrl = process.env.FEDERA_NATS_URL || 'nats://127.0.0.1:4222';
+const prefix = process.env.FEDERA_SUBJECT_PREFIX || 'federa';
+const apiUrl = process.env.FEDERA_API_URL || 'http://127.0.0.1:8080';
+const token = process.env.FEDERA_API_TOKEN || '';
+const durable = process.env.CONSUMER_NAME || 'event-counter';
+const stateFile = process.env.STATE_FILE || './event-counter.json';
+const streamName = `${prefix.toUpperCase().replace(/-/g, '_')}_EVENTS`;
+
+/** What this consumer keeps: its effect (counts) and where it is, always saved together. */
+function loadState() {
+  if (!fs.existsSync(stateFile))
+    return { lastStreamSeq: 0, lastPosition: 0, handled: [], counts: {} };
+  return JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+}
+
+function saveState(state) {
+  // Write then rename: the file always holds a whole state, never half of one.
+  fs.writeFileSync(`${stateFile}.tmp`, JSON.stringify(state));
+  fs.renameSync(`${stateFile}.tmp`, stateFile);
+}
+
+const state = loadState();
+const handled = new Set(state.handled);
+
+/** Applies one event once: positions are unique, so one seen before is skipped. */
+function apply(event) {
+  if (handled.has(event.position)) return;
+  handled.add(event.position);
+  state.handled.push(event.position);
+  state.counts[event.type] = (state.counts[event.type] || 0) + 1;
+  // Positions are unique but not monotonic: "where I am" is the last event seen, not the highest.
+  state.lastPosition = event.position;
+  console.log(`${event.position} ${event.type} ${event.streamId}`);
+}
+
+/** Reads the log after the last event handled up to (not including) `untilPosition`, or to its end. */
+async function catchUp(untilPosition) {
+  for (;;) {
+    const response = await fetch(`${apiUrl}/v1/events?after=${state.lastPosition}&limit=1000`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    if (!response.ok) throw new Error(`GET /v1/events answered ${response.status}`);
+    const page = await response.json();
+    for (const event of page.items) {
+      if (event.position === untilPosition) return;
+      apply(event);
+    }
+    if (page.items.length === 0) return;
+  }
+}
+
+async function main() {
+  const nc = await connect({ servers: natsUrl, name: durable });
+  const jsm = await nc.jetstreamManager();
+  const existing = await jsm.consumers.info(streamName, durable).catch(() => undefined);
+  if (!existing) {
+    await jsm.consumers.add(streamName, {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: `${prefix}.events.>`,
+      ...(state.lastStreamSeq > 0
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: state.lastStreamSeq + 1 }
+        : { deliver_policy: DeliverPolicy.All }),
+    });
+  }
+  const consumer = await nc.jetstream().consumers.get(streamName, durable);
+  const messages = await consumer.consume({ max_messages: 100 });
+  const stop = () => void messages.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  console.log(`consuming ${streamName} as ${durable}`);
+
+  for await (const message of messages) {
+    const event = message.json();
+    const seq = message.info.streamSequence;
+    // Messages between the last one handled and this one are gone from the stream: read them first.
+    if (seq > state.lastStreamSeq + 1) await catchUp(event.position);
+    apply(event);
+    state.lastStreamSeq = Math.max(state.lastStreamSeq, seq);
+    saveState(state);
+    message.ack(); // only once the effect is kept: a crash before this means a redelivery, skipped above
+  }
+  await nc.drain();
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
