@@ -25,6 +25,7 @@ import { stopCommand } from './commands/stop';
 import { getMigrationsCommand, migrateCommand } from './commands/migrate';
 import { forecastCommand } from './commands/forecast';
 import { costsCommand } from './commands/costs';
+import { recommendCommand } from './commands/recommend';
 import { usageCommand } from './commands/usage';
 
 function getCommand(): Command {
@@ -59,6 +60,7 @@ const commands: [() => Command, string][] = [
   [retireCommand, 'retire a host for good'],
   [usageCommand, 'usage per instance and host over a window'],
   [costsCommand, 'cost per service, application, host or site'],
+  [recommendCommand, 'cheaper placements that keep every rule; apply one'],
   [forecastCommand, 'forecast demand and when capacity runs out'],
   [tokenCommand, 'create, list or revoke API tokens (admin)'],
   [agentCommand, 'run a host agent (see federa agent --help)'],

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { MigrationSummary } from '@federa/contracts';
+import type { ApiClient } from '../api-client';
 import {
   apiClientOf,
   guarded,
@@ -86,33 +87,46 @@ export function migrateCommand(): Command {
             ...(options.to ? { to: options.to } : {}),
             ...(options.mode ? { mode: options.mode } : {}),
           };
-          let migration = await api.post<MigrationSummary>(
+          const migration = await api.post<MigrationSummary>(
             `/v1/instances/${encodeURIComponent(instance)}/migrate`,
             body,
           );
-          if (!options.wait) {
-            process.stdout.write(
-              `${renderOutput(outputOf(options), migration, [migration], migrationColumns)}\n`,
-            );
-            return;
-          }
-          let last = '';
-          for (;;) {
-            const line = progressLine(migration);
-            if (line !== last) process.stdout.write(`${line}\n`);
-            last = line;
-            if (ended.has(migration.state)) break;
-            await new Promise((resolve) => setTimeout(resolve, 500));
-            migration = await api.get<MigrationSummary>(
-              `/v1/migrations/${encodeURIComponent(migration.id)}`,
-            );
-          }
-          process.stdout.write(`${migrationLines(migration).join('\n')}\n`);
-          if (migration.state !== 'succeeded') process.exitCode = 1;
+          await printMigration(api, migration, options);
         },
       ),
     );
   return withOutputOption(withApiOption(command));
+}
+
+/**
+ * A migration just started, as the user asked: its row (or JSON), or with `wait` its phases as they
+ * pass and then the whole migration, exit code 1 unless it succeeded.
+ */
+export async function printMigration(
+  api: ApiClient,
+  started: MigrationSummary,
+  options: { output?: string; wait?: boolean },
+): Promise<void> {
+  let migration = started;
+  if (!options.wait) {
+    process.stdout.write(
+      `${renderOutput(outputOf(options), migration, [migration], migrationColumns)}\n`,
+    );
+    return;
+  }
+  let last = '';
+  for (;;) {
+    const line = progressLine(migration);
+    if (line !== last) process.stdout.write(`${line}\n`);
+    last = line;
+    if (ended.has(migration.state)) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    migration = await api.get<MigrationSummary>(
+      `/v1/migrations/${encodeURIComponent(migration.id)}`,
+    );
+  }
+  process.stdout.write(`${migrationLines(migration).join('\n')}\n`);
+  if (migration.state !== 'succeeded') process.exitCode = 1;
 }
 
 /** `federa get migrations [--instance I] [--state S]`. */

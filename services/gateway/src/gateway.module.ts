@@ -11,6 +11,7 @@ import { MigrationsModule } from './api/migrations/migrations.module';
 import { CostsModule } from './api/statistics/costs.module';
 import { ForecastsModule } from './api/statistics/forecasts.module';
 import { UsageModule } from './api/statistics/usage.controller';
+import { RecommendationsModule } from './api/recommendations/recommendations.module';
 
 /**
  * The gateway: its core (auth, errors, health, metrics, connections) and the feature modules
@@ -28,6 +29,7 @@ const featureModules = [
   CostsModule,
   ForecastsModule,
   UsageModule,
+  RecommendationsModule,
   // hosts, services, instances, events, ... are appended here.
 ];
 

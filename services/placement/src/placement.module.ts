@@ -22,8 +22,9 @@ import {
 import { Pool } from 'pg';
 import { PlacementStack } from './domain/placement-stack';
 import { InstanceRequestIntake, type ReplicaShare } from './engine/instance-request-intake';
-import { PlacementController } from './api/placement.controller';
+import { MIN_SAVING_PER_HOUR, PlacementController } from './api/placement.controller';
 import { PlacementEngine } from './engine/placement-engine';
+import { minSavingFromEnv } from './recommend-min-saving';
 
 const POOL = Symbol('placement pool');
 const SHARE = Symbol('placement replica share');
@@ -67,6 +68,7 @@ export class PlacementModule implements OnApplicationBootstrap, OnApplicationShu
       controllers: [PlacementController, healthPingController('placement')],
       providers: [
         { provide: SHARE, useValue: options.share ?? shareFromEnv(process.env) },
+        { provide: MIN_SAVING_PER_HOUR, useValue: minSavingFromEnv(process.env) },
         // What the gateway's /readyz hears from this replica; its checks are added by the module.
         { provide: HEALTH, useValue: new ServiceHealth('placement') },
         { provide: ServiceHealth, useExisting: HEALTH },

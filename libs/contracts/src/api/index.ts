@@ -18,6 +18,7 @@ export * from './placement-explanation';
 export * from './placement-plan-instance';
 export * from './placement-plan';
 export * from './drain-plan';
+export * from './recommendation';
 export * from './migration-summary';
 export * from './recorded-event-view';
 export * from './event-page';

@@ -38,6 +38,7 @@ import {
   StopServiceCommand,
 } from './service-commands';
 import { GetCostsQuery, GetForecastsQuery, GetUsageQuery } from './statistics-queries';
+import { ListRecommendationsQuery } from '../api/recommendation';
 
 export interface CommandInfo {
   /** The service whose replicas answer it (queue group). */
@@ -119,6 +120,7 @@ export const Commands = {
   planPlacement: command('placement', 'plan', PlanPlacementQuery, undefined, specLimits),
   chooseMigrationTarget: command('placement', 'migration-target', MigrationTargetQuery),
   planDrain: command('placement', 'drain-plan', PlanDrainQuery),
+  listRecommendations: command('placement', 'recommendations', ListRecommendationsQuery),
 
   getCosts: command('statistics', 'costs', GetCostsQuery),
   getForecasts: command('statistics', 'forecasts', GetForecastsQuery),

@@ -1,15 +1,17 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ErrorCodes,
   FederaError,
   type DrainPlan,
   type ExplainPlacementQuery,
+  type ListRecommendationsQuery,
   type MigrationTargetAnswer,
   type MigrationTargetQuery,
   type PlacementPlan,
   type PlanDrainQuery,
   type PlanPlacementQuery,
+  type RecommendationList,
 } from '@federa/contracts';
 import { CommandContractPipe } from '@federa/messaging';
 import type { PlacementRecord } from '../domain/placement-record';
@@ -17,10 +19,16 @@ import { PlacementEngine } from '../engine/placement-engine';
 import { migrationTarget } from './migration-target';
 import { planPlacement } from './placement-plan';
 
+/** The smallest saving per hour a recommendation must bring (FEDERA_RECOMMEND_MIN_SAVING_PER_HOUR). */
+export const MIN_SAVING_PER_HOUR = Symbol('recommendation minimum saving');
+
 /** Placement's commands over NATS request/reply (the gateway's `/v1/placements`). */
 @Controller()
 export class PlacementController {
-  constructor(private readonly engine: PlacementEngine) {}
+  constructor(
+    private readonly engine: PlacementEngine,
+    @Inject(MIN_SAVING_PER_HOUR) private readonly minSavingPerHour: number,
+  ) {}
 
   @MessagePattern('cmd.placement.get-placement')
   getPlacement(
@@ -54,5 +62,15 @@ export class PlacementController {
     @Payload(new CommandContractPipe('planDrain')) query: PlanDrainQuery,
   ): Promise<DrainPlan> {
     return this.engine.planDrain(query);
+  }
+
+  @MessagePattern('cmd.placement.recommendations')
+  recommendations(
+    @Payload(new CommandContractPipe('listRecommendations')) query: ListRecommendationsQuery,
+  ): Promise<RecommendationList> {
+    return this.engine.recommend({
+      minSavingPerHour: this.minSavingPerHour,
+      ...(query.service ? { service: query.service } : {}),
+    });
   }
 }

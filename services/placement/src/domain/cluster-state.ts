@@ -109,6 +109,11 @@ export class ClusterState {
     return [...this.allocations.values()].filter((a) => a.host === host);
   }
 
+  /** Every allocation, in the order they were made (a copy: callers may move claims while reading). */
+  everyAllocation(): Allocation[] {
+    return [...this.allocations.values()];
+  }
+
   /** Every allocation of one service (a scan: for dry runs, not the hot path). */
   allocationsOfService(service: string): Allocation[] {
     return [...this.allocations.values()].filter((a) => a.service === service);

@@ -168,7 +168,11 @@ function noTargetReason(
 }
 
 /** live: a VM between two qemu hosts; cold: its data is copied while it is stopped; else started first. */
-function modeOf(application: NormalisedApplication, from: HostEntry, to: HostEntry): DrainMoveMode {
+export function modeOf(
+  application: NormalisedApplication,
+  from: HostEntry,
+  to: HostEntry,
+): DrainMoveMode {
   if (
     liveLayers.has(application.layer) &&
     from.layers.includes(application.layer) &&

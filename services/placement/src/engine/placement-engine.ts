@@ -2,11 +2,13 @@ import {
   streamIds,
   type DrainPlan,
   type EventMetadata,
+  type RecommendationList,
   type RecordedEvent,
 } from '@federa/contracts';
 import { isInstanceEvent } from '@federa/instance-lifecycle';
 import { foldClusterEvent, type ClusterModel } from '../domain/cluster-fold';
 import { ClusterState } from '../domain/cluster-state';
+import { findCheaperPlacements } from '../domain/cheaper-placements';
 import { planDrain, type DrainPlanQuery } from '../domain/drain-plan';
 import { InstanceLives } from '../domain/instance-lives';
 import type { PlacementAnswer } from '../domain/placement-answer';
@@ -140,6 +142,25 @@ export class PlacementEngine {
    */
   planDrain(query: DrainPlanQuery): Promise<DrainPlan> {
     return this.serial.run(async () => planDrain(this.stack, this.model, query));
+  }
+
+  /**
+   * Cheaper placements that keep every rule, for the running instances (of `service` when given);
+   * tried on the state between jobs and taken back, so nothing is appended or reserved.
+   */
+  recommend(options: { minSavingPerHour: number; service?: string }): Promise<RecommendationList> {
+    return this.serial.run(async () => {
+      const items = findCheaperPlacements(this.stack, this.model, {
+        ...options,
+        isRunning: (instance) => this.lives.of(instance).life.status === 'running',
+      });
+      const saving = items.reduce((total, item) => total + item.savingPerHour, 0);
+      return {
+        items,
+        minSavingPerHour: options.minSavingPerHour,
+        savingPerHour: Math.round(saving * 1e6) / 1e6,
+      };
+    });
   }
 }
 
