@@ -44,4 +44,29 @@ describe('start', () => {
     expect(host.layer.count('start', 'web-1')).toBe(1);
     expect(host.outcomes('start').at(-1)).toMatchObject({ result: { alreadyRunning: true } });
   });
+
+  it('counts an instance as starting while its copy is restored, so no heartbeat calls it stopped', async () => {
+    const host = new HostAgentFixture();
+    host.data.objects.set('backups/db-0/000000000000001', Buffer.from('saved'));
+    const whileRestoring: string[] = [];
+    const importData = host.layer.importData.bind(host.layer);
+    host.layer.importData = async (spec, data) => {
+      whileRestoring.push(...host.agent.instanceBeats().map((beat) => beat.state));
+      whileRestoring.push(...host.agent.registeredInstances().map((held) => held.state));
+      return importData(spec, data);
+    };
+    await host.started('db-1', { restoreFrom: 'backups/db-0/000000000000001' });
+    expect(whileRestoring).toEqual(['starting', 'starting']);
+    expect(host.states('db-1')).toEqual(['starting', 'running']);
+  });
+
+  it('leaves an instance failed, never stopped, when its copy cannot be restored', async () => {
+    const host = new HostAgentFixture();
+    await host.started('db-1', { restoreFrom: 'backups/db-0/000000000000009' });
+    expect(host.states('db-1')).toEqual(['starting', 'failed']);
+    expect(host.reports.find((r) => r.state === 'failed')).toMatchObject({
+      detail:
+        'restoring backups/db-0/000000000000009: nothing stored under backups/db-0/000000000000009',
+    });
+  });
 });

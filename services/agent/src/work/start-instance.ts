@@ -21,8 +21,11 @@ export async function startInstance(
   // must not put an older copy over the data it wrote since.
   const restore = payload.restoreFrom && !context.table.get(payload.instance);
   entry.spec = context.specOf(payload);
+  entry.health = { healthy: undefined, consecutiveFailures: 0 };
+  // Starting from here, the restore included: a heartbeat saying `stopped` meanwhile would have
+  // supervision record the instance as stopped unexpectedly and replace it.
+  await context.table.setState(entry, 'starting');
   if (restore) {
-    await context.table.put(entry);
     try {
       await restoreData(context, entry, payload.restoreFrom!);
     } catch (error) {
@@ -34,8 +37,6 @@ export async function startInstance(
       throw error;
     }
   }
-  entry.health = { healthy: undefined, consecutiveFailures: 0 };
-  await context.table.setState(entry, 'starting');
   try {
     const status = await layer.start(entry.spec);
     entry.handle = status.handle;
