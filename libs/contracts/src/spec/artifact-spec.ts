@@ -1,10 +1,14 @@
 import {
   ArrayMinSize,
   IsArray,
+  IsInt,
   IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
+  Matches,
+  Max,
+  Min,
   ValidateBy,
 } from 'class-validator';
 
@@ -24,8 +28,8 @@ function IsStringRecord(): PropertyDecorator {
 
 /**
  * What the layer runs. `process`: `command` (argv) with optional `env` and `cwd`;
- * `qemu`/`libvirt`: a disk `image` (qemu may run firmware-only without one), extra `args`,
- * or a libvirt `domainXml`; `sim` needs nothing.
+ * `qemu`/`libvirt`: a disk `image` (qemu may run firmware-only without one), guest `memoryMiB`,
+ * a qemu `diskSize`, extra `args`, or a libvirt `domainXml`; `sim` needs nothing.
  */
 export class ArtifactSpec {
   @IsOptional()
@@ -59,4 +63,17 @@ export class ArtifactSpec {
   @IsString()
   @IsNotEmpty()
   domainXml?: string;
+
+  /** Guest memory of a virtual machine, as the qemu and libvirt layers read it (they default to 128). */
+  @IsOptional()
+  @IsInt()
+  @Min(16)
+  @Max(1_048_576)
+  memoryMiB?: number;
+
+  /** Virtual size of a qemu instance's disk, in the qemu layer's notation (`512Mi`, `1Gi`). */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[1-9][0-9]*(Ki|Mi|Gi|Ti)?$/, { message: 'must be a size such as 512Mi or 1Gi' })
+  diskSize?: string;
 }

@@ -43,6 +43,8 @@ export interface NormalisedArtifact {
   image?: string;
   args?: string[];
   domainXml?: string;
+  memoryMiB?: number;
+  diskSize?: string;
 }
 
 export interface NormalisedApplication {

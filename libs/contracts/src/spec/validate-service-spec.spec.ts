@@ -90,6 +90,34 @@ describe('validateServiceSpec', () => {
     expect(errors.every((e) => e.reason === 'unknown key')).toBe(true);
   });
 
+  it('accepts the memory and disk size of a qemu virtual machine', () => {
+    const vm = app('vm', {
+      layer: 'qemu',
+      artifact: { image: '/images/base.qcow2', memoryMiB: 512, diskSize: '2Gi' },
+    });
+    expect(validateServiceSpec(spec([vm])).ok).toBe(true);
+  });
+
+  it('refuses a virtual machine memory outside 16..1048576 MiB and a disk size the qemu layer cannot read, naming each field', () => {
+    const vm = (name: string, artifact: Record<string, unknown>) =>
+      app(name, { layer: 'qemu', artifact });
+    const errors = errorsOf(
+      spec([
+        vm('a', { memoryMiB: 8, diskSize: '2GB' }),
+        vm('b', { memoryMiB: 1_048_577, diskSize: '0Gi' }),
+        vm('c', { memoryMiB: 64.5, diskSize: 2048 }),
+      ]),
+    );
+    expect([...new Set(errors.map((e) => e.path))].sort()).toEqual([
+      'spec.applications[0].artifact.diskSize',
+      'spec.applications[0].artifact.memoryMiB',
+      'spec.applications[1].artifact.diskSize',
+      'spec.applications[1].artifact.memoryMiB',
+      'spec.applications[2].artifact.diskSize',
+      'spec.applications[2].artifact.memoryMiB',
+    ]);
+  });
+
   it('names a dependency cycle', () => {
     const errors = errorsOf(
       spec([

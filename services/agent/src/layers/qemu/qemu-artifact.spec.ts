@@ -1,4 +1,5 @@
-import { ValidationFailed } from '@federa/contracts';
+import { instanceStartPayload, parseServiceSpec, ValidationFailed } from '@federa/contracts';
+import { instanceSpecOf } from '../../domain/instance-spec';
 import { diskSizeBytes, parseQemuArtifact, qemuArtifactErrors } from './qemu-artifact';
 
 describe('qemu artifact', () => {
@@ -22,6 +23,33 @@ describe('qemu artifact', () => {
       const paths = (error as ValidationFailed).errors.map((e) => e.path).sort();
       expect(paths).toEqual(['artifact.colour', 'artifact.diskSize', 'artifact.memoryMiB']);
     }
+  });
+
+  it("reads the memory and disk size a service spec's application sets, through the start the agent gets", () => {
+    const parsed = parseServiceSpec(
+      [
+        'apiVersion: federa/v1',
+        'kind: Service',
+        'metadata: { name: vms }',
+        'spec:',
+        '  applications:',
+        '    - name: vm',
+        '      layer: qemu',
+        '      artifact: { image: /images/base.qcow2, memoryMiB: 512, diskSize: 2Gi }',
+        '      resources: { cpu: 1, memory: 512Mi }',
+        '',
+      ].join('\n'),
+    );
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const [app] = parsed.value.normalised.applications;
+    const spec = instanceSpecOf(instanceStartPayload('vms', 'vms-vm-1', app), '/var/federa');
+    const artifact = parseQemuArtifact(spec.artifact);
+    expect(artifact).toMatchObject({
+      image: '/images/base.qcow2',
+      memoryMiB: 512,
+      diskSize: '2Gi',
+    });
+    expect(diskSizeBytes(artifact.diskSize!)).toBe(2 * 2 ** 30);
   });
 
   it('turns binary size suffixes into bytes', () => {
