@@ -20,6 +20,8 @@ export interface FleetOptions {
   livenessTickMs?: number;
   /** The layers every agent offers [process]. */
   layers?: HostConfig['layers'];
+  /** What differs in a host's host.yaml (its rates, security level, ...) [nothing]. */
+  hostConfig?: (host: string) => Partial<HostConfig>;
 }
 
 /**
@@ -38,6 +40,7 @@ export class Fleet {
     private readonly leaseDir: string,
     private readonly heartbeatMs: number,
     private readonly layers: HostConfig['layers'],
+    private readonly configOf: (host: string) => Partial<HostConfig> = () => ({}),
   ) {}
 
   static async start(plane: ControlPlane, hosts: string[], options: FleetOptions = {}) {
@@ -68,7 +71,15 @@ export class Fleet {
       throw error;
     });
     const layers = options.layers ?? ['process'];
-    const fleet = new Fleet(plane, inventory, placement, leaseDir, heartbeatMs, layers);
+    const fleet = new Fleet(
+      plane,
+      inventory,
+      placement,
+      leaseDir,
+      heartbeatMs,
+      layers,
+      options.hostConfig,
+    );
     try {
       for (const host of hosts) await fleet.startHost(host);
     } catch (error) {
@@ -84,7 +95,7 @@ export class Fleet {
     const dataDir = this.dataDirs.get(host) ?? tempDir(`sup-${host}`);
     this.dataDirs.set(host, dataDir);
     const agent = await HostAgentProcess.start({
-      config: fleetHostConfig(host, this.layers),
+      config: { ...fleetHostConfig(host, this.layers), ...this.configOf(host) } as HostConfig,
       dataDir,
       natsUrl: this.plane.settings.natsUrl,
       subjectPrefix: this.plane.prefix,

@@ -33,6 +33,9 @@ export type PlacementCause = Pick<EventMetadata, 'correlationId'> &
 
 const instancePrefix = streamIds.instance('');
 
+/** The states in which an instance runs on its host, and so in which migration agrees to move it. */
+const running: ReadonlySet<string> = new Set(['running', 'healthy', 'unhealthy']);
+
 /**
  * Placement against the event log, one job at a time: folds the log into the cluster model, the
  * instances' lives and the placement records; places requests (the planner decides rounds, the round
@@ -152,7 +155,7 @@ export class PlacementEngine {
     return this.serial.run(async () => {
       const items = findCheaperPlacements(this.stack, this.model, {
         ...options,
-        isRunning: (instance) => this.lives.of(instance).life.status === 'running',
+        isRunning: (instance) => running.has(this.lives.of(instance).life.status),
       });
       const saving = items.reduce((total, item) => total + item.savingPerHour, 0);
       return {
