@@ -158,4 +158,24 @@ describe('inventory through the gateway: /v1/hosts', () => {
       json: { error: { details: [{ path: 'state' }] } },
     });
   });
+
+  it('refuses a dry-run drain or replacement whose body the real request would refuse, naming the field', async () => {
+    /** The fields a 400 names. */
+    const refused = async (path: string, body: object) => {
+      const answer = await call('POST', path, body);
+      expect(answer.status).toBe(400);
+      const details = (answer.json.error as { details: { path: string }[] }).details;
+      return [...new Set(details.map((detail) => detail.path))];
+    };
+    expect(await refused('/v1/hosts/gw-1/replace?dryRun=true', {})).toEqual(['with']);
+    expect(
+      await refused('/v1/hosts/gw-1/replace?dryRun=true', { with: 'gw-2', deadlineMs: 'soon' }),
+    ).toEqual(['deadlineMs']);
+    expect(await refused('/v1/hosts/gw-1/drain?dryRun=true', { deadlineMs: -1 })).toEqual([
+      'deadlineMs',
+    ]);
+    expect(
+      await refused('/v1/hosts/gw-1/replace?dryRun=true', { with: 'gw-2', colour: 'red' }),
+    ).toEqual(['colour']);
+  });
 });

@@ -9,6 +9,8 @@ import {
   HostView,
   ReplaceRequest,
   ValidationFailed,
+  validateCommand,
+  type CommandName,
 } from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
 import {
@@ -93,11 +95,12 @@ export class HostsController {
     @Body() body?: unknown,
     @Query('dryRun') dryRun?: string,
   ): Promise<HostView | DrainPlan> {
-    if (flag('dryRun', dryRun)) return this.commands.sendCommand('planDrain', { host: id });
-    return this.commands.sendCommand('drainHost', {
-      ...bodyFields(body, ['reason', 'deadlineMs']),
-      host: id,
-    });
+    const request = { ...bodyFields(body, ['reason', 'deadlineMs']), host: id };
+    if (flag('dryRun', dryRun)) {
+      refuseInvalid('drainHost', request);
+      return this.commands.sendCommand('planDrain', { host: id });
+    }
+    return this.commands.sendCommand('drainHost', request);
   }
 
   @Post(':id/replace')
@@ -119,11 +122,12 @@ export class HostsController {
     @Body() body?: unknown,
     @Query('dryRun') dryRun?: string,
   ): Promise<HostView | DrainPlan> {
-    const fields = bodyFields(body, ['with', 'reason', 'deadlineMs']);
+    const request = { ...bodyFields(body, ['with', 'reason', 'deadlineMs']), host: id };
     if (flag('dryRun', dryRun)) {
-      return this.commands.sendCommand('planDrain', { host: id, with: fields.with });
+      refuseInvalid('replaceHost', request);
+      return this.commands.sendCommand('planDrain', { host: id, with: request.with });
     }
-    return this.commands.sendCommand('replaceHost', { ...fields, host: id });
+    return this.commands.sendCommand('replaceHost', request);
   }
 
   @Delete(':id')
@@ -143,4 +147,13 @@ function flag(name: string, value: string | undefined): boolean {
     throw new ValidationFailed([{ path: name, reason: 'must be true or false' }], 'request');
   }
   return value === 'true';
+}
+
+/**
+ * Refuses a dry run's body as the real request would be refused (a 400 naming each field), so that a
+ * plan is never shown for a request that could not be made.
+ */
+function refuseInvalid(name: CommandName, payload: Record<string, unknown>): void {
+  const checked = validateCommand(name, payload);
+  if (!checked.ok) throw new ValidationFailed(checked.errors, 'request');
 }
