@@ -23,6 +23,9 @@ const consumer = defaultStatisticsConsumer;
 // A loaded 2-core machine starts a TypeScript service and applies thousands of events slowly.
 jest.setTimeout(240_000);
 
+const saysConsuming = (replica: StatisticsProcess) =>
+  replica.output.join('').includes('consuming the event stream');
+
 /** A database with a log, a relay publishing it to a stream of its own, and statistics processes. */
 class Plane {
   db!: FreshDatabase;
@@ -101,6 +104,12 @@ class Plane {
       );
     });
     return progress as Progress;
+  }
+
+  /** The replica that says it consumes the stream (it holds the consumer's lease). */
+  async activeReplica(replicas: StatisticsProcess[]): Promise<StatisticsProcess> {
+    const active = await eventually(() => replicas.find(saysConsuming), 60_000);
+    return active!;
   }
 
   async close(): Promise<void> {
@@ -189,6 +198,37 @@ describe('the statistics event consumer', () => {
       await rebuildCatalogue(plane.pool, plane.store);
       expect(await readCatalogue(plane.pool)).toEqual(followed);
       expect(followed.instances.length).toBeGreaterThan(1000);
+    });
+  });
+
+  describe('with two replicas', () => {
+    const plane = new Plane();
+    beforeAll(() => plane.open('stats_replicas'));
+    afterAll(() => plane.close());
+
+    it('lets one consume at a time, and the other take over when it dies', async () => {
+      await appendFleetHistory(plane.store, { hosts: 3, instances: 30 });
+      plane.startRelay();
+      const one = plane.statistics();
+      const two = plane.statistics();
+      await plane.applied(one);
+      await plane.applied(two);
+
+      // Whichever consumed dies; the one left applies what comes next.
+      const active = await plane.activeReplica([one, two]);
+      const standby = active === one ? two : one;
+      expect(saysConsuming(standby)).toBe(false);
+      await killProcess(active.child, 'SIGKILL');
+      for (let i = 0; i < 10; i++) await instanceLife(plane.store, `after-${i}`, 'shop', 'h-2');
+      const done = await plane.applied(standby);
+      expect(saysConsuming(standby)).toBe(true);
+      expect(done.handled).toBe(done.logged);
+
+      const followed = await readCatalogue(plane.pool);
+      expect(followed.instances.filter((i) => i.id.startsWith('after-'))).toHaveLength(10);
+      await killProcess(standby.child, 'SIGTERM');
+      await rebuildCatalogue(plane.pool, plane.store);
+      expect(await readCatalogue(plane.pool)).toEqual(followed);
     });
   });
 

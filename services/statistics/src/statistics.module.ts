@@ -107,6 +107,7 @@ export class StatisticsModule
               handlers,
               durable: config.consumerName,
               log: (message) => logger.warn(message),
+              onActive: (message) => logger.log(message),
             }),
         },
         {

@@ -20,6 +20,8 @@ export interface LogCatchUpOptions {
   /** The subject dead letters of caught-up events are recorded under. */
   subject: string;
   log?: (message: string) => void;
+  /** Called after each page: a long catch-up tells JetStream it is still on the message in hand. */
+  onPage?: () => void;
 }
 
 /**
@@ -73,5 +75,6 @@ export async function catchUpFromLog(
     });
     applied += page.count;
     if (page.done) return applied;
+    options.onPage?.();
   }
 }

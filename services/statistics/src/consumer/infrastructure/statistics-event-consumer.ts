@@ -39,7 +39,10 @@ export interface StatisticsEventConsumerOptions {
   ackWaitMs?: number;
   /** How often a standby tries to take over, and the leader checks it still leads; @default 1000 ms */
   acquireEveryMs?: number;
+  /** Problems, for the service's log. */
   log?: (message: string) => void;
+  /** Told when this replica starts consuming (it took the lease), for the service's log. */
+  onActive?: (message: string) => void;
 }
 
 /**
@@ -137,6 +140,9 @@ export class StatisticsEventConsumer {
     const messages = await consumer.consume({ max_messages: 100 });
     this.messages = messages;
     this.failure = undefined;
+    this.options.onActive?.(
+      `consuming the event stream ${subjects.eventStream} as ${durable} from sequence ${lastSeq + 1}`,
+    );
     const watch = setInterval(() => {
       void this.lease.verify().then((held) => {
         if (!held) void messages.close();
@@ -192,6 +198,7 @@ export class StatisticsEventConsumer {
             decoded.ok
               ? { kind: 'message', position: decoded.event.position, streamSeq: seq - 1 }
               : { kind: 'log-end', streamSeq: seq - 1 },
+            () => stillWorking(message),
           );
           continue;
         }
@@ -202,11 +209,7 @@ export class StatisticsEventConsumer {
       } catch (error) {
         this.failure = `stream sequence ${seq}: ${describe(error)}`;
         if (attempt === 0) this.options.log?.(`${this.failure} (retrying)`);
-        try {
-          message.working(); // still on it: JetStream must not hand it out again meanwhile
-        } catch {
-          // The connection is away; the message comes back after the ack wait anyway.
-        }
+        stillWorking(message);
         await this.sleep(backoffDelayMs(attempt, retryBackoff));
       }
     }
@@ -248,7 +251,7 @@ export class StatisticsEventConsumer {
     });
   }
 
-  private async catchUp(target: CatchUpTarget): Promise<void> {
+  private async catchUp(target: CatchUpTarget, onPage?: () => void): Promise<void> {
     const { pool, store, durable, handlers, subjects } = this.options;
     const count = await catchUpFromLog(
       {
@@ -258,6 +261,7 @@ export class StatisticsEventConsumer {
         handlers,
         subject: subjects.allEvents,
         log: this.options.log,
+        onPage,
       },
       target,
     );
@@ -278,6 +282,15 @@ export class StatisticsEventConsumer {
       const timer = setTimeout(wake, ms);
       this.sleepers.add(wake);
     });
+  }
+}
+
+/** Tells JetStream the message is still being worked on, so that it is not handed out again meanwhile. */
+function stillWorking(message: JsMsg): void {
+  try {
+    message.working();
+  } catch {
+    // The connection is away: the message comes back after the ack wait anyway, and is skipped then.
   }
 }
 
