@@ -203,6 +203,25 @@ describe('folding the log into the cluster state', () => {
       expect(m.state.allocation('w1')!.host).toBe('mph-1');
     });
 
+    it('keeps the room one migration holds when another recorded for the same instance fails', () => {
+      const m = moving();
+      foldClusterEvent(m, event('MigrationStarted', { ...started().data, migration: 'mig-2' }));
+      foldClusterEvent(
+        m,
+        event('MigrationFailed', {
+          migration: 'mig-2',
+          instance: 'w1',
+          phase: 'choose-target',
+          reason: 'instance w1 is already moving (migration mig-1)',
+        }),
+      );
+      expect(m.state.host('mph-2')!.allocated.cpu).toBe(500);
+      expect(m.state.reservation('w1')).toMatchObject({ host: 'mph-2' });
+      foldClusterEvent(m, relocated('mph-2'));
+      expect(m.state.host('mph-2')!.allocated.cpu).toBe(500);
+      expect(m.state.reservation('w1')).toBeUndefined();
+    });
+
     it('holds the room once however often the start is folded, and not its cost twice', () => {
       const m = moving();
       const cost = m.state.serviceCostPerHour('shop');

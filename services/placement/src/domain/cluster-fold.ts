@@ -106,7 +106,12 @@ export function foldClusterEvent(model: ClusterModel, event: FoldableEvent): voi
         claimOn(model, d.host, d.service, d.app, d.instance, claim.resources, event.position);
       }
       // Its claim now stands where its room was held: counting both would count it twice.
-      if (state.reservation(d.instance)?.host === d.host) state.unreserve(d.instance);
+      for (const key of state.reservationKeysOf(d.instance)) {
+        const held = state.reservationBy(key);
+        if (key === d.migration && held?.host === d.host) {
+          state.unreserve(key);
+        }
+      }
       return;
     }
     case 'MigrationStarted':
@@ -116,7 +121,8 @@ export function foldClusterEvent(model: ClusterModel, event: FoldableEvent): voi
     case 'MigrationFailed':
     case 'MigrationRolledBack':
       // Ended: the instance is only where its claim is (the target once relocated, else the source).
-      state.unreserve((event.data as { instance: string }).instance);
+      // Only this migration's hold goes: another recorded for the instance keeps its own.
+      state.unreserve((event.data as { migration: string }).migration);
       return;
     case 'InstanceStopped':
     case 'InstanceFailed': {
@@ -159,24 +165,27 @@ function foldAllocationChange(
 function reserveTarget(model: ClusterModel, event: FoldableEvent, d: MigrationStartedData): void {
   const { state } = model;
   const host = state.host(d.to);
-  if (!host || (state.reservation(d.instance)?.placedAt ?? 0) >= event.position) return;
+  if (!host || (state.reservationBy(d.migration)?.placedAt ?? 0) >= event.position) return;
   const spec = model.catalog.get(d.service);
   const rules = spec?.applications.some((a) => a.name === d.app)
     ? requestForApplication(spec, d.app, d.instance)
     : undefined;
   const resources = state.allocation(d.instance)?.resources ?? rules?.resources;
   if (!resources) return;
-  state.reserve({
-    instance: d.instance,
-    service: d.service,
-    app: d.app,
-    host: d.to,
-    resources: { ...resources },
-    costPerHour: costPerHour(resources, host, model.costModel ?? defaultCostModel),
-    excludes: rules?.antiAffinity ?? [],
-    relocatable: rules?.relocatable ?? true,
-    placedAt: event.position,
-  });
+  state.reserve(
+    {
+      instance: d.instance,
+      service: d.service,
+      app: d.app,
+      host: d.to,
+      resources: { ...resources },
+      costPerHour: costPerHour(resources, host, model.costModel ?? defaultCostModel),
+      excludes: rules?.antiAffinity ?? [],
+      relocatable: rules?.relocatable ?? true,
+      placedAt: event.position,
+    },
+    d.migration,
+  );
 }
 
 /** Records a claim learnt from the log; its rules come from the service's spec, when known. */

@@ -11,8 +11,14 @@ export class ClusterState {
   readonly hosts: HostEntry[] = [];
   private readonly hostById = new Map<string, HostEntry>();
   private readonly allocations = new Map<string, Allocation>();
-  /** Instance → the room held for it on a migration's target while it moves (its claim stays on the source). */
+  /**
+   * Key (the migration's id) → the room held on a migration's target while it moves (the instance's
+   * claim stays on the source). Keyed by migration, not instance: a second migration recorded for the
+   * same instance (two starts racing) must not give back, when it fails, the room the first holds.
+   */
   private readonly reservations = new Map<string, Allocation>();
+  /** Instance → the keys of the reservations held for it. */
+  private readonly reservationKeys = new Map<string, Set<string>>();
   /** Host slot → app key → instances of that application on the host (by slot: one look-up less per visit). */
   private readonly appsOnHost: Map<string, number>[] = [];
   /** Host slot → app key → how many instances on the host exclude that application. */
@@ -139,9 +145,21 @@ export class ClusterState {
     return allocation;
   }
 
-  /** The room held for a moving instance on its migration's target, if any. */
+  /** The room held for a moving instance on its migration's target, if any (the first, if several). */
   reservation(instance: string): Allocation | undefined {
-    return this.reservations.get(instance);
+    const keys = this.reservationKeys.get(instance);
+    const first = keys?.values().next().value;
+    return first === undefined ? undefined : this.reservations.get(first);
+  }
+
+  /** The room held under one key (a migration's id), if any. */
+  reservationBy(key: string): Allocation | undefined {
+    return this.reservations.get(key);
+  }
+
+  /** The keys of every reservation held for an instance. */
+  reservationKeysOf(instance: string): string[] {
+    return [...(this.reservationKeys.get(instance) ?? [])];
   }
 
   /** Every reservation held on one host (a scan: for explanations and tests). */
@@ -153,20 +171,27 @@ export class ClusterState {
    * Holds room on a migration's target: the host counts the instance as if it ran there (resources,
    * its application and exclusions), so no other placement takes that room while the move runs. The
    * instance's claim, its application's count and its cost stay with the source until it moves.
+   * `key`: what the hold is given back by (the migration's id); the instance when omitted.
    */
-  reserve(reservation: Allocation): void {
-    this.unreserve(reservation.instance);
+  reserve(reservation: Allocation, key: string = reservation.instance): void {
+    this.unreserve(key);
     const host = this.hostById.get(reservation.host);
     if (!host) return;
-    this.reservations.set(reservation.instance, reservation);
+    this.reservations.set(key, reservation);
+    const keys = this.reservationKeys.get(reservation.instance) ?? new Set<string>();
+    keys.add(key);
+    this.reservationKeys.set(reservation.instance, keys);
     this.countOnHost(reservation, host, 1);
   }
 
-  /** Gives back the room held for a moving instance; a no-op when none is held. */
-  unreserve(instance: string): Allocation | undefined {
-    const reservation = this.reservations.get(instance);
+  /** Gives back the room held under `key` (see reserve); a no-op when none is held. */
+  unreserve(key: string): Allocation | undefined {
+    const reservation = this.reservations.get(key);
     if (!reservation) return undefined;
-    this.reservations.delete(instance);
+    this.reservations.delete(key);
+    const keys = this.reservationKeys.get(reservation.instance);
+    keys?.delete(key);
+    if (keys?.size === 0) this.reservationKeys.delete(reservation.instance);
     const host = this.hostById.get(reservation.host);
     if (host) this.countOnHost(reservation, host, -1);
     return reservation;
