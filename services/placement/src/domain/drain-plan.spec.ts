@@ -207,6 +207,23 @@ describe('drain plan', () => {
     });
   });
 
+  it('leaves every claim as it found it, in the order the claims were made', () => {
+    const state = clusterOf(hostAttributes('h1'), hostAttributes('h2'), hostAttributes('h3'));
+    const model = cluster(state, 'h1', [
+      ['db-1', 'catalog-db'],
+      ['web-1', 'web'],
+    ]);
+    state.allocate(allocationOf(requestForApplication(shop, 'web', 'web-2'), 'h2'));
+    state.allocate(allocationOf(requestForApplication(shop, 'payment', 'pay-1'), 'h1'));
+    const before = state.everyAllocation().map((a) => ({ ...a }));
+    const allocated = state.hosts.map((h) => ({ ...h.allocated }));
+    const plan = planDrain(new PlacementStack(), model, { host: 'h1' });
+    expect(plan.moves).toHaveLength(3);
+    expect(state.everyAllocation()).toEqual(before);
+    expect(state.hosts.map((h) => h.allocated)).toEqual(allocated);
+    expect(planDrain(new PlacementStack(), model, { host: 'h1' })).toEqual(plan);
+  });
+
   describe('refuses bad input naming the field', () => {
     const state = clusterOf(
       hostAttributes('h1'),
