@@ -122,7 +122,10 @@ export class HostsController {
     @Body() body?: unknown,
     @Query('dryRun') dryRun?: string,
   ): Promise<HostView | DrainPlan> {
-    const request = { ...bodyFields(body, ['with', 'reason', 'deadlineMs']), host: id };
+    const request: Record<string, unknown> = {
+      ...bodyFields(body, ['with', 'reason', 'deadlineMs']),
+      host: id,
+    };
     if (flag('dryRun', dryRun)) {
       refuseInvalid('replaceHost', request);
       return this.commands.sendCommand('planDrain', { host: id, with: request.with });
