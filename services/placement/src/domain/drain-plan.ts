@@ -9,11 +9,11 @@ import {
 } from '@federa/contracts';
 import type { Allocation } from './allocation';
 import type { ClusterModel } from './cluster-fold';
-import type { ClusterState } from './cluster-state';
 import { costPerHour } from './cost-model';
 import { drainOrder } from './drain-order';
 import { describeRejections } from './explanation';
 import type { HostEntry } from './host-entry';
+import { restoreLedger } from './ledger-restore';
 import type { PlacementRequest } from './placement-request';
 import type { PlacementStack } from './placement-stack';
 import { describeRejection, type RejectionReason } from './rejection-reason';
@@ -49,10 +49,7 @@ export function planDrain(
   const blocked: DrainPlanBlocked[] = [];
   const before: number[] = [];
   const after: number[] = [];
-  // The ledger as found: a trial move re-inserts the claim it moves, so restoring it alone would
-  // change the order everyAllocation promises (the order the claims were made).
   const ledger = state.everyAllocation();
-  const displaced = new Set<string>();
   try {
     for (const allocation of drainOrder(state.allocationsOn(drained.id), catalog)) {
       const { instance, service, app } = allocation;
@@ -95,7 +92,6 @@ export function planDrain(
       }
       moveTo(state.host(chosen.host)!, application);
       // The move takes its room on the target, so that later instances see what is left.
-      displaced.add(instance);
       state.allocate({
         instance,
         service,
@@ -108,7 +104,7 @@ export function planDrain(
       });
     }
   } finally {
-    restoreFrom(state, ledger, displaced);
+    restoreLedger(state, ledger);
   }
   return {
     host: drained.id,
@@ -117,20 +113,6 @@ export function planDrain(
     blocked,
     costPerHour: { before: sum(before), after: sum(after) },
   };
-}
-
-/**
- * Puts back the claims as `ledger` lists them, in its order: from the first claim a trial moved,
- * every claim is allocated again in turn, so each ends up where it was.
- */
-function restoreFrom(
-  state: ClusterState,
-  ledger: readonly Allocation[],
-  displaced: ReadonlySet<string>,
-): void {
-  if (displaced.size === 0) return;
-  const first = ledger.findIndex((allocation) => displaced.has(allocation.instance));
-  for (const allocation of ledger.slice(first)) state.allocate(allocation);
 }
 
 /**

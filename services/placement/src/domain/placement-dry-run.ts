@@ -1,4 +1,5 @@
 import type { ClusterState } from './cluster-state';
+import { restoreLedger } from './ledger-restore';
 import type { PlacementDecision } from './placement-decision';
 import type { PlacementRequest } from './placement-request';
 import type { PlacementStack } from './placement-stack';
@@ -13,13 +14,15 @@ export function dryRun(
   requests: readonly PlacementRequest[],
   options: { without?: string } = {},
 ): PlacementDecision[] {
-  const set = options.without ? state.allocationsOfService(options.without) : [];
-  for (const allocation of set) state.release(allocation.instance);
+  const ledger = state.everyAllocation();
+  if (options.without) {
+    for (const allocation of state.allocationsOfService(options.without)) {
+      state.release(allocation.instance);
+    }
+  }
   try {
-    const decisions = stack.decideBatch(requests, state);
-    stack.undoBatch(decisions, state);
-    return decisions;
+    return stack.decideBatch(requests, state);
   } finally {
-    for (const allocation of set) state.allocate(allocation);
+    restoreLedger(state, ledger);
   }
 }
