@@ -76,7 +76,18 @@ export class PlanDrainQuery extends HostCommand {
  * Internal (migration → inventory): what the drain of the host cannot move now, the whole list as it
  * stands (HostDrainBlocked, appended only when it differs from the last one recorded).
  */
-export class RecordDrainBlockedCommand extends HostCommand {
+/**
+ * The drain runner's commands name the drain they are for: a runner still reading an earlier drain
+ * (one that timed out) must not end or overwrite the next one.
+ */
+export class DrainRunnerCommand extends HostCommand {
+  /** Which drain of the host: 1 for its first HostDrainStarted, one more for each later one. */
+  @IsInt()
+  @Min(1)
+  drain: number;
+}
+
+export class RecordDrainBlockedCommand extends DrainRunnerCommand {
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => DrainBlockedInstance)
@@ -87,7 +98,7 @@ export class RecordDrainBlockedCommand extends HostCommand {
  * Internal (migration → inventory): nothing is left on the draining host (HostDrained; a
  * replacement's host is then retired).
  */
-export class FinishDrainCommand extends HostCommand {
+export class FinishDrainCommand extends DrainRunnerCommand {
   @IsArray()
   @IsString({ each: true })
   evacuated: string[];
@@ -98,7 +109,7 @@ export class FinishDrainCommand extends HostCommand {
 }
 
 /** Internal (migration → inventory): the drain's deadline passed with instances still on the host. */
-export class TimeOutDrainCommand extends HostCommand {
+export class TimeOutDrainCommand extends DrainRunnerCommand {
   @IsArray()
   @IsString({ each: true })
   evacuated: string[];

@@ -96,23 +96,28 @@ export class HostsController {
   drainBlocked(
     @Payload(new CommandContractPipe('recordDrainBlocked')) request: RecordDrainBlockedCommand,
   ): Promise<HostView> {
-    return this.act(request, { type: 'RecordDrainBlocked', blocked: request.blocked }, 'migration');
+    const { drain, blocked } = request;
+    return this.act(request, { type: 'RecordDrainBlocked', drain, blocked }, 'migration');
   }
 
   @MessagePattern('cmd.inventory.drain-finished')
   drainFinished(
     @Payload(new CommandContractPipe('finishDrain')) request: FinishDrainCommand,
   ): Promise<HostView> {
-    const { evacuated, notRelocatable } = request;
-    return this.act(request, { type: 'FinishDrain', evacuated, notRelocatable }, 'migration');
+    const { drain, evacuated, notRelocatable } = request;
+    return this.act(
+      request,
+      { type: 'FinishDrain', drain, evacuated, notRelocatable },
+      'migration',
+    );
   }
 
   @MessagePattern('cmd.inventory.drain-timed-out')
   drainTimedOut(
     @Payload(new CommandContractPipe('timeOutDrain')) request: TimeOutDrainCommand,
   ): Promise<HostView> {
-    const { evacuated, remaining } = request;
-    return this.act(request, { type: 'TimeOutDrain', evacuated, remaining }, 'migration');
+    const { drain, evacuated, remaining } = request;
+    return this.act(request, { type: 'TimeOutDrain', drain, evacuated, remaining }, 'migration');
   }
 
   @MessagePattern('cmd.inventory.retire')

@@ -50,8 +50,8 @@ export type HostCommand =
       reason?: string;
       deadlineAt?: string;
     }
-  /** The drain runner's report of what cannot move now (the whole list). */
-  | { type: 'RecordDrainBlocked'; blocked: DrainBlockedInstance[] }
-  | { type: 'FinishDrain'; evacuated: string[]; notRelocatable: string[] }
-  | { type: 'TimeOutDrain'; evacuated: string[]; remaining: DrainBlockedInstance[] }
+  /** The drain runner's report of what cannot move now (the whole list). `drain`: its number. */
+  | { type: 'RecordDrainBlocked'; drain: number; blocked: DrainBlockedInstance[] }
+  | { type: 'FinishDrain'; drain: number; evacuated: string[]; notRelocatable: string[] }
+  | { type: 'TimeOutDrain'; drain: number; evacuated: string[]; remaining: DrainBlockedInstance[] }
   | { type: 'RetireHost'; force: boolean; instances: string[] };

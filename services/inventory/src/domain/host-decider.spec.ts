@@ -325,7 +325,12 @@ describe('host decider', () => {
           },
         ])
         .andState((record) =>
-          expect(record.drain).toEqual({ state: 'draining', replaceWith: 'mph-2', blocked: [] }),
+          expect(record.drain).toEqual({
+            state: 'draining',
+            number: 1,
+            replaceWith: 'mph-2',
+            blocked: [],
+          }),
         );
     });
 
@@ -383,25 +388,30 @@ describe('host decider', () => {
     it('records what blocks a drain only when the list changed', () => {
       spec
         .given([registered(), draining])
-        .when({ type: 'RecordDrainBlocked', blocked: [blockedPinned] })
+        .when({ type: 'RecordDrainBlocked', drain: 1, blocked: [blockedPinned] })
         .then([blocked])
         .andState((record) => expect(record.drain?.blocked).toEqual([blockedPinned]));
       spec
         .given([registered(), draining, blocked])
-        .when({ type: 'RecordDrainBlocked', blocked: [{ ...blockedPinned }] })
+        .when({ type: 'RecordDrainBlocked', drain: 1, blocked: [{ ...blockedPinned }] })
         .thenNothing();
       spec
         .given([registered(), draining, blocked])
-        .when({ type: 'RecordDrainBlocked', blocked: [] })
+        .when({ type: 'RecordDrainBlocked', drain: 1, blocked: [] })
         .then([{ type: 'HostDrainBlocked', data: { host, blocked: [] } }]);
       spec
         .given([registered()])
-        .when({ type: 'RecordDrainBlocked', blocked: [blockedPinned] })
+        .when({ type: 'RecordDrainBlocked', drain: 1, blocked: [blockedPinned] })
         .thenNothing();
     });
 
     it('finishes a drain once, and retires the host of a replacement', () => {
-      const finish: HostCommand = { type: 'FinishDrain', evacuated: ['i-1'], notRelocatable: [] };
+      const finish: HostCommand = {
+        type: 'FinishDrain',
+        drain: 1,
+        evacuated: ['i-1'],
+        notRelocatable: [],
+      };
       const drained: HostEvent = {
         type: 'HostDrained',
         data: { host, evacuated: ['i-1'], notRelocatable: [] },
@@ -422,6 +432,7 @@ describe('host decider', () => {
     it('times a drain out once, leaving the host out of placement until it is drained again', () => {
       const timeOut: HostCommand = {
         type: 'TimeOutDrain',
+        drain: 1,
         evacuated: ['i-1'],
         remaining: [blockedPinned],
       };
@@ -436,13 +447,34 @@ describe('host decider', () => {
       spec.given([registered(), draining, timedOut]).when(timeOut).thenNothing();
       spec
         .given([registered(), draining, timedOut])
-        .when({ type: 'FinishDrain', evacuated: [], notRelocatable: [] })
+        .when({ type: 'FinishDrain', drain: 1, evacuated: [], notRelocatable: [] })
         .thenNothing();
       spec
         .given([registered(), draining, timedOut])
         .when({ type: 'DrainHost', instances: ['i-2'] })
         .then([{ type: 'HostDrainStarted', data: { host, instances: ['i-2'] } }])
         .andState((record) => expect(record.drain?.state).toBe('draining'));
+    });
+
+    it("refuses a drain runner's command for an earlier drain of the host", () => {
+      const again: HostEvent = { type: 'HostDrainStarted', data: { host, instances: ['i-2'] } };
+      const history = [registered(), draining, timedOut, again];
+      spec
+        .given(history)
+        .when({ type: 'FinishDrain', drain: 1, evacuated: [], notRelocatable: [] })
+        .thenThrows(withCode('conflict'));
+      spec
+        .given(history)
+        .when({ type: 'TimeOutDrain', drain: 1, evacuated: [], remaining: [] })
+        .thenThrows(withCode('conflict'));
+      spec
+        .given(history)
+        .when({ type: 'RecordDrainBlocked', drain: 1, blocked: [blockedPinned] })
+        .thenThrows(withCode('conflict'));
+      spec
+        .given(history)
+        .when({ type: 'RecordDrainBlocked', drain: 2, blocked: [blockedPinned] })
+        .then([{ type: 'HostDrainBlocked', data: { host, blocked: [blockedPinned] } }]);
     });
   });
 

@@ -15,6 +15,8 @@ export type HostLifecycle = 'active' | 'draining' | 'drained' | 'retired';
 /** The host's latest drain: where it stands, the host a replacement moves to, what blocks it. */
 export interface DrainRecord {
   state: 'draining' | 'drained' | 'timed-out';
+  /** Which drain of the host: 1 for its first HostDrainStarted. */
+  number: number;
   replaceWith: string | undefined;
   /** The last HostDrainBlocked's list (empty after none). */
   blocked: DrainBlockedInstance[];
@@ -111,7 +113,12 @@ export function evolveHost(record: HostRecord, event: HostEvent): HostRecord {
       return {
         ...record,
         lifecycle: 'draining',
-        drain: { state: 'draining', replaceWith: event.data.replaceWith, blocked: [] },
+        drain: {
+          state: 'draining',
+          number: (record.drain?.number ?? 0) + 1,
+          replaceWith: event.data.replaceWith,
+          blocked: [],
+        },
       };
     case 'HostDrainBlocked':
       return record.drain
@@ -234,11 +241,11 @@ export function decideHost(command: HostCommand, record: HostRecord): HostEvent[
       refuseReplacement(record, command.replacement);
       return startDrain(record, command, command.replacement.host);
     case 'RecordDrainBlocked':
-      if (record.drain?.state !== 'draining') return [];
+      if (!forThisDrain(record, command.drain)) return [];
       if (sameBlocked(record.drain.blocked, command.blocked)) return [];
       return [{ type: 'HostDrainBlocked', data: { host, blocked: [...command.blocked] } }];
     case 'FinishDrain': {
-      if (record.drain?.state !== 'draining') return [];
+      if (!forThisDrain(record, command.drain)) return [];
       const drained: HostEvent = {
         type: 'HostDrained',
         data: {
@@ -252,7 +259,7 @@ export function decideHost(command: HostCommand, record: HostRecord): HostEvent[
         : [drained];
     }
     case 'TimeOutDrain':
-      if (record.drain?.state !== 'draining') return [];
+      if (!forThisDrain(record, command.drain)) return [];
       return [
         {
           type: 'HostDrainTimedOut',
@@ -273,6 +280,26 @@ export function decideHost(command: HostCommand, record: HostRecord): HostEvent[
       }
       return [{ type: 'HostRetired', data: { host, forced: command.instances.length > 0 } }];
   }
+}
+
+/**
+ * Whether a drain runner's command is for the drain in progress: none in progress changes nothing
+ * (the drain already ended); another drain's number is refused, as it was decided from an earlier
+ * drain's world and must not end or overwrite this one.
+ */
+function forThisDrain(
+  record: HostRecord,
+  drain: number,
+): record is HostRecord & { drain: DrainRecord } {
+  if (record.drain?.state !== 'draining') return false;
+  if (record.drain.number !== drain) {
+    throw new FederaError(
+      ErrorCodes.conflict,
+      `host ${record.host} is in its drain ${record.drain.number}, not drain ${drain}`,
+      [{ path: 'drain', reason: `the drain in progress is number ${record.drain.number}` }],
+    );
+  }
+  return true;
 }
 
 /**

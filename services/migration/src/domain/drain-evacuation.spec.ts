@@ -1,5 +1,6 @@
 import {
   decideDrainStep,
+  notRunningBoundMs,
   type AppRules,
   type DrainMove,
   type DrainSituation,
@@ -238,6 +239,59 @@ describe('deciding the next step of a drain', () => {
         { instance: 'kv-1', service: 'shop', app: 'kv', reason: 'waiting for a slot' },
       ],
     });
+  });
+
+  it('times out giving the budget and the dependents as why an instance stayed, not a slot', () => {
+    const step = decideDrainStep(
+      situation({
+        deadlineAt: '2025-01-01T00:00:00.000Z',
+        onHost: [on('web-1', 'web', 'starting'), on('api-1', 'api'), on('db-1', 'db')],
+        apps: [
+          app('web', { dependsOn: ['api'] }),
+          app('api'),
+          app('db', { stateful: true, min: 2 }),
+        ],
+        replicas: [{ service: 'shop', app: 'db', live: 2, healthy: 2 }],
+      }),
+    );
+    expect(step).toMatchObject({
+      outcome: 'timed-out',
+      remaining: [
+        { instance: 'web-1', reason: expect.stringContaining('starting: not running') },
+        { instance: 'api-1', reason: 'waits for its dependents to move first: web-1' },
+        { instance: 'db-1', reason: expect.stringMatching(/^disruption budget/) },
+      ],
+    });
+  });
+
+  it('lists an instance that has not run for too long, and what waits on it as a dependent', () => {
+    const now = Date.parse('2025-01-01T00:10:00.000Z');
+    const step = decideDrainStep(
+      situation({
+        now,
+        onHost: [on('web-1', 'web', 'lost'), on('db-2', 'db')],
+        apps: [app('web', { dependsOn: ['db'] }), app('db')],
+        notRunningSince: new Map([['web-1', now - notRunningBoundMs]]),
+      }),
+    );
+    expect(step).toMatchObject({
+      outcome: 'evacuating',
+      candidates: [],
+      blocked: [
+        { instance: 'db-2', reason: 'waits for its dependents to move first: web-1' },
+        { instance: 'web-1', reason: expect.stringContaining('lost: not running') },
+      ],
+    });
+  });
+
+  it('does not list a dependency wait on a dependent that moves or is about to', () => {
+    const step = decideDrainStep(
+      situation({
+        onHost: [on('web-1', 'web'), on('db-2', 'db')],
+        apps: [app('web', { dependsOn: ['db'] }), app('db')],
+      }),
+    );
+    expect(step).toMatchObject({ candidates: ['web-1'], blocked: [] });
   });
 
   it('goes on before its deadline', () => {

@@ -49,7 +49,12 @@ export interface DrainSituation {
   moves: DrainMove[];
   /** Instances placement found no host for at the last attempt, with its words. */
   refusals: ReadonlyMap<string, string>;
+  /** When the drain first saw each instance on the host not running (ms since the epoch). */
+  notRunningSince?: ReadonlyMap<string, number>;
 }
+
+/** How long an instance may stay not running on a draining host before the drain lists it. */
+export const notRunningBoundMs = 60_000;
 
 /** What to do next for one drain. */
 export type DrainStep =
@@ -74,8 +79,9 @@ const keyOf = (service: string, app: string) => `${service}/${app}`;
  * the host and nothing moves off it; past its deadline it ends listing what stayed. Otherwise every
  * instance on the host is one of: moving; blocked (not relocatable, its last move by this drain
  * failed, no feasible host, the disruption budget); waiting (not running yet, its dependents still to
- * move, no free slot); or a candidate. Dependents move before what they depend on; an application
- * with more than one replica is never taken below replicas.min healthy by a move that stops it; a
+ * move, no free slot); or a candidate. What blocks is listed, and so is what has waited past
+ * `notRunningBoundMs` on something that does not run (itself, or a dependent). Dependents move
+ * before what they depend on; an application with more than one replica is never taken below replicas.min healthy by a move that stops it; a
  * single-replica application moves anyway (its downtime is recorded on its migration).
  */
 export function decideDrainStep(situation: DrainSituation): DrainStep {
@@ -95,31 +101,38 @@ export function decideDrainStep(situation: DrainSituation): DrainStep {
   }
 
   const standing = onHost.map((i) => ({ ...i, hold: holdOf(i, situation, inFlight, rulesOf) }));
-  if (situation.deadlineAt !== undefined && situation.now >= Date.parse(situation.deadlineAt)) {
-    return {
-      outcome: 'timed-out',
-      evacuated,
-      remaining: standing.map((i) => blockedEntry(i, i.hold?.reason ?? 'waiting for a slot')),
-    };
-  }
-
   // Dependents first: an application waits while an instance of one that depends on it, in its
   // service and on this host, still has to move (or moves now). A blocked dependent holds nothing.
   const stillToMove = standing.filter((i) => !i.hold || i.hold.kind !== 'blocked');
   const candidates: string[] = [];
   const blocked: DrainBlockedInstance[] = [];
+  /** Why each instance is still on the host, as a timed-out drain lists it. */
+  const why = new Map<string, string>();
   const taken = new Map<string, number>();
+  const stalled = (i: (typeof standing)[number]) =>
+    i.hold?.kind === 'waiting' &&
+    situation.now - (situation.notRunningSince?.get(i.instance) ?? situation.now) >=
+      notRunningBoundMs;
   for (const i of standing) {
-    if (i.hold?.kind === 'blocked') {
-      blocked.push(blockedEntry(i, i.hold.reason));
+    if (i.hold) {
+      why.set(i.instance, i.hold.reason);
+      // What waits too long to run can hold the drain for good: it is listed, as what blocks is.
+      if (i.hold.kind === 'blocked' || stalled(i)) blocked.push(blockedEntry(i, i.hold.reason));
       continue;
     }
-    if (i.hold) continue;
     const dependents = dependentsOf(i.service, i.app, situation.apps);
-    if (stillToMove.some((o) => o.service === i.service && dependents.has(o.app))) continue;
+    const holders = stillToMove.filter((o) => o.service === i.service && dependents.has(o.app));
+    if (holders.length > 0) {
+      const reason = `waits for its dependents to move first: ${holders.map((o) => o.instance).join(', ')}`;
+      why.set(i.instance, reason);
+      // Waiting on a dependent that moves or is about to is progress; on one that cannot run, a stall.
+      if (holders.some(stalled)) blocked.push(blockedEntry(i, reason));
+      continue;
+    }
     const app = rulesOf(i)!;
     const budget = budgetRefusal(i, app, situation, taken.get(keyOf(i.service, i.app)) ?? 0);
     if (budget) {
+      why.set(i.instance, budget);
       blocked.push(blockedEntry(i, budget));
       continue;
     }
@@ -128,8 +141,16 @@ export function decideDrainStep(situation: DrainSituation): DrainStep {
     }
     candidates.push(i.instance);
     const refusal = situation.refusals.get(i.instance);
+    why.set(i.instance, refusal ?? 'waiting for a slot');
     // Placement's answer may change (a host added, another freed): the instance is tried again.
     if (refusal) blocked.push(blockedEntry(i, refusal));
+  }
+  if (situation.deadlineAt !== undefined && situation.now >= Date.parse(situation.deadlineAt)) {
+    return {
+      outcome: 'timed-out',
+      evacuated,
+      remaining: standing.map((i) => blockedEntry(i, why.get(i.instance)!)),
+    };
   }
   return {
     outcome: 'evacuating',
@@ -161,7 +182,9 @@ function holdOf(
       reason: `its move ${verb} (migration ${last.migration}): ${last.why ?? 'no reason given'}`,
     };
   }
-  if (!movable.has(i.status)) return { kind: 'waiting', reason: `${i.status}: not running yet` };
+  if (!movable.has(i.status)) {
+    return { kind: 'waiting', reason: `${i.status}: not running, so it cannot move until it runs` };
+  }
   return undefined;
 }
 

@@ -60,6 +60,7 @@ describe('the world a drain is decided from', () => {
     expect(world.drains.get('a')).toEqual({
       host: 'a',
       startedAt: history.length,
+      number: 1,
       instances: ['web-1', 'db-1'],
     });
     const ended = worldOf([
@@ -105,7 +106,10 @@ describe('the world a drain is decided from', () => {
     ]);
     const situation = drainSituation(world, world.drains.get('a')!, {
       ...options,
-      pending: new Map([['db-1', 'm-2']]),
+      pending: new Map([
+        ['db-1', { migration: 'm-2', from: 'a' }],
+        ['web-2', { migration: 'm-3', from: 'b' }],
+      ]),
     });
     expect(situation.moves).toEqual([
       {
@@ -117,6 +121,40 @@ describe('the world a drain is decided from', () => {
       },
       { migration: 'm-2', instance: 'db-1', status: 'active', byThisDrain: true },
     ]);
+  });
+
+  it('numbers the drains of a host, so that commands for an earlier one can be told apart', () => {
+    const world = worldOf([
+      ...history,
+      { type: 'HostDrainTimedOut', data: { host: 'a', evacuated: [], remaining: [] } },
+      { type: 'HostDrainStarted', data: { host: 'a', instances: ['web-1', 'db-1'] } },
+    ]);
+    expect(world.drains.get('a')).toMatchObject({ number: 2 });
+  });
+
+  it('does not count healthy a replica whose move is in flight or pending, whichever host it leaves', () => {
+    const world = worldOf([
+      ...history,
+      ...instanceEvents('web-3', 'web', 'c'),
+      {
+        type: 'MigrationStarted',
+        data: { migration: 'm-1', instance: 'web-1', from: 'a', to: 'b', reason: 'drain' },
+      },
+    ]);
+    const situation = drainSituation(world, world.drains.get('a')!, {
+      ...options,
+      pending: new Map([['web-3', { migration: 'm-2', from: 'c' }]]),
+    });
+    expect(situation.replicas).toEqual(
+      expect.arrayContaining([{ service: 'shop', app: 'web', live: 3, healthy: 1 }]),
+    );
+  });
+
+  it("reads a copied service's applications from its ServiceCopied", () => {
+    const world = worldOf([
+      { type: 'ServiceCopied', data: { service: 'shop', spec, revision: 1, copiedFrom: 'x' } },
+    ]);
+    expect([...world.apps.keys()].sort()).toEqual(['shop/db', 'shop/web']);
   });
 
   it('forgets what no drain in progress needs: ended moves and instances, once their drain ended', () => {

@@ -12,12 +12,15 @@ import {
   type InstanceLife,
 } from '@federa/instance-lifecycle';
 import type { AppRules, DrainMove, DrainSituation, HostInstance } from './drain-evacuation';
+import { specOf } from './service-spec-fold';
 
 /** A drain in progress: its HostDrainStarted, with the log position that began it. */
 export interface DrainInProgress {
   host: string;
   /** Position of the HostDrainStarted: moves recorded after it belong to this drain. */
   startedAt: number;
+  /** Which drain of the host this is: 1 for its first HostDrainStarted (inventory counts alike). */
+  number: number;
   /** The instances on the host when the drain began. */
   instances: string[];
   deadlineAt?: string;
@@ -43,6 +46,8 @@ export interface MigrationTrace {
  */
 export interface DrainWorld {
   drains: Map<string, DrainInProgress>;
+  /** How many drains each host has begun. */
+  drainCounts: Map<string, number>;
   instances: Map<string, InstanceLife>;
   /** By `service/app`. */
   apps: Map<string, AppRules>;
@@ -57,7 +62,13 @@ export interface WorldEvent {
 }
 
 export function emptyDrainWorld(): DrainWorld {
-  return { drains: new Map(), instances: new Map(), apps: new Map(), migrations: new Map() };
+  return {
+    drains: new Map(),
+    drainCounts: new Map(),
+    instances: new Map(),
+    apps: new Map(),
+    migrations: new Map(),
+  };
 }
 
 const appKey = (service: string, app: string) => `${service}/${app}`;
@@ -74,13 +85,21 @@ export function foldDrainWorld(world: DrainWorld, event: WorldEvent): void {
     else world.instances.delete(id);
     return;
   }
+  const spec = specOf(event);
   const data = event.data as Record<string, unknown>;
+  if (spec) {
+    defineApps(world, data.service as string, spec);
+    return;
+  }
   switch (event.type) {
     case 'HostDrainStarted': {
       const d = data as unknown as HostDrainStartedData;
+      const number = (world.drainCounts.get(d.host) ?? 0) + 1;
+      world.drainCounts.set(d.host, number);
       world.drains.set(d.host, {
         host: d.host,
         startedAt: event.position,
+        number,
         instances: [...d.instances],
         ...(d.deadlineAt ? { deadlineAt: d.deadlineAt } : {}),
         ...(d.replaceWith ? { replaceWith: d.replaceWith } : {}),
@@ -91,11 +110,6 @@ export function foldDrainWorld(world: DrainWorld, event: WorldEvent): void {
     case 'HostDrainTimedOut':
     case 'HostRetired':
       endDrain(world, data.host as string);
-      return;
-    case 'ServiceDefined':
-    case 'ServiceUpdated':
-    case 'ServiceCopied':
-      defineApps(world, data.service as string, data.spec as ServiceSpec);
       return;
     case 'ServiceDeleted':
       for (const key of [...world.apps.keys()])
@@ -168,9 +182,17 @@ function defineApps(world: DrainWorld, service: string, spec: ServiceSpec): void
   }
 }
 
+/** A move this replica started that the world has not read yet. */
+export interface PendingMove {
+  migration: string;
+  from: string;
+}
+
 /**
  * What the drain of `host` is decided from, as the world has it now. `pending`: moves this replica
- * started that the world has not read yet (they count as in flight).
+ * started, for every drain, that the world has not read yet (they count as in flight). An instance
+ * with a move in flight or pending is not counted healthy, whichever host it leaves: until its
+ * InstanceMigrating is read it still reads healthy, and the budget must not count it twice.
  */
 export function drainSituation(
   world: DrainWorld,
@@ -179,9 +201,13 @@ export function drainSituation(
     now: number;
     maxParallel: number;
     refusals: ReadonlyMap<string, string>;
-    pending: ReadonlyMap<string, string>;
+    pending: ReadonlyMap<string, PendingMove>;
+    notRunningSince?: ReadonlyMap<string, number>;
   },
 ): DrainSituation {
+  const moving = new Set(options.pending.keys());
+  for (const trace of world.migrations.values())
+    if (trace.status === 'active') moving.add(trace.instance);
   const onHost: HostInstance[] = [];
   const replicas = new Map<string, { live: number; healthy: number }>();
   for (const life of world.instances.values()) {
@@ -189,7 +215,7 @@ export function drainSituation(
     const key = appKey(life.service, life.app);
     const count = replicas.get(key) ?? { live: 0, healthy: 0 };
     count.live += 1;
-    if (life.status === 'healthy') count.healthy += 1;
+    if (life.status === 'healthy' && !moving.has(life.instance)) count.healthy += 1;
     replicas.set(key, count);
     if (life.host === drain.host) {
       onHost.push({
@@ -214,8 +240,8 @@ export function drainSituation(
       ...(trace.why ? { why: trace.why } : {}),
     });
   }
-  for (const [instance, migration] of options.pending) {
-    if (!world.migrations.has(migration)) {
+  for (const [instance, { migration, from }] of options.pending) {
+    if (from === drain.host && !world.migrations.has(migration)) {
       moves.push({ migration, instance, status: 'active', byThisDrain: true });
     }
   }
@@ -248,5 +274,6 @@ export function drainSituation(
     }),
     moves,
     refusals: options.refusals,
+    ...(options.notRunningSince ? { notRunningSince: options.notRunningSince } : {}),
   };
 }

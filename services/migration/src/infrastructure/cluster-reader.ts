@@ -1,9 +1,4 @@
-import {
-  normaliseServiceSpec,
-  streamIds,
-  type NormalisedApplication,
-  type ServiceSpec,
-} from '@federa/contracts';
+import { normaliseServiceSpec, streamIds, type NormalisedApplication } from '@federa/contracts';
 import type { EventStore } from '@federa/eventstore';
 import {
   evolveInstanceLife,
@@ -12,6 +7,7 @@ import {
   type InstanceLife,
 } from '@federa/instance-lifecycle';
 import { hostStanding, type HostStanding } from '../domain/host-standing';
+import { latestSpec } from '../domain/service-spec-fold';
 
 /** What the migration reads of the log besides its own streams: hosts, instances, applications. */
 export class ClusterReader {
@@ -32,12 +28,7 @@ export class ClusterReader {
   /** The application as the service's latest spec has it. */
   async application(service: string, app: string): Promise<NormalisedApplication | undefined> {
     const { events } = await this.store.readStream(streamIds.service(service));
-    let spec: ServiceSpec | undefined;
-    for (const e of events) {
-      if (e.type === 'ServiceDefined' || e.type === 'ServiceUpdated') {
-        spec = (e.data as { spec: ServiceSpec }).spec;
-      }
-    }
+    const spec = latestSpec(events);
     return spec ? normaliseServiceSpec(spec).applications.find((a) => a.name === app) : undefined;
   }
 }

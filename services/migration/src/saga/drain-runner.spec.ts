@@ -32,6 +32,15 @@ function worldWith(instances: string[]): DrainWorld {
   return world;
 }
 
+/** The follower reads the MigrationStarted of the drain's move of `instance`. */
+function read(world: DrainWorld, instance: string): void {
+  foldDrainWorld(world, {
+    type: 'MigrationStarted',
+    position: 1000 + world.migrations.size,
+    data: { migration: `mig-${instance}`, instance, from: 'h1', to: 'h2', reason: 'drain' },
+  });
+}
+
 function runner(world: DrainWorld, refuse: Record<string, Error> = {}, leader = true) {
   const started: { instance: string; to: string | undefined }[] = [];
   const sent: { name: string; payload: unknown }[] = [];
@@ -63,13 +72,27 @@ const noHost = new FederaError('conflict', 'no host can take c-1', [
 
 describe('the drain runner', () => {
   it('starts at most the allowed moves, towards the replacement host, once each', async () => {
-    const { drains, started } = runner(worldWith(['a-1', 'b-1', 'c-1']));
+    const world = worldWith(['a-1', 'b-1', 'c-1']);
+    const { drains, started } = runner(world);
+    await drains.tick();
+    expect(started).toEqual([{ instance: 'a-1', to: 'h2' }]);
+    read(world, 'a-1');
+    await drains.tick();
+    read(world, 'b-1');
     await drains.tick();
     expect(started).toEqual([
       { instance: 'a-1', to: 'h2' },
       { instance: 'b-1', to: 'h2' },
     ]);
-    // The follower has not read those moves yet: they are in flight all the same.
+  });
+
+  it('starts no move while one it started is not read yet: placement holds no room for it', async () => {
+    const world = worldWith(['a-1', 'b-1']);
+    const { drains, started } = runner(world);
+    await drains.tick();
+    await drains.tick();
+    expect(started).toEqual([{ instance: 'a-1', to: 'h2' }]);
+    read(world, 'a-1');
     await drains.tick();
     expect(started).toHaveLength(2);
   });
@@ -83,6 +106,7 @@ describe('the drain runner', () => {
         name: 'recordDrainBlocked',
         payload: {
           host: 'h1',
+          drain: 1,
           blocked: [
             {
               instance: 'c-1',
@@ -101,7 +125,7 @@ describe('the drain runner', () => {
     const { drains, sent } = runner(world);
     await drains.tick();
     expect(sent).toEqual([
-      { name: 'finishDrain', payload: { host: 'h1', evacuated: [], notRelocatable: [] } },
+      { name: 'finishDrain', payload: { host: 'h1', drain: 1, evacuated: [], notRelocatable: [] } },
     ]);
   });
 

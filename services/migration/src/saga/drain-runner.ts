@@ -1,7 +1,16 @@
 import { ErrorCodes, FederaError, type DrainBlockedInstance } from '@federa/contracts';
+import { isLive } from '@federa/instance-lifecycle';
 import type { CommandClient } from '@federa/messaging';
 import { decideDrainStep } from '../domain/drain-evacuation';
-import { drainSituation, type DrainInProgress, type DrainWorld } from '../domain/drain-world';
+import {
+  drainSituation,
+  type DrainInProgress,
+  type DrainWorld,
+  type PendingMove,
+} from '../domain/drain-world';
+
+/** States in which an instance can be moved (MigrationStarter's rule). */
+const movable: ReadonlySet<string> = new Set(['running', 'healthy', 'unhealthy']);
 
 /** How often the leader looks at the drains in progress. */
 export const drainTickMs = 500;
@@ -30,8 +39,8 @@ interface DrainMemory {
   startedAt: number;
   /** Placement's latest refusal per instance, in its words. */
   refusals: Map<string, string>;
-  /** Moves started here that the follower has not read yet: instance → migration. */
-  pending: Map<string, string>;
+  /** When this replica first saw each instance on the host not running. */
+  notRunningSince: Map<string, number>;
   /** The blocked list inventory last accepted. */
   reported: string | undefined;
 }
@@ -46,6 +55,12 @@ interface DrainMemory {
  */
 export class DrainRunner {
   private readonly memory = new Map<string, DrainMemory>();
+  /**
+   * Moves started here, for every drain, that the follower has not read yet: instance → move. The
+   * budget counts them whichever drain started them, and while one is unread no other starts:
+   * placement chooses a target from what it has read, and a start it has not read holds no room.
+   */
+  private readonly pending = new Map<string, PendingMove>();
   private readonly maxParallel: number;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
@@ -83,9 +98,12 @@ export class DrainRunner {
     if (!isLeader()) {
       // A later leadership starts from the log, not from what this replica saw before.
       this.memory.clear();
+      this.pending.clear();
       return;
     }
     if (!follower.ready) return;
+    for (const [instance, { migration }] of this.pending)
+      if (follower.world.migrations.has(migration)) this.pending.delete(instance);
     const drains = [...follower.world.drains.values()];
     for (const host of [...this.memory.keys()])
       if (!follower.world.drains.has(host)) this.memory.delete(host);
@@ -100,35 +118,55 @@ export class DrainRunner {
   private async step(drain: DrainInProgress): Promise<void> {
     const memory = this.memoryOf(drain);
     const world = this.ports.follower.world;
-    for (const [instance, migration] of memory.pending)
-      if (world.migrations.has(migration)) memory.pending.delete(instance);
+    const now = this.now();
+    const notRunning = new Set<string>();
+    for (const life of world.instances.values()) {
+      if (life.host !== drain.host || !isLive(life.status)) continue;
+      if (movable.has(life.status)) continue;
+      notRunning.add(life.instance);
+      if (!memory.notRunningSince.has(life.instance))
+        memory.notRunningSince.set(life.instance, now);
+    }
+    for (const instance of [...memory.notRunningSince.keys()])
+      if (!notRunning.has(instance)) memory.notRunningSince.delete(instance);
     const decide = () =>
       decideDrainStep(
         drainSituation(world, drain, {
-          now: this.now(),
+          now,
           maxParallel: this.maxParallel,
           refusals: memory.refusals,
-          pending: memory.pending,
+          pending: this.pending,
+          notRunningSince: memory.notRunningSince,
         }),
       );
     const step = decide();
     const host = drain.host;
     if (step.outcome === 'drained') {
       const { evacuated, notRelocatable } = step;
-      await this.ports.inventory.sendCommand('finishDrain', { host, evacuated, notRelocatable });
+      await this.ports.inventory.sendCommand('finishDrain', {
+        host,
+        drain: drain.number,
+        evacuated,
+        notRelocatable,
+      });
       return;
     }
     if (step.outcome === 'timed-out') {
       const { evacuated, remaining } = step;
-      await this.ports.inventory.sendCommand('timeOutDrain', { host, evacuated, remaining });
+      await this.ports.inventory.sendCommand('timeOutDrain', {
+        host,
+        drain: drain.number,
+        evacuated,
+        remaining,
+      });
       return;
     }
     let started = 0;
     for (const instance of step.candidates) {
-      if (started >= step.slots || !this.ports.isLeader()) break;
+      if (started >= step.slots || this.pending.size > 0 || !this.ports.isLeader()) break;
       try {
         const migration = await this.ports.startMove(instance, drain.replaceWith);
-        memory.pending.set(instance, migration);
+        this.pending.set(instance, { migration, from: host });
         memory.refusals.delete(instance);
         started += 1;
       } catch (error) {
@@ -139,18 +177,19 @@ export class DrainRunner {
     }
     const after = started > 0 || step.candidates.length > 0 ? decide() : step;
     if (after.outcome !== 'evacuating') return;
-    await this.report(host, memory, after.blocked);
+    await this.report(drain, memory, after.blocked);
   }
 
   /** Tells inventory what blocks the drain when it differs from what it last accepted. */
   private async report(
-    host: string,
+    drain: DrainInProgress,
     memory: DrainMemory,
     blocked: DrainBlockedInstance[],
   ): Promise<void> {
     const key = JSON.stringify(blocked);
     if (key === memory.reported) return;
-    await this.ports.inventory.sendCommand('recordDrainBlocked', { host, blocked });
+    const { host, number } = drain;
+    await this.ports.inventory.sendCommand('recordDrainBlocked', { host, drain: number, blocked });
     memory.reported = key;
   }
 
@@ -160,7 +199,7 @@ export class DrainRunner {
     const fresh: DrainMemory = {
       startedAt: drain.startedAt,
       refusals: new Map(),
-      pending: new Map(),
+      notRunningSince: new Map(),
       reported: undefined,
     };
     this.memory.set(drain.host, fresh);
