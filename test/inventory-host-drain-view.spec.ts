@@ -165,7 +165,7 @@ describe("the hosts read model's drain", () => {
     expect(host.drain).toMatchObject({ state: 'drained', remaining: ['shop-db-1'], blocked: [] });
   });
 
-  it('marks a drain past its deadline timed out, listing the instances that stayed', async () => {
+  it('marks a drain past its deadline timed out, listing the instances that stayed and why', async () => {
     await record('t-1', registered('t-1'));
     await place('shop-cache-1', 't-1');
     await record(
@@ -178,7 +178,7 @@ describe("the hosts read model's drain", () => {
       event('HostDrainTimedOut', {
         host: 't-1',
         evacuated: [],
-        remaining: [blockedBy('shop-cache-1', 'disruption budget')],
+        remaining: [blockedBy('shop-cache-1', 'waits for its dependents to move first: web-1')],
       }),
     );
 
@@ -188,7 +188,7 @@ describe("the hosts read model's drain", () => {
       deadlineAt: null,
       replaceWith: null,
       remaining: ['shop-cache-1'],
-      blocked: [],
+      blocked: [blockedBy('shop-cache-1', 'waits for its dependents to move first: web-1')],
     });
   });
 

@@ -98,6 +98,25 @@ describe('describe host', () => {
     expect(drainLines(null)).toEqual(['Drain:     never drained']);
   });
 
+  it('says why each instance stayed once a drain timed out', () => {
+    const reason = 'disruption budget: db has 2 healthy of replicas.min 2';
+    const stayed = { instance: 'shop-db-1', service: 'shop', app: 'db', reason };
+    expect(
+      drainLines({
+        ...drain,
+        state: 'timed-out',
+        deadlineAt: null,
+        replaceWith: null,
+        remaining: ['shop-db-1'],
+        blocked: [stayed],
+      }).slice(-3),
+    ).toEqual([
+      '  Stayed:    shop-db-1',
+      '  Why they stayed:',
+      `    shop-db-1 (shop/db): ${reason}`,
+    ]);
+  });
+
   it('shows the host with its state, allocation and the drain section last', () => {
     const lines = hostLines({ ...host, cordoned: true, labels: { rack: 'r1' } });
     expect(lines).toEqual(

@@ -52,7 +52,8 @@ export function drainLines(drain: HostDrainView | null): string[] {
     ),
   ];
   if (drain.blocked.length > 0) {
-    lines.push('  Blocked:');
+    // Once a drain timed out, its list says why each instance that stayed did not move.
+    lines.push(drain.state === 'draining' ? '  Blocked:' : '  Why they stayed:');
     for (const b of drain.blocked)
       lines.push(`    ${b.instance} (${b.service}/${b.app}): ${b.reason}`);
   }

@@ -269,13 +269,19 @@ export class HostDrainTimedOutData extends HostEventData {
   remaining: DrainBlockedInstance[];
 }
 
-/** The drain is over: nothing relocatable is left on the host. */
+/**
+ * The drain is over: nothing runs on the host any more and nothing moves off it (what cannot move
+ * keeps the drain going, listed by HostDrainBlocked, until it leaves or the deadline passes).
+ */
 export class HostDrainedData extends HostEventData {
   @IsArray()
   @IsString({ each: true })
   evacuated: string[];
 
-  /** Instances of applications with `relocatable: false`, left in place and reported. */
+  /**
+   * Instances of applications with `relocatable: false` the drain began with that left the host
+   * other than by its moves (stopped or deleted by the operator).
+   */
   @IsArray()
   @IsString({ each: true })
   notRelocatable: string[];

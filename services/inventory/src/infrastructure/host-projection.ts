@@ -151,8 +151,11 @@ CREATE INDEX IF NOT EXISTS host_instances_host ON inventory.host_instances (host
       case 'HostDrainBlocked':
         await set('drain_blocked = $3', [JSON.stringify(event.data.blocked)]);
         return;
+      // What stayed keeps its reason: `describe host` shows why each instance did not move.
       case 'HostDrainTimedOut':
-        await set(`drain_state = 'timed-out', drain_blocked = '[]'`, []);
+        await set(`drain_state = 'timed-out', drain_blocked = $3`, [
+          JSON.stringify(event.data.remaining),
+        ]);
         return;
       case 'HostDrained':
         await set(`lifecycle = 'drained', drain_state = 'drained', drain_blocked = '[]'`, []);
