@@ -89,6 +89,8 @@ const hostWith = (drain: HostDrainView): HostView => ({
 interface Script {
   answer: { status: number; body: unknown };
   hosts: HostView[];
+  /** The page of migrations answered for a GET of /v1/migrations; none: an empty page. */
+  migrations?: (url: URL) => unknown;
 }
 
 describe('federa drain and replace against the API', () => {
@@ -108,7 +110,8 @@ describe('federa drain and replace against the API', () => {
           response.statusCode = script.answer.status;
           response.end(JSON.stringify(script.answer.body));
         } else if (request.url?.startsWith('/v1/migrations')) {
-          response.end(JSON.stringify({ items: [] }));
+          const url = new URL(request.url, 'http://gateway');
+          response.end(JSON.stringify(script.migrations?.(url) ?? { items: [] }));
         } else {
           response.end(
             JSON.stringify(script.hosts.length > 1 ? script.hosts.shift() : script.hosts[0]),
@@ -202,6 +205,22 @@ describe('federa drain and replace against the API', () => {
     expect(out).toContain('[##] 2/2 moved, 0 moving, 0 blocked, 0 left (drained)');
     expect(out).toContain('Drain:     drained since 2026-12-07T10:00:00.000Z');
     expect(exitCode).toBe(0);
+  });
+
+  it('counts the moves off the host on every page of migrations, not only the first', async () => {
+    const moving = (id: string, from = 'h1') => ({ id, instance: `i-${id}`, from, to: 'h2' });
+    script = {
+      answer: { status: 200, body: hostWith(draining) },
+      hosts: [hostWith({ ...draining, state: 'drained', remaining: [] })],
+      migrations: (url) => {
+        if (url.searchParams.get('state') !== 'running') return { items: [] };
+        return url.searchParams.get('after') === 'p2'
+          ? { items: [moving('m3'), moving('m4', 'h3')] }
+          : { items: [moving('m1'), moving('m2')], next: 'p2' };
+      },
+    };
+    const { out } = await run(drainCommand, ['h1', '--wait']);
+    expect(out).toContain('3 moving');
   });
 
   it('exits 4 when the drain times out, and 5 when --timeout passes while instances still move', async () => {

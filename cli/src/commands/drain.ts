@@ -96,9 +96,15 @@ async function movingFrom(api: ApiClient, host: string): Promise<number | undefi
   let moving = 0;
   try {
     for (const state of ['pending', 'running']) {
-      const query = new URLSearchParams({ state, limit: String(ListLimits.maxPageSize) });
-      const page = await api.get<MigrationPage>(`/v1/migrations?${query}`);
-      moving += page.items.filter((m) => m.from === host).length;
+      // Every page: with more moves in flight than a page holds, the first would undercount.
+      let after: string | undefined;
+      do {
+        const query = new URLSearchParams({ state, limit: String(ListLimits.maxPageSize) });
+        if (after) query.set('after', after);
+        const page = await api.get<MigrationPage>(`/v1/migrations?${query}`);
+        moving += page.items.filter((m) => m.from === host).length;
+        after = page.next;
+      } while (after);
     }
   } catch {
     return undefined;
