@@ -17,3 +17,4 @@ export * from './validate-service-spec';
 export * from './parse-service-spec';
 export * from './normalised-service-spec';
 export * from './normalise-service-spec';
+export * from './drain-order';

@@ -234,9 +234,9 @@ describe('deciding the next step of a drain', () => {
       outcome: 'timed-out',
       evacuated: ['db-1'],
       remaining: [
+        { instance: 'kv-1', service: 'shop', app: 'kv', reason: 'waiting for a slot' },
         { instance: 'pin-1', service: 'shop', app: 'pinned', reason: 'not relocatable' },
         { instance: 'web-1', service: 'shop', app: 'web', reason: 'moving (migration mig-web-1)' },
-        { instance: 'kv-1', service: 'shop', app: 'kv', reason: 'waiting for a slot' },
       ],
     });
   });
@@ -257,9 +257,9 @@ describe('deciding the next step of a drain', () => {
     expect(step).toMatchObject({
       outcome: 'timed-out',
       remaining: [
-        { instance: 'web-1', reason: expect.stringContaining('starting: not running') },
         { instance: 'api-1', reason: 'waits for its dependents to move first: web-1' },
         { instance: 'db-1', reason: expect.stringMatching(/^disruption budget/) },
+        { instance: 'web-1', reason: expect.stringContaining('starting: not running') },
       ],
     });
   });
@@ -282,6 +282,16 @@ describe('deciding the next step of a drain', () => {
         { instance: 'web-1', reason: expect.stringContaining('lost: not running') },
       ],
     });
+  });
+
+  it('offers candidates in the order a dry run lists: dependents first, then by instance', () => {
+    const step = decideDrainStep(
+      situation({
+        onHost: [on('db-1', 'db'), on('web-2', 'web'), on('cache-1', 'cache'), on('web-1', 'web')],
+        apps: [app('db'), app('web', { dependsOn: ['db'] }), app('cache')],
+      }),
+    );
+    expect(step).toMatchObject({ candidates: ['cache-1', 'web-1', 'web-2'] });
   });
 
   it('does not list a dependency wait on a dependent that moves or is about to', () => {

@@ -1,4 +1,4 @@
-import type { DrainBlockedInstance, InstanceState } from '@federa/contracts';
+import { drainOrder, type DrainBlockedInstance, type InstanceState } from '@federa/contracts';
 
 /** What the drain needs of an application's spec. */
 export interface AppRules {
@@ -100,7 +100,11 @@ export function decideDrainStep(situation: DrainSituation): DrainStep {
     return { outcome: 'drained', evacuated, notRelocatable };
   }
 
-  const standing = onHost.map((i) => ({ ...i, hold: holdOf(i, situation, inFlight, rulesOf) }));
+  // Candidates come in the drain's order, the one its dry run lists.
+  const ordered = drainOrder(onHost, (service) =>
+    situation.apps.filter((a) => a.service === service).map((a) => ({ ...a, name: a.app })),
+  );
+  const standing = ordered.map((i) => ({ ...i, hold: holdOf(i, situation, inFlight, rulesOf) }));
   // Dependents first: an application waits while an instance of one that depends on it, in its
   // service and on this host, still has to move (or moves now). A blocked dependent holds nothing.
   const stillToMove = standing.filter((i) => !i.hold || i.hold.kind !== 'blocked');
@@ -149,7 +153,9 @@ export function decideDrainStep(situation: DrainSituation): DrainStep {
     return {
       outcome: 'timed-out',
       evacuated,
-      remaining: standing.map((i) => blockedEntry(i, why.get(i.instance)!)),
+      remaining: standing
+        .map((i) => blockedEntry(i, why.get(i.instance)!))
+        .sort((a, b) => a.instance.localeCompare(b.instance)),
     };
   }
   return {
