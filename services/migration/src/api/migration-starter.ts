@@ -7,6 +7,7 @@ import {
   type MigrationTargetAnswer,
 } from '@federa/contracts';
 import { handleCommand, type EventStore } from '@federa/eventstore';
+import { instanceDecider, InstanceCommandRefused } from '@federa/instance-lifecycle';
 import type { CommandClient } from '@federa/messaging';
 import { randomUUID } from 'node:crypto';
 import { migrationDecider } from '../domain/migration-saga';
@@ -21,8 +22,12 @@ const movable = new Set(['running', 'healthy', 'unhealthy']);
  * Starts a migration: checks the instance can move, has placement choose (or check) the target by its
  * rules, records the saga's start in a new `migration-<id>` stream, and runs it in the background on
  * this replica (the one the queue group handed the request to), which takes the saga's owner lease
- * before recording it. Answers the migration as recorded; a saga recorded without its lease (the
- * lease's connection failed) is left to the leader, who takes over sagas without an owner.
+ * before recording it. Before answering, the instance is marked moving under this migration
+ * (`begin-migration`, appended at the version its stream was read at), so that of two starts racing
+ * for one instance (a repeated request, two drain runners for a moment) exactly one moves it: the
+ * other's saga ends failed, having touched nothing, and its caller gets 409. Answers the migration as
+ * recorded; a saga recorded without its lease (the lease's connection failed) is left to the leader,
+ * who takes over sagas without an owner.
  */
 export class MigrationStarter {
   constructor(
@@ -31,7 +36,7 @@ export class MigrationStarter {
     private readonly cluster: ClusterReader,
     private readonly runner: Pick<MigrationRunner, 'run'>,
     private readonly log: (message: string) => void,
-    private readonly ownership: Pick<SagaOwnership, 'claim'>,
+    private readonly ownership: Pick<SagaOwnership, 'claim' | 'release'>,
   ) {}
 
   /** `reason`: why it moves, recorded on MigrationStarted (`drain` when a drain asks). */
@@ -77,26 +82,53 @@ export class MigrationStarter {
     }
     const migration = `mig-${randomUUID()}`;
     const owned = await this.ownership.claim(migration).catch(() => false);
-    const { newState } = await handleCommand(
-      this.store,
-      streamIds.migration(migration),
-      migrationDecider,
-      {
-        type: 'start',
-        migration,
-        instance: command.instance,
-        service: target.service,
-        app: target.app,
-        from: target.from,
-        to: target.to,
-        live,
-        stateful: target.stateful,
-        reason,
-        chosenFrom,
-        chosenAt: new Date().toISOString(),
-      },
-      { metadata: { actor: 'migration', correlationId: correlationId ?? migration } },
-    );
+    const metadata = { actor: 'migration', correlationId: correlationId ?? migration };
+    let newState;
+    try {
+      ({ newState } = await handleCommand(
+        this.store,
+        streamIds.migration(migration),
+        migrationDecider,
+        {
+          type: 'start',
+          migration,
+          instance: command.instance,
+          service: target.service,
+          app: target.app,
+          from: target.from,
+          to: target.to,
+          live,
+          stateful: target.stateful,
+          reason,
+          chosenFrom,
+          chosenAt: new Date().toISOString(),
+        },
+        { metadata },
+      ));
+    } catch (error) {
+      // Nothing was recorded: a lease held for it would stay taken for the connection's life.
+      if (owned) await this.ownership.release(migration).catch(() => undefined);
+      throw error;
+    }
+    const refused = await this.markMoving(migration, command.instance, target.to, {
+      servesWhileMoving: live || !target.stateful,
+      metadata,
+    });
+    if (refused) {
+      if (owned) {
+        await handleCommand(
+          this.store,
+          streamIds.migration(migration),
+          migrationDecider,
+          { type: 'fail', reason: refused.message, sourceAvailable: false },
+          { metadata },
+        ).finally(() => this.ownership.release(migration).catch(() => undefined));
+      }
+      throw new FederaError(
+        ErrorCodes.conflict,
+        `instance ${command.instance} cannot be moved now: ${refused.message}`,
+      );
+    }
     if (owned) {
       void this.runner
         .run(migration)
@@ -105,5 +137,37 @@ export class MigrationStarter {
       this.log(`migration ${migration} recorded without its owner lease: the leader will run it`);
     }
     return migrationView(newState);
+  }
+
+  /**
+   * Marks the instance moving under `migration`; answers the refusal when it no longer can be (it
+   * stopped, or another migration moves it). A log that cannot be written now is not a refusal: the
+   * runner marks it before its first phase.
+   */
+  private async markMoving(
+    migration: string,
+    instance: string,
+    to: string,
+    options: { servesWhileMoving: boolean; metadata: { actor: string; correlationId: string } },
+  ): Promise<InstanceCommandRefused | undefined> {
+    try {
+      await handleCommand(
+        this.store,
+        streamIds.instance(instance),
+        instanceDecider,
+        {
+          type: 'begin-migration',
+          migration,
+          to,
+          ...(options.servesWhileMoving ? { servesWhileMoving: true } : {}),
+        },
+        { metadata: { ...options.metadata, causationId: migration } },
+      );
+      return undefined;
+    } catch (error) {
+      if (error instanceof InstanceCommandRefused) return error;
+      this.log(`migration ${migration}: ${instance} not marked moving yet: ${String(error)}`);
+      return undefined;
+    }
   }
 }

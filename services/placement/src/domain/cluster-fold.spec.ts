@@ -205,7 +205,10 @@ describe('folding the log into the cluster state', () => {
 
     it('keeps the room one migration holds when another recorded for the same instance fails', () => {
       const m = moving();
-      foldClusterEvent(m, event('MigrationStarted', { ...started().data, migration: 'mig-2' }));
+      foldClusterEvent(
+        m,
+        event('MigrationStarted', { ...(started().data as object), migration: 'mig-2' }),
+      );
       foldClusterEvent(
         m,
         event('MigrationFailed', {
