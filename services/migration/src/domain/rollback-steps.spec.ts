@@ -2,9 +2,12 @@ import type { MigrationPhase } from '@federa/contracts';
 import { initialMigrationState, type MigrationSagaState } from './migration-saga';
 import {
   cleanupGaveUpReason,
+  goesForwardWithoutSource,
   isCleanupPhase,
   keptCopies,
+  keptForwardReason,
   keptReason,
+  mustConfirmTargetStopped,
   needsTargetAnswer,
   rollbackSteps,
   targetMayHoldTheOnlyCopy,
@@ -74,8 +77,15 @@ describe('what a live move keeps when its source does not run its copy', () => {
     expect(keptCopies('unreachable', true)).toBe('keep-target');
   });
 
-  it('touches neither copy when the source cannot be reached and the target does not run it', () => {
+  it('touches neither copy when the source host is down and the target does not run it', () => {
     expect(keptCopies('unreachable', false)).toBe('keep-both');
+    expect(keptCopies('unreachable', false, false)).toBe('keep-both');
+  });
+
+  it('decides nothing yet while the source host is up but its agent does not answer and the target does not run it', () => {
+    expect(keptCopies('unreachable', false, true)).toBe('wait');
+    expect(keptCopies('unreachable', true, true)).toBe('keep-target');
+    expect(keptCopies('gone', false, true)).toBe('keep-target');
   });
 
   it('says in its reason which copy was kept and why', () => {
@@ -85,6 +95,50 @@ describe('what a live move keeps when its source does not run its copy', () => {
     );
     expect(keptReason('keep-both', 'unreachable', ends, 'host host-a is not up')).toBe(
       'host-a cannot be reached (host host-a is not up) and host-b does not run it: neither copy was touched',
+    );
+  });
+});
+
+describe('a cold move with data whose source is gone', () => {
+  const ended = (state: MigrationSagaState, ...names: MigrationPhase[]) => {
+    state.phases = state.phases.map((p) => (names.includes(p.name) ? { ...p, endedAt: 'y' } : p));
+    return state;
+  };
+
+  it('goes forward once its export ended: the bucket and the target hold the newest data', () => {
+    const exported = () =>
+      ended(saga({ stateful: true }, ['stop-source', 'export', 'import']), 'stop-source', 'export');
+    expect(goesForwardWithoutSource(exported(), 'import')).toBe(true);
+    expect(goesForwardWithoutSource(exported(), 'start-target')).toBe(true);
+    expect(goesForwardWithoutSource(exported(), 'verify')).toBe(true);
+  });
+
+  it('goes back while its export has not ended, and never for a live move or one without data', () => {
+    const exporting = ended(saga({ stateful: true }, ['stop-source', 'export']), 'stop-source');
+    expect(goesForwardWithoutSource(exporting, 'export')).toBe(false);
+    const live = ended(saga({ live: true, stateful: true }, ['live-transfer']), 'live-transfer');
+    expect(goesForwardWithoutSource(live, 'verify')).toBe(false);
+    expect(goesForwardWithoutSource(saga({}, ['start-target']), 'start-target')).toBe(false);
+  });
+
+  it('says which copy was kept', () => {
+    expect(keptForwardReason('start-target: boom', { from: 'host-a', to: 'host-b' })).toBe(
+      'start-target: boom; host-a is not available: the copy of its newest data on host-b is kept as the instance',
+    );
+  });
+});
+
+describe('starting the source again in a rollback', () => {
+  it('waits for the target copy to be stopped in a cold move with data that stopped its source', () => {
+    expect(mustConfirmTargetStopped(saga({ stateful: true }, ['stop-source', 'export']))).toBe(
+      true,
+    );
+  });
+
+  it('does not wait where the source never stopped or moves live', () => {
+    expect(mustConfirmTargetStopped(saga({}, ['start-target']))).toBe(false);
+    expect(mustConfirmTargetStopped(saga({ live: true, stateful: true }, ['live-transfer']))).toBe(
+      false,
     );
   });
 });

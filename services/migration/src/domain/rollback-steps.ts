@@ -57,17 +57,29 @@ export type SourceCopy = 'runs' | 'gone' | 'unreachable';
  * - `keep-target`: the target's copy is the instance (the source has none, or cannot be reached
  *   while the target runs the guest, which a receiving QEMU only does once the whole guest
  *   arrived): it is recorded there, nothing is destroyed, the migration ends failed;
- * - `keep-both`: neither end is known to run it: nothing is touched, the migration ends failed.
+ * - `wait`: neither end is known to run it, and the source's host is still up (its agent is slow to
+ *   answer: a `resume` queued behind a migrate-out still running, say): nothing is decided yet, the
+ *   instance stays `migrating` (supervision and fencing leave both ends alone) and both ends are asked
+ *   again, until one of them answers;
+ * - `keep-both`: neither end is known to run it and the source's host is down: nothing is touched,
+ *   the migration ends failed and the instance is left on its source, to supervision as any instance
+ *   of a down host.
  */
-export type KeptCopies = 'keep-target' | 'keep-both';
+export type KeptCopies = 'keep-target' | 'wait' | 'keep-both';
 
 /**
  * The rule above. `targetRuns` is asked only when the source is unreachable (see
  * `needsTargetAnswer`); a gone source leaves the target as the only copy whatever it answers now.
+ * `sourceHostUp`: the log still has the source's host up.
  */
-export function keptCopies(source: Exclude<SourceCopy, 'runs'>, targetRuns?: boolean): KeptCopies {
+export function keptCopies(
+  source: Exclude<SourceCopy, 'runs'>,
+  targetRuns?: boolean,
+  sourceHostUp = false,
+): KeptCopies {
   if (source === 'gone') return 'keep-target';
-  return targetRuns ? 'keep-target' : 'keep-both';
+  if (targetRuns) return 'keep-target';
+  return sourceHostUp ? 'wait' : 'keep-both';
 }
 
 /** Whether what is kept depends on the target's answer too. */
@@ -77,7 +89,7 @@ export function needsTargetAnswer(source: SourceCopy): boolean {
 
 /** What a kept course adds to the failure's reason, for the user reading the migration. */
 export function keptReason(
-  course: KeptCopies,
+  course: Exclude<KeptCopies, 'wait'>,
   source: Exclude<SourceCopy, 'runs'>,
   ends: { from: string; to: string },
   detail: string,
@@ -89,6 +101,41 @@ export function keptReason(
   return course === 'keep-target'
     ? `${why}: the copy on ${ends.to} is kept as the instance`
     : `${why} and ${ends.to} does not run it: neither copy was touched`;
+}
+
+/**
+ * Whether a rollback must see the target's copy stopped (or its host down in the log, its epoch
+ * fenced) before the source starts again: a cold move with data stopped its source, and a target
+ * copy cut off but running would keep taking writes while the source runs again, two copies with
+ * diverging data.
+ */
+export function mustConfirmTargetStopped(state: MigrationSagaState): boolean {
+  return !state.live && state.stateful && state.phases.some((p) => p.name === 'stop-source');
+}
+
+/**
+ * Whether a cold move with data goes forward rather than back when `phase` failed with its source
+ * gone: once the export ended, the data bucket (and, once imported, the target) holds the newest
+ * copy of the data, and rolling back would destroy it for an older backup. The remaining phases
+ * before `verify` are tried again instead.
+ */
+export function goesForwardWithoutSource(
+  state: MigrationSagaState,
+  phase: MigrationPhase,
+): boolean {
+  if (state.live || !state.stateful) return false;
+  const exported = state.phases.some((p) => p.name === 'export' && p.endedAt !== undefined);
+  const plan = migrationPlan(state);
+  return (
+    exported &&
+    plan.indexOf(phase) > plan.indexOf('export') &&
+    plan.indexOf(phase) <= plan.indexOf('verify')
+  );
+}
+
+/** Why a cold move with data gone forward without its source ends failed, its target's copy kept. */
+export function keptForwardReason(reason: string, ends: { from: string; to: string }): string {
+  return `${reason}; ${ends.from} is not available: the copy of its newest data on ${ends.to} is kept as the instance`;
 }
 
 /** The phases that may come after `verify`, where the instance already runs on its target. */

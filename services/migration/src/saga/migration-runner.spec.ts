@@ -218,29 +218,111 @@ describe('running a migration', () => {
     });
   });
 
-  it('rolls back even when the target cannot be cleaned: its copy is left to fencing', async () => {
+  it('rolls back once the target that cannot be cleaned is down: its copy is left to fencing', async () => {
     await given(store, { stateful: true });
     ends.failOn = 'import shop-db-a1b2c3/m-1';
     ends.stopTarget = async () => {
       ends.calls.push('stop-target');
       throw new Error('agent host-b did not answer');
     };
+    ends.hostAvailable = async (host: string) => host !== 'host-b';
     const state = await runner.run('m-1');
     expect(migrationView(state).state).toBe('rolled-back');
     expect(ends.calls.slice(-3)).toEqual(['stop-target', 'start-source', 'healthy on host-a']);
   });
 
-  it('ends failed with the reason when the source is gone, and stops what the target holds', async () => {
+  it('goes forward when the source is gone after the export: the target is started again and the move completes', async () => {
+    await given(store, { stateful: true });
+    ends.failOn = 'start-target';
+    ends.failOnce = true;
+    ends.sourceUp = false;
+    const state = await runner.run('m-1');
+    expect(ends.calls).toEqual([
+      'stop-source',
+      'export',
+      'import shop-db-a1b2c3/m-1',
+      'start-target',
+      'start-target',
+      'healthy on host-b',
+    ]);
+    expect(migrationView(state).state).toBe('succeeded');
+    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
+  });
+
+  it('never destroys the imported copy when the source is gone and the target keeps failing: it is kept as the instance', async () => {
     await given(store, { stateful: true });
     ends.failOn = 'start-target';
     ends.sourceUp = false;
     const state = await runner.run('m-1');
+    expect(ends.calls).not.toContain('stop-target');
+    expect(ends.calls.filter((c) => c === 'start-target')).toHaveLength(5);
     expect(migrationView(state)).toMatchObject({
       state: 'failed',
-      reason: expect.stringMatching(/^start-target:/),
+      reason: expect.stringMatching(
+        /^start-target: .*; host-a is not available: the copy of its newest data on host-b is kept as the instance$/,
+      ),
+    });
+    expect(await instanceOf(store)).toMatchObject({ host: 'host-b' });
+    expect((await instanceOf(store)).status).not.toBe('migrating');
+  });
+
+  it('ends failed with the reason when the source is gone before its data was exported, and stops what the target holds', async () => {
+    await given(store, { stateful: true });
+    ends.failOn = 'export';
+    ends.sourceUp = false;
+    const state = await runner.run('m-1');
+    expect(migrationView(state)).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/^export:/),
     });
     expect(ends.calls.at(-1)).toBe('stop-target');
     expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-a' });
+  });
+
+  it('starts the source of a cold move with data again only once the target copy is confirmed stopped', async () => {
+    await given(store, { stateful: true });
+    ends.failOn = 'import shop-db-a1b2c3/m-1';
+    let refusals = 2;
+    ends.stopTarget = async () => {
+      ends.calls.push('stop-target');
+      if (refusals-- > 0) throw new Error('agent host-b did not answer');
+    };
+    const state = await runner.run('m-1');
+    expect(ends.calls.slice(-5)).toEqual([
+      'stop-target',
+      'stop-target',
+      'stop-target',
+      'start-source',
+      'healthy on host-a',
+    ]);
+    expect(migrationView(state).state).toBe('rolled-back');
+  });
+
+  it('fails a move whose instance was failed under it before verify, moving nothing more', async () => {
+    await given(store, { stateful: true });
+    ends.stopSource = async () => {
+      ends.calls.push('stop-source');
+      const { version } = await store.readStream(streamIds.instance(ref.instance));
+      await store.append(streamIds.instance(ref.instance), version, [
+        {
+          type: 'InstanceFailed',
+          data: {
+            ...ref,
+            host: 'host-a',
+            reason: 'host host-a down',
+            cause: 'host-down',
+            restarts: 0,
+          },
+          metadata,
+        },
+      ]);
+    };
+    const state = await runner.run('m-1');
+    expect(ends.calls).toEqual(['stop-source']);
+    expect(migrationView(state)).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/is no longer moving under this migration \(it is failed/),
+    });
   });
 
   it('rolls back a cold move with data whose source cannot be stopped: its copy there is started again', async () => {
@@ -325,22 +407,53 @@ describe('running a migration', () => {
     expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
   });
 
-  it('touches neither copy of a live move when its source cannot be reached and its target does not run it', async () => {
+  it('decides nothing while the source host is up but its agent does not answer: it asks again until one end answers', async () => {
     await given(store, { live: true, stateful: true });
     ends.failOn = 'healthy on host-b';
-    ends.sourceCopy = 'unreachable';
+    ends.failOnce = true;
+    let asks = 0;
+    const ids: string[] = [];
+    ends.resumeSource = async (move: MovingInstance) => {
+      ends.calls.push('resume-source');
+      ids.push(commandIdOf(move, 'resume-source'));
+      asks += 1;
+      // Queued behind the migrate-out, which then completes: the guest runs on the target.
+      if (asks === 1) throw new Error('resume on host-a: no outcome in 120000 ms');
+      return { copy: 'gone', why: 'no instance shop-db-a1b2c3 on this host' };
+    };
+    let targetProbes = 0;
+    ends.awaitHealthy = async (_move: MovingInstance, host: string) => {
+      ends.calls.push(`healthy on ${host}`);
+      if (host === 'host-b' && ++targetProbes <= 2) throw new Error('not healthy yet');
+    };
     const state = await runner.run('m-1');
     expect(ends.calls).toEqual([
       'live-transfer',
       'healthy on host-b',
       'resume-source',
       'healthy on host-b',
+      'resume-source',
     ]);
+    expect(new Set(ids).size).toBe(2);
+    expect(ends.calls).not.toContain('stop-target');
+    expect(migrationView(state)).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/the copy on host-b is kept as the instance$/),
+    });
+    expect(await instanceOf(store)).toMatchObject({ host: 'host-b' });
+  });
+
+  it('touches neither copy of a live move when its source host is down and its target does not run it', async () => {
+    await given(store, { live: true, stateful: true });
+    ends.failOn = 'healthy on host-b';
+    ends.sourceUp = false;
+    const state = await runner.run('m-1');
+    expect(ends.calls).toEqual(['live-transfer', 'healthy on host-b', 'healthy on host-b']);
     expect(migrationView(state)).toMatchObject({
       state: 'failed',
       reason: expect.stringMatching(/neither copy was touched$/),
     });
-    // Back on its source in the log, for supervision to look after as after any failure there.
+    // Back on its down source in the log, for supervision to look after as any instance there.
     expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-a' });
   });
 

@@ -11,9 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { nextPhase, runningPhase, type MigrationSagaState } from '../domain/migration-saga';
 import {
   cleanupGaveUpReason,
+  goesForwardWithoutSource,
   isCleanupPhase,
   keptCopies,
+  keptForwardReason,
   keptReason,
+  mustConfirmTargetStopped,
   needsTargetAnswer,
   rollbackSteps,
   targetMayHoldTheOnlyCopy,
@@ -95,7 +98,7 @@ export class MigrationRunner {
     const stream = await SagaStream.open(this.store, migration, this.actor);
     try {
       if (stream.state.status === 'none') throw new Error(`no migration ${migration}`);
-      const attempt = options.adopted ? `a${randomBytes(4).toString('hex')}` : undefined;
+      const attempt = options.adopted ? freshAttempt() : undefined;
       return await this.drive(stream, attempt);
     } catch (error) {
       if (!(error instanceof SagaTakenOver)) throw error;
@@ -109,6 +112,7 @@ export class MigrationRunner {
   private async drive(stream: SagaStream, attempt: string | undefined) {
     const migration = stream.migration;
     let cleanupFailures = 0;
+    let forwardFailures = 0;
     for (;;) {
       const state = stream.state;
       if (state.status === 'rolling-back') return this.ended(await this.rollBack(stream, attempt));
@@ -134,6 +138,13 @@ export class MigrationRunner {
         // The instance stopped (or moved) since the migration was recorded: nothing was touched.
         if (refused) {
           await stream.decide({ type: 'fail', reason: refused.message, sourceAvailable: false });
+          continue;
+        }
+      } else if (!verified(state)) {
+        // Stopped, failed or replaced under the saga: going on would move a copy the log no longer has.
+        const left = await this.notMovingUnder(move);
+        if (left) {
+          await stream.decide({ type: 'fail', reason: left, sourceAvailable: false });
           continue;
         }
       }
@@ -163,6 +174,25 @@ export class MigrationRunner {
           continue;
         }
         const sourceAvailable = await this.ends.hostAvailable(move.from).catch(() => false);
+        // The newest data is in the bucket or on the target: it is never destroyed for an older copy.
+        if (!sourceAvailable && goesForwardWithoutSource(stream.state, phase)) {
+          forwardFailures += 1;
+          this.log(`migration ${migration}: ${reason}, source gone (attempt ${forwardFailures})`);
+          if (forwardFailures < (this.options.cleanupAttempts ?? 5)) {
+            await this.sleep(backoffDelayMs(forwardFailures - 1, cleanupBackoff));
+            // Its commands go out afresh: an agent reports a command's outcome once.
+            attempt = freshAttempt();
+            continue;
+          }
+          await this.guard(migration);
+          await this.keepOnTarget(move);
+          await stream.decide({
+            type: 'fail',
+            reason: keptForwardReason(reason, move),
+            sourceAvailable: false,
+          });
+          continue;
+        }
         // The target may run the only copy: it is not stopped on the word of a host list.
         if (!sourceAvailable && targetMayHoldTheOnlyCopy(stream.state)) {
           await this.keepWhatRuns(stream, move, reason, {
@@ -229,14 +259,16 @@ export class MigrationRunner {
       for (const step of rollbackSteps(stream.state)) {
         await this.guard(move.migration);
         if (step === 'resume-source') {
-          const source = await this.ends
-            .resumeSource(move)
-            .catch((error: unknown) => ({ copy: 'unreachable', why: messageOf(error) }) as const);
-          if (source.copy !== 'runs') return await this.keepWhatRuns(stream, move, '', source);
+          const kept = await this.resumeSourceOrKeep(stream, move);
+          if (kept) return kept;
           continue;
         }
         if (step === 'start-source') {
           await this.ends.startSource(move);
+          continue;
+        }
+        if (step === 'stop-target' && mustConfirmTargetStopped(stream.state)) {
+          await this.stopTargetOrSeeItDown(move);
           continue;
         }
         // A target that does not answer (often why the move failed) cannot be cleaned now; once the
@@ -272,14 +304,32 @@ export class MigrationRunner {
     move: MovingInstance,
     reason: string,
     source: { copy: Exclude<SourceCopy, 'runs'>; why: string },
-  ): Promise<MigrationSagaState> {
+  ): Promise<MigrationSagaState>;
+  private async keepWhatRuns(
+    stream: SagaStream,
+    move: MovingInstance,
+    reason: string,
+    source: { copy: Exclude<SourceCopy, 'runs'>; why: string },
+    options: { waitWhileSourceUp: true },
+  ): Promise<MigrationSagaState | undefined>;
+  private async keepWhatRuns(
+    stream: SagaStream,
+    move: MovingInstance,
+    reason: string,
+    source: { copy: Exclude<SourceCopy, 'runs'>; why: string },
+    options: { waitWhileSourceUp?: boolean } = {},
+  ): Promise<MigrationSagaState | undefined> {
     const targetRuns = needsTargetAnswer(source.copy)
       ? await this.ends.awaitHealthy(move, move.to).then(
           () => true,
           () => false,
         )
       : undefined;
-    const course = keptCopies(source.copy, targetRuns);
+    const sourceHostUp =
+      options.waitWhileSourceUp === true &&
+      (await this.ends.hostAvailable(move.from).catch(() => false));
+    const course = keptCopies(source.copy, targetRuns, sourceHostUp);
+    if (course === 'wait') return undefined;
     const kept = keptReason(course, source.copy, move, source.why);
     this.log(`migration ${move.migration}: ${kept}`);
     await this.guard(move.migration);
@@ -288,6 +338,57 @@ export class MigrationRunner {
       return stream.decide({ type: 'abandon-rollback', reason: kept });
     }
     return stream.decide({ type: 'fail', reason: `${reason}; ${kept}`, sourceAvailable: false });
+  }
+
+  /**
+   * Asks the source to run its copy again until it does (undefined: the rollback goes on), or until
+   * what is kept is decided (the saga's end). While the source's host is up but its agent does not
+   * answer and the target does not run the guest, nothing is decided: the agent may still be busy
+   * with the migrate-out, after which one of the two ends runs it. Each ask goes out afresh.
+   */
+  private async resumeSourceOrKeep(
+    stream: SagaStream,
+    move: MovingInstance,
+  ): Promise<MigrationSagaState | undefined> {
+    for (let asked = 0; ; asked += 1) {
+      const asking = asked === 0 ? move : { ...move, attempt: freshAttempt() };
+      const source = await this.ends
+        .resumeSource(asking)
+        .catch((error: unknown) => ({ copy: 'unreachable', why: messageOf(error) }) as const);
+      if (source.copy === 'runs') return undefined;
+      const kept = await this.keepWhatRuns(stream, asking, '', source, { waitWhileSourceUp: true });
+      if (kept) return kept;
+      this.log(
+        `migration ${move.migration}: neither ${move.from} nor ${move.to} is known to run it (${source.why}): asking again`,
+      );
+      await this.sleep(backoffDelayMs(asked, cleanupBackoff));
+      await this.guard(move.migration);
+    }
+  }
+
+  /**
+   * Stops the target's copy before the source starts again, asking until its agent confirms or the
+   * log has its host down (its epoch fenced: its agent can no longer act on the instance's behalf
+   * once it comes back, and fencing stops the copy). Each ask goes out afresh.
+   */
+  private async stopTargetOrSeeItDown(move: MovingInstance): Promise<void> {
+    for (let asked = 0; ; asked += 1) {
+      const asking = asked === 0 ? move : { ...move, attempt: freshAttempt() };
+      try {
+        await this.ends.stopTarget(asking);
+        return;
+      } catch (error) {
+        if (!(await this.ends.hostAvailable(move.to).catch(() => true))) {
+          this.log(`migration ${move.migration}: ${move.to} is down: its copy is left to fencing`);
+          return;
+        }
+        this.log(
+          `migration ${move.migration}: stop-target on ${move.to}: ${messageOf(error)}: the source starts only once it stopped`,
+        );
+      }
+      await this.sleep(backoffDelayMs(asked, cleanupBackoff));
+      await this.guard(move.migration);
+    }
   }
 
   /** Records the instance on the target whose copy is kept as its only one (not seen healthy there). */
@@ -317,6 +418,17 @@ export class MigrationRunner {
       reason: state.reason ?? 'failed',
     });
     return state;
+  }
+
+  /** Why the log no longer has the instance moving under this migration, or undefined while it does. */
+  private async notMovingUnder(move: MovingInstance): Promise<string | undefined> {
+    if (await this.stillMoving(move)) return undefined;
+    const { events } = await this.store.readStream(streamIds.instance(move.instance));
+    const life = foldEvents(
+      instanceDecider,
+      events.map((e) => ({ type: e.type, data: e.data }) as InstanceEvent),
+    );
+    return `${move.instance} is no longer moving under this migration (it is ${life.status}${life.host ? ` on ${life.host}` : ''}): nothing more is done`;
   }
 
   /** Whether the log still has the instance moving under this migration. */
@@ -381,6 +493,11 @@ function movingOf(state: MigrationSagaState, attempt: string | undefined): Movin
 /** The instance answered on its target (the log may not have moved it there yet). */
 function verified(state: MigrationSagaState): boolean {
   return state.phases.some((p) => p.name === 'verify' && p.endedAt !== undefined);
+}
+
+/** An owner's token for commands that must go out afresh (see commandIdOf). */
+function freshAttempt(): string {
+  return `a${randomBytes(4).toString('hex')}`;
 }
 
 function messageOf(error: unknown): string {

@@ -135,6 +135,18 @@ describe('the supervision reactor', () => {
     expect(shop.view.instances.get('shop-web-1')?.state).not.toBe('failed');
   });
 
+  it('leaves an instance that is moving off a down host to its migration', async () => {
+    await shop.instance('shop-db-1', 'db', 'h1');
+    for (const state of ['running', 'healthy'])
+      await shop.decide('shop-db-1', { type: 'observe', host: 'h1', state, failureThreshold: 3 });
+    await shop.decide('shop-db-1', { type: 'begin-migration', migration: 'm-1', to: 'h2' });
+    shop.host('h1', 1, true);
+
+    await reactor.tick();
+
+    expect(await lastEvent('shop-db-1')).toMatchObject({ type: 'InstanceMigrating' });
+  });
+
   it("replaces an instance with data whose host died from its newest copy, recording the copy's age", async () => {
     await shop.instance('shop-db-1', 'db', 'h1');
     for (const state of ['running', 'healthy'])

@@ -372,6 +372,9 @@ export class SupervisionReactor {
         continue;
       }
       if (!isLive(instance) || !host?.down) continue;
+      // A moving instance is its migration's: the saga decides which copy is kept when an end is
+      // down, and fails or gives it back (then supervision acts) once it has decided.
+      if (instance.state === 'migrating') continue;
       const app = this.view.applicationOf(instance);
       let command: InstanceCommand;
       if (host.cause === 'partitioned') {
