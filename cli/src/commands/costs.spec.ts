@@ -48,6 +48,10 @@ describe('federa costs', () => {
   it('refuses a --from that is neither a time nor a duration, naming the flag', () => {
     expect(() => costsQuery({ groupBy: 'service', from: 'yesterday' })).toThrow(/--from/);
   });
+
+  it('refuses a --to that is not ISO 8601 even where the JavaScript date parser would guess one', () => {
+    expect(() => costsQuery({ groupBy: 'service', to: '5' })).toThrow(/--to/);
+  });
 });
 
 describe('describe service', () => {

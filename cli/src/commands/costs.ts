@@ -8,9 +8,9 @@ import {
   withApiOption,
   withOutputOption,
 } from '../command-options';
-import { durationFlag } from '../duration-flag';
-import { UsageError } from '../exit-code';
+import { money } from '../money';
 import { renderOutput, type Column } from '../render-output';
+import { isoTimeFlag, windowStartFlag } from '../time-flag';
 
 interface CostsOptions {
   groupBy: string;
@@ -49,30 +49,12 @@ export function costsCommand(): Command {
 /** The query string for `/v1/costs`; a relative --from is resolved against --to (or now). */
 export function costsQuery(options: CostsOptions, now = Date.now()): URLSearchParams {
   const query = new URLSearchParams({ groupBy: options.groupBy });
-  const to = options.to ? isoFlag('--to', options.to) : undefined;
+  const to = options.to ? isoTimeFlag('--to', options.to) : undefined;
   if (to) query.set('to', to);
-  if (options.from) {
-    const back = /^\d/.test(options.from) && !options.from.includes('-');
-    query.set(
-      'from',
-      back
-        ? new Date(
-            (to ? Date.parse(to) : now) - durationFlag('--from', options.from, { minMs: 60_000 }),
-          ).toISOString()
-        : isoFlag('--from', options.from),
-    );
-  }
+  if (options.from) query.set('from', windowStartFlag('--from', options.from, to, now));
   if (options.service) query.set('service', options.service);
   return query;
 }
-
-function isoFlag(flag: string, text: string): string {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new UsageError(flag, `expected an ISO 8601 time, got "${text}"`);
-  return new Date(ms).toISOString();
-}
-
-const money = (n: number): string => n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 4 : 2);
 
 const costColumns = (groupBy: string): Column<CostLineView>[] => [
   { header: groupBy.toUpperCase(), value: (l) => l.key },

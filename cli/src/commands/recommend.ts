@@ -2,10 +2,9 @@ import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import type { MigrationSummary, Recommendation, RecommendationList } from '@federa/contracts';
 import { apiClientOf, guarded, withApiOption, withOutputOption } from '../command-options';
+import { money } from '../money';
 import { renderOutput, type Column } from '../render-output';
 import { printMigration } from './migrate';
-
-const money = (n: number): string => n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 4 : 2);
 
 const recommendationColumns: Column<Recommendation>[] = [
   { header: 'ID', value: (r) => r.id },

@@ -7,9 +7,8 @@ import {
   withApiOption,
   withOutputOption,
 } from '../command-options';
-import { durationFlag } from '../duration-flag';
-import { UsageError } from '../exit-code';
 import { renderOutput, type Column, type OutputFormat } from '../render-output';
+import { isoTimeFlag, windowStartFlag } from '../time-flag';
 
 interface UsageOptions {
   service?: string;
@@ -49,24 +48,10 @@ export function usageQuery(options: UsageOptions, now = Date.now()): URLSearchPa
   for (const key of ['service', 'app', 'host'] as const) {
     if (options[key]) query.set(key, options[key]);
   }
-  const to = options.to ? isoFlag('--to', options.to) : undefined;
+  const to = options.to ? isoTimeFlag('--to', options.to) : undefined;
   if (to) query.set('to', to);
-  if (options.from) {
-    const back = /^\d/.test(options.from) && !options.from.includes('-');
-    const start = back
-      ? new Date(
-          (to ? Date.parse(to) : now) - durationFlag('--from', options.from, { minMs: 60_000 }),
-        ).toISOString()
-      : isoFlag('--from', options.from);
-    query.set('from', start);
-  }
+  if (options.from) query.set('from', windowStartFlag('--from', options.from, to, now));
   return query;
-}
-
-function isoFlag(flag: string, text: string): string {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new UsageError(flag, `expected an ISO 8601 time, got "${text}"`);
-  return new Date(ms).toISOString();
 }
 
 const amount = (n: number): string =>

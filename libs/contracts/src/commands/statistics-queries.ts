@@ -1,5 +1,5 @@
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
-import { IsEntityId, IsHostId, IsResourceName } from '../events/values/identifiers';
+import { IsHostId, IsResourceName } from '../events/values/identifiers';
 import {
   ForecastQuantities,
   ForecastSubjectScopes,
@@ -29,7 +29,7 @@ export class GetCostsQuery {
 
   /** Only this service's lines (its applications, for groupBy=application). */
   @IsOptional()
-  @IsEntityId()
+  @IsResourceName()
   service?: string;
 }
 
