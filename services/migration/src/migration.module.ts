@@ -159,8 +159,15 @@ export class MigrationModule
             new DrainRunner(
               {
                 follower,
-                startMove: async (instance, to) =>
-                  (await starter.start({ instance, ...(to ? { to } : {}) }, undefined, 'drain')).id,
+                startMove: async (instance, to, after) =>
+                  (
+                    await starter.start(
+                      { instance, ...(to ? { to } : {}) },
+                      undefined,
+                      'drain',
+                      after,
+                    )
+                  ).id,
                 inventory: new CommandClient(nc, subjects),
                 isLeader: () => leadership.isLeader(),
                 log: (message) => logger.warn(message),

@@ -1,4 +1,4 @@
-import { IsDefined, IsIn, IsObject, IsOptional } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsObject, IsOptional, Min } from 'class-validator';
 import { IsEntityId, IsHostId, IsInstanceId, IsResourceName } from '../events/values/identifiers';
 import { InstanceStates, type InstanceState } from '../names/instance-state';
 import {
@@ -82,6 +82,15 @@ export class MigrationTargetQuery {
   @IsOptional()
   @IsHostId()
   to?: string;
+
+  /**
+   * The log position the caller has read: placement answers only once its own view has read as far
+   * (the room earlier moves hold on their targets included), else 503 `unavailable`, to be retried.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  after?: number;
 }
 
 /** Placement's answer to MigrationTargetQuery. */

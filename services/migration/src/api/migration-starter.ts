@@ -44,6 +44,8 @@ export class MigrationStarter {
     command: MigrateInstanceCommand,
     correlationId?: string,
     reason: MigrationReason = 'requested',
+    /** The log position the caller has read: placement chooses from a view at least as recent. */
+    after?: number,
   ): Promise<MigrationView> {
     const chosenFrom = new Date().toISOString();
     const life = await this.cluster.instance(command.instance);
@@ -64,7 +66,11 @@ export class MigrationStarter {
     }
     const target = await this.placement.sendCommand<MigrationTargetAnswer>(
       'chooseMigrationTarget',
-      { instance: command.instance, ...(command.to ? { to: command.to } : {}) },
+      {
+        instance: command.instance,
+        ...(command.to ? { to: command.to } : {}),
+        ...(after !== undefined ? { after } : {}),
+      },
     );
     if (target.from !== life.host) {
       throw new FederaError(

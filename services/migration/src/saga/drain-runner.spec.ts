@@ -43,12 +43,15 @@ function read(world: DrainWorld, instance: string): void {
 
 function runner(world: DrainWorld, refuse: Record<string, Error> = {}, leader = true) {
   const started: { instance: string; to: string | undefined }[] = [];
+  /** The log position each start asked placement to have read. */
+  const afters: number[] = [];
   const sent: { name: string; payload: unknown }[] = [];
   const drains = new DrainRunner(
     {
       follower: { ready: true, world },
-      startMove: async (instance, to) => {
+      startMove: async (instance, to, after) => {
         if (refuse[instance]) throw refuse[instance];
+        afters.push(after);
         started.push({ instance, to });
         return `mig-${instance}`;
       },
@@ -63,7 +66,7 @@ function runner(world: DrainWorld, refuse: Record<string, Error> = {}, leader = 
     },
     { maxParallel: 2 },
   );
-  return { drains, started, sent };
+  return { drains, started, sent, afters };
 }
 
 const noHost = new FederaError('conflict', 'no host can take c-1', [
@@ -89,13 +92,15 @@ describe('the drain runner', () => {
 
   it('starts no move while one it started is not read yet: placement holds no room for it', async () => {
     const world = worldWith(['a-1', 'b-1']);
-    const { drains, started } = runner(world);
+    const { drains, started, afters } = runner(world);
     await drains.tick();
     await drains.tick();
     expect(started).toEqual([{ instance: 'b-1', to: 'h2' }]);
     read(world, 'b-1');
     await drains.tick();
     expect(started).toHaveLength(2);
+    // The second start asks placement to have read the first one's MigrationStarted.
+    expect(afters).toEqual([0, world.migrations.get('mig-b-1')!.startedAt]);
   });
 
   it("reports placement's refusal as blocking, in its filter's words, and only once", async () => {

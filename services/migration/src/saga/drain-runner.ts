@@ -18,8 +18,12 @@ export const drainTickMs = 500;
 export interface DrainRunnerPorts {
   /** The log as the follower has read it; nothing is decided before it is `ready`. */
   follower: { readonly ready: boolean; readonly world: DrainWorld };
-  /** Starts a migration with reason `drain` (to `to` for a replacement); answers its id. */
-  startMove(instance: string, to: string | undefined): Promise<string>;
+  /**
+   * Starts a migration with reason `drain` (to `to` for a replacement); answers its id. `after`: the
+   * log position of the latest move in flight the follower has read, which placement must have read
+   * before it chooses the target (so that room is held).
+   */
+  startMove(instance: string, to: string | undefined, after: number): Promise<string>;
   inventory: Pick<CommandClient, 'sendCommand'>;
   isLeader(): boolean;
   log(message: string): void;
@@ -165,7 +169,11 @@ export class DrainRunner {
     for (const instance of step.candidates) {
       if (started >= step.slots || this.pending.size > 0 || !this.ports.isLeader()) break;
       try {
-        const migration = await this.ports.startMove(instance, drain.replaceWith);
+        const migration = await this.ports.startMove(
+          instance,
+          drain.replaceWith,
+          latestMove(world),
+        );
         this.pending.set(instance, { migration, from: host });
         memory.refusals.delete(instance);
         started += 1;
@@ -223,6 +231,14 @@ export function refusalOf(error: unknown): string | undefined {
   ];
   if (filters.includes('relocation-ban')) return 'not relocatable';
   return filters.length > 0 ? `no feasible host: ${filters.join(', ')}` : error.message;
+}
+
+/** The position of the latest MigrationStarted in flight the world has read (0: none). */
+function latestMove(world: DrainWorld): number {
+  let latest = 0;
+  for (const trace of world.migrations.values())
+    if (trace.status === 'active') latest = Math.max(latest, trace.startedAt);
+  return latest;
 }
 
 function messageOf(error: unknown): string {

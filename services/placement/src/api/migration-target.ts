@@ -12,7 +12,8 @@ import type { PlacementEngine } from '../engine/placement-engine';
 const liveLayers: ReadonlySet<string> = new Set(['qemu']);
 
 /**
- * Where an instance would move, by the placement rules as they hold now: a non-relocatable
+ * Where an instance would move, by the placement rules as they hold now (once placement has read
+ * the log as far as the caller, `after`): a non-relocatable
  * application, a `to` that a filter rejects and a cluster without a feasible host are each refused
  * with 409 naming the rule (the filter in `details`). Changes nothing.
  */
@@ -20,6 +21,14 @@ export function migrationTarget(
   engine: PlacementEngine,
   query: MigrationTargetQuery,
 ): MigrationTargetAnswer {
+  // A target chosen from a view behind the caller's would not see the room its last moves hold.
+  if (query.after !== undefined && engine.foldedUpTo < query.after) {
+    throw new FederaError(
+      ErrorCodes.unavailable,
+      `placement has read the log to position ${engine.foldedUpTo}, not yet ${query.after}: retry`,
+      [{ path: 'after', reason: 'placement has not read the log that far yet' }],
+    );
+  }
   const own = engine.state.allocation(query.instance);
   if (!own) {
     throw new FederaError(ErrorCodes.notFound, `instance ${query.instance} holds no host`);

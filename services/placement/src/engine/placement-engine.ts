@@ -47,6 +47,7 @@ export class PlacementEngine {
   private records = new PlacementRecords();
   private readonly serial = new SerialQueue();
   private committer: RoundCommitter;
+  private folded = 0;
 
   constructor(
     private readonly store: PlacementStore,
@@ -71,6 +72,7 @@ export class PlacementEngine {
       this.livesValue = new InstanceLives();
       this.records = new PlacementRecords();
       this.committer = this.newCommitter();
+      this.folded = 0;
     });
   }
 
@@ -93,10 +95,16 @@ export class PlacementEngine {
     return this.model.catalog;
   }
 
+  /** The highest log position folded (0 before any): how far a caller's view this one has read. */
+  get foldedUpTo(): number {
+    return this.folded;
+  }
+
   /** Folds logged events (in log order) into the model, the instances' lives and the records. */
   fold(events: readonly RecordedEvent[]): Promise<void> {
     return this.serial.run(async () => {
       for (const event of events) {
+        this.folded = Math.max(this.folded, event.position);
         foldClusterEvent(this.model, event);
         this.records.fold(event);
         if (event.streamId.startsWith(instancePrefix) && isInstanceEvent(event)) {
