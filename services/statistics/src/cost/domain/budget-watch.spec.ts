@@ -1,6 +1,7 @@
 import {
   decideBudget,
   evolveBudget,
+  isUsageCurrent,
   noBudgetHistory,
   type BudgetMeasurement,
   type BudgetState,
@@ -18,7 +19,7 @@ const run = (costs: number[]) => {
   let state: BudgetState = noBudgetHistory;
   const types: string[] = [];
   for (const cost of costs) {
-    for (const event of decideBudget(state, measured(cost))) {
+    for (const event of decideBudget(state, measured(cost), true)) {
       types.push(event.type);
       state = evolveBudget(state, event);
     }
@@ -42,8 +43,30 @@ describe('a service budget', () => {
   });
 
   it('carries the measurement that breached it', () => {
-    expect(decideBudget(noBudgetHistory, measured(3))).toEqual([
+    expect(decideBudget(noBudgetHistory, measured(3), true)).toEqual([
       { type: 'BudgetExceeded', data: measured(3) },
     ]);
+  });
+
+  it('stays exceeded while usage has stopped coming in, however low the cost then looks', () => {
+    const inBreach: BudgetState = { inBreach: true, version: 1 };
+    expect(decideBudget(inBreach, measured(0), false)).toEqual([]);
+    expect(decideBudget(inBreach, measured(0), true).map((e) => e.type)).toEqual([
+      'BudgetRestored',
+    ]);
+  });
+
+  it('is exceeded on a cost over it even while usage is not current, since missing usage only lowers a cost', () => {
+    expect(decideBudget(noBudgetHistory, measured(3), false).map((e) => e.type)).toEqual([
+      'BudgetExceeded',
+    ]);
+  });
+
+  it("counts usage as current only when a minute was stored within five minutes of the hour's end", () => {
+    const to = Date.parse('2026-03-01T11:00:00.000Z');
+    expect(isUsageCurrent(null, to)).toBe(false);
+    expect(isUsageCurrent(to - 6 * 60_000, to)).toBe(false);
+    expect(isUsageCurrent(to - 5 * 60_000, to)).toBe(true);
+    expect(isUsageCurrent(to - 60_000, to)).toBe(true);
   });
 });

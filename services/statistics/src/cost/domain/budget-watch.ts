@@ -23,12 +23,28 @@ export type BudgetEvent =
 /**
  * BudgetExceeded when the cost goes above the budget, BudgetRestored when it comes back to it or
  * under, nothing while it stays on the same side: one event per breach, however long it lasts.
+ * Missing usage can only make a cost look lower, never higher: a measurement over the budget stands
+ * whatever arrived, but one under it restores a breach only when `usageCurrent` says usage has been
+ * coming in up to the end of the hour (else a pause in heartbeats would read as a saving).
  */
-export function decideBudget(state: BudgetState, measurement: BudgetMeasurement): BudgetEvent[] {
+export function decideBudget(
+  state: BudgetState,
+  measurement: BudgetMeasurement,
+  usageCurrent: boolean,
+): BudgetEvent[] {
   const over = measurement.costPerHour > measurement.maxCostPerHour;
   if (over && !state.inBreach) return [{ type: 'BudgetExceeded', data: measurement }];
-  if (!over && state.inBreach) return [{ type: 'BudgetRestored', data: measurement }];
+  if (!over && state.inBreach && usageCurrent)
+    return [{ type: 'BudgetRestored', data: measurement }];
   return [];
+}
+
+/** How far behind the end of a measured hour the newest stored usage minute may be for it to count as current. */
+export const usageCurrentWithinMs = 5 * 60_000;
+
+/** Usage is current for a measurement ending at `to` when some minute was stored close enough before it. */
+export function isUsageCurrent(newestMinute: number | null, to: number): boolean {
+  return newestMinute !== null && newestMinute >= to - usageCurrentWithinMs;
 }
 
 export function evolveBudget(state: BudgetState, event: { type: string }): BudgetState {

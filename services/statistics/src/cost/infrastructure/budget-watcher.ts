@@ -10,6 +10,7 @@ import type { CostReports } from '../api/cost-reports';
 import {
   decideBudget,
   evolveBudget,
+  isUsageCurrent,
   noBudgetHistory,
   type BudgetEvent,
   type BudgetMeasurement,
@@ -75,10 +76,12 @@ export class BudgetWatcher implements OnApplicationBootstrap, BeforeApplicationS
     if (budgets.size === 0) return;
     const to = Math.floor(now / MINUTE) * MINUTE;
     const from = to - HOUR;
-    const [costs, breaches] = await Promise.all([
+    const [costs, breaches, newestMinute] = await Promise.all([
       this.reports.breakdown('service', from, to, [...budgets.keys()]),
       this.breaches.all(),
+      this.newestUsageMinute(to),
     ]);
+    const usageCurrent = isUsageCurrent(newestMinute, to);
     const costOf = new Map(costs.lines.map((l) => [l.key, l.cost]));
     for (const [service, maxCostPerHour] of budgets) {
       const measurement: BudgetMeasurement = {
@@ -90,6 +93,7 @@ export class BudgetWatcher implements OnApplicationBootstrap, BeforeApplicationS
       };
       await this.record(
         measurement,
+        usageCurrent,
         breaches.get(service) ?? {
           ...noBudgetHistory,
           exceededSince: null,
@@ -99,10 +103,23 @@ export class BudgetWatcher implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  private async record(measurement: BudgetMeasurement, known: BudgetBreach): Promise<void> {
+  /** The newest minute of usage stored before `to` (epoch ms), or null when none in the last day. */
+  private async newestUsageMinute(to: number): Promise<number | null> {
+    const { rows } = await this.pool.query<{ minute: Date | null }>(
+      `SELECT max(minute) AS minute FROM statistics.usage_minutes WHERE minute >= $1 AND minute < $2`,
+      [new Date(to - 24 * HOUR), new Date(to)],
+    );
+    return rows[0]?.minute ? rows[0].minute.getTime() : null;
+  }
+
+  private async record(
+    measurement: BudgetMeasurement,
+    usageCurrent: boolean,
+    known: BudgetBreach,
+  ): Promise<void> {
     let state: BudgetBreach = known;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const events = decideBudget(state, measurement);
+      const events = decideBudget(state, measurement, usageCurrent);
       if (events.length === 0) {
         if (state !== known) await this.breaches.save(measurement.service, state);
         return;
