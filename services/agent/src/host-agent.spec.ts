@@ -57,6 +57,22 @@ describe('HostAgent admitting commands', () => {
     expect(host.layer.count('stop')).toBe(0);
   });
 
+  it('queues a stop that arrives before an accepted start reached its instance behind that start', async () => {
+    const host = new HostAgentFixture();
+    const release = host.layer.holdStatus();
+    const start = await host.send({ type: 'start', spec: specPayload('web-1') });
+    expect(start).toMatchObject({ ok: true });
+    const stop = await host.send({ type: 'stop', instance: 'web-1' });
+    release();
+    await host.agent.settled();
+    expect(stop).toMatchObject({ ok: true, result: { accepted: true, instance: 'web-1' } });
+    expect(host.layer.calls.filter((c) => /^(start|stop) /.test(c))).toEqual([
+      'start web-1',
+      expect.stringMatching(/^stop web-1/),
+    ]);
+    expect(host.agent.stateOf('web-1')).toBe('stopped');
+  });
+
   it('refuses a malformed command naming every wrong field', async () => {
     const host = new HostAgentFixture();
     const reply = await host.agent.handleCommand({ commandId: 'bad 1', epoch: 0, type: 'stop' });

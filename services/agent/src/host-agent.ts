@@ -261,7 +261,7 @@ export class HostAgent {
       registering: this.registering,
       movesData: this.data !== undefined,
       answerOf: (commandId) => this.answers.answerOf(commandId),
-      instance: (instance) => this.table.get(instance),
+      instance: (instance) => this.work.known(instance),
       generationOf: (instance) => this.generations.of(instance),
       layer: (kind) => {
         const layer = layers.get(kind);

@@ -49,6 +49,7 @@ export class FakeLayer implements LayerDriver {
   /** What a start answers: a VM layer may answer `starting` (QEMU in prelaunch). */
   startsAs: LayerInstanceState = 'running';
   private readonly failures = new Map<FailingMethod, string>();
+  private statusGate: Promise<void> | undefined;
   private startGate: Promise<void> | undefined;
 
   constructor(private readonly options: FakeLayerOptions = {}) {
@@ -68,6 +69,16 @@ export class FakeLayer implements LayerDriver {
   /** The next call of `method` throws an error with `message`. */
   failNext(method: FailingMethod, message: string): void {
     this.failures.set(method, message);
+  }
+
+  /** Status reads wait until the answered function is called (a layer slow to answer). */
+  holdStatus(): () => void {
+    let release!: () => void;
+    this.statusGate = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.statusGate = undefined;
+      release();
+    };
   }
 
   /** Starts wait until the answered function is called (a slow boot). */
@@ -125,6 +136,7 @@ export class FakeLayer implements LayerDriver {
 
   async status(instance: string): Promise<LayerInstanceStatus> {
     this.call('status', instance);
+    await this.statusGate;
     return { state: this.states.get(instance) ?? 'stopped', handle: { pid: 4242 } };
   }
 

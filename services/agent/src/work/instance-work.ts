@@ -39,6 +39,12 @@ const DEFAULT_GRACE_MS = 10_000;
 export class InstanceWork {
   private readonly context: WorkContext;
   private readonly queue: InstanceWorkQueue;
+  /**
+   * Instances whose accepted start (or import, migrate-in) has not put them in the table yet: a stop
+   * accepted meanwhile finds them here and queues behind that work, where a `not_found` would let
+   * supervision record stopped an instance about to run.
+   */
+  private readonly arriving = new Map<string, InstanceEntry>();
 
   constructor(private readonly options: InstanceWorkOptions) {
     this.queue = new InstanceWorkQueue(options.report);
@@ -66,7 +72,7 @@ export class InstanceWork {
   entryFor(command: AgentCommand): InstanceEntry {
     if ('spec' in command) {
       return (
-        this.options.table.get(command.spec.instance) ??
+        this.known(command.spec.instance) ??
         InstanceTable.entryOf({
           spec: this.context.specOf(command.spec),
           layer: command.spec.layer,
@@ -75,9 +81,14 @@ export class InstanceWork {
         })
       );
     }
-    const entry = this.options.table.get(command.instance);
+    const entry = this.known(command.instance);
     if (!entry) throw new Error(`no instance ${command.instance} on this host`);
     return entry;
+  }
+
+  /** The instance as the table holds it, or as an accepted command is about to bring it here. */
+  known(instance: string): InstanceEntry | undefined {
+    return this.options.table.get(instance) ?? this.arriving.get(instance);
   }
 
   /** What a probe command answers at once: the probe and the state the agent knows. */
@@ -98,7 +109,18 @@ export class InstanceWork {
   /** Queues the command's procedure on its instance (a probe has none: its answer is the work). */
   begin(command: AgentCommand, entry: InstanceEntry): void {
     const procedure = this.procedureOf(command);
-    if (procedure) this.queue.run(command, entry, procedure);
+    if (!procedure) return;
+    const instance = entry.spec.instance;
+    if (this.options.table.get(instance) === entry)
+      return this.queue.run(command, entry, procedure);
+    this.arriving.set(instance, entry);
+    this.queue.run(command, entry, async (queued) => {
+      try {
+        return await procedure(queued);
+      } finally {
+        if (this.arriving.get(instance) === entry) this.arriving.delete(instance);
+      }
+    });
   }
 
   /** Queues a copy of the instance's data to the bucket, as the agent's own work `backup`. */
