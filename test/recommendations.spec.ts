@@ -113,7 +113,10 @@ describe('recommendations of cheaper placements', () => {
       },
     ]);
     expect(list).toMatchObject({ minSavingPerHour: 0.01, savingPerHour: 0.34 });
-    const { id } = list.items[0];
+    // An id listed for one service is the one applying checks against.
+    const shopOnly = await plane.call('GET', '/v1/recommendations?service=shop');
+    expect(shopOnly.json.items).toEqual(list.items);
+    const { id } = shopOnly.json.items[0];
 
     const applied = await plane.call('POST', `/v1/recommendations/${id}/apply`);
     expect(applied.status).toBe(202);

@@ -171,4 +171,25 @@ describe('cheaper placements', () => {
     expect(recommend(model, { service: 'other' })).toEqual([]);
     expect(recommend(model, { service: 'shop' })).toHaveLength(1);
   });
+
+  it('lists a service’s moves as they stand in the whole list, so that an id listed for one service can be applied', () => {
+    const blog = spec(`
+apiVersion: federa/v1
+kind: Service
+metadata: { name: blog }
+spec:
+  applications:
+    - { name: db, layer: process, artifact: { command: [node, d.js] }, resources: { cpu: 1, memory: 1Gi }, data: { path: /var/db } }
+`);
+    // cheap has room for one: shop's db-1 saves 0.34/h there, blog's db-1 only 0.14/h.
+    const model = cluster(clusterOf(dear(), mid(), cheap({ capacity: cpuOnly(1500) })), [
+      ['db-1', 'catalog-db', 'dear'],
+    ]);
+    model.catalog.define(blog);
+    model.state.allocate(allocationOf(requestForApplication(blog, 'db', 'blog-db-1'), 'mid'));
+    const all = recommend(model);
+    expect(all.map((r) => [r.instance, r.to])).toEqual([['db-1', 'cheap']]);
+    expect(recommend(model, { service: 'blog' })).toEqual([]);
+    expect(recommend(model, { service: 'shop' })).toEqual(all);
+  });
 });

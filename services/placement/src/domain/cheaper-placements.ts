@@ -13,7 +13,7 @@ export interface CheaperPlacementOptions {
   minSavingPerHour: number;
   /** Only instances that run now are moved; every claimed instance counts when absent. */
   isRunning?: (instance: string) => boolean;
-  /** Only the instances of this service. */
+  /** Only the instances of this service, as they stand in the list of all services' moves. */
   service?: string;
 }
 
@@ -32,6 +32,9 @@ interface Move {
  * and each recommended move holds its room on its target while the rest are planned, as a
  * migration does; its claim on its source stays counted, so every recommendation can be applied
  * alone, in any order. The state is given back as it was found. Biggest saving first.
+ * With `service`, that service's moves of the whole list: every service's moves hold room, so a
+ * service's own list computed apart could name targets and ids the whole list does not have, and
+ * applying a recommendation checks its id against the whole list.
  */
 export function findCheaperPlacements(
   stack: PlacementStack,
@@ -40,7 +43,6 @@ export function findCheaperPlacements(
 ): Recommendation[] {
   const { state } = model;
   const movable = state.everyAllocation().filter((allocation) => {
-    if (options.service !== undefined && allocation.service !== options.service) return false;
     if (!allocation.relocatable || state.reservation(allocation.instance)) return false;
     if (options.isRunning && !options.isRunning(allocation.instance)) return false;
     return state.host(allocation.host)?.state === 'ready';
@@ -63,7 +65,10 @@ export function findCheaperPlacements(
   } finally {
     for (const move of moves) state.unreserve(move.allocation.instance);
   }
-  return moves.sort(bySaving).map((move) => recommendationOf(model, move));
+  return moves
+    .filter((m) => options.service === undefined || m.allocation.service === options.service)
+    .sort(bySaving)
+    .map((move) => recommendationOf(model, move));
 }
 
 /** The cheapest host the instance may move to, by the same filters as a placement; none when its spec is gone. */
