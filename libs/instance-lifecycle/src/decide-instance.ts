@@ -89,6 +89,22 @@ export function decideInstance(command: InstanceCommand, life: InstanceLife): In
           }),
         },
       ];
+    case 'fail-lost':
+      if (life.status !== 'lost' || life.host !== command.host) {
+        throw refuse(`it is no longer lost on ${command.host}`);
+      }
+      return [
+        {
+          type: 'InstanceFailed',
+          data: {
+            ...ref,
+            host: command.host,
+            reason: command.reason,
+            cause: 'host-down',
+            restarts: 0,
+          },
+        },
+      ];
     case 'mark-lost':
       if (!isLive(life.status) || life.status === 'lost') return [];
       if (!life.host || life.status === 'pending') throw refuse('it has no host to lose');

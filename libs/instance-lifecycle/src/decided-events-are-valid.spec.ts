@@ -65,6 +65,9 @@ const commands: fc.Arbitrary<InstanceCommand> = fc.oneof(
   fc.constant<InstanceCommand>({ type: 'mark-lost', reason: 'host unreachable' }),
   fc
     .constantFrom(...hosts)
+    .map((host): InstanceCommand => ({ type: 'fail-lost', host, reason: 'came back without it' })),
+  fc
+    .constantFrom(...hosts)
     .map((to): InstanceCommand => ({ type: 'begin-migration', migration: 'm-1', to })),
   fc
     .constantFrom(...hosts)

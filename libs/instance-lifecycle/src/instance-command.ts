@@ -48,6 +48,11 @@ export type InstanceCommand =
       restarts: number;
     }
   /**
+   * A lost instance whose host came back without a word of it fails, its host to blame. Refused
+   * unless it is still lost on `host`: an agent's report recorded meanwhile (it runs after all) wins.
+   */
+  | { type: 'fail-lost'; host: string; reason: string }
+  /**
    * Its host stopped answering; it is neither replaced nor known dead. An instance not yet known to
    * run (placed, starting) stays as it is: its start is sent again when the host is back.
    */

@@ -365,6 +365,39 @@ describe('the instance decider', () => {
         ]);
     });
 
+    it('fails a lost instance whose host came back without it, its host to blame', () => {
+      spec
+        .given([requested, placed, starting, running, lost])
+        .when({ type: 'fail-lost', host: 'mph-1', reason: 'its agent came back without it' })
+        .then([
+          {
+            type: 'InstanceFailed',
+            data: {
+              ...at,
+              reason: 'its agent came back without it',
+              cause: 'host-down',
+              restarts: 0,
+            },
+          },
+        ]);
+    });
+
+    it('refuses to fail as lost an instance its agent reported again meanwhile', () => {
+      const command = { type: 'fail-lost', host: 'mph-1', reason: 'came back without it' } as const;
+      spec
+        .given([requested, placed, starting, running, lost, healthy])
+        .when(command)
+        .thenThrows(/no longer lost on mph-1/);
+      spec
+        .given([requested, placed, starting, running, lost, failed])
+        .when(command)
+        .thenThrows(InstanceCommandRefused);
+      spec
+        .given([requested, placed, starting, running, lost])
+        .when({ ...command, host: 'mph-2' })
+        .thenThrows(InstanceCommandRefused);
+    });
+
     it('marks an instance on an unreachable host lost, once', () => {
       spec
         .given([requested, placed, starting, running, healthy])

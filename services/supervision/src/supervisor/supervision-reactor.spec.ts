@@ -448,6 +448,23 @@ describe('the supervision reactor', () => {
       expect(await lastEvent('shop-db-1')).toMatchObject({ type: 'InstanceFailed' });
     });
 
+    it('keeps the instance its agent reported just now, though the view has not read the report yet', async () => {
+      shop.following = false;
+      await shop.decide(
+        'shop-db-1',
+        { type: 'observe', host: 'h1', state: 'healthy', failureThreshold: 3 },
+        true,
+      );
+
+      clock = at(60_000);
+      await reactor.tick();
+
+      expect(await shop.typesOf('shop-db-1')).not.toContain('InstanceFailed');
+      shop.following = true;
+      await shop.sync();
+      expect(instancesOf('db')).toHaveLength(1);
+    });
+
     it('keeps the instance its agent reported after the return', async () => {
       await shop.decide('shop-db-1', {
         type: 'observe',

@@ -362,11 +362,12 @@ export class SupervisionReactor {
     for (const instance of [...this.view.instances.values()]) {
       const host = instance.host ? this.view.hosts.get(instance.host) : undefined;
       if (agentCameBackWithout(instance, host, now, window)) {
+        // Decided on the log, not the view: a report recorded since the view read (it runs after
+        // all) refuses it, where failing it would replace an instance that runs.
         const outcome = await this.instances.decide(instance.id, {
-          type: 'fail',
+          type: 'fail-lost',
+          host: instance.host as string,
           reason: cameBackWithoutReason,
-          cause: 'host-down',
-          restarts: 0,
         });
         last = Math.max(last, outcome?.position ?? 0);
         continue;
