@@ -29,6 +29,8 @@ export class InstanceListFollower {
   private readonly index = new InstanceListIndex();
   private readonly heads: LogHeadWatch;
   private checkpoint: LogCheckpoint | undefined;
+  /** The last catch-up read the log to its end (a short page): a list then waits for little. */
+  private caughtUp = false;
   private catching: Promise<void> | undefined;
   private failure: unknown;
   private stopped = false;
@@ -57,9 +59,9 @@ export class InstanceListFollower {
     await this.running;
   }
 
-  /** Memory is loaded and its last look at the log went through. */
+  /** Memory is loaded and its last look at the log went through to the log's end. */
   get following(): boolean {
-    return this.checkpoint !== undefined && this.failure === undefined;
+    return this.checkpoint !== undefined && this.caughtUp && this.failure === undefined;
   }
 
   /**
@@ -68,9 +70,12 @@ export class InstanceListFollower {
    */
   async pageWhenCurrent(query: ListInstancesQuery, timeoutMs = 1000): Promise<string | undefined> {
     if (!this.following) return undefined;
+    const deadline = Date.now() + timeoutMs;
     try {
-      const head = await this.heads.fresh();
-      if (!(await this.reach(head, timeoutMs))) return undefined;
+      // A head read or a catch-up that hangs (a stalled connection, a long page) costs the list no
+      // more than its deadline: the read model answers instead.
+      const head = await beforeDeadline(this.heads.fresh(), deadline);
+      if (head === undefined || !(await this.reach(head, deadline))) return undefined;
     } catch {
       return undefined;
     }
@@ -82,12 +87,11 @@ export class InstanceListFollower {
     return this.index.view(id);
   }
 
-  /** Whether memory has reached `head`, reading the log until it does or `timeoutMs` passes. */
-  private async reach(head: LogCheckpoint, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
+  /** Whether memory has reached `head`, reading the log until it does or `deadline` passes. */
+  private async reach(head: LogCheckpoint, deadline: number): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       if (this.passed(head)) return true;
-      await this.catchUp();
+      await beforeDeadline(this.catchUp(), deadline);
       if (this.passed(head)) return true;
       // Visible to the head's read but not yet to the log's readers: a transaction that took a
       // lower position is still open. It ends soon, or the deadline does.
@@ -114,8 +118,13 @@ export class InstanceListFollower {
       const page = await this.store.readAll(from, 1000);
       if (page.events.length > 0) this.index.apply(page.events);
       this.checkpoint = page.checkpoint;
-      this.failure = undefined;
-      if (page.events.length < 1000) return;
+      if (page.events.length < 1000) {
+        // Only now is memory close to the head: while it replays a long log, or catches up after
+        // a failure, lists would wait out the whole reading.
+        this.caughtUp = true;
+        this.failure = undefined;
+        return;
+      }
     }
   }
 
@@ -163,6 +172,7 @@ export class InstanceListFollower {
       } catch (error) {
         if (this.stopped) return;
         this.failure = error ?? 'failed';
+        this.caughtUp = false;
         logError(
           `instance list memory stopped following the log, again in ${retryDelayMs / 1000} s: ${(error as Error)?.message ?? String(error)}`,
         );
@@ -181,6 +191,24 @@ export class InstanceListFollower {
         resolve();
       };
     }).finally(() => (this.wake = undefined));
+  }
+}
+
+/**
+ * What `work` gives if it settles before `deadline` (ms since the epoch), else undefined; its
+ * failure after the deadline is nobody's (it is shared, and whoever else awaits it sees it).
+ */
+async function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
+    timer.unref();
+  });
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -112,12 +112,16 @@ export class SupervisionReadModel {
     const limit = query.limit ?? ListLimits.defaultPageSize;
     const { rows } = await this.db.query<{ current: boolean; view: InstanceView | null }>({
       name: 'supervision.instancesIfCurrent',
-      text: `WITH head AS (SELECT max(position) AS position FROM eventlog.events),
+      // The head in the order readers checkpoint by, (transaction id, position): the highest
+      // position may belong to an older transaction than an event its caller saw committed.
+      text: `WITH head AS (
+               SELECT transaction_id, position FROM eventlog.events
+               ORDER BY transaction_id DESC, position DESC LIMIT 1
+             ),
              status AS (
-               SELECT (SELECT position FROM head) IS NULL OR EXISTS (
-                 SELECT 1 FROM eventlog.checkpoints c
-                   JOIN eventlog.events e ON e.position = (SELECT position FROM head)
-                 WHERE c.name = $8 AND (c.transaction_id, c.position) >= (e.transaction_id, e.position)
+               SELECT NOT EXISTS (SELECT 1 FROM head) OR EXISTS (
+                 SELECT 1 FROM eventlog.checkpoints c, head h
+                 WHERE c.name = $8 AND (c.transaction_id, c.position) >= (h.transaction_id, h.position)
                ) AS current
              )
              SELECT status.current, page.view FROM status LEFT JOIN LATERAL (
