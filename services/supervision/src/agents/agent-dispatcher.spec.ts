@@ -167,6 +167,56 @@ describe('the agent dispatcher', () => {
     expect((await shop.typesOf('shop-db-1')).at(-1)).toBe('InstanceStopped');
   });
 
+  it('sends no start whose stop was decided and sent while the start was being recorded', async () => {
+    await shop.instance('shop-db-1', 'db', 'h1');
+    await shop.decide('shop-db-1', { type: 'start', host: 'h1', layer: 'process' });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The start's decision returns first, its continuation only after the stop went out.
+    class SlowStartWriter extends InstanceWriter {
+      override async decide(...args: Parameters<InstanceWriter['decide']>) {
+        const outcome = await super.decide(...args);
+        if (args[1].type === 'start') await gate;
+        return outcome;
+      }
+    }
+    const writer = new SlowStartWriter(shop.store, shop.view, { debug: () => {} }, () => clock);
+    const racing = new AgentDispatcher(shop.view, agents, writer, 5000, { warn: () => {} });
+    const db = shop.view.instances.get('shop-db-1')!;
+
+    const start = racing.start(db);
+    await racing.stop(db, 'scale-in');
+    release();
+    await start;
+    await racing.idle();
+
+    expect(agents.sent.map((s) => s.command.type)).toEqual(['stop']);
+    await racing.close();
+  });
+
+  it('records no answer that comes after its answers were abandoned, and sends nothing queued behind them', async () => {
+    const db = await shop.instance('shop-db-1', 'db', 'h1');
+    let refuse!: () => void;
+    const refusal = new Promise<void>((resolve) => (refuse = resolve));
+    agents.answer = (command) =>
+      command.type === 'start'
+        ? refusal.then(() => {
+            throw new FederaError('validation_failed', 'artifact.command: not found');
+          })
+        : { accepted: true };
+    await dispatcher.start(db);
+    await eventually(() => agents.sent.length === 1);
+    await dispatcher.stop(shop.view.instances.get('shop-db-1')!, 'scale-in');
+
+    dispatcher.abandonAnswers();
+    refuse();
+    await dispatcher.idle();
+    await settle();
+
+    expect((await shop.typesOf('shop-db-1')).at(-1)).toBe('InstanceStopRequested');
+    expect(agents.sent.map((s) => s.command.type)).toEqual(['start']);
+  });
+
   it('resends a start unanswered for resendMs under the same command id, and not sooner', async () => {
     await shop.instance('shop-db-1', 'db', 'h1');
     await dispatcher.startPlaced();

@@ -32,6 +32,9 @@ interface InFlight {
   done: Promise<void>;
 }
 
+/** What a queued send resolves to when it no longer goes out. */
+const notSent = Symbol('not sent');
+
 /** An agent's answer to a send, or the dispatcher's word that nobody waits for it any more. */
 type Answer = { accepted: true } | { accepted: false; error: unknown } | 'abandoned';
 
@@ -55,6 +58,8 @@ export class AgentDispatcher {
   private readonly stopSent = new Map<string, number>();
   private readonly inFlight = new Map<string, InFlight>();
   private closed = false;
+  /** Grows each time the answers in flight are abandoned: sends queued before then do not go. */
+  private era = 0;
   /** Ends the wait for each send in flight (one per send, so that none outlives its send). */
   private readonly abandoners = new Set<() => void>();
 
@@ -105,6 +110,9 @@ export class AgentDispatcher {
     });
     // Another writer won (stopped, failed, moved it): that start no longer goes out.
     if (outcome?.life.status !== 'starting' || outcome.life.host !== host) return;
+    // A stop decided while this start was recorded went out first, or will: a start behind it
+    // would run the instance the agent was just told to stop.
+    if (this.stopping(instance.id)) return;
     const spec = instanceStartPayload(
       instance.service,
       instance.id,
@@ -206,8 +214,13 @@ export class AgentDispatcher {
     answered: (answer: Exclude<Answer, 'abandoned'>) => Promise<void>,
   ): void {
     const before = this.inFlight.get(id)?.done;
-    const go = (): Promise<unknown> =>
-      this.closed ? Promise.reject(new Error('dispatcher closed')) : this.link.send(host, command);
+    const era = this.era;
+    const go = (): Promise<unknown> => {
+      if (this.closed || era !== this.era) return Promise.reject(new Error('dispatcher closed'));
+      // Queued behind a send, a start finds a stop decided meanwhile: it goes out no more.
+      if (command.type === 'start' && this.stopping(id)) return Promise.resolve(notSent);
+      return this.link.send(host, command);
+    };
     let sending: Promise<unknown>;
     try {
       sending = before ? before.then(go) : go();
@@ -219,7 +232,7 @@ export class AgentDispatcher {
     this.abandoners.add(abandon);
     const answer: Promise<Answer> = Promise.race([
       sending.then(
-        (): Answer => ({ accepted: true }),
+        (sent): Answer => (sent === notSent ? 'abandoned' : { accepted: true }),
         (error: unknown): Answer => ({ accepted: false, error }),
       ),
       abandoned,
@@ -236,6 +249,20 @@ export class AgentDispatcher {
         if (this.inFlight.get(id)?.done === done) this.inFlight.delete(id);
       });
     this.inFlight.set(id, { type: command.type === 'start' ? 'start' : 'stop', done });
+  }
+
+  /**
+   * Stops waiting for the answers in flight, and sends nothing queued behind them: the leadership
+   * was lost, and what they mean is the next leader's to record (it resends what is due).
+   */
+  abandonAnswers(): void {
+    this.era += 1;
+    for (const abandon of this.abandoners) abandon();
+  }
+
+  /** True when a stop of the instance was decided and not forgotten (the instance lives on). */
+  private stopping(id: string): boolean {
+    return this.stopSent.has(id) || this.inFlight.get(id)?.type === 'stop';
   }
 
   /** Forgets the sends to instances that these events ended: nothing will be resent to them. */

@@ -163,6 +163,8 @@ export class SupervisionReactor {
   async tick(): Promise<void> {
     const held = await this.lease.holds();
     if (held && !this.leader) this.listeningSince = this.now();
+    // What agents answer from now on is the next leader's to record.
+    if (!held && this.leader) this.dispatcher.abandonAnswers();
     this.leader = held;
     if (!this.leader) return;
     await this.schedule({ services: 'all', scaling: true });
