@@ -56,7 +56,7 @@ const commands: [() => Command, string][] = [
   [drainCommand, 'evacuate a host: every instance moves away'],
   [replaceCommand, 'move everything to a new host, retire the old'],
   [cordonCommand, 'stop new placements on a host'],
-  [uncordonCommand, 'allow new placements on a host again'],
+  [uncordonCommand, 'allow new placements on a host again; ends a drain'],
   [retireCommand, 'retire a host for good'],
   [usageCommand, 'usage per instance and host over a window'],
   [costsCommand, 'cost per service, application, host or site'],

@@ -1,7 +1,7 @@
 import type { HostDrainView, HostView } from '@federa/contracts';
 
 /** How a drain that `--wait` follows stands: over (and how), or still going. */
-export type DrainOutcome = 'drained' | 'retired' | 'timed-out' | 'going';
+export type DrainOutcome = 'drained' | 'retired' | 'timed-out' | 'cancelled' | 'going';
 
 /**
  * Where the drain `--wait` follows stands. A replacement is over once the old host is retired (or
@@ -12,6 +12,7 @@ export function drainOutcome(host: HostView): DrainOutcome {
   const drain = host.drain;
   if (drain === null) return 'going';
   if (drain.state === 'timed-out') return 'timed-out';
+  if (drain.state === 'cancelled') return 'cancelled';
   if (drain.state !== 'drained') return 'going';
   return drain.replaceWith !== null && drain.remaining.length === 0 ? 'going' : 'drained';
 }

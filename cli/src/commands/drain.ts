@@ -114,7 +114,8 @@ async function movingFrom(api: ApiClient, host: string): Promise<number | undefi
 
 /**
  * Follows the host's drain until it ends or `timeoutMs` passes, printing a progress line each time
- * it changes; answers the exit code (0 drained or retired, 4 timed out or blocked at the timeout,
+ * it changes; answers the exit code (0 drained or retired, 4 timed out, cancelled or blocked at the
+ * timeout,
  * 5 still moving at the timeout).
  */
 async function followDrain(
@@ -137,6 +138,10 @@ async function followDrain(
       last = lines;
     }
     if (outcome === 'drained' || outcome === 'retired') return { host, exitCode: ExitCodes.ok };
+    if (outcome === 'cancelled') {
+      write('the drain was ended by an uncordon: the host is back in service');
+      return { host, exitCode: ExitCodes.refused };
+    }
     if (outcome === 'timed-out') {
       write(`the drain's deadline passed: ${host.drain?.remaining.length ?? 0} instance(s) stayed`);
       return { host, exitCode: ExitCodes.refused };
@@ -269,7 +274,10 @@ export function cordonCommand(): Command {
 
 /** `federa uncordon HOST`. */
 export function uncordonCommand(): Command {
-  return hostActionCommand('uncordon', 'allow new placements on a host again');
+  return hostActionCommand(
+    'uncordon',
+    'allow new placements on a host again; on a draining or drained host, also end the drain',
+  );
 }
 
 /** `federa retire HOST [--force]`: refused while instances remain unless forced. */

@@ -21,8 +21,9 @@ import { IsNullable } from './is-nullable';
 
 /** Where a host's drain stands. */
 export class HostDrainView {
-  @IsIn(['draining', 'drained', 'timed-out'])
-  state: 'draining' | 'drained' | 'timed-out';
+  /** `cancelled`: the host was uncordoned before or after the drain ended, and is back in service. */
+  @IsIn(['draining', 'drained', 'timed-out', 'cancelled'])
+  state: 'draining' | 'drained' | 'timed-out' | 'cancelled';
 
   @IsISO8601()
   startedAt: string;

@@ -199,8 +199,16 @@ export class HostCordonedData extends HostEventData {
   reason?: string;
 }
 
-/** The host takes new instances again. */
-export class HostUncordonedData extends HostEventData {}
+/**
+ * The host takes new instances again. On a draining (in progress or timed out) or drained host it
+ * also ends the drain (`drainEnded: true`): the host returns to service, and the drain starts no
+ * more moves (moves already started finish).
+ */
+export class HostUncordonedData extends HostEventData {
+  @IsOptional()
+  @IsIn([true])
+  drainEnded?: true;
+}
 
 /** The host is `draining`: no new placements, and its instances are to move away. */
 export class HostDrainStartedData extends HostEventData {

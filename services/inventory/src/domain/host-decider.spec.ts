@@ -476,6 +476,89 @@ describe('host decider', () => {
         .when({ type: 'RecordDrainBlocked', drain: 2, blocked: [blockedPinned] })
         .then([{ type: 'HostDrainBlocked', data: { host, blocked: [blockedPinned] } }]);
     });
+
+    describe('an uncordon ends the drain', () => {
+      const drainEnded: HostEvent = { type: 'HostUncordoned', data: { host, drainEnded: true } };
+      const drained: HostEvent = {
+        type: 'HostDrained',
+        data: { host, evacuated: ['i-1', 'i-2'], notRelocatable: [] },
+      };
+
+      it('returns a host draining, timed out or drained to service, its drain cancelled', () => {
+        for (const history of [
+          [registered(), draining, blocked],
+          [registered(), draining, timedOut],
+          [registered(), draining, drained],
+          [registered(), cordoned, draining, blocked],
+        ]) {
+          spec
+            .given(history)
+            .when({ type: 'UncordonHost' })
+            .then([drainEnded])
+            .andState((record) => {
+              expect(publicHostState(record)).toBe('ready');
+              expect(record.cordoned).toBe(false);
+              expect(record.drain).toEqual({
+                state: 'cancelled',
+                number: 1,
+                replaceWith: undefined,
+                blocked: [],
+              });
+            });
+        }
+      });
+
+      it('takes an uncordon asked again after the drain ended as done', () => {
+        spec
+          .given([registered(), draining, drainEnded])
+          .when({ type: 'UncordonHost' })
+          .thenNothing();
+      });
+
+      it('ignores the drain runner once the drain was cancelled', () => {
+        const history = [registered(), draining, drainEnded];
+        spec
+          .given(history)
+          .when({ type: 'FinishDrain', drain: 1, evacuated: [], notRelocatable: [] })
+          .thenNothing();
+        spec
+          .given(history)
+          .when({ type: 'TimeOutDrain', drain: 1, evacuated: [], remaining: [] })
+          .thenNothing();
+        spec
+          .given(history)
+          .when({ type: 'RecordDrainBlocked', drain: 1, blocked: [blockedPinned] })
+          .thenNothing();
+      });
+
+      it('cancels a replacement too, and lets the host drain again as its second drain', () => {
+        spec
+          .given([registered(), replacing])
+          .when({ type: 'UncordonHost' })
+          .then([drainEnded])
+          .andState((record) => expect(record.lifecycle).toBe('active'));
+        spec
+          .given([registered(), draining, drainEnded])
+          .when({ type: 'DrainHost', instances: ['i-2'] })
+          .then([{ type: 'HostDrainStarted', data: { host, instances: ['i-2'] } }])
+          .andState((record) => expect(record.drain?.number).toBe(2));
+      });
+
+      it('keeps a host that was down down, though back from its drain', () => {
+        spec
+          .given([registered(), draining, down])
+          .when({ type: 'UncordonHost' })
+          .then([drainEnded])
+          .andState((record) => expect(publicHostState(record)).toBe('down'));
+      });
+
+      it('refuses to uncordon a retired host', () => {
+        spec
+          .given([registered(), draining, drained, retired])
+          .when({ type: 'UncordonHost' })
+          .thenThrows(withCode('conflict'));
+      });
+    });
   });
 
   it('refuses to retire a host that still runs instances unless forced', () => {

@@ -14,7 +14,8 @@ export type HostLifecycle = 'active' | 'draining' | 'drained' | 'retired';
 
 /** The host's latest drain: where it stands, the host a replacement moves to, what blocks it. */
 export interface DrainRecord {
-  state: 'draining' | 'drained' | 'timed-out';
+  /** `cancelled`: the host was uncordoned, which ends a drain whatever its state, and returned to service. */
+  state: 'draining' | 'drained' | 'timed-out' | 'cancelled';
   /** Which drain of the host: 1 for its first HostDrainStarted. */
   number: number;
   replaceWith: string | undefined;
@@ -108,7 +109,13 @@ export function evolveHost(record: HostRecord, event: HostEvent): HostRecord {
     case 'HostCordoned':
       return { ...record, cordoned: true };
     case 'HostUncordoned':
-      return { ...record, cordoned: false };
+      if (!event.data.drainEnded) return { ...record, cordoned: false };
+      return {
+        ...record,
+        cordoned: false,
+        lifecycle: record.lifecycle === 'retired' ? 'retired' : 'active',
+        drain: record.drain && { ...record.drain, state: 'cancelled', blocked: [] },
+      };
     case 'HostDrainStarted':
       return {
         ...record,
@@ -224,6 +231,11 @@ export function decideHost(command: HostCommand, record: HostRecord): HostEvent[
       ];
     case 'UncordonHost':
       refuseWhenRetired(record, 'uncordoned');
+      // A drain in progress, timed out or done keeps the host out of placement: uncordon is the way
+      // back to service, as `kubectl uncordon` is after a drain.
+      if (record.lifecycle !== 'active') {
+        return [{ type: 'HostUncordoned', data: { host, drainEnded: true } }];
+      }
       return record.cordoned ? [{ type: 'HostUncordoned', data: { host } }] : [];
     case 'DrainHost':
       refuseWhenRetired(record, 'drained');

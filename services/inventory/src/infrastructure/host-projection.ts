@@ -139,7 +139,16 @@ CREATE INDEX IF NOT EXISTS host_instances_host ON inventory.host_instances (host
         await set('cordoned = true', []);
         return;
       case 'HostUncordoned':
-        await set('cordoned = false', []);
+        if (!event.data.drainEnded) {
+          await set('cordoned = false', []);
+          return;
+        }
+        // Back in service: the drain stays on record as cancelled (`describe host` shows it ended).
+        await set(
+          `cordoned = false, lifecycle = CASE WHEN lifecycle = 'retired' THEN lifecycle ELSE 'active' END,
+           drain_state = CASE WHEN drain_state IS NULL THEN NULL ELSE 'cancelled' END, drain_blocked = '[]'`,
+          [],
+        );
         return;
       case 'HostDrainStarted':
         await set(

@@ -123,6 +123,22 @@ describe('the world a drain is decided from', () => {
     ]);
   });
 
+  it('forgets a drain an uncordon ended, so that it starts no more moves, and counts the next one after it', () => {
+    const cancelled = worldOf([
+      ...history,
+      { type: 'HostUncordoned', data: { host: 'a', drainEnded: true } },
+    ]);
+    expect(cancelled.drains.size).toBe(0);
+    const uncordonedOnly = worldOf([...history, { type: 'HostUncordoned', data: { host: 'a' } }]);
+    expect(uncordonedOnly.drains.get('a')).toMatchObject({ number: 1 });
+    const again = worldOf([
+      ...history,
+      { type: 'HostUncordoned', data: { host: 'a', drainEnded: true } },
+      { type: 'HostDrainStarted', data: { host: 'a', instances: ['web-1'] } },
+    ]);
+    expect(again.drains.get('a')).toMatchObject({ number: 2, instances: ['web-1'] });
+  });
+
   it('numbers the drains of a host, so that commands for an earlier one can be told apart', () => {
     const world = worldOf([
       ...history,

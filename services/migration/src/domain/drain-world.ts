@@ -111,6 +111,10 @@ export function foldDrainWorld(world: DrainWorld, event: WorldEvent): void {
     case 'HostRetired':
       endDrain(world, data.host as string);
       return;
+    // An uncordon that ends the drain: no more moves start; the moves already started finish.
+    case 'HostUncordoned':
+      if (data.drainEnded === true) endDrain(world, data.host as string);
+      return;
     case 'ServiceDeleted':
       for (const key of [...world.apps.keys()])
         if (key.startsWith(`${data.service as string}/`)) world.apps.delete(key);

@@ -53,7 +53,8 @@ interface DrainMemory {
  * The leader's drain loop: for each drain in progress decides the next step (decideDrainStep),
  * starts the moves it allows through the migration starter, reports what blocks to inventory
  * (HostDrainBlocked), and ends the drain there when the host is empty (HostDrained, and HostRetired
- * for a replacement) or its deadline passed (HostDrainTimedOut). It kills nothing: an instance
+ * for a replacement) or its deadline passed (HostDrainTimedOut); an uncordon that ends the drain
+ * (HostUncordoned with drainEnded) stops it starting moves, and those started finish. It kills nothing: an instance
  * without a place to go stays where it runs. Everything it needs is in the log, so a new leader
  * (after a restart or a failover) takes over where the last one was.
  */

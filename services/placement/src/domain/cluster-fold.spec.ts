@@ -57,6 +57,38 @@ describe('folding the log into the cluster state', () => {
     expect(m.state.host('mph-9')!.state).toBe('drained');
   });
 
+  it('gives a drained or draining host back to placement when an uncordon ends its drain', () => {
+    const m = model();
+    foldClusterEvent(m, registered('mph-9'));
+    foldClusterEvent(m, event('HostCordoned', { host: 'mph-9' }));
+    foldClusterEvent(m, event('HostDrainStarted', { host: 'mph-9', instances: [] }));
+    foldClusterEvent(m, event('HostDrained', { host: 'mph-9', evacuated: [], notRelocatable: [] }));
+    foldClusterEvent(m, event('HostUncordoned', { host: 'mph-9', drainEnded: true }));
+    expect(m.state.host('mph-9')).toMatchObject({ state: 'ready', cordoned: false });
+    foldClusterEvent(m, event('HostDrainStarted', { host: 'mph-9', instances: [] }));
+    foldClusterEvent(m, event('HostUncordoned', { host: 'mph-9', drainEnded: true }));
+    expect(m.state.host('mph-9')!.state).toBe('ready');
+  });
+
+  it('keeps a host that went down while draining down once its drain is ended', () => {
+    const m = model();
+    foldClusterEvent(m, registered('mph-9'));
+    foldClusterEvent(m, event('HostDrainStarted', { host: 'mph-9', instances: [] }));
+    foldClusterEvent(m, event('HostDown', { host: 'mph-9', reason: 'silent', instances: [] }));
+    foldClusterEvent(m, event('HostUncordoned', { host: 'mph-9', drainEnded: true }));
+    expect(m.state.host('mph-9')!.state).toBe('down');
+    foldClusterEvent(m, event('HostRecovered', { host: 'mph-9', epoch: 4 }));
+    expect(m.state.host('mph-9')!.state).toBe('ready');
+  });
+
+  it('leaves a draining host draining on an uncordon that does not end the drain', () => {
+    const m = model();
+    foldClusterEvent(m, registered('mph-9'));
+    foldClusterEvent(m, event('HostDrainStarted', { host: 'mph-9', instances: [] }));
+    foldClusterEvent(m, event('HostUncordoned', { host: 'mph-9' }));
+    expect(m.state.host('mph-9')!.state).toBe('draining');
+  });
+
   it('registers hosts with their capacity, epoch and features', () => {
     const m = model();
     foldClusterEvent(m, registered('mph-1'));

@@ -4,6 +4,7 @@ import {
   type HostCapacityChangedData,
   type HostRecoveredData,
   type HostRegisteredData,
+  type HostUncordonedData,
   type InstanceRelocatedData,
   type MigrationStartedData,
   type ServiceDefinedData,
@@ -30,6 +31,11 @@ export interface ClusterModel {
   state: ClusterState;
   catalog: ServiceCatalog;
   costModel?: CostModel;
+  /**
+   * Host → its liveness (ready, suspect, down) while a drain's state stands in for it, so that an
+   * uncordon ending the drain gives back the liveness the host has then, not `ready` blindly.
+   */
+  livenessUnderDrain?: Map<string, HostState>;
 }
 
 const stateAfter: Record<string, HostState> = {
@@ -68,12 +74,14 @@ export function foldClusterEvent(model: ClusterModel, event: FoldableEvent): voi
         before && lifecycleStates.has(before) ? before : 'ready',
       );
       state.setEpoch(d.host, d.epoch);
+      model.livenessUnderDrain?.delete(d.host);
       return;
     }
     case 'HostRecovered': {
       const d = event.data as HostRecoveredData;
       if (!lifecycleStates.has(state.host(d.host)?.state ?? 'ready'))
         state.setState(d.host, 'ready');
+      model.livenessUnderDrain?.delete(d.host);
       state.setEpoch(d.host, d.epoch);
       return;
     }
@@ -83,9 +91,14 @@ export function foldClusterEvent(model: ClusterModel, event: FoldableEvent): voi
       return;
     }
     case 'HostCordoned':
-    case 'HostUncordoned':
-      state.setCordoned((event.data as { host: string }).host, event.type === 'HostCordoned');
+      state.setCordoned((event.data as { host: string }).host, true);
       return;
+    case 'HostUncordoned': {
+      const d = event.data as HostUncordonedData;
+      state.setCordoned(d.host, false);
+      if (d.drainEnded) endDrain(model, d.host);
+      return;
+    }
     case 'ServiceDefined':
     case 'ServiceUpdated':
     case 'ServiceCopied': {
@@ -135,8 +148,23 @@ export function foldClusterEvent(model: ClusterModel, event: FoldableEvent): voi
   if (!next) return;
   const host = (event.data as { host: string }).host;
   const liveness = next === 'suspect' || next === 'down';
-  if (liveness && lifecycleStates.has(state.host(host)?.state ?? 'ready')) return;
+  const before = state.host(host)?.state ?? 'ready';
+  if (liveness && lifecycleStates.has(before)) {
+    (model.livenessUnderDrain ??= new Map()).set(host, next);
+    return;
+  }
+  if (next === 'draining' && (before === 'suspect' || before === 'down')) {
+    (model.livenessUnderDrain ??= new Map()).set(host, before);
+  }
   state.setState(host, next);
+}
+
+/** A drain ended by an uncordon: the host is back to its liveness and takes placements if ready. */
+function endDrain(model: ClusterModel, host: string): void {
+  const current = model.state.host(host)?.state;
+  if (current !== 'draining' && current !== 'drained') return;
+  model.state.setState(host, model.livenessUnderDrain?.get(host) ?? 'ready');
+  model.livenessUnderDrain?.delete(host);
 }
 
 function foldAllocationChange(
