@@ -5,6 +5,7 @@ import { eventually, freshDatabase, uniquePrefix, type FreshDatabase } from '@fe
 import { nanos, type NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { EventRelay } from '../services/relay/src';
+import { pruneHandledPositions } from '../services/statistics/src/consumer/infrastructure/consumer-state';
 import { defaultStatisticsConsumer } from '../services/statistics/src/statistics-config';
 import { appendFleetHistory, instanceLife } from './statistics-fleet-history';
 import {
@@ -229,6 +230,75 @@ describe('the statistics event consumer', () => {
       await killProcess(standby.child, 'SIGTERM');
       await rebuildCatalogue(plane.pool, plane.store);
       expect(await readCatalogue(plane.pool)).toEqual(followed);
+    });
+  });
+
+  describe('with a stream deleted and recreated while it was away', () => {
+    const plane = new Plane();
+    beforeAll(() => plane.open('stats_recreated'));
+    afterAll(() => plane.close());
+
+    it('reads from the log what only the old stream held, then follows the new one', async () => {
+      await appendFleetHistory(plane.store, { hosts: 3, instances: 5, label: 'a' });
+      plane.startRelay();
+      const first = plane.statistics();
+      await plane.applied(first);
+      await killProcess(first.child, 'SIGTERM');
+
+      // Published to the old stream only, never applied.
+      for (let i = 0; i < 5; i++) await instanceLife(plane.store, `old-${i}`, 'shop', 'a-1');
+      await plane.relayed();
+      await plane.relay.stop();
+      const jsm = await plane.nc.jetstreamManager();
+      await jsm.streams.delete(plane.subjects.eventStream);
+      // A restarted relay recreates the stream and publishes from its own checkpoint: what comes next.
+      for (let i = 0; i < 5; i++) await instanceLife(plane.store, `new-${i}`, 'shop', 'a-2');
+      plane.startRelay();
+      await eventually(async () => {
+        const info = await jsm.streams.info(plane.subjects.eventStream).catch(() => undefined);
+        return info !== undefined && info.state.messages >= 10;
+      }, 120_000);
+
+      const second = plane.statistics();
+      await plane.applied(second);
+      await killProcess(second.child, 'SIGTERM');
+      const followed = await readCatalogue(plane.pool);
+      const open = followed.instances.filter((i) => i.ended_at === null).map((i) => i.id);
+      expect(open).toEqual(expect.arrayContaining(['old-0', 'old-4', 'new-0', 'new-4']));
+      await rebuildCatalogue(plane.pool, plane.store);
+      expect(await readCatalogue(plane.pool)).toEqual(followed);
+    });
+  });
+
+  describe('keeping what it handled', () => {
+    const plane = new Plane();
+    beforeAll(() => plane.open('stats_positions'));
+    afterAll(() => plane.close());
+
+    it('keeps no position of events no handler wants, and forgets those no delivery can bring back', async () => {
+      await appendFleetHistory(plane.store, { hosts: 3, instances: 10 });
+      plane.startRelay();
+      const statistics = plane.statistics();
+      await plane.applied(statistics);
+      await killProcess(statistics.child, 'SIGTERM');
+
+      const kept = await plane.pool.query<{ type: string }>(
+        `SELECT e.type FROM statistics.handled_positions h
+           JOIN eventlog.events e ON e.position = h.position WHERE h.consumer = $1`,
+        [consumer],
+      );
+      expect(kept.rows.length).toBeGreaterThan(0);
+      expect(kept.rows.filter((r) => r.type === 'InstanceRequested')).toEqual([]);
+
+      // Once the relay's checkpoint is past them, only the last applied event's position is left.
+      await eventually(async () => {
+        await pruneHandledPositions(plane.pool, consumer, plane.relay.checkpointName);
+        const { rows } = await plane.pool.query(
+          'SELECT count(*)::int AS n FROM statistics.handled_positions WHERE consumer = $1',
+          [consumer],
+        );
+        return rows[0].n <= 1;
+      }, 60_000);
     });
   });
 

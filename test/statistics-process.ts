@@ -31,13 +31,18 @@ export function spawnStatistics(env: Record<string, string>): StatisticsProcess 
   return { child, output };
 }
 
-/** How many events the consumer has applied (positions handled), and how many the log holds. */
+/** How many events the consumer has applied (up to its last applied one), and how many the log holds. */
 export async function consumerProgress(
   pool: Pool,
   consumer: string,
 ): Promise<{ handled: number; logged: number; caughtUp: number; lastStreamSeq: number }> {
   const { rows } = await pool.query(
-    `SELECT (SELECT count(*) FROM statistics.handled_positions WHERE consumer = $1)::int AS handled,
+    // Handled: the log's events up to the consumer's last applied one, in the log's order (positions
+    // of events no handler wants are not kept, and older ones are pruned).
+    `SELECT (SELECT count(*) FROM eventlog.events e
+               JOIN statistics.consumer_state s ON s.consumer = $1
+               JOIN eventlog.events le ON le.position = s.last_position
+              WHERE (e.transaction_id, e.position) <= (le.transaction_id, le.position))::int AS handled,
             (SELECT count(*) FROM eventlog.events)::int AS logged,
             coalesce((SELECT caught_up FROM statistics.consumer_state WHERE consumer = $1), 0)::int
               AS "caughtUp",

@@ -46,6 +46,11 @@ export class StatisticsEventHandlers {
     return this.handlers.map((h) => h.name);
   }
 
+  /** Whether any handler wants events of this type (the others leave no trace, not even their position). */
+  wants(type: string): boolean {
+    return this.handlersOf(type).length > 0;
+  }
+
   /** Applies the event with every handler that wants its type, one after the other. */
   async apply(event: RecordedEvent, db: PoolClient): Promise<void> {
     for (const handler of this.handlersOf(event.type)) await handler.handle(event, db);

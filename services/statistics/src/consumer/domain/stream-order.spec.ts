@@ -26,7 +26,9 @@ describe('resumeSeq', () => {
     expect(resumeSeq({ lastStreamSeq: 12, streamCreated: '' }, 'a')).toBe(12);
   });
 
-  it('starts a recreated stream from its beginning', () => {
-    expect(resumeSeq({ lastStreamSeq: 12, streamCreated: 'a' }, 'b')).toBe(0);
+  it('takes the first message of a recreated stream as a gap, so the log fills what the old one held', () => {
+    const resumed = resumeSeq({ lastStreamSeq: 12, streamCreated: 'a' }, 'b');
+    expect(streamOrder(resumed, 1)).toBe('gap');
+    expect(streamOrder(resumed, 5)).toBe('gap');
   });
 });

@@ -4,8 +4,11 @@ import type { PoolClient } from 'pg';
 import type { StatisticsEventHandlers } from '../statistics-event-handlers';
 import { markHandled } from './consumer-state';
 
-/** What became of one event: applied, skipped (its position already handled), or dead-lettered. */
-export type Applied = 'applied' | 'skipped' | 'dead-lettered';
+/**
+ * What became of one event: applied, skipped (its position already handled), dead-lettered, or
+ * ignored (no handler wants its type: nothing is kept of it, its position included).
+ */
+export type Applied = 'applied' | 'skipped' | 'dead-lettered' | 'ignored';
 
 /**
  * Applies one event inside the caller's transaction, exactly once per consumer: its position is
@@ -20,6 +23,7 @@ export async function applyEvent(
   event: RecordedEvent,
   subject: string,
 ): Promise<Applied> {
+  if (!handlers.wants(event.type)) return 'ignored';
   if (!(await markHandled(db, consumer, event.position))) return 'skipped';
   await db.query('SAVEPOINT statistics_event');
   try {

@@ -92,3 +92,31 @@ export async function markHandled(
   });
   return result.rowCount === 1;
 }
+
+/**
+ * Forgets the handled positions no delivery can bring back: events that come, in the log's order,
+ * before both the consumer's last applied event (a redelivery of those is acknowledged unread) and
+ * the relay's checkpoint (the relay never publishes those again, even to a recreated stream).
+ * Answers how many were forgotten.
+ */
+export async function pruneHandledPositions(
+  db: Queryable,
+  consumer: string,
+  relayCheckpoint: string,
+): Promise<number> {
+  const result = await db.query({
+    name: 'statistics.pruneHandledPositions',
+    text: `DELETE FROM statistics.handled_positions h
+             USING eventlog.events e
+            WHERE h.consumer = $1 AND e.position = h.position
+              AND (e.transaction_id, e.position) < (
+                    SELECT le.transaction_id, le.position
+                      FROM statistics.consumer_state s
+                      JOIN eventlog.events le ON le.position = s.last_position
+                     WHERE s.consumer = $1)
+              AND (e.transaction_id, e.position) < (
+                    SELECT c.transaction_id, c.position FROM eventlog.checkpoints c WHERE c.name = $2)`,
+    values: [consumer, relayCheckpoint],
+  });
+  return result.rowCount ?? 0;
+}

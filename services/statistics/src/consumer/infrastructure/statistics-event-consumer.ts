@@ -16,7 +16,12 @@ import type { Pool } from 'pg';
 import { resumeSeq, streamOrder } from '../domain/stream-order';
 import type { StatisticsEventHandlers } from '../statistics-event-handlers';
 import { applyEvent, type Applied } from './apply-event';
-import { ensureConsumerState, lockConsumerState, saveConsumerState } from './consumer-state';
+import {
+  ensureConsumerState,
+  lockConsumerState,
+  pruneHandledPositions,
+  saveConsumerState,
+} from './consumer-state';
 import { inTransaction } from './in-transaction';
 import { catchUpFromLog, type CatchUpTarget } from './log-catch-up';
 
@@ -39,6 +44,8 @@ export interface StatisticsEventConsumerOptions {
   ackWaitMs?: number;
   /** How often a standby tries to take over, and the leader checks it still leads; @default 1000 ms */
   acquireEveryMs?: number;
+  /** How often the leader forgets handled positions no delivery can bring back; @default 60 s */
+  pruneEveryMs?: number;
   /** Problems, for the service's log. */
   log?: (message: string) => void;
   /** Told when this replica starts consuming (it took the lease), for the service's log. */
@@ -141,13 +148,14 @@ export class StatisticsEventConsumer {
     this.messages = messages;
     this.failure = undefined;
     this.options.onActive?.(
-      `consuming the event stream ${subjects.eventStream} as ${durable} from sequence ${lastSeq + 1}`,
+      `consuming the event stream ${subjects.eventStream} as ${durable} from sequence ${Math.max(lastSeq, 0) + 1}`,
     );
     const watch = setInterval(() => {
       void this.lease.verify().then((held) => {
         if (!held) void messages.close();
       });
     }, checkEveryMs);
+    const prune = setInterval(() => void this.prune(), this.options.pruneEveryMs ?? 60_000);
     try {
       for await (const message of messages) {
         if (this.stopped || !this.lease.isHeld) break;
@@ -155,6 +163,7 @@ export class StatisticsEventConsumer {
       }
     } finally {
       clearInterval(watch);
+      clearInterval(prune);
       await messages.close();
       this.messages = undefined;
     }
@@ -222,6 +231,8 @@ export class StatisticsEventConsumer {
       const state = await lockConsumerState(db, durable);
       const order = streamOrder(state.lastStreamSeq, seq);
       if (order === 'gap') return 'gap';
+      // Applied before (or covered by a catch-up): its handled position may be pruned by now.
+      if (order === 'seen') return 'skipped';
       const decoded = decodeEventMessage(message.data);
       let outcome: Applied;
       let event: RecordedEvent | undefined;
@@ -240,15 +251,23 @@ export class StatisticsEventConsumer {
         });
         outcome = 'dead-lettered';
       }
-      if (order === 'next') {
-        await saveConsumerState(db, durable, {
-          ...state,
-          lastStreamSeq: seq,
-          lastPosition: event?.position ?? state.lastPosition,
-        });
-      }
+      await saveConsumerState(db, durable, {
+        ...state,
+        lastStreamSeq: seq,
+        lastPosition: event?.position ?? state.lastPosition,
+      });
       return outcome;
     });
+  }
+
+  private async prune(): Promise<void> {
+    const { pool, durable, subjects } = this.options;
+    try {
+      // The relay's checkpoint is named after the stream it publishes to.
+      await pruneHandledPositions(pool, durable, `relay:${subjects.eventStream}`);
+    } catch (error) {
+      this.options.log?.(`pruning handled positions: ${describe(error)}`);
+    }
   }
 
   private async catchUp(target: CatchUpTarget, onPage?: () => void): Promise<void> {
