@@ -11,3 +11,4 @@ export * from './commands';
 export * from './agent';
 export * from './api';
 export * from './discovery';
+export * from './cost/cost-model';

@@ -1,6 +1,6 @@
 import { costBreakdown, type CostInputs } from './cost-breakdown';
 import type { CostedHost } from './host-rates';
-import { noUsage } from './usage-amounts';
+import { noUsage } from '../../usage/domain/usage-amounts';
 
 const H = 3_600_000;
 const hostA: CostedHost = {
@@ -30,7 +30,7 @@ const hostB: CostedHost = {
   raid: false,
 };
 const core = { cpu: 1000, memory: 0, storage: 0, bandwidth: 0 };
-const cpuSeconds = (s: number) => ({ ...noUsage, cpuSeconds: s });
+const cpuSeconds = (s: number) => ({ ...noUsage(), cpuSeconds: s });
 
 const inputs = (
   groupBy: CostInputs['groupBy'],

@@ -1,16 +1,15 @@
+import { defaultCostModel, type CostModel } from '@federa/contracts';
 import { ownerKey, type CostGroupingKind, type InstanceOwner } from './cost-grouping';
 import type { CostedHost } from './host-rates';
 import { standingShares, type HostStay } from './standing-cost';
-import { defaultSurcharges, type Surcharges } from './surcharges';
-import type { UsageAmounts } from './usage-amounts';
-import { usageCost } from './usage-cost';
+import { usageCost, type ChargedUsage } from './usage-cost';
 
 /** Usage of one group on one host over the window (rates are per host, so rows keep the host). */
 export interface GroupUsage {
   /** The group's key under the grouping asked for (ignored for host and site: the host decides). */
   key: string;
   host: string;
-  usage: UsageAmounts;
+  usage: ChargedUsage;
 }
 
 export interface CostLine {
@@ -36,18 +35,18 @@ export interface CostInputs {
   hosts: ReadonlyMap<string, CostedHost>;
   /** Every stay on a host overlapping the window, with whom the instance belongs to. */
   stays: readonly (HostStay & InstanceOwner & { host: string })[];
-  /** @default defaultSurcharges (placement's) */
-  surcharges?: Surcharges;
+  /** @default defaultCostModel (placement's) */
+  model?: CostModel;
 }
 
 /**
- * Cost per group over [from, to): usage at the rates of the host it ran on (with surcharges), plus
+ * Cost per group over [from, to): usage at the rates of the host it ran on (times its operating factor), plus
  * standing cost — whole to its host and site, and for other groupings spread over the instances on
  * the host by reservation weight. Usage on a host the catalogue does not know costs nothing and is
  * left out rather than guessed.
  */
 export function costBreakdown(inputs: CostInputs): CostBreakdown {
-  const surcharges = inputs.surcharges ?? defaultSurcharges;
+  const model = inputs.model ?? defaultCostModel;
   const byHost = inputs.groupBy === 'host' || inputs.groupBy === 'site';
   const lines = new Map<string, CostLine>();
   const line = (key: string): CostLine => {
@@ -60,7 +59,7 @@ export function costBreakdown(inputs: CostInputs): CostBreakdown {
   for (const row of inputs.usage) {
     const host = inputs.hosts.get(row.host);
     if (!host) continue;
-    line(byHost ? hostKey(host) : row.key).usageCost += usageCost(row.usage, host, surcharges);
+    line(byHost ? hostKey(host) : row.key).usageCost += usageCost(row.usage, host, model);
   }
 
   const staysByHost = new Map<string, (HostStay & InstanceOwner)[]>();
@@ -72,7 +71,7 @@ export function costBreakdown(inputs: CostInputs): CostBreakdown {
   let unattributed = 0;
   for (const host of inputs.hosts.values()) {
     const stays = staysByHost.get(host.id) ?? [];
-    const shares = standingShares(host, stays, inputs.from, inputs.to, surcharges);
+    const shares = standingShares(host, stays, inputs.from, inputs.to, model);
     if (shares.total === 0) continue;
     const groupBy = inputs.groupBy;
     if (groupBy === 'host' || groupBy === 'site') {

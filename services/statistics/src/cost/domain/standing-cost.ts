@@ -1,17 +1,12 @@
+import {
+  defaultCostModel,
+  reservationCostPerHour,
+  type CostModel,
+  type ReservedResources,
+} from '@federa/contracts';
 import type { CostedHost, HostRates } from './host-rates';
-import { defaultSurcharges, type Surcharges } from './surcharges';
-import { HOURS_PER_MONTH } from './usage-cost';
 
-const GiB = 1024 ** 3;
 const HOUR_MS = 3_600_000;
-
-/** Resources an instance holds on its host, in base units (millicores, bytes, bits per second). */
-export interface ReservedResources {
-  cpu: number;
-  memory: number;
-  storage: number;
-  bandwidth: number;
-}
 
 /** One stay of an instance on a host (placement to end; a migration makes two). */
 export interface HostStay {
@@ -34,20 +29,14 @@ export interface StandingShares {
 /**
  * What holding `resources` on a host at its rates would cost per hour: the weight an instance bears
  * of the host's standing cost. Its reservation, not its usage, because the host stands for what it
- * holds whether or not it is busy.
+ * holds whether or not it is busy. Without the host's operating factor: all on one host share it.
  */
 export function reservationWeight(
   resources: ReservedResources,
   rates: HostRates,
-  surcharges: Surcharges = defaultSurcharges,
+  model: CostModel = defaultCostModel,
 ): number {
-  const bytesPerHour = (resources.bandwidth / 8) * 3600 * surcharges.bandwidthUtilisation;
-  return (
-    (resources.cpu / 1000) * rates.cpuHour +
-    (resources.memory / GiB) * rates.memoryGiBHour +
-    ((resources.storage / GiB) * rates.storageGiBMonth) / HOURS_PER_MONTH +
-    (bytesPerHour / GiB) * rates.networkGiB
-  );
+  return reservationCostPerHour(resources, rates, model);
 }
 
 /**
@@ -59,7 +48,7 @@ export function standingShares(
   stays: readonly HostStay[],
   from: number,
   to: number,
-  surcharges: Surcharges = defaultSurcharges,
+  model: CostModel = defaultCostModel,
 ): StandingShares {
   const start = Math.max(from, host.since ?? from);
   const end = Math.min(to, host.retiredAt ?? to);
@@ -69,7 +58,7 @@ export function standingShares(
   const clipped = stays
     .map((s) => ({
       instance: s.instance,
-      weight: reservationWeight(s.resources, host.rates, surcharges),
+      weight: reservationWeight(s.resources, host.rates, model),
       from: Math.max(start, s.from),
       to: Math.min(end, s.to ?? end),
     }))

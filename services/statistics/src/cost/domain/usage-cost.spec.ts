@@ -24,10 +24,10 @@ describe('usage cost', () => {
     const cost = usageCost(
       {
         cpuSeconds: 7200,
-        memoryGiBMinutes: 240,
-        storageGiBHours: 730,
-        networkBytesIn: GiB,
-        networkBytesOut: GiB,
+        memoryGibMinutes: 240,
+        storageGibHours: 730,
+        networkInBytes: GiB,
+        networkOutBytes: GiB,
       },
       geneva,
     );
@@ -39,10 +39,10 @@ describe('usage cost', () => {
     const cost = usageCost(
       {
         cpuSeconds: 3600,
-        memoryGiBMinutes: 0,
-        storageGiBHours: 0,
-        networkBytesIn: 0,
-        networkBytesOut: 0,
+        memoryGibMinutes: 0,
+        storageGibHours: 0,
+        networkInBytes: 0,
+        networkOutBytes: 0,
       },
       plain,
     );

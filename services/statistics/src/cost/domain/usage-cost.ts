@@ -1,22 +1,34 @@
+import {
+  defaultCostModel,
+  HOURS_PER_MONTH,
+  operatingFactor,
+  type CostModel,
+} from '@federa/contracts';
+import type { UsageAmounts } from '../../usage/domain/usage-amounts';
 import type { CostedHost } from './host-rates';
-import { defaultSurcharges, operatingFactor, type Surcharges } from './surcharges';
-import type { UsageAmounts } from './usage-amounts';
 
 const GiB = 1024 ** 3;
-/** The month placement and statistics price storage by (365 × 24 / 12). */
-export const HOURS_PER_MONTH = 730;
 
-/** What `usage` on `host` costs: the host's rates × usage, times its UPS/RAID surcharges. */
+/** The usage amounts that are charged for (load and sample counts cost nothing). */
+export type ChargedUsage = Pick<
+  UsageAmounts,
+  'cpuSeconds' | 'memoryGibMinutes' | 'storageGibHours' | 'networkInBytes' | 'networkOutBytes'
+>;
+
+/**
+ * What `usage` on `host` costs: the host's rates × usage, times its operating factor (UPS/RAID
+ * surcharges and site), as placement's cost of a reservation used in full.
+ */
 export function usageCost(
-  usage: UsageAmounts,
+  usage: ChargedUsage,
   host: CostedHost,
-  surcharges: Surcharges = defaultSurcharges,
+  model: CostModel = defaultCostModel,
 ): number {
   const r = host.rates;
   const base =
     (usage.cpuSeconds / 3600) * r.cpuHour +
-    (usage.memoryGiBMinutes / 60) * r.memoryGiBHour +
-    (usage.storageGiBHours * r.storageGiBMonth) / HOURS_PER_MONTH +
-    ((usage.networkBytesIn + usage.networkBytesOut) / GiB) * r.networkGiB;
-  return base * operatingFactor(host, surcharges);
+    (usage.memoryGibMinutes / 60) * r.memoryGiBHour +
+    (usage.storageGibHours * r.storageGiBMonth) / HOURS_PER_MONTH +
+    ((usage.networkInBytes + usage.networkOutBytes) / GiB) * r.networkGiB;
+  return base * operatingFactor(host, host.site, model);
 }

@@ -1,9 +1,10 @@
+import type { ReservedResources } from '@federa/contracts';
 import type { Pool } from 'pg';
 import type { CostInputs, GroupUsage } from '../domain/cost-breakdown';
 import type { CostGroupingKind } from '../domain/cost-grouping';
 import type { CostedHost } from '../domain/host-rates';
-import type { HostStay, ReservedResources } from '../domain/standing-cost';
-import type { UsageAmounts } from '../domain/usage-amounts';
+import type { HostStay } from '../domain/standing-cost';
+import type { ChargedUsage } from '../domain/usage-cost';
 import { planWindow, type WindowPiece } from '../domain/window-plan';
 
 const rollupTable = { hour: 'statistics.usage_hourly', day: 'statistics.usage_daily' } as const;
@@ -224,12 +225,12 @@ function reserved(r: {
   };
 }
 
-function amounts(r: UsageRow): UsageAmounts {
+function amounts(r: UsageRow): ChargedUsage {
   return {
     cpuSeconds: Number(r.cpu ?? 0),
-    memoryGiBMinutes: Number(r.mem ?? 0),
-    storageGiBHours: Number(r.sto ?? 0),
-    networkBytesIn: Number(r.net_in ?? 0),
-    networkBytesOut: Number(r.net_out ?? 0),
+    memoryGibMinutes: Number(r.mem ?? 0),
+    storageGibHours: Number(r.sto ?? 0),
+    networkInBytes: Number(r.net_in ?? 0),
+    networkOutBytes: Number(r.net_out ?? 0),
   };
 }
