@@ -99,8 +99,6 @@ export interface LayerDriver {
   migrateIn?(spec: InstanceSpec): Promise<{ uri: string }>;
   /** Optional: makes a paused instance run again (qemu `cont`); a layer that never pauses has none. */
   resume?(instance: string): Promise<void>;
-  /** Optional: makes a paused instance run again (qemu `cont`); a layer that never pauses has none. */
-  resume?(instance: string): Promise<void>;
 }
 
 /** A layer was asked for something it cannot do (live migration on libvirt's test driver, ...). */
