@@ -148,7 +148,13 @@ describe('usage from heartbeats', () => {
         samples: 30,
       }),
     ]);
-    expect(report.intake).toEqual({ counted: 60, replayed: 1, stale: 0, malformed: 2 });
+    expect(report.intake).toEqual({
+      counted: 60,
+      replayed: 1,
+      stale: 0,
+      malformed: 2,
+      dropped: 0,
+    });
   });
 
   it('answers GET /v1/usage through the gateway, and refuses a bad filter naming it', async () => {

@@ -90,6 +90,15 @@ export class HeartbeatIntakeView {
   @IsInt()
   @Min(0)
   malformed: number;
+
+  /**
+   * Not stored although well-formed: too many minute rows waiting for Postgres, refused by it, or
+   * counted by a replica that another one took over from before it could write them.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  dropped?: number;
 }
 
 /** `GET /v1/usage`: usage per instance and host over [from, to), in service, app, instance order. */

@@ -1,10 +1,14 @@
-import { checkUsageHeartbeat } from './heartbeat-check';
+import { checkUsageHeartbeat as checkAt, usageLimits } from './heartbeat-check';
+
+const sentAt = Date.UTC(2026, 2, 1, 10, 7, 30);
+const now = sentAt + 2_000;
+const checkUsageHeartbeat = (plain: unknown, host: string, at = now) => checkAt(plain, host, at);
 
 const beat = (over: Record<string, unknown> = {}) => ({
   host: 'mph-1',
   epoch: 3,
   seq: 10,
-  sentAt: Date.UTC(2026, 2, 1, 10, 7, 30),
+  sentAt,
   intervalMs: 1000,
   usage: { cpuMillis: 1, memoryBytes: 1, storageBytes: 1, networkBytes: 1 },
   instances: [
@@ -107,6 +111,52 @@ describe('checking a heartbeat for usage', () => {
     const checked = checkUsageHeartbeat(beat({ instances: {} }), 'mph-1');
     expect(!checked.ok && checked.errors).toEqual([
       { path: 'instances', reason: 'must be an array' },
+    ]);
+  });
+
+  it('refuses a usage figure beyond what any machine reports, naming it, so it cannot stop a flush', () => {
+    const huge = beat({
+      instances: [
+        {
+          instance: 'shop-web-1',
+          state: 'running',
+          usage: {
+            cpuMillis: 1,
+            memoryBytes: 1,
+            storageBytes: 1,
+            networkBytes: 1e21,
+            networkInBytes: usageLimits.networkInBytes,
+            networkOutBytes: usageLimits.networkOutBytes + 1,
+          },
+        },
+      ],
+    });
+    const checked = checkUsageHeartbeat(huge, 'mph-1');
+    expect(!checked.ok && checked.errors).toEqual([
+      {
+        path: 'instances[0].usage.networkBytes',
+        reason: 'must be a number from 0 to 1000000000000',
+      },
+      {
+        path: 'instances[0].usage.networkOutBytes',
+        reason: 'must be a number from 0 to 1000000000000',
+      },
+    ]);
+  });
+
+  it('refuses a sentAt older than 48 hours or more than 5 minutes ahead, naming it', () => {
+    for (const at of [now - 48 * 3_600_000 - 1, now + 5 * 60_000 + 1, 0]) {
+      const checked = checkUsageHeartbeat(beat({ sentAt: at }), 'mph-1');
+      expect(!checked.ok && checked.errors.map((e) => e.path)).toEqual(['sentAt']);
+    }
+    expect(checkUsageHeartbeat(beat({ sentAt: now + 5 * 60_000 }), 'mph-1').ok).toBe(true);
+  });
+
+  it('refuses an instance listed twice in one heartbeat instead of counting it twice', () => {
+    const listed = beat().instances[0];
+    const checked = checkUsageHeartbeat(beat({ instances: [listed, listed] }), 'mph-1');
+    expect(!checked.ok && checked.errors).toEqual([
+      { path: 'instances[1].instance', reason: 'must not repeat instances[0]' },
     ]);
   });
 });

@@ -25,6 +25,24 @@ export interface UsageHeartbeat {
 
 /** An interval longer than this is not a heartbeat interval (the agent's default is 1 s). */
 export const maxIntervalMs = 3_600_000;
+/** A heartbeat sent longer ago than this is refused: its hour is past recording (48 hours). */
+export const maxHeartbeatAgeMs = 48 * 3_600_000;
+/** A heartbeat dated further ahead of this clock than this is refused: its agent's clock is wrong. */
+export const maxClockAheadMs = 5 * 60_000;
+
+/**
+ * The largest figure each usage field may carry, far above any real machine (a million cores,
+ * an exbibyte, a terabyte a second) but low enough that a day of them in one minute row stays
+ * inside Postgres' bigint: one absurd figure must not make a whole flush fail.
+ */
+export const usageLimits = {
+  cpuMillis: 1e9,
+  memoryBytes: 2 ** 60,
+  storageBytes: 2 ** 60,
+  networkBytes: 1e12,
+  networkInBytes: 1e12,
+  networkOutBytes: 1e12,
+} as const;
 
 type Checked = { ok: true; value: UsageHeartbeat } | { ok: false; errors: FieldError[] };
 
@@ -33,7 +51,11 @@ type Checked = { ok: true; value: UsageHeartbeat } | { ok: false; errors: FieldE
  * rather than a class-validator pass over AgentHeartbeat: at 10,000 hosts × 10 instances a second,
  * that alone would cost more than the half core the whole ingest may use.
  */
-export function checkUsageHeartbeat(plain: unknown, subjectHost: string): Checked {
+export function checkUsageHeartbeat(
+  plain: unknown,
+  subjectHost: string,
+  now: number = Date.now(),
+): Checked {
   if (!isObject(plain)) return { ok: false, errors: [{ path: '', reason: 'must be an object' }] };
   const errors: FieldError[] = [];
   const { host, epoch, seq, sentAt, intervalMs, instances } = plain;
@@ -47,6 +69,14 @@ export function checkUsageHeartbeat(plain: unknown, subjectHost: string): Checke
   if (!isCount(seq, 1)) errors.push({ path: 'seq', reason: 'must be an integer of at least 1' });
   if (!isCount(sentAt, 0)) {
     errors.push({ path: 'sentAt', reason: 'must be a time in ms since the Unix epoch' });
+  } else if (
+    (sentAt as number) < now - maxHeartbeatAgeMs ||
+    (sentAt as number) > now + maxClockAheadMs
+  ) {
+    errors.push({
+      path: 'sentAt',
+      reason: 'must be within the last 48 hours and at most 5 minutes ahead of statistics’ clock',
+    });
   }
   if (!isCount(intervalMs, 1) || (intervalMs as number) > maxIntervalMs) {
     errors.push({ path: 'intervalMs', reason: `must be an integer from 1 to ${maxIntervalMs}` });
@@ -55,9 +85,21 @@ export function checkUsageHeartbeat(plain: unknown, subjectHost: string): Checke
   if (!Array.isArray(instances)) {
     errors.push({ path: 'instances', reason: 'must be an array' });
   } else {
+    const seen = new Map<string, number>();
     for (let i = 0; i < instances.length; i++) {
       const sample = checkInstance(instances[i], `instances[${i}]`, errors);
-      if (sample) samples.push(sample);
+      if (!sample) continue;
+      const first = seen.get(sample.instance);
+      if (first !== undefined) {
+        // Counted twice otherwise: the same instance's usage would be added once per listing.
+        errors.push({
+          path: `instances[${i}].instance`,
+          reason: `must not repeat instances[${first}]`,
+        });
+        continue;
+      }
+      seen.set(sample.instance, i);
+      samples.push(sample);
     }
   }
   if (errors.length > 0) return { ok: false, errors };
@@ -97,13 +139,11 @@ function checkInstance(
     return undefined;
   }
   for (const field of ['cpuMillis', 'memoryBytes', 'storageBytes', 'networkBytes'] as const) {
-    if (!isAmount(usage[field])) {
-      errors.push({ path: `${at}.usage.${field}`, reason: 'must be a number of at least 0' });
-    }
+    checkFigure(usage[field], field, `${at}.usage.${field}`, errors);
   }
   for (const field of ['networkInBytes', 'networkOutBytes'] as const) {
-    if (usage[field] !== undefined && !isAmount(usage[field])) {
-      errors.push({ path: `${at}.usage.${field}`, reason: 'must be a number of at least 0' });
+    if (usage[field] !== undefined) {
+      checkFigure(usage[field], field, `${at}.usage.${field}`, errors);
     }
   }
   if (errors.length > before) return undefined;
@@ -119,6 +159,17 @@ function checkInstance(
     networkOutBytes: split ? ((usage.networkOutBytes as number | undefined) ?? 0) : total / 2,
     load: load as number | undefined,
   };
+}
+
+function checkFigure(
+  value: unknown,
+  field: keyof typeof usageLimits,
+  path: string,
+  errors: FieldError[],
+): void {
+  if (!isAmount(value) || (value as number) > usageLimits[field]) {
+    errors.push({ path, reason: `must be a number from 0 to ${usageLimits[field]}` });
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

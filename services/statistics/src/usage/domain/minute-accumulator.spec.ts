@@ -30,7 +30,7 @@ describe('adding heartbeats up per instance and minute', () => {
     for (let seq = 1; seq <= 59; seq++) expect(acc.add(beat(seq))).toBe('counted');
     const { minutes, marks, heartbeats } = acc.take();
     expect(heartbeats).toBe(59);
-    expect(marks).toEqual([{ host: 'mph-1', epoch: 1, seq: 59 }]);
+    expect(marks).toEqual([{ host: 'mph-1', epoch: 1, seq: 59, heartbeats: 59 }]);
     expect(minutes).toHaveLength(1);
     const row = minutes[0];
     expect(row).toMatchObject({ instance: 'shop-web-1', minute, host: 'mph-1', samples: 59 });
@@ -64,7 +64,7 @@ describe('adding heartbeats up per instance and minute', () => {
     acc.add(beat(40));
     expect(acc.add(beat(1, { epoch: 2 }))).toBe('counted');
     expect(acc.add(beat(41))).toBe('stale');
-    expect(acc.take().marks).toEqual([{ host: 'mph-1', epoch: 2, seq: 1 }]);
+    expect(acc.take().marks).toEqual([{ host: 'mph-1', epoch: 2, seq: 1, heartbeats: 2 }]);
   });
 
   it('keeps an instance that moved during a minute apart on each host', () => {
@@ -79,16 +79,16 @@ describe('adding heartbeats up per instance and minute', () => {
     ).toEqual(['mph-1', 'mph-2']);
   });
 
-  it('puts back a batch whose write failed, adding to what came since', () => {
+  it('keeps each batch apart, so that a failed one is written again as it was', () => {
     const acc = new MinuteAccumulator();
     acc.add(beat(1));
     const failed = acc.take();
     acc.add(beat(2));
-    acc.restore(failed);
-    const retried = acc.take();
-    expect(retried.minutes[0].samples).toBe(2);
-    expect(retried.marks).toEqual([{ host: 'mph-1', epoch: 1, seq: 2 }]);
-    expect(retried.heartbeats).toBe(2);
+    acc.add(beat(3));
+    const next = acc.take();
+    expect(failed.marks).toEqual([{ host: 'mph-1', epoch: 1, seq: 1, heartbeats: 1 }]);
+    expect(next.marks).toEqual([{ host: 'mph-1', epoch: 1, seq: 3, heartbeats: 2 }]);
+    expect(next.minutes[0].samples).toBe(2);
   });
 
   it('counts a heartbeat in the minute of its sending time', () => {

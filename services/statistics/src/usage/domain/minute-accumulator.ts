@@ -18,10 +18,19 @@ export interface HeartbeatMark {
   seq: number;
 }
 
-/** What a flush takes: the minutes to add to the table and the marks to raise with them. */
+/** A host's mark as a batch raises it, with how many of the host's heartbeats the batch holds. */
+export interface BatchMark extends HeartbeatMark {
+  heartbeats: number;
+}
+
+/**
+ * What a flush takes: the minutes to add to the table and the marks to raise with them. Batches
+ * are written in the order taken and never merged: a batch whose write failed is written again
+ * as it was, so that the stored marks tell whether it was written after all (see uncoveredPart).
+ */
 export interface UsageBatch {
   minutes: MinuteUsage[];
-  marks: HeartbeatMark[];
+  marks: BatchMark[];
   heartbeats: number;
 }
 
@@ -39,7 +48,7 @@ export type Admission = 'counted' | 'replayed' | 'stale';
  */
 export class MinuteAccumulator {
   private pending = new Map<string, MinuteUsage>();
-  private pendingMarks = new Map<string, HeartbeatMark>();
+  private pendingMarks = new Map<string, BatchMark>();
   private readonly marks = new Map<string, { epoch: number; seq: number }>();
   private heartbeats = 0;
 
@@ -56,7 +65,13 @@ export class MinuteAccumulator {
     if (mark && beat.epoch < mark.epoch) return 'stale';
     if (mark && beat.epoch === mark.epoch && beat.seq <= mark.seq) return 'replayed';
     this.marks.set(beat.host, { epoch: beat.epoch, seq: beat.seq });
-    this.pendingMarks.set(beat.host, { host: beat.host, epoch: beat.epoch, seq: beat.seq });
+    const held = this.pendingMarks.get(beat.host)?.heartbeats ?? 0;
+    this.pendingMarks.set(beat.host, {
+      host: beat.host,
+      epoch: beat.epoch,
+      seq: beat.seq,
+      heartbeats: held + 1,
+    });
     this.heartbeats++;
     const minute = beat.sentAt - (beat.sentAt % minuteMs);
     const seconds = beat.intervalMs / 1000;
@@ -89,20 +104,6 @@ export class MinuteAccumulator {
     this.heartbeats = 0;
     return batch;
   }
-
-  /** Puts back a batch whose flush failed, to go with the next one: nothing counted is dropped. */
-  restore(batch: UsageBatch): void {
-    for (const row of batch.minutes) {
-      const rowKey = `${row.instance}\u0000${row.minute}\u0000${row.host}`;
-      const current = this.pending.get(rowKey);
-      if (current) addUsage(current, row);
-      else this.pending.set(rowKey, row);
-    }
-    for (const mark of batch.marks) {
-      if (isAfter(mark, this.pendingMarks.get(mark.host))) this.pendingMarks.set(mark.host, mark);
-    }
-    this.heartbeats += batch.heartbeats;
-  }
 }
 
 /** What one heartbeat's sample adds to its minute. */
@@ -119,6 +120,9 @@ export function usageOfSample(sample: InstanceSample, seconds: number): UsageAmo
   };
 }
 
-function isAfter(mark: HeartbeatMark, than: { epoch: number; seq: number } | undefined): boolean {
+export function isAfter(
+  mark: HeartbeatMark,
+  than: { epoch: number; seq: number } | undefined,
+): boolean {
   return !than || mark.epoch > than.epoch || (mark.epoch === than.epoch && mark.seq > than.seq);
 }

@@ -12,7 +12,10 @@ export const usageLeaseName = 'federa.statistics.usage';
  * (what was counted) live in that replica's memory between flushes, and statistics-<instance>
  * streams have one writer. The others stand by on a Postgres advisory lease; when the leader dies,
  * its session's lease goes with it and a standby takes over from the marks stored, losing at most
- * the heartbeats of the leader's last unflushed interval.
+ * the heartbeats of the leader's last unflushed interval. A leader that lost its lease while alive
+ * (its lease session broken) may go on taking heartbeats until its next check; the new leader's
+ * term (statistics.usage_leader_term) refuses its writes from the moment it takes over, so nothing
+ * is counted twice, and what it flushes before then is read by the new leader with the marks.
  */
 export class UsageLeadership {
   private readonly logger = new Logger('UsageLeadership');
@@ -62,7 +65,8 @@ export class UsageLeadership {
         }
       } else if (!holds && this.leading) {
         this.logger.warn('usage lease lost: another replica counts heartbeats now');
-        await this.resign(false);
+        // Written only if no replica took over yet: the write is fenced by the usage term.
+        await this.resign(true);
       }
     })().finally(() => (this.tick = undefined));
     await this.tick;

@@ -12,8 +12,8 @@ export class UsageMaintenance {
   private round: Promise<void> | undefined;
 
   constructor(
-    private readonly rollups: UsageRollups,
-    private readonly recorder: UsageRecorder,
+    private readonly rollups: Pick<UsageRollups, 'refresh' | 'applyRetention'>,
+    private readonly recorder: Pick<UsageRecorder, 'recordClosedHours'>,
     private readonly everyMs: number,
   ) {}
 
@@ -33,14 +33,17 @@ export class UsageMaintenance {
   async runOnce(): Promise<void> {
     if (this.round) return this.round;
     this.round = (async () => {
-      try {
-        await this.rollups.refresh();
-        await this.recorder.recordClosedHours();
-        await this.rollups.applyRetention();
-      } catch (error) {
-        this.logger.warn(
-          `usage rollups or records not done this round: ${(error as Error).message}`,
-        );
+      // Each step on its own: an hour that cannot be recorded must not stop rollups or retention.
+      for (const [what, step] of [
+        ['rollups', () => this.rollups.refresh()],
+        ['usage records', () => this.recorder.recordClosedHours()],
+        ['retention', () => this.rollups.applyRetention()],
+      ] as const) {
+        try {
+          await step();
+        } catch (error) {
+          this.logger.warn(`usage ${what} not done this round: ${(error as Error).message}`);
+        }
       }
     })().finally(() => (this.round = undefined));
     return this.round;

@@ -21,8 +21,9 @@ const streamsPerAppend = 200;
  * processed when its minutes changed (statistics.usage_unrecorded_hours, filled by the flushes); each stream's
  * version and last recorded hour are kept in statistics.usage_streams, so an hour is appended once
  * (later hours only, and a derived event id makes a repeated append a no-op, e.g. after a crash
- * between the append and the bookkeeping). An instance the catalogue does not know yet when its
- * hour is processed is not recorded for that hour.
+ * between the append and the bookkeeping). An hour with an instance the catalogue does not know
+ * yet is processed again each round (the known ones are not appended twice) until the instance is
+ * known or the hour is past the lookback.
  */
 export class UsageRecorder {
   constructor(
@@ -46,12 +47,26 @@ export class UsageRecorder {
       [new Date(closedBefore - hourMs)],
     );
     let appended = 0;
+    const failed: string[] = [];
     const occurredAt = new Date(now).toISOString();
     for (const { hour, touched_at: touchedAt } of rows) {
-      appended += await this.recordHour(hour.getTime(), closedBefore, occurredAt);
-      await this.pool.query(
-        `DELETE FROM statistics.usage_unrecorded_hours WHERE hour = $1 AND touched_at = $2::timestamptz`,
-        [hour, touchedAt],
+      // Each hour on its own: one that cannot be recorded does not hold the later ones back.
+      try {
+        const recorded = await this.recordHour(hour.getTime(), closedBefore, occurredAt);
+        appended += recorded.appended;
+        // An instance the catalogue does not know yet: the hour is looked at again next round.
+        if (recorded.unknownInstances > 0) continue;
+        await this.pool.query(
+          `DELETE FROM statistics.usage_unrecorded_hours WHERE hour = $1 AND touched_at = $2::timestamptz`,
+          [hour, touchedAt],
+        );
+      } catch (error) {
+        failed.push(`${hour.toISOString()}: ${(error as Error).message}`);
+      }
+    }
+    if (failed.length > 0) {
+      throw new Error(
+        `${appended} usage events appended; hours not recorded: ${failed.join('; ')}`,
       );
     }
     return appended;
@@ -61,8 +76,10 @@ export class UsageRecorder {
     hour: number,
     closedBefore: number,
     occurredAt: string,
-  ): Promise<number> {
-    const candidates = await this.hoursOf(new Date(hour), new Date(hour + hourMs));
+  ): Promise<{ appended: number; unknownInstances: number }> {
+    const found = await this.hoursOf(new Date(hour), new Date(hour + hourMs));
+    const candidates = found.filter((c): c is InstanceHourUsage => c.service !== null);
+    const unknownInstances = found.length - candidates.length;
     const byInstance = new Map<string, InstanceHourUsage[]>();
     for (const c of candidates) {
       const list = byInstance.get(c.instance) ?? [];
@@ -95,7 +112,7 @@ export class UsageRecorder {
       );
       appended += chunk.reduce((n, a) => n + a.events.length, 0);
     }
-    return appended;
+    return { appended, unknownInstances };
   }
 
   /**
@@ -119,19 +136,48 @@ export class UsageRecorder {
         );
       } catch (error) {
         if (!(error instanceof StreamVersionConflict)) throw error;
-        const actual = error.actual === 0 ? 'no-stream' : error.actual;
-        versions.push((await this.store.append(a.streamId, actual, a.events)).nextExpectedVersion);
+        versions.push(await this.appendMissing(a));
       }
     }
     return versions;
   }
 
-  private async hoursOf(from: Date, to: Date): Promise<InstanceHourUsage[]> {
+  /**
+   * The stream holds more than statistics.usage_streams says (its bookkeeping lost after an
+   * append): appends, at the version read, only the hours the stream does not record yet.
+   */
+  private async appendMissing(a: StreamAppend): Promise<number> {
+    const since = typeof a.expected === 'number' ? a.expected + 1 : 1;
+    const { events, version } = await this.store.readStream(a.streamId, { fromVersion: since });
+    const recorded = new Set(events.map((e) => e.eventId));
+    let lastHour = -Infinity;
+    for (const e of events) {
+      const from = (e.data as { from?: unknown }).from;
+      if (e.type === 'UsageRecorded' && typeof from === 'string') {
+        lastHour = Math.max(lastHour, Date.parse(from));
+      }
+    }
+    const missing = a.events.filter(
+      (e) => !recorded.has(e.eventId!) && Date.parse((e.data as { from: string }).from) > lastHour,
+    );
+    if (missing.length === 0) return version;
+    return (await this.store.append(a.streamId, version === 0 ? 'no-stream' : version, missing))
+      .nextExpectedVersion;
+  }
+
+  private async hoursOf(
+    from: Date,
+    to: Date,
+  ): Promise<
+    Array<
+      Omit<InstanceHourUsage, 'service' | 'app'> & { service: string | null; app: string | null }
+    >
+  > {
     const { rows } = await this.pool.query<{
       instance: string;
       host: string;
-      service: string;
-      app: string;
+      service: string | null;
+      app: string | null;
       hour: Date;
       cpu_seconds: number;
       memory_gib_minutes: number;
@@ -157,7 +203,7 @@ export class UsageRecorder {
   WHERE id IN (SELECT instance FROM per)
   ORDER BY id, placed_at DESC
 )
-SELECT per.*, named.service, named.app FROM per JOIN named ON named.id = per.instance
+SELECT per.*, named.service, named.app FROM per LEFT JOIN named ON named.id = per.instance
 WHERE NOT EXISTS (SELECT 1 FROM statistics.usage_streams s
                   WHERE s.instance = per.instance AND s.last_hour >= per.hour)`,
       [from, to],

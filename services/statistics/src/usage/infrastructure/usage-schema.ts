@@ -60,6 +60,13 @@ CREATE TABLE IF NOT EXISTS statistics.usage_heartbeat_marks (
   seq bigint NOT NULL
 );
 
+-- The usage leader's term, raised by each replica that takes over the counting: a flush writes
+-- only while its replica's term is the latest, so a deposed leader still alive cannot add a minute.
+CREATE TABLE IF NOT EXISTS statistics.usage_leader_term (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id),
+  term bigint NOT NULL
+);
+
 -- Hours whose minute rows changed since their rollups were last computed.
 CREATE TABLE IF NOT EXISTS statistics.usage_dirty_hours (
   hour timestamptz PRIMARY KEY,
