@@ -16,6 +16,11 @@ export interface GatewayConfig extends FederaConfig {
    * @default readinessServicesDefault: inventory, placement, supervision, relay, migration, statistics
    */
   readinessServices?: readonly string[];
+  /**
+   * Of those, the ones /readyz reports (`degraded`) without ever failing for them.
+   * @default readinessInformationalDefault: statistics
+   */
+  readinessInformational?: readonly string[];
   /** Budgets of reads and writes beyond which requests are shed. @default sheddingDefaults (FEDERA_API_*) */
   shedding?: SheddingConfig;
 }

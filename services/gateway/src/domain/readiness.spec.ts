@@ -1,4 +1,4 @@
-import { readiness, serviceHealthProblem } from './readiness';
+import { readiness, readinessInformationalDefault, serviceHealthProblem } from './readiness';
 
 describe('readiness', () => {
   it('is ready only when every dependency is up, and names the ones that are down', () => {
@@ -9,6 +9,20 @@ describe('readiness', () => {
     ]);
     expect(result.ready).toBe(false);
     expect(result.down.map((d) => d.dependency)).toEqual(['nats']);
+  });
+  it('stays ready when only an informational dependency is down, and reports it as degraded', () => {
+    const result = readiness([
+      { dependency: 'postgres', up: true },
+      { dependency: 'statistics', up: false, reason: 'stuck', informational: true },
+    ]);
+    expect(result.ready).toBe(true);
+    expect(result.down).toEqual([]);
+    expect(result.degraded.map((d) => d.dependency)).toEqual(['statistics']);
+  });
+
+  it('leaves statistics out of what makes the gateway unready by default', () => {
+    expect(readinessInformationalDefault).toContain('statistics');
+    expect(readinessInformationalDefault).not.toContain('inventory');
   });
 });
 

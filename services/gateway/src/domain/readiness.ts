@@ -4,15 +4,22 @@ export interface DependencyStatus {
   up: boolean;
   /** Why it is considered down. */
   reason?: string;
+  /** Reported, but never makes the gateway unready (a service the API's core does not need). */
+  informational?: boolean;
 }
 
-/** Ready when every dependency is up; the ones that are not are named. */
+/**
+ * Ready when every dependency that is not informational is up; the ones that are down are named,
+ * informational ones apart (`degraded`).
+ */
 export function readiness(statuses: DependencyStatus[]): {
   ready: boolean;
   down: DependencyStatus[];
+  degraded: DependencyStatus[];
 } {
-  const down = statuses.filter((s) => !s.up);
-  return { ready: down.length === 0, down };
+  const down = statuses.filter((s) => !s.up && !s.informational);
+  const degraded = statuses.filter((s) => !s.up && s.informational);
+  return { ready: down.length === 0, down, degraded };
 }
 
 /** The backend services /readyz pings unless told otherwise: every one the API depends on. */
@@ -24,6 +31,13 @@ export const readinessServicesDefault: readonly string[] = [
   'migration',
   'statistics',
 ];
+
+/**
+ * The services /readyz reports without depending on them: statistics only answers usage, costs and
+ * forecasts, so a statistics replica stuck on one event must not take every gateway pod (and with
+ * it the whole API) out of a load balancer.
+ */
+export const readinessInformationalDefault: readonly string[] = ['statistics'];
 
 /**
  * What is wrong with a backend service, from its answer to a health ping (a CommandReply whose

@@ -8,6 +8,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 import { NATS_CONNECTION } from './nats-connection.provider';
 import {
   readiness,
+  readinessInformationalDefault,
   readinessServicesDefault,
   serviceHealthProblem,
   type DependencyStatus,
@@ -27,10 +28,16 @@ export class ReadinessService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  async check(): Promise<{ ready: boolean; checks: DependencyStatus[]; down: DependencyStatus[] }> {
+  async check(): Promise<{
+    ready: boolean;
+    checks: DependencyStatus[];
+    down: DependencyStatus[];
+    degraded: DependencyStatus[];
+  }> {
     const timeoutMs = this.config.readinessTimeoutMs ?? 1000;
     const subjects = new Subjects(this.config.subjectPrefix);
     const services = this.config.readinessServices ?? readinessServicesDefault;
+    const informational = this.config.readinessInformational ?? readinessInformationalDefault;
     const checks = await Promise.all([
       probeWithin('postgres', timeoutMs, postgresProbe(this.pool)),
       probeWithin('nats', timeoutMs, async () => {
@@ -58,6 +65,9 @@ export class ReadinessService {
         }),
       ),
     ]);
-    return { ...readiness(checks), checks };
+    const marked = checks.map((c) =>
+      informational.includes(c.dependency) ? { ...c, informational: true } : c,
+    );
+    return { ...readiness(marked), checks: marked };
   }
 }
