@@ -71,6 +71,35 @@ describe("supervision's view", () => {
     expect(db.partitioned).toBeUndefined();
   });
 
+  it('counts a moving instance whose source host died as serving no more', () => {
+    const view = new SupervisionView();
+    const ref = { service: 'shop', app: 'web', instance: 'shop-web-1' };
+    view.apply([
+      recorded('host-h3', 'HostRegistered', { host: 'h3', epoch: 1 }),
+      recorded('instance-shop-web-1', 'InstanceRequested', {
+        ...ref,
+        layer: 'process',
+        revision: 1,
+      }),
+      recorded('instance-shop-web-1', 'InstancePlaced', { ...ref, host: 'h3', hostEpoch: 1 }),
+      recorded('instance-shop-web-1', 'InstanceHealthy', { ...ref, host: 'h3' }),
+      recorded('instance-shop-web-1', 'InstanceMigrating', {
+        ...ref,
+        migration: 'm-1',
+        to: 'h4',
+        servesWhileMoving: true,
+      }),
+    ]);
+    expect(view.instancesOf('shop')[0].servingWhileMoving).toBe(true);
+
+    view.apply([recorded('host-h3', 'HostDown', { host: 'h3', cause: 'dead' })]);
+
+    const [web] = view.instancesOf('shop');
+    expect(web).toMatchObject({ state: 'migrating', host: 'h3' });
+    expect(web.servingWhileMoving).toBeUndefined();
+    expect(view.instances.get('shop-web-1')?.servingWhileMoving).toBe(true);
+  });
+
   it('knows since when a host is back (its report deadlines count from then)', () => {
     const view = new SupervisionView();
 

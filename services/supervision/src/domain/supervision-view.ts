@@ -121,7 +121,11 @@ export class SupervisionView {
         instance.state === 'lost' ||
         partitioned !== undefined ||
         (downHere && app?.placement.relocatable === false);
-      if (!stranded) out.push(instance);
+      // A move's source that died serves nobody, though the migration still has it until it ends.
+      if (!stranded && downHere && instance.servingWhileMoving) {
+        const { servingWhileMoving: _dead, ...notServing } = instance;
+        out.push(notServing);
+      } else if (!stranded) out.push(instance);
       else if (partitioned) out.push({ ...instance, stranded, partitioned });
       else if (instance.state === 'lost' && host !== undefined && !host.down)
         out.push({ ...instance, stranded, awaitingReport: true });
