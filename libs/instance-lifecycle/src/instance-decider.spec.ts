@@ -521,6 +521,16 @@ describe('the instance decider', () => {
       expect(isLive('absent')).toBe(false);
     });
 
+    it('reads a verified relocation as healthy on its new host, so that a report of that health is not news', () => {
+      const verified: InstanceEvent = {
+        type: 'InstanceRelocated',
+        data: { ...ref, host: 'mph-2', migration: 'mig-1', from: 'mph-1', verified: true },
+      };
+      const moved = [requested, placed, starting, running, healthy, migrating, verified];
+      expect(moved.reduce(evolveInstanceLife, initialInstanceLife()).status).toBe('healthy');
+      spec.given(moved).when(observe('healthy', 'mph-2')).then([]);
+    });
+
     it('reads a placement written before generations as generation 1, and a relocation as the next', () => {
       const relocated: InstanceEvent = {
         type: 'InstanceRelocated',

@@ -124,7 +124,9 @@ export function evolveInstanceLife(state: InstanceLife, event: InstanceEvent): I
     case 'InstanceRelocated':
       return tidy({
         ...base,
-        status: 'running',
+        // The migration saw it healthy on its new host before recording the move (as supervision's
+        // view reads it): a report of that health is not news.
+        status: event.data.verified === true ? 'healthy' : 'running',
         host: event.data.host,
         endpoint: undefined,
         // A relocation is a new placement of the same instance: the copy left behind is older.

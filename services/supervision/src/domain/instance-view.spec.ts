@@ -146,6 +146,23 @@ describe('the instance view', () => {
     expect(moved).not.toHaveProperty('servingWhileMoving');
   });
 
+  it('dates the first health of an instance to its verified move when it was never healthy before', () => {
+    const at = '2025-01-01T00:00:01.000Z';
+    const movedAt = '2025-01-01T00:00:09.000Z';
+    const moved = fold([
+      requested,
+      { type: 'InstancePlaced', data: { host: 'mph-1' }, occurredAt: at },
+      { type: 'InstanceRunning', data: { host: 'mph-1' }, occurredAt: at },
+      { type: 'InstanceMigrating', data: { host: 'mph-1', to: 'mph-2' }, occurredAt: at },
+      {
+        type: 'InstanceRelocated',
+        data: { host: 'mph-2', migration: 'm-1', from: 'mph-1', verified: true },
+        occurredAt: movedAt,
+      },
+    ]);
+    expect(moved).toMatchObject({ state: 'healthy', healthyAt: movedAt });
+  });
+
   it('does not count a cold move as serving: its source stops for the copy', () => {
     const at = '2025-01-01T00:00:01.000Z';
     const moving = fold([

@@ -141,7 +141,7 @@ export function evolveInstance(
   if (typeof data.host === 'string') next.host = data.host;
   next.reason = reasonOf(event);
   next.cause = event.type === 'InstanceFailed' ? causeOf(event.data.cause) : undefined;
-  if (state === 'healthy' && !view.healthyAt) next.healthyAt = event.occurredAt;
+  if (next.state === 'healthy' && !view.healthyAt) next.healthyAt = event.occurredAt;
   if (event.type === 'InstancePlaced')
     next.generation = typeof data.generation === 'number' ? data.generation : 1;
   const moved = event.type === 'InstanceRelocated' || event.type === 'InstanceMigrationAborted';
