@@ -9,6 +9,17 @@ describe('CommandContractPipe', () => {
     expect(pipe.transform({ limit: 100, host: 'h1' })).toBe(first);
   });
 
+  it('gives remembered queries frozen, so that one request cannot change what the next is given', () => {
+    const pipe = new CommandContractPipe('listInstances', { remember: 2 });
+    const first = pipe.transform({ limit: 100, host: 'h1' }) as { host?: string };
+    expect(() => {
+      first.host = 'h2';
+    }).toThrow(TypeError);
+    expect(pipe.transform({ limit: 100, host: 'h1' })).toEqual(
+      expect.objectContaining({ limit: 100, host: 'h1' }),
+    );
+  });
+
   it('refuses an invalid query every time it comes, naming the field', () => {
     const pipe = new CommandContractPipe('listInstances', { remember: 2 });
     for (let i = 0; i < 2; i++) {

@@ -17,7 +17,8 @@ export class CommandContractPipe<N extends CommandName> implements PipeTransform
   /**
    * `remember`: how many distinct accepted payloads to keep, answered again without validating:
    * for queries that arrive by the thousand with a handful of shapes (list pages), whose handler
-   * only reads the value it is given.
+   * only reads the value it is given. A remembered value is frozen, as every request sharing it
+   * relies on: a handler that tried to change it would throw rather than change the next request.
    */
   constructor(
     private readonly name: N,
@@ -33,8 +34,14 @@ export class CommandContractPipe<N extends CommandName> implements PipeTransform
     if (!result.ok) throw new ValidationFailed(result.errors, `${this.name} command`);
     if (key !== undefined) {
       if (this.accepted.size >= remember) this.accepted.clear();
-      this.accepted.set(key, result.value);
+      this.accepted.set(key, deepFreeze(result.value));
     }
     return result.value;
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const inner of Object.values(value)) deepFreeze(inner);
+  return Object.freeze(value);
 }

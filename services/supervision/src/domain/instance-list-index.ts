@@ -4,7 +4,7 @@ import {
   type ListInstancesQuery,
   type RecordedEvent,
 } from '@federa/contracts';
-import { evolveInstance, isLive, type InstanceView } from './instance-view';
+import { evolveInstance, isLive, liveStates, type InstanceView } from './instance-view';
 import { instanceSummary } from './service-summary';
 
 interface Entry {
@@ -62,7 +62,8 @@ export class InstanceListIndex {
   /** The page `list-instances` answers for `query`, as its JSON text (`{"items":[...],"next":...}`). */
   page(query: ListInstancesQuery, maxBytes: number = ListLimits.maxPageBytes): string {
     const limit = query.limit ?? ListLimits.defaultPageSize;
-    const ids = query.state === undefined ? this.live : this.all;
+    // A live state is found among the live ones alone, however many ended instances are kept.
+    const ids = query.state === undefined || liveStates.has(query.state) ? this.live : this.all;
     const texts: string[] = [];
     let bytes = 0;
     let lastId: string | undefined;
