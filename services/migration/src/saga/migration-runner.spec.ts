@@ -108,7 +108,7 @@ class ScriptedEnds implements MigrationEnds {
   async startSource(): Promise<void> {
     this.step('start-source');
   }
-  async resumeSource(): Promise<{ copy: 'runs' } | { copy: 'gone'; why: string }> {
+  async resumeSource(_move?: MovingInstance): Promise<{ copy: 'runs' } | { copy: 'gone'; why: string }> {
     this.step('resume-source');
     if (this.sourceCopy === 'unreachable') throw new Error('agent host-a did not answer resume');
     return this.sourceCopy === 'runs'
@@ -172,14 +172,14 @@ describe('running a migration', () => {
       'verify',
       'release-source',
     ]);
-    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
+    expect(await instanceOf(store)).toMatchObject({ status: 'healthy', host: 'host-b' });
   });
 
   it('starts a stateless instance on its target and verifies it before stopping its source', async () => {
     await given(store, {});
     await runner.run('m-1');
     expect(ends.calls).toEqual(['start-target', 'healthy on host-b', 'stop-source']);
-    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
+    expect(await instanceOf(store)).toMatchObject({ status: 'healthy', host: 'host-b' });
   });
 
   it('moves a live instance by the layer and records the downtime it measured', async () => {
@@ -246,7 +246,7 @@ describe('running a migration', () => {
       'healthy on host-b',
     ]);
     expect(migrationView(state).state).toBe('succeeded');
-    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
+    expect(await instanceOf(store)).toMatchObject({ status: 'healthy', host: 'host-b' });
   });
 
   it('never destroys the imported copy when the source is gone and the target keeps failing: it is kept as the instance', async () => {
@@ -357,7 +357,7 @@ describe('running a migration', () => {
         /^stop-source: .*; the instance runs on host-b: its copy on host-a is stopped by fencing once host-a's agent is back$/,
       ),
     });
-    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
+    expect(await instanceOf(store)).toMatchObject({ status: 'healthy', host: 'host-b' });
   });
 
   it('rolls a failed live move back to its source by resuming the copy there before the target copy goes', async () => {
@@ -419,7 +419,7 @@ describe('running a migration', () => {
       asks += 1;
       // Queued behind the migrate-out, which then completes: the guest runs on the target.
       if (asks === 1) throw new Error('resume on host-a: no outcome in 120000 ms');
-      return { copy: 'gone', why: 'no instance shop-db-a1b2c3 on this host' };
+      return { copy: 'gone' as const, why: 'no instance shop-db-a1b2c3 on this host' };
     };
     let targetProbes = 0;
     ends.awaitHealthy = async (_move: MovingInstance, host: string) => {
@@ -601,7 +601,7 @@ describe('one owner per migration', () => {
     ]);
     expect(attempts).toEqual([expect.stringMatching(/^a[0-9a-f]{8}$/)]);
     expect(migrationView(state).state).toBe('succeeded');
-    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
+    expect(await instanceOf(store)).toMatchObject({ status: 'healthy', host: 'host-b' });
   });
 
   it('moves the instance to its target when the dead owner verified it but stopped before the log said so', async () => {
@@ -622,7 +622,7 @@ describe('one owner per migration', () => {
     const state = await runner.run('m-1', { adopted: true });
     expect(ends.calls).toEqual(['stop-source']);
     expect(migrationView(state).state).toBe('succeeded');
-    expect(await instanceOf(store)).toMatchObject({ status: 'running', host: 'host-b' });
+    expect(await instanceOf(store)).toMatchObject({ status: 'healthy', host: 'host-b' });
   });
 
   it('finishes a rollback the dead owner began, once, with the instance back on its source', async () => {
