@@ -60,20 +60,24 @@ beforeAll(async () => {
     subjectPrefix: prefix,
     logLevel: 'silent',
     readinessTimeoutMs: 500,
-    // The one backend service of this test is a stand-in answering pings as the test says.
-    readinessServices: ['placement'],
+    // The backend services of this test are stand-ins answering pings as the test says (statistics
+    // answers none unless a test starts one).
+    readinessServices: ['placement', 'statistics'],
   });
 }, 60_000);
 
-/** Answers placement's health pings with `report`, as a replica of it would, until stopped. */
-async function standInPlacement(report: ServiceHealthReport): Promise<NatsConnection> {
+/** Answers `service`'s health pings with `report`, as a replica of it would, until stopped. */
+async function standInPlacement(
+  report: ServiceHealthReport,
+  service = 'placement',
+): Promise<NatsConnection> {
   const nc = await connect({
     servers: nats.url,
     waitOnFirstConnect: true,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
   });
-  nc.subscribe(new Subjects(prefix).health('placement'), {
+  nc.subscribe(new Subjects(prefix).health(service), {
     callback: (_error, msg) => msg.respond(JSONCodec().encode({ ok: true, result: report })),
   });
   await nc.flush();
@@ -179,6 +183,34 @@ describe('gateway readiness', () => {
       await placement.close();
       placement = await standInPlacement(ready);
       await readyzTurns(200);
+    },
+  );
+
+  itWhen(unavailable)(
+    'stays ready while statistics is silent or not ready, reporting it as degraded',
+    async () => {
+      const silent = await fetch(`${gateway.url}/readyz`);
+      expect(silent.status).toBe(200);
+      expect(((await silent.json()) as { checks: Record<string, string> }).checks).toEqual(
+        expect.objectContaining({ placement: 'up', statistics: 'degraded' }),
+      );
+      const statistics = await standInPlacement(
+        {
+          service: 'statistics',
+          ready: false,
+          checks: [{ dependency: 'event-stream', up: false, reason: 'stream sequence 7: boom' }],
+        },
+        'statistics',
+      );
+      try {
+        const stuck = await fetch(`${gateway.url}/readyz`);
+        expect(stuck.status).toBe(200);
+        expect(((await stuck.json()) as { checks: Record<string, string> }).checks.statistics).toBe(
+          'degraded',
+        );
+      } finally {
+        await statistics.close();
+      }
     },
   );
 
