@@ -1,4 +1,9 @@
-import { StreamVersionConflict, type EventStore, type StreamAppend } from '@federa/eventstore';
+import {
+  EventIdReused,
+  StreamVersionConflict,
+  type EventStore,
+  type StreamAppend,
+} from '@federa/eventstore';
 import type { Pool } from 'pg';
 import {
   hourMs,
@@ -103,14 +108,14 @@ export class UsageRecorder {
     let appended = 0;
     for (let i = 0; i < appends.length; i += streamsPerAppend) {
       const chunk = appends.slice(i, i + streamsPerAppend);
-      const versions = await this.append(chunk);
+      const { versions, appended: written } = await this.append(chunk);
       await this.pool.query(
         `INSERT INTO statistics.usage_streams (instance, version, last_hour)
          SELECT i, v, to_timestamp(h / 1000.0) FROM unnest($1::text[], $2::int[], $3::bigint[]) AS x(i, v, h)
          ON CONFLICT (instance) DO UPDATE SET version = EXCLUDED.version, last_hour = EXCLUDED.last_hour`,
         [chunk.map((a) => a.instance), versions, chunk.map((a) => a.lastHour)],
       );
-      appended += chunk.reduce((n, a) => n + a.events.length, 0);
+      appended += written;
     }
     return { appended, unknownInstances };
   }
@@ -119,34 +124,43 @@ export class UsageRecorder {
    * Appends all streams at once when the store can; one by one otherwise, or when one stream's
    * version was not what statistics.usage_streams said (then the stream itself is asked).
    */
-  private async append(chunk: StreamAppend[]): Promise<number[]> {
+  private async append(chunk: StreamAppend[]): Promise<{ versions: number[]; appended: number }> {
     if (this.store.appendMany) {
       try {
         const result = await this.store.appendMany(chunk);
-        return result.streams.map((s) => s.nextExpectedVersion);
+        return {
+          versions: result.streams.map((s) => s.nextExpectedVersion),
+          appended: chunk.reduce((n, a) => n + a.events.length, 0),
+        };
       } catch {
         // One stream out of step (its bookkeeping lost): each is appended on its own below.
       }
     }
     const versions: number[] = [];
+    let appended = 0;
     for (const a of chunk) {
       try {
         versions.push(
           (await this.store.append(a.streamId, a.expected, a.events)).nextExpectedVersion,
         );
+        appended += a.events.length;
       } catch (error) {
-        if (!(error instanceof StreamVersionConflict)) throw error;
-        versions.push(await this.appendMissing(a));
+        // Out of step: another version than kept, or some of these hours in the stream already.
+        if (!(error instanceof StreamVersionConflict || error instanceof EventIdReused))
+          throw error;
+        const missing = await this.appendMissing(a);
+        versions.push(missing.version);
+        appended += missing.appended;
       }
     }
-    return versions;
+    return { versions, appended };
   }
 
   /**
    * The stream holds more than statistics.usage_streams says (its bookkeeping lost after an
    * append): appends, at the version read, only the hours the stream does not record yet.
    */
-  private async appendMissing(a: StreamAppend): Promise<number> {
+  private async appendMissing(a: StreamAppend): Promise<{ version: number; appended: number }> {
     const since = typeof a.expected === 'number' ? a.expected + 1 : 1;
     const { events, version } = await this.store.readStream(a.streamId, { fromVersion: since });
     const recorded = new Set(events.map((e) => e.eventId));
@@ -160,9 +174,10 @@ export class UsageRecorder {
     const missing = a.events.filter(
       (e) => !recorded.has(e.eventId!) && Date.parse((e.data as { from: string }).from) > lastHour,
     );
-    if (missing.length === 0) return version;
-    return (await this.store.append(a.streamId, version === 0 ? 'no-stream' : version, missing))
-      .nextExpectedVersion;
+    if (missing.length === 0) return { version, appended: 0 };
+    const expected = version === 0 ? 'no-stream' : version;
+    const result = await this.store.append(a.streamId, expected, missing);
+    return { version: result.nextExpectedVersion, appended: missing.length };
   }
 
   private async hoursOf(
