@@ -104,7 +104,7 @@ describe('returning a drained or draining host to service', () => {
     await eventually(async () => (await hostOf(pin.host)).state === 'ready', 60_000, 250);
     expect(uncordon.json.drain).toMatchObject({ state: 'cancelled', blocked: [] });
     const ended = (await plane.events(['HostUncordoned'])).find((e) => e.data.host === pin.host);
-    expect(ended.data).toEqual({ host: pin.host, drainEnded: true });
+    expect(ended?.data).toEqual({ host: pin.host, drainEnded: true });
 
     // Every other host out of placement: a new deploy can only land on the host returned to service.
     const others = hosts.filter((h) => h !== pin.host);
