@@ -247,8 +247,8 @@ async function seed(pool: Pool): Promise<void> {
   }
   // A host being drained is leaving: its capacity is not counted.
   await pool.query(
-    `INSERT INTO statistics.hosts (id, site, state, cpu_millis, registered_at, position)
-     VALUES ('mph-4', 'geneva', 'draining', 8000, $1, 1)`,
+    `INSERT INTO statistics.hosts (id, site, state, lifecycle, cpu_millis, registered_at, position)
+     VALUES ('mph-4', 'geneva', 'draining', 'draining', 8000, $1, 1)`,
     [longAgo],
   );
   const rows: [string, string, number, number, number][] = [];

@@ -58,6 +58,18 @@ CREATE TABLE IF NOT EXISTS statistics.hosts (
   position              bigint NOT NULL
 );
 CREATE INDEX IF NOT EXISTS hosts_site_idx ON statistics.hosts (site);
+-- Lifecycle and liveness apart (state is what they make together): a drained host that comes back
+-- stays drained. Rows from before are split from their state once.
+ALTER TABLE statistics.hosts ADD COLUMN IF NOT EXISTS lifecycle text;
+ALTER TABLE statistics.hosts ADD COLUMN IF NOT EXISTS liveness text;
+UPDATE statistics.hosts
+   SET lifecycle = CASE WHEN state IN ('draining', 'drained', 'retired') THEN state ELSE 'active' END,
+       liveness = CASE WHEN state IN ('suspect', 'down') THEN state ELSE 'ready' END
+ WHERE lifecycle IS NULL OR liveness IS NULL;
+ALTER TABLE statistics.hosts ALTER COLUMN lifecycle SET DEFAULT 'active';
+ALTER TABLE statistics.hosts ALTER COLUMN liveness SET DEFAULT 'ready';
+ALTER TABLE statistics.hosts ALTER COLUMN lifecycle SET NOT NULL;
+ALTER TABLE statistics.hosts ALTER COLUMN liveness SET NOT NULL;
 
 -- One row per placement interval of an instance, [placed_at, ended_at): a migration ends one interval
 -- and opens another on the new host, so cost per host over any window follows the instance.

@@ -36,6 +36,8 @@ describe('evolveHostRecord', () => {
       id: 'geneva-1',
       site: 'geneva',
       state: 'ready',
+      lifecycle: 'active',
+      liveness: 'ready',
       cordoned: false,
       securityLevel: 2,
       capacity: {
@@ -78,6 +80,36 @@ describe('evolveHostRecord', () => {
     expect(
       fold([registered(), { type: 'HostCordoned' }, { type: 'HostUncordoned' }])?.cordoned,
     ).toBe(false);
+  });
+
+  it('keeps a drained host drained when it recovers or registers again, its capacity still leaving', () => {
+    const drained = [registered(), { type: 'HostDrainStarted' }, { type: 'HostDrained' }] as const;
+    const recovered = fold([...drained, { type: 'HostDown' }, { type: 'HostRecovered' }]);
+    expect([recovered?.state, recovered?.lifecycle]).toEqual(['drained', 'drained']);
+    const reregistered = fold([...drained, registered()]);
+    expect([reregistered?.state, reregistered?.lifecycle]).toEqual(['drained', 'drained']);
+  });
+
+  it('shows a down host that is draining as down, and draining again once it recovers', () => {
+    const down = fold([registered(), { type: 'HostDrainStarted' }, { type: 'HostDown' }]);
+    expect([down?.state, down?.lifecycle, down?.liveness]).toEqual(['down', 'draining', 'down']);
+    const back = fold([
+      registered(),
+      { type: 'HostDrainStarted' },
+      { type: 'HostDown' },
+      { type: 'HostRecovered' },
+    ]);
+    expect(back?.state).toBe('draining');
+  });
+
+  it('returns a drained host to service when an uncordon ends its drain', () => {
+    const record = fold([
+      registered(),
+      { type: 'HostDrainStarted' },
+      { type: 'HostDrained' },
+      { type: 'HostUncordoned', data: { drainEnded: true } },
+    ]);
+    expect([record?.state, record?.lifecycle]).toEqual(['ready', 'active']);
   });
 
   it('takes a new capacity and keeps when the host first registered across re-registrations', () => {

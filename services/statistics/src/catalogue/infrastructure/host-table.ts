@@ -6,6 +6,8 @@ export interface HostRow {
   id: string;
   site: string;
   state: string;
+  lifecycle: string;
+  liveness: string;
   cordoned: boolean;
   security_level: number;
   cpu_millis: string;
@@ -29,6 +31,8 @@ export function hostRecordOf(row: HostRow): HostRecord {
     id: row.id,
     site: row.site,
     state: row.state as HostRecord['state'],
+    lifecycle: row.lifecycle as HostRecord['lifecycle'],
+    liveness: row.liveness as HostRecord['liveness'],
     cordoned: row.cordoned,
     securityLevel: row.security_level,
     capacity: {
@@ -67,13 +71,14 @@ export async function saveHost(db: Queryable, h: HostRecord): Promise<void> {
     text: `INSERT INTO statistics.hosts (id, site, state, cordoned, security_level, cpu_millis,
              memory_bytes, storage_bytes, bandwidth_bps, cpu_per_hour, memory_gib_per_hour,
              storage_gib_per_month, network_per_gib, standing_per_hour, ups, raid, registered_at,
-             retired_at, position)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
+             retired_at, position, lifecycle, liveness)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)
            ON CONFLICT (id) DO UPDATE SET site = $2, state = $3, cordoned = $4, security_level = $5,
              cpu_millis = $6, memory_bytes = $7, storage_bytes = $8, bandwidth_bps = $9,
              cpu_per_hour = $10, memory_gib_per_hour = $11, storage_gib_per_month = $12,
              network_per_gib = $13, standing_per_hour = $14, ups = $15, raid = $16,
-             registered_at = $17, retired_at = $18, position = $19`,
+             registered_at = $17, retired_at = $18, position = $19, lifecycle = $20,
+             liveness = $21`,
     values: [
       h.id,
       h.site,
@@ -94,6 +99,8 @@ export async function saveHost(db: Queryable, h: HostRecord): Promise<void> {
       h.registeredAt,
       h.retiredAt,
       h.position,
+      h.lifecycle,
+      h.liveness,
     ],
   });
 }

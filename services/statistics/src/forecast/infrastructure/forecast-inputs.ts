@@ -6,12 +6,10 @@ import type { HourlyUsage } from '../domain/usage-demand';
 export type Capacity = Record<ResourceKind, number>;
 
 /**
- * Host states whose capacity is leaving the fleet: a forecast plans with the hosts that stay
- * (down, suspect and cordoned hosts count: they are expected back).
+ * Capacity per site of the catalogue's hosts that stay: those whose lifecycle is active, whatever
+ * their liveness (down, suspect and cordoned hosts count: they are expected back). A draining or
+ * drained host is leaving even while down, or after it recovers or registers again.
  */
-const leavingStates = ['draining', 'drained', 'retired'];
-
-/** Capacity per site of the catalogue's hosts that are not leaving. */
 export async function readSiteCapacities(db: Queryable): Promise<Map<string, Capacity>> {
   const { rows } = await db.query<{
     site: string;
@@ -23,9 +21,8 @@ export async function readSiteCapacities(db: Queryable): Promise<Map<string, Cap
     text: `SELECT site, sum(cpu_millis) AS cpu, sum(memory_bytes) AS memory,
                   sum(storage_bytes) AS storage, sum(bandwidth_bps) AS bandwidth
              FROM statistics.hosts
-            WHERE retired_at IS NULL AND state <> ALL($1::text[])
+            WHERE retired_at IS NULL AND lifecycle = 'active'
             GROUP BY site`,
-    values: [leavingStates],
   });
   return new Map(
     rows.map((r) => [
