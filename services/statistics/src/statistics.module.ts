@@ -23,9 +23,11 @@ import { loadForecastConfig } from './forecast/forecast-config';
 import { forecastProviders } from './forecast/forecast.providers';
 import { StatisticsEventConsumer } from './consumer/infrastructure/statistics-event-consumer';
 import { StatisticsEventHandlers } from './consumer/statistics-event-handlers';
+import { JobsLeadership } from './infrastructure/jobs-leadership';
 import { setupStatisticsSchema } from './infrastructure/statistics-schema';
 import {
   EVENT_STORE,
+  JOBS_LEADERSHIP,
   NATS_CONNECTION,
   PG_POOL,
   STATISTICS_CONFIG,
@@ -44,6 +46,7 @@ export class StatisticsModule
     private readonly consumer: StatisticsEventConsumer,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(JOBS_LEADERSHIP) private readonly jobs: JobsLeadership,
   ) {}
 
   static forRoot(config: StatisticsConfig): DynamicModule {
@@ -79,6 +82,12 @@ export class StatisticsModule
         {
           provide: NATS_CONNECTION,
           useFactory: () => connectNats(config.federa.natsUrl, 'federa-statistics'),
+        },
+        {
+          // Periodic jobs (forecasts; budget checks may ask it too) run on one replica at a time.
+          provide: JOBS_LEADERSHIP,
+          useFactory: () =>
+            new JobsLeadership(config.federa.databaseUrl, config.federa.subjectPrefix),
         },
         {
           // Areas register their handlers here (inject it); the catalogue's comes first.
@@ -135,6 +144,8 @@ export class StatisticsModule
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // The jobs stopped before (their own shutdown hooks): another replica may lead them now.
+    await this.jobs.release().catch(() => undefined);
     await this.nc.drain().catch(() => undefined);
     await this.pool.end();
   }

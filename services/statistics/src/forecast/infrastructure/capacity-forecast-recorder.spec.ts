@@ -71,6 +71,28 @@ describe('recording capacity forecasts', () => {
     ]);
   });
 
+  it('reads only the tail of a long forecast stream when it starts', async () => {
+    const store = new InMemoryEventStore();
+    const writer = new CapacityForecastRecorder(store);
+    for (let h = 0; h < 20; h++)
+      await writer.record(forecasts(new Date(tenPast.getTime() + h * HOUR)));
+    let read = 0;
+    const readStream = store.readStream.bind(store);
+    store.readStream = async (id, options) => {
+      const result = await readStream(id, options);
+      read += result.events.length;
+      return result;
+    };
+    const restarted = new CapacityForecastRecorder(store);
+    // The hour already recorded is seen from the tail; the next one is appended after it.
+    expect(await restarted.record(forecasts(new Date(tenPast.getTime() + 19 * HOUR)))).toEqual([]);
+    expect(await restarted.record(forecasts(new Date(tenPast.getTime() + 20 * HOUR)))).toHaveLength(
+      2,
+    );
+    expect(read).toBeLessThan(20);
+    expect((await readStream('forecast-site-geneva')).version).toBe(42);
+  });
+
   it('records nothing for a forecast without enough history', async () => {
     const store = new InMemoryEventStore();
     const short = forecastCapacity(

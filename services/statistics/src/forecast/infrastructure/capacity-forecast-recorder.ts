@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
-import { streamIds, type CapacityForecastedData, type NewEvent } from '@federa/contracts';
+import {
+  ResourceKinds,
+  streamIds,
+  type CapacityForecastedData,
+  type NewEvent,
+} from '@federa/contracts';
 import { StreamVersionConflict, type EventStore } from '@federa/eventstore';
 import { capacityForecastedData, type CapacityForecast } from '../domain/capacity-forecast';
+
+/** Events read from the end of a forecast stream: a few hours of every resource. */
+const tailEvents = 4 * ResourceKinds.length;
 
 interface StreamState {
   version: number;
@@ -47,6 +55,7 @@ export class CapacityForecastRecorder {
   ): Promise<CapacityForecast[]> {
     for (let attempt = 1; ; attempt++) {
       const state = this.streams.get(stream) ?? (await this.load(stream));
+      this.streams.set(stream, state);
       const missing = forecasts.filter((f) => state.hours.get(f.resource) !== hourOf(f.computedAt));
       if (missing.length === 0) return [];
       try {
@@ -66,8 +75,19 @@ export class CapacityForecastRecorder {
     }
   }
 
+  /**
+   * The stream's version and the last hour of each resource, from its tail only: a forecast stream
+   * grows by a few events an hour for ever, and a resource missing from the tail is at worst asked
+   * again (its derived event id makes that a no-op).
+   */
   private async load(stream: string): Promise<StreamState> {
-    const { events, version } = await this.store.readStream(stream);
+    const { version: head } = await this.store.readStream(stream, {
+      fromVersion: Number.MAX_SAFE_INTEGER,
+    });
+    if (head === 0) return { version: 0, hours: new Map() };
+    const { events, version } = await this.store.readStream(stream, {
+      fromVersion: Math.max(1, head - tailEvents + 1),
+    });
     const hours = new Map<string, string>();
     for (const event of events) {
       if (event.type !== 'CapacityForecasted') continue;

@@ -31,7 +31,7 @@ export interface ForecastJobLog {
 }
 
 /**
- * Every interval, forecasts used capacity of the fleet and each site and demand of each application
+ * Every interval, on the replica that leads the jobs, forecasts used capacity of the fleet and each site and demand of each application
  * from the complete hours of the hourly rollups, stores the latest forecasts for the API, appends
  * CapacityForecasted once per site/fleet resource per hour, and logs a warning, once an hour, for each
  * resource forecast to run out within the warning days.
@@ -48,6 +48,8 @@ export class ForecastJob implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly config: ForecastConfig,
     private readonly log: ForecastJobLog,
     private readonly clock: () => Date = () => new Date(),
+    /** Whether this replica runs the round (one replica at a time does); @default always */
+    private readonly leads: () => Promise<boolean> = async () => true,
   ) {
     this.recorder = new CapacityForecastRecorder(store);
   }
@@ -64,7 +66,8 @@ export class ForecastJob implements OnApplicationBootstrap, BeforeApplicationShu
     this.stopped = false;
     const tick = () => {
       if (this.stopped) return;
-      this.running = this.runOnce()
+      this.running = this.leads()
+        .then((leads) => (leads ? this.runOnce() : undefined))
         .then(() => undefined)
         .catch((error: unknown) => this.log.error(`forecast run failed: ${String(error)}`))
         .finally(() => {
