@@ -75,3 +75,55 @@ export function subjectPrefix(env: NodeJS.ProcessEnv, name: string, fallback: st
     );
   }
 }
+
+/** Env variable `name` as an integer of `min` or more, `fallback` when unset or empty; throws naming `name` otherwise. */
+export function intAtLeast(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  min: number,
+  fallback: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigurationError(
+      `${name} must be an integer of ${min} or more, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
+}
+
+/** Env variable `name` as a number above 0 and at most `max`, `fallback` when unset or empty; throws naming `name` otherwise. */
+export function positiveNumberUpTo(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  max: number,
+  fallback: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > max) {
+    throw new ConfigurationError(
+      `${name} must be a number above 0 and at most ${max}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Env variable `name` as a JetStream durable consumer name, `fallback` when unset or empty; throws
+ * naming `name` otherwise. NATS refuses `.`, `*`, `>`, path separators and whitespace in one (and
+ * only says so when the consumer is created, long after start): letters, digits, `_` and `-` only.
+ */
+export function durableName(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(raw)) {
+    throw new ConfigurationError(
+      `${name} must be 1 to 200 letters, digits, "_" or "-" (a JetStream durable name), got ${JSON.stringify(raw)}`,
+    );
+  }
+  return raw;
+}

@@ -1,4 +1,4 @@
-import { loadConfig, type FederaConfig } from '@federa/runtime';
+import { durableName, loadConfig, type FederaConfig } from '@federa/runtime';
 
 /** Durable consumer name of the statistics service on the event stream when unset. */
 export const defaultStatisticsConsumer = 'statistics-events';
@@ -13,6 +13,6 @@ export interface StatisticsConfig {
 export function loadStatisticsConfig(env: NodeJS.ProcessEnv = process.env): StatisticsConfig {
   return {
     federa: loadConfig(env),
-    consumerName: env.FEDERA_STATISTICS_CONSUMER || defaultStatisticsConsumer,
+    consumerName: durableName(env, 'FEDERA_STATISTICS_CONSUMER', defaultStatisticsConsumer),
   };
 }

@@ -1,18 +1,14 @@
 import type { FactoryProvider } from '@nestjs/common';
 import type { EventStore } from '@federa/eventstore';
 import type { Pool } from 'pg';
+import { intAtLeast } from '@federa/runtime';
 import { EVENT_STORE, PG_POOL } from '../infrastructure/statistics-tokens';
 import { CostReports } from './api/cost-reports';
 import { BudgetWatcher } from './infrastructure/budget-watcher';
 
 /** @default 60000: budgets are per hour, a minute late is soon enough */
 export function budgetCheckMs(env: NodeJS.ProcessEnv = process.env): number {
-  const ms = Number(env.FEDERA_BUDGET_CHECK_MS || 60_000);
-  if (!Number.isInteger(ms) || ms < 100)
-    throw new Error(
-      `FEDERA_BUDGET_CHECK_MS must be an integer of 100 or more, not ${env.FEDERA_BUDGET_CHECK_MS}`,
-    );
-  return ms;
+  return intAtLeast(env, 'FEDERA_BUDGET_CHECK_MS', 100, 60_000);
 }
 
 /** Cost's part of the statistics module: the report for `cmd.statistics.costs` and the budget watcher. */

@@ -10,7 +10,7 @@ describe('forecast configuration', () => {
 
   it('refuses a warning that is not a positive number of days, naming the variable', () => {
     expect(() => loadForecastConfig({ FEDERA_FORECAST_WARN_DAYS: 'soon' })).toThrow(
-      /FEDERA_FORECAST_WARN_DAYS must be a number of days above 0 and at most 365, got 'soon'/,
+      'FEDERA_FORECAST_WARN_DAYS must be a number above 0 and at most 365, got "soon"',
     );
     expect(() => loadForecastConfig({ FEDERA_FORECAST_WARN_DAYS: '0' })).toThrow(
       /FEDERA_FORECAST_WARN_DAYS/,
@@ -19,7 +19,7 @@ describe('forecast configuration', () => {
 
   it('refuses an interval below 100 ms, naming the variable', () => {
     expect(() => loadForecastConfig({ FEDERA_FORECAST_INTERVAL_MS: '5' })).toThrow(
-      /FEDERA_FORECAST_INTERVAL_MS must be an integer of 100 or more, got '5'/,
+      'FEDERA_FORECAST_INTERVAL_MS must be an integer of 100 or more, got "5"',
     );
   });
 });
