@@ -58,7 +58,11 @@ order, with the event id as the message id so that a consumer can drop duplicate
 ${markdownTable(
   ['field', 'type', 'meaning'],
   [
-    ['`position`', 'integer', 'place in the whole log; increases with every event'],
+    [
+      '`position`',
+      'integer',
+      'place in the whole log: unique, handed out when an append starts, so not monotonic in commit (delivery) order',
+    ],
     ['`streamId`', 'string', 'the stream, `<category>-<id>` (below)'],
     ['`streamVersion`', 'integer', 'place in its stream, from 1'],
     ['`type`', 'string', 'the event type (below)'],
