@@ -22,7 +22,7 @@ jest.setTimeout(180_000);
 
 interface CounterState {
   lastStreamSeq: number;
-  handled: number[];
+  total: number;
   counts: Record<string, number>;
 }
 
@@ -97,6 +97,8 @@ describe('the example event consumer', () => {
           FEDERA_API_URL: gateway.url,
           FEDERA_API_TOKEN: token,
           STATE_FILE: stateFile,
+          // Small pages: a catch-up crosses several, each read after the previous one's `next`.
+          PAGE_SIZE: '7',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -124,7 +126,7 @@ describe('the example event consumer', () => {
       () => {
         if (!existsSync(stateFile)) return false;
         const state = JSON.parse(readFileSync(stateFile, 'utf8')) as CounterState;
-        return state.handled.length >= positions.length && state;
+        return state.total >= positions.length && state;
       },
       120_000,
       100,
@@ -139,8 +141,10 @@ describe('the example event consumer', () => {
     const first = runExample();
     const state = await countedAll(first);
     const log = await logCounts();
-    expect([...state.handled].sort((a, b) => a - b)).toEqual(log.positions);
+    expect(state.total).toBe(log.positions.length);
     expect(state.counts).toEqual(log.counts);
+    // What it keeps does not grow with the log: no list of positions.
+    expect(Object.keys(state).sort()).toEqual(['counts', 'lastPosition', 'lastStreamSeq', 'total']);
     await killProcess(first.child, 'SIGTERM');
 
     // More happens while it is stopped than the stream keeps.
@@ -148,7 +152,7 @@ describe('the example event consumer', () => {
     const second = runExample();
     const resumed = await countedAll(second);
     const after = await logCounts();
-    expect([...resumed.handled].sort((a, b) => a - b)).toEqual(after.positions);
+    expect(resumed.total).toBe(after.positions.length);
     expect(resumed.counts).toEqual(after.counts);
     await killProcess(second.child, 'SIGTERM');
   });

@@ -2,15 +2,19 @@
 // A platform team's consumer of Federa's event stream: it counts the events of each type, and shows
 // the three things every consumer needs (docs/INTEGRATING.md):
 //   1. a JetStream durable consumer of FEDERA_EVENTS, acknowledging each event after its effect is kept;
-//   2. idempotence by position: the effect and the positions handled are saved together (here one
-//      file written atomically; in a real consumer, one database transaction), so a redelivery is a no-op;
+//   2. each event applied once: the effect and where the consumer is (the last stream sequence and
+//      the last event handled) are saved together (here one file written atomically; in a real
+//      consumer, one database transaction), so a redelivered message, at or before the last stream
+//      sequence kept, is acknowledged and nothing else;
 //   3. catch-up: when the stream no longer holds the messages after the last one handled (its limits
-//      dropped them), the missing events are read from the REST API (GET /v1/events?after=) first.
+//      dropped them), the missing events are read from the REST API (GET /v1/events?after=) first,
+//      page after page with each page's `next`.
 //
 //   node examples/event-consumer/consumer.js
 // Environment: FEDERA_NATS_URL (nats://127.0.0.1:4222), FEDERA_SUBJECT_PREFIX (federa),
 // FEDERA_API_URL (http://127.0.0.1:8080), FEDERA_API_TOKEN (a viewer token is enough),
-// CONSUMER_NAME (event-counter), STATE_FILE (./event-counter.json).
+// CONSUMER_NAME (event-counter), STATE_FILE (./event-counter.json), PAGE_SIZE (1000, events per
+// REST page while catching up).
 const fs = require('node:fs');
 const { AckPolicy, DeliverPolicy, connect } = require('nats');
 
@@ -20,12 +24,16 @@ const apiUrl = process.env.FEDERA_API_URL || 'http://127.0.0.1:8080';
 const token = process.env.FEDERA_API_TOKEN || '';
 const durable = process.env.CONSUMER_NAME || 'event-counter';
 const stateFile = process.env.STATE_FILE || './event-counter.json';
+const pageSize = Number(process.env.PAGE_SIZE || 1000);
 const streamName = `${prefix.toUpperCase().replace(/-/g, '_')}_EVENTS`;
 
-/** What this consumer keeps: its effect (counts) and where it is, always saved together. */
+/**
+ * What this consumer keeps: its effect (counts, and how many events it counted) and where it is,
+ * always saved together. Its size does not grow with the log: no list of positions is needed, since
+ * stream sequences and the REST API's `next` both move only forward.
+ */
 function loadState() {
-  if (!fs.existsSync(stateFile))
-    return { lastStreamSeq: 0, lastPosition: 0, handled: [], counts: {} };
+  if (!fs.existsSync(stateFile)) return { lastStreamSeq: 0, lastPosition: 0, total: 0, counts: {} };
   return JSON.parse(fs.readFileSync(stateFile, 'utf8'));
 }
 
@@ -36,32 +44,37 @@ function saveState(state) {
 }
 
 const state = loadState();
-const handled = new Set(state.handled);
 
-/** Applies one event once: positions are unique, so one seen before is skipped. */
 function apply(event) {
-  if (handled.has(event.position)) return;
-  handled.add(event.position);
-  state.handled.push(event.position);
   state.counts[event.type] = (state.counts[event.type] || 0) + 1;
-  // Positions are unique but not monotonic: "where I am" is the last event seen, not the highest.
+  state.total += 1;
+  // Positions are unique but not monotonic: "where I am" is the last event handled, not the highest.
   state.lastPosition = event.position;
   console.log(`${event.position} ${event.type} ${event.streamId}`);
 }
 
-/** Reads the log after the last event handled up to (not including) `untilPosition`, or to its end. */
+/**
+ * Reads the log after the last event handled up to (not including) `untilPosition`, or to its end,
+ * saving after each page so that a crash mid-way resumes where it stopped.
+ */
 async function catchUp(untilPosition) {
+  let after = state.lastPosition;
   for (;;) {
-    const response = await fetch(`${apiUrl}/v1/events?after=${state.lastPosition}&limit=1000`, {
+    const response = await fetch(`${apiUrl}/v1/events?after=${after}&limit=${pageSize}`, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
     });
     if (!response.ok) throw new Error(`GET /v1/events answered ${response.status}`);
     const page = await response.json();
     for (const event of page.items) {
-      if (event.position === untilPosition) return;
+      if (event.position === untilPosition) {
+        saveState(state);
+        return;
+      }
       apply(event);
     }
-    if (page.items.length === 0) return;
+    saveState(state);
+    if (page.items.length === 0 || page.next === undefined || page.next === null) return;
+    after = page.next;
   }
 }
 
@@ -87,12 +100,17 @@ async function main() {
   console.log(`consuming ${streamName} as ${durable}`);
 
   for await (const message of messages) {
-    const event = message.json();
     const seq = message.info.streamSequence;
+    // At or before the last one kept: a redelivery (the ack was lost), already counted.
+    if (seq <= state.lastStreamSeq) {
+      message.ack();
+      continue;
+    }
+    const event = message.json();
     // Messages between the last one handled and this one are gone from the stream: read them first.
     if (seq > state.lastStreamSeq + 1) await catchUp(event.position);
     apply(event);
-    state.lastStreamSeq = Math.max(state.lastStreamSeq, seq);
+    state.lastStreamSeq = seq;
     saveState(state);
     message.ack(); // only once the effect is kept: a crash before this means a redelivery, skipped above
   }
