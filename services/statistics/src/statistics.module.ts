@@ -15,7 +15,9 @@ import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
 import { UsageController } from './usage/api/usage.controller';
 import { usageProviders } from './usage/usage-runtime';
+import { loadUsageConfig } from './usage/usage-config';
 import { catalogueHandler } from './catalogue/infrastructure/catalogue-handler';
+import { CatalogueRetention } from './catalogue/infrastructure/catalogue-retention';
 import { CostController } from './cost/api/cost.controller';
 import { budgetCheckMs, costProviders } from './cost/cost.providers';
 import { ForecastController } from './forecast/api/forecast.controller';
@@ -127,6 +129,16 @@ export class StatisticsModule
             new ServiceHealth('statistics')
               .add('postgres', postgresProbe(pool))
               .add('event-stream', () => consumer.problem),
+        },
+        {
+          provide: CatalogueRetention,
+          inject: [PG_POOL, JOBS_LEADERSHIP],
+          useFactory: (pool: Pool, jobs: JobsLeadership) =>
+            new CatalogueRetention(pool, {
+              keepDays: loadUsageConfig().hourlyRetentionDays,
+              leads: () => jobs.leads(),
+              log: (message) => logger.warn(message),
+            }),
         },
         ...costProviders(budgetCheckMs()),
         ...forecastProviders(loadForecastConfig()),

@@ -95,6 +95,8 @@ CREATE TABLE IF NOT EXISTS statistics.instances (
 CREATE UNIQUE INDEX IF NOT EXISTS instances_open_idx ON statistics.instances (id) WHERE ended_at IS NULL;
 CREATE INDEX IF NOT EXISTS instances_host_idx ON statistics.instances (host, placed_at);
 CREATE INDEX IF NOT EXISTS instances_service_idx ON statistics.instances (service, app, placed_at);
+-- Retention finds the intervals that ended long ago.
+CREATE INDEX IF NOT EXISTS instances_ended_idx ON statistics.instances (ended_at) WHERE ended_at IS NOT NULL;
 
 -- One row per service ever defined: its budget and applications as its latest revision says.
 CREATE TABLE IF NOT EXISTS statistics.services (

@@ -90,3 +90,16 @@ export async function applyIntervalChange(
     });
   }
 }
+
+/**
+ * Forgets the placement intervals that ended before `before` (open ones are kept whatever their
+ * age). Answers how many were forgotten.
+ */
+export async function forgetIntervalsEndedBefore(db: Queryable, before: Date): Promise<number> {
+  const result = await db.query({
+    name: 'statistics.forgetIntervalsEndedBefore',
+    text: `DELETE FROM statistics.instances WHERE ended_at IS NOT NULL AND ended_at < $1`,
+    values: [before],
+  });
+  return result.rowCount ?? 0;
+}
