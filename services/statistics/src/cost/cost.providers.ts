@@ -2,7 +2,8 @@ import type { FactoryProvider } from '@nestjs/common';
 import type { EventStore } from '@federa/eventstore';
 import type { Pool } from 'pg';
 import { intAtLeast } from '@federa/runtime';
-import { EVENT_STORE, PG_POOL } from '../infrastructure/statistics-tokens';
+import type { JobsLeadership } from '../infrastructure/jobs-leadership';
+import { EVENT_STORE, JOBS_LEADERSHIP, PG_POOL } from '../infrastructure/statistics-tokens';
 import { CostReports } from './api/cost-reports';
 import { BudgetWatcher } from './infrastructure/budget-watcher';
 
@@ -17,10 +18,10 @@ export function costProviders(checkEveryMs: number): FactoryProvider[] {
     { provide: CostReports, inject: [PG_POOL], useFactory: (pool: Pool) => new CostReports(pool) },
     {
       provide: BudgetWatcher,
-      inject: [PG_POOL, EVENT_STORE, CostReports],
+      inject: [PG_POOL, EVENT_STORE, CostReports, JOBS_LEADERSHIP],
       // Started on bootstrap and stopped before the pool closes, by its own lifecycle hooks.
-      useFactory: (pool: Pool, store: EventStore, reports: CostReports) =>
-        new BudgetWatcher(pool, store, reports, checkEveryMs),
+      useFactory: (pool: Pool, store: EventStore, reports: CostReports, jobs: JobsLeadership) =>
+        new BudgetWatcher(pool, store, reports, checkEveryMs, () => jobs.leads()),
     },
   ];
 }

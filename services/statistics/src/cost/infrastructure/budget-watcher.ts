@@ -38,6 +38,8 @@ export class BudgetWatcher implements OnApplicationBootstrap, BeforeApplicationS
     private readonly store: EventStore,
     private readonly reports: CostReports,
     private readonly everyMs: number,
+    /** Whether this replica runs the round (statistics' jobs lease); @default always */
+    private readonly leads: () => Promise<boolean> = () => Promise.resolve(true),
   ) {
     this.breaches = new BudgetBreaches(pool);
   }
@@ -64,7 +66,9 @@ export class BudgetWatcher implements OnApplicationBootstrap, BeforeApplicationS
 
   private tick(): Promise<void> {
     if (this.running) return this.running;
-    this.running = this.check()
+    // One replica measures: the others would append nothing (the stream's version guards), at a cost.
+    this.running = this.leads()
+      .then((leading) => (leading ? this.check() : undefined))
       .catch((error: unknown) => this.log.warn(`budget check failed: ${String(error)}`))
       .finally(() => (this.running = undefined));
     return this.running;
