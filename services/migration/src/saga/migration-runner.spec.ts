@@ -108,7 +108,9 @@ class ScriptedEnds implements MigrationEnds {
   async startSource(): Promise<void> {
     this.step('start-source');
   }
-  async resumeSource(_move?: MovingInstance): Promise<{ copy: 'runs' } | { copy: 'gone'; why: string }> {
+  async resumeSource(
+    _move?: MovingInstance,
+  ): Promise<{ copy: 'runs' } | { copy: 'gone'; why: string }> {
     this.step('resume-source');
     if (this.sourceCopy === 'unreachable') throw new Error('agent host-a did not answer resume');
     return this.sourceCopy === 'runs'
