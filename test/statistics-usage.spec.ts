@@ -183,6 +183,33 @@ describe('usage from heartbeats', () => {
     expect(JSON.stringify(bad.json)).toContain('host');
   });
 
+  it('refuses through the gateway a usage window the minutes kept cannot answer, naming the field', async () => {
+    const get = async (query: string) => {
+      const response = await fetch(`${gateway!.url}/v1/usage?${query}`, {
+        headers: { authorization: 'Bearer usage-test-token' },
+      });
+      return { status: response.status, body: await response.text() };
+    };
+    const at = (t: number) => new Date(t).toISOString();
+    const day = 86_400_000;
+    const now = Date.now();
+    const backwards = await get(`from=${at(hour + hourMs)}&to=${at(hour)}`);
+    expect(backwards.status).toBe(400);
+    expect(backwards.body).toContain('"path":"from"');
+    expect(backwards.body).toContain('must be before to');
+    const future = await get(`from=${at(now + day)}&to=${at(now + 2 * day)}`);
+    expect(future.status).toBe(400);
+    expect(future.body).toContain('must not be in the future');
+    // Minutes are kept 14 days by default.
+    const tooLong = await get(`from=${at(now - 15 * day)}&to=${at(now)}`);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body).toContain('the longest window is 14 days');
+    const forgotten = await get(`from=${at(now - 30 * day)}&to=${at(now - 20 * day)}`);
+    expect(forgotten.status).toBe(400);
+    expect(forgotten.body).toContain('"path":"to"');
+    expect(forgotten.body).toContain('oldest minute kept');
+  });
+
   it('appends UsageRecorded once per instance and closed hour', async () => {
     const recorded = await eventually(async () => {
       const web = await store.readStream('statistics-shop-web-1');

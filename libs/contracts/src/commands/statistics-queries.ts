@@ -70,7 +70,10 @@ export class GetUsageQuery {
   @IsHostId()
   host?: string;
 
-  /** Start of the window (inclusive). @default 1 hour before `to` */
+  /**
+   * Start of the window (inclusive): before `to`, not in the future, at most the days minutes are
+   * kept before `to` (checked by statistics, which knows that retention). @default 1 hour before `to`
+   */
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;

@@ -20,8 +20,17 @@ export class UsageController {
   @ApiQuery({ name: 'service', required: false })
   @ApiQuery({ name: 'app', required: false })
   @ApiQuery({ name: 'host', required: false })
-  @ApiQuery({ name: 'from', required: false, description: 'ISO 8601; default 1 hour before to' })
-  @ApiQuery({ name: 'to', required: false, description: 'ISO 8601, exclusive; default now' })
+  @ApiQuery({
+    name: 'from',
+    required: false,
+    description:
+      'ISO 8601, before to and not in the future; default 1 hour before to. The window is at most the days minutes are kept (FEDERA_STATISTICS_MINUTE_RETENTION_DAYS)',
+  })
+  @ApiQuery({
+    name: 'to',
+    required: false,
+    description: 'ISO 8601, exclusive, after the oldest minute kept; default now',
+  })
   @ApiContractResponse(200, UsageReport, 'Usage per instance and host, by service and application')
   async usage(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
     const checked = validateCommand('getUsage', query);

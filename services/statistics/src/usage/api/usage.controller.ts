@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ErrorCodes, FederaError, type GetUsageQuery, type UsageReport } from '@federa/contracts';
+import type { GetUsageQuery, UsageReport } from '@federa/contracts';
 import { CommandContractPipe } from '@federa/messaging';
 import { UsageReader } from '../infrastructure/usage-reader';
 import { HeartbeatUsageListener } from './heartbeat-usage.listener';
@@ -17,11 +17,6 @@ export class UsageController {
   async usage(
     @Payload(new CommandContractPipe('getUsage')) query: GetUsageQuery,
   ): Promise<UsageReport> {
-    if (query.from && query.to && Date.parse(query.from) >= Date.parse(query.to)) {
-      throw new FederaError(ErrorCodes.validation, 'from must be before to', [
-        { path: 'from', reason: 'must be before to' },
-      ]);
-    }
     const report = await this.reader.usage(query);
     if (this.listener.listening) report.intake = { ...this.listener.counts };
     return report;

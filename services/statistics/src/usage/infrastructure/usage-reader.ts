@@ -1,13 +1,20 @@
-import type { GetUsageQuery, UsageLineView, UsageReport } from '@federa/contracts';
+import {
+  ValidationFailed,
+  type GetUsageQuery,
+  type UsageLineView,
+  type UsageReport,
+} from '@federa/contracts';
 import type { Pool } from 'pg';
 import { averageLoad } from '../domain/usage-amounts';
+import { usageWindow } from '../domain/usage-window';
 
 /** Lines one answer holds at most. */
 export const maxUsageLines = 5_000;
-const dayMs = 86_400_000;
-const defaultWindowMs = 3_600_000;
 
-/** Answers `getUsage` from the minute rows: per instance and host, over the window asked. */
+/**
+ * Answers `getUsage` from the minute rows: per instance and host, over the window asked, refused
+ * with the field named when it is not one the minutes kept can answer.
+ */
 export class UsageReader {
   constructor(
     private readonly pool: Pool,
@@ -15,10 +22,9 @@ export class UsageReader {
   ) {}
 
   async usage(query: GetUsageQuery, now = Date.now()): Promise<UsageReport> {
-    const to = query.to ? Date.parse(query.to) : now;
-    const asked = query.from ? Date.parse(query.from) : to - defaultWindowMs;
-    const kept = now - this.minuteRetentionDays * dayMs;
-    const from = Math.max(asked, kept - (kept % 60_000));
+    const checked = usageWindow(query, now, this.minuteRetentionDays);
+    if (!checked.ok) throw new ValidationFailed(checked.errors, 'usage query');
+    const { from, to } = checked.window;
     const { rows } = await this.pool.query<{
       instance: string;
       host: string;
