@@ -1,48 +1,11 @@
-import {
-  ErrorCodes,
-  FederaError,
-  streamIds,
-  type MigrationTargetAnswer,
-  type NewEvent,
-} from '@federa/contracts';
+import { ErrorCodes, FederaError, streamIds, type MigrationTargetAnswer } from '@federa/contracts';
 import { foldEvents, type EventStore } from '@federa/eventstore';
 import { InMemoryEventStore } from '@federa/eventstore/in-memory';
 import { instanceDecider, type InstanceEvent } from '@federa/instance-lifecycle';
 import { migrationDecider } from '../domain/migration-saga';
 import { ClusterReader } from '../infrastructure/cluster-reader';
+import { healthyOnHostA, ref } from '../testing/healthy-instance.fixture';
 import { MigrationStarter } from './migration-starter';
-
-const ref = { service: 'shop', app: 'db', instance: 'shop-db-a1b2c3' };
-const resources = { cpuMillis: 500, memoryBytes: 134217728, storageBytes: 0, bandwidthBps: 0 };
-const metadata = { actor: 'test', correlationId: 'c-1', occurredAt: new Date(0).toISOString() };
-
-async function healthyOnHostA(store: EventStore): Promise<void> {
-  const at = { ...ref, host: 'host-a' };
-  const events: NewEvent[] = [
-    {
-      type: 'InstanceRequested',
-      data: { ...ref, layer: 'process', resources, revision: 1, reason: 'deploy' },
-      metadata,
-    },
-    {
-      type: 'InstancePlaced',
-      data: {
-        ...at,
-        layer: 'process',
-        resources,
-        scores: { total: 1, byScorer: {} },
-        hostsConsidered: 2,
-        hostEpoch: 1,
-        costPerHour: 0.1,
-      },
-      metadata,
-    },
-    { type: 'InstanceStarting', data: { ...at, layer: 'process' }, metadata },
-    { type: 'InstanceRunning', data: at, metadata },
-    { type: 'InstanceHealthy', data: at, metadata },
-  ];
-  await store.append(streamIds.instance(ref.instance), 'no-stream', events);
-}
 
 const answer: MigrationTargetAnswer = {
   ...ref,

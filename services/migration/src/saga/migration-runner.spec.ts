@@ -1,4 +1,4 @@
-import { streamIds, type NewEvent } from '@federa/contracts';
+import { streamIds } from '@federa/contracts';
 import { InMemoryEventStore } from '@federa/eventstore/in-memory';
 import {
   evolveInstanceLife,
@@ -11,38 +11,16 @@ import type { MigrationEnds, MigrationLedger, MovingInstance } from './migration
 import { commandIdOf } from './migration-ends';
 import { MigrationRunner } from './migration-runner';
 import type { SagaOwnership } from './saga-ownership';
-
-const ref = { service: 'shop', app: 'db', instance: 'shop-db-a1b2c3' };
-const resources = { cpuMillis: 500, memoryBytes: 134217728, storageBytes: 0, bandwidthBps: 0 };
-const metadata = { actor: 'test', correlationId: 'c-1', occurredAt: new Date(0).toISOString() };
+import {
+  healthyOnHostA,
+  metadata,
+  migratingToHostB,
+  ref,
+} from '../testing/healthy-instance.fixture';
 
 /** An instance healthy on host-a, and a migration of it to host-b recorded (pending). */
 async function given(store: InMemoryEventStore, shape: { live?: boolean; stateful?: boolean }) {
-  const at = { ...ref, host: 'host-a' };
-  const instance: NewEvent[] = [
-    {
-      type: 'InstanceRequested',
-      data: { ...ref, layer: 'process', resources, revision: 1, reason: 'deploy' },
-      metadata,
-    },
-    {
-      type: 'InstancePlaced',
-      data: {
-        ...at,
-        layer: 'process',
-        resources,
-        scores: { total: 1, byScorer: {} },
-        hostsConsidered: 2,
-        hostEpoch: 1,
-        costPerHour: 0.1,
-      },
-      metadata,
-    },
-    { type: 'InstanceStarting', data: { ...at, layer: 'process' }, metadata },
-    { type: 'InstanceRunning', data: at, metadata },
-    { type: 'InstanceHealthy', data: at, metadata },
-  ];
-  await store.append(streamIds.instance(ref.instance), 'no-stream', instance);
+  await healthyOnHostA(store);
   const started = migrationDecider.decide(
     {
       type: 'start',
@@ -582,13 +560,7 @@ describe('one owner per migration', () => {
 
   it('resumes a saga taken over mid-phase: the running phase is done again under command ids of its own', async () => {
     await given(store, { stateful: true });
-    await store.append(streamIds.instance(ref.instance), 5, [
-      {
-        type: 'InstanceMigrating',
-        data: { ...ref, host: 'host-a', migration: 'm-1', to: 'host-b' },
-        metadata,
-      },
-    ]);
+    await migratingToHostB(store);
     await recorded(store, [
       ['begin', 'stop-source'],
       ['end', 'stop-source'],
@@ -608,13 +580,7 @@ describe('one owner per migration', () => {
 
   it('moves the instance to its target when the dead owner verified it but stopped before the log said so', async () => {
     await given(store, {});
-    await store.append(streamIds.instance(ref.instance), 5, [
-      {
-        type: 'InstanceMigrating',
-        data: { ...ref, host: 'host-a', migration: 'm-1', to: 'host-b' },
-        metadata,
-      },
-    ]);
+    await migratingToHostB(store);
     await recorded(store, [
       ['begin', 'start-target'],
       ['end', 'start-target'],
@@ -629,13 +595,7 @@ describe('one owner per migration', () => {
 
   it('finishes a rollback the dead owner began, once, with the instance back on its source', async () => {
     await given(store, { stateful: true });
-    await store.append(streamIds.instance(ref.instance), 5, [
-      {
-        type: 'InstanceMigrating',
-        data: { ...ref, host: 'host-a', migration: 'm-1', to: 'host-b' },
-        metadata,
-      },
-    ]);
+    await migratingToHostB(store);
     await recorded(store, [
       ['begin', 'stop-source'],
       ['end', 'stop-source'],
@@ -662,13 +622,7 @@ describe('a live rollback taken over from a dead owner', () => {
     const ends = new ScriptedEnds();
     ends.sourceCopy = 'gone';
     await given(store, { live: true, stateful: true });
-    await store.append(streamIds.instance(ref.instance), 5, [
-      {
-        type: 'InstanceMigrating',
-        data: { ...ref, host: 'host-a', migration: 'm-1', to: 'host-b' },
-        metadata,
-      },
-    ]);
+    await migratingToHostB(store);
     await recorded(store, [
       ['begin', 'live-transfer'],
       ['end', 'live-transfer'],
