@@ -13,6 +13,7 @@ import { loadInventoryConfig } from '../services/inventory/src';
 import { convergedOnce, liveInstances, shopYaml } from '../test/supervision-fencing-checks';
 import { ProcessFleet } from '../test/supervision-fencing-fleet';
 import { startControlPlane } from '../test/supervision-harness';
+import { runBench } from './run-bench';
 
 const heartbeatMs = 1000;
 const rounds = Number(process.env.FENCE_ROUNDS ?? 3);
@@ -89,12 +90,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runBench(main);

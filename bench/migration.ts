@@ -26,6 +26,8 @@ import { startMigrationService } from '../test/migration-service';
 import { Fleet } from '../test/supervision-fleet';
 import { startControlPlane, type ControlPlane } from '../test/supervision-harness';
 import { rawObjectStoreCopy, type RawCopy } from './object-store-baseline';
+import { runBench } from './run-bench';
+import { type Instance, planeEnv, type Json, vaultYaml, vmYaml } from '../test/migration-fixtures';
 
 const DATA_MIB = Number(process.env.BENCH_MIGRATION_DATA_MIB ?? 100);
 const COLD_RUNS = Number(process.env.BENCH_MIGRATION_COLD_RUNS ?? 2);
@@ -39,10 +41,6 @@ const COPY_RATIO_TARGET = 0.5;
 const QEMU_DOWNTIME_TARGET_MS = 100;
 const VALUE_BYTES = 2 ** 20;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers, read field by field
-type Json = any;
-type Instance = { id: string; app: string; host: string; state: string };
-
 const bulkYaml = (count: number) => `
 apiVersion: federa/v1
 kind: Service
@@ -55,34 +53,6 @@ spec:
       resources: { cpu: 100m, memory: 64Mi, storage: 0 }
       replicas: { min: ${count}, max: ${count} }
       health: { http: { path: /healthz }, intervalMs: 1000, failureThreshold: 3 }
-`;
-
-const vaultYaml = `
-apiVersion: federa/v1
-kind: Service
-metadata: { name: vault }
-spec:
-  applications:
-    - name: kv
-      layer: process
-      artifact: { command: [node, examples/apps/kv-store.js] }
-      resources: { cpu: 250m, memory: 128Mi, storage: 1Gi }
-      replicas: { min: 1, max: 1 }
-      health: { http: { path: /healthz }, intervalMs: 500, failureThreshold: 3 }
-      data: { path: data }
-`;
-
-const vmYaml = `
-apiVersion: federa/v1
-kind: Service
-metadata: { name: vms }
-spec:
-  applications:
-    - name: vm
-      layer: qemu
-      artifact: {}
-      resources: { cpu: 500m, memory: 128Mi, storage: 0 }
-      replicas: { min: 1, max: 1 }
 `;
 
 /** The middle value; for an even count the mean of the two middle ones (two runs: their mean). */
@@ -330,9 +300,7 @@ async function main(): Promise<void> {
     });
     migration = await startMigrationService({
       ...process.env,
-      FEDERA_DATABASE_URL: plane.database.url,
-      FEDERA_NATS_URL: plane.settings.natsUrl,
-      FEDERA_SUBJECT_PREFIX: plane.prefix,
+      ...planeEnv(plane),
       FEDERA_DRAIN_MAX_PARALLEL: String(DRAIN_PARALLEL),
     });
     const bench = new Bench(plane, fleet);
@@ -389,12 +357,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runBench(main);

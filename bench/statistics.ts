@@ -17,6 +17,7 @@ import { Pool } from 'pg';
 import { killProcess, spawnStatistics, type StatisticsProcess } from '../test/statistics-process';
 import { measureCostQuery } from './statistics-cost';
 import { measureIngest } from './statistics-ingest';
+import { runBench } from './run-bench';
 
 const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
 const HOSTS = Number(process.env.BENCH_STATISTICS_HOSTS ?? 10_000);
@@ -163,12 +164,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runBench(main);

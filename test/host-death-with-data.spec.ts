@@ -3,6 +3,7 @@ import { eventually } from '@federa/testing';
 import { connect, JSONCodec, type NatsConnection, type Subscription } from 'nats';
 import { ProcessFleet } from './supervision-fencing-fleet';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
+import { kvStoreApp, serviceYaml } from './migration-fixtures';
 
 /**
  * Host death with data (issue 13): real agents in processes of their own, real Postgres and NATS.
@@ -10,27 +11,10 @@ import { startControlPlane, type ControlPlane } from './supervision-harness';
  * of the host that runs one (kill -9) gets the host declared down and the instance replaced on
  * another host: from the newest copy, its age recorded, or empty and recorded so.
  */
-const vaultYaml = `apiVersion: federa/v1
-kind: Service
-metadata:
-  name: vault
-spec:
-  applications:
-    - name: db
-      layer: process
-      artifact: { command: [node, examples/apps/kv-store.js] }
-      resources: { cpu: 250m, memory: 128Mi, storage: 1Gi }
-      replicas: { min: 1, max: 1 }
-      health: { http: { path: /healthz }, intervalMs: 500, failureThreshold: 3 }
-      data: { path: data, backupEveryMs: 10000 }
-    - name: scratch
-      layer: process
-      artifact: { command: [node, examples/apps/kv-store.js] }
-      resources: { cpu: 250m, memory: 128Mi, storage: 1Gi }
-      replicas: { min: 1, max: 1 }
-      health: { http: { path: /healthz }, intervalMs: 500, failureThreshold: 3 }
-      data: { path: data }
-`;
+const vaultYaml = serviceYaml('vault', [
+  kvStoreApp('db', { lines: ['data: { path: data, backupEveryMs: 10000 }'] }),
+  kvStoreApp('scratch', { lines: ['data: { path: data }'] }),
+]);
 
 type Event = Awaited<ReturnType<ControlPlane['events']>>[number];
 

@@ -5,23 +5,7 @@ import { startMigrationWithFaults } from './migration-faulty-ends';
 import { qemuProcessesOf } from './qemu-process-table';
 import { Fleet } from './supervision-fleet';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
-
-const vmYaml = `
-apiVersion: federa/v1
-kind: Service
-metadata: { name: vms }
-spec:
-  applications:
-    - name: vm
-      layer: qemu
-      artifact: {}
-      resources: { cpu: 500m, memory: 128Mi, storage: 0 }
-      replicas: { min: 1, max: 1 }
-`;
-
-type Instance = { id: string; app: string; host: string; state: string };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers (migrations), checked by the expectations
-type Json = any;
+import { type Instance, type Json, deployService, planeEnv, vmYaml } from './migration-fixtures';
 
 const missing = qemuMissing();
 
@@ -43,12 +27,7 @@ describe('a live move that fails after the guest reached its target', () => {
     plane = await startControlPlane('migration_live_rollback');
     fleet = await Fleet.start(plane, ['r1', 'r2'], { layers: ['qemu'] });
     let verifyFailed = false;
-    const env = {
-      ...process.env,
-      FEDERA_DATABASE_URL: plane.database.url,
-      FEDERA_NATS_URL: plane.settings.natsUrl,
-      FEDERA_SUBJECT_PREFIX: plane.prefix,
-    };
+    const env = { ...process.env, ...planeEnv(plane) };
     // The target stops answering once the guest arrived: its first verify fails at once, without
     // racing the saga's own probe (which would find the VM running).
     migration = await startMigrationWithFaults(env, {
@@ -58,10 +37,7 @@ describe('a live move that fails after the guest reached its target', () => {
         throw new Error(`${move.instance} not healthy on ${host} in time: cut off (test)`);
       },
     });
-    expect((await plane.call('PUT', '/v1/services/vms', vmYaml, 'application/yaml')).status).toBe(
-      200,
-    );
-    expect((await plane.call('POST', '/v1/services/vms/deploy')).status).toBe(202);
+    await deployService(plane, 'vms', vmYaml);
   }, 120_000);
 
   afterAll(async () => {

@@ -6,38 +6,13 @@ import type { NatsConnection } from 'nats';
 import { startMigrationService } from './migration-service';
 import { Fleet } from './supervision-fleet';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
+import { kvStoreApp, planeEnv, serviceYaml, type Instance, type Json } from './migration-fixtures';
 
-const vaultYaml = `
-apiVersion: federa/v1
-kind: Service
-metadata: { name: vault }
-spec:
-  applications:
-    - name: kv
-      layer: process
-      artifact: { command: [node, examples/apps/kv-store.js] }
-      resources: { cpu: 250m, memory: 128Mi, storage: 1Gi }
-      replicas: { min: 1, max: 1 }
-      health: { http: { path: /healthz }, intervalMs: 500, failureThreshold: 3 }
-      data: { path: data }
-    - name: echo
-      layer: process
-      artifact: { command: [node, examples/apps/kv-store.js] }
-      resources: { cpu: 250m, memory: 128Mi, storage: 1Gi }
-      replicas: { min: 1, max: 1 }
-      health: { http: { path: /healthz }, intervalMs: 500, failureThreshold: 3 }
-    - name: pinned
-      layer: process
-      artifact: { command: [node, examples/apps/kv-store.js] }
-      resources: { cpu: 250m, memory: 128Mi, storage: 1Gi }
-      replicas: { min: 1, max: 1 }
-      health: { http: { path: /healthz }, intervalMs: 500, failureThreshold: 3 }
-      placement: { relocatable: false }
-`;
-
-type Instance = { id: string; app: string; host: string; state: string };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers of several shapes (migrations, instances, errors), checked by the expectations
-type Json = any;
+const vaultYaml = serviceYaml('vault', [
+  kvStoreApp('kv', { lines: ['data: { path: data }'] }),
+  kvStoreApp('echo'),
+  kvStoreApp('pinned', { lines: ['placement: { relocatable: false }'] }),
+]);
 
 /**
  * The migration service in this process beside supervision, placement, inventory and real agents
@@ -60,12 +35,7 @@ describe('moving an instance to another host', () => {
   beforeAll(async () => {
     plane = await startControlPlane('migration_move');
     fleet = await Fleet.start(plane, ['m1', 'm2', 'm3']);
-    migration = await startMigrationService({
-      ...process.env,
-      FEDERA_DATABASE_URL: plane.database.url,
-      FEDERA_NATS_URL: plane.settings.natsUrl,
-      FEDERA_SUBJECT_PREFIX: plane.prefix,
-    });
+    migration = await startMigrationService({ ...process.env, ...planeEnv(plane) });
     nc = await connectNats(plane.settings.natsUrl, 'migration-test');
     client = new CommandClient(nc, new Subjects(plane.prefix), 10_000);
     await plane.call('PUT', '/v1/services/vault', vaultYaml, 'application/yaml');

@@ -9,25 +9,7 @@ import { startMigrationService } from './migration-service';
 import { killProcess } from './relay-support';
 import { Fleet } from './supervision-fleet';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
-
-const vaultYaml = `
-apiVersion: federa/v1
-kind: Service
-metadata: { name: vault }
-spec:
-  applications:
-    - name: kv
-      layer: process
-      artifact: { command: [node, examples/apps/kv-store.js] }
-      resources: { cpu: 250m, memory: 128Mi, storage: 1Gi }
-      replicas: { min: 1, max: 1 }
-      health: { http: { path: /healthz }, intervalMs: 500, failureThreshold: 3 }
-      data: { path: data }
-`;
-
-type Instance = { id: string; app: string; host: string; state: string };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers (migrations, instances), checked by the expectations
-type Json = any;
+import { type Instance, type Json, planeEnv, vaultYaml } from './migration-fixtures';
 
 const ended = ['succeeded', 'failed', 'rolled-back'];
 const live = new Set(['starting', 'running', 'healthy', 'unhealthy', 'migrating']);
@@ -80,11 +62,7 @@ describe('a migration whose replica dies mid-move', () => {
   beforeAll(async () => {
     plane = await startControlPlane('migration_owner');
     fleet = await Fleet.start(plane, ['o1', 'o2']);
-    env = {
-      FEDERA_DATABASE_URL: plane.database.url,
-      FEDERA_NATS_URL: plane.settings.natsUrl,
-      FEDERA_SUBJECT_PREFIX: plane.prefix,
-    };
+    env = planeEnv(plane);
     nc = await connectNats(plane.settings.natsUrl, 'migration-owner-test');
     client = new CommandClient(nc, new Subjects(plane.prefix), 10_000);
     await plane.call('PUT', '/v1/services/vault', vaultYaml, 'application/yaml');

@@ -6,23 +6,7 @@ import { startMigrationService } from './migration-service';
 import { qemuProcessesOf } from './qemu-process-table';
 import { Fleet } from './supervision-fleet';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
-
-const vmYaml = `
-apiVersion: federa/v1
-kind: Service
-metadata: { name: vms }
-spec:
-  applications:
-    - name: vm
-      layer: qemu
-      artifact: {}
-      resources: { cpu: 500m, memory: 128Mi, storage: 0 }
-      replicas: { min: 1, max: 1 }
-`;
-
-type Instance = { id: string; app: string; host: string; state: string };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers (migrations), checked by the expectations
-type Json = any;
+import { type Instance, type Json, deployService, planeEnv, vmYaml } from './migration-fixtures';
 
 const missing = qemuMissing();
 
@@ -43,16 +27,8 @@ describe('live-moving a qemu instance through the migration saga', () => {
     if (missing) return;
     plane = await startControlPlane('migration_qemu');
     fleet = await Fleet.start(plane, ['q1', 'q2'], { layers: ['qemu'] });
-    migration = await startMigrationService({
-      ...process.env,
-      FEDERA_DATABASE_URL: plane.database.url,
-      FEDERA_NATS_URL: plane.settings.natsUrl,
-      FEDERA_SUBJECT_PREFIX: plane.prefix,
-    });
-    expect((await plane.call('PUT', '/v1/services/vms', vmYaml, 'application/yaml')).status).toBe(
-      200,
-    );
-    expect((await plane.call('POST', '/v1/services/vms/deploy')).status).toBe(202);
+    migration = await startMigrationService({ ...process.env, ...planeEnv(plane) });
+    await deployService(plane, 'vms', vmYaml);
   }, 120_000);
 
   afterAll(async () => {

@@ -5,21 +5,12 @@ import { Pool } from 'pg';
 import { migrationDecider } from '../services/migration/src/domain/migration-saga';
 import { Fleet } from './supervision-fleet';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
+import { kvStoreApp, serviceYaml } from './migration-fixtures';
 
 // Every fleet host has 8 cpus: the vault's 5 leave no room for a 4-cpu `big` beside it.
-const vaultYaml = `
-apiVersion: federa/v1
-kind: Service
-metadata: { name: vault }
-spec:
-  applications:
-    - name: kv
-      layer: process
-      artifact: { command: [node, examples/apps/kv-store.js] }
-      resources: { cpu: 5, memory: 128Mi, storage: 1Gi }
-      replicas: { min: 1, max: 1 }
-      data: { path: data }
-`;
+const vaultYaml = serviceYaml('vault', [
+  kvStoreApp('kv', { cpu: '5', health: false, lines: ['data: { path: data }'] }),
+]);
 
 const loadYaml = `
 apiVersion: federa/v1

@@ -1,0 +1,81 @@
+import type { ControlPlane } from './supervision-harness';
+
+/**
+ * Service specs and API answer shapes shared by the migration tests and the migration benchmark,
+ * so each states only what differs in its own services.
+ */
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers of several shapes (migrations, instances, errors), checked by the expectations that read them
+export type Json = any;
+export type Instance = { id: string; app: string; host: string; state: string };
+
+/** A `Service` spec as `PUT /v1/services/{name}` takes it, its applications as `kvStoreApp` writes them. */
+export function serviceYaml(name: string, applications: string[]): string {
+  return `
+apiVersion: federa/v1
+kind: Service
+metadata: { name: ${name} }
+spec:
+  applications:
+${applications.join('')}`;
+}
+
+export interface KvStoreOptions {
+  /** 250m unless given. */
+  cpu?: string;
+  /** Probed on /healthz every 500 ms unless false. */
+  health?: boolean;
+  /** Further fields of the application, one a line (e.g. `data: { path: data }`). */
+  lines?: string[];
+}
+
+/** One replica of examples/apps/kv-store.js on the process layer, as a service spec lists it. */
+export function kvStoreApp(name: string, options: KvStoreOptions = {}): string {
+  const fields = [
+    'layer: process',
+    'artifact: { command: [node, examples/apps/kv-store.js] }',
+    `resources: { cpu: ${options.cpu ?? '250m'}, memory: 128Mi, storage: 1Gi }`,
+    'replicas: { min: 1, max: 1 }',
+    ...(options.health === false
+      ? []
+      : ['health: { http: { path: /healthz }, intervalMs: 500, failureThreshold: 3 }']),
+    ...(options.lines ?? []),
+  ];
+  return `    - name: ${name}\n${fields.map((field) => `      ${field}\n`).join('')}`;
+}
+
+/** `vault/kv`: a kv-store whose data moves with it. */
+export const vaultYaml = serviceYaml('vault', [
+  kvStoreApp('kv', { lines: ['data: { path: data }'] }),
+]);
+
+/** `vms/vm`: a firmware-only VM on the qemu layer. */
+export const vmYaml = serviceYaml('vms', [
+  `    - name: vm
+      layer: qemu
+      artifact: {}
+      resources: { cpu: 500m, memory: 128Mi, storage: 0 }
+      replicas: { min: 1, max: 1 }
+`,
+]);
+
+/** Where a service started beside `plane` finds its database, NATS and subject prefix. */
+export function planeEnv(plane: ControlPlane): Record<string, string> {
+  return {
+    FEDERA_DATABASE_URL: plane.database.url,
+    FEDERA_NATS_URL: plane.settings.natsUrl,
+    FEDERA_SUBJECT_PREFIX: plane.prefix,
+  };
+}
+
+/** Puts the service through the API and deploys it, expecting both accepted. */
+export async function deployService(
+  plane: ControlPlane,
+  name: string,
+  yaml: string,
+): Promise<void> {
+  expect((await plane.call('PUT', `/v1/services/${name}`, yaml, 'application/yaml')).status).toBe(
+    200,
+  );
+  expect((await plane.call('POST', `/v1/services/${name}/deploy`)).status).toBe(202);
+}
