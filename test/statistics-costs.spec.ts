@@ -1,13 +1,15 @@
-import { streamIds } from '@federa/contracts';
+import { streamIds, type RecordedEvent } from '@federa/contracts';
 import { loadConfig } from '@federa/runtime';
 import { migrateEventStore, PostgresEventStore } from '@federa/eventstore';
 import { eventually, freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
 import { Pool } from 'pg';
 import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
+import { catalogueHandler } from '../services/statistics/src/catalogue/infrastructure/catalogue-handler';
 import { CostReports } from '../services/statistics/src/cost/api/cost-reports';
 import { setupBudgetBreaches } from '../services/statistics/src/cost/infrastructure/budget-breaches';
 import { BudgetWatcher } from '../services/statistics/src/cost/infrastructure/budget-watcher';
 import { setupStatisticsSchema } from '../services/statistics/src/infrastructure/statistics-schema';
+import { UsageRollups } from '../services/statistics/src/usage/infrastructure/usage-rollups';
 import { setupUsageTables } from '../services/statistics/src/usage/infrastructure/usage-schema';
 import { costsCommand } from '../cli/src/commands/costs';
 import { runCliCommand } from './cli-in-process';
@@ -281,3 +283,124 @@ async function seed(pool: Pool): Promise<void> {
     await rollup('statistics.usage_hourly', new Date(start), 60);
   await rollup('statistics.usage_daily', new Date(dayStart + 86_400_000), 1440);
 }
+
+describe('cost at the rates that held then, and per host across a migration', () => {
+  let db: FreshDatabase;
+  let pool: Pool;
+  const minute = 60_000;
+  const at = (hours: number) => new Date(dayStart + hours * HOUR);
+
+  beforeAll(async () => {
+    db = await freshDatabase('statcostterms');
+    pool = new Pool({ connectionString: db.url, max: 4 });
+    await migrateEventStore(pool);
+    await setupStatisticsSchema(pool, [setupUsageTables, setupBudgetBreaches]);
+    // rc-1 registers at 0.04/core-hour, then again at 0.10 from 36:20 (the day after).
+    const client = await pool.connect();
+    try {
+      for (const [position, cpuHour, when] of [
+        [1, 0.04, at(-30 * 24)],
+        [2, 0.1, new Date(at(36).getTime() + 20 * minute)],
+      ] as const) {
+        await catalogueHandler.handle(
+          {
+            streamId: 'host-rc-1',
+            type: 'HostRegistered',
+            position,
+            recordedAt: when.toISOString(),
+            metadata: { occurredAt: when.toISOString() },
+            data: {
+              host: 'rc-1',
+              site: 'lausanne',
+              securityLevel: 0,
+              capacity: { cpuMillis: 8000, memoryBytes: 0, storageBytes: 0, bandwidthBps: 0 },
+              costs: { cpuHour, memoryGiBHour: 0, storageGiBMonth: 0, networkGiB: 0 },
+              features: { ups: false, raid: false },
+            },
+          } as unknown as RecordedEvent,
+          client,
+        );
+      }
+    } finally {
+      client.release();
+    }
+    // mv-a and mv-b at 0.036/core-hour (a cpu-second costs 0.00001); mv-2 moves from one to the other at 12:30.
+    for (const host of ['mv-a', 'mv-b'])
+      await pool.query(
+        `INSERT INTO statistics.hosts (id, site, state, cpu_per_hour, registered_at, position)
+         VALUES ($1, 'lausanne', 'ready', 0.036, $2, 1)`,
+        [host, at(-30 * 24)],
+      );
+    for (const [id, opened, host, placed, ended] of [
+      ['mv-1', 1, 'rc-1', at(-30 * 24), null],
+      ['mv-2', 2, 'mv-a', at(-30 * 24), at(12.5)],
+      ['mv-2', 3, 'mv-b', at(12.5), null],
+    ] as const)
+      await pool.query(
+        `INSERT INTO statistics.instances (id, opened_by, service, app, host, layer, cpu_millis,
+           placed_at, ended_at, closed_by)
+         VALUES ($1, $2, 'mv', 'web', $3, 'process', 1000, $4, $5, $6)`,
+        [id, opened, host, placed, ended, ended ? opened + 1 : null],
+      );
+    // mv-1: one cpu-second a minute over [34:00, 38:00); mv-2: two a minute on mv-a until 12:30,
+    // then one a minute on mv-b until 14:00.
+    const minutes = async (instance: string, host: string, cpu: number, a: Date, b: Date) =>
+      pool.query(
+        `INSERT INTO statistics.usage_minutes (instance, minute, host, cpu_seconds, memory_gib_minutes,
+           storage_gib_hours, network_in_bytes, network_out_bytes, load_sum, load_samples, samples)
+         SELECT $1, m, $2, $3, 0, 0, 0, 0, 0, 0, 1
+         FROM generate_series($4::timestamptz, $5::timestamptz - interval '1 minute', interval '1 minute') m`,
+        [instance, host, cpu, a, b],
+      );
+    await minutes('mv-1', 'rc-1', 1, at(34), at(38));
+    await minutes('mv-2', 'mv-a', 2, at(10), at(12.5));
+    await minutes('mv-2', 'mv-b', 1, at(12.5), at(14));
+    await new UsageRollups(pool, {
+      minuteRetentionDays: 30,
+      hourlyRetentionDays: 60,
+      dailyRetentionDays: 0,
+    }).rebuild();
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('prices a window in which a host changed its rates at each rate for its own minutes', async () => {
+    // 140 minutes before 36:20 at 0.04, 100 after at 0.10: 140/3600 × 0.04 + 100/3600 × 0.10.
+    const expectedCost = (140 / 3600) * 0.04 + (100 / 3600) * 0.1;
+    for (const groupBy of ['host', 'service'] as const) {
+      const report = await new CostReports(pool).breakdown(
+        groupBy,
+        at(34).getTime(),
+        at(38).getTime(),
+      );
+      const key = groupBy === 'host' ? 'rc-1' : 'mv';
+      expect(report.lines.map((l) => [l.key, Number(l.cost.toFixed(9))])).toEqual([
+        [key, Number(expectedCost.toFixed(9))],
+      ]);
+    }
+  });
+
+  it('charges each host of an instance that moved within an hour for the minutes it ran there', async () => {
+    // mv-a: 150 minutes × 2 cpu-seconds; mv-b: 90 × 1 (a time split of the 12:00 hour would say 45 each).
+    const { rows } = await pool.query(
+      `SELECT host, cpu_seconds FROM statistics.usage_hourly
+       WHERE scope = 'instance' AND subject = 'mv-2' AND start = $1 ORDER BY host`,
+      [at(12)],
+    );
+    expect(rows).toEqual([
+      { host: 'mv-a', cpu_seconds: 60 },
+      { host: 'mv-b', cpu_seconds: 30 },
+    ]);
+    const report = await new CostReports(pool).breakdown(
+      'host',
+      at(10).getTime(),
+      at(14).getTime(),
+    );
+    const costs = Object.fromEntries(report.lines.map((l) => [l.key, l.usageCost]));
+    expect(costs['mv-a']).toBeCloseTo(300 * 0.00001, 12);
+    expect(costs['mv-b']).toBeCloseTo(90 * 0.00001, 12);
+  });
+});

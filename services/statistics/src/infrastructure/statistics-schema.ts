@@ -71,6 +71,31 @@ ALTER TABLE statistics.hosts ALTER COLUMN liveness SET DEFAULT 'ready';
 ALTER TABLE statistics.hosts ALTER COLUMN lifecycle SET NOT NULL;
 ALTER TABLE statistics.hosts ALTER COLUMN liveness SET NOT NULL;
 
+-- Each host's site, rates and protections over [valid_from, valid_to) (valid_to NULL: still holding):
+-- a new term only when one of them changes, so a past window is priced at what held then. A host
+-- from before has one term, from its registration, at what its row says.
+CREATE TABLE IF NOT EXISTS statistics.host_terms (
+  host                  text NOT NULL,
+  valid_from            timestamptz NOT NULL,
+  valid_to              timestamptz,
+  site                  text NOT NULL,
+  cpu_per_hour          double precision NOT NULL,
+  memory_gib_per_hour   double precision NOT NULL,
+  storage_gib_per_month double precision NOT NULL,
+  network_per_gib       double precision NOT NULL,
+  standing_per_hour     double precision NOT NULL,
+  ups                   boolean NOT NULL,
+  raid                  boolean NOT NULL,
+  PRIMARY KEY (host, valid_from)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS host_terms_open_idx ON statistics.host_terms (host) WHERE valid_to IS NULL;
+INSERT INTO statistics.host_terms (host, valid_from, valid_to, site, cpu_per_hour, memory_gib_per_hour,
+       storage_gib_per_month, network_per_gib, standing_per_hour, ups, raid)
+SELECT id, registered_at, NULL, site, cpu_per_hour, memory_gib_per_hour, storage_gib_per_month,
+       network_per_gib, standing_per_hour, ups, raid
+  FROM statistics.hosts h
+ WHERE NOT EXISTS (SELECT 1 FROM statistics.host_terms t WHERE t.host = h.id);
+
 -- One row per placement interval of an instance, [placed_at, ended_at): a migration ends one interval
 -- and opens another on the new host, so cost per host over any window follows the instance.
 CREATE TABLE IF NOT EXISTS statistics.instances (

@@ -18,6 +18,7 @@ import {
   type ServiceCatalogueEvent,
 } from '../domain/service-record';
 import { loadHost, saveHost } from './host-table';
+import { recordHostTerm } from './host-terms-table';
 import { applyIntervalChange, loadOpenInterval } from './instance-table';
 import { loadService, saveService } from './service-table';
 
@@ -39,7 +40,10 @@ export const catalogueHandler: StatisticsEventHandler = {
         const id = streamEntity(event.streamId);
         const before = await loadHost(db, id);
         const after = evolveHostRecord(before, event as HostCatalogueEvent, at, event.position);
-        if (after && after !== before) await saveHost(db, after);
+        if (after && after !== before) {
+          await saveHost(db, after);
+          if (event.type === 'HostRegistered') await recordHostTerm(db, after, at);
+        }
         return;
       }
       case 'service': {

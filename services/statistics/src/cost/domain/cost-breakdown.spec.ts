@@ -115,6 +115,50 @@ describe('cost over a window', () => {
   });
 });
 
+describe('cost over a window in which a host changed its rates and site', () => {
+  // mph-2 at 0.02/core-hour and 0.01/hour standing in lausanne until 4h, then 0.04 and 0.03 in bern.
+  const moved: CostedHost = {
+    ...hostB,
+    terms: [
+      { from: -H, site: 'lausanne', rates: hostB.rates, ups: false, raid: false },
+      {
+        from: 4 * H,
+        site: 'bern',
+        rates: { ...hostB.rates, cpuHour: 0.04, standingPerHour: 0.03 },
+        ups: false,
+        raid: false,
+      },
+    ],
+  };
+  const changed = (groupBy: CostInputs['groupBy']): CostInputs => ({
+    groupBy,
+    from: 0,
+    to: 10 * H,
+    hosts: new Map([[moved.id, moved]]),
+    usage: [
+      { key: 'shop', host: 'mph-2', usage: cpuSeconds(3600), at: 0 },
+      { key: 'shop', host: 'mph-2', usage: cpuSeconds(3600), at: 5 * H },
+    ],
+    stays: [],
+  });
+
+  it('prices usage and standing cost at the rates that held when they were incurred', () => {
+    // Usage 0.02 + 0.04; standing 4 h × 0.01 + 6 h × 0.03 = 0.22.
+    const report = costBreakdown(changed('host'));
+    expect(report.lines.map((l) => [l.key, round(l.usageCost), round(l.standingCost)])).toEqual([
+      ['mph-2', 0.06, 0.22],
+    ]);
+  });
+
+  it('puts each part on the site the host stood at then', () => {
+    const report = costBreakdown(changed('site'));
+    expect(report.lines.map((l) => [l.key, round(l.cost)])).toEqual([
+      ['bern', 0.22],
+      ['lausanne', 0.06],
+    ]);
+  });
+});
+
 function round(n: number): number {
   return Math.round(n * 1e6) / 1e6;
 }

@@ -1,6 +1,6 @@
 import { defaultCostModel, type CostModel } from '@federa/contracts';
 import { ownerKey, type CostGroupingKind, type InstanceOwner } from './cost-grouping';
-import type { CostedHost } from './host-rates';
+import { hostAt, hostSpans, type CostedHost } from './host-rates';
 import { standingShares, type HostStay } from './standing-cost';
 import { usageCost, type ChargedUsage } from './usage-cost';
 
@@ -10,6 +10,11 @@ export interface GroupUsage {
   key: string;
   host: string;
   usage: ChargedUsage;
+  /**
+   * When the usage was (epoch ms; default: the window's start): it is priced at the host's term
+   * holding then, so rows never straddle a change of rates.
+   */
+  at?: number;
 }
 
 export interface CostLine {
@@ -57,8 +62,9 @@ export function costBreakdown(inputs: CostInputs): CostBreakdown {
   const hostKey = (host: CostedHost): string => (inputs.groupBy === 'site' ? host.site : host.id);
 
   for (const row of inputs.usage) {
-    const host = inputs.hosts.get(row.host);
-    if (!host) continue;
+    const known = inputs.hosts.get(row.host);
+    if (!known) continue;
+    const host = hostAt(known, row.at ?? inputs.from);
     line(byHost ? hostKey(host) : row.key).usageCost += usageCost(row.usage, host, model);
   }
 
@@ -69,9 +75,12 @@ export function costBreakdown(inputs: CostInputs): CostBreakdown {
     staysByHost.set(stay.host, list);
   }
   let unattributed = 0;
-  for (const host of inputs.hosts.values()) {
+  for (const span of [...inputs.hosts.values()].flatMap((h) =>
+    hostSpans(h, inputs.from, inputs.to),
+  )) {
+    const host = span.host;
     const stays = staysByHost.get(host.id) ?? [];
-    const shares = standingShares(host, stays, inputs.from, inputs.to, model);
+    const shares = standingShares(host, stays, span.from, span.to, model);
     if (shares.total === 0) continue;
     const groupBy = inputs.groupBy;
     if (groupBy === 'host' || groupBy === 'site') {

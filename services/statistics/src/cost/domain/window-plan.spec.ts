@@ -1,4 +1,4 @@
-import { planWindow } from './window-plan';
+import { planWindow, planWindowCut } from './window-plan';
 
 const t = (iso: string) => Date.parse(iso);
 const show = (from: string, to: string) =>
@@ -43,5 +43,29 @@ describe('a cost window', () => {
     for (let i = 1; i < pieces.length; i++) expect(pieces[i].from).toBe(pieces[i - 1].to);
     expect(pieces[0].from).toBe(from);
     expect(pieces[pieces.length - 1].to).toBe(to);
+  });
+});
+
+describe('a cost window cut where rates change', () => {
+  const cut = (from: string, to: string, cuts: string[]) =>
+    planWindowCut(t(from), t(to), cuts.map(t)).map((p) => [
+      p.grain,
+      new Date(p.from).toISOString(),
+      new Date(p.to).toISOString(),
+    ]);
+
+  it('reads the hour of a change from minutes, and the rest of its day from hours', () => {
+    expect(cut('2026-03-01T00:00:00Z', '2026-03-02T00:00:00Z', ['2026-03-01T10:20:30Z'])).toEqual([
+      ['hour', '2026-03-01T00:00:00.000Z', '2026-03-01T10:00:00.000Z'],
+      ['minute', '2026-03-01T10:00:00.000Z', '2026-03-01T10:21:00.000Z'],
+      ['minute', '2026-03-01T10:21:00.000Z', '2026-03-01T11:00:00.000Z'],
+      ['hour', '2026-03-01T11:00:00.000Z', '2026-03-02T00:00:00.000Z'],
+    ]);
+  });
+
+  it('plans as without cuts when no change falls inside the window', () => {
+    expect(cut('2026-03-01T10:30:00Z', '2026-03-04T02:15:00Z', ['2026-03-05T00:00:00Z'])).toEqual(
+      show('2026-03-01T10:30:00Z', '2026-03-04T02:15:00Z'),
+    );
   });
 });

@@ -14,6 +14,24 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
 /**
+ * `cuts`: instants (epoch ms) no piece may straddle — where a host's rates change, so that each piece
+ * is priced at one rate. A cut inside a minute falls after it: a minute is priced at what held when it
+ * began. A cut inside an hour makes that hour read from minutes up to the cut and from it.
+ */
+export function planWindowCut(
+  fromMs: number,
+  toMs: number,
+  cuts: readonly number[],
+): WindowPiece[] {
+  const from = Math.floor(fromMs / MINUTE) * MINUTE;
+  const to = Math.floor(toMs / MINUTE) * MINUTE;
+  const edges = [
+    ...new Set([from, ...cuts.map((c) => ceilTo(c, MINUTE)).filter((c) => c > from && c < to), to]),
+  ].sort((a, b) => a - b);
+  return edges.slice(1).flatMap((end, i) => planWindow(edges[i], end));
+}
+
+/**
  * Splits [from, to) so that a 30-day window reads ~30 daily rows per group, not 43,200 minutes:
  * minutes up to the first whole hour, hours up to the first whole day (UTC), days, then hours and
  * minutes at the end. `from` and `to` are floored to the minute (the finest grain stored).

@@ -18,7 +18,7 @@ const columns = [
 const sums = (of: string) => columns.map((c) => `sum(${of}.${c}) AS ${c}`).join(', ');
 
 /**
- * An hour's rollups, recomputed whole from its minute rows: per instance, host, application
+ * An hour's rollups, recomputed whole from its minute rows: per instance and host it ran on, host, application
  * (`<service>/<app>`), service and site. Service and application come from the catalogue's
  * placement intervals of the instance, the site from the host's row; a minute whose instance or
  * host the catalogue does not know yet counts for the instance and host only, until a later
@@ -40,24 +40,24 @@ WITH per AS (
   LEFT JOIN named ON named.id = per.instance
   LEFT JOIN statistics.hosts hosts ON hosts.id = per.host
 )
-INSERT INTO statistics.usage_hourly (scope, subject, start, ${columns.join(', ')})
-SELECT g.scope, g.subject, $1::timestamptz, ${sums('labelled')}
+INSERT INTO statistics.usage_hourly (scope, subject, host, start, ${columns.join(', ')})
+SELECT g.scope, g.subject, g.host, $1::timestamptz, ${sums('labelled')}
 FROM labelled CROSS JOIN LATERAL (VALUES
-  ('instance', labelled.instance),
-  ('host', labelled.host),
-  ('application', labelled.service || '/' || labelled.app),
-  ('service', labelled.service),
-  ('site', labelled.site)
-) AS g(scope, subject)
+  ('instance', labelled.instance, labelled.host),
+  ('host', labelled.host, ''),
+  ('application', labelled.service || '/' || labelled.app, ''),
+  ('service', labelled.service, ''),
+  ('site', labelled.site, '')
+) AS g(scope, subject, host)
 WHERE g.subject IS NOT NULL
-GROUP BY g.scope, g.subject`;
+GROUP BY g.scope, g.subject, g.host`;
 
 const daySql = `
-INSERT INTO statistics.usage_daily (scope, subject, start, ${columns.join(', ')})
-SELECT h.scope, h.subject, $1::timestamptz, ${sums('h')}
+INSERT INTO statistics.usage_daily (scope, subject, host, start, ${columns.join(', ')})
+SELECT h.scope, h.subject, h.host, $1::timestamptz, ${sums('h')}
 FROM statistics.usage_hourly h
 WHERE h.start >= $1::timestamptz AND h.start < $1::timestamptz + interval '1 day'
-GROUP BY h.scope, h.subject`;
+GROUP BY h.scope, h.subject, h.host`;
 
 /**
  * Keeps the hourly and daily rollups in step with the minute rows, and applies retention. Every

@@ -32,7 +32,9 @@ CREATE INDEX IF NOT EXISTS usage_minutes_minute ON statistics.usage_minutes (min
 CREATE INDEX IF NOT EXISTS usage_minutes_host_minute ON statistics.usage_minutes (host, minute);
 
 -- scope: instance | application | service | host | site. subject: the instance id, '<service>/<app>',
--- the service, the host or the site. instance_minutes: minute rows summed (instances × minutes).
+-- the service, the host or the site. host: for scope instance, the host the minutes ran on (an
+-- instance moved within the hour or day has a row per host), '' for the other scopes.
+-- instance_minutes: minute rows summed (instances × minutes).
 CREATE TABLE IF NOT EXISTS statistics.usage_hourly (
   scope text NOT NULL,
   subject text NOT NULL,
@@ -46,11 +48,32 @@ CREATE TABLE IF NOT EXISTS statistics.usage_hourly (
   load_samples integer NOT NULL,
   samples integer NOT NULL,
   instance_minutes integer NOT NULL,
-  PRIMARY KEY (scope, subject, start)
+  -- Last, as on tables from before it (added there).
+  host text NOT NULL DEFAULT '',
+  PRIMARY KEY (scope, subject, start, host)
 );
 CREATE INDEX IF NOT EXISTS usage_hourly_start ON statistics.usage_hourly (start);
 
 CREATE TABLE IF NOT EXISTS statistics.usage_daily (LIKE statistics.usage_hourly INCLUDING ALL);
+
+-- Rollups from before the host column: add it and key the rows by it too.
+ALTER TABLE statistics.usage_hourly ADD COLUMN IF NOT EXISTS host text NOT NULL DEFAULT '';
+ALTER TABLE statistics.usage_daily ADD COLUMN IF NOT EXISTS host text NOT NULL DEFAULT '';
+DO $$
+DECLARE
+  t text;
+  pk text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['usage_hourly', 'usage_daily'] LOOP
+    SELECT c.conname INTO pk FROM pg_constraint c
+     WHERE c.conrelid = ('statistics.' || t)::regclass AND c.contype = 'p'
+       AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.conrelid
+                        AND a.attnum = ANY (c.conkey) AND a.attname = 'host');
+    IF pk IS NOT NULL THEN
+      EXECUTE format('ALTER TABLE statistics.%I DROP CONSTRAINT %I, ADD PRIMARY KEY (scope, subject, start, host)', t, pk);
+    END IF;
+  END LOOP;
+END $$;
 
 -- Each host's latest agent run (epoch) and the highest heartbeat sequence counted of it, written
 -- with the minutes they produced: a heartbeat at or below it is a replay, an older epoch is stale.
@@ -72,6 +95,14 @@ CREATE TABLE IF NOT EXISTS statistics.usage_dirty_hours (
   hour timestamptz PRIMARY KEY,
   touched_at timestamptz NOT NULL
 );
+-- Instance rollups from before the host column whose minutes are still kept are recomputed, so they
+-- name their hosts; older ones keep host '' (cost spreads them over the instance's stays by time).
+INSERT INTO statistics.usage_dirty_hours (hour, touched_at)
+SELECT DISTINCT r.start, clock_timestamp() FROM statistics.usage_hourly r
+ WHERE r.scope = 'instance' AND r.host = ''
+   AND EXISTS (SELECT 1 FROM statistics.usage_minutes m
+                WHERE m.minute >= r.start AND m.minute < r.start + interval '1 hour')
+ON CONFLICT (hour) DO NOTHING;
 
 -- Hours whose minutes changed since the usage recorder last looked at them (UsageRecorded).
 CREATE TABLE IF NOT EXISTS statistics.usage_unrecorded_hours (
@@ -104,6 +135,8 @@ export interface UsageMinuteRow extends UsageAmounts {
 export interface UsageRollupRow extends UsageAmounts {
   scope: UsageScope;
   subject: string;
+  /** The host the minutes ran on, for scope instance; '' for the others. */
+  host: string;
   /** Start of the hour or of the day (UTC). */
   start: Date;
   instanceMinutes: number;
