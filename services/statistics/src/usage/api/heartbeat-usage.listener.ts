@@ -95,6 +95,8 @@ export class HeartbeatUsageListener {
       },
     });
     this.timer = setInterval(() => void this.flush(), this.usage.flushMs);
+    // Resolved once the server has the subscription: a heartbeat sent after start() is taken.
+    await this.connection.flush();
   }
 
   /**
