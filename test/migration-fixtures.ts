@@ -1,3 +1,4 @@
+import { eventually } from '@federa/testing';
 import type { ControlPlane } from './supervision-harness';
 
 /**
@@ -78,4 +79,34 @@ export async function deployService(
     200,
   );
   expect((await plane.call('POST', `/v1/services/${name}/deploy`)).status).toBe(202);
+}
+
+/** The instance of `service/app` once healthy, on `host` where given. */
+export async function healthyInstance(
+  plane: ControlPlane,
+  service: string,
+  app: string,
+  deadlineMs: number,
+  host?: string,
+): Promise<Instance> {
+  return eventually(async () => {
+    const items: Instance[] = (await plane.call('GET', `/v1/instances?service=${service}`)).json
+      .items;
+    const found = items.find((i) => i.app === app);
+    return found?.state === 'healthy' && (host === undefined || found.host === host)
+      ? found
+      : undefined;
+  }, deadlineMs) as Promise<Instance>;
+}
+
+/** The migration as the API shows it once it ended: succeeded, failed or rolled back. */
+export function endedMigration(plane: ControlPlane, id: string, deadlineMs: number): Promise<Json> {
+  return eventually(
+    async () => {
+      const m = (await plane.call('GET', `/v1/migrations/${id}`)).json;
+      return ['succeeded', 'failed', 'rolled-back'].includes(m.state) ? m : undefined;
+    },
+    deadlineMs,
+    250,
+  );
 }

@@ -1,11 +1,18 @@
 import type { INestMicroservice } from '@nestjs/common';
-import { eventually, itWhen } from '@federa/testing';
+import { itWhen } from '@federa/testing';
 import { qemuMissing } from './agent-qemu-harness';
 import { startMigrationWithFaults } from './migration-faulty-ends';
 import { qemuProcessesOf } from './qemu-process-table';
 import { Fleet } from './supervision-fleet';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
-import { type Instance, type Json, deployService, planeEnv, vmYaml } from './migration-fixtures';
+import {
+  deployService,
+  endedMigration,
+  healthyInstance,
+  planeEnv,
+  type Json,
+  vmYaml,
+} from './migration-fixtures';
 
 const missing = qemuMissing();
 
@@ -18,9 +25,6 @@ describe('a live move that fails after the guest reached its target', () => {
   let plane: ControlPlane;
   let fleet: Fleet;
   let migration: INestMicroservice;
-
-  const instances = async (): Promise<Instance[]> =>
-    (await plane.call('GET', '/v1/instances?service=vms')).json.items;
 
   beforeAll(async () => {
     if (missing) return;
@@ -49,10 +53,7 @@ describe('a live move that fails after the guest reached its target', () => {
   itWhen(missing)(
     "keeps the target's VM as the instance: one QEMU runs it, on the target, and the migration says why it failed",
     async () => {
-      const before = (await eventually(async () => {
-        const vm = (await instances()).find((i) => i.app === 'vm');
-        return vm?.state === 'healthy' ? vm : undefined;
-      }, 90_000))!;
+      const before = await healthyInstance(plane, 'vms', 'vm', 90_000);
       const sourcePid = qemuProcessesOf(before.id)[0];
       expect(sourcePid).toBeDefined();
 
@@ -62,14 +63,7 @@ describe('a live move that fails after the guest reached its target', () => {
       expect(answer.status).toBe(202);
       const target = answer.json.to as string;
 
-      const done: Json = await eventually(
-        async () => {
-          const m = (await plane.call('GET', `/v1/migrations/${answer.json.id}`)).json;
-          return ['succeeded', 'failed', 'rolled-back'].includes(m.state) ? m : undefined;
-        },
-        180_000,
-        250,
-      );
+      const done: Json = await endedMigration(plane, answer.json.id, 180_000);
       process.stdout.write(`live move that lost its verify: ${done.state}: ${done.reason}\n`);
       expect(done).toMatchObject({
         state: 'failed',
@@ -80,11 +74,8 @@ describe('a live move that fails after the guest reached its target', () => {
         ),
       });
 
-      const after = await eventually(async () => {
-        const vm = (await instances()).find((i) => i.app === 'vm');
-        return vm?.host === target && vm.state === 'healthy' ? vm : undefined;
-      }, 60_000);
-      expect(after!.id).toBe(before.id);
+      const after = await healthyInstance(plane, 'vms', 'vm', 60_000, target);
+      expect(after.id).toBe(before.id);
       // The process table, not any report: the guest runs in exactly one QEMU, the target's.
       const running = qemuProcessesOf(before.id);
       expect(running).toHaveLength(1);

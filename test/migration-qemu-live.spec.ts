@@ -1,12 +1,19 @@
 import type { INestMicroservice } from '@nestjs/common';
-import { eventually, itWhen } from '@federa/testing';
+import { itWhen } from '@federa/testing';
 import { chooseAccelerator } from '../services/agent/src/layers/qemu/accelerator-probe';
 import { qemuMissing } from './agent-qemu-harness';
 import { startMigrationService } from './migration-service';
 import { qemuProcessesOf } from './qemu-process-table';
 import { Fleet } from './supervision-fleet';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
-import { type Instance, type Json, deployService, planeEnv, vmYaml } from './migration-fixtures';
+import {
+  deployService,
+  endedMigration,
+  healthyInstance,
+  planeEnv,
+  type Json,
+  vmYaml,
+} from './migration-fixtures';
 
 const missing = qemuMissing();
 
@@ -19,9 +26,6 @@ describe('live-moving a qemu instance through the migration saga', () => {
   let plane: ControlPlane;
   let fleet: Fleet;
   let migration: INestMicroservice;
-
-  const instances = async (): Promise<Instance[]> =>
-    (await plane.call('GET', '/v1/instances?service=vms')).json.items;
 
   beforeAll(async () => {
     if (missing) return;
@@ -42,10 +46,7 @@ describe('live-moving a qemu instance through the migration saga', () => {
     async () => {
       const accelerator = (await chooseAccelerator('qemu-system-x86_64')).accelerator;
       process.stdout.write(`qemu accelerator: ${accelerator}\n`);
-      const before = (await eventually(async () => {
-        const vm = (await instances()).find((i) => i.app === 'vm');
-        return vm?.state === 'healthy' ? vm : undefined;
-      }, 90_000))!;
+      const before = await healthyInstance(plane, 'vms', 'vm', 90_000);
       expect(qemuProcessesOf(before.id)).toHaveLength(1);
       const sourcePid = qemuProcessesOf(before.id)[0];
 
@@ -57,14 +58,7 @@ describe('live-moving a qemu instance through the migration saga', () => {
       const target = answer.json.to as string;
       expect(target).not.toBe(before.host);
 
-      const done: Json = await eventually(
-        async () => {
-          const m = (await plane.call('GET', `/v1/migrations/${answer.json.id}`)).json;
-          return ['succeeded', 'failed', 'rolled-back'].includes(m.state) ? m : undefined;
-        },
-        120_000,
-        250,
-      );
+      const done: Json = await endedMigration(plane, answer.json.id, 120_000);
       process.stdout.write(`live move through the saga: downtime ${done.downtimeMs} ms\n`);
       expect(done).toMatchObject({ state: 'succeeded', to: target, reason: null });
       expect(done.phases.map((p: Json) => p.name)).toEqual([
@@ -75,11 +69,8 @@ describe('live-moving a qemu instance through the migration saga', () => {
       ]);
       expect(typeof done.downtimeMs).toBe('number');
 
-      const after = await eventually(async () => {
-        const vm = (await instances()).find((i) => i.app === 'vm');
-        return vm?.host === target && vm.state === 'healthy' ? vm : undefined;
-      }, 60_000);
-      expect(after!.id).toBe(before.id);
+      const after = await healthyInstance(plane, 'vms', 'vm', 60_000, target);
+      expect(after.id).toBe(before.id);
       // The process table, not any report: the source's QEMU is gone, the target's alone runs the guest.
       const running = qemuProcessesOf(before.id);
       expect(running).toHaveLength(1);
