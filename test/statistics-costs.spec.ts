@@ -70,7 +70,7 @@ describe('GET /v1/costs through a real gateway and statistics service, on seeded
     const response = await fetch(`${gateway.url}${path}`, {
       headers: { authorization: `Bearer ${apiToken}` },
     });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cost reports and errors, checked by the expectations
     return { status: response.status, json: (await response.json()) as any };
   };
 

@@ -30,7 +30,7 @@ const genevaCores = (t: number) =>
 const lausanneCores = (t: number) => 2 + 0.4 * Math.sin((2 * Math.PI * t) / 24) + ripple(t);
 const ripple = (t: number) => 0.05 * Math.sin(t * 2.3) * Math.cos(t * 0.7);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- forecast answers and events, checked by the expectations
 type Json = any;
 
 describe('forecasts from two weeks of hourly usage, through the real statistics service and gateway', () => {

@@ -44,3 +44,14 @@ export function windowStartFlag(
   const end = to ? Date.parse(to) : now;
   return new Date(end - durationFlag(flag, text, { minMs: 60_000 })).toISOString();
 }
+
+/** Sets `to` and `from` on `query` from `--to` and `--from` (a relative `--from` counts back from `--to`). */
+export function setWindowFlags(
+  query: URLSearchParams,
+  options: { from?: string; to?: string },
+  now: number,
+): void {
+  const to = options.to ? isoTimeFlag('--to', options.to) : undefined;
+  if (to) query.set('to', to);
+  if (options.from) query.set('from', windowStartFlag('--from', options.from, to, now));
+}

@@ -10,7 +10,7 @@ import {
 } from '../command-options';
 import { money } from '../money';
 import { renderOutput, type Column } from '../render-output';
-import { isoTimeFlag, windowStartFlag } from '../time-flag';
+import { setWindowFlags } from '../time-flag';
 
 interface CostsOptions {
   groupBy: string;
@@ -49,9 +49,7 @@ export function costsCommand(): Command {
 /** The query string for `/v1/costs`; a relative --from is resolved against --to (or now). */
 export function costsQuery(options: CostsOptions, now = Date.now()): URLSearchParams {
   const query = new URLSearchParams({ groupBy: options.groupBy });
-  const to = options.to ? isoTimeFlag('--to', options.to) : undefined;
-  if (to) query.set('to', to);
-  if (options.from) query.set('from', windowStartFlag('--from', options.from, to, now));
+  setWindowFlags(query, options, now);
   if (options.service) query.set('service', options.service);
   return query;
 }

@@ -8,7 +8,7 @@ import {
   withOutputOption,
 } from '../command-options';
 import { renderOutput, type Column, type OutputFormat } from '../render-output';
-import { isoTimeFlag, windowStartFlag } from '../time-flag';
+import { setWindowFlags } from '../time-flag';
 
 interface UsageOptions {
   service?: string;
@@ -48,9 +48,7 @@ export function usageQuery(options: UsageOptions, now = Date.now()): URLSearchPa
   for (const key of ['service', 'app', 'host'] as const) {
     if (options[key]) query.set(key, options[key]);
   }
-  const to = options.to ? isoTimeFlag('--to', options.to) : undefined;
-  if (to) query.set('to', to);
-  if (options.from) query.set('from', windowStartFlag('--from', options.from, to, now));
+  setWindowFlags(query, options, now);
   return query;
 }
 
