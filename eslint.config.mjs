@@ -15,7 +15,11 @@ const services = readdirSync(join(root, 'services'), { withFileTypes: true })
   .map((entry) => entry.name);
 
 /** Where the pure domain lives: every `domain/` folder, and the instance decider's library. */
-const domainFiles = ['services/**/domain/**/*.ts', 'libs/instance-lifecycle/**/*.ts'];
+const domainFiles = [
+  'services/**/domain/**/*.ts',
+  'libs/instance-lifecycle/**/*.ts',
+  'libs/instance-list/src/domain/**/*.ts',
+];
 
 /**
  * What a domain must not reach: the service's adapters, by folder (api/ and infrastructure/ in the

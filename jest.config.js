@@ -1,11 +1,14 @@
 /** Two projects: unit specs beside the code, integration and e2e specs under test/. */
 const swc = ['@swc/jest', JSON.parse(require('fs').readFileSync(`${__dirname}/.swcrc`, 'utf8'))];
 const moduleNameMapper = {
-  '^@federa/(contracts|eventstore|instance-lifecycle|messaging|runtime|testing)$':
+  '^@federa/(contracts|eventstore|instance-lifecycle|instance-list|messaging|runtime|testing)$':
     '<rootDir>/libs/$1/src',
   '^@federa/eventstore/in-memory$': '<rootDir>/libs/eventstore/src/in-memory',
+  '^@federa/instance-list/domain$': '<rootDir>/libs/instance-list/src/domain',
   '^@federa/runtime/backoff$': '<rootDir>/libs/runtime/src/backoff',
   '^@federa/runtime/federa-config$': '<rootDir>/libs/runtime/src/federa-config',
+  '^@federa/runtime/service-logger$': '<rootDir>/libs/runtime/src/service-logger',
+  '^@federa/runtime/tracing$': '<rootDir>/libs/runtime/src/tracing',
 };
 const common = {
   rootDir: __dirname,
@@ -27,6 +30,7 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/retry-once.ts'],
     },
   ],
 };

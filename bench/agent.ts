@@ -43,7 +43,7 @@ const decoder = new TextDecoder();
 
 function answerRegistrations(nc: NatsConnection, subjects: Subjects): void {
   const epochs = new Map<string, number>();
-  nc.subscribe(subjects.agentRegister, {
+  nc.subscribe(subjects.agentRegisterFor('*'), {
     callback: (_e, msg) => {
       const host = (JSON.parse(decoder.decode(msg.data)) as { host: string }).host;
       const epoch = (epochs.get(host) ?? 0) + 1;

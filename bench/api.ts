@@ -159,6 +159,9 @@ async function main(): Promise<void> {
     FEDERA_HEARTBEAT_MS: String(heartbeatMs),
     FEDERA_LEASE_DIR: join(work, 'leases'),
     FEDERA_API_TOKEN: token,
+    // The benchmark is one token at thousands of requests a second: it measures shedding, not the
+    // per-token rate limit, which would refuse it long before.
+    FEDERA_API_RATE_LIMIT: '0',
     FEDERA_HTTP_PORT: String(httpPort),
     FEDERA_HTTP_HOST: '127.0.0.1',
   };

@@ -73,10 +73,11 @@ async function longPollReader(url: string, arrivals: Arrivals, stop: AbortSignal
 async function rawWatcher(
   nc: NatsConnection,
   bucket: string,
+  key: string,
   arrivals: Arrivals,
 ): Promise<() => void> {
   const kv = await openKeyValueBucket(nc, bucket);
-  const watch = await kv.watch({ key: service });
+  const watch = await kv.watch({ key });
   void (async () => {
     for await (const entry of watch) {
       if (entry.operation !== 'PUT') continue;
@@ -125,12 +126,16 @@ async function main(): Promise<void> {
       void longPollReader(agent.discoveryUrlOf(service), viaAgents, stopReaders.signal);
       const nc = await connectNats(natsUrl, `discovery-bench-raw-${i}`);
       baselineConnections.push(nc);
-      stopBaseline.push(await rawWatcher(nc, subjects.discoveryBucket, viaRawWatch));
+      // Each host has its own key, as supervision writes them: the bare watcher reads the same one.
+      const key = subjects.discoveryKey(`disco-bench-${i}`, service);
+      stopBaseline.push(await rawWatcher(nc, subjects.discoveryBucket, key, viaRawWatch));
     }
     // Version 1 warms every path (first fetch, first watch delivery) and is not counted.
     for (let version = 1; version <= rounds + 1; version++) {
       putAt.set(version, Date.now());
-      await kv.put(service, JSON.stringify(endpointsOf(version)));
+      const value = JSON.stringify(endpointsOf(version));
+      for (let i = 0; i < agentCount; i++)
+        await kv.put(subjects.discoveryKey(`disco-bench-${i}`, service), value);
       const deadline = Date.now() + 30_000;
       while (
         ((viaAgents.get(version)?.length ?? 0) < agentCount ||

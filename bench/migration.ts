@@ -312,7 +312,7 @@ async function main(): Promise<void> {
     await plane.call('POST', '/v1/services/bulk/stop');
 
     nc = await connectNats(plane.settings.natsUrl, 'migration-bench');
-    const bucket = new Subjects(plane.prefix).dataBucket;
+    const bucket = new Subjects(plane.prefix).dataBucketOf('b2');
     const raw: RawCopy[] = [await rawObjectStoreCopy(nc, bucket, DATA_MIB * VALUE_BYTES)];
     log(`raw put+get: ${JSON.stringify(raw[0])}`);
     const cold = await coldMoves(bench, ['b2', 'b3']);

@@ -18,7 +18,7 @@ const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   // Subpaths too (@federa/runtime/backoff, @federa/eventstore/in-memory), as tsconfig's paths map them.
   const alias =
-    /^@federa\/(contracts|eventstore|instance-lifecycle|messaging|runtime|testing)(\/[a-z-]+)?$/.exec(
+    /^@federa\/(contracts|eventstore|instance-lifecycle|instance-list|messaging|runtime|testing)(\/[a-z-]+)?$/.exec(
       request,
     );
   return resolveFilename.call(

@@ -59,6 +59,36 @@ describe('federa agent --config', () => {
     expect(stderr).toMatch(/colour: unknown key/);
   });
 
+  it('exits with status 2 and names --credentials when its file cannot be read', () => {
+    const { status, stderr } = runAgent(valid, ['--credentials', '/nonexistent/agent-mph-1.nk']);
+    expect(status).toBe(2);
+    expect(stderr).toContain('--credentials: cannot read /nonexistent/agent-mph-1.nk');
+  });
+
+  it("exits with status 2 and names --credentials when the seed is another host's", () => {
+    const dir = tempDir('seed');
+    try {
+      const seed = join(dir, 'agent-h1.nk');
+      writeFileSync(
+        seed,
+        '# federa bus identity: agent:h1\nSUAIBDPBAUTWCWBKIO6XHQNINK5FWJW4OHLXC3HQ2KFE4PEJUA44CNHTC4\n',
+      );
+      const { status, stderr } = runAgent(valid, ['--credentials', seed]);
+      expect(status).toBe(2);
+      expect(stderr).toContain("--credentials: the seed is agent:h1's, the config's host is mph-1");
+      const simulated = runAgent(valid, ['--credentials', seed, '--simulate', '2']);
+      expect(simulated.status).toBe(2);
+      expect(simulated.stderr).toContain(
+        "--credentials: the seed is agent:h1's, --simulate needs a simulator's",
+      );
+      const fromEnv = runAgent(valid, [], { FEDERA_NATS_CREDENTIALS: seed });
+      expect(fromEnv.status).toBe(2);
+      expect(fromEnv.stderr).toContain("FEDERA_NATS_CREDENTIALS: the seed is agent:h1's");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits with status 2 when --simulate-leases comes without --simulate', () => {
     const { status, stderr } = runAgent(valid, ['--simulate-leases']);
     expect(status).toBe(2);

@@ -77,7 +77,7 @@ describe('agent discovery across a NATS outage', () => {
       const url = agent.discoveryUrlOf('shop');
       await (
         await openKeyValueBucket(nc, subjects.discoveryBucket)
-      ).put('shop', JSON.stringify(set(1)));
+      ).put(subjects.discoveryKey('disco-o', 'shop'), JSON.stringify(set(1)));
       await eventually(async () => (await versionAt(url)) === 1, 30_000);
 
       await nats.stop();
@@ -88,7 +88,7 @@ describe('agent discovery across a NATS outage', () => {
       await eventually(
         async () => {
           const kv = await openKeyValueBucket(nc, subjects.discoveryBucket);
-          await kv.put('shop', JSON.stringify(set(2)));
+          await kv.put(subjects.discoveryKey('disco-o', 'shop'), JSON.stringify(set(2)));
           return true;
         },
         60_000,
@@ -110,7 +110,7 @@ describe('agent discovery across a NATS outage', () => {
       await eventually(
         async () => {
           const kv = await openKeyValueBucket(nc, subjects.discoveryBucket);
-          await kv.put('shop', JSON.stringify(set(1)));
+          await kv.put(subjects.discoveryKey('disco-o', 'shop'), JSON.stringify(set(1)));
           return true;
         },
         60_000,

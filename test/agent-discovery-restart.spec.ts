@@ -161,7 +161,7 @@ describe('discovery through an agent process that restarts', () => {
 
     await first.stop();
     // A move while the agent is away: the restarted agent reads the key's last value.
-    await kv.put('shop', JSON.stringify(shop(3, 9001)));
+    await kv.put(subjects.discoveryKey('disco-r', 'shop'), JSON.stringify(shop(3, 9001)));
     const second = startAgent();
     const seen = await eventually(async () => {
       const { body } = await getJson(`http://127.0.0.1:${port}/seen`);
@@ -171,7 +171,10 @@ describe('discovery through an agent process that restarts', () => {
     expect(seen!.applications[0].instances[0].port).toBe(9001);
     expect(persistedHandle(dataDir, 'web-r').pid).toBe(pid);
 
-    await kv.put('shop', JSON.stringify({ ...shop(4, 9002), updatedAt: 'yesterday' }));
+    await kv.put(
+      subjects.discoveryKey('disco-r', 'shop'),
+      JSON.stringify({ ...shop(4, 9002), updatedAt: 'yesterday' }),
+    );
     await eventually(() => second.log.includes('discovery value refused'), 30_000);
     const line = second.log.split('\n').find((l) => l.includes('discovery value refused'))!;
     expect(JSON.parse(line)).toMatchObject({ service: 'shop', fields: ['updatedAt'] });

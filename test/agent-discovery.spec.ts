@@ -172,7 +172,10 @@ describe('service discovery on the agent', () => {
   });
 
   it('brings a put to the bucket to the running workload through its long poll, without a restart', async () => {
-    await kv.put('shop', JSON.stringify(set(5, [5432, 5433], [7000])));
+    await kv.put(
+      subjects.discoveryKey('disco-a', 'shop'),
+      JSON.stringify(set(5, [5432, 5433], [7000])),
+    );
     const seen = await eventually(async () => {
       const { body } = await getJson(`http://127.0.0.1:${webPort}/seen`);
       return body.seen?.version === 5 ? body.seen : undefined;
@@ -200,18 +203,18 @@ describe('service discovery on the agent', () => {
         { name: 'catalog-db', instances: [{ instance: 'x-1', host: 'h', port: 'high' }] },
       ],
     };
-    await kv.put('shop', JSON.stringify(malformed));
+    await kv.put(subjects.discoveryKey('disco-a', 'shop'), JSON.stringify(malformed));
     const refusal = await eventually(
       () => logLines.find((line) => line.includes('discovery value refused')),
       20_000,
     );
     expect(refusal).toContain('applications[0].instances[0].port');
     expect(refusal).toContain('applications[0].instances[0].address');
-    await kv.put('shop', JSON.stringify(set(4, [1111])));
+    await kv.put(subjects.discoveryKey('disco-a', 'shop'), JSON.stringify(set(4, [1111])));
     const url = agent.discoveryUrlOf('shop');
     expect((await getJson(url)).body.version).toBe(5);
     // The watch goes on after a refusal: the next good set arrives.
-    await kv.put('shop', JSON.stringify(set(7, [5434])));
+    await kv.put(subjects.discoveryKey('disco-a', 'shop'), JSON.stringify(set(7, [5434])));
     await eventually(
       async () => (await getJson(`http://127.0.0.1:${webPort}/seen`)).body.seen?.version === 7,
       20_000,
@@ -238,11 +241,14 @@ describe('service discovery on the agent', () => {
   });
 
   it("empties a deleted service's set, answering its long polls with an empty set one version above", async () => {
-    await kv.put('closing', JSON.stringify({ ...set(3, [5432]), service: 'closing' }));
+    await kv.put(
+      subjects.discoveryKey('disco-a', 'closing'),
+      JSON.stringify({ ...set(3, [5432]), service: 'closing' }),
+    );
     const url = agent.discoveryUrlOf('closing');
     await eventually(async () => (await getJson(url)).body.version === 3, 20_000);
     const waiting = getJson(`${url}?after=3&timeoutMs=30000`);
-    await kv.delete('closing');
+    await kv.delete(subjects.discoveryKey('disco-a', 'closing'));
     const answer = await waiting;
     expect(answer.body).toMatchObject({ service: 'closing', version: 4, applications: [] });
     expect((await getJson(url)).body).toMatchObject({ version: 4, applications: [] });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Subjects, type AgentReport, type CommandReply, type HostConfig } from '@federa/contracts';
 import { connect, type NatsConnection } from 'nats';
+import { ensureHostDataBucket } from '@federa/messaging';
 import { Agent } from '../services/agent/src';
 
 const encoder = new TextEncoder();
@@ -10,20 +11,38 @@ const decoder = new TextDecoder();
 
 export const repoRoot = resolve(__dirname, '..');
 
-/** Stands in for inventory: answers every registration with the host's next epoch (from `firstEpoch`). */
-export function answerRegistrations(nc: NatsConnection, subjects: Subjects, firstEpoch = 1) {
+/**
+ * Stands in for inventory: answers every registration with the host's next epoch (from
+ * `firstEpoch`). With `dataBuckets`, it first creates the host's data bucket as inventory does
+ * (hosts of the `sim` layer alone excepted): an agent may not create it and opens it as it is.
+ */
+export function answerRegistrations(
+  nc: NatsConnection,
+  subjects: Subjects,
+  firstEpoch = 1,
+  { dataBuckets = false }: { dataBuckets?: boolean } = {},
+) {
   const epochs = new Map<string, number>();
   const registrations: Array<{
     host: string;
     instances: Array<{ instance: string; state: string }>;
   }> = [];
-  nc.subscribe(subjects.agentRegister, {
+  nc.subscribe(subjects.agentRegisterFor('*'), {
     callback: (_error, msg) => {
       const body = JSON.parse(decoder.decode(msg.data));
       registrations.push(body);
       const epoch = (epochs.get(body.host) ?? firstEpoch - 1) + 1;
       epochs.set(body.host, epoch);
-      msg.respond(encoder.encode(JSON.stringify({ ok: true, result: { epoch } })));
+      const answer = () =>
+        msg.respond(encoder.encode(JSON.stringify({ ok: true, result: { epoch } })));
+      const layers: string[] = body.layers ?? [];
+      if (!dataBuckets || layers.every((layer) => layer === 'sim')) return void answer();
+      void nc
+        .jetstreamManager()
+        .then((jsm) => ensureHostDataBucket(jsm, subjects.dataBucketOf(body.host)))
+        .then(answer, (error: unknown) => {
+          throw new Error(`the data bucket of ${body.host} was not created: ${String(error)}`);
+        });
     },
   });
   return { registrations, epochOf: (host: string) => epochs.get(host) };

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { rmSync } from 'node:fs';
 import { Subjects } from '@federa/contracts';
+import { copyStoredData } from '@federa/messaging';
 import { eventually, uniquePrefix } from '@federa/testing';
 import type { NatsConnection } from 'nats';
 import type { Agent } from '../services/agent/src';
@@ -50,7 +51,7 @@ describe('host agent with the process layer', () => {
 
   beforeAll(async () => {
     nc = await connectTo(NATS_URL);
-    registry = answerRegistrations(nc, subjects, 5);
+    registry = answerRegistrations(nc, subjects, 5, { dataBuckets: true });
     bus = recordBus(nc, subjects);
   });
 
@@ -162,6 +163,13 @@ describe('host agent with the process layer', () => {
       status: 'succeeded',
       result: { key: 'kv-1/v1', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
+    // Each agent reads its own host's bucket: the trusted side copies (as the migration saga does).
+    await copyStoredData(
+      nc.jetstream(),
+      subjects.dataBucketOf('proc-src'),
+      subjects.dataBucketOf('proc-dst'),
+      'kv-1/v1',
+    );
 
     await sendCommand(nc, subjects, 'proc-dst', {
       commandId: 'm-import',

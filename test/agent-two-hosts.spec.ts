@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Subjects } from '@federa/contracts';
-import { CommandClient } from '@federa/messaging';
+import { CommandClient, copyStoredData } from '@federa/messaging';
 import { eventually, itWhen } from '@federa/testing';
 import type { NatsConnection } from 'nats';
 import {
@@ -147,6 +147,13 @@ describe('two real agents in separate network namespaces', () => {
         status: 'succeeded',
         result: { key: 'two-hosts/kv-1' },
       });
+      // Each agent reads its own host's bucket: the trusted side copies (as the migration saga does).
+      await copyStoredData(
+        nc.jetstream(),
+        subjects.dataBucketOf('ns-a'),
+        subjects.dataBucketOf('ns-b'),
+        'two-hosts/kv-1',
+      );
       await command('ns-b', 'b-import', {
         type: 'import-data',
         spec: appSpec('kv-1'),

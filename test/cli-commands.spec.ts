@@ -93,30 +93,30 @@ describe('federa token', () => {
     expect(result.stderr).toMatch(/^error: unauthorized: /);
   });
 
-  it('prints every detail line of a refusal', async () => {
+  it('prints every detail line of a refusal, exit code 2 for a bad field', async () => {
     const result = await runFedera(
       ['token', 'create', '--role', 'viewer', '--name', 'has spaces'],
       asAdmin(),
     );
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('error: validation_failed: ');
     expect(result.stderr).toContain('  - name: must be 1-63 letters');
   });
 
-  it('refuses an unknown role before calling the API', async () => {
+  it('refuses an unknown role before calling the API, as a usage error (exit code 2)', async () => {
     const result = await runFedera(['token', 'create', '--role', 'root'], asAdmin());
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('Allowed choices are viewer, operator, admin');
   });
 
-  it('tells the user to run federa up when nothing answers', async () => {
+  it('tells the user to run federa up when nothing answers, exit code 5', async () => {
     const result = await runFedera(
       ['token', 'list', '--api', `http://127.0.0.1:${await freePort()}`],
       {
         env: { FEDERA_API_TOKEN: adminToken },
       },
     );
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(5);
     expect(result.stderr).toContain('error: unavailable: cannot reach the Federa API');
     expect(result.stderr).toContain('federa up');
   });

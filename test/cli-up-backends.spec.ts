@@ -12,7 +12,9 @@ import {
   everyProcess,
   isAlive,
   repoRoot,
+  runFedera,
 } from './cli-process';
+import { natsConnectionOptions } from '@federa/messaging';
 
 jest.setTimeout(180_000);
 
@@ -68,7 +70,13 @@ async function apiAnswers(httpPort: number, token: string): Promise<boolean> {
 
 /** The JetStream streams of the server on `port`. */
 async function streamNames(port: number): Promise<string[]> {
-  const connection = await connect({ servers: `nats://127.0.0.1:${port}` });
+  // The NATS federa up starts admits its own identities only: look as one of its services.
+  const connection = await connect({
+    ...natsConnectionOptions(`nats://127.0.0.1:${port}`, 'test', {
+      credentialsFile: join(workDir, '.federa', 'credentials', 'service-relay.nk'),
+    }),
+    reconnect: false,
+  });
   try {
     const jsm = await connection.jetstreamManager();
     return (await jsm.streams.list().next()).map((s) => s.config.name).sort();
@@ -188,8 +196,29 @@ async function expectServiceBecomesAvailable(up: {
       '',
     ].join('\n'),
   );
+  // A host of one's own on up's NATS: its agent's credentials, issued, and the server told.
+  const credentialsDir = join(workDir, '.federa', 'credentials');
+  const issued = await runFedera(
+    ['credentials', 'issue', 'agent', 'up-host-1', '--dir', credentialsDir],
+    { cwd: workDir },
+  );
+  expect(issued).toMatchObject({ code: 0 });
+  process.kill(
+    Number(readFileSync(join(workDir, '.federa', 'nats', 'nats-server.pid'), 'utf8')),
+    'SIGHUP',
+  );
+  // The reload changed the identities only: JetStream still answers (the event stream is there).
+  await eventually(async () => (await streamNames(up.natsPort).catch(() => [])).length > 0, 10_000);
   const agent = new FederaProcess(
-    ['agent', '--config', config, '--data-dir', join(workDir, 'agent')],
+    [
+      'agent',
+      '--config',
+      config,
+      '--data-dir',
+      join(workDir, 'agent'),
+      '--credentials',
+      join(credentialsDir, 'agent-up-host-1.nk'),
+    ],
     {
       cwd: workDir,
       env: upEnvironment({
@@ -284,7 +313,13 @@ describe('federa up and the backends it starts', () => {
       expect(running.output).toContain(
         `nats exited unexpectedly (SIGKILL): restarting it on 127.0.0.1:${natsPort} in 1 s`,
       );
-      expect(processes.seen.get(natsAgain)).toContain(`-sd ${join(workDir, '.federa', 'nats')}`);
+      // The same store: the configuration it is started with again names it.
+      expect(processes.seen.get(natsAgain)).toContain(
+        `-c ${join(workDir, '.federa', 'nats.conf')}`,
+      );
+      expect(readFileSync(join(workDir, '.federa', 'nats.conf'), 'utf8')).toContain(
+        `store_dir: ${JSON.stringify(join(workDir, '.federa', 'nats'))}`,
+      );
       expect(await streamNames(natsPort)).toEqual(streamsBefore);
       await eventually(() => apiAnswers(httpPort, token), 60_000, 500);
 
@@ -340,7 +375,7 @@ describe('federa up and the backends it starts', () => {
   );
 
   itWhen(unavailable)(
-    'refuses to start beside the PostgreSQL and NATS a SIGKILLed federa up left running on the same data, naming their pids',
+    'refuses to start beside the PostgreSQL and NATS an earlier federa up left running on the same data, naming their pids',
     async () => {
       const { running, pgPort, natsPort, httpPort } = await upOnFreePorts(
         uniquePrefix('cliupleft'),
@@ -348,8 +383,21 @@ describe('federa up and the backends it starts', () => {
       const processes = new StartedProcesses(running);
       const postgresPid = processes.server('bin/postgres', pgPort);
       const natsPid = processes.server('nats-server', natsPort);
+      // A kill -9 of federa up alone stops everything it started (their lifelines): servers are
+      // left only when the shims watching theirs die with it, as after `pkill -9 node`.
+      const shims = processes.now().filter((p) => p.command.includes('lifeline-shim.js'));
+      expect(shims).toHaveLength(2);
       running.child.kill('SIGKILL');
+      for (const shim of shims) process.kill(shim.pid, 'SIGKILL');
       await running.exited;
+      // Its services stop on their own, their lifelines ended.
+      await eventually(
+        () =>
+          !processes
+            .alive()
+            .some(([, command]) => command.includes('services/gateway/src/main.js')),
+        20_000,
+      );
       try {
         const again = new FederaProcess(['up', '--no-demo'], {
           cwd: workDir,
@@ -365,17 +413,8 @@ describe('federa up and the backends it starts', () => {
         expect(again.output).toContain(
           `a PostgreSQL that an earlier federa up started is still running on the data in .federa/pg (pid ${postgresPid})`,
         );
-        // Its services outlived it too (each leads its own group): named, and in the one kill.
-        const gatewayPid = processes
-          .alive()
-          .find(([, command]) => command.includes('services/gateway/src/main.js'))?.[0];
-        expect(gatewayPid).toBeDefined();
-        expect(again.output).toContain(`that run also left running: `);
-        expect(again.output).toContain(`gateway (pid ${gatewayPid})`);
         const killed = /stop them all \(kill ([\d ]+)\)/.exec(again.output)?.[1].split(' ');
-        expect(killed?.map(Number)).toEqual(
-          expect.arrayContaining([postgresPid, natsPid, gatewayPid]),
-        );
+        expect(killed?.map(Number)).toEqual(expect.arrayContaining([postgresPid, natsPid]));
 
         process.kill(postgresPid as number, 'SIGKILL');
         await eventually(() => !isAlive(postgresPid as number), 10_000);
@@ -397,12 +436,17 @@ describe('federa up and the backends it starts', () => {
           `a nats-server that an earlier federa up started is still running on the data in .federa/nats (pid ${natsPid})`,
         );
       } finally {
-        // The first run's processes lead their own groups: end each group, as its SIGINT would have.
+        // The first run's processes lead their own groups (the servers', their killed shims'):
+        // end each group, as its SIGINT would have, and each process left in a leaderless one.
         for (const [pid] of processes.alive()) {
           try {
             process.kill(-pid, 'SIGKILL');
           } catch {
-            // not a group leader: its leader's group takes it
+            try {
+              process.kill(pid, 'SIGKILL');
+            } catch {
+              // gone meanwhile
+            }
           }
         }
         await eventually(() => processes.alive().length === 0, 10_000);

@@ -10,8 +10,10 @@ import {
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'nats';
 import { Client } from 'pg';
 import { FederaProcess, assertCliBuilt, descendantsOf, everyProcess, isAlive } from './cli-process';
+import { sreMetrics } from './sre-metrics';
 
 jest.setTimeout(180_000);
 
@@ -59,6 +61,42 @@ async function waitUntilReady(up: FederaProcess, port: number): Promise<void> {
     250,
   );
   expect(await readyz(port)).toBe(200);
+}
+
+/** The services' health ports as `federa up` prints them (`Health ... on inventory :40123, ...`). */
+function healthPorts(output: string): Map<string, number> {
+  const line = output.split('\n').find((l) => l.includes('/healthz /readyz /metrics on'));
+  if (!line) throw new Error(`federa up printed no health line:\n${output}`);
+  return new Map(
+    [...line.matchAll(/([a-z]+) :(\d+)/g)].map(([, service, port]) => [service, Number(port)]),
+  );
+}
+
+/** The sum of a metric's samples whose labels include `labels` (`state="ready"`, ...). */
+function sampleSum(text: string, metric: string, ...labels: string[]): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== metric) continue;
+    if (labels.every((label) => (match[2] ?? '').includes(label))) sum += Number(match[3]);
+  }
+  return sum;
+}
+
+/** Every service's /metrics after its /readyz answered 200, and the gateway's, as one text. */
+async function scrapeEveryService(output: string, httpPort: number): Promise<string> {
+  const ports = healthPorts(output);
+  expect([...ports.keys()].sort()).toEqual(
+    ['inventory', 'migration', 'placement', 'relay', 'statistics', 'supervision'].sort(),
+  );
+  const texts = [await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text()];
+  for (const [service, port] of ports) {
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect({ service, readyz: ready.status }).toEqual({ service, readyz: 200 });
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    texts.push(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+  }
+  return texts.join('\n');
 }
 
 /** The demo shop's state as the API answers it (undefined while it does not). */
@@ -127,6 +165,8 @@ describe('federa up --no-demo', () => {
 
       expect(up.output).toContain('using PostgreSQL at');
       expect(up.output).toContain('using NATS at');
+      // The shared test NATS has no authorization: said in one line.
+      expect(up.output).toContain('this NATS admits clients without credentials');
       expect(up.output).toContain(`created database ${databaseName}`);
       expect(existsSync(join(workDir, '.federa', 'pg'))).toBe(false);
       expect(up.output).toContain(`Docs      http://127.0.0.1:${httpPort}/docs`);
@@ -212,11 +252,12 @@ describe('federa up with the demo', () => {
     'starts an embedded Postgres and a local nats-server when none answers, runs the demo shop, and on SIGINT stops the shop, agents, services, NATS and Postgres in that order, leaving no process behind',
     async () => {
       const httpPort = await freePort();
+      const natsUrl = `nats://127.0.0.1:${await freePort()}`;
       up = new FederaProcess(['up'], {
         cwd: workDir,
         env: upEnvironment({
           FEDERA_DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/federa`,
-          FEDERA_NATS_URL: `nats://127.0.0.1:${await freePort()}`,
+          FEDERA_NATS_URL: natsUrl,
           FEDERA_SUBJECT_PREFIX: uniquePrefix('cliupnone'),
           FEDERA_HTTP_PORT: String(httpPort),
           FEDERA_API_TOKEN: 'given-admin-token',
@@ -231,6 +272,25 @@ describe('federa up with the demo', () => {
       expect(up.output).toContain('npx federa describe service shop');
       expect(up.output).toContain('npm run demo:load');
       expect(await shopState(httpPort, 'given-admin-token')).toBe('available');
+      // What an SRE's Prometheus would scrape: every process ready, every named metric there, and
+      // the fleet as it is (four demo hosts ready, the shop available).
+      const metrics = await scrapeEveryService(up.output, httpPort);
+      for (const name of sreMetrics)
+        expect({ name, served: metrics.includes(`# TYPE ${name} `) }).toEqual({
+          name,
+          served: true,
+        });
+      expect(sampleSum(metrics, 'federa_hosts', 'state="ready"')).toBe(4);
+      expect(sampleSum(metrics, 'federa_services', 'state="available"')).toBe(1);
+      expect(sampleSum(metrics, 'federa_instances', 'service="shop"')).toBeGreaterThanOrEqual(4);
+      expect(sampleSum(metrics, 'federa_placements_total', 'outcome="placed"')).toBeGreaterThan(0);
+      // Its NATS admits only the services and agents it issued credentials to.
+      expect(up.output).toContain('bus credentials in .federa/credentials');
+      for (const seed of ['service-gateway.nk', 'agent-demo-geneva-1.nk'])
+        expect(existsSync(join(workDir, '.federa', 'credentials', seed))).toBe(true);
+      await expect(connect({ servers: natsUrl, reconnect: false })).rejects.toMatchObject({
+        code: 'AUTHORIZATION_VIOLATION',
+      });
 
       const started = startedWithDemo(up);
       const commands = started.map((p) => p.command).join('\n');

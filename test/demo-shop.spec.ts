@@ -129,7 +129,15 @@ describe('the demo shop on real agents', () => {
       },
       60_000,
       200,
-    )) as Instance[];
+    ).catch(async (error: Error) => {
+      // Said in full: under load this once timed out with nothing else to read.
+      const scaled = (await plane.events()).filter((e) => /^Scaled|^Instance/.test(e.type));
+      throw new Error(
+        `${error.message}: web ${JSON.stringify(await instances('web'))}; ` +
+          `service ${JSON.stringify(await service())}; ` +
+          `last events ${JSON.stringify(scaled.slice(-8).map((e) => [e.type, e.data]))}`,
+      );
+    })) as Instance[];
     await pin(0.5);
     // Every instance of the shop reads the discovery URL of its own host's agent.
     const readers = (await instances()).filter((i) => i.state === 'healthy');

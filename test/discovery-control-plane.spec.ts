@@ -60,18 +60,44 @@ describe('service discovery on the control plane, with real agents', () => {
   let fleet: Fleet;
   let nc: NatsConnection;
   let kv: KV;
-  /** Every version the test read from the bucket, in order. */
-  const versions: number[] = [];
+  const hosts = ['h1', 'h2', 'h3'];
+  /** Every version the test read from each host's key, in order. */
+  const versions = new Map<string, number[]>(hosts.map((h) => [h, []]));
 
-  /** The shop's key, validated; undefined when absent. */
+  /** The shop's keys (one per host), validated. */
+  async function keys(): Promise<Map<string, ServiceEndpoints>> {
+    const sets = new Map<string, ServiceEndpoints>();
+    for (const host of hosts) {
+      const entry = await kv.get(`${host}.shop`);
+      if (!entry || entry.operation !== 'PUT') continue;
+      const value = validatePayload(ServiceEndpoints, entry.json());
+      if (!value.ok)
+        throw new Error(`the bucket holds a malformed set: ${JSON.stringify(value.errors)}`);
+      versions.get(host)!.push(value.value.version);
+      sets.set(host, value.value);
+    }
+    return sets;
+  }
+
+  /**
+   * The shop's set as the keys of the hosts running its instances say it, once each of them has a
+   * key and they all say the same; undefined until then.
+   */
   async function held(): Promise<ServiceEndpoints | undefined> {
-    const entry = await kv.get('shop');
-    if (!entry || entry.operation !== 'PUT') return undefined;
-    const value = validatePayload(ServiceEndpoints, entry.json());
-    if (!value.ok)
-      throw new Error(`the bucket holds a malformed set: ${JSON.stringify(value.errors)}`);
-    versions.push(value.value.version);
-    return value.value;
+    const sets = await keys();
+    const running = new Set(
+      [...(await instances('db')), ...(await instances('web'))].flatMap((i) => i.host ?? []),
+    );
+    const wanted = [...running].map((h) => sets.get(h));
+    const first = wanted[0];
+    if (
+      !first ||
+      wanted.some((set) => JSON.stringify(set?.applications) !== JSON.stringify(first.applications))
+    )
+      return undefined;
+    // No host without an instance of the shop is told its endpoints.
+    expect([...sets.keys()].filter((h) => !running.has(h))).toEqual([]);
+    return first;
   }
 
   /** The live instances of `app`, as the API shows them. */
@@ -216,24 +242,34 @@ describe('service discovery on the control plane, with real agents', () => {
       await workloadSees(reader.endpoint!, { db: [hostPort(newDb.endpoint!)], web: webs });
     }
 
-    // Versions only grow.
-    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    // Versions only grow, key by key.
+    for (const seen of versions.values()) expect(seen).toEqual([...seen].sort((a, b) => a - b));
 
     // A stopped service keeps no key.
     expect((await plane.call('POST', '/v1/services/shop/stop')).status).toBe(202);
-    await eventually(async () => (await kv.get('shop'))?.operation !== 'PUT', 120_000, 250);
+    await eventually(async () => (await keys()).size === 0, 120_000, 250);
   });
 
   it('repairs the bucket when its value was damaged or removed behind its back', async () => {
     // Deployed again after the stop: each application back at replicas.min.
     expect((await plane.call('POST', '/v1/services/shop/deploy')).status).toBe(202);
     const good = await bucketAgreesWithApi(1, 1);
-    await kv.put('shop', new TextEncoder().encode('{"service":"shop","version":"nope"}'));
-    await kv.put('ghost', new TextEncoder().encode(JSON.stringify({ ...good, service: 'ghost' })));
+    const [someHost] = (await keys()).keys();
+    await kv.put(
+      `${someHost}.shop`,
+      new TextEncoder().encode('{"service":"shop","version":"nope"}'),
+    );
+    await kv.put(
+      'h1.ghost',
+      new TextEncoder().encode(JSON.stringify({ ...good, service: 'ghost' })),
+    );
+    // A key of the bucket's old layout (one per service, no host): no agent reads it any more.
+    await kv.put('shop', new TextEncoder().encode(JSON.stringify(good)));
     // A new leadership (here: the supervisor told that NATS came back) reads the bucket again.
     plane.supervision.get(Supervisor).reconnected();
     const repaired = await bucketAgreesWithApi(1, 1);
     expect(repaired.applications).toEqual(good.applications);
-    await eventually(async () => (await kv.get('ghost'))?.operation !== 'PUT', 30_000, 250);
+    await eventually(async () => (await kv.get('h1.ghost'))?.operation !== 'PUT', 30_000, 250);
+    await eventually(async () => (await kv.get('shop'))?.operation !== 'PUT', 30_000, 250);
   });
 });

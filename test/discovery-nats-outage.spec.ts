@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { ServiceEndpoints, Subjects, validatePayload } from '@federa/contracts';
 import { eventually, itWhen, NatsServerProcess, natsServerBinary } from '@federa/testing';
 import { connect, type NatsConnection } from 'nats';
+import { Fleet } from './supervision-fleet';
 import { startControlPlane, type ControlPlane } from './supervision-harness';
 
 jest.setTimeout(180_000);
 
 const unavailable = natsServerBinary() ? undefined : 'nats-server is not installed';
 
-/** One application, never placed here (no hosts): its running service still has a key, empty. */
+/** One application, placed on the one host: the service's key is that host's. */
 const soloSpec = {
   apiVersion: 'federa/v1',
   kind: 'Service',
@@ -50,6 +51,7 @@ async function heldOn(
 describe('the discovery bucket across a NATS outage', () => {
   let nats: NatsServerProcess;
   let plane: ControlPlane;
+  let fleet: Fleet;
 
   beforeAll(async () => {
     if (unavailable) return;
@@ -57,9 +59,12 @@ describe('the discovery bucket across a NATS outage', () => {
     // At 250 ms a tick, supervision's own periodic reread of the bucket comes after a minute: within
     // the deadline below, only the reconnect can bring the key back.
     plane = await startControlPlane('disco_outage', { tickMs: 250 }, { natsUrl: nats.url });
+    // The host outlives the outage: its instance stays where it is, and so does its key.
+    fleet = await Fleet.start(plane, ['o1'], { downAfterMs: 120_000 });
   }, 120_000);
 
   afterAll(async () => {
+    await fleet?.close();
     await plane?.close();
     await nats?.dispose();
   });
@@ -71,12 +76,11 @@ describe('the discovery bucket across a NATS outage', () => {
       expect((await plane.call('PUT', '/v1/services/solo', soloSpec)).status).toBe(200);
       expect((await plane.call('POST', '/v1/services/solo/deploy')).status).toBe(202);
       const before = (await eventually(
-        () => heldOn(nats.url, bucket, 'solo'),
+        () => heldOn(nats.url, bucket, 'o1.solo'),
         60_000,
         250,
       )) as ServiceEndpoints;
-      // A running service with nothing serving yet: every application listed, none with instances.
-      expect(before.applications).toEqual([{ name: 'clock', instances: [] }]);
+      expect(before.applications.map((a) => a.name)).toEqual(['clock']);
 
       await nats.stop();
       // The server comes back without its JetStream store: the bucket is gone with it.
@@ -90,11 +94,11 @@ describe('the discovery bucket across a NATS outage', () => {
       await nats.restart();
 
       const after = (await eventually(
-        () => heldOn(nats.url, bucket, 'solo'),
+        () => heldOn(nats.url, bucket, 'o1.solo'),
         45_000,
         500,
       )) as ServiceEndpoints;
-      expect(after.applications).toEqual(before.applications);
+      expect(after.applications.map((a) => a.name)).toEqual(['clock']);
       expect(after.version).toBeGreaterThanOrEqual(before.version);
     },
   );

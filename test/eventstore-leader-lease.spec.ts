@@ -72,4 +72,30 @@ describe('the Postgres leader lease', () => {
     expect(await second.holds()).toBe(true);
     expect(await holderPids()).toHaveLength(1);
   });
+  it('answers callers that ask at once one after another, on one connection, without queueing queries on it', async () => {
+    const before = await sessionCount();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      const shared = lease('lease.asked-at-once');
+      const answers = await Promise.all([
+        shared.holds(),
+        shared.holds(),
+        shared.tryAcquire(),
+        shared.verify(),
+        shared.holds(),
+      ]);
+      expect(answers).toEqual([true, true, true, true, true]);
+      expect(await sessionCount()).toBe(before + 1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(
+        warnings.filter((message) =>
+          /client\.query\(\) when the client is already executing/.test(message),
+        ),
+      ).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

@@ -2,14 +2,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Subjects } from '@federa/contracts';
+import { busIdentity, readerConsumerName, Subjects } from '@federa/contracts';
 import { migrateEventStore, PostgresEventStore, PostgresLeaderLease } from '@federa/eventstore';
 import { connectNats, eventStreamDuplicateWindowMs } from '@federa/messaging';
-import { eventually, freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
+import {
+  eventually,
+  freshDatabase,
+  itWhen,
+  natsServerBinary,
+  uniquePrefix,
+  type FreshDatabase,
+} from '@federa/testing';
 import { nanos, type NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
 import { EventRelay } from '../services/relay/src';
+import { AuthenticatedBus } from './bus-auth-fixture';
 import { appendFleetHistory, instanceLife } from './statistics-fleet-history';
 import { killProcess } from './statistics-process';
 
@@ -156,4 +164,71 @@ describe('the example event consumer', () => {
     expect(resumed.counts).toEqual(after.counts);
     await killProcess(second.child, 'SIGTERM');
   });
+});
+
+describe('the example event consumer on a bus with credentials', () => {
+  let bus: AuthenticatedBus | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'federa-example-reader-'));
+  let child: ChildProcess | undefined;
+
+  afterAll(async () => {
+    if (child) await killProcess(child, 'SIGTERM');
+    await bus?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  itWhen(natsServerBinary() ? undefined : 'nats-server is not installed')(
+    'consumes as its reader, through the one consumer named after it',
+    async () => {
+      bus = await AuthenticatedBus.start('example-reader', []);
+      const subjects = new Subjects(bus.prefix);
+      const relay = await bus.connectAs(busIdentity('service', 'relay'));
+      try {
+        await (
+          await relay.jetstreamManager()
+        ).streams.add({
+          name: subjects.eventStream,
+          subjects: [subjects.allEvents],
+        });
+        for (let position = 1; position <= 3; position++)
+          await relay
+            .jetstream()
+            .publish(
+              subjects.event('host', 'HostRegistered'),
+              JSON.stringify({ position, type: 'HostRegistered', streamId: `host-${position}` }),
+            );
+      } finally {
+        await relay.close();
+      }
+      const stateFile = join(dir, 'state.json');
+      const output: string[] = [];
+      child = spawn(
+        process.execPath,
+        [join(__dirname, '..', 'examples', 'event-consumer', 'consumer.js')],
+        {
+          env: {
+            ...process.env,
+            FEDERA_NATS_URL: bus.url,
+            FEDERA_SUBJECT_PREFIX: subjects.prefix,
+            FEDERA_NATS_CREDENTIALS: bus.seedOf('reader', 'billing'),
+            CONSUMER_NAME: '',
+            STATE_FILE: stateFile,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      await eventually(
+        () =>
+          existsSync(stateFile) &&
+          (JSON.parse(readFileSync(stateFile, 'utf8')) as CounterState).total === 3,
+        120_000,
+        100,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; the example said: ${output.join('').slice(-2000)}`);
+      });
+      expect(output.join('')).toContain(`as ${readerConsumerName('billing')}`);
+    },
+  );
 });

@@ -7,6 +7,9 @@ import {
 } from '@federa/contracts';
 import { freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
 import type { ClassConstructor } from 'class-transformer';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { ModulesContainer } from '@nestjs/core';
 import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
 
 jest.setTimeout(60_000);
@@ -21,7 +24,15 @@ interface Schema {
   nullable?: boolean;
   items?: Schema;
 }
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  schema?: Schema;
+}
 interface Operation {
+  operationId?: string;
+  parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema: Schema }> };
   responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
 }
@@ -175,6 +186,126 @@ describe('the gateway OpenAPI document', () => {
       allOf: [{ $ref: '#/components/schemas/PlacementScores' }],
       nullable: true,
     });
+  });
+});
+
+/** What a route's handler reads of a request, from Nest's metadata of its controller method. */
+interface HandlerReads {
+  body: boolean;
+  /** It takes the request itself (`@Req()`): it may read the body raw (a YAML spec). */
+  rawRequest: boolean;
+  /** The query parameters it reads by name (`@Query('dryRun')`). */
+  namedQuery: string[];
+  /** It reads the whole query (`@Query()`), parsing the parameters itself. */
+  wholeQuery: boolean;
+}
+
+/** Every route handler of the gateway, by the operationId the document gives it (`Controller_method`). */
+function handlerReads(): Map<string, HandlerReads> {
+  const reads = new Map<string, HandlerReads>();
+  for (const module of gateway.app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
+      if (!controller) continue;
+      const prototype = controller.prototype as Record<string, unknown>;
+      for (const method of Object.getOwnPropertyNames(prototype)) {
+        const handler = prototype[method];
+        if (typeof handler !== 'function' || method === 'constructor') continue;
+        if (Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
+        if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
+          string,
+          { data?: unknown }
+        >;
+        const of = (type: RouteParamtypes) =>
+          Object.entries(args)
+            .filter(([key]) => key.split(':')[0] === String(type))
+            .map(([, arg]) => arg.data);
+        reads.set(`${controller.name}_${method}`, {
+          body: of(RouteParamtypes.BODY).length > 0,
+          rawRequest: of(RouteParamtypes.REQUEST).length > 0,
+          namedQuery: of(RouteParamtypes.QUERY).filter((d): d is string => typeof d === 'string'),
+          wholeQuery: of(RouteParamtypes.QUERY).some((d) => d === undefined),
+        });
+      }
+    }
+  }
+  return reads;
+}
+
+/** A parameter's schema that says what it takes: a type, an enum or a format. */
+function typedParameter(parameter: Parameter): boolean {
+  const schema = parameter.schema;
+  return !!schema && (schema.type !== undefined || schema.$ref !== undefined);
+}
+
+/** Why an operation's request is not fully described, or nothing when it is. */
+function undescribedRequest(
+  path: string,
+  op: Operation,
+  reads: HandlerReads | undefined,
+): string[] {
+  const reasons: string[] = [];
+  const parameters = op.parameters ?? [];
+  for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+    if (!parameters.some((p) => p.in === 'path' && p.name === name && p.required))
+      reasons.push(`path parameter ${name} not declared as required`);
+  }
+  for (const parameter of parameters.filter((p) => !typedParameter(p)))
+    reasons.push(`${parameter.in} parameter ${parameter.name} without a typed schema`);
+  if (op.requestBody) {
+    const contents = Object.entries(op.requestBody.content ?? {});
+    if (contents.length === 0) reasons.push('request body without a content type');
+    for (const [type, media] of contents)
+      if (!typed(media.schema))
+        reasons.push(`request body ${type} is not a schema with properties`);
+  }
+  if (!reads) return [...reasons, 'no handler found for its operationId'];
+  if (reads.body && !op.requestBody) reasons.push('reads a body that is not documented');
+  if (!reads.body && !reads.rawRequest && op.requestBody)
+    reasons.push('documents a body it does not read');
+  const queries = parameters.filter((p) => p.in === 'query').map((p) => p.name);
+  for (const name of reads.namedQuery)
+    if (!queries.includes(name)) reasons.push(`reads query parameter ${name}, not documented`);
+  if (reads.wholeQuery && queries.length === 0)
+    reasons.push('reads its query string but documents no query parameter');
+  return reasons;
+}
+
+/**
+ * Handlers kept out of the document on purpose, by operationId: Prometheus' text format and the
+ * dashboard's HTML and assets are no JSON API (ops/metrics.md, the dashboard's own page).
+ */
+const hiddenHandlers = [
+  'MetricsController_metricsText',
+  'DashboardController_page',
+  'DashboardController_asset',
+];
+
+describe('the requests the OpenAPI document describes', () => {
+  it('names every route that lacks a typed description of its path, query or body parameters', () => {
+    const reads = handlerReads();
+    expect(reads.size).toBeGreaterThan(20);
+    const undescribed = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => httpMethods.includes(method))
+        .map(
+          ([method, op]) =>
+            [
+              `${method.toUpperCase()} ${path}`,
+              undescribedRequest(path, op, reads.get(op.operationId ?? '')),
+            ] as const,
+        )
+        .filter(([, reasons]) => reasons.length > 0),
+    );
+    expect(undescribed).toEqual([]);
+  });
+
+  it('documents every route the gateway serves, and nothing it does not', () => {
+    const documented = new Set(operations().map(([, op]) => op.operationId));
+    const served = [...handlerReads().keys()].filter((id) => !hiddenHandlers.includes(id));
+    expect(served.filter((id) => !documented.has(id))).toEqual([]);
+    expect([...documented].filter((id) => !handlerReads().has(id ?? ''))).toEqual([]);
   });
 });
 

@@ -93,9 +93,15 @@ describe('gateway schema migrations', () => {
 
     const applied = await query<{ name: string }>(
       url,
-      'SELECT name FROM gateway.typeorm_migrations',
+      'SELECT name FROM gateway.typeorm_migrations ORDER BY id',
     );
-    expect(applied).toEqual([{ name: 'CreateApiTokens1751328000000' }]);
+    expect(applied).toEqual([
+      { name: 'CreateApiTokens1751328000000' },
+      { name: 'AddTokenExpiry1765065600000' },
+      { name: 'UniqueLiveTokenNames1765152000000' },
+      { name: 'CreateSessions1796601600000' },
+      { name: 'AddSessionAdminTokenHash1796688000000' },
+    ]);
   });
 
   it('takes over a database whose token table the former SQL migrations made, keeping its tokens', async () => {
@@ -135,14 +141,62 @@ describe('gateway schema migrations', () => {
         role: 'admin',
         createdAt: expect.any(String),
         revokedAt: null,
+        // A token made before tokens could expire never does.
+        expiresAt: null,
       },
     ]);
     const created = await call(gateway, 'POST', '/v1/tokens', oldSecret, { role: 'viewer' });
     expect(created.status).toBe(201);
     expect((await call(gateway, 'GET', '/v1/tokens', created.json.token)).status).toBe(403);
 
-    expect(await query(url, 'SELECT name FROM gateway.typeorm_migrations')).toEqual([
+    expect(await query(url, 'SELECT name FROM gateway.typeorm_migrations ORDER BY id')).toEqual([
       { name: 'CreateApiTokens1751328000000' },
+      { name: 'AddTokenExpiry1765065600000' },
+      { name: 'UniqueLiveTokenNames1765152000000' },
+      { name: 'CreateSessions1796601600000' },
+      { name: 'AddSessionAdminTokenHash1796688000000' },
+    ]);
+  });
+
+  it('renames the live tokens of a name a live token already has, and a stored admin, so that names are unique', async () => {
+    const { url } = await database('gateway_names');
+    await query(
+      url,
+      `CREATE SCHEMA IF NOT EXISTS gateway;
+       CREATE TABLE gateway.api_tokens (
+         id uuid PRIMARY KEY,
+         name text NOT NULL,
+         role text NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+         token_hash text NOT NULL UNIQUE,
+         created_at timestamptz NOT NULL DEFAULT now(),
+         revoked_at timestamptz
+       );`,
+    );
+    const rows: [string, string, string, string | null][] = [
+      [randomUUID(), 'ci', '2026-01-01T00:00:00Z', null],
+      [randomUUID(), 'ci', '2026-01-02T00:00:00Z', null],
+      [randomUUID(), 'ci', '2026-01-03T00:00:00Z', '2026-01-04T00:00:00Z'],
+      [randomUUID(), 'admin', '2026-01-05T00:00:00Z', null],
+    ];
+    for (const [id, name, createdAt, revokedAt] of rows)
+      await query(
+        url,
+        `INSERT INTO gateway.api_tokens (id, name, role, token_hash, created_at, revoked_at)
+         VALUES ($1::uuid, $2, 'viewer', $5, $3, $4)`,
+        [id, name, createdAt, revokedAt, `hash-${id}`],
+      );
+
+    await startGateway(url, 'admin-token-names');
+
+    const names = await query<{ id: string; name: string }>(
+      url,
+      'SELECT id, name FROM gateway.api_tokens ORDER BY created_at',
+    );
+    expect(names.map((row) => row.name)).toEqual([
+      'ci',
+      `ci-${rows[1][0].slice(0, 8)}`,
+      'ci',
+      `admin-${rows[3][0].slice(0, 8)}`,
     ]);
   });
 });

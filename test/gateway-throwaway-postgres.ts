@@ -21,7 +21,10 @@ export class ThrowawayPostgres {
     readonly port: number,
   ) {}
 
-  static async start(): Promise<ThrowawayPostgres> {
+  /** `configure`: edits the new cluster's data directory (postgresql.conf, pg_hba.conf) before its first start. */
+  static async start(
+    options: { configure?: (dataDir: string) => void } = {},
+  ): Promise<ThrowawayPostgres> {
     const dir = mkdtempSync(join(tmpdir(), 'federa-pg-'));
     chmodSync(dir, 0o755);
     const cluster = new ThrowawayPostgres(dir, await freePort());
@@ -31,6 +34,7 @@ export class ThrowawayPostgres {
       chownSync(dir, uid, gid);
     }
     cluster.run('initdb', ['-D', cluster.dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
+    options.configure?.(cluster.dataDir);
     cluster.startServer();
     return cluster;
   }

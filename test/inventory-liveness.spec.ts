@@ -112,6 +112,8 @@ describe('inventory: liveness from heartbeats', () => {
     await eventually(async () => (await inv.eventTypes('cut-1')).includes('HostRecovered'));
     const recovered = (await inv.events('cut-1')).find((e) => e.type === 'HostRecovered')!;
     expect(recovered.data).toMatchObject({ reason: 're-registered', from: 'down', epoch: 2 });
+    // The agent hears its registration's answer after inventory has appended HostRecovered.
+    await eventually(() => agent.reregistered.length > 0);
     expect(agent.reregistered).toEqual([2]);
     expect(await eventually(async () => (await hostView('cut-1')).state === 'ready')).toBe(true);
   });

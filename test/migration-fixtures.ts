@@ -99,6 +99,28 @@ export async function healthyInstance(
   }, deadlineMs) as Promise<Instance>;
 }
 
+/**
+ * Asks to move `instance` as an operator would: a refusal (409, 503) changes nothing, so while the
+ * fleet settles on a loaded machine (a target host late with its heartbeats, placement catching up)
+ * it is asked again, each refusal said, until `deadlineMs`. Answers the last answer.
+ */
+export async function startedMigration(
+  plane: ControlPlane,
+  instance: string,
+  body: Json,
+  deadlineMs: number,
+): Promise<{ status: number; json: Json }> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const answer = await plane.call('POST', `/v1/instances/${instance}/migrate`, body);
+    if (![409, 503].includes(answer.status) || Date.now() > deadline) return answer;
+    console.warn(
+      `migrate ${instance}: ${answer.status} ${JSON.stringify(answer.json)}; asking again`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** The migration as the API shows it once it ended: succeeded, failed or rolled back. */
 export function endedMigration(plane: ControlPlane, id: string, deadlineMs: number): Promise<Json> {
   return eventually(

@@ -8,6 +8,7 @@ import { startControlPlane, type ControlPlane } from './supervision-harness';
 import {
   deployService,
   endedMigration,
+  startedMigration,
   healthyInstance,
   planeEnv,
   type Json,
@@ -57,9 +58,7 @@ describe('a live move that fails after the guest reached its target', () => {
       const sourcePid = qemuProcessesOf(before.id)[0];
       expect(sourcePid).toBeDefined();
 
-      const answer = await plane.call('POST', `/v1/instances/${before.id}/migrate`, {
-        mode: 'live',
-      });
+      const answer = await startedMigration(plane, before.id, { mode: 'live' }, 60_000);
       expect(answer.status).toBe(202);
       const target = answer.json.to as string;
 

@@ -9,6 +9,7 @@ import { startControlPlane, type ControlPlane } from './supervision-harness';
 import {
   deployService,
   endedMigration,
+  startedMigration,
   healthyInstance,
   planeEnv,
   type Json,
@@ -50,9 +51,7 @@ describe('live-moving a qemu instance through the migration saga', () => {
       expect(qemuProcessesOf(before.id)).toHaveLength(1);
       const sourcePid = qemuProcessesOf(before.id)[0];
 
-      const answer = await plane.call('POST', `/v1/instances/${before.id}/migrate`, {
-        mode: 'live',
-      });
+      const answer = await startedMigration(plane, before.id, { mode: 'live' }, 60_000);
       expect(answer.status).toBe(202);
       expect(answer.json).toMatchObject({ mode: 'live', from: before.host });
       const target = answer.json.to as string;

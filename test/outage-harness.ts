@@ -1,15 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { eventually, uniquePrefix } from '@federa/testing';
 import { Client } from 'pg';
-import { createGatewayApp, type GatewayApp } from '../services/gateway/src/create-gateway-app';
+import { createGatewayApp } from '../services/gateway/src/create-gateway-app';
 import { RelayModule } from '../services/relay/src/relay.module';
 import { loadSupervisionSettings } from '../services/supervision/src';
-import { killGroup, persistedHandle } from './agent-harness';
+import { killGroup, persistedHandle, tempDir } from './agent-harness';
 import { startMigrationService } from './migration-service';
+import { ServiceReplicas } from './service-replicas';
 import { startStatisticsService } from './statistics-service';
-import { Fleet } from './supervision-fleet';
+import { Fleet, type FleetOptions } from './supervision-fleet';
 import { startSupervision, type ControlPlane } from './supervision-harness';
 
 const apiToken = 'outage-test-token';
@@ -64,22 +64,60 @@ export function processCounts(): Map<string, number> {
   return counts;
 }
 
+/** How a plane differs from the default one (every service once, in this process). */
+export interface OutagePlaneOptions {
+  /**
+   * Every service, the gateway included, as this many processes of their own started from the
+   * build output (dist/), as deployments run them, instead of once each in this process.
+   */
+  replicas?: number;
+  /** More variables for every replica (with `replicas`). */
+  env?: Record<string, string>;
+  /**
+   * With `replicas`: placement's replicas split the instances between them by number, as the
+   * production overlay runs them [each places every request].
+   */
+  splitPlacement?: boolean;
+  /** The subject prefix (with `replicas`), known before the start so that a failed one is cleaned up [unique]. */
+  prefix?: string;
+  /** The fleet's hosts [h1, h2, h3]. */
+  hosts?: string[];
+  /** How the fleet's hosts are watched and what they hold [hosts declared down after 60 s]. */
+  fleet?: FleetOptions;
+}
+
 /**
  * The whole control plane on the test's backends: supervision, inventory, placement, relay, migration and
  * statistics in this process, the gateway on a free port, and real agents (process layer) on three hosts.
+ * With `replicas`, each service runs as that many processes instead, and only the agents run here.
  */
 export class OutagePlane {
+  /** Turns over the gateways, so that successive calls go to each in turn. */
+  private turn = 0;
+
   private constructor(
     readonly databaseUrl: string,
-    private readonly supervision: { close(): Promise<void> },
-    private readonly relay: INestApplicationContext,
-    private readonly gateway: GatewayApp,
+    /** Every subject's and JetStream name's prefix. */
+    readonly prefix: string,
+    /** Stops the services (not the fleet). */
+    private readonly services: { close(): Promise<void> },
+    /** The gateways that run now. */
+    private readonly gatewayUrls: () => string[],
     readonly fleet: Fleet,
     /** The environment before start() set the relay's variables, put back by close(). */
     private readonly savedEnv: NodeJS.ProcessEnv,
+    /** The service processes, with `replicas`. */
+    readonly replicas?: ServiceReplicas,
   ) {}
 
-  static async start(databaseUrl: string, natsUrl: string, label: string): Promise<OutagePlane> {
+  static async start(
+    databaseUrl: string,
+    natsUrl: string,
+    label: string,
+    options: OutagePlaneOptions = {},
+  ): Promise<OutagePlane> {
+    if (options.replicas !== undefined)
+      return OutagePlane.startReplicated(databaseUrl, natsUrl, label, options);
     const savedEnv = { ...process.env };
     const env = {
       FEDERA_DATABASE_URL: databaseUrl,
@@ -99,14 +137,6 @@ export class OutagePlane {
       started.push(migration);
       const statistics = await startStatisticsService(process.env);
       started.push(statistics);
-      // Closed together, statistics and migration first: the plane closes its services as one.
-      const supervision = {
-        close: async () => {
-          await statistics.close();
-          await migration.close();
-          await supervisor.close();
-        },
-      };
       const relay = await NestFactory.createApplicationContext(RelayModule, { logger: ['error'] });
       started.push(relay);
       const gateway = await createGatewayApp({
@@ -117,6 +147,18 @@ export class OutagePlane {
         logLevel: 'silent',
       });
       started.push(gateway);
+      // Closed together, the gateway first, then the relay, statistics, migration and supervision.
+      const services = {
+        close: async () => {
+          await closing('the gateway', () => gateway.close());
+          await closing('the relay', () => relay.close());
+          await closing('the services', async () => {
+            await statistics.close();
+            await migration.close();
+            await supervisor.close();
+          });
+        },
+      };
       const plane = {
         database: { url: databaseUrl },
         settings,
@@ -124,8 +166,18 @@ export class OutagePlane {
       } as unknown as ControlPlane;
       // Hosts are declared down only after a long silence: no host dies in these tests, and an
       // outage of the bus must not be taken for one (fencing has tests of its own).
-      const fleet = await Fleet.start(plane, ['h1', 'h2', 'h3'], { downAfterMs: 60_000 });
-      return new OutagePlane(databaseUrl, supervision, relay, gateway, fleet, savedEnv);
+      const fleet = await Fleet.start(plane, options.hosts ?? ['h1', 'h2', 'h3'], {
+        downAfterMs: 60_000,
+        ...options.fleet,
+      });
+      return new OutagePlane(
+        databaseUrl,
+        env.FEDERA_SUBJECT_PREFIX,
+        services,
+        () => [gateway.url],
+        fleet,
+        savedEnv,
+      );
     } catch (error) {
       for (const service of started.reverse()) await service.close().catch(() => undefined);
       process.env = savedEnv;
@@ -133,10 +185,71 @@ export class OutagePlane {
     }
   }
 
+  /** Every service as `options.replicas` processes from dist/, the agents in this process. */
+  private static async startReplicated(
+    databaseUrl: string,
+    natsUrl: string,
+    label: string,
+    options: OutagePlaneOptions,
+  ): Promise<OutagePlane> {
+    const prefix = options.prefix ?? uniquePrefix(label);
+    const heartbeatMs = options.fleet?.heartbeatMs ?? 200;
+    const leaseDir = options.fleet?.leaseDir ?? tempDir('replica-leases');
+    const replicas = await ServiceReplicas.start(
+      {
+        databaseUrl,
+        natsUrl,
+        prefix,
+        apiToken,
+        splitPlacement: options.splitPlacement,
+        env: {
+          FEDERA_HEARTBEAT_MS: String(heartbeatMs),
+          FEDERA_DOWN_AFTER_MS: String(options.fleet?.downAfterMs ?? 60_000),
+          FEDERA_LIVENESS_TICK_MS: String(options.fleet?.livenessTickMs ?? 50),
+          FEDERA_LEASE_DIR: leaseDir,
+          FEDERA_SUPERVISION_TICK_MS: '100',
+          ...options.env,
+        },
+      },
+      options.replicas as number,
+    );
+    try {
+      const settings = { ...loadSupervisionSettings({}), natsUrl, subjectPrefix: prefix };
+      const plane = { database: { url: databaseUrl }, settings, prefix } as unknown as ControlPlane;
+      const fleet = await Fleet.start(plane, options.hosts ?? ['h1', 'h2', 'h3'], {
+        downAfterMs: 60_000,
+        ...options.fleet,
+        heartbeatMs,
+        leaseDir,
+        inProcessServices: false,
+      });
+      const services = { close: () => closing('the service processes', () => replicas.close()) };
+      return new OutagePlane(
+        databaseUrl,
+        prefix,
+        services,
+        () => replicas.gatewayUrls(),
+        fleet,
+        { ...process.env },
+        replicas,
+      );
+    } catch (error) {
+      await replicas.close();
+      throw error;
+    }
+  }
+
+  /** The next gateway that runs, in turn. */
+  get gatewayUrl(): string {
+    const urls = this.gatewayUrls();
+    if (urls.length === 0) throw new Error('no gateway runs');
+    return urls[this.turn++ % urls.length];
+  }
+
   async call(method: string, path: string, body?: object): Promise<Answer> {
     const headers: Record<string, string> = { authorization: `Bearer ${apiToken}` };
     if (body) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.gateway.url}${path}`, {
+    const response = await fetch(`${this.gatewayUrl}${path}`, {
       method,
       headers,
       body: body ? JSON.stringify(body) : undefined,
@@ -147,7 +260,7 @@ export class OutagePlane {
   }
 
   async readyz(): Promise<Answer> {
-    const response = await fetch(`${this.gateway.url}/readyz`, {
+    const response = await fetch(`${this.gatewayUrl}/readyz`, {
       signal: AbortSignal.timeout(10_000),
     });
     return { status: response.status, json: await response.json() };
@@ -227,10 +340,8 @@ export class OutagePlane {
   }
 
   async close(): Promise<void> {
-    await this.fleet.close();
-    await this.gateway.close();
-    await this.relay.close();
-    await this.supervision.close();
+    await closing('the fleet', () => this.fleet.close());
+    await this.services.close();
     process.env = this.savedEnv;
   }
 }
@@ -266,4 +377,18 @@ export async function expectConvergence(plane: OutagePlane): Promise<void> {
   await eventually(async () => (await plane.runningOf('beta')).size === 2, 60_000, 250);
   expect([...(await plane.runningOf('beta')).values()]).toEqual([1, 1]);
   expect([...(await plane.runningOf('beta', 'store')).values()]).toEqual([1]);
+}
+
+/** Closes one part, saying every 20 s that it still waits on it: a hang names its part in the log. */
+async function closing(part: string, close: () => Promise<void>): Promise<void> {
+  const since = Date.now();
+  const watch = setInterval(
+    () => process.stderr.write(`still closing ${part} after ${Date.now() - since} ms\n`),
+    20_000,
+  );
+  try {
+    await close();
+  } finally {
+    clearInterval(watch);
+  }
 }

@@ -74,7 +74,10 @@ describe('placement racing another writer of an instance stream, on Postgres', (
 
     const answers = await engine.place(requests, testMetadata());
 
-    expect(answers.map((a) => a.outcome)).toEqual(['placed', 'dropped', 'placed']);
+    // A dropped answer carries why, so that a failure here says what the engine saw.
+    expect(
+      answers.map((a) => (a.outcome === 'dropped' ? `dropped: ${a.reason}` : a.outcome)),
+    ).toEqual(['placed', expect.stringMatching(/^dropped: /), 'placed']);
     const log = await wholeLog(store);
     const typesOf = (id: string) =>
       log.filter((e) => e.streamId === streamIds.instance(id)).map((e) => e.type);

@@ -41,8 +41,9 @@ describe('a migration’s target while the move runs', () => {
   let pool: Pool;
   let store: PostgresEventStore;
 
-  const instances = async (service: string): Promise<Instance[]> =>
-    (await plane.call('GET', `/v1/instances?service=${service}`)).json.items;
+  const instances = async (service: string, state?: 'failed'): Promise<Instance[]> =>
+    (await plane.call('GET', `/v1/instances?service=${service}${state ? `&state=${state}` : ''}`))
+      .json.items;
 
   beforeAll(async () => {
     plane = await startControlPlane('migration_reserve');
@@ -114,6 +115,21 @@ describe('a migration’s target while the move runs', () => {
         metadata: at(),
       },
     ]);
-    await eventually(async () => (await instances('load')).some((i) => i.host === to), 90_000, 250);
+    await eventually(
+      async () => (await instances('load')).some((i) => i.host === to),
+      90_000,
+      250,
+    ).catch(async (error: Error) => {
+      // Said in full: the one time this failed (a loaded CI run) left nothing to read but a timeout.
+      const failures = await pool.query(
+        `SELECT position, data FROM eventlog.events WHERE type = 'PlacementFailed'
+         ORDER BY position DESC LIMIT 3`,
+      );
+      throw new Error(
+        `${error.message}: load's instances ${JSON.stringify(await instances('load'))}, ` +
+          `failed ${JSON.stringify(await instances('load', 'failed'))}; ` +
+          `last placement failures ${JSON.stringify(failures.rows)}`,
+      );
+    });
   }, 240_000);
 });

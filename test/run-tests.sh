@@ -17,7 +17,14 @@ step format npx prettier --check .
 step typecheck npx tsc -p tsconfig.json --noEmit
 step build npm run --silent build
 
-results=$(mktemp)
+results_dir=${JEST_RESULTS_DIR:-$(mktemp -d)}
+# Unit specs are pure CPU: both cores. Integration suites start processes and mostly wait on them and on
+# real backends: two at a time, each in a fresh worker (an idle limit of 1 MB recycles the worker after
+# every file), so that a timer, connection or follower one suite leaves behind cannot slow the suites
+# after it.
 # --forceExit: a handle a failed test leaves open must not keep the summary from being printed.
-npx jest --json --outputFile="$results" --forceExit "$@"
-node test/summarise-results.js "$results" "$failed_steps"
+npx jest --selectProjects unit --maxWorkers=2 --passWithNoTests \
+  --json --outputFile="$results_dir/unit.json" --forceExit "$@"
+npx jest --selectProjects integration --maxWorkers=2 --workerIdleMemoryLimit=1MB --passWithNoTests \
+  --json --outputFile="$results_dir/integration.json" --forceExit "$@"
+node test/summarise-results.js "$failed_steps" "$results_dir/unit.json" "$results_dir/integration.json"

@@ -49,4 +49,33 @@ describe("supervision's agent link", () => {
     await nc.flush();
     expect(observed).toEqual([expect.objectContaining({ instance: 'shop-db-2', epoch: 3 })]);
   });
+
+  it("drops a report and a heartbeat that name another host than their subject's: a forged failure changes nothing", async () => {
+    const observed: ObservedInstance[] = [];
+    link.listen((o) => observed.push(o));
+    await nc.flush();
+
+    // h2 speaking on h1's subjects (an open bus; with permissions the server refuses it already).
+    nc.publish(
+      subjects.agentReport('h1'),
+      json.encode({ ...report(1, 3), host: 'h2', state: 'failed' }),
+    );
+    nc.publish(
+      subjects.agentHeartbeat('h1'),
+      json.encode({
+        host: 'h2',
+        epoch: 3,
+        runId: 'run-1',
+        seq: 1,
+        sentAt: Date.now(),
+        intervalMs: 1000,
+        instances: [{ instance: 'shop-db-9', state: 'failed' }],
+      }),
+    );
+    nc.publish(subjects.agentReport('h1'), json.encode(report(2, 3)));
+
+    await eventually(() => observed.length >= 1, 10_000);
+    await nc.flush();
+    expect(observed).toEqual([expect.objectContaining({ host: 'h1', instance: 'shop-db-2' })]);
+  });
 });

@@ -88,7 +88,7 @@ describe('deploying the e-commerce service on real agents', () => {
       api: plane.gateway.url,
       token: apiToken,
     });
-    expect(missing.exitCode).toBe(1);
+    expect(missing.exitCode).toBe(3);
     expect(missing.printed).toContain('not_found');
   });
 

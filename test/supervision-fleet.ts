@@ -22,6 +22,13 @@ export interface FleetOptions {
   layers?: HostConfig['layers'];
   /** What differs in a host's host.yaml (its rates, security level, ...) [nothing]. */
   hostConfig?: (host: string) => Partial<HostConfig>;
+  /**
+   * false: inventory and placement run elsewhere (processes of their own, given `leaseDir`), and
+   * only the agents start here [true].
+   */
+  inProcessServices?: boolean;
+  /** The lease directory the agents renew in, which inventory reads; close() removes it [a new one]. */
+  leaseDir?: string;
 }
 
 /**
@@ -35,8 +42,8 @@ export class Fleet {
 
   private constructor(
     private readonly plane: ControlPlane,
-    private readonly inventory: INestMicroservice,
-    private readonly placement: INestMicroservice,
+    private readonly inventory: INestMicroservice | undefined,
+    private readonly placement: INestMicroservice | undefined,
     private readonly leaseDir: string,
     private readonly heartbeatMs: number,
     private readonly layers: HostConfig['layers'],
@@ -45,7 +52,7 @@ export class Fleet {
 
   static async start(plane: ControlPlane, hosts: string[], options: FleetOptions = {}) {
     const heartbeatMs = options.heartbeatMs ?? 200;
-    const leaseDir = tempDir('sup-leases');
+    const leaseDir = options.leaseDir ?? tempDir('sup-leases');
     const env = {
       FEDERA_DATABASE_URL: plane.database.url,
       FEDERA_NATS_URL: plane.settings.natsUrl,
@@ -56,20 +63,21 @@ export class Fleet {
       FEDERA_LEASE_DIR: leaseDir,
     };
     const bus = { natsUrl: env.FEDERA_NATS_URL, subjectPrefix: env.FEDERA_SUBJECT_PREFIX };
-    const inventory = await listenOnCommands(
-      InventoryModule.forRoot(loadInventoryConfig(env)),
-      'inventory',
-      bus,
-    );
+    const inProcess = options.inProcessServices ?? true;
+    const inventory = inProcess
+      ? await listenOnCommands(InventoryModule.forRoot(loadInventoryConfig(env)), 'inventory', bus)
+      : undefined;
     const config = { ...loadConfig(env) };
-    const placement = await listenOnCommands(
-      PlacementModule.forRoot({ config, share: { index: 0, count: 1 } }),
-      'placement',
-      bus,
-    ).catch(async (error: unknown) => {
-      await inventory.close();
-      throw error;
-    });
+    const placement = inProcess
+      ? await listenOnCommands(
+          PlacementModule.forRoot({ config, share: { index: 0, count: 1 } }),
+          'placement',
+          bus,
+        ).catch(async (error: unknown) => {
+          await inventory?.close();
+          throw error;
+        })
+      : undefined;
     const layers = options.layers ?? ['process'];
     const fleet = new Fleet(
       plane,
@@ -144,8 +152,8 @@ export class Fleet {
     // Silenced hosts' instances outlived their agent: nothing else ends them.
     for (const dir of this.dataDirs.values())
       for (const id of instancesIn(dir)) killGroup(persistedHandle(dir, id).pid);
-    await this.placement.close();
-    await this.inventory.close();
+    await this.placement?.close();
+    await this.inventory?.close();
     for (const dir of [...this.dataDirs.values(), this.leaseDir])
       rmSync(dir, { recursive: true, force: true });
   }

@@ -1,12 +1,12 @@
 import { ErrorCodes, FederaError, type ErrorBody } from '@federa/contracts';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stateDir } from './dist-root';
+import { resolveApiTarget, type ApiTargetFlags } from './contexts';
 
 /** Where the gateway is and who calls it. */
 export interface ApiClientOptions {
   baseUrl: string;
   token: string | undefined;
+  /** How long one request may take (default requestTimeoutMs); of the event stream, only its answer's headers. */
+  requestTimeoutMs?: number;
 }
 
 /** Thrown when nothing answers at the gateway's address: most likely `federa up` is not running. */
@@ -25,26 +25,41 @@ export class GatewayUnreachable extends Error {
 }
 
 /**
- * The gateway's address and token as the CLI resolves them: `--api`, else FEDERA_API_URL, else
- * `http://127.0.0.1:${FEDERA_HTTP_PORT || 8080}`; token FEDERA_API_TOKEN, else `.federa/token`.
+ * Thrown when the gateway took the request but did not answer in time (a hung gateway, a
+ * half-open connection): exit 5, as when it cannot be reached.
+ */
+export class GatewayTimedOut extends GatewayUnreachable {
+  constructor(baseUrl: string, method: string, path: string, ms: number) {
+    super(baseUrl, new Error('timed out'));
+    this.message = `the Federa API at ${baseUrl} did not answer ${method} ${path} within ${seconds(ms)}`;
+    this.name = 'GatewayTimedOut';
+  }
+
+  override get hint(): string {
+    return 'the gateway or the connection to it hangs: check that it is healthy, then retry';
+  }
+}
+
+/** How long one request may take before it is given up: a hung gateway never blocks for ever. */
+export const requestTimeoutMs = 30_000;
+
+/** What a caller may bound one request by. */
+export interface RequestOptions {
+  /** Aborts the request (e.g. when `--timeout` passes); its reason is thrown as it is. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The gateway's address and token as the CLI resolves them (`resolveApiTarget` of contexts.ts): the
+ * URL from `--api`, `--context`, FEDERA_API_URL, the current context or the local default, and the
+ * token from `--token` or else from the same place as the URL. A string is `--api` alone.
  */
 export function resolveApiOptions(
-  api: string | undefined,
+  flags: string | undefined | ApiTargetFlags,
   env = process.env,
   cwd = process.cwd(),
 ): ApiClientOptions {
-  const baseUrl = (
-    api ||
-    env.FEDERA_API_URL ||
-    `http://127.0.0.1:${env.FEDERA_HTTP_PORT || 8080}`
-  ).replace(/\/+$/, '');
-  return { baseUrl, token: env.FEDERA_API_TOKEN || readTokenFile(cwd) };
-}
-
-function readTokenFile(cwd: string): string | undefined {
-  const file = join(stateDir(cwd), 'token');
-  if (!existsSync(file)) return undefined;
-  return readFileSync(file, 'utf8').trim() || undefined;
+  return resolveApiTarget(typeof flags === 'object' ? flags : { api: flags }, env, cwd);
 }
 
 /** A JSON client of the gateway's REST API; every failure is a FederaError or GatewayUnreachable. */
@@ -55,8 +70,8 @@ export class ApiClient {
     return this.options.baseUrl;
   }
 
-  get<T>(path: string): Promise<T> {
-    return this.request<T>('GET', path);
+  get<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('GET', path, undefined, options);
   }
 
   post<T>(path: string, body?: unknown): Promise<T> {
@@ -71,30 +86,104 @@ export class ApiClient {
     return this.request<T>('DELETE', path);
   }
 
-  /** Sends one request; answers the parsed JSON body (undefined for 204). */
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+  /**
+   * Opens a streamed GET (the event stream): answers the response once its status is 2xx; an
+   * error answer is thrown as the API's error, as `request` does.
+   */
+  async openStream(
+    path: string,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const all = { ...headers, ...this.authorization() };
+    // Only the answer's headers are bounded: the stream itself is meant to stay open. A gateway that
+    // takes the connection and never answers is then a timeout, which a feed retries.
+    const timeoutMs = this.options.requestTimeoutMs ?? requestTimeoutMs;
+    const connection = new AbortController();
+    const timer = setTimeout(() => connection.abort(), timeoutMs);
     let response: Response;
+    try {
+      response = await fetch(`${this.options.baseUrl}${path}`, {
+        headers: all,
+        signal: signal ? AbortSignal.any([signal, connection.signal]) : connection.signal,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      if (connection.signal.aborted) {
+        throw new GatewayTimedOut(this.options.baseUrl, 'GET', path, timeoutMs);
+      }
+      throw new GatewayUnreachable(this.options.baseUrl, error);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (response.ok && response.body) return response;
+    throw errorOf(response, parseJson(await response.text()), 'GET', path);
+  }
+
+  private authorization(): Record<string, string> {
+    return this.options.token ? { authorization: `Bearer ${this.options.token}` } : {};
+  }
+
+  /** Sends one request; answers the parsed JSON body (undefined for 204). */
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: RequestOptions = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...this.authorization(),
+    };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const timeoutMs = this.options.requestTimeoutMs ?? requestTimeoutMs;
+    const ownTimeout = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, ownTimeout]) : ownTimeout;
+    let response: Response;
+    let text: string;
     try {
       response = await fetch(`${this.options.baseUrl}${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
       });
+      // The body is bounded too: a gateway may send its headers and then hang.
+      text = await response.text();
     } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      if (ownTimeout.aborted) {
+        throw new GatewayTimedOut(this.options.baseUrl, method, path, timeoutMs);
+      }
       throw new GatewayUnreachable(this.options.baseUrl, error);
     }
-    const text = await response.text();
     const parsed = text ? parseJson(text) : undefined;
     if (response.ok) return parsed as T;
-    if (isErrorBody(parsed)) throw FederaError.fromBody(parsed);
-    throw new FederaError(
-      response.status === 401 ? ErrorCodes.unauthorized : ErrorCodes.internal,
-      `${method} ${path} answered ${response.status} ${response.statusText}`,
-    );
+    throw errorOf(response, parsed, method, path);
   }
+}
+
+/** The API's error of an answer that is not 2xx: its error body, else one naming the status. */
+function errorOf(response: Response, parsed: unknown, method: string, path: string): FederaError {
+  if (isErrorBody(parsed)) return FederaError.fromBody(parsed);
+  return new FederaError(
+    codeOfStatus(response.status),
+    `${method} ${path} answered ${response.status} ${response.statusText}`,
+  );
+}
+
+/**
+ * The error code of an answer without an error body: 502, 503 and 504 come from a proxy in front
+ * of a gateway that is down or restarting, so they are `unavailable` (exit 5, retried by feeds).
+ */
+export function codeOfStatus(status: number): FederaError['code'] {
+  if (status === 401) return ErrorCodes.unauthorized;
+  if (status === 502 || status === 503 || status === 504) return ErrorCodes.unavailable;
+  return ErrorCodes.internal;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10}s`;
 }
 
 function parseJson(text: string): unknown {

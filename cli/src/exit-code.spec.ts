@@ -1,7 +1,7 @@
-import { CommanderError } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { ErrorCodes, FederaError } from '@federa/contracts';
 import { GatewayUnreachable } from './api-client';
-import { exitCodeOf, UsageError } from './exit-code';
+import { exitCodeOf, usageExitsTwoEverywhere, UsageError } from './exit-code';
 
 describe('exit codes', () => {
   it('tells a bad flag, a missing object, a refusal and an unreachable API apart', () => {
@@ -18,5 +18,22 @@ describe('exit codes', () => {
     expect(exitCodeOf(new FederaError(ErrorCodes.internal, 'boom'))).toBe(1);
     expect(exitCodeOf(new Error('boom'))).toBe(1);
     expect(exitCodeOf(new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)'))).toBe(0);
+  });
+
+  it('gives a usage error found by commander in any subcommand exit code 2', () => {
+    const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const program = usageExitsTwoEverywhere(
+        new Command('federa').addCommand(
+          new Command('get').addCommand(new Command('hosts').action(() => undefined)),
+        ),
+      );
+      program.parse(['node', 'federa', 'get', 'hosts', '--no-such-flag']);
+      expect(exit).toHaveBeenCalledWith(2);
+    } finally {
+      exit.mockRestore();
+      stderr.mockRestore();
+    }
   });
 });

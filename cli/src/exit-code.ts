@@ -47,7 +47,8 @@ export function exitCodeOf(error: unknown): number {
 
 /**
  * Runs a command's action; a failure is printed as `error: <code>: <message>` and ends with its exit
- * code (2 a bad flag, 3 not found, 4 refused, 5 unreachable, else 1).
+ * code (2 a bad flag, 3 not found, 4 refused, 5 unreachable, else 1). Every command's action runs
+ * through this one wrapper.
  */
 export function withExitCodes<A extends unknown[]>(
   action: (...args: A) => Promise<void>,
@@ -67,4 +68,11 @@ export function usageExitsTwo(command: Command): Command {
   return command.exitOverride((error) => {
     process.exit(exitCodeOf(error));
   });
+}
+
+/** usageExitsTwo for `program` and every command under it (commander does not pass it down). */
+export function usageExitsTwoEverywhere(program: Command): Command {
+  usageExitsTwo(program);
+  for (const command of program.commands) usageExitsTwoEverywhere(command);
+  return program;
 }

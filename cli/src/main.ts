@@ -1,10 +1,12 @@
 import 'reflect-metadata';
+import { exitCodeOf } from './exit-code';
 import { buildProgram } from './program';
+import { errorLines } from './report-error';
 
 /** `federa ...` (bin/federa.js): parses the command line and runs the command it names. */
 buildProgram()
   .parseAsync(process.argv)
   .catch((error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+    for (const line of errorLines(error)) process.stderr.write(`${line}\n`);
+    process.exit(exitCodeOf(error));
   });

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { agentCommand } from './commands/agent';
 import { eventsCommand } from './commands/events';
 import { tokenCommand } from './commands/token';
+import { credentialsCommand } from './commands/credentials';
 import { upCommand } from './commands/up';
 import { applyCommand } from './commands/apply';
 import { copyCommand } from './commands/copy';
@@ -22,11 +23,15 @@ import {
   uncordonCommand,
 } from './commands/drain';
 import { stopCommand } from './commands/stop';
-import { getMigrationsCommand, migrateCommand } from './commands/migrate';
+import { migrateCommand } from './commands/migrate';
+import { getMigrationsCommand } from './commands/get-migrations';
 import { forecastCommand } from './commands/forecast';
 import { costsCommand } from './commands/costs';
 import { recommendCommand } from './commands/recommend';
 import { usageCommand } from './commands/usage';
+import { configCommand } from './commands/config';
+import { completionCommand } from './commands/completion';
+import { usageExitsTwoEverywhere } from './exit-code';
 
 function getCommand(): Command {
   return new Command('get')
@@ -63,7 +68,10 @@ const commands: [() => Command, string][] = [
   [recommendCommand, 'cheaper placements that keep every rule; apply one'],
   [forecastCommand, 'forecast demand and when capacity runs out'],
   [tokenCommand, 'create, list or revoke API tokens (admin)'],
+  [credentialsCommand, 'issue and revoke the NATS credentials of the bus'],
   [agentCommand, 'run a host agent (see federa agent --help)'],
+  [configCommand, 'named contexts: an API URL and token each'],
+  [() => completionCommand(buildProgram), 'completion script for bash, zsh or fish'],
 ];
 
 const gettingStarted = `
@@ -73,8 +81,8 @@ Getting started:
   npx federa <command> --help        a command's options
 
 Commands that call the API find it at http://127.0.0.1:8080 and the token in
-./.federa/token (else --api or FEDERA_API_URL, FEDERA_API_TOKEN); -o json
-prints JSON.`;
+./.federa/token (else --api / --token, FEDERA_API_URL / FEDERA_API_TOKEN, or a
+context: federa config set-context); -o json|yaml prints the answer for scripts.`;
 
 /** The `federa` command line. */
 export function buildProgram(): Command {
@@ -87,7 +95,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', gettingStarted);
   for (const [command, summary] of commands) program.addCommand(command().summary(summary));
-  return program;
+  return usageExitsTwoEverywhere(program);
 }
 
 /** The version in the nearest package.json above this file (dist/cli/src or cli/src alike). */

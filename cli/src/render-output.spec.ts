@@ -1,7 +1,7 @@
 import type { InstanceSummary } from '@federa/contracts';
 import { instanceColumns } from './commands/get-services';
 import { wideInstanceColumns } from './commands/get-instances';
-import { renderOutput, renderTable } from './render-output';
+import { renderDocument, renderOutput, renderRows, renderTable } from './render-output';
 
 const columns = [
   { header: 'NAME', value: (r: { name: string; tags?: string[] }) => r.name },
@@ -49,5 +49,20 @@ describe('render output', () => {
   it('prints the whole answer as JSON when asked', () => {
     const data = { items: [{ name: 'mph-1' }] };
     expect(JSON.parse(renderOutput('json', data, data.items, columns))).toEqual(data);
+  });
+
+  it('prints the whole answer as YAML, or the first column alone, one row a line', () => {
+    const data = { items: [{ name: 'mph-1' }, { name: 'mph-2', tags: ['a'] }] };
+    expect(renderOutput('yaml', data, data.items, columns)).toBe(
+      'items:\n  - name: mph-1\n  - name: mph-2\n    tags:\n      - a',
+    );
+    expect(renderOutput('name', data, data.items, columns)).toBe('mph-1\nmph-2');
+  });
+
+  it('prints a document for json and yaml only, and rows without their header', () => {
+    expect(renderDocument('json', { a: 1 })).toBe('{\n  "a": 1\n}');
+    expect(renderDocument('yaml', { a: 1 })).toBe('a: 1');
+    expect(renderDocument('table', { a: 1 })).toBeUndefined();
+    expect(renderRows([{ name: 'mph-1', tags: ['a'] }], columns)).toBe('mph-1  ["a"]');
   });
 });

@@ -13,19 +13,57 @@
 //   node examples/event-consumer/consumer.js
 // Environment: FEDERA_NATS_URL (nats://127.0.0.1:4222), FEDERA_SUBJECT_PREFIX (federa),
 // FEDERA_API_URL (http://127.0.0.1:8080), FEDERA_API_TOKEN (a viewer token is enough),
-// CONSUMER_NAME (event-counter), STATE_FILE (./event-counter.json), PAGE_SIZE (1000, events per
-// REST page while catching up).
+// CONSUMER_NAME (reader_<name> with a reader's credentials, else event-counter), STATE_FILE (./event-counter.json), PAGE_SIZE (1000, events per
+// REST page while catching up); for a NATS that requires TLS, FEDERA_NATS_TLS_CA (the CA that signed
+// its certificate) and, when it asks for client certificates, FEDERA_NATS_TLS_CERT and
+// FEDERA_NATS_TLS_KEY (docs/security/tls.md); on a bus with credentials, FEDERA_NATS_CREDENTIALS: a
+// reader's seed file (`federa credentials issue reader NAME`, docs/security/bus.md).
 const fs = require('node:fs');
-const { AckPolicy, DeliverPolicy, connect } = require('nats');
+const { AckPolicy, DeliverPolicy, connect, nkeyAuthenticator } = require('nats');
 
 const natsUrl = process.env.FEDERA_NATS_URL || 'nats://127.0.0.1:4222';
 const prefix = process.env.FEDERA_SUBJECT_PREFIX || 'federa';
 const apiUrl = process.env.FEDERA_API_URL || 'http://127.0.0.1:8080';
 const token = process.env.FEDERA_API_TOKEN || '';
-const durable = process.env.CONSUMER_NAME || 'event-counter';
 const stateFile = process.env.STATE_FILE || './event-counter.json';
 const pageSize = Number(process.env.PAGE_SIZE || 1000);
+const tls =
+  process.env.FEDERA_NATS_TLS_CA || process.env.FEDERA_NATS_TLS_CERT
+    ? {
+        caFile: process.env.FEDERA_NATS_TLS_CA || undefined,
+        certFile: process.env.FEDERA_NATS_TLS_CERT || undefined,
+        keyFile: process.env.FEDERA_NATS_TLS_KEY || undefined,
+      }
+    : undefined;
 const streamName = `${prefix.toUpperCase().replace(/-/g, '_')}_EVENTS`;
+const identity = readerIdentity();
+// A reader may use only the consumer named after it (docs/security/bus.md): `reader_<name>`.
+const durable =
+  process.env.CONSUMER_NAME || (identity ? `reader_${identity.name}` : 'event-counter');
+
+/** The seed file's identity (`# federa bus identity: reader:<name>`), or undefined without one. */
+function readerIdentity() {
+  const file = process.env.FEDERA_NATS_CREDENTIALS;
+  if (!file) return undefined;
+  const found = /^# federa bus identity: (\w+):(\S+)$/m.exec(fs.readFileSync(file, 'utf8'));
+  return found ? { kind: found[1], name: found[2] } : undefined;
+}
+
+/**
+ * The reader's identity: its nkey seed, and the inbox its permissions let it receive in
+ * (`_INBOX.reader.<name>`, from the file's identity line).
+ */
+function credentials() {
+  const file = process.env.FEDERA_NATS_CREDENTIALS;
+  if (!file) return {};
+  const text = fs.readFileSync(file, 'utf8');
+  const seed = /\bS[A-Z2-7]{57}\b/.exec(text);
+  if (!seed) throw new Error(`FEDERA_NATS_CREDENTIALS: ${file} holds no nkey seed`);
+  return {
+    authenticator: nkeyAuthenticator(new TextEncoder().encode(seed[0])),
+    ...(identity ? { inboxPrefix: `_INBOX.${identity.kind}.${identity.name}` } : {}),
+  };
+}
 
 /**
  * What this consumer keeps: its effect (counts, and how many events it counted) and where it is,
@@ -79,7 +117,12 @@ async function catchUp(untilPosition) {
 }
 
 async function main() {
-  const nc = await connect({ servers: natsUrl, name: durable });
+  const nc = await connect({
+    servers: natsUrl,
+    name: durable,
+    ...(tls ? { tls } : {}),
+    ...credentials(),
+  });
   const jsm = await nc.jetstreamManager();
   const existing = await jsm.consumers.info(streamName, durable).catch(() => undefined);
   if (!existing) {

@@ -72,8 +72,8 @@ function budgetCell(line: CostLineView): string {
 
 /** The report as a table with a total line (or JSON with -o json). */
 export function renderCosts(format: ReturnType<typeof outputOf>, report: CostReport): string {
-  if (format === 'json') return JSON.stringify(report, null, 2);
   const table = renderOutput(format, report, report.items, costColumns(report.groupBy));
+  if (format !== 'table' && format !== 'wide') return table;
   const idle =
     report.unattributed > 0
       ? `, of which ${money(report.unattributed)} idle hosts' standing cost`

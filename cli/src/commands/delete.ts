@@ -6,6 +6,7 @@ import {
   withApiOption,
   withOutputOption,
 } from '../command-options';
+import { renderDocument } from '../render-output';
 
 /** `federa delete service NAME`: remove a stopped service. */
 export function deleteCommand(): Command {
@@ -17,9 +18,7 @@ export function deleteCommand(): Command {
       guarded(async (name: string, options: { api?: string; output?: string }) => {
         await apiClientOf(options).delete(`/v1/services/${encodeURIComponent(name)}`);
         process.stdout.write(
-          outputOf(options) === 'json'
-            ? `${JSON.stringify({ name, deleted: true })}\n`
-            : `deleted service ${name}\n`,
+          `${renderDocument(outputOf(options), { name, deleted: true }) ?? `deleted service ${name}`}\n`,
         );
       }),
     );

@@ -13,6 +13,7 @@ import {
   withApiOption,
   withOutputOption,
 } from '../command-options';
+import { renderDocument } from '../render-output';
 import { endpointText } from './get-instances';
 import { explanationLines } from './placement-explanation';
 
@@ -29,8 +30,10 @@ export function describeInstanceCommand(): Command {
           api.get<InstanceSummary>(`/v1/instances/${path}`),
           placementOf(api, path),
         ]);
-        if (outputOf(options) === 'json') {
-          process.stdout.write(`${JSON.stringify({ instance, placement }, null, 2)}\n`);
+        const format = outputOf(options);
+        const document = renderDocument(format, { instance, placement });
+        if (document !== undefined || format === 'name') {
+          process.stdout.write(`${document ?? instance.id}\n`);
           return;
         }
         const lines = [

@@ -7,6 +7,7 @@ import {
   withApiOption,
   withOutputOption,
 } from '../command-options';
+import { renderDocument } from '../render-output';
 
 /** What `federa describe <name> KEY` shows: the object it GETs, and its lines for a reader. */
 export interface DescribedObject<T> {
@@ -21,7 +22,7 @@ export interface DescribedObject<T> {
   more?(key: string, api: ApiClient): Promise<string[]>;
 }
 
-/** `federa describe <name> KEY`: the object as JSON with `-o json`, else as its lines. */
+/** `federa describe <name> KEY`: the object as JSON or YAML with `-o json|yaml`, else as its lines. */
 export function describeOneCommand<T>(described: DescribedObject<T>): Command {
   const command = new Command(described.name)
     .description(described.description)
@@ -30,8 +31,10 @@ export function describeOneCommand<T>(described: DescribedObject<T>): Command {
       guarded(async (key: string, options: { api?: string; output?: string }) => {
         const api = apiClientOf(options);
         const found = await api.get<T>(described.path(key));
-        if (outputOf(options) === 'json') {
-          process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+        const format = outputOf(options);
+        const document = renderDocument(format, found);
+        if (document !== undefined || format === 'name') {
+          process.stdout.write(`${document ?? key}\n`);
           return;
         }
         const more = described.more ? await described.more(key, api) : [];

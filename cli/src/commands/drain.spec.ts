@@ -91,6 +91,8 @@ interface Script {
   hosts: HostView[];
   /** The page of migrations answered for a GET of /v1/migrations; none: an empty page. */
   migrations?: (url: URL) => unknown;
+  /** The host's reads are never answered (a gateway that hangs). */
+  hostReadsHang?: boolean;
 }
 
 describe('federa drain and replace against the API', () => {
@@ -112,7 +114,7 @@ describe('federa drain and replace against the API', () => {
         } else if (request.url?.startsWith('/v1/migrations')) {
           const url = new URL(request.url, 'http://gateway');
           response.end(JSON.stringify(script.migrations?.(url) ?? { items: [] }));
-        } else {
+        } else if (!script.hostReadsHang) {
           response.end(
             JSON.stringify(script.hosts.length > 1 ? script.hosts.shift() : script.hosts[0]),
           );
@@ -123,7 +125,13 @@ describe('federa drain and replace against the API', () => {
     api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
 
   beforeEach(() => (asked.length = 0));
 
@@ -236,6 +244,18 @@ describe('federa drain and replace against the API', () => {
     const slow = await run(drainCommand, ['h1', '--wait', '--timeout', '1s']);
     expect(slow.out).toContain('--timeout passed while instances were still moving');
     expect(slow.exitCode).toBe(5);
+  });
+
+  it('ends at --timeout, exit 5, while a read of the host hangs, with progress on stderr under -o name', async () => {
+    script = {
+      answer: { status: 200, body: hostWith(draining) },
+      hosts: [hostWith(draining)],
+      hostReadsHang: true,
+    };
+    const hung = await run(drainCommand, ['h1', '--wait', '--timeout', '1s', '-o', 'name']);
+    expect(hung.exitCode).toBe(5);
+    expect(hung.out.trim()).toBe('h1');
+    expect(hung.err).toContain('--timeout passed while instances were still moving');
   });
 
   it('exits 2 naming a bad flag without asking the API, and 3 for an unknown host', async () => {

@@ -19,10 +19,12 @@ import {
 } from '../command-options';
 import { durationFlag } from '../duration-flag';
 import { ExitCodes, UsageError, usageExitsTwo, withExitCodes } from '../exit-code';
+import { progressDisplay, type ProgressDisplay, type ProgressStream } from '../progress-display';
 import { renderOutput } from '../render-output';
 import { drainPlanLines } from './drain-plan-lines';
 import { drainOutcome, drainProgressLines } from './drain-progress';
 import { hostLines } from './describe-host';
+import { progressStreamFor } from './follow-service';
 import { hostColumns, hostWideColumns } from './get-hosts';
 
 /** The flags of `federa drain` and `federa replace`. */
@@ -77,14 +79,16 @@ export function drainRequestOf(
 function withDrainOutputOption(command: Command): Command {
   return command.addOption(
     new Option('-o, --output <format>', 'output format')
-      .choices(['table', 'wide', 'json', 'yaml'])
+      .choices(['table', 'wide', 'json', 'yaml', 'name'])
       .default('table'),
   );
 }
 
-function printed(format: string, answer: unknown, table: () => string): string {
+/** The answer as `-o` asks; `name` is the host drained or replaced, for plans and hosts alike. */
+function printed(format: string, answer: { host: string } | HostView, table: () => string): string {
   if (format === 'json') return JSON.stringify(answer, null, 2);
   if (format === 'yaml') return stringify(answer).trimEnd();
+  if (format === 'name') return 'id' in answer ? answer.id : answer.host;
   return table();
 }
 
@@ -113,29 +117,44 @@ async function movingFrom(api: ApiClient, host: string): Promise<number | undefi
 }
 
 /**
- * Follows the host's drain until it ends or `timeoutMs` passes, printing a progress line each time
- * it changes; answers the exit code (0 drained or retired, 4 timed out, cancelled or blocked at the
- * timeout,
- * 5 still moving at the timeout).
+ * Follows the host's drain until it ends or `timeoutMs` passes, showing its progress each time it
+ * changes (redrawn in place on a terminal, plain lines elsewhere); answers the exit code (0 drained
+ * or retired, 4 timed out, cancelled or blocked at the timeout, 5 still moving at the timeout).
  */
 async function followDrain(
   api: ApiClient,
   first: HostView,
   timeoutMs: number | undefined,
+  progress: ProgressStream,
+): Promise<{ host: HostView; exitCode: number }> {
+  const display = progressDisplay(progress);
+  try {
+    return await followDrainOn(api, first, timeoutMs, display, (line) => {
+      display.end();
+      progress.write(`${line}\n`);
+    });
+  } finally {
+    display.end();
+  }
+}
+
+/** followDrain's loop: progress on `display`, how the drain ended on `write`. */
+async function followDrainOn(
+  api: ApiClient,
+  first: HostView,
+  timeoutMs: number | undefined,
+  display: ProgressDisplay,
   write: (line: string) => void,
 ): Promise<{ host: HostView; exitCode: number }> {
   const path = `/v1/hosts/${encodeURIComponent(first.id)}`;
   const until = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
   const total = first.drain?.remaining.length ?? first.instances;
   let host = first;
-  let last = '';
   for (;;) {
     const outcome = drainOutcome(host);
     if (host.drain) {
       const moving = outcome === 'going' ? await movingFrom(api, host.id) : 0;
-      const lines = drainProgressLines(host.drain, total, moving).join('\n');
-      if (lines !== last) write(lines);
-      last = lines;
+      display.show(drainProgressLines(host.drain, total, moving).join('\n'));
     }
     if (outcome === 'drained' || outcome === 'retired') return { host, exitCode: ExitCodes.ok };
     if (outcome === 'cancelled') {
@@ -156,7 +175,15 @@ async function followDrain(
       return { host, exitCode: blocked > 0 ? ExitCodes.refused : ExitCodes.unreachableOrTimedOut };
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, until - Date.now())));
-    host = await api.get<HostView>(path);
+    try {
+      // A read that hangs ends at --timeout, which the loop then reports with the last host seen.
+      const bounded = Number.isFinite(until)
+        ? { signal: AbortSignal.timeout(Math.max(1, until - Date.now())) }
+        : {};
+      host = await api.get<HostView>(path, bounded);
+    } catch (error) {
+      if (Date.now() < until) throw error;
+    }
   }
 }
 
@@ -177,10 +204,8 @@ function drainAction(action: 'drain' | 'replace') {
     let answer = await api.post<HostView>(path, body);
     if (flags.wait) {
       // Machine-readable output keeps stdout for the host alone: progress goes to stderr.
-      const progress = format === 'json' || format === 'yaml' ? process.stderr : process.stdout;
-      const followed = await followDrain(api, answer, request.timeoutMs, (lines) =>
-        progress.write(`${lines}\n`),
-      );
+      const progress = progressStreamFor(format);
+      const followed = await followDrain(api, answer, request.timeoutMs, progress);
       answer = followed.host;
       process.exitCode = followed.exitCode;
       if (format === 'table' || format === 'wide') {

@@ -1,17 +1,28 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { ErrorResponse, EventPage, RecordedEvent } from '@federa/contracts';
-import { FederaError, ErrorCodes } from '@federa/contracts';
-import { ApiClient, GatewayUnreachable, resolveApiOptions } from '../api-client';
-import { guarded, withApiOption } from '../command-options';
+import type { EventPage, RecordedEvent } from '@federa/contracts';
+import { actorErrors } from '@federa/contracts';
+import { withApiOption } from '../command-options';
+import { ApiClient, resolveApiOptions } from '../api-client';
+import { readEventFeed } from '../event-feed';
+import type { ApiTargetFlags } from '../contexts';
+import {
+  eventFiltersOf,
+  narrowsLog,
+  setEventFilters,
+  withEventFilterOptions,
+  type EventFilterFlags,
+  type EventFilters,
+} from '../event-filter-flags';
+import { withExitCodes } from '../exit-code';
+import { whenOutputCloses } from '../up/output-closed';
 import { renderTable, type Column } from '../render-output';
 
 type EventsFormat = 'table' | 'json' | 'ndjson';
 
-interface EventsOptions {
+interface EventsOptions extends EventFilterFlags, ApiTargetFlags {
   follow?: boolean;
   after: number;
   output: EventsFormat;
-  api?: string;
 }
 
 const pageSize = 500;
@@ -22,27 +33,38 @@ const columns: Column<RecordedEvent>[] = [
   { header: 'VERSION', value: (e) => e.streamVersion },
   { header: 'TYPE', value: (e) => e.type },
   { header: 'RECORDED', value: (e) => e.recordedAt },
+  { header: 'ACTOR', value: (e) => e.metadata.actor },
 ];
 
-/** `federa events [--follow] [--after POS] [-o table|json|ndjson]`: the event log, in order. */
+/**
+ * `federa events [--follow] [--after POS] [--actor NAME] [--type T,U] [--stream ID] [--service NAME]
+ * [--from TIME] [-o table|json|ndjson]`: the event log, in order; with --actor only what that actor
+ * caused (docs/security/audit.md), with the other filters only the events that pass them all.
+ */
 export function eventsCommand(): Command {
   const command = new Command('events')
     .description('print the event log in order; --follow keeps printing new events')
     .option('-f, --follow', 'keep streaming new events (server-sent events)')
     .option('--after <position>', 'start after this log position', parsePosition, 0)
+    .option(
+      '--actor <name>',
+      'only the events of this actor (token:<name>, agent:<host>, a service)',
+      parseActor,
+    )
     .addOption(
       new Option('-o, --output <format>', 'output format')
         .choices(['table', 'json', 'ndjson'])
         .default('table'),
     )
     .action(
-      guarded(async (options: EventsOptions) => {
-        const api = resolveApiOptions(options.api);
-        if (options.follow) await follow(api.baseUrl, api.token, options);
-        else await printLog(new ApiClient(api), options);
+      withExitCodes(async (options: EventsOptions) => {
+        const client = new ApiClient(resolveApiOptions(options));
+        const filters = eventFiltersOf(options);
+        if (options.follow) await follow(client, options, filters);
+        else await printLog(client, options, filters);
       }),
     );
-  return withApiOption(command);
+  return withApiOption(withEventFilterOptions(command));
 }
 
 /** `--after` as a non-negative integer, or a usage error naming the option. */
@@ -53,20 +75,36 @@ export function parsePosition(value: string): number {
   return Number(value);
 }
 
-/** Pages through the log from `after` to its current end. */
-async function printLog(client: ApiClient, options: EventsOptions): Promise<void> {
+/** `--actor` as the API takes it, or a usage error that says why. */
+export function parseActor(value: string): string {
+  const [error] = actorErrors(value, '--actor');
+  if (error) throw new InvalidArgumentError(error.reason);
+  return value;
+}
+
+/**
+ * Pages through the log from `after` to its current end: a short page ends it, but with a filter
+ * (a page then reads a bounded part of the log) only a page whose `next` stays where it was asked.
+ */
+async function printLog(
+  client: ApiClient,
+  options: EventsOptions,
+  filters: EventFilters,
+): Promise<void> {
   const all: RecordedEvent[] = [];
   let after = options.after;
   for (;;) {
-    const page = await client.get<EventPage>(`/v1/events?after=${after}&limit=${pageSize}`);
+    const query = setEventFilters(
+      new URLSearchParams({ after: String(after), limit: String(pageSize) }),
+      filters,
+    );
+    const page = await client.get<EventPage>(`/v1/events?${query}`);
     if (options.output === 'ndjson') {
       for (const event of page.items) process.stdout.write(`${JSON.stringify(event)}\n`);
     } else all.push(...page.items);
-    if (page.items.length < pageSize) {
-      after = page.next;
-      break;
-    }
+    const ended = narrowsLog(filters) ? page.next === after : page.items.length < pageSize;
     after = page.next;
+    if (ended) break;
   }
   if (options.output === 'json') {
     process.stdout.write(`${JSON.stringify({ items: all, next: after }, null, 2)}\n`);
@@ -75,33 +113,36 @@ async function printLog(client: ApiClient, options: EventsOptions): Promise<void
   }
 }
 
-/** Streams `/v1/events/stream` and prints each event as it comes, until interrupted. */
-async function follow(baseUrl: string, token: string | undefined, options: EventsOptions) {
-  let response: Response;
+/**
+ * Streams the live log and prints each event as it comes, until interrupted (Ctrl-C); a dropped
+ * connection is resumed where it stopped, said on stderr.
+ */
+async function follow(
+  client: ApiClient,
+  options: EventsOptions,
+  filters: EventFilters,
+): Promise<void> {
+  const stop = new AbortController();
+  const interrupted = () => stop.abort();
+  process.once('SIGINT', interrupted);
+  // `federa events -f | head`: once the reader is gone, the feed ends quietly (exit 0).
+  whenOutputCloses(() => stop.abort(), [process.stdout]);
   try {
-    response = await fetch(`${baseUrl}/v1/events/stream?after=${options.after}`, {
-      headers: {
-        accept: 'text/event-stream',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
+    await readEventFeed(client, {
+      after: options.after,
+      filters,
+      signal: stop.signal,
+      onEvent: (event) => {
+        if (!stop.signal.aborted)
+          process.stdout.write(`${formatFollowed(event, options.output)}\n`);
       },
+      onReconnect: ({ lastEventId, delayMs }) =>
+        process.stderr.write(
+          `the event stream dropped; resuming after position ${lastEventId ?? options.after} in ${delayMs} ms\n`,
+        ),
     });
-  } catch (error) {
-    throw new GatewayUnreachable(baseUrl, error);
-  }
-  if (!response.ok || !response.body) {
-    const body = (await response.json().catch(() => undefined)) as
-      Partial<ErrorResponse> | undefined;
-    if (body?.error) throw FederaError.fromBody({ error: body.error });
-    throw new FederaError(ErrorCodes.internal, `event stream answered ${response.status}`);
-  }
-  const parser = new ServerSentEvents();
-  const decoder = new TextDecoder();
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    for (const data of parser.push(decoder.decode(chunk, { stream: true }))) {
-      process.stdout.write(
-        `${formatFollowed(JSON.parse(data) as RecordedEvent, options.output)}\n`,
-      );
-    }
+  } finally {
+    process.removeListener('SIGINT', interrupted);
   }
 }
 
@@ -114,26 +155,6 @@ export function formatFollowed(event: RecordedEvent, output: EventsFormat): stri
     String(event.streamVersion).padStart(5),
     event.type.padEnd(24),
     event.recordedAt,
+    event.metadata.actor,
   ].join('  ');
-}
-
-/** Splits a text/event-stream into the `data` of each message (multi-line data joined by \n). */
-export class ServerSentEvents {
-  private buffer = '';
-
-  push(text: string): string[] {
-    this.buffer += text.replace(/\r\n?/g, '\n');
-    const out: string[] = [];
-    let end: number;
-    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
-      const block = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + 2);
-      const data = block
-        .split('\n')
-        .filter((line) => line.startsWith('data:'))
-        .map((line) => line.slice(5).replace(/^ /, ''));
-      if (data.length > 0) out.push(data.join('\n'));
-    }
-    return out;
-  }
 }

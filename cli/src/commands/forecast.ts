@@ -7,7 +7,7 @@ import {
 } from '@federa/contracts';
 import { apiClientOf, outputOf, withApiOption, withOutputOption } from '../command-options';
 import { usageExitsTwo, withExitCodes } from '../exit-code';
-import { renderOutput, type Column } from '../render-output';
+import { renderDocument, renderOutput, type Column, type OutputFormat } from '../render-output';
 import { forecastChart } from './forecast-chart';
 import { formatQuantity } from './forecast-quantity';
 
@@ -82,15 +82,16 @@ export function forecastQuery(
 /** What `federa forecast` prints: JSON, or the table and, when asked, a chart per forecast. */
 export function forecastOutput(
   report: ForecastReport,
-  format: 'table' | 'wide' | 'json',
+  format: OutputFormat,
   charted: boolean,
 ): string {
-  if (format === 'json') return JSON.stringify(report, null, 2);
+  const document = renderDocument(format, report);
+  if (document !== undefined) return document;
   if (report.items.length === 0) {
     return 'no forecasts yet: statistics forecasts from its hourly usage, once an hour';
   }
   const table = renderOutput(format, report, report.items, forecastColumns);
-  if (!charted) return table;
+  if (!charted || format === 'name') return table;
   const charts = report.items
     .filter((item) => item.status === 'forecast')
     .map((item) => `\n${subjectOf(item)} ${item.resource}\n${forecastChart(item)}`);

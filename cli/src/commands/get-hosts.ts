@@ -1,21 +1,15 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import {
-  ListLimits,
   formatBandwidth,
   formatBytes,
   formatCpu,
-  type HostPage,
   type HostView,
   type ResourceAmounts,
 } from '@federa/contracts';
-import {
-  apiClientOf,
-  guarded,
-  outputOf,
-  withApiOption,
-  withOutputOption,
-} from '../command-options';
-import { renderOutput, type Column } from '../render-output';
+import { ageOf } from '../age';
+import type { Column } from '../render-output';
+import { listCommand, type ListedKind } from './get-list';
+import { dataField, streamOf } from './get-services';
 
 const used = (h: HostView, of: (r: ResourceAmounts) => number, show: (n: number) => string) =>
   `${show(of(h.allocated))}/${show(of(h.capacity))}`;
@@ -42,11 +36,12 @@ export const hostColumns: Column<HostView>[] = [
   { header: 'BANDWIDTH', value: (h) => used(h, (r) => r.bandwidthBps, formatBandwidth) },
   { header: 'SEC', value: (h) => h.securityLevel },
   { header: 'EPOCH', value: (h) => h.epoch },
-  { header: 'LAST HEARTBEAT', value: (h) => h.lastHeartbeatAt },
+  { header: 'HEARTBEAT', value: (h) => ageOf(h.lastHeartbeatAt) },
 ];
 
-/** `-o wide`: the drain, `draining 3 left, 1 blocked` (empty for a host never drained). */
+/** `-o wide`: the last heartbeat's time, and the drain, `draining 3 left 1 blocked` (empty for a host never drained). */
 export const hostWideColumns: Column<HostView>[] = [
+  { header: 'LAST HEARTBEAT', value: (h) => h.lastHeartbeatAt },
   {
     header: 'DRAIN',
     value: (h) =>
@@ -62,33 +57,37 @@ export const hostWideColumns: Column<HostView>[] = [
   },
 ];
 
-/** `federa get hosts [--site S] [--state S] [-o json]`: every host, fetched page by page. */
+/** Hosts: a host's own stream, its capacity ledger, and every event naming it (placements, moves). */
+export const hostsKind: ListedKind<HostView> = {
+  plural: 'hosts',
+  singular: 'host',
+  description: 'list hosts: state, allocated/capacity, heartbeat age; -o wide adds the drain',
+  path: '/v1/hosts',
+  keyOf: (h) => h.id,
+  columns: hostColumns,
+  wide: hostWideColumns,
+  filters: [
+    {
+      flag: '--site <site>',
+      description: 'only hosts of this site',
+      query: 'site',
+      valueOf: (h) => h.site,
+    },
+    {
+      flag: '--state <state>',
+      description: 'only hosts in this state (ready, suspect, down, draining, drained, retired)',
+      query: 'state',
+      valueOf: (h) => h.state,
+    },
+  ],
+  touched: (event) => {
+    const host =
+      streamOf(event, 'host') ?? streamOf(event, 'allocation') ?? dataField(event, 'host');
+    return host === undefined ? [] : [host];
+  },
+};
+
+/** `federa get hosts [ID] [--site S] [--state S]`: every host, fetched page by page. */
 export function getHostsCommand(): Command {
-  const command = new Command('hosts')
-    .description('list hosts: state, allocated/capacity, last heartbeat; -o wide adds the drain')
-    .option('--site <site>', 'only hosts of this site')
-    .option(
-      '--state <state>',
-      'only hosts in this state (ready, suspect, down, draining, drained, retired)',
-    )
-    .action(
-      guarded(async (options: { api?: string; output?: string; site?: string; state?: string }) => {
-        const api = apiClientOf(options);
-        const items: HostView[] = [];
-        let after: string | undefined;
-        do {
-          const query = new URLSearchParams({ limit: String(ListLimits.maxPageSize) });
-          if (options.site) query.set('site', options.site);
-          if (options.state) query.set('state', options.state);
-          if (after) query.set('after', after);
-          const page = await api.get<HostPage>(`/v1/hosts?${query}`);
-          items.push(...page.items);
-          after = page.next;
-        } while (after);
-        process.stdout.write(
-          `${renderOutput(outputOf(options), { items }, items, hostColumns, hostWideColumns)}\n`,
-        );
-      }),
-    );
-  return withOutputOption(withApiOption(command));
+  return listCommand(hostsKind);
 }

@@ -1,58 +1,61 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { endpointText, type InstanceSummary } from '@federa/contracts';
-import {
-  apiClientOf,
-  guarded,
-  outputOf,
-  withApiOption,
-  withOutputOption,
-} from '../command-options';
-import { renderOutput, type Column } from '../render-output';
-import { everyPage, instanceColumns } from './get-services';
+import type { Column } from '../render-output';
+import { listCommand, type ListedKind } from './get-list';
+import { instanceColumns, streamOf } from './get-services';
 
 /** `address:port`, an IPv6 address in brackets: the one form of @federa/contracts. */
 export { endpointText };
 
-/** What `-o wide` adds: where each instance answers (a VM's guest address too, when known). */
+/** What `-o wide` adds: when its state began, and where each instance answers (a VM's guest address too, when known). */
 export const wideInstanceColumns: Column<InstanceSummary>[] = [
+  { header: 'SINCE', value: (i) => i.since },
   { header: 'ENDPOINT', value: (i) => (i.endpoint ? endpointText(i.endpoint) : undefined) },
   { header: 'GUEST ADDRESS', value: (i) => i.endpoint?.guestAddress },
 ];
 
-/**
- * `federa get instances [--service S] [--app A] [--host H] [-o wide]`: live instances and where they
- * run, fetched page by page; `-o wide` adds their endpoints.
- */
+/** Instances: each one's own stream. */
+export const instancesKind: ListedKind<InstanceSummary> = {
+  plural: 'instances',
+  singular: 'instance',
+  description: 'list instances (live ones unless --state is given); -o wide adds endpoints',
+  path: '/v1/instances',
+  keyOf: (i) => i.id,
+  columns: instanceColumns,
+  wide: wideInstanceColumns,
+  filters: [
+    {
+      flag: '--service <name>',
+      description: 'only this service',
+      query: 'service',
+      valueOf: (i) => i.service,
+    },
+    {
+      flag: '--app <name>',
+      description: 'only this application',
+      query: 'app',
+      valueOf: (i) => i.app,
+    },
+    {
+      flag: '--host <id>',
+      description: 'only this host',
+      query: 'host',
+      valueOf: (i) => i.host ?? undefined,
+    },
+    {
+      flag: '--state <state>',
+      description: 'only instances in this state',
+      query: 'state',
+      valueOf: (i) => i.state,
+    },
+  ],
+  touched: (event) => {
+    const id = streamOf(event, 'instance');
+    return id === undefined ? [] : [id];
+  },
+};
+
+/** `federa get instances [ID] [--service S] [--app A] [--host H] [--state S]`. */
 export function getInstancesCommand(): Command {
-  const command = new Command('instances')
-    .description('list instances (live ones unless --state is given)')
-    .option('--service <name>', 'only this service')
-    .option('--app <name>', 'only this application')
-    .option('--host <id>', 'only this host')
-    .option('--state <state>', 'only instances in this state')
-    .action(
-      guarded(
-        async (options: {
-          service?: string;
-          app?: string;
-          host?: string;
-          state?: string;
-          api?: string;
-          output?: string;
-        }) => {
-          const query = new URLSearchParams();
-          for (const key of ['service', 'app', 'host', 'state'] as const)
-            if (options[key]) query.set(key, options[key] as string);
-          const items = await everyPage<InstanceSummary>(
-            apiClientOf(options),
-            '/v1/instances',
-            query,
-          );
-          process.stdout.write(
-            `${renderOutput(outputOf(options), { items }, items, instanceColumns, wideInstanceColumns)}\n`,
-          );
-        },
-      ),
-    );
-  return withOutputOption(withApiOption(command));
+  return listCommand(instancesKind);
 }

@@ -1,45 +1,22 @@
-import { Command } from 'commander';
-import { ListLimits, type InstanceSummary, type ServiceSummary } from '@federa/contracts';
-import {
-  apiClientOf,
-  guarded,
-  outputOf,
-  withApiOption,
-  withOutputOption,
-} from '../command-options';
+import type { Command } from 'commander';
+import type { InstanceSummary, RecordedEvent, ServiceSummary } from '@federa/contracts';
 import type { ApiClient } from '../api-client';
-import { renderOutput, type Column } from '../render-output';
+import { ageOf } from '../age';
+import type { Column } from '../render-output';
+import { listCommand, listPages, type ListedKind } from './get-list';
 
-/** `federa get services`: every service with its state and healthy/desired instances per application, fetched page by page. */
-export function getServicesCommand(): Command {
-  const command = new Command('services').description('list services').action(
-    guarded(async (options: { api?: string; output?: string }) => {
-      const items = await everyPage<ServiceSummary>(apiClientOf(options), '/v1/services');
-      process.stdout.write(
-        `${renderOutput(outputOf(options), { items }, items, serviceColumns)}\n`,
-      );
-    }),
-  );
-  return withOutputOption(withApiOption(command));
+/** The `data.<field>` of an event when it is a string: which service, host or instance it names. */
+export function dataField(event: RecordedEvent, field: string): string | undefined {
+  const data = event.data as Record<string, unknown> | null;
+  const value = typeof data === 'object' && data !== null ? data[field] : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
-/** Every item of a paged list: follows `next` (as `after`) until the last page. */
-export async function everyPage<T>(
-  api: ApiClient,
-  path: string,
-  query: URLSearchParams = new URLSearchParams(),
-): Promise<T[]> {
-  const items: T[] = [];
-  let after: string | undefined;
-  do {
-    const page = new URLSearchParams(query);
-    page.set('limit', String(ListLimits.maxPageSize));
-    if (after) page.set('after', after);
-    const answer = await api.get<{ items: T[]; next?: string }>(`${path}?${page}`);
-    items.push(...answer.items);
-    after = answer.next;
-  } while (after);
-  return items;
+/** The id of a `<category>-<id>` stream when it is of `category`. */
+export function streamOf(event: RecordedEvent, category: string): string | undefined {
+  return event.streamId.startsWith(`${category}-`)
+    ? event.streamId.slice(category.length + 1)
+    : undefined;
 }
 
 export const serviceColumns: Column<ServiceSummary>[] = [
@@ -59,5 +36,33 @@ export const instanceColumns: Column<InstanceSummary>[] = [
   { header: 'HOST', value: (i) => i.host },
   { header: 'LAYER', value: (i) => i.layer },
   { header: 'STATE', value: (i) => i.state },
-  { header: 'SINCE', value: (i) => i.since },
+  { header: 'AGE', value: (i) => ageOf(i.since) },
 ];
+
+/** Services: a service's own events, and its instances' (they change its healthy counts). */
+export const servicesKind: ListedKind<ServiceSummary> = {
+  plural: 'services',
+  singular: 'service',
+  description: 'list services: state, revision, healthy/desired instances per application',
+  path: '/v1/services',
+  keyOf: (s) => s.name,
+  columns: serviceColumns,
+  touched: (event) => {
+    const name = streamOf(event, 'service') ?? dataField(event, 'service');
+    return name === undefined ? [] : [name];
+  },
+};
+
+/** `federa get services [NAME]`: every service, page by page, or one. */
+export function getServicesCommand(): Command {
+  return listCommand(servicesKind);
+}
+
+/** Every item of a paged list: follows `next` (as `after`) until the last page. */
+export async function everyPage<T>(
+  api: ApiClient,
+  path: string,
+  query: URLSearchParams = new URLSearchParams(),
+): Promise<T[]> {
+  return (await listPages<T>(api, path, query)).items;
+}

@@ -1,5 +1,6 @@
 import type { MigrationSummary } from '@federa/contracts';
-import { migrationLines, progressLine } from './migrate';
+import type { ApiClient } from '../api-client';
+import { finalMigrationText, migrationLines, printMigration, progressLine } from './migrate';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 const base: MigrationSummary = {
@@ -53,5 +54,60 @@ describe('migration progress', () => {
         `  export          ${at(2)} → ${at(3)}`,
       ]),
     );
+  });
+});
+
+describe('migrate --wait', () => {
+  let stdout: string[];
+  let stderr: string[];
+  beforeEach(() => {
+    stdout = [];
+    stderr = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((text) => !!stdout.push(String(text)));
+    jest.spyOn(process.stderr, 'write').mockImplementation((text) => !!stderr.push(String(text)));
+    process.exitCode = undefined;
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    process.exitCode = undefined;
+  });
+
+  /** An API whose migration reads as each of `states` in turn, then the last one. */
+  function apiReading(...states: MigrationSummary['state'][]): ApiClient {
+    let read = 0;
+    const get = () =>
+      Promise.resolve({ ...base, state: states[Math.min(read++, states.length - 1)] });
+    return { get } as unknown as ApiClient;
+  }
+
+  it('exits 4 and prints the migration when it was rolled back', async () => {
+    await printMigration(apiReading('running', 'rolled-back'), base, { wait: true });
+    expect(process.exitCode).toBe(4);
+    expect(stdout.join('')).toContain('State:     rolled-back');
+  });
+
+  it('exits 0 once it succeeded, with -o yaml: YAML alone on stdout, progress on stderr', async () => {
+    await printMigration(apiReading('succeeded'), base, { wait: true, output: 'yaml' });
+    expect(process.exitCode).toBe(0);
+    expect(stdout.join('')).toMatch(/^id: mig-1\n/);
+    expect(stdout.join('')).toContain('state: succeeded');
+    expect(stderr.join('')).toContain('2/7 export (running)');
+  });
+
+  it('prints only the id with -o name', async () => {
+    await printMigration(apiReading('succeeded'), base, { wait: true, output: 'name' });
+    expect(stdout.join('')).toBe('mig-1\n');
+  });
+
+  it('exits 5 and says the migration goes on when --timeout passes first', async () => {
+    await printMigration(apiReading('running'), base, { wait: true, timeoutMs: 20 });
+    expect(process.exitCode).toBe(5);
+    expect(stderr.join('')).toContain('--timeout passed while migration mig-1 was running');
+  });
+
+  it('renders json, yaml and name as without --wait, and the describe lines for people', () => {
+    expect(JSON.parse(finalMigrationText('json', base))).toEqual(base);
+    expect(finalMigrationText('name', base)).toBe('mig-1');
+    expect(finalMigrationText('table', base)).toBe(migrationLines(base).join('\n'));
   });
 });

@@ -1,16 +1,15 @@
 import { Command } from 'commander';
 import type { MigrationSummary } from '@federa/contracts';
 import type { ApiClient } from '../api-client';
-import {
-  apiClientOf,
-  guarded,
-  outputOf,
-  withApiOption,
-  withOutputOption,
-} from '../command-options';
-import { renderOutput, type Column } from '../render-output';
+import { apiClientOf, outputOf, withApiOption, withOutputOption } from '../command-options';
+import { withExitCodes } from '../exit-code';
+import { followUntil } from '../follow-until';
+import { progressDisplay } from '../progress-display';
+import { progressStreamFor } from './follow-service';
+import { renderOutput, type Column, type OutputFormat } from '../render-output';
+import { waitTimeoutOf, withWaitOptions, type WaitFlags } from '../wait-flags';
+import { migrationOutcome, waitExitCode } from '../wait-outcome';
 import { describeOneCommand } from './describe-one';
-import { everyPage } from './get-services';
 
 export const migrationColumns: Column<MigrationSummary>[] = [
   { header: 'ID', value: (m) => m.id },
@@ -66,7 +65,7 @@ export function migrationLines(m: MigrationSummary): string[] {
   ];
 }
 
-/** `federa migrate INSTANCE [--to HOST] [--mode cold|live] [--wait]`. */
+/** `federa migrate INSTANCE [--to HOST] [--mode cold|live] [--wait [--timeout D]]`. */
 export function migrateCommand(): Command {
   const command = new Command('migrate')
     .description(
@@ -75,13 +74,13 @@ export function migrateCommand(): Command {
     .argument('<id>', 'the instance')
     .option('--to <host>', 'the host to move to')
     .option('--mode <mode>', 'cold or live')
-    .option('--wait', 'follow the phases until the migration ends; exit 1 unless it succeeded')
     .action(
-      guarded(
+      withExitCodes(
         async (
           instance: string,
-          options: { api?: string; output?: string; to?: string; mode?: string; wait?: boolean },
+          options: { api?: string; output?: string; to?: string; mode?: string } & WaitFlags,
         ) => {
+          const timeoutMs = waitTimeoutOf(options);
           const api = apiClientOf(options);
           const body = {
             ...(options.to ? { to: options.to } : {}),
@@ -91,68 +90,63 @@ export function migrateCommand(): Command {
             `/v1/instances/${encodeURIComponent(instance)}/migrate`,
             body,
           );
-          await printMigration(api, migration, options);
+          await printMigration(api, migration, { ...options, timeoutMs });
         },
       ),
     );
-  return withOutputOption(withApiOption(command));
+  return withOutputOption(
+    withApiOption(
+      withWaitOptions(
+        command,
+        'the migration ends, showing its phases (4: it failed or was rolled back)',
+      ),
+    ),
+  );
 }
+
+/** `--wait` reads the migration again this often. */
+const pollMs = 500;
 
 /**
  * A migration just started, as the user asked: its row (or JSON), or with `wait` its phases as they
- * pass and then the whole migration, exit code 1 unless it succeeded.
+ * pass (redrawn on a terminal) and then the whole migration; exit code 4 when it failed or was
+ * rolled back, 5 when `timeoutMs` passed first.
  */
 export async function printMigration(
   api: ApiClient,
   started: MigrationSummary,
-  options: { output?: string; wait?: boolean },
+  options: { output?: string; wait?: boolean; timeoutMs?: number },
 ): Promise<void> {
-  let migration = started;
+  const format = outputOf(options);
   if (!options.wait) {
-    process.stdout.write(
-      `${renderOutput(outputOf(options), migration, [migration], migrationColumns)}\n`,
-    );
+    process.stdout.write(`${renderOutput(format, started, [started], migrationColumns)}\n`);
     return;
   }
-  let last = '';
-  for (;;) {
-    const line = progressLine(migration);
-    if (line !== last) process.stdout.write(`${line}\n`);
-    last = line;
-    if (ended.has(migration.state)) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    migration = await api.get<MigrationSummary>(
-      `/v1/migrations/${encodeURIComponent(migration.id)}`,
+  const { last, outcome } = await followUntil({
+    first: started,
+    read: (signal) =>
+      api.get<MigrationSummary>(`/v1/migrations/${encodeURIComponent(started.id)}`, { signal }),
+    outcome: migrationOutcome,
+    progress: progressLine,
+    display: progressDisplay(progressStreamFor(format)),
+    timeoutMs: options.timeoutMs,
+    pollMs,
+  });
+  if (outcome === 'going')
+    process.stderr.write(
+      `--timeout passed while migration ${last.id} was ${last.state} (it goes on)\n`,
     );
-  }
-  process.stdout.write(`${migrationLines(migration).join('\n')}\n`);
-  if (migration.state !== 'succeeded') process.exitCode = 1;
+  process.stdout.write(`${finalMigrationText(format, last)}\n`);
+  process.exitCode = waitExitCode(outcome);
 }
 
-/** `federa get migrations [--instance I] [--state S]`. */
-export function getMigrationsCommand(): Command {
-  const command = new Command('migrations')
-    .description('list migrations')
-    .option('--instance <id>', 'only this instance')
-    .option('--state <state>', 'only migrations in this state')
-    .action(
-      guarded(
-        async (options: { instance?: string; state?: string; api?: string; output?: string }) => {
-          const query = new URLSearchParams();
-          if (options.instance) query.set('instance', options.instance);
-          if (options.state) query.set('state', options.state);
-          const items = await everyPage<MigrationSummary>(
-            apiClientOf(options),
-            '/v1/migrations',
-            query,
-          );
-          process.stdout.write(
-            `${renderOutput(outputOf(options), { items }, items, migrationColumns)}\n`,
-          );
-        },
-      ),
-    );
-  return withOutputOption(withApiOption(command));
+/**
+ * The migration once `--wait` is over: json, yaml and name as without `--wait`; for people
+ * (table, wide) every line `describe migration` prints.
+ */
+export function finalMigrationText(format: OutputFormat, m: MigrationSummary): string {
+  if (format === 'table' || format === 'wide') return migrationLines(m).join('\n');
+  return renderOutput(format, m, [m], migrationColumns);
 }
 
 /** `federa describe migration ID`. */

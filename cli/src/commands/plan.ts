@@ -7,7 +7,7 @@ import {
   withApiOption,
   withOutputOption,
 } from '../command-options';
-import { renderTable } from '../render-output';
+import { renderDocument, renderTable } from '../render-output';
 import { readSpecFile } from '../spec-file';
 import { explanationLines, formatCostPerHour } from './placement-explanation';
 
@@ -29,8 +29,9 @@ export function planCommand(): Command {
             '/v1/placements/plan',
             spec,
           );
-          if (outputOf(options) === 'json') {
-            process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+          const document = renderDocument(outputOf(options), answer);
+          if (document !== undefined) {
+            process.stdout.write(`${document}\n`);
             return;
           }
           const lines = [

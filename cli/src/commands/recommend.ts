@@ -5,6 +5,7 @@ import { apiClientOf, guarded, withApiOption, withOutputOption } from '../comman
 import { money } from '../money';
 import { renderOutput, type Column } from '../render-output';
 import { printMigration } from './migrate';
+import { waitTimeoutOf, withWaitOptions, type WaitFlags } from '../wait-flags';
 
 const recommendationColumns: Column<Recommendation>[] = [
   { header: 'ID', value: (r) => r.id },
@@ -70,16 +71,23 @@ function recommendApplyCommand(): Command {
       'start the migration a recommendation describes; refused when the cluster changed since it was listed',
     )
     .argument('<id>', 'the recommendation (federa recommend lists them)')
-    .option('--wait', 'follow the phases until the migration ends; exit 1 unless it succeeded')
     .action(
-      guarded(async (id: string, options: { api?: string; output?: string; wait?: boolean }) => {
+      guarded(async (id: string, options: { api?: string; output?: string } & WaitFlags) => {
+        const timeoutMs = waitTimeoutOf(options);
         const api = apiClientOf(options);
         const migration = await api.post<MigrationSummary>(
           `/v1/recommendations/${encodeURIComponent(id)}/apply`,
           {},
         );
-        await printMigration(api, migration, options);
+        await printMigration(api, migration, { ...options, timeoutMs });
       }),
     );
-  return withOutputOption(withApiOption(command));
+  return withOutputOption(
+    withApiOption(
+      withWaitOptions(
+        command,
+        'the migration ends, showing its phases (4: it failed or was rolled back)',
+      ),
+    ),
+  );
 }

@@ -72,7 +72,7 @@ export const usageColumns: Column<UsageLineView>[] = [
 /** The report as a table (with the window, and a note when it was cut short), or as JSON. */
 export function renderUsage(format: OutputFormat, report: UsageReport): string {
   const body = renderOutput(format, report, report.lines, usageColumns);
-  if (format === 'json') return body;
+  if (format !== 'table' && format !== 'wide') return body;
   const window = `usage from ${report.from} to ${report.to}`;
   const lines = report.lines.length === 0 ? 'no usage recorded in this window' : body;
   const cut = report.truncated

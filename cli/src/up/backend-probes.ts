@@ -1,8 +1,14 @@
 import { lookup } from 'node:dns/promises';
 import { createServer, isIP, isIPv4 } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { connect } from 'nats';
+import { connect, type ConnectionOptions } from 'nats';
 import { Client } from 'pg';
+// By path: the @federa/messaging index loads Nest, which `federa up` does not otherwise need.
+import {
+  credentialsAuthenticator,
+  credentialsInboxPrefix,
+  natsSecurityFromEnv,
+} from '../../../libs/messaging/src/nats-connection';
 import {
   chooseBackend,
   type BackendAddress,
@@ -28,7 +34,12 @@ export async function choosePostgres(url: string, named: boolean): Promise<Backe
  * What `federa up` does about the NATS of FEDERA_NATS_URL (`named`: the variable is set). Of a
  * list of servers the first decides: it is the one `federa up` would start.
  */
-export async function chooseNats(url: string, named: boolean): Promise<BackendChoice> {
+export async function chooseNats(
+  url: string,
+  named: boolean,
+  /** Probe as this identity (else FEDERA_NATS_CREDENTIALS's, if set). */
+  credentials?: string,
+): Promise<BackendChoice> {
   const first = url.split(',')[0].trim();
   const address = await addressOf(first, {
     variable: 'FEDERA_NATS_URL',
@@ -36,7 +47,7 @@ export async function chooseNats(url: string, named: boolean): Promise<BackendCh
     defaultPort: 4222,
     named,
   });
-  return chooseBackend(address, await probe(address, () => natsAnswers(url)));
+  return chooseBackend(address, await probe(address, () => natsAnswers(url, credentials)));
 }
 
 /** Tries the server; when it does not work, tells a free local port from one taken. */
@@ -127,7 +138,11 @@ async function postgresAnswers(url: string): Promise<string | undefined> {
 }
 
 /** Undefined when NATS at `url` answers with JetStream enabled, else why not. */
-async function natsAnswers(url: string): Promise<string | undefined> {
+async function natsAnswers(url: string, credentials?: string): Promise<string | undefined> {
+  // A NATS that requires TLS or credentials is probed with those the services are given.
+  const security = natsSecurityFromEnv();
+  const { tls } = security;
+  const credentialsFile = credentials ?? security.credentialsFile;
   let connection;
   try {
     connection = await connect({
@@ -135,6 +150,8 @@ async function natsAnswers(url: string): Promise<string | undefined> {
       timeout: probeTimeoutMs,
       reconnect: false,
       name: 'federa up probe',
+      ...(tls ? { tls } : {}),
+      ...(credentialsFile ? credentialsOptions(credentialsFile) : {}),
     });
   } catch (error) {
     return `the NATS handshake failed (${messageOf(error)})`;
@@ -153,4 +170,31 @@ async function natsAnswers(url: string): Promise<string | undefined> {
 function messageOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text || (error as { code?: string }).code || 'unknown error';
+}
+
+/**
+ * Whether NATS at `url` lets a client in without credentials (the bus is open to anyone who can
+ * reach it); undefined when it cannot be told (no answer at all).
+ */
+export async function natsAdmitsAnonymous(url: string): Promise<boolean | undefined> {
+  const { tls } = natsSecurityFromEnv();
+  try {
+    const connection = await connect({
+      servers: url.split(',').map((server) => server.trim()),
+      timeout: probeTimeoutMs,
+      reconnect: false,
+      name: 'federa up probe (no credentials)',
+      ...(tls ? { tls } : {}),
+    });
+    await connection.close().catch(() => undefined);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'AUTHORIZATION_VIOLATION' ? false : undefined;
+  }
+}
+
+/** The identity of a credentials file, and the inbox its permissions let it read replies in. */
+function credentialsOptions(file: string): ConnectionOptions {
+  const inboxPrefix = credentialsInboxPrefix(file);
+  return { authenticator: credentialsAuthenticator(file), ...(inboxPrefix ? { inboxPrefix } : {}) };
 }

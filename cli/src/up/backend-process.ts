@@ -1,6 +1,8 @@
-import { spawn, type SpawnOptions } from 'node:child_process';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LifelineShimOrder } from './domain/lifeline-shim-order';
 import { PrefixedOutput } from './prefixed-output';
+import { spawnWithLifeline } from './spawn-with-lifeline';
 import { forceStopProcess, isRunning, killProcessGroup, stopProcess } from './stop-process';
 
 /** One run of a backend server (PostgreSQL, nats-server) that `federa up` started. */
@@ -22,33 +24,48 @@ export interface BackendCommand {
   name: string;
   command: string;
   args: string[];
-  spawnOptions?: Pick<SpawnOptions, 'uid' | 'gid' | 'env'>;
+  spawnOptions?: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv };
   /** Answers true once the server accepts connections. */
   accepts(): Promise<boolean>;
   readyTimeoutMs: number;
   /** How often `accepts` is asked while it starts. */
   pollMs: number;
   /** The signal of its graceful stop, and how long that may take before it is killed. */
-  stopSignal: NodeJS.Signals;
+  stopSignal: LifelineShimOrder['stopSignal'];
   stopGraceMs: number;
 }
 
 /** How long a dead leader's process group may take to go (its members get SIGKILL first). */
 const groupGoneWaitMs = 5000;
 
+/** The compiled lifeline shim, beside this file in the build. */
+const lifelineShim = join(__dirname, 'lifeline-shim.js');
+
 /**
  * Spawns a backend in a process group of its own (so that Ctrl-C reaches it only through
- * `federa up`, after the services). When its leader exits for any reason, what is left of its
- * group is killed before `exited` resolves: after a `kill -9` of the postmaster its backends would
- * otherwise live on, holding the shared memory that a restarted postmaster refuses to start beside.
+ * `federa up`, after the services), under the lifeline shim (lifeline-shim.ts), which leads that
+ * group, stands in for the server (signals, exit) and stops it should `federa up` die. When the
+ * leader exits for any reason, what is left of its group is killed before `exited` resolves: after
+ * a `kill -9` of the postmaster its backends would otherwise live on, holding the shared memory
+ * that a restarted postmaster refuses to start beside.
  */
 export function spawnBackend(backend: BackendCommand): BackendProcess {
   const output = new PrefixedOutput(backend.name);
-  const child = spawn(backend.command, backend.args, {
-    ...backend.spawnOptions,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { uid, gid, env } = backend.spawnOptions ?? {};
+  const order: LifelineShimOrder = {
+    command: backend.command,
+    args: backend.args,
+    ...(uid !== undefined ? { uid } : {}),
+    ...(gid !== undefined ? { gid } : {}),
+    stopSignal: backend.stopSignal,
+    stopGraceMs: backend.stopGraceMs,
+  };
+  const child = spawnWithLifeline(process.execPath, [lifelineShim], {
+    env: env ?? process.env,
+    stdin: 'pipe',
   });
+  child.stdin?.on('error', () => undefined);
+  child.stdin?.end(JSON.stringify(order));
   output.attach(child.stdout);
   output.attach(child.stderr);
 

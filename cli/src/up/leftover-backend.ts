@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
- * The pid of a server still running from an earlier `federa up` (one that was SIGKILLed leaves its
- * backends behind: they lead their own process groups), read from the pid file the server keeps
+ * The pid of a server still running from an earlier `federa up` (one killed together with the
+ * lifeline shims of its servers, as by `pkill -9 node`, leaves them behind: they lead their own
+ * process groups), read from the pid file the server keeps
  * (PostgreSQL's `postmaster.pid`, nats-server's `-P` file) and checked against the process table,
  * so that a stale file whose pid was reused is not taken for one. Undefined when there is none.
  */
@@ -30,8 +31,8 @@ export interface Leftover {
 }
 
 /**
- * The services and agents an earlier `federa up` started and left running (a SIGKILLed run leaves
- * them too: each leads its own process group, and nothing else ends them): the processes whose
+ * The services and agents an earlier `federa up` started and left running (those whose lifeline
+ * stop has not ended them yet, or that were started without one): the processes whose
  * environment carries the run's API token, which `federa up` gives every service and demo agent and
  * which is this state directory's own (or the user's FEDERA_API_TOKEN).
  */

@@ -20,7 +20,8 @@ export function natsPidFile(storeDir: string): string {
 /**
  * Starts `nats-server -js` on `host`:`port` with its JetStream data in `storeDir` and keeps it
  * running: a server that dies is started again there on the same store, so that the streams and
- * their consumers survive (RestartingBackend). It runs in a process group of its own so that
+ * their consumers survive (RestartingBackend). With `config`, only the identities it lists get in.
+ * It runs in a process group of its own so that
  * Ctrl-C reaches it only through us, after the services.
  */
 export async function startLocalNats(
@@ -28,6 +29,8 @@ export async function startLocalNats(
   host: string,
   port: number,
   log: (line: string) => void,
+  /** A nats-server configuration file enabling JetStream in `storeDir` (and the credentials' authorization block). */
+  config?: string,
 ): Promise<LocalNats> {
   const binary = natsServerOrInstall(log);
   mkdirSync(storeDir, { recursive: true });
@@ -38,7 +41,16 @@ export async function startLocalNats(
       spawnBackend({
         name: 'nats',
         command: binary,
-        args: ['-a', host, '-p', String(port), '-js', '-sd', storeDir, '-P', natsPidFile(storeDir)],
+        args: [
+          // A configuration enables JetStream itself (in `storeDir`): see prepareUpBusCredentials.
+          ...(config ? ['-c', config] : ['-js', '-sd', storeDir]),
+          '-a',
+          host,
+          '-p',
+          String(port),
+          '-P',
+          natsPidFile(storeDir),
+        ],
         accepts: () => portAnswers(host, port),
         readyTimeoutMs: 15_000,
         pollMs: 200,

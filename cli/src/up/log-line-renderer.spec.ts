@@ -14,6 +14,24 @@ describe('createLogLineRenderer', () => {
     );
   });
 
+  it("renders every service's line the same way, its correlation id among the fields", () => {
+    for (const service of ['inventory', 'placement', 'relay', 'agent']) {
+      const line = JSON.stringify({
+        level: 40,
+        time,
+        service,
+        pid: 9,
+        hostname: 'vm',
+        context: 'HostCommandHandler',
+        msg: 'host h1 cordoned',
+        correlationId: 'c-7',
+      });
+      expect(pretty(line)).toBe(
+        '[01:24:05.123] WARN: [HostCommandHandler] host h1 cordoned {"correlationId":"c-7"}',
+      );
+    }
+  });
+
   it('renders a request log as method, url, status and duration', () => {
     const line = pino({
       req: { method: 'PUT', url: '/v1/services/shop', headers: { 'user-agent': 'curl' } },

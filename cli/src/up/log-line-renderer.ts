@@ -25,7 +25,8 @@ interface RequestLog {
 }
 
 /**
- * The renderer for `format`: `json` passes every line through; `pretty` renders pino JSON lines and
+ * The renderer for `format`: `json` passes every line through; `pretty` renders pino JSON lines (the
+ * one format of every service: the line's `service` is left out, the prefix names the process) and
  * Nest console lines as `[HH:MM:ss.l] LEVEL: [context] message {extra fields}`, a request as
  * `METHOD url → status (ms)`, drops Nest's start-up chatter below warning level and the demo's own
  * polling (its GET requests), and passes other lines (a workload's output, a stack trace) through.
@@ -38,7 +39,7 @@ export function createLogLineRenderer(
   const pretty = prettyFactory({
     colorize: options.colour,
     translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname,name,context,req,res,responseTime',
+    ignore: 'pid,hostname,name,service,context,req,res,responseTime',
     singleLine: true,
     messageFormat: (log, messageKey) => {
       const context = typeof log.context === 'string' ? `[${log.context}] ` : '';

@@ -9,6 +9,7 @@ describe('readinessBanner', () => {
       demo: true,
       backends: [],
     });
+    expect(banner).toContain('Dashboard http://127.0.0.1:8080/  (sign in with the token below)');
     expect(banner).toContain('Docs      http://127.0.0.1:8080/docs');
     expect(banner).toContain('Token     fed_abc  (saved in .federa/token)');
     for (const hint of [
@@ -48,5 +49,33 @@ describe('readinessBanner', () => {
     });
     expect(banner).toContain('  Postgres  127.0.0.1:5432/federa  (FEDERA_DATABASE_URL)');
     expect(banner).toContain('  NATS      127.0.0.1:4222  (nats-server -js, started by federa up)');
+  });
+
+  it("lists on one line the port of each service's health and metrics endpoints", () => {
+    const banner = readinessBanner({
+      apiUrl: 'http://127.0.0.1:8080',
+      token: 'fed_abc',
+      tokenFrom: { file: '.federa/token' },
+      demo: false,
+      backends: [],
+      opsPorts: [
+        { service: 'inventory', port: 40123 },
+        { service: 'placement', port: 40125 },
+      ],
+    });
+    expect(banner).toContain(
+      '  Health    /healthz /readyz /metrics on inventory :40123, placement :40125\n',
+    );
+  });
+
+  it('prints no health line when no service has a port of its own', () => {
+    const banner = readinessBanner({
+      apiUrl: 'http://127.0.0.1:8080',
+      token: 'fed_abc',
+      tokenFrom: { file: '.federa/token' },
+      demo: false,
+      backends: [],
+    });
+    expect(banner).not.toContain('Health ');
   });
 });

@@ -7,6 +7,14 @@ export interface BannerFacts {
   demo: boolean;
   /** The PostgreSQL and NATS in use: where, and whose (the variable's, or started by `federa up`). */
   backends: BannerBackend[];
+  /** Each service's FEDERA_METRICS_PORT (the gateway serves its own on the API port). */
+  opsPorts?: ServiceOpsPort[];
+}
+
+/** Where one service serves /healthz, /readyz and /metrics. */
+export interface ServiceOpsPort {
+  service: string;
+  port: number;
 }
 
 /** One backend line of the banner. */
@@ -53,9 +61,11 @@ export function readinessBanner(facts: BannerFacts): string {
   return [
     '',
     'Federa is up.',
+    `  Dashboard ${apiUrl}/  (sign in with the token below)`,
     `  API       ${apiUrl}/v1`,
     `  Docs      ${apiUrl}/docs`,
     `  Metrics   ${apiUrl}/metrics`,
+    ...opsLine(facts.opsPorts ?? []),
     `  Events    ${apiUrl}/v1/events/stream`,
     `  Token     ${facts.token}  (${tokenNote})`,
     ...facts.backends.map((b) => `  ${b.label.padEnd(9)} ${b.address}  (${b.note})`),
@@ -66,4 +76,11 @@ export function readinessBanner(facts: BannerFacts): string {
     'Stop with Ctrl-C (twice to force).',
     '',
   ].join('\n');
+}
+
+/** One line for every service's endpoints: the ports are all that differs. */
+function opsLine(ports: ServiceOpsPort[]): string[] {
+  if (ports.length === 0) return [];
+  const where = ports.map((p) => `${p.service} :${p.port}`).join(', ');
+  return [`  Health    /healthz /readyz /metrics on ${where}`];
 }

@@ -1,4 +1,5 @@
-import { loadConfig } from '@federa/runtime';
+import { busIdentityNameProblem, busIdentity } from '@federa/contracts';
+import { freeTcpPort, loadConfig } from '@federa/runtime';
 import { join, relative } from 'node:path';
 import { distRoot, stateDir } from '../dist-root';
 import { adminToken } from './admin-token';
@@ -6,13 +7,15 @@ import { useOrStartBackends } from './local-backends';
 import { portAnswers, waitUntil } from './port-answers';
 import type { LogFormat } from './log-format';
 import { createLogLineRenderer } from './log-line-renderer';
+import { whenOutputCloses } from './output-closed';
 import { PrefixedOutput, useColour } from './prefixed-output';
-import { readinessBanner } from './readiness-banner';
+import { readinessBanner, type ServiceOpsPort } from './readiness-banner';
 import { createDatabaseIfMissing, databaseName, migrateDatabase } from './prepare-database';
 import { RestartingService } from './restarting-service';
 import { discoverServices } from './service-processes';
-import { Demo } from './start-demo';
+import { Demo, demoHostIds } from './start-demo';
 import type { Stoppable } from './stop-process';
+import { StopRequests } from './stop-requests';
 
 class Interrupted extends Error {}
 
@@ -29,8 +32,10 @@ const forcedExitCode = 130;
  * `federa up`: Postgres and NATS (the configured ones when they work, else its own, with their
  * data in ./.federa, on the ports the URLs name and restarted when they die; see chooseBackend),
  * migrations, every built service as its own process, then the demo;
- * runs until SIGINT/SIGTERM and stops everything in reverse order (a second signal kills it all
- * at once). Answers the exit code: 0 after a clean stop, 130 after a forced one.
+ * runs until SIGINT/SIGTERM/SIGHUP, or until its output is closed, and stops everything in reverse
+ * order (a second SIGINT or SIGTERM kills it all at once; see StopRequests). Answers the exit code:
+ * 0 after a clean stop, 130 after a forced one. Should it die instead, by whatever means, what it started stops on its own: each
+ * child has a lifeline (spawn-with-lifeline.ts).
  */
 export async function runUp(options: UpOptions): Promise<number> {
   const config = loadConfig();
@@ -45,26 +50,26 @@ export async function runUp(options: UpOptions): Promise<number> {
   const stopAll = () => (stopping ??= stopInReverse(started, log));
 
   let interrupted = false;
-  let forcing = false;
-  let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
   let forcedDone: () => void = () => undefined;
   const forced = new Promise<void>((resolve) => (forcedDone = resolve));
-  const signalled = new Promise<NodeJS.Signals>((resolve) => {
-    onSignal = (signal) => {
-      if (!interrupted) {
-        interrupted = true;
-        log(`${signal}: stopping (press Ctrl-C again to force)`);
-        return resolve(signal);
-      }
-      if (forcing) return;
-      forcing = true;
-      log(`${signal} again: force-stopping, SIGKILL to everything federa up started`);
-      // A backend still starting is not in `started` yet: let it finish, then kill it with the rest.
-      void (launching ?? Promise.resolve()).then(() => forceStopAll(started, log)).then(forcedDone);
-    };
+  let stopRequested: (why: string) => void = () => undefined;
+  const signalled = new Promise<string>((resolve) => (stopRequested = resolve));
+  const stopRequests = new StopRequests({
+    stop: (why) => {
+      interrupted = true;
+      stopRequested(why);
+    },
+    // A backend still starting is not in `started` yet: let it finish, then kill it with the rest.
+    force: () =>
+      void (launching ?? Promise.resolve()).then(() => forceStopAll(started, log)).then(forcedDone),
+    log,
   });
+  const onSignal = (signal: NodeJS.Signals) => stopRequests.signal(signal);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Closing the terminal: stop in order (Node's default for SIGHUP would be to exit on the spot).
+  process.on('SIGHUP', onSignal);
+  whenOutputCloses(() => stopRequests.outputClosed());
   /** Runs one start-up step; a signal before, during or after it abandons the start-up. */
   const step = async <T>(work: () => Promise<T>): Promise<T> => {
     if (interrupted) throw new Interrupted();
@@ -95,7 +100,7 @@ export async function runUp(options: UpOptions): Promise<number> {
   /** Stops what was started; answers 130 when a second signal forced it, else 0. */
   const shutDown = async (): Promise<number> => {
     const code = await Promise.race([stopAll().then(() => 0), forced.then(() => forcedExitCode)]);
-    if (!forcing) return code;
+    if (!stopRequests.forced) return code;
     // The graceful stop may end in the same instant as the forced one: the second signal decides,
     // and the kills it sent are waited for.
     await forced;
@@ -105,11 +110,13 @@ export async function runUp(options: UpOptions): Promise<number> {
   try {
     const token = adminToken(state);
 
-    const { databaseUrl, natsUrl, banner } = await useOrStartBackends(config, state, {
-      step,
-      launch,
-      log,
-    });
+    const { databaseUrl, natsUrl, banner, credentials } = await useOrStartBackends(
+      config,
+      state,
+      { step, launch, log },
+      process.env,
+      options.demo ? [...demoHostIds] : [],
+    );
 
     if (await step(() => createDatabaseIfMissing(databaseUrl))) {
       log(`created database ${databaseName(databaseUrl)}`);
@@ -136,7 +143,26 @@ export async function runUp(options: UpOptions): Promise<number> {
       FEDERA_API_TOKEN: token.token,
       FEDERA_SUBJECT_PREFIX: config.subjectPrefix,
     };
-    const processes = services.map((service) => new RestartingService(service, env, log, render));
+    // Each service but the gateway (whose are on its API port) serves its health and metrics on a
+    // port of its own, kept across its restarts.
+    const opsPorts: ServiceOpsPort[] = [];
+    for (const service of services)
+      if (service.name !== 'gateway')
+        opsPorts.push({ service: service.name, port: await freeTcpPort() });
+    const opsPortOf = (name: string): NodeJS.ProcessEnv => {
+      const own = opsPorts.find((p) => p.service === name);
+      return own ? { FEDERA_METRICS_PORT: String(own.port) } : {};
+    };
+    // On the NATS `federa up` started, each service connects as itself.
+    const serviceEnv = (name: string): NodeJS.ProcessEnv => ({
+      ...(credentials && !busIdentityNameProblem('service', name)
+        ? { ...env, FEDERA_NATS_CREDENTIALS: credentials.seedOf(busIdentity('service', name)) }
+        : env),
+      ...opsPortOf(name),
+    });
+    const processes = services.map(
+      (service) => new RestartingService(service, serviceEnv(service.name), log, render),
+    );
     started.push(...processes);
     log(`started ${processes.map((p) => p.name).join(', ')}`);
 
@@ -159,7 +185,16 @@ export async function runUp(options: UpOptions): Promise<number> {
     log(`gateway ready at ${apiUrl}`);
 
     if (options.demo) {
-      const demo = new Demo({ apiUrl, token: token.token, env, log, render });
+      const demo = new Demo({
+        apiUrl,
+        token: token.token,
+        env,
+        log,
+        render,
+        ...(credentials
+          ? { agentCredentials: (host: string) => credentials.seedOf(busIdentity('agent', host)) }
+          : {}),
+      });
       started.push(demo);
       await step(() => Promise.race([demo.start(), serviceDied]));
     }
@@ -175,6 +210,7 @@ export async function runUp(options: UpOptions): Promise<number> {
             : 'environment',
         demo: options.demo,
         backends: banner,
+        opsPorts,
       }),
     );
     await signalled;
@@ -186,6 +222,7 @@ export async function runUp(options: UpOptions): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    process.removeListener('SIGHUP', onSignal);
   }
 }
 

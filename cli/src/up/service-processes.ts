@@ -1,9 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLACEMENT_NODE_FLAGS } from '../../../services/placement/src';
+import { distRoot as builtRoot } from '../dist-root';
 import { PrefixedOutput } from './prefixed-output';
 import type { LogLineRenderer } from './log-line-renderer';
+import { spawnWithLifeline } from './spawn-with-lifeline';
 import { forceStopProcess, isRunning, stopProcess, type Stoppable } from './stop-process';
 
 /** A control-plane service that has been built: its name and its compiled main. */
@@ -17,6 +19,12 @@ const notServices = new Set(['agent']);
 
 /** Node flags of the services that are launched with some (each file says why). */
 const nodeFlags: Readonly<Record<string, readonly string[]>> = { placement: PLACEMENT_NODE_FLAGS };
+
+/**
+ * Loaded first into every service: it stops the service as SIGTERM does once `federa up` is gone
+ * (libs/runtime/src/parent-lifeline-preload.ts), without a line in any service's main.
+ */
+const lifelinePreload = join(builtRoot, 'libs', 'runtime', 'src', 'parent-lifeline-preload.js');
 
 /** Every `services/<name>/src/main.js` under the build output, gateway first. */
 export function discoverServices(distRoot: string): BuiltService[] {
@@ -46,12 +54,13 @@ export class ServiceProcess implements Stoppable {
   ) {
     this.output = new PrefixedOutput(service.name, render);
     // A process group of its own: Ctrl-C reaches the service through `federa up` only, so that
-    // services stop before the NATS and Postgres they need.
-    this.child = spawn(process.execPath, [...(nodeFlags[service.name] ?? []), service.main], {
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // services stop before the NATS and Postgres they need. Its lifeline stops it should
+    // `federa up` die.
+    this.child = spawnWithLifeline(
+      process.execPath,
+      [...(nodeFlags[service.name] ?? []), '--require', lifelinePreload, service.main],
+      { env },
+    );
     this.output.attach(this.child.stdout);
     this.output.attach(this.child.stderr);
     this.exited = new Promise((resolve) => {

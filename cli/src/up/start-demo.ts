@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,6 +9,7 @@ import { DemoApi, hostsRegistered, shopIsStopped, shopProgress, type ShopView } 
 import { liveDemoWorkloads, signalWorkloads } from './demo-workloads';
 import type { LogLineRenderer } from './log-line-renderer';
 import { PrefixedOutput } from './prefixed-output';
+import { spawnWithLifeline } from './spawn-with-lifeline';
 import { forceStopProcess, stopProcess, type Stoppable } from './stop-process';
 
 /** What the demo is given: where the cluster answers, the environment of its agents, how to log. */
@@ -18,6 +19,8 @@ export interface DemoContext {
   env: NodeJS.ProcessEnv;
   log(line: string): void;
   render?: LogLineRenderer;
+  /** FEDERA_NATS_CREDENTIALS of a host's agent, on a bus with credentials. */
+  agentCredentials?: (host: string) => string;
 }
 
 /** Four process-layer hosts over two sites: enough for web ×2, payment apart, and a third web when scaled out. */
@@ -27,6 +30,9 @@ const demoHosts = [
   { host: 'demo-lausanne-1', site: 'lausanne' },
   { host: 'demo-lausanne-2', site: 'lausanne' },
 ];
+
+/** The demo's host ids: `federa up` issues their agents credentials before its NATS starts. */
+export const demoHostIds: readonly string[] = demoHosts.map((h) => h.host);
 
 const repoRoot = join(distRoot, '..');
 const registerTimeoutMs = 30_000;
@@ -165,7 +171,9 @@ export class Demo implements Stoppable {
       mkdirSync(dataDir, { recursive: true });
       const config = join(this.dir, `${host}.yaml`);
       writeFileSync(config, hostYaml(host, site));
-      this.agents.push(new DemoAgent(host, config, dataDir, env, this.context.render));
+      const credentials = this.context.agentCredentials?.(host);
+      const agentEnv = credentials ? { ...env, FEDERA_NATS_CREDENTIALS: credentials } : env;
+      this.agents.push(new DemoAgent(host, config, dataDir, agentEnv, this.context.render));
     }
     this.context.log(`demo: started agents ${this.hostNames().join(', ')}`);
   }
@@ -222,7 +230,8 @@ class DemoAgent {
   ) {
     const output = new PrefixedOutput(name, render);
     // The agent's cwd is the repository: the shop's commands name examples/apps/*.js relative to it.
-    this.child = spawn(
+    // Its lifeline makes it stop its instances, then itself, should `federa up` die.
+    this.child = spawnWithLifeline(
       process.execPath,
       [
         ...AGENT_NODE_FLAGS,
@@ -232,7 +241,7 @@ class DemoAgent {
         '--data-dir',
         dataDir,
       ],
-      { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: repoRoot, env },
     );
     output.attach(this.child.stdout);
     output.attach(this.child.stderr);

@@ -19,5 +19,7 @@ export * from './projections/live-projection';
 export * from './validation/compiled-event-validator';
 export * from './validation/compiled-class-check';
 export * from './open-event-log-pool';
+export * from './pool-connection-gauge';
+export * from './scrape-query';
 export * from './leadership/advisory-lock-key';
 export * from './leadership/postgres-leader-lease';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { streamCategory, type NewEvent, type RecordedEvent } from '@federa/contracts';
+import { SpanKind, inSpan, tracingOn } from '@federa/runtime/tracing';
 import type { Pool } from 'pg';
 import { EventIdReused } from './errors/event-id-reused';
 import { StreamVersionConflict } from './errors/stream-version-conflict';
@@ -15,6 +16,7 @@ import type {
   StreamAppend,
 } from './event-store';
 import { logStart } from './event-store';
+import { appendSpanParent, appendsWithTraceparent, withTraceparent } from './traced-append';
 import { appendToStream } from './schema/append-to-stream';
 import {
   appendToStreams,
@@ -24,7 +26,7 @@ import {
 import { checkpointOfRow, recordedEventOfRow, type EventRow } from './schema/event-row';
 import { findEventsById } from './schema/find-events-by-id';
 import { LogCursor } from './schema/log-cursor';
-import { readAllRows } from './schema/read-all';
+import { readAllOfActorRows, readAllRows } from './schema/read-all';
 import { readStreamRows } from './schema/read-stream';
 import { readStreamVersion } from './schema/read-stream-version';
 import { readStreamVersions } from './schema/read-stream-versions';
@@ -74,6 +76,20 @@ export class PostgresEventStore implements EventStore {
     expected: ExpectedVersion,
     events: NewEvent[],
   ): Promise<AppendResult> {
+    if (!tracingOn()) return this.appendToOne(streamId, expected, events);
+    return inSpan(
+      'federa-eventstore',
+      `append ${streamCategory(streamId)}`,
+      () => this.appendToOne(streamId, expected, withTraceparent(events)),
+      { kind: SpanKind.CLIENT, attributes: appendAttributes(1), parent: appendSpanParent(events) },
+    );
+  }
+
+  private async appendToOne(
+    streamId: string,
+    expected: ExpectedVersion,
+    events: NewEvent[],
+  ): Promise<AppendResult> {
     const checked = checkNewEvents(streamId, events, this.validate, randomUUID);
     const expectedVersion = expectedVersionOf(expected);
     if (expectedVersion === undefined) {
@@ -112,6 +128,20 @@ export class PostgresEventStore implements EventStore {
   }
 
   async appendMany(appends: StreamAppend[]): Promise<AppendManyResult> {
+    if (!tracingOn()) return this.appendToMany(appends);
+    return inSpan(
+      'federa-eventstore',
+      'append many',
+      () => this.appendToMany(appendsWithTraceparent(appends)),
+      {
+        kind: SpanKind.CLIENT,
+        attributes: appendAttributes(appends.length),
+        parent: appendSpanParent(appends[0]?.events),
+      },
+    );
+  }
+
+  private async appendToMany(appends: StreamAppend[]): Promise<AppendManyResult> {
     const checked = checkStreamAppends(appends, this.validate, randomUUID);
     return this.appendChecked(
       checked,
@@ -122,7 +152,10 @@ export class PostgresEventStore implements EventStore {
 
   prepareAppendMany(appends: Omit<StreamAppend, 'expected'>[]): PreparedAppendMany {
     const checked = checkStreamAppends(
-      appends.map((a) => ({ ...a, expected: 'any' as const })),
+      (tracingOn() ? appendsWithTraceparent(appends) : appends).map((a) => ({
+        ...a,
+        expected: 'any' as const,
+      })),
       this.validate,
       randomUUID,
     );
@@ -140,6 +173,23 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendManyResult> {
     const { checked, printed } = prepared as PreparedStatement;
     const versions = checkExpectedVersions(expected, checked.length);
+    if (tracingOn()) {
+      return inSpan(
+        'federa-eventstore',
+        'append many',
+        () =>
+          this.appendChecked(
+            checked.map((c, i) => ({ ...c, expectedVersion: versions[i] })),
+            expected,
+            printed,
+          ),
+        {
+          kind: SpanKind.CLIENT,
+          attributes: appendAttributes(checked.length),
+          parent: appendSpanParent(checked[0]?.events),
+        },
+      );
+    }
     return this.appendChecked(
       checked.map((c, i) => ({ ...c, expectedVersion: versions[i] })),
       expected,
@@ -208,9 +258,23 @@ export class PostgresEventStore implements EventStore {
     return { events, version };
   }
 
-  async readAll(after: LogCheckpoint | null, limit: number): Promise<ReadAllResult> {
+  /** `filter.actor`: only the events whose `metadata.actor` is exactly this (docs/security/audit.md). */
+  async readAll(
+    after: LogCheckpoint | null,
+    limit: number,
+    filter: { actor?: string } = {},
+  ): Promise<ReadAllResult> {
     const from = after ?? logStart;
-    const rows = await readAllRows(this.pool, from.transactionId, from.position, limit);
+    const rows =
+      filter.actor === undefined
+        ? await readAllRows(this.pool, from.transactionId, from.position, limit)
+        : await readAllOfActorRows(
+            this.pool,
+            from.transactionId,
+            from.position,
+            limit,
+            filter.actor,
+          );
     return rows.length === 0 ? { events: [], checkpoint: from } : this.pageOfRows(rows);
   }
 
@@ -317,4 +381,9 @@ export class PostgresEventStore implements EventStore {
 
 function resultOfAppends(streams: AppendResult[]): AppendManyResult {
   return { streams, lastPosition: Math.max(...streams.map((s) => s.lastPosition)) };
+}
+
+/** What an append span says besides its name. */
+function appendAttributes(streams: number): Record<string, string | number> {
+  return { 'db.system.name': 'postgresql', 'federa.streams': streams };
 }

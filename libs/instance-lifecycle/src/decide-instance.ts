@@ -201,6 +201,10 @@ function observed(
     type: 'InstanceRunning',
     data: command.endpoint ? { ...ref, endpoint: command.endpoint } : ref,
   };
+  if (status === 'lost') {
+    const held = heldWhileLost(command.state, life, ref);
+    if (held) return held;
+  }
   switch (command.state) {
     case 'running':
       return early || moved ? [running] : [];
@@ -242,6 +246,37 @@ function observed(
     default:
       return [];
   }
+}
+
+/**
+ * A lost instance its agent speaks of again, in a state other than a running one: the log takes the
+ * agent's word where it has an event that says it, so that the instance is no longer lost (its host's
+ * return would otherwise fail it and start a second copy beside the one the agent holds):
+ * - `starting` (a VM restoring, a start the agent resumed): InstanceStarting, as any start is
+ *   recorded; supervision then treats it as any other start (a start it sends again is answered
+ *   by the layer with the status of what it already holds, never a second copy);
+ * - `stopping`, when the log asked for that stop before the instance was lost: InstanceStopRequested
+ *   with the stop's own reason, and the end the agent reports next ends it as that stop (a scale-in
+ *   is not replaced). A stop the log never asked for has no reason to record: it stays lost, and its
+ *   end is an unexpected one.
+ * Undefined for any other state: `migrating` needs a migration the log no longer has, `paused` is no
+ * state of the log; the instance stays lost, and supervision does not fail it while its agent keeps
+ * speaking of it (report-overdue).
+ */
+function heldWhileLost(
+  state: string,
+  life: InstanceLife,
+  ref: { service: string; app: string; instance: string; host: string },
+): InstanceEvent[] | undefined {
+  if (state === 'starting' && life.layer) {
+    return [{ type: 'InstanceStarting', data: { ...ref, layer: life.layer } }];
+  }
+  if (!life.stopReason) return undefined;
+  if (state === 'stopping') {
+    return [{ type: 'InstanceStopRequested', data: { ...ref, reason: life.stopReason } }];
+  }
+  if (state === 'stopped' || state === 'failed') return stopped(life, life.stopReason);
+  return undefined;
 }
 
 /**

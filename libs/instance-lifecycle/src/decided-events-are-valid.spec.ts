@@ -51,7 +51,16 @@ const commands: fc.Arbitrary<InstanceCommand> = fc.oneof(
   fc
     .record({
       host: fc.constantFrom(...hosts),
-      state: fc.constantFrom('running', 'healthy', 'unhealthy', 'stopped', 'failed', 'starting'),
+      state: fc.constantFrom(
+        'running',
+        'healthy',
+        'unhealthy',
+        'stopped',
+        'failed',
+        'starting',
+        'stopping',
+        'paused',
+      ),
       detail: fc.option(fc.constant('probe failed'), { nil: undefined }),
     })
     .map((o): InstanceCommand => ({ type: 'observe', failureThreshold: 2, ...o })),

@@ -93,6 +93,20 @@ describe('the instance decider refuses impossible transitions', () => {
       .thenThrows(InstanceCommandRefused);
   });
 
+  it('takes a lost instance back only from its own host, and never into a stop the log did not ask', () => {
+    const lost: InstanceEvent = {
+      type: 'InstanceLost',
+      data: { ...at, reason: 'host mph-1 down' },
+    };
+    const held = [requested, placed, starting, running, lost];
+    spec.given(held).when(observe('starting', 'mph-2')).thenNothing();
+    spec.given(held).when(observe('stopping')).thenNothing();
+    spec
+      .given([...held, starting])
+      .when(observe('running'))
+      .then([running]);
+  });
+
   const hosts = ['mph-1', 'mph-2'];
   const commands: fc.Arbitrary<InstanceCommand> = fc.oneof(
     fc.constant<InstanceCommand>({ type: 'request', data: requested.data as never }),
@@ -103,7 +117,17 @@ describe('the instance decider refuses impossible transitions', () => {
     fc
       .record({
         host: fc.constantFrom(...hosts),
-        state: fc.constantFrom('running', 'healthy', 'unhealthy', 'stopped', 'failed'),
+        state: fc.constantFrom(
+          'starting',
+          'running',
+          'healthy',
+          'unhealthy',
+          'stopping',
+          'paused',
+          'migrating',
+          'stopped',
+          'failed',
+        ),
       })
       .map((o): InstanceCommand => ({ type: 'observe', failureThreshold: 2, ...o })),
     fc

@@ -253,6 +253,64 @@ describe('the instance decider', () => {
         .then([running]);
     });
 
+    it('record a lost instance starting again when its returning agent holds it starting', () => {
+      spec
+        .given([requested, placed, starting, running, healthy, lost])
+        .when(observe('starting'))
+        .then([starting]);
+      spec
+        .given([requested, placed, starting, running, healthy, lost, starting])
+        .when(observe('starting'))
+        .thenNothing();
+    });
+
+    it('record a lost instance stopping again, for the stop the log asked, when its agent is still stopping it', () => {
+      const scaleIn: InstanceEvent = {
+        type: 'InstanceStopRequested',
+        data: { ...at, reason: 'scale-in' },
+      };
+      spec
+        .given([requested, placed, starting, running, scaleIn, lost])
+        .when(observe('stopping'))
+        .then([scaleIn]);
+    });
+
+    it('end a lost instance whose stop was asked as that stop when its agent reports it ended', () => {
+      const scaleIn: InstanceEvent = {
+        type: 'InstanceStopRequested',
+        data: { ...at, reason: 'scale-in' },
+      };
+      spec
+        .given([requested, placed, starting, running, scaleIn, lost])
+        .when(observe('stopped'))
+        .then([{ type: 'InstanceStopped', data: { ...at, reason: 'scale-in' } }]);
+      spec
+        .given([requested, placed, starting, running, stopRequested('unhealthy'), lost])
+        .when(observe('stopped'))
+        .then([
+          {
+            type: 'InstanceFailed',
+            data: { ...at, reason: unhealthyFailureReason, restarts: 0 },
+          },
+        ]);
+    });
+
+    it('keep lost an instance its agent holds in a state the log has no event for', () => {
+      const held = [requested, placed, starting, running, healthy, lost];
+      // No migration in the log to record it moving; `paused` is no state of the log.
+      spec.given(held).when(observe('migrating')).thenNothing();
+      spec.given(held).when(observe('paused')).thenNothing();
+      // A stop the log never asked for has no reason to record: its end will be an unexpected one.
+      spec.given(held).when(observe('stopping')).thenNothing();
+    });
+
+    it('record nothing of a lost instance that another host reports starting', () => {
+      spec
+        .given([requested, placed, starting, running, lost])
+        .when(observe('starting', 'mph-2'))
+        .thenNothing();
+    });
+
     it('record the endpoint the agent names in InstanceRunning, once', () => {
       const endpoint = { address: '10.0.0.1', port: 8080 };
       const runningAt = (e: typeof endpoint): InstanceEvent => ({
@@ -386,6 +444,14 @@ describe('the instance decider', () => {
       const command = { type: 'fail-lost', host: 'mph-1', reason: 'came back without it' } as const;
       spec
         .given([requested, placed, starting, running, lost, healthy])
+        .when(command)
+        .thenThrows(/no longer lost on mph-1/);
+      spec
+        .given([requested, placed, starting, running, lost, starting])
+        .when(command)
+        .thenThrows(/no longer lost on mph-1/);
+      spec
+        .given([requested, placed, starting, running, stopRequested(), lost, stopRequested()])
         .when(command)
         .thenThrows(/no longer lost on mph-1/);
       spec

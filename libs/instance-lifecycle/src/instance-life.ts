@@ -32,7 +32,10 @@ export interface InstanceLife {
   dataAgeMs?: number;
   /** It starts without the data of the instance it replaces (no copy existed). */
   dataLost?: boolean;
-  /** Why it is being stopped, while `stopping`. */
+  /**
+   * Why it is being stopped, while `stopping`, and while lost after a stop was asked: its agent may
+   * come back still stopping it, or with it stopped, and that stop is then the one recorded.
+   */
   stopReason?: InstanceStopReason;
   /** The migration moving it, while `migrating`. */
   migration?: { id: string; to: string };
@@ -114,7 +117,12 @@ export function evolveInstanceLife(state: InstanceLife, event: InstanceEvent): I
     case 'InstanceFailed':
       return tidy({ ...base, status: 'failed', reason: event.data.reason });
     case 'InstanceLost':
-      return tidy({ ...base, status: 'lost', reason: event.data.reason });
+      return tidy({
+        ...base,
+        status: 'lost',
+        reason: event.data.reason,
+        stopReason: state.stopReason,
+      });
     case 'InstanceMigrating':
       return tidy({
         ...base,

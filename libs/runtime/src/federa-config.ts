@@ -1,4 +1,5 @@
 import { Subjects } from '@federa/contracts';
+import { databaseUrl } from './database-url';
 
 /** Environment of every Federa process (docs/reference/configuration.md). */
 export interface FederaConfig {
@@ -30,7 +31,7 @@ export class ConfigurationError extends Error {
 /** Reads the environment; a malformed value names its variable and stops the process early. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): FederaConfig {
   return {
-    databaseUrl: env.FEDERA_DATABASE_URL || configDefaults.databaseUrl,
+    databaseUrl: databaseUrl(env, 'FEDERA_DATABASE_URL', configDefaults.databaseUrl),
     natsUrl: env.FEDERA_NATS_URL || configDefaults.natsUrl,
     httpPort: positiveInt(env, 'FEDERA_HTTP_PORT', configDefaults.httpPort),
     apiToken: env.FEDERA_API_TOKEN || undefined,

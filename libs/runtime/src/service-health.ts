@@ -1,4 +1,5 @@
-import { Controller, Inject, type Type } from '@nestjs/common';
+import { Controller, Inject, Logger, type Type } from '@nestjs/common';
+import { SubjectGuard } from '@federa/messaging';
 import { MessagePattern } from '@nestjs/microservices';
 import type { CommandReply, HealthCheck, ServiceHealthReport } from '@federa/contracts';
 import { JSONCodec, type NatsConnection, type Subscription } from 'nats';
@@ -108,9 +109,10 @@ export function answerHealthPings(
   subject: string,
   health: ServiceHealth,
 ): Subscription {
+  const guard = new SubjectGuard(subject, (line) => new Logger('HealthPings').warn(line));
   return nc.subscribe(subject, {
     callback: (error, msg) => {
-      if (error) return;
+      if (error || !guard.admits(msg.subject)) return;
       health
         .report()
         .then((report) => {

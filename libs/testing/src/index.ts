@@ -6,3 +6,5 @@ export * from './nats-server-process';
 export * from './skip-unless';
 export * from './eventually';
 export * from './decider-specification';
+export * from './decider-model-check';
+export * from './nats-cluster-process';

@@ -22,12 +22,22 @@ export class NatsServerProcess {
   private child: ChildProcess | undefined;
   readonly storeDir = mkdtempSync(join(tmpdir(), 'federa-nats-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly options: NatsServerOptions,
+  ) {}
 
-  static async start(): Promise<NatsServerProcess> {
-    const server = new NatsServerProcess(await freeTcpPort());
+  /** `options.config`: a nats-server configuration file (authorization, tls, ...) read at start and at `reload()`. */
+  static async start(options: NatsServerOptions = {}): Promise<NatsServerProcess> {
+    const server = new NatsServerProcess(await freeTcpPort(), options);
     await server.startProcess();
     return server;
+  }
+
+  /** Makes the server read its configuration file again (SIGHUP), as `nats-server --signal reload` does. */
+  reload(): void {
+    if (!this.child || this.child.exitCode !== null) throw new Error('nats-server is not running');
+    this.child.kill('SIGHUP');
   }
 
   get url(): string {
@@ -59,13 +69,35 @@ export class NatsServerProcess {
     if (!binary) throw new Error('nats-server not found (apt-get install -y nats-server)');
     this.child = spawn(
       binary,
-      ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir],
-      {
-        stdio: 'ignore',
-      },
+      [
+        ...(this.options.config ? ['-c', this.options.config] : []),
+        '-a',
+        '127.0.0.1',
+        '-p',
+        String(this.port),
+        ...(this.options.jetStreamInConfig ? [] : ['-js', '-sd', this.storeDir]),
+      ],
+      { stdio: this.options.logTo ? ['ignore', 'pipe', 'pipe'] : 'ignore' },
     );
+    if (this.options.logTo) {
+      this.child.stdout?.on('data', (chunk: Buffer) => this.options.logTo?.(chunk.toString()));
+      this.child.stderr?.on('data', (chunk: Buffer) => this.options.logTo?.(chunk.toString()));
+    }
     await waitForPort(this.port, 10_000);
   }
+}
+
+export interface NatsServerOptions {
+  /** Path of a nats-server configuration file; the command line's address, port and store win over it. */
+  config?: string;
+  /** Receives the server's log output (to see why it refused a client or a configuration). */
+  logTo?: (text: string) => void;
+  /**
+   * The configuration enables JetStream itself (`jetstream: { store_dir: … }`): `-js -sd` are left
+   * out. A test that calls `reload()` with JetStream needs it: nats-server 2.9 shuts JetStream down
+   * on a reload when `-js` came from the command line, and refuses `-sd` beside a `store_dir`.
+   */
+  jetStreamInConfig?: boolean;
 }
 
 export async function waitForPort(

@@ -18,4 +18,11 @@ describe("the agent's log", () => {
     process.env.FEDERA_LOG_LEVEL = 'debug';
     expect(agentLogger('agent').level).toBe('debug');
   });
+
+  it("names the service on every line, as every service's log does", () => {
+    expect(agentLogger('federa-agent h1').bindings()).toMatchObject({
+      service: 'agent',
+      name: 'federa-agent h1',
+    });
+  });
 });

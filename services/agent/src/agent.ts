@@ -22,6 +22,7 @@ import { HostAgent } from './host-agent';
 import { agentLogger } from './agent-logger';
 // The file, not the @federa/messaging index: the index also loads Nest (~20 MB the agent never uses).
 import { connectNats } from '../../../libs/messaging/src/nats-connection';
+import { SubjectGuard } from '../../../libs/messaging/src/subject-guard';
 import { createLayer } from './layers/create-layer';
 import type { LayerDriver, LayerKind } from './layers/layer-driver';
 import { ProcessLayer } from './layers/process';
@@ -30,6 +31,7 @@ import { ReregisterPacing } from './domain/reregister-pacing';
 import { ReportChannel } from './infrastructure/nats/report-channel';
 import { HostLeaseWriter } from './infrastructure/lease/host-lease-writer';
 import { isClosedConnection } from './infrastructure/nats/closed-connection';
+import { answerInSpan } from './infrastructure/nats/command-span';
 import { FileAgentStateStore } from './infrastructure/store/agent-state-store';
 import { DataDirLock } from './infrastructure/store/data-dir-lock';
 import { HostKey } from './infrastructure/store/host-key-file';
@@ -67,6 +69,8 @@ const NO_USAGE: Usage = { cpuMillis: 0, memoryBytes: 0, storageBytes: 0, network
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const SUPERVISE_MAX_MS = 500;
+/** A refused publish or subscription is logged at most this often per subject. */
+const PERMISSION_LOG_EVERY_MS = 60_000;
 
 /**
  * The host agent (the patent's MR) of one real host: detects capacity, registers for an epoch,
@@ -87,6 +91,7 @@ export class Agent {
   private readonly pacing = new ReregisterPacing();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly abort = new AbortController();
+  private readonly permissionSaid = new Map<string, number>();
   private stopping = false;
   private stopped: Promise<void> | undefined;
   private leaseFailing = false;
@@ -207,6 +212,30 @@ export class Agent {
     return this.stopped;
   }
 
+  /**
+   * Stops every instance through its layer (a process workload's group gets SIGTERM, then SIGKILL
+   * after `graceMs`), then the agent as stop() does: what an agent started by `federa up` does when
+   * `federa up` is gone, since nothing would ever stop or adopt them (docs/reference/cli.md).
+   * Commands stop first, and the work they began is awaited: a start taken meanwhile would run a
+   * workload that nothing stops. Probes stop too, so that an instance stopped here is not taken for
+   * one that failed.
+   */
+  async stopWithInstances(graceMs = 3000): Promise<void> {
+    this.subscription?.unsubscribe();
+    this.core.stop();
+    await this.core.settled();
+    await Promise.all(
+      this.core.instances().map(async ({ instance, layer }) => {
+        try {
+          await this.layers.get(layer)?.stop(instance, { graceMs });
+        } catch (error) {
+          this.log.warn({ err: error, instance }, 'could not stop the instance');
+        }
+      }),
+    );
+    await this.stop();
+  }
+
   private async shutdown(): Promise<void> {
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
@@ -233,19 +262,21 @@ export class Agent {
     void this.watchConnection(nc);
     const data = new ObjectStoreDataTransfer(
       nc.jetstream(),
-      this.subjects.dataBucket,
+      this.subjects.dataBucketOf(this.host),
       join(this.options.dataDir, 'transfers'),
     );
     this.core.setDataTransfer(data);
     this.watcher = new DiscoveryBucketWatcher(
       nc,
       this.subjects.discoveryBucket,
+      this.subjects.discoveryKeysOf(this.host),
       this.endpoints,
       this.log,
     );
-    this.reregisterSubscription = nc.subscribe(this.subjects.agentReregister(this.host), {
+    const reregister = this.guarded(this.subjects.agentReregister(this.host));
+    this.reregisterSubscription = nc.subscribe(reregister.subject, {
       callback: (error, msg) => {
-        if (!error) this.onReregister(msg.data);
+        if (!error && reregister.guard.admits(msg.subject)) this.onReregister(msg.data);
       },
     });
     this.registered = this.register();
@@ -259,7 +290,7 @@ export class Agent {
   private async register(): Promise<number> {
     const { epoch } = await registerHost(
       this.nc!,
-      this.subjects.agentRegister,
+      this.subjects.agentRegisterFor(this.host),
       () => this.registration(),
       this.abort.signal,
       (attempt, why, code) => {
@@ -280,10 +311,13 @@ export class Agent {
     // Commands are heard only once inventory took this agent for the host's: an agent refused
     // (another key holds the host) must not answer the holder's commands in its place.
     if (!this.subscription) {
-      this.subscription = this.nc!.subscribe(this.subjects.agentCommand(this.host), {
+      const command = this.guarded(this.subjects.agentCommand(this.host));
+      this.subscription = this.nc!.subscribe(command.subject, {
         callback: (error, msg) => {
-          if (error) return;
-          void this.answer(msg.data).then((reply) => this.respond(msg, reply));
+          if (error || !command.guard.admits(msg.subject)) return;
+          void answerInSpan(msg, () => this.answer(msg.data)).then((reply) =>
+            this.respond(msg, reply),
+          );
         },
       });
       // Registered means reachable: the server knows the subscription before anyone learns the epoch.
@@ -424,6 +458,14 @@ export class Agent {
     };
   }
 
+  /**
+   * A subject with the guard its subscription drops foreign deliveries with: a JetStream consumer
+   * delivering here hands over messages under their stored subject, forged by whoever stored them.
+   */
+  private guarded(subject: string): { subject: string; guard: SubjectGuard } {
+    return { subject, guard: new SubjectGuard(subject, (line) => this.log.warn(line)) };
+  }
+
   private async watchConnection(nc: NatsConnection): Promise<void> {
     for await (const status of nc.status()) {
       if (status.type === 'disconnect' || status.type === 'staleConnection') {
@@ -435,7 +477,25 @@ export class Agent {
         this.log.info('bus reachable again; flushing buffered reports');
         this.online = true;
         this.reports.setOnline(true);
+      } else if (status.type === 'error' && status.permissionContext) {
+        this.permissionRefused(status.permissionContext);
       }
     }
+  }
+
+  /**
+   * The server refuses a publish or subscription of this connection's identity asynchronously, and
+   * the agent would otherwise only see nothing answered: said once a minute per subject, with the
+   * likely cause (credentials of another identity than `agent:<host>`).
+   */
+  private permissionRefused(context: { operation: string; subject: string }): void {
+    const key = `${context.operation} ${context.subject}`;
+    const now = Date.now();
+    if (now - (this.permissionSaid.get(key) ?? -Infinity) < PERMISSION_LOG_EVERY_MS) return;
+    this.permissionSaid.set(key, now);
+    this.log.error(
+      { operation: context.operation, subject: context.subject },
+      `the bus refuses this agent's ${context.operation} on ${context.subject}: are its credentials (--credentials, FEDERA_NATS_CREDENTIALS) agent:${this.host}'s?`,
+    );
   }
 }

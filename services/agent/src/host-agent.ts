@@ -231,6 +231,11 @@ export class HostAgent {
     return this.table.usage();
   }
 
+  /** Every instance in the table and the layer it runs on, whatever its state. */
+  instances(): { instance: string; layer: LayerKind }[] {
+    return this.table.all().map((entry) => ({ instance: entry.spec.instance, layer: entry.layer }));
+  }
+
   /** The state of one instance as the agent knows it. */
   stateOf(instance: string): string | undefined {
     return this.table.get(instance)?.state;

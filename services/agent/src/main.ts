@@ -1,5 +1,8 @@
 import 'reflect-metadata';
+import { startTracing } from '../../../libs/runtime/src/tracing/start-tracing';
 import { runAgentCli } from './cli';
+
+startTracing('agent');
 
 runAgentCli(process.argv).then(
   (code) => process.exit(code),

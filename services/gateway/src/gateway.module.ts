@@ -12,6 +12,8 @@ import { CostsModule } from './api/statistics/costs.module';
 import { ForecastsModule } from './api/statistics/forecasts.module';
 import { UsageModule } from './api/statistics/usage.controller';
 import { RecommendationsModule } from './api/recommendations/recommendations.module';
+import { DashboardModule } from './api/dashboard/dashboard.module';
+import { SessionModule } from './api/session/session.module';
 
 /**
  * The gateway: its core (auth, errors, health, metrics, connections) and the feature modules
@@ -30,6 +32,8 @@ const featureModules = [
   ForecastsModule,
   UsageModule,
   RecommendationsModule,
+  DashboardModule,
+  SessionModule,
   // hosts, services, instances, events, ... are appended here.
 ];
 

@@ -1,6 +1,9 @@
 import 'reflect-metadata';
+import { startTracing } from '@federa/runtime/tracing';
 import { createGatewayApp } from './create-gateway-app';
 import { loadGatewayConfig } from './gateway-config';
+
+startTracing('gateway');
 
 /** `node dist/services/gateway/src/main.js`: the gateway on FEDERA_HTTP_PORT until SIGTERM/SIGINT. */
 createGatewayApp(loadGatewayConfig()).then(

@@ -1,5 +1,5 @@
 import { DEFAULT_LEASE_DIR } from '@federa/contracts';
-import { loadConfig, positiveInt, type FederaConfig } from '@federa/runtime';
+import { loadConfig, positiveInt, streamReplicasFromEnv, type FederaConfig } from '@federa/runtime';
 import {
   defaultDownAfterHeartbeats,
   defaultLivenessPolicy,
@@ -12,6 +12,8 @@ export interface InventoryConfig {
   liveness: LivenessPolicy;
   /** FEDERA_LEASE_DIR: where agents renew their lease files (the second liveness signal). */
   leaseDir: string;
+  /** FEDERA_STREAM_REPLICAS: copies of each host data bucket it creates, in a NATS cluster; @default 1 */
+  dataBucketReplicas?: number;
 }
 
 /**
@@ -49,5 +51,10 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
       'FEDERA_DOWN_AFTER_MS must be longer than FEDERA_SUSPECT_AFTER_MISSED heartbeat intervals',
     );
   }
-  return { federa, liveness, leaseDir: env.FEDERA_LEASE_DIR || DEFAULT_LEASE_DIR };
+  return {
+    federa,
+    liveness,
+    leaseDir: env.FEDERA_LEASE_DIR || DEFAULT_LEASE_DIR,
+    dataBucketReplicas: streamReplicasFromEnv(env),
+  };
 }

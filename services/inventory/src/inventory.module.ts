@@ -20,6 +20,8 @@ import { LivenessLoop } from './liveness/liveness.loop';
 import { hostProjectionProvider } from './infrastructure/host-projection.provider';
 import { HostReadModel } from './infrastructure/host-read-model';
 import { RegistrationController } from './api/registration.controller';
+import { HostDataBuckets } from './infrastructure/host-data-buckets';
+import { HostMetricsReporter } from './infrastructure/host-metrics';
 
 /**
  * The inventory service: registration, liveness, operator actions and the hosts read model. Runs
@@ -51,6 +53,8 @@ export class InventoryModule implements OnModuleInit, BeforeApplicationShutdown 
         },
         LivenessLoop,
         HeartbeatListener,
+        HostDataBuckets,
+        HostMetricsReporter,
         {
           // What the gateway's /readyz hears from this replica (the ping's arrival proves NATS).
           provide: ServiceHealth,

@@ -14,7 +14,13 @@ import {
   type EventStore,
 } from '@federa/eventstore';
 import { CommandClient, connectNats } from '@federa/messaging';
-import { healthPingController, postgresProbe, ServiceHealth } from '@federa/runtime';
+import {
+  drainWithin,
+  endPoolWithin,
+  healthPingController,
+  postgresProbe,
+  ServiceHealth,
+} from '@federa/runtime';
 import { Subjects } from '@federa/contracts';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
@@ -25,6 +31,7 @@ import { ClusterReader } from './infrastructure/cluster-reader';
 import { DrainLogFollower } from './infrastructure/drain-log-follower';
 import { MigrationProjection } from './infrastructure/migration-projection';
 import { MigrationReadModel } from './infrastructure/migration-read-model';
+import { MigrationMetricsReporter } from './infrastructure/migration-metrics';
 import { PostgresSagaOwnership } from './infrastructure/postgres-saga-ownership';
 import { unendedSagas } from './infrastructure/unended-sagas';
 import { EVENT_STORE, NATS_CONNECTION, PG_POOL } from './infrastructure/migration-tokens';
@@ -84,6 +91,7 @@ export class MigrationModule
             }),
         },
         MigrationReadModel,
+        MigrationMetricsReporter,
         {
           // One leader per database adopts sagas whose owner fell silent (and drives drains).
           provide: MigrationLeadership,
@@ -98,7 +106,9 @@ export class MigrationModule
           provide: MigrationRunner,
           inject: [EVENT_STORE, NATS_CONNECTION, PostgresSagaOwnership],
           useFactory: (store: EventStore, nc: NatsConnection, ownership: PostgresSagaOwnership) => {
-            const ends = new AgentEnds(nc, subjects, new ClusterReader(store));
+            const ends = new AgentEnds(nc, subjects, new ClusterReader(store), {
+              dataBucketReplicas: config.dataBucketReplicas,
+            });
             return new MigrationRunner(store, ends, ends, {
               log: (message) => logger.warn(message),
               ownership,
@@ -159,13 +169,14 @@ export class MigrationModule
             new DrainRunner(
               {
                 follower,
-                startMove: async (instance, to, after) =>
+                startMove: async (instance, to, after, cause) =>
                   (
                     await starter.start(
                       { instance, ...(to ? { to } : {}) },
                       undefined,
                       'drain',
                       after,
+                      { cause },
                     )
                   ).id,
                 inventory: new CommandClient(nc, subjects),
@@ -208,7 +219,7 @@ export class MigrationModule
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.nc.drain().catch(() => undefined);
-    await this.pool.end();
+    await drainWithin(this.nc, 'migration');
+    await endPoolWithin(this.pool, 'migration');
   }
 }

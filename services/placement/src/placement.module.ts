@@ -13,6 +13,7 @@ import {
   openEventLogPool,
 } from '@federa/eventstore';
 import {
+  endPoolWithin,
   healthPingController,
   loadConfig,
   postgresProbe,
@@ -24,6 +25,7 @@ import { PlacementStack } from './domain/placement-stack';
 import { InstanceRequestIntake, type ReplicaShare } from './engine/instance-request-intake';
 import { MIN_SAVING_PER_HOUR, PlacementController } from './api/placement.controller';
 import { PlacementEngine } from './engine/placement-engine';
+import { MeasuredPlacementEngine } from './engine/measured-placement-engine';
 import { minSavingFromEnv } from './recommend-min-saving';
 
 const POOL = Symbol('placement pool');
@@ -83,7 +85,7 @@ export class PlacementModule implements OnApplicationBootstrap, OnApplicationShu
           inject: [POOL],
           // Every event is still checked against its contract class, through compiled checks (ADR).
           useFactory: (pool: Pool) =>
-            new PlacementEngine(
+            new MeasuredPlacementEngine(
               new PostgresEventStore(pool, { validate: compiledContractsEventValidator() }),
               new PlacementStack(),
             ),
@@ -130,14 +132,23 @@ export class PlacementModule implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     this.intake?.stop();
     await this.subscription?.stop();
-    await this.pool.end();
+    await endPoolWithin(this.pool, 'placement');
   }
 }
 
 /** FEDERA_PLACEMENT_REPLICA_INDEX of FEDERA_PLACEMENT_REPLICAS; a bad value names its variable. */
 export function shareFromEnv(env: NodeJS.ProcessEnv): ReplicaShare {
+  const rawIndex = env.FEDERA_PLACEMENT_REPLICA_INDEX;
+  // Kubernetes sets it from the pod-index label; where that label is missing (before 1.28, or with
+  // the PodIndexLabel feature gate off) the kubelet gives "", which Number() would read as 0: every
+  // replica would then place only replica 0's share, and the rest would wait for ever.
+  if (rawIndex !== undefined && !/^\d+$/.test(rawIndex)) {
+    throw new Error(
+      `FEDERA_PLACEMENT_REPLICA_INDEX must be a non-negative integer, got ${JSON.stringify(rawIndex)}; on Kubernetes it comes from the pod label apps.kubernetes.io/pod-index, which needs Kubernetes 1.28 or later (PodIndexLabel)`,
+    );
+  }
   const count = Number(env.FEDERA_PLACEMENT_REPLICAS ?? '1');
-  const index = Number(env.FEDERA_PLACEMENT_REPLICA_INDEX ?? '0');
+  const index = Number(rawIndex ?? '0');
   if (!Number.isInteger(count) || count < 1) {
     throw new Error(
       `FEDERA_PLACEMENT_REPLICAS must be a positive integer, got ${JSON.stringify(env.FEDERA_PLACEMENT_REPLICAS)}`,

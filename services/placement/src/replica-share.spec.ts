@@ -13,4 +13,15 @@ describe('replica share from the environment', () => {
       'FEDERA_PLACEMENT_REPLICAS',
     );
   });
+
+  it('refuses an empty or non-integer index, naming the variable and the pod-index label', () => {
+    for (const value of ['', ' ', '1.5', '-1', 'one']) {
+      expect(() =>
+        shareFromEnv({ FEDERA_PLACEMENT_REPLICAS: '2', FEDERA_PLACEMENT_REPLICA_INDEX: value }),
+      ).toThrow(/FEDERA_PLACEMENT_REPLICA_INDEX.*apps\.kubernetes\.io\/pod-index/);
+    }
+    expect(
+      shareFromEnv({ FEDERA_PLACEMENT_REPLICAS: '2', FEDERA_PLACEMENT_REPLICA_INDEX: '1' }),
+    ).toEqual({ index: 1, count: 2 });
+  });
 });

@@ -10,6 +10,9 @@ import { PostgresEventStore, PostgresLeaderLease, openEventLogPool } from '@fede
 import { connectNats } from '@federa/messaging';
 import {
   answerHealthPings,
+  drainWithin,
+  endPoolWithin,
+  eventStreamSettingsFromEnv,
   loadConfig,
   postgresProbe,
   ServiceHealth,
@@ -20,6 +23,7 @@ import { Pool } from 'pg';
 import { EventRelay } from './infrastructure/event-relay';
 import { relayLeaseName } from './infrastructure/relay-lease-name';
 import { relayConnectionOptions } from './infrastructure/relay-connection-options';
+import { reportRelayLag } from './infrastructure/relay-lag';
 
 const CONFIG = Symbol('relay config');
 const POOL = Symbol('relay pool');
@@ -53,6 +57,12 @@ const NATS = Symbol('relay nats');
           store: new PostgresEventStore(pool),
           subjects: new Subjects(config.subjectPrefix),
           lease: new PostgresLeaderLease(config.databaseUrl, relayLeaseName),
+          streamSettings: eventStreamSettingsFromEnv(),
+          onStreamChange: ({ changes, warnings }) => {
+            logger.log(`event stream settings changed: ${changes.join(', ')}`);
+            for (const warning of warnings) logger.warn(warning);
+          },
+          onStreamChangeDeferred: (reason) => logger.warn(reason),
           onRoleChange: (role) => logger.log(`relay ${role}`),
           onError: (error) => logger.error(`relay error: ${String(error)}`),
         });
@@ -61,25 +71,38 @@ const NATS = Symbol('relay nats');
   ],
 })
 export class RelayModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  /** What the gateway's ping and the process's /readyz ask; its checks are added at bootstrap. */
+  readonly health = new ServiceHealth('relay');
+  private unreportLag: (() => void) | undefined;
+
   constructor(
     private readonly relay: EventRelay,
     @Inject(POOL) private readonly pool: Pool,
-    @Inject(NATS) private readonly nc: NatsConnection,
+    @Inject(NATS) readonly nc: NatsConnection,
     @Inject(CONFIG) private readonly config: FederaConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     this.relay.start();
+    this.unreportLag = reportRelayLag({
+      pool: this.pool,
+      checkpointName: this.relay.checkpointName,
+    });
     // The relay has no command transport: it answers /readyz's ping on its own connection.
-    const health = new ServiceHealth('relay')
+    this.health
       .add('postgres', postgresProbe(this.pool))
       .add('publishing', () => this.relay.problem);
-    answerHealthPings(this.nc, new Subjects(this.config.subjectPrefix).health('relay'), health);
+    answerHealthPings(
+      this.nc,
+      new Subjects(this.config.subjectPrefix).health('relay'),
+      this.health,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.unreportLag?.();
     await this.relay.stop();
-    await this.nc.drain().catch(() => undefined);
-    await this.pool.end();
+    await drainWithin(this.nc, 'relay');
+    await endPoolWithin(this.pool, 'relay');
   }
 }

@@ -10,7 +10,13 @@ import {
 import { PostgresEventStore, openEventLogPool, type EventStore } from '@federa/eventstore';
 import { connectNats } from '@federa/messaging';
 import { Subjects } from '@federa/contracts';
-import { healthPingController, postgresProbe, ServiceHealth } from '@federa/runtime';
+import {
+  drainWithin,
+  endPoolWithin,
+  healthPingController,
+  postgresProbe,
+  ServiceHealth,
+} from '@federa/runtime';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
 import { UsageController } from './usage/api/usage.controller';
@@ -23,6 +29,7 @@ import { budgetCheckMs, costProviders } from './cost/cost.providers';
 import { ForecastController } from './forecast/api/forecast.controller';
 import { loadForecastConfig } from './forecast/forecast-config';
 import { forecastProviders } from './forecast/forecast.providers';
+import { CapacityRunOutReporter } from './forecast/infrastructure/capacity-runout-metrics';
 import { StatisticsEventConsumer } from './consumer/infrastructure/statistics-event-consumer';
 import { StatisticsEventHandlers } from './consumer/statistics-event-handlers';
 import { JobsLeadership } from './infrastructure/jobs-leadership';
@@ -117,7 +124,10 @@ export class StatisticsModule
               databaseUrl: config.federa.databaseUrl,
               handlers,
               durable: config.consumerName,
+              ...config.consumer,
+              streamSettings: config.streamSettings,
               log: (message) => logger.warn(message),
+              onSettingsChange: (message) => logger.log(message),
               onActive: (message) => logger.log(message),
             }),
         },
@@ -142,6 +152,7 @@ export class StatisticsModule
         },
         ...costProviders(budgetCheckMs()),
         ...forecastProviders(loadForecastConfig()),
+        CapacityRunOutReporter,
       ],
     };
   }
@@ -158,7 +169,7 @@ export class StatisticsModule
   async onApplicationShutdown(): Promise<void> {
     // The jobs stopped before (their own shutdown hooks): another replica may lead them now.
     await this.jobs.release().catch(() => undefined);
-    await this.nc.drain().catch(() => undefined);
-    await this.pool.end();
+    await drainWithin(this.nc, 'statistics');
+    await endPoolWithin(this.pool, 'statistics');
   }
 }

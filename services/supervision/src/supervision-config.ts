@@ -1,4 +1,4 @@
-import { loadConfig, positiveInt, type FederaConfig } from '@federa/runtime';
+import { loadConfig, positiveInt, streamReplicasFromEnv, type FederaConfig } from '@federa/runtime';
 import { defaultBackoff, type BackoffSettings } from './domain/restart-backoff';
 import { defaultPartitionGraceMs } from './domain/partition-keep';
 import { defaultUnhealthyGraceMs } from './domain/unhealthy-grace';
@@ -21,6 +21,8 @@ export interface SupervisionSettings extends FederaConfig {
   resendMs: number;
   /** How long an agent command waits for the agent's acceptance. @default 3000 */
   agentTimeoutMs: number;
+  /** FEDERA_STREAM_REPLICAS: copies of a host data bucket a backup delivery creates; @default 1 */
+  dataBucketReplicas?: number;
 }
 
 export function loadSupervisionSettings(env: NodeJS.ProcessEnv = process.env): SupervisionSettings {
@@ -33,5 +35,6 @@ export function loadSupervisionSettings(env: NodeJS.ProcessEnv = process.env): S
     partitionGraceMs: positiveInt(env, 'FEDERA_PARTITION_GRACE_MS', defaultPartitionGraceMs),
     resendMs: 5000,
     agentTimeoutMs: 3000,
+    dataBucketReplicas: streamReplicasFromEnv(env),
   };
 }

@@ -14,7 +14,13 @@ import {
   openEventLogPool,
 } from '@federa/eventstore';
 import { connectNats } from '@federa/messaging';
-import { healthPingController, postgresProbe, ServiceHealth } from '@federa/runtime';
+import {
+  drainWithin,
+  endPoolWithin,
+  healthPingController,
+  postgresProbe,
+  ServiceHealth,
+} from '@federa/runtime';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { AgentLink } from './infrastructure/agent-link';
@@ -28,6 +34,7 @@ import { supervisionLeaseName } from './supervisor/supervision-lease-name';
 import { Supervisor } from './supervisor/supervisor';
 import { type SupervisionSettings } from './supervision-config';
 import { SupervisionView } from './domain/supervision-view';
+import { SupervisionMetricsReporter } from './infrastructure/supervision-metrics';
 
 const SETTINGS = Symbol('supervision settings');
 const POOL = Symbol('supervision pool');
@@ -66,6 +73,7 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
           useFactory: (pool: Pool) => new PostgresEventStore(pool),
         },
         { provide: SupervisionView, useFactory: () => new SupervisionView() },
+        SupervisionMetricsReporter,
         {
           provide: SupervisionReadModel,
           inject: [POOL],
@@ -115,7 +123,7 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
               settings,
               Date.now,
               discovery,
-              new ObjectStoreBackupCatalog(nc, subjects.dataBucket),
+              new ObjectStoreBackupCatalog(nc, subjects, settings.dataBucketReplicas),
             );
             discovery.watchReconnects(() => supervisor.reconnected());
             return supervisor;
@@ -136,7 +144,7 @@ export class SupervisionModule implements OnApplicationBootstrap, OnApplicationS
     await this.supervisor.stop();
     await this.instanceList.stop();
     await this.readModel.stop();
-    await this.nc.drain().catch(() => this.nc.close());
-    await this.pool.end();
+    await drainWithin(this.nc, 'supervision');
+    await endPoolWithin(this.pool, 'supervision');
   }
 }

@@ -50,3 +50,17 @@ describe("host.yaml's costs.standingPerHour", () => {
     }
   });
 });
+
+describe("host.yaml's capacity and labels", () => {
+  it('names a key of capacity or labels the way every path is written, an empty or all-digit one too', () => {
+    const capacity = { cpu: 8, memory: '32Gi', storage: '500Gi', bandwidth: '10Gbps' };
+    expect(errorsOf({ capacity: { ...capacity, 0: 1, '': 2 } })).toEqual([
+      { path: 'capacity[0]', reason: 'unknown key' },
+      { path: 'capacity[""]', reason: 'unknown key' },
+    ]);
+    expect(errorsOf({ labels: { '': 1, 7: 2 } })).toEqual([
+      { path: 'labels[7]', reason: 'must be a string' },
+      { path: 'labels[""]', reason: 'must be a string' },
+    ]);
+  });
+});

@@ -24,7 +24,7 @@ import { IsBandwidthQuantity, IsByteQuantity, IsCpuQuantity } from '../quantitie
 import { toBandwidthBps } from '../quantities/bandwidth';
 import { toBytes } from '../quantities/bytes';
 import { toCpuMillis } from '../quantities/cpu';
-import { validatePayload, type Validated } from '../validation/validate';
+import { joinPath, validatePayload, type Validated } from '../validation/validate';
 import type { FieldError } from '../validation/field-error';
 import { HOST_ID_PATTERN, LayerKinds, type LayerKindName } from './layer-kind';
 import type { HostCapacity } from './host-capacity';
@@ -190,7 +190,10 @@ export function validateHostConfig(plain: unknown): Validated<HostConfig> {
       const nested = validatePayload(HostCapacityConfig, capacity);
       if (!nested.ok)
         errors.push(
-          ...nested.errors.map((e) => ({ path: `capacity.${e.path}`, reason: e.reason })),
+          ...nested.errors.map((e) => ({
+            path: e.path.startsWith('[') ? `capacity${e.path}` : `capacity.${e.path}`,
+            reason: e.reason,
+          })),
         );
       else if (result.ok) result.value.capacity = nested.value;
     }
@@ -199,7 +202,7 @@ export function validateHostConfig(plain: unknown): Validated<HostConfig> {
   if (labels && typeof labels === 'object' && !Array.isArray(labels)) {
     for (const [key, value] of Object.entries(labels)) {
       if (typeof value !== 'string')
-        errors.push({ path: `labels.${key}`, reason: 'must be a string' });
+        errors.push({ path: joinPath('labels', key), reason: 'must be a string' });
     }
   }
   if (errors.length > 0) return { ok: false, errors };

@@ -11,3 +11,4 @@ export * from './agent-report';
 export * from './sim-injection';
 export * from './host-lease';
 export * from './host-key';
+export * from './agent-text';

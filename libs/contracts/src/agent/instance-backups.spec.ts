@@ -33,10 +33,25 @@ describe('the backup index', () => {
   });
 
   it('reads the newest copy of an index, and nothing of what is not one', () => {
-    const { index } = backupIndexWith(backupIndexWith(undefined, 'i', copy(1)).index, 'i', copy(2));
-    expect(newestBackup(index)?.at).toBe(2);
-    expect(newestBackup(undefined)).toBeUndefined();
-    expect(newestBackup({ copies: 'no' })).toBeUndefined();
-    expect(newestBackup({ copies: [{ key: 5 }] })).toBeUndefined();
+    const { index } = backupIndexWith(
+      backupIndexWith(undefined, 'shop-db-1', copy(1)).index,
+      'shop-db-1',
+      copy(2),
+    );
+    expect(newestBackup(index, 'shop-db-1')?.at).toBe(2);
+    expect(newestBackup(undefined, 'i')).toBeUndefined();
+    expect(newestBackup({ copies: 'no' }, 'i')).toBeUndefined();
+    expect(newestBackup({ copies: [{ key: 5 }] }, 'i')).toBeUndefined();
+  });
+
+  it("never answers a copy of another instance, whatever the index says: its host's agent wrote it", () => {
+    const theirs = { key: backupKey('other-db-1', 9), at: 9, size: 10, sha256: 'ab' };
+    const mine = { key: backupKey('shop-db-1', 1), at: 1, size: 10, sha256: 'ab' };
+    const index = { version: 1, instance: 'shop-db-1', copies: [theirs, mine] };
+    expect(newestBackup(index, 'shop-db-1')).toEqual(mine);
+    expect(newestBackup({ ...index, copies: [theirs] }, 'shop-db-1')).toBeUndefined();
+    // Nor a key that is no copy's at all (another object of the bucket).
+    const index2 = { ...index, copies: [{ ...mine, key: 'backups/shop-db-1/index', at: 10 }] };
+    expect(newestBackup(index2, 'shop-db-1')).toBeUndefined();
   });
 });

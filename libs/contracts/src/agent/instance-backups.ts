@@ -32,6 +32,11 @@ export function backupTimeOf(key: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** The instance whose copy is stored under `key`; undefined when it is no copy's. */
+export function backupInstanceOf(key: string): string | undefined {
+  return /^backups\/([^/]+)\/\d{15}$/.exec(key)?.[1];
+}
+
 /** Where the index of an instance's copies is stored. */
 export function backupIndexKey(instance: string): string {
   return `backups/${instance}/index`;
@@ -53,8 +58,12 @@ export function backupIndexWith(
   };
 }
 
-/** The newest copy an index names, when what was read is an index at all. */
-export function newestBackup(read: unknown): BackupCopy | undefined {
+/**
+ * The newest copy of `instance` an index names, when what was read is an index at all. The index is
+ * written by the agent of the instance's host, and supervision copies what it names into another
+ * host's bucket: a copy whose key is another instance's (`backupInstanceOf`) is never answered.
+ */
+export function newestBackup(read: unknown, instance: string): BackupCopy | undefined {
   if (typeof read !== 'object' || read === null) return undefined;
   const copies = (read as Partial<BackupIndex>).copies;
   if (!Array.isArray(copies)) return undefined;
@@ -64,6 +73,7 @@ export function newestBackup(read: unknown): BackupCopy | undefined {
         typeof c === 'object' &&
         c !== null &&
         typeof (c as BackupCopy).key === 'string' &&
+        backupInstanceOf((c as BackupCopy).key) === instance &&
         Number.isFinite((c as BackupCopy).at),
     )
     .sort((a, b) => b.at - a.at)[0];

@@ -20,6 +20,11 @@ export class ApiTokenView {
   @IsNullable()
   @IsISO8601()
   revokedAt: string | null;
+
+  /** When the token stops being accepted; null for a token that never expires. */
+  @IsNullable()
+  @IsISO8601()
+  expiresAt: string | null;
 }
 
 /** The answer of `POST /v1/tokens`: the only place the token's secret ever appears. */

@@ -25,6 +25,21 @@ export class EventMetadataView implements EventMetadata {
   @IsString()
   actor: string;
 
+  /** The role of the token `actor` names, when it names one. */
+  @IsOptional()
+  @IsString()
+  actorRole?: string;
+
+  /** The service that decided the change and appended the event. */
+  @IsOptional()
+  @IsString()
+  decidedBy?: string;
+
+  /** The W3C trace context of the span that appended it, when the appending process traces. */
+  @IsOptional()
+  @IsString()
+  traceparent?: string;
+
   /** When the deciding code observed the change. */
   @IsISO8601()
   occurredAt: string;

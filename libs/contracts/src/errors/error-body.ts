@@ -10,6 +10,12 @@ export const ErrorCodes = {
   unavailable: 'unavailable',
   /** The gateway sheds load: retry after `Retry-After` seconds (a backend may be fine). */
   overloaded: 'overloaded',
+  /** This token (or address) sent more requests than its rate limit allows: retry after `Retry-After` seconds. */
+  rateLimited: 'rate_limited',
+  /** The request body is larger than the gateway's limit (named in the message). */
+  payloadTooLarge: 'payload_too_large',
+  /** A change sent with a session cookie but without its `X-CSRF-Token` (a forged request, or a stale page). */
+  csrf: 'csrf',
   internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -27,6 +33,9 @@ export const HttpStatusOfCode: Record<ErrorCode, number> = {
   conflict: 409,
   unavailable: 503,
   overloaded: 503,
+  rate_limited: 429,
+  payload_too_large: 413,
+  csrf: 403,
   internal: 500,
 };
 

@@ -1,10 +1,24 @@
 /** Who and why, carried by every event in its `metadata`. */
 export interface EventMetadata {
   correlationId: string;
+  /** The `eventId` of the event that caused this one, when an event did. */
   causationId?: string;
+  /**
+   * Who caused it (docs/security/audit.md): `token:<name>` for an API caller, `agent:<host>` for an
+   * agent's observation, the service's name for a decision of its own.
+   */
   actor: string;
+  /** The role of the token `actor` names, when it names one. */
+  actorRole?: string;
+  /** The service that decided the change and appended the event. */
+  decidedBy?: string;
   /** ISO-8601 time at which the deciding code observed the change. */
   occurredAt: string;
+  /**
+   * The W3C trace context of the span that appended it (`00-<trace id>-<span id>-<flags>`), when the
+   * appending process traces: what the event causes, later and elsewhere, joins the same trace.
+   */
+  traceparent?: string;
   [key: string]: unknown;
 }
 

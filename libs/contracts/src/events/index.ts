@@ -16,3 +16,4 @@ export * from './upcaster-registry';
 export * from './upcasters';
 export * from './validate-event';
 export * from './new-event';
+export * from './event-actor';

@@ -54,6 +54,14 @@ export class Subjects {
     return `${this.prefix}.inventory.register`;
   }
 
+  /**
+   * A host's own registration subject (request/reply, answered by inventory): on a bus with
+   * permissions an agent may publish here for its own host only (docs/security/bus.md).
+   */
+  agentRegisterFor(host: string): string {
+    return `${this.prefix}.inventory.register.${host}`;
+  }
+
   /** A command to the owning service, request/reply: `federa.cmd.<service>.<command>`. */
   command(service: string, command: string): string {
     return `${this.prefix}.cmd.${service}.${command}`;
@@ -78,15 +86,44 @@ export class Subjects {
   }
 
   /**
-   * The JetStream key-value bucket of service discovery: one key per service (its name), the value a
-   * ServiceEndpoints. Written by supervision, watched by every agent.
+   * The JetStream key-value bucket of service discovery: one key per host and service
+   * (discoveryKey), the value a ServiceEndpoints. Written by supervision; each agent watches its
+   * own host's keys only (discoveryKeysOf).
    */
   get discoveryBucket(): string {
     return `${this.prefix}-endpoints`;
   }
 
-  /** The JetStream object store bucket where instance data moves between hosts. */
-  get dataBucket(): string {
-    return `${this.prefix}-instance-data`;
+  /**
+   * The discovery key of a service as `host` sees it: `<host>.<service>`. Host ids hold no dot, so
+   * the first token is always the host, and a permission on `<host>.>` covers exactly its keys.
+   */
+  discoveryKey(host: string, service: string): string {
+    return discoveryKey(host, service);
   }
+
+  /** What an agent of `host` watches in the discovery bucket: its own keys. */
+  discoveryKeysOf(host: string): string {
+    return `${host}.>`;
+  }
+
+  /**
+   * The JetStream object store of one host's instance data (its exports and backups): an agent
+   * reads and writes its own only; the migration saga and supervision copy between them.
+   */
+  dataBucketOf(host: string): string {
+    return `${this.prefix}-data-${host}`;
+  }
+}
+
+/** `<host>.<service>`: the same whatever the prefix (the bucket's name carries it). */
+export function discoveryKey(host: string, service: string): string {
+  return `${host}.${service}`;
+}
+
+/** The host and service a discovery key names; undefined for a key without a host part. */
+export function parseDiscoveryKey(key: string): { host: string; service: string } | undefined {
+  const dot = key.indexOf('.');
+  if (dot <= 0 || dot === key.length - 1) return undefined;
+  return { host: key.slice(0, dot), service: key.slice(dot + 1) };
 }

@@ -18,3 +18,4 @@ export * from './parse-service-spec';
 export * from './normalised-service-spec';
 export * from './normalise-service-spec';
 export * from './drain-order';
+export * from './workload-variables';

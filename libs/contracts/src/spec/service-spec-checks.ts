@@ -4,6 +4,7 @@ import type { QuantityResult } from '../quantities/quantity-result';
 import type { FieldError } from '../validation/field-error';
 import { findDependencyCycles } from './dependency-graph';
 import { SpecLimits } from './spec-limits';
+import { isReservedWorkloadVariable } from './workload-variables';
 
 type Plain = Record<string, unknown>;
 
@@ -12,8 +13,8 @@ type Plain = Record<string, unknown>;
  * skipped here; the class checks report them): unique names, min ≤ max, known and acyclic dependsOn,
  * rules naming known apps, scaleInBelow < scaleOutAbove, one probe, a command for `process`, cpu
  * and memory more than 0,
- * the applications' replicas.max within the limit of instances per service, and a serviceProbe
- * naming an application that listens.
+ * the applications' replicas.max within the limit of instances per service, a serviceProbe
+ * naming an application that listens, and no `env` setting what the agent sets.
  */
 export function checkServiceSpecRules(plain: unknown): FieldError[] {
   const body = objectAt(plain, 'spec');
@@ -148,7 +149,23 @@ function checkApplication(app: Plain, at: string): FieldError[] {
   if (app.layer === 'process' && artifact?.command == null) {
     errors.push({ path: `${at}.artifact.command`, reason: 'required for the process layer' });
   }
+  errors.push(...checkArtifactEnv(artifact, at));
   return errors;
+}
+
+/**
+ * The port, identity and endpoints the agent gives every process instance are never the spec's to
+ * set. Refused whatever the layer (a VM gets no `env` at all), so that a spec means the same when
+ * its layer changes; the reason says so rather than claim a VM receives them.
+ */
+function checkArtifactEnv(artifact: Plain | undefined, at: string): FieldError[] {
+  return Object.keys(objectAt(artifact, 'env') ?? {})
+    .filter(isReservedWorkloadVariable)
+    .map((name) => ({
+      path: `${at}.artifact.env.${name}`,
+      reason:
+        'is reserved: the agent sets it for every process instance (its port, identity and endpoints); a VM guest gets its identity and endpoints through discovery and no env at all',
+    }));
 }
 
 function checkRule(rule: Plain, at: string, names: Map<string, number>): FieldError[] {

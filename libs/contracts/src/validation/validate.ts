@@ -1,6 +1,8 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { ValidationFailed, type FieldError } from './field-error';
+import { arraysForObjects } from './nested-arrays';
+import { unstorableKeysAndText } from './unstorable-text';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
@@ -12,9 +14,12 @@ export function validatePayload<T extends object>(
   cls: ClassConstructor<T>,
   plain: unknown,
 ): Validated<T> {
-  if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
+  if (!isPlainObject(plain)) {
     return { ok: false, errors: [{ path: '', reason: 'must be an object' }] };
   }
+  // Checked first and answered alone: class-transformer may throw on a reserved key.
+  const unstorable = unstorableKeysAndText(plain, joinPath);
+  if (unstorable.length > 0) return { ok: false, errors: unstorable };
   const value = plainToInstance(cls, plain, { enableImplicitConversion: false });
   const found = validateSync(value, {
     whitelist: true,
@@ -22,8 +27,18 @@ export function validatePayload<T extends object>(
     forbidUnknownValues: true,
     validationError: { target: false, value: true },
   });
-  if (found.length === 0) return { ok: true, value };
-  return { ok: false, errors: flattenValidationErrors(found) };
+  const errors = flattenValidationErrors(found);
+  for (const error of arraysForObjects(value)) {
+    if (!errors.some((e) => e.path === error.path && e.reason === error.reason)) errors.push(error);
+  }
+  if (errors.length === 0) return { ok: true, value };
+  return { ok: false, errors };
+}
+
+/** A mapping as JSON and YAML write one: not an array, nor a Date or bytes (YAML's tags). */
+function isPlainObject(value: unknown): value is object {
+  // Asked by tag, not prototype: a payload may come from another realm (a vm, a worker).
+  return Object.prototype.toString.call(value) === '[object Object]';
 }
 
 /** Like validatePayload, but throws ValidationFailed listing every error. */
@@ -69,8 +84,11 @@ function reasonOf(rule: string, message: string, property: string): string {
   return stripProperty(message, property);
 }
 
-function joinPath(parent: string, property: string): string {
-  if (property === undefined || property === '') return parent;
+/** The path of `property` inside `parent`, written as every error writes it (`a.b`, `a[0]`, `a[""]`). */
+export function joinPath(parent: string, property: string): string {
+  if (property === undefined) return parent;
+  // An empty key (`"": 1`, YAML's `: 1`) is still a key: named, not taken for its parent.
+  if (property === '') return `${parent}[""]`;
   if (/^\d+$/.test(property)) return `${parent}[${property}]`;
   return parent ? `${parent}.${property}` : property;
 }

@@ -10,7 +10,7 @@ export const conflictBackoff: BackoffPolicy = { baseMs: 5, maxMs: 200 };
 export interface HandleCommandOptions {
   /** Who and why; `occurredAt` defaults to now. */
   metadata: Partial<Pick<EventMetadata, 'occurredAt'>> &
-    Pick<EventMetadata, 'correlationId' | 'causationId' | 'actor'>;
+    Pick<EventMetadata, 'correlationId' | 'causationId' | 'actor' | 'actorRole' | 'decidedBy'>;
   /** Attempts in all when concurrent writers keep winning; @default 5 */
   maxAttempts?: number;
 }

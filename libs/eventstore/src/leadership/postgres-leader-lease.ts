@@ -13,6 +13,8 @@ export class PostgresLeaderLease {
   private client: Client | undefined;
   private held = false;
   private readonly key: string;
+  /** The last lease query asked: the next waits for it, as one connection runs one query at a time. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   /** `name` identifies the leadership (one leader per name and database). */
   constructor(
@@ -28,7 +30,32 @@ export class PostgresLeaderLease {
   }
 
   /** True when this process holds the lease now (taking it if it is free). */
-  async tryAcquire(): Promise<boolean> {
+  tryAcquire(): Promise<boolean> {
+    return this.oneAtATime(() => this.acquire());
+  }
+
+  /** Checks that the lease's session is still alive; false (and lease dropped) when it is not. */
+  verify(): Promise<boolean> {
+    return this.oneAtATime(() => this.check());
+  }
+
+  /** verify() when held, tryAcquire() when not: what a leader's periodic tick asks. */
+  holds(): Promise<boolean> {
+    return this.oneAtATime(() => (this.held ? this.check() : this.acquire()));
+  }
+
+  /**
+   * Runs lease queries one after another: callers that ask at once (several jobs of one service)
+   * would otherwise open two connections for one lease, or queue queries on one client, which pg
+   * deprecates.
+   */
+  private oneAtATime(ask: () => Promise<boolean>): Promise<boolean> {
+    const answer = this.tail.then(ask, ask);
+    this.tail = answer.catch(() => undefined);
+    return answer;
+  }
+
+  private async acquire(): Promise<boolean> {
     if (this.held) return true;
     try {
       if (!this.client) {
@@ -55,8 +82,7 @@ export class PostgresLeaderLease {
     return this.held;
   }
 
-  /** Checks that the lease's session is still alive; false (and lease dropped) when it is not. */
-  async verify(): Promise<boolean> {
+  private async check(): Promise<boolean> {
     const client = this.client;
     if (!client) this.held = false;
     if (!this.held || !client) return false;
@@ -66,11 +92,6 @@ export class PostgresLeaderLease {
       this.drop(client);
     }
     return this.held;
-  }
-
-  /** verify() when held, tryAcquire() when not: what a leader's periodic tick asks. */
-  async holds(): Promise<boolean> {
-    return this.held ? this.verify() : this.tryAcquire();
   }
 
   async release(): Promise<void> {

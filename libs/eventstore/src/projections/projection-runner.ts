@@ -5,6 +5,7 @@ import { checkpointPassed } from '../schema/checkpoint-passed';
 import { readCheckpoint, resetCheckpoint, storeCheckpoint } from '../schema/checkpoints';
 import { headPosition } from '../schema/head-position';
 import type { Projection } from './projection';
+import { reportProjectionLag } from './projection-lag';
 
 export interface ProjectionRunnerOptions {
   /** Events per transaction; @default 1000 */
@@ -51,6 +52,8 @@ export class ProjectionRunner {
   private isSetUp = false;
   /** The failure start() is recovering from, until its next page or poll goes through. */
   private lastFailure: unknown;
+  /** Ends the report of this projection's lag (federa_projection_lag_events); set while following. */
+  private unreportLag: (() => void) | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -69,12 +72,16 @@ export class ProjectionRunner {
    */
   start(): Promise<void> {
     this.stopped = false;
+    this.unreportLag?.();
+    this.unreportLag = reportProjectionLag({ name: this.projection.name, db: this.pool });
     this.running = this.follow();
     return this.running;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unreportLag?.();
+    this.unreportLag = undefined;
     this.wake?.();
     await this.running?.catch(() => undefined);
   }

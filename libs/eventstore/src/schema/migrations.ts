@@ -93,4 +93,12 @@ BEGIN
 END $$;
 `,
   },
+  {
+    id: '0003-events-by-actor',
+    sql: `
+-- The audit's question, who did what (GET /v1/events?actor=), in the readers' commit-safe order.
+CREATE INDEX IF NOT EXISTS events_actor_transaction_position
+  ON eventlog.events ((metadata->>'actor'), transaction_id, position);
+`,
+  },
 ];

@@ -8,8 +8,11 @@ import {
   checkDocumentLimits,
   type CommandReply,
 } from '@federa/contracts';
+import { SpanKind, contextOfCarrier, inSpan, tracingOn } from '@federa/runtime/tracing';
 import { JSONCodec, type Msg, type NatsConnection, type Subscription } from 'nats';
-import { natsConnectionOptions } from '../nats-connection';
+import { connectNats, natsConnectionOptions } from '../nats-connection';
+import { SubjectGuard } from '../subject-guard';
+import { commandOutcome, countCommand, type CommandOutcome } from './command-metrics';
 import { JsonText } from './json-text';
 
 const json = JSONCodec();
@@ -33,6 +36,8 @@ export class CommandTransport extends ServerNats {
   private readonly commandSubscriptions: Subscription[] = [];
   /** Bodies decoded by handleMessage, handed to the deserializer so that each is decoded once. */
   private readonly decoded = new WeakMap<Uint8Array, unknown>();
+  /** The pattern each request arrived under, for `federa_commands_total` when it is answered. */
+  private readonly patternOf = new WeakMap<Msg, string>();
 
   constructor(private readonly transportOptions: CommandTransportOptions) {
     super({
@@ -52,15 +57,26 @@ export class CommandTransport extends ServerNats {
     this.subjects = new Subjects(transportOptions.subjectPrefix);
   }
 
+  /** Through `connectNats`, so that a certificate TLS refuses stops the service with the reason. */
+  override createNatsClient(): Promise<NatsConnection> {
+    return connectNats(this.transportOptions.natsUrl, `federa-${this.transportOptions.service}`);
+  }
+
   override bindEvents(client: NatsConnection): void {
     const defaultQueue = this.subjects.queueGroup(this.transportOptions.service);
     for (const [pattern, handler] of this.messageHandlers) {
       const queue =
         handler.extras?.queue === false ? undefined : (handler.extras?.queue ?? defaultQueue);
       const messageHandler = this.getMessageHandler(pattern).bind(this);
-      const subscription = client.subscribe(`${this.subjects.prefix}.${pattern}`, {
+      const subject = `${this.subjects.prefix}.${pattern}`;
+      // A JetStream delivery into this subject arrives under its stored subject: not a command.
+      const guard = new SubjectGuard(subject, (line) => this.logger.warn(line));
+      const subscription = client.subscribe(subject, {
         queue,
-        callback: (error, msg: Msg) => void messageHandler(error, msg),
+        callback: (error, msg: Msg) => {
+          if (!error && !guard.admits(msg.subject)) return;
+          void messageHandler(error, msg);
+        },
       });
       this.commandSubscriptions.push(subscription);
     }
@@ -81,6 +97,7 @@ export class CommandTransport extends ServerNats {
       const refusal = new FederaError(ErrorCodes.validation, 'invalid message', [
         { path: '', reason: body.__malformed },
       ]);
+      this.count(channel, 'refused');
       try {
         natsMsg.respond(json.encode({ ok: false, ...refusal.toBody() } satisfies CommandReply));
       } catch (error) {
@@ -89,7 +106,16 @@ export class CommandTransport extends ServerNats {
       return;
     }
     this.decoded.set(natsMsg.data, body);
-    return super.handleMessage(channel, natsMsg);
+    this.patternOf.set(natsMsg, channel);
+    if (!tracingOn()) return super.handleMessage(channel, natsMsg);
+    // The handler runs in a span under the caller's (its `traceparent` header), so that what it
+    // appends and sends belongs to the caller's trace.
+    return inSpan(
+      `federa-${this.transportOptions.service}`,
+      `handle ${channel}`,
+      () => super.handleMessage(channel, natsMsg),
+      { kind: SpanKind.SERVER, parent: contextOfCarrier(natsMsg.headers) },
+    );
   }
 
   /**
@@ -103,13 +129,27 @@ export class CommandTransport extends ServerNats {
     ctx: NatsContext,
   ): (response: ReplyPacket) => unknown {
     const publish = super.getPublisher(natsMsg, id, ctx) as (response: ReplyPacket) => unknown;
+    const pattern = this.patternOf.get(natsMsg);
+    // Counted once per request, on its first packet: a command answers with one.
+    let counted = natsMsg.reply === undefined || pattern === undefined;
     return (response) => {
+      let outcome = commandOutcome(response.err);
       try {
         return publish(response);
       } catch (error) {
+        outcome = 'error';
         return this.refuseAnswer(natsMsg, response, error);
+      } finally {
+        if (!counted) {
+          counted = true;
+          this.count(pattern as string, outcome);
+        }
       }
     };
+  }
+
+  private count(pattern: string, outcome: CommandOutcome): void {
+    countCommand(this.transportOptions.service, pattern, outcome);
   }
 
   private refuseAnswer(natsMsg: Msg, response: ReplyPacket, error: unknown): void {

@@ -1,5 +1,6 @@
 export * from './command-transport';
 export * from './command-client';
+export * from './command-origin';
 export * from './contract-pipe';
 export * from './command-contract-pipe';
 export * from './command-exception-filter';

@@ -11,7 +11,9 @@ import {
 import type { Pool, PoolClient } from 'pg';
 import { recordDeadLetter } from './dead-letters';
 import { decodeEventMessage } from './event-message';
+import { planEventConsumerChange } from './event-consumer-settings';
 import { ensureEventStream } from './event-stream';
+import type { EventStreamSettings } from './event-stream-settings';
 import { handleOnce } from './handle-once';
 import { PermanentFailure } from './permanent-failure';
 
@@ -29,10 +31,20 @@ export interface DurableEventConsumerOptions {
   handle: (event: RecordedEvent, db: PoolClient) => Promise<void>;
   /** Only these subjects (one filter: nats-server 2.9 has no filter_subjects); @default every event */
   filterSubject?: string;
-  /** Deliveries before a message is dead-lettered; @default 5 */
+  /**
+   * Deliveries before a message is dead-lettered; @default 5. A service reads it, with the ack wait,
+   * from `FEDERA_CONSUMER_*` (`eventConsumerSettingsFromEnv` of @federa/runtime).
+   */
   maxDeliver?: number;
   /** Time to handle one message before JetStream redelivers it; @default 30 s */
   ackWaitMs?: number;
+  /**
+   * The settings the event stream is created with when this consumer finds none (from
+   * `FEDERA_STREAM_*`); an existing stream is taken as it is. @default one replica, no limit
+   */
+  streamSettings?: EventStreamSettings;
+  /** Told when an existing durable's ack wait or max deliver is changed to these, each change in words. */
+  onSettingsChange?: (changes: string[]) => void;
   /**
    * Redelivery delay after a transient failure; @default the shared backoff with full jitter: below
    * 200 ms after the first delivery, the bound doubling with each one up to 5 s
@@ -56,7 +68,7 @@ export class DurableEventConsumer {
   async start(): Promise<void> {
     const { nc, subjects, durable } = this.options;
     const jsm = await nc.jetstreamManager();
-    await ensureEventStream(jsm, subjects);
+    await ensureEventStream(jsm, subjects, { createWith: this.options.streamSettings });
     const config = {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
@@ -66,8 +78,14 @@ export class DurableEventConsumer {
       filter_subject: this.options.filterSubject ?? subjects.allEvents,
     };
     const existing = await jsm.consumers.info(subjects.eventStream, durable).catch(() => undefined);
-    if (existing) await jsm.consumers.update(subjects.eventStream, durable, config);
-    else await jsm.consumers.add(subjects.eventStream, config);
+    if (existing) {
+      const plan = planEventConsumerChange(existing.config, {
+        ackWaitMs: this.options.ackWaitMs ?? 30_000,
+        maxDeliver: config.max_deliver,
+      });
+      await jsm.consumers.update(subjects.eventStream, durable, config);
+      if (plan.action === 'update') this.options.onSettingsChange?.(plan.changes);
+    } else await jsm.consumers.add(subjects.eventStream, config);
     const consumer = await nc.jetstream().consumers.get(subjects.eventStream, durable);
     this.messages = await consumer.consume({ max_messages: 100 });
     const messages = this.messages;

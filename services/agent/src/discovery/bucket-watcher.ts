@@ -14,10 +14,13 @@ const STOP_WAIT_MS = 1_000;
 const decoder = new TextDecoder();
 
 /**
- * Feeds the board from the discovery bucket: the value of every key first, then every put as it
- * happens (a JetStream ordered consumer, which resumes by itself across reconnects). Until the
- * bucket can be opened (JetStream not answering yet) it retries with the one backoff. A deleted or
- * purged key drops the service's set (EndpointsBoard.remove): its readers learn it serves nothing.
+ * Feeds the board from this host's keys of the discovery bucket (`<host>.<service>`, watched as
+ * `<host>.>`: a bus with permissions lets an agent watch nothing else): the value of every key
+ * first, then every put as it happens (a JetStream ordered consumer). The board is keyed by service,
+ * the host part taken off. Until the bucket can be opened (JetStream not answering yet) it retries
+ * with the one backoff; a watch that ends in error (its consumer could not be recreated) is opened
+ * afresh the same way. A deleted or purged key drops the service's set (EndpointsBoard.remove): its
+ * readers learn it serves nothing.
  */
 export class DiscoveryBucketWatcher {
   private watch: QueuedIterator<KvEntry> | undefined;
@@ -34,6 +37,8 @@ export class DiscoveryBucketWatcher {
   constructor(
     private readonly nc: NatsConnection,
     private readonly bucket: string,
+    /** The keys watched: `<host>.>` (Subjects.discoveryKeysOf). */
+    private readonly keys: string,
     private readonly board: EndpointsBoard,
     private readonly log: BucketWatcherLog,
   ) {
@@ -98,8 +103,10 @@ export class DiscoveryBucketWatcher {
         }
         this.created = created;
         if (this.stopped) return;
+        // A watch of a filtered key names its consumer and its filter in the request's subject (the
+        // consumer-create API of nats-server 2.9), which is what a permission can restrict.
         this.watch = await kv.watch({
-          key: '>',
+          key: this.keys,
           initializedFn: () => this.opened(),
         });
         if (this.stopped) {
@@ -108,9 +115,12 @@ export class DiscoveryBucketWatcher {
         }
         if (attempt > 0) this.log.info({ bucket: this.bucket }, 'watching the discovery bucket');
         attempt = -1;
+        const hostPart = this.keys.length - 1;
         for await (const entry of this.watch) {
-          if (entry.operation === 'PUT') this.board.offer(entry.key, decoder.decode(entry.value));
-          else this.board.remove(entry.key);
+          const service = entry.key.slice(hostPart);
+          if (!service) continue;
+          if (entry.operation === 'PUT') this.board.offer(service, decoder.decode(entry.value));
+          else this.board.remove(service);
         }
       } catch (error) {
         if (this.stopped) return;

@@ -1,25 +1,25 @@
 import {
   endpointsVariableName,
   endpointsVariableValue,
+  isReservedWorkloadVariable,
+  WorkloadVariables,
   type ServiceEndpoints,
 } from '@federa/contracts';
 
 /**
- * The agent's own variables a workload inherits: what a program needs to run (search path, home,
- * locale, time zone, temporary directory), nothing else. The agent's environment holds the bus URL,
- * the database URL, the API token and whatever its operator set: none of it is the workload's.
+ * The agent's own variables a workload inherits: what a program needs to run (search path, locale,
+ * time zone, who runs it), nothing else. The agent's environment holds the bus URL and credentials,
+ * the database URL, the API token, NODE_OPTIONS and whatever its operator set: none of it is the
+ * workload's (docs/security/workloads.md).
  */
 export const INHERITED_VARIABLES: readonly string[] = [
   'PATH',
-  'HOME',
   'USER',
   'LOGNAME',
   'SHELL',
   'LANG',
   'LANGUAGE',
   'TZ',
-  'TMPDIR',
-  'TERM',
   // Not a secret: the example applications' capacity, which `FEDERA_CAPACITY_RPS=20 federa up`
   // must still reach (docs/reference/configuration.md).
   'FEDERA_CAPACITY_RPS',
@@ -28,11 +28,18 @@ export const INHERITED_VARIABLES: readonly string[] = [
 /** Every `LC_*` locale variable is inherited too. */
 const LOCALE_VARIABLE = /^LC_[A-Z]+$/;
 
+/** The search path of a workload whose agent has none. */
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /** What the agent tells one instance about itself and its service. */
 export interface WorkloadFacts {
+  service: string;
   instance: string;
   app: string;
   dataDir: string;
+  /** The instance's own HOME and TMPDIR: never the agent's, whose files (a `~/.federa`) are not its. */
+  homeDir: string;
+  tmpDir: string;
   port: number;
   /** The service spec's `env` for the application. */
   env?: Record<string, string>;
@@ -43,26 +50,34 @@ export interface WorkloadFacts {
 }
 
 /**
- * The environment of a workload: the allow-listed inherited variables, then the application's
- * `env`, then what Federa sets (which the spec cannot override): PORT, FEDERA_INSTANCE,
- * FEDERA_DATA_DIR, FEDERA_ENDPOINTS_<APP> for every application of the service (its own included,
- * empty when none serves) and FEDERA_DISCOVERY_URL.
+ * The environment of a workload, built from nothing: the allow-listed inherited variables (PATH
+ * defaulting to DEFAULT_PATH), HOME and TMPDIR in the instance's own directory, then the
+ * application's `env`, then what Federa sets, which the spec cannot override (a spec that tries is
+ * refused, and an older one stored before that rule is overridden here): PORT, FEDERA_SERVICE,
+ * FEDERA_APPLICATION, FEDERA_INSTANCE, FEDERA_DATA_DIR, FEDERA_ENDPOINTS_<APP> for every application
+ * of the service (its own included, empty when none serves) and FEDERA_DISCOVERY_URL.
  */
 export function workloadEnvironment(
   inherited: Readonly<Record<string, string | undefined>>,
   facts: WorkloadFacts,
 ): Record<string, string> {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { PATH: DEFAULT_PATH };
   for (const [name, value] of Object.entries(inherited)) {
-    if (value === undefined) continue;
+    if (!value) continue;
     if (INHERITED_VARIABLES.includes(name) || LOCALE_VARIABLE.test(name)) env[name] = value;
   }
-  Object.assign(env, facts.env ?? {});
+  env.HOME = facts.homeDir;
+  env.TMPDIR = facts.tmpDir;
+  for (const [name, value] of Object.entries(facts.env ?? {})) {
+    if (!isReservedWorkloadVariable(name)) env[name] = value;
+  }
   Object.assign(env, endpointsVariables(facts.app, facts.endpoints));
-  if (facts.discoveryUrl) env.FEDERA_DISCOVERY_URL = facts.discoveryUrl;
-  env.PORT = String(facts.port);
-  env.FEDERA_INSTANCE = facts.instance;
-  env.FEDERA_DATA_DIR = facts.dataDir;
+  if (facts.discoveryUrl) env[WorkloadVariables.discoveryUrl] = facts.discoveryUrl;
+  env[WorkloadVariables.port] = String(facts.port);
+  env[WorkloadVariables.service] = facts.service;
+  env[WorkloadVariables.application] = facts.app;
+  env[WorkloadVariables.instance] = facts.instance;
+  env[WorkloadVariables.dataDir] = facts.dataDir;
   return env;
 }
 

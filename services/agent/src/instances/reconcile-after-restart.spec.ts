@@ -72,4 +72,24 @@ describe('reconcileAfterRestart', () => {
     expect(table.get('db-1')?.state).toBe('stopped');
     expect(layer.count('adopt', 'db-1')).toBe(1);
   });
+
+  it('finishes a stop it went down in the middle of: the layer stops the instance, reported stopped', async () => {
+    const { reports, layer, table, store } = await restartedWith(
+      [row('pay-1', 'stopping')],
+      ['pay-1'],
+    );
+    expect(layer.calls).toContain('stop pay-1 10000');
+    expect(table.get('pay-1')?.state).toBe('stopped');
+    expect(reports).toMatchObject([{ instance: 'pay-1', state: 'stopped' }]);
+    expect(store.saved()).toMatchObject([{ state: 'stopped' }]);
+  });
+
+  it('reports stopped, without asking its layer, an instance it was stopping that ended meanwhile', async () => {
+    const { reports, layer, table } = await restartedWith([row('pay-1', 'stopping')], []);
+    expect(layer.count('stop', 'pay-1')).toBe(0);
+    expect(table.get('pay-1')?.state).toBe('stopped');
+    expect(reports).toMatchObject([
+      { instance: 'pay-1', state: 'stopped', detail: 'ended while the agent was down' },
+    ]);
+  });
 });

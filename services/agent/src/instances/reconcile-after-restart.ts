@@ -1,20 +1,28 @@
 import { isLive } from '../domain/instance-states';
 import type { LayerDriver, LayerKind } from '../layers/layer-driver';
-import type { InstanceTable } from './instance-table';
+import { defaultStopGraceMs, stopInstance } from '../work/stop-instance';
+import type { InstanceEntry, InstanceTable } from './instance-table';
 
 /**
  * Loads the persisted instance table and squares it with what still runs: every instance is
  * re-adopted by its layer; one that should run and was adopted is reported as it was, one that
- * should run and is gone (or whose layer this host no longer offers) is reported failed.
+ * should run and is gone (or whose layer this host no longer offers) is reported failed. A stop the
+ * agent went down in the middle of is finished (see finishInterruptedStop).
  */
 export async function reconcileAfterRestart(
   table: InstanceTable,
   layers: ReadonlyMap<LayerKind, LayerDriver>,
 ): Promise<void> {
+  // Finished side by side: the agent is silent until they end, and one stop's grace is enough.
+  const stops: Promise<void>[] = [];
   for (const entry of await table.load()) {
     const layer = layers.get(entry.layer);
     // Adopted even when not meant to run: its layer must know it to export, import or destroy it.
     const alive = layer ? await layer.adopt(entry.spec, entry.handle).catch(() => false) : false;
+    if (entry.state === 'stopping') {
+      stops.push(finishInterruptedStop(table, entry, alive ? layer : undefined));
+      continue;
+    }
     if (!isLive(entry.state)) continue;
     if (alive) {
       table.announce(entry, 'adopted after an agent restart');
@@ -26,5 +34,25 @@ export async function reconcileAfterRestart(
       );
     }
   }
+  await Promise.all(stops);
   await table.save();
+}
+
+/**
+ * Ends a stop the agent was interrupted in, as a stop command ends: through its layer (`alive`:
+ * the one that still runs it), then reported stopped. The command that asked it was answered
+ * before the restart, and its resend is answered from the saved answers without any work: left
+ * `stopping`, the instance would run on, reported stopping in every heartbeat, and never end. A
+ * layer that refuses the stop leaves it stopping (stopInstance puts it back), for a later stop.
+ */
+async function finishInterruptedStop(
+  table: InstanceTable,
+  entry: InstanceEntry,
+  alive: LayerDriver | undefined,
+): Promise<void> {
+  if (!alive) {
+    await table.setState(entry, 'stopped', 'ended while the agent was down');
+    return;
+  }
+  await stopInstance({ table, layerOf: () => alive }, entry, defaultStopGraceMs).catch(() => {});
 }

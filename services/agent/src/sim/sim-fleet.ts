@@ -13,6 +13,7 @@ import {
 } from '@federa/contracts';
 // The file, not the @federa/messaging index: the index also loads Nest (~20 MB the agent never uses).
 import { connectNats } from '../../../../libs/messaging/src/nats-connection';
+import { SubjectGuard } from '../../../../libs/messaging/src/subject-guard';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
 import { agentLogger } from '../agent-logger';
@@ -109,15 +110,24 @@ export class SimFleet {
     await this.nc.close().catch(() => undefined);
   }
 
+  /**
+   * Subscribes, dropping what arrives under a subject the subscription did not ask for: a JetStream
+   * consumer delivering here hands over messages under their stored subject, forged by whoever
+   * stored them.
+   */
+  private listen(subject: string, onMessage: (msg: Msg) => void): Subscription {
+    const guard = new SubjectGuard(subject, (line) => this.log.warn(line));
+    return this.nc.subscribe(subject, {
+      callback: (error, msg) => {
+        if (!error && guard.admits(msg.subject)) onMessage(msg);
+      },
+    });
+  }
+
   private boot(): void {
     const { config, count, heartbeatMs } = this.options;
     const capacity =
       config.capacity === 'auto' ? SIM_AUTO_CAPACITY : configuredCapacity(config.capacity);
-    const data = new ObjectStoreDataTransfer(
-      this.nc.jetstream(),
-      this.subjects.dataBucket,
-      join(tmpdir(), `federa-sim-${config.host}-transfers`),
-    );
     for (let i = 1; i <= count; i++) {
       const id = `${config.host}-${String(i).padStart(4, '0')}`;
       const host = new SimHost(
@@ -126,28 +136,30 @@ export class SimFleet {
         capacity,
         this.subjects.agentReport(id),
         heartbeatMs,
-        data,
+        // Each simulated host has its own data bucket, as a real one: created when it first stores
+        // data (opening is lazy), so that a fleet of thousands makes no bucket for nothing.
+        new ObjectStoreDataTransfer(
+          this.nc.jetstream(),
+          this.subjects.dataBucketOf(id),
+          join(tmpdir(), `federa-sim-${id}-transfers`),
+          undefined,
+          // Inventory makes no bucket for a host of the sim layer alone: the simulator makes its own.
+          true,
+        ),
       );
       host.reports.setConnection(this.nc, true);
       this.hosts.set(id, host);
     }
     this.subscriptions.push(
-      this.nc.subscribe(this.subjects.agentCommand('*'), {
-        callback: (error, msg) => {
-          if (!error) this.onCommand(msg.subject, msg.data, (body) => this.respond(msg, body));
-        },
-      }),
-      this.nc.subscribe(this.subjects.agentReregister('*'), {
-        callback: (error, msg) => {
-          if (!error) this.onReregister(msg.subject, msg.data);
-        },
-      }),
-      this.nc.subscribe(this.subjects.simInject('*'), {
-        callback: (error, msg) => {
-          if (!error)
-            msg.respond(encoder.encode(JSON.stringify(this.onInjection(msg.subject, msg.data))));
-        },
-      }),
+      this.listen(this.subjects.agentCommand('*'), (msg) =>
+        this.onCommand(msg.subject, msg.data, (body) => this.respond(msg, body)),
+      ),
+      this.listen(this.subjects.agentReregister('*'), (msg) =>
+        this.onReregister(msg.subject, msg.data),
+      ),
+      this.listen(this.subjects.simInject('*'), (msg) =>
+        msg.respond(encoder.encode(JSON.stringify(this.onInjection(msg.subject, msg.data)))),
+      ),
     );
     this.registered = this.registerAll([...this.hosts.values()]);
     this.registered.catch(() => undefined);
@@ -168,7 +180,7 @@ export class SimFleet {
     const runId = host.runId;
     const { epoch } = await registerHost(
       this.nc,
-      this.subjects.agentRegister,
+      this.subjects.agentRegisterFor(host.id),
       () => host.registration(),
       this.abort.signal,
       (attempt, why) => {

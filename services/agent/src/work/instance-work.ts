@@ -16,7 +16,7 @@ import { probeHttp } from './probe-http';
 import { probeInstance } from './probe-instance';
 import { resumeInstance } from './resume-instance';
 import { startInstance } from './start-instance';
-import { stopInstance } from './stop-instance';
+import { defaultStopGraceMs, stopInstance } from './stop-instance';
 import type { Procedure, WorkContext } from './work-context';
 
 export interface InstanceWorkOptions {
@@ -31,9 +31,6 @@ export interface InstanceWorkOptions {
   /** What the agent tells workloads about their service's endpoints (none: nothing). */
   discovery?: WorkloadDiscovery;
 }
-
-/** Default grace of a stop whose command names none, before the layer kills the instance. */
-const DEFAULT_GRACE_MS = 10_000;
 
 /** The work accepted commands do on instances: which procedure, on which entry, one at a time. */
 export class InstanceWork {
@@ -140,7 +137,7 @@ export class InstanceWork {
       case 'start':
         return (entry) => startInstance(context, entry, command.spec);
       case 'stop':
-        return (entry) => stopInstance(context, entry, command.graceMs ?? DEFAULT_GRACE_MS);
+        return (entry) => stopInstance(context, entry, command.graceMs ?? defaultStopGraceMs);
       case 'destroy':
         return (entry) => destroyInstance(context, entry);
       case 'export-data':

@@ -1,12 +1,15 @@
 import type { InstanceEntry } from '../instances/instance-table';
 import type { WorkContext } from './work-context';
 
+/** Grace of a stop that names none (a stop command without one, a stop resumed after a restart). */
+export const defaultStopGraceMs = 10_000;
+
 /**
  * Stops an instance (its layer kills it after `graceMs`); a stopped one stays as it is. A stop the
  * layer refuses puts the instance back in the state it had, so that the watch looks at it again.
  */
 export async function stopInstance(
-  context: WorkContext,
+  context: Pick<WorkContext, 'table' | 'layerOf'>,
   entry: InstanceEntry,
   graceMs: number,
 ): Promise<void> {

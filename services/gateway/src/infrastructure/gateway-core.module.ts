@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommandClient } from '@federa/messaging';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
@@ -32,12 +33,18 @@ import {
 } from './nats-connection.provider';
 import { ContractValidationPipe } from '../api/validation/contract-validation.pipe';
 import { RequestBodyModule } from '../api/validation/request-body.module';
+import { RateLimitGuard } from '../api/rate-limit/rate-limit.guard';
+import { FailedAuthentications } from '../api/rate-limit/failed-authentications';
+import { rateLimitDefaults } from '../api/rate-limit/rate-limit-config';
+import { drainWithin, endPoolWithin } from '@federa/runtime';
+import { InstanceListMemory } from './instance-list-memory';
 
 /**
  * What every gateway route stands on, global so that feature modules can inject it:
  * GATEWAY_CONFIG, DATABASE_POOL (raw pg, for the event log), NATS_CONNECTION, CommandClient,
- * TokenRepository, HttpMetrics, and TypeORM's DataSource (schema `gateway`, migrated before the
- * first request); and, for every route, bearer auth, contract validation of bodies and the error format.
+ * TokenRepository, HttpMetrics, InstanceListMemory, and TypeORM's DataSource (schema `gateway`, migrated before the
+ * first request); and, for every route, bearer auth, a rate limit per token, contract validation of
+ * bodies and the error format.
  */
 @Global()
 @Module({})
@@ -45,9 +52,12 @@ export class GatewayCoreModule implements OnApplicationShutdown {
   constructor(
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
+    private readonly instanceLists: InstanceListMemory,
   ) {}
 
   static forRoot(config: GatewayConfig): DynamicModule {
+    const rateLimit = config.rateLimit ?? rateLimitDefaults;
+    const rateLimited = rateLimit.limit > 0;
     return {
       module: GatewayCoreModule,
       imports: [
@@ -67,6 +77,15 @@ export class GatewayCoreModule implements OnApplicationShutdown {
           },
         }),
         TypeOrmModule.forFeature([ApiToken]),
+        ...(rateLimited
+          ? [
+              ThrottlerModule.forRoot([
+                // No block: a sliding window, each request counted for windowMs after it, refusals
+                // not counted; a refused caller resumes as its oldest request leaves the window.
+                { limit: rateLimit.limit, ttl: rateLimit.windowMs, blockDuration: 0 },
+              ]),
+            ]
+          : []),
       ],
       controllers: [HealthController, MetricsController],
       providers: [
@@ -81,7 +100,12 @@ export class GatewayCoreModule implements OnApplicationShutdown {
         TokenRepository,
         ReadinessService,
         HttpMetrics,
+        InstanceListMemory,
         { provide: APP_GUARD, useClass: BearerAuthGuard },
+        // After the bearer guard (global guards run in this order): it counts the token it found.
+        ...(rateLimited
+          ? [{ provide: APP_GUARD, useClass: RateLimitGuard }, FailedAuthentications]
+          : []),
         { provide: APP_PIPE, useClass: ContractValidationPipe },
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
       ],
@@ -92,12 +116,17 @@ export class GatewayCoreModule implements OnApplicationShutdown {
         CommandClient,
         TokenRepository,
         HttpMetrics,
+        InstanceListMemory,
+        // Sign-in (POST /v1/session) counts refused tokens as the bearer guard does.
+        ...(rateLimited ? [FailedAuthentications] : []),
       ],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.nats.drain().catch(() => this.nats.close());
-    await this.pool.end();
+    // Its reads of the log use the pool: they end before the pool does.
+    await this.instanceLists.stop();
+    await drainWithin(this.nats, 'gateway');
+    await endPoolWithin(this.pool, 'gateway');
   }
 }

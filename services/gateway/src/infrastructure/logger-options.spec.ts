@@ -15,3 +15,32 @@ describe('gateway logger options', () => {
     }
   });
 });
+
+describe('gateway request lines', () => {
+  it('never hold the bearer token, a cookie or a proxy credential a client sent', async () => {
+    const { pinoHttp: params } = loggerOptions('info');
+    const [options] = (Array.isArray(params) ? params : [params]) as [Options];
+    const lines: string[] = [];
+    const sink = { write: (line: string) => lines.push(line) } as unknown as DestinationStream;
+    const logger = pinoHttp({ ...options, autoLogging: true }, sink);
+    const { IncomingMessage, ServerResponse } = await import('node:http');
+    const { Socket } = await import('node:net');
+    const request = new IncomingMessage(new Socket());
+    request.method = 'GET';
+    request.url = '/v1/hosts';
+    request.headers = {
+      authorization: 'Bearer fed_secret-in-authorization',
+      cookie: 'session=secret-in-cookie',
+      'proxy-authorization': 'Basic secret-in-proxy',
+    };
+    const response = new ServerResponse(request);
+    logger(request, response);
+    request.log.info('handled');
+    response.end();
+    expect(lines.length).toBeGreaterThan(0);
+    expect(JSON.parse(lines[0])).toMatchObject({ service: 'gateway', msg: 'handled' });
+    const text = lines.join('');
+    expect(text).toContain('[redacted]');
+    expect(text).not.toMatch(/secret-in/);
+  });
+});

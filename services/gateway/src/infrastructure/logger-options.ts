@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serviceLogOptions } from '@federa/runtime';
 import type { Params } from 'nestjs-pino';
 import { destination, type DestinationStream } from 'pino';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Headers that carry a secret, in the request and response of each request line. */
+export const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+];
 
 /**
  * Structured JSON logs with a request id on every line of a request: the caller's `X-Request-Id`
@@ -11,8 +21,8 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function loggerOptions(level: string): Params {
   const options = {
-    level,
-    name: 'gateway',
+    // Every service's format: `service: gateway` on each line.
+    ...serviceLogOptions('gateway', level),
     customAttributeKeys: { reqId: 'requestId' },
     genReqId: (request: IncomingMessage, response: ServerResponse) => {
       const given = request.headers['x-request-id'];
@@ -25,7 +35,8 @@ export function loggerOptions(level: string): Params {
       ignore: (request: IncomingMessage) =>
         ['/healthz', '/readyz', '/metrics'].includes((request.url ?? '').split('?')[0]),
     },
-    redact: ['req.headers.authorization'],
+    // Credentials a client may send: the line keeps the header's presence, never its value.
+    redact: { paths: redactedPaths, censor: '[redacted]' },
   };
   return { pinoHttp: level === 'silent' ? options : [options, bufferedStdout()] };
 }

@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { Subjects } from '@federa/contracts';
 import { CommandClient, connectNats } from '@federa/messaging';
+import { watchNatsConnection } from '@federa/runtime';
 import type { NatsConnection } from 'nats';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway-config';
 
@@ -10,8 +11,11 @@ export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 export const natsConnectionProvider: Provider = {
   provide: NATS_CONNECTION,
   inject: [GATEWAY_CONFIG],
-  useFactory: (config: GatewayConfig): Promise<NatsConnection> =>
-    connectNats(config.natsUrl, 'federa-gateway'),
+  useFactory: async (config: GatewayConfig): Promise<NatsConnection> => {
+    const nc = await connectNats(config.natsUrl, 'federa-gateway');
+    watchNatsConnection('gateway', nc);
+    return nc;
+  },
 };
 
 /**

@@ -18,7 +18,9 @@ const json = JSONCodec();
 
 /**
  * Asks Postgres, NATS and every backend service (a health ping each, answered by a replica with its
- * own checks), live on every call, whether they answer within a short time.
+ * own checks), live on every call, whether they answer within a short time. With `backends: false`
+ * it asks Postgres and NATS only: what this gateway itself needs to serve, which is what a load
+ * balancer should route on (one unready backend must not take every gateway out of rotation).
  */
 @Injectable()
 export class ReadinessService {
@@ -28,7 +30,7 @@ export class ReadinessService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  async check(): Promise<{
+  async check(options: { backends?: boolean } = {}): Promise<{
     ready: boolean;
     checks: DependencyStatus[];
     down: DependencyStatus[];
@@ -36,7 +38,8 @@ export class ReadinessService {
   }> {
     const timeoutMs = this.config.readinessTimeoutMs ?? 1000;
     const subjects = new Subjects(this.config.subjectPrefix);
-    const services = this.config.readinessServices ?? readinessServicesDefault;
+    const services =
+      options.backends === false ? [] : (this.config.readinessServices ?? readinessServicesDefault);
     const informational = this.config.readinessInformational ?? readinessInformationalDefault;
     const checks = await Promise.all([
       probeWithin('postgres', timeoutMs, postgresProbe(this.pool)),

@@ -6,7 +6,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { Subjects, type AgentReregister } from '@federa/contracts';
-import { connectNats } from '@federa/messaging';
+import { SubjectGuard, connectNats } from '@federa/messaging';
 import type { NatsConnection, Subscription } from 'nats';
 import { LivenessTracker } from '../domain/liveness-tracker';
 import { ReregisterThrottle } from '../domain/reregister-throttle';
@@ -50,9 +50,10 @@ export class HeartbeatListener implements OnApplicationBootstrap, OnModuleDestro
     const subjects = new Subjects(this.config.federa.subjectPrefix);
     this.subjects = subjects;
     this.connection = await connectNats(this.config.federa.natsUrl, 'federa-inventory-heartbeats');
+    const guard = new SubjectGuard(subjects.allHeartbeats, (line) => this.logger.warn(line));
     this.subscription = this.connection.subscribe(subjects.allHeartbeats, {
       callback: (error, msg) => {
-        if (error) return;
+        if (error || !guard.admits(msg.subject)) return;
         // `<prefix>.agent.<host>.heartbeat`; a prefix never holds a dot.
         this.take(msg.subject.split('.')[2], msg.data);
       },

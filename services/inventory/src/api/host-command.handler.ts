@@ -8,10 +8,16 @@ import type { HostEvent } from '../domain/host-events';
 import { LivenessTracker } from '../domain/liveness-tracker';
 import { EVENT_STORE } from '../infrastructure/inventory-tokens';
 
-/** Who asked, for the events' metadata. */
+/**
+ * Who asked, for the events' metadata (docs/security/audit.md): the actor (a token, an agent, a
+ * service), its role when a token, and the event that caused the command when one did. Inventory
+ * is always the service that decides (`decidedBy`).
+ */
 export interface CommandOrigin {
   actor: string;
+  actorRole?: string;
   correlationId?: string;
+  causationId?: string;
 }
 
 /**
@@ -48,7 +54,15 @@ export class HostCommandHandler {
       streamIds.host(host),
       hostDecider(host),
       command,
-      { metadata: { actor: origin.actor, correlationId: origin.correlationId ?? randomUUID() } },
+      {
+        metadata: {
+          actor: origin.actor,
+          ...(origin.actorRole ? { actorRole: origin.actorRole } : {}),
+          decidedBy: 'inventory',
+          correlationId: origin.correlationId ?? randomUUID(),
+          ...(origin.causationId ? { causationId: origin.causationId } : {}),
+        },
+      },
     );
     if (command.type === 'RegisterHost' && newEvents.length > 0 && newState.attributes) {
       this.tracker.track(host, newState.attributes.site, newState.epoch, 'ready');

@@ -14,9 +14,10 @@ import {
   type RetireHostCommand,
   type TimeOutDrainCommand,
   type UncordonHostCommand,
+  type CommandOrigin,
 } from '@federa/contracts';
 import { LiveProjection } from '@federa/eventstore';
-import { CommandContractPipe } from '@federa/messaging';
+import { CommandContractPipe, Origin } from '@federa/messaging';
 import type { HostCommand } from '../domain/host-commands';
 import { HostCommandHandler } from './host-command.handler';
 import { HostReadModel } from '../infrastructure/host-read-model';
@@ -47,47 +48,56 @@ export class HostsController {
   @MessagePattern('cmd.inventory.cordon')
   cordon(
     @Payload(new CommandContractPipe('cordonHost')) request: CordonHostCommand,
+    @Origin() origin: CommandOrigin | undefined,
   ): Promise<HostView> {
-    return this.act(request, {
-      type: 'CordonHost',
-      ...(request.reason ? { reason: request.reason } : {}),
-    });
+    return this.act(
+      request,
+      { type: 'CordonHost', ...(request.reason ? { reason: request.reason } : {}) },
+      origin,
+    );
   }
 
   @MessagePattern('cmd.inventory.uncordon')
   uncordon(
     @Payload(new CommandContractPipe('uncordonHost')) request: UncordonHostCommand,
+    @Origin() origin: CommandOrigin | undefined,
   ): Promise<HostView> {
-    return this.act(request, { type: 'UncordonHost' });
+    return this.act(request, { type: 'UncordonHost' }, origin);
   }
 
   @MessagePattern('cmd.inventory.drain')
   async drain(
     @Payload(new CommandContractPipe('drainHost')) request: DrainHostCommand,
+    @Origin() origin: CommandOrigin | undefined,
   ): Promise<HostView> {
     const instances = await this.hosts.instancesOn(request.host);
-    return this.act(request, { type: 'DrainHost', instances, ...drainTerms(request) });
+    return this.act(request, { type: 'DrainHost', instances, ...drainTerms(request) }, origin);
   }
 
   /** A drain whose every instance goes to the named new host, which then retires the old one. */
   @MessagePattern('cmd.inventory.replace')
   async replace(
     @Payload(new CommandContractPipe('replaceHost')) request: ReplaceHostCommand,
+    @Origin() origin: CommandOrigin | undefined,
   ): Promise<HostView> {
     const other = await this.commands.record(request.with);
     const instances = await this.hosts.instancesOn(request.host);
-    return this.act(request, {
-      type: 'ReplaceHost',
-      instances,
-      replacement: {
-        host: request.with,
-        registered: other.registered,
-        liveness: other.liveness,
-        lifecycle: other.lifecycle,
-        cordoned: other.cordoned,
+    return this.act(
+      request,
+      {
+        type: 'ReplaceHost',
+        instances,
+        replacement: {
+          host: request.with,
+          registered: other.registered,
+          liveness: other.liveness,
+          lifecycle: other.lifecycle,
+          cordoned: other.cordoned,
+        },
+        ...drainTerms(request),
       },
-      ...drainTerms(request),
-    });
+      origin,
+    );
   }
 
   // The drain's progress, reported by the migration service's drain runner (internal commands).
@@ -95,19 +105,22 @@ export class HostsController {
   @MessagePattern('cmd.inventory.drain-blocked')
   drainBlocked(
     @Payload(new CommandContractPipe('recordDrainBlocked')) request: RecordDrainBlockedCommand,
+    @Origin() origin: CommandOrigin | undefined,
   ): Promise<HostView> {
     const { drain, blocked } = request;
-    return this.act(request, { type: 'RecordDrainBlocked', drain, blocked }, 'migration');
+    return this.act(request, { type: 'RecordDrainBlocked', drain, blocked }, origin, 'migration');
   }
 
   @MessagePattern('cmd.inventory.drain-finished')
   drainFinished(
     @Payload(new CommandContractPipe('finishDrain')) request: FinishDrainCommand,
+    @Origin() origin: CommandOrigin | undefined,
   ): Promise<HostView> {
     const { drain, evacuated, notRelocatable } = request;
     return this.act(
       request,
       { type: 'FinishDrain', drain, evacuated, notRelocatable },
+      origin,
       'migration',
     );
   }
@@ -115,26 +128,46 @@ export class HostsController {
   @MessagePattern('cmd.inventory.drain-timed-out')
   drainTimedOut(
     @Payload(new CommandContractPipe('timeOutDrain')) request: TimeOutDrainCommand,
+    @Origin() origin: CommandOrigin | undefined,
   ): Promise<HostView> {
     const { drain, evacuated, remaining } = request;
-    return this.act(request, { type: 'TimeOutDrain', drain, evacuated, remaining }, 'migration');
+    return this.act(
+      request,
+      { type: 'TimeOutDrain', drain, evacuated, remaining },
+      origin,
+      'migration',
+    );
   }
 
   @MessagePattern('cmd.inventory.retire')
   async retire(
     @Payload(new CommandContractPipe('retireHost')) request: RetireHostCommand,
+    @Origin() origin: CommandOrigin | undefined,
   ): Promise<HostView> {
     const instances = await this.hosts.instancesOn(request.host);
-    return this.act(request, { type: 'RetireHost', force: request.force ?? false, instances });
+    return this.act(
+      request,
+      { type: 'RetireHost', force: request.force ?? false, instances },
+      origin,
+    );
   }
 
-  /** Runs the command, then answers the host as the read model shows it with the command applied. */
+  /**
+   * Runs the command, then answers the host as the read model shows it with the command applied.
+   * The actor is who the command says asked (a token through the gateway), else `sender`, the
+   * service that sends such commands, else inventory itself (docs/security/audit.md).
+   */
   private async act(
     request: HostRequest,
     command: HostCommand,
-    actor = 'operator',
+    origin: CommandOrigin | undefined,
+    sender = 'inventory',
   ): Promise<HostView> {
-    const { position } = await this.commands.execute(request.host, command, { actor });
+    const { position } = await this.commands.execute(
+      request.host,
+      command,
+      origin ?? { actor: sender },
+    );
     // Its own write when it made one; else (already there) whatever was committed before. The command
     // is done either way: past the wait (an old transaction elsewhere holds readers back) the model
     // answers as it is rather than the request failing.

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload, type NatsContext } from '@nestjs/microservices';
 import {
   AgentRegistration,
   ValidationFailed,
@@ -8,16 +8,38 @@ import {
 } from '@federa/contracts';
 import { ContractPipe } from '@federa/messaging';
 import type { HostAttributes } from '../domain/host-attributes';
+import { HostDataBuckets } from '../infrastructure/host-data-buckets';
 import { HostCommandHandler } from './host-command.handler';
 import { verifiedHostKey } from './host-key-proof';
 
 /**
- * Answers agents' registrations (`Subjects.agentRegister`) with the host's fencing epoch, once the
- * host key proof holds; a live host held by another key is refused with `conflict`.
+ * Answers agents' registrations with the host's fencing epoch, once the host key proof holds; a live
+ * host held by another key is refused with `conflict`. Agents ask on their host's own subject
+ * (`Subjects.agentRegisterFor`), which bus permissions restrict to that host's agent; the shared
+ * `Subjects.agentRegister` is still answered for open buses and older agents. The host's data
+ * bucket is created before the answer (HostDataBuckets).
  */
 @Controller()
 export class RegistrationController {
-  constructor(private readonly commands: HostCommandHandler) {}
+  constructor(
+    private readonly commands: HostCommandHandler,
+    private readonly buckets: HostDataBuckets,
+  ) {}
+
+  @MessagePattern('inventory.register.*')
+  async registerOnHostSubject(
+    @Payload(new ContractPipe(AgentRegistration)) registration: AgentRegistration,
+    @Ctx() context: NatsContext,
+  ): Promise<AgentRegistered> {
+    // `<prefix>.inventory.register.<host>`; a prefix never holds a dot.
+    const subjectHost = context.getSubject().split('.')[3];
+    if (registration.host !== subjectHost)
+      throw new ValidationFailed(
+        [{ path: 'host', reason: `must be the host of the subject, ${subjectHost}` }],
+        'AgentRegistration',
+      );
+    return this.register(registration);
+  }
 
   @MessagePattern('inventory.register')
   async register(
@@ -35,6 +57,8 @@ export class RegistrationController {
       },
       { actor: `agent:${registration.host}` },
     );
+    // Before the answer: an agent that is registered finds its bucket (it may not create one).
+    await this.buckets.ensureFor(registration.host, attributes.layers);
     return { epoch: record.epoch };
   }
 }

@@ -137,7 +137,8 @@ export function evolveHost(record: HostRecord, event: HostEvent): HostRecord {
     case 'HostDrained':
       return {
         ...record,
-        lifecycle: 'drained',
+        // A retired host stays retired, whatever a drain's end written after it says.
+        lifecycle: record.lifecycle === 'retired' ? 'retired' : 'drained',
         drain: record.drain && { ...record.drain, state: 'drained', blocked: [] },
       };
     case 'HostRetired':
@@ -296,14 +297,15 @@ export function decideHost(command: HostCommand, record: HostRecord): HostEvent[
 
 /**
  * Whether a drain runner's command is for the drain in progress: none in progress changes nothing
- * (the drain already ended); another drain's number is refused, as it was decided from an earlier
- * drain's world and must not end or overwrite this one.
+ * (the drain already ended, or the host was retired meanwhile: its drain's end must not bring it
+ * back as drained); another drain's number is refused, as it was decided from an earlier drain's
+ * world and must not end or overwrite this one.
  */
 function forThisDrain(
   record: HostRecord,
   drain: number,
 ): record is HostRecord & { drain: DrainRecord } {
-  if (record.drain?.state !== 'draining') return false;
+  if (record.lifecycle === 'retired' || record.drain?.state !== 'draining') return false;
   if (record.drain.number !== drain) {
     throw new FederaError(
       ErrorCodes.conflict,

@@ -179,4 +179,21 @@ describe('liveness tracker', () => {
     tracker.retryDownCheck('h1');
     expect(advance(250)).toEqual([{ kind: 'check-down', host: 'h1', epoch: 1, site: 'geneva' }]);
   });
+  it('asks again for a recovery that could not be recorded, on the next heartbeat', () => {
+    const { tracker, advance, clock } = setup();
+    tracker.track('h1', 'geneva', 1);
+    advance(2000);
+    expect(tracker.view('h1')!.liveness).toBe('suspect');
+    expect(tracker.heartbeat('h1', 1, clock.now)).toMatchObject({ change: { kind: 'recover' } });
+    tracker.retryRecovery('h1', 1);
+    expect(tracker.view('h1')!.liveness).toBe('suspect');
+    clock.now += 100;
+    expect(tracker.heartbeat('h1', 1, clock.now)).toMatchObject({
+      accepted: true,
+      change: { kind: 'recover', host: 'h1', epoch: 1 },
+    });
+    // A recovery of another epoch is no longer this host's: nothing changes.
+    tracker.retryRecovery('h1', 0);
+    expect(tracker.view('h1')!.liveness).toBe('ready');
+  });
 });

@@ -291,6 +291,17 @@ export class LivenessTracker {
     return count;
   }
 
+  /**
+   * A recovery that could not be recorded: the host is suspect again (in the tracker as in the
+   * log), so that its next heartbeat answers a `recover` change once more.
+   */
+  retryRecovery(host: string, epoch: number): void {
+    const entry = this.hosts.get(host);
+    if (!entry || entry.liveness !== 'ready' || entry.epoch !== epoch) return;
+    entry.liveness = 'suspect';
+    this.scheduleNext(entry);
+  }
+
   /** Puts a `check-down` back when its verdict could not be recorded, so the next tick retries it. */
   retryDownCheck(host: string): void {
     const entry = this.hosts.get(host);

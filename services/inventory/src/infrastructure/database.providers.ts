@@ -3,6 +3,7 @@ import { PostgresEventStore, openEventLogPool } from '@federa/eventstore';
 import { Pool } from 'pg';
 import type { InventoryConfig } from '../inventory-config';
 import { EVENT_STORE, INVENTORY_CONFIG, PG_POOL } from './inventory-tokens';
+import { endPoolWithin } from '@federa/runtime';
 
 export const databaseProviders: Provider[] = [
   {
@@ -25,6 +26,6 @@ export class PoolCloser implements OnApplicationShutdown {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.pool.end();
+    await endPoolWithin(this.pool, 'inventory');
   }
 }

@@ -13,6 +13,7 @@ import { INVENTORY_CONFIG } from '../infrastructure/inventory-tokens';
 import { HostReadModel } from '../infrastructure/host-read-model';
 import { readHostLease } from '../infrastructure/host-lease-reader';
 import { HostRoster } from '../infrastructure/host-roster';
+import { recordHostDownDetection } from '../infrastructure/host-metrics';
 
 const actor = 'inventory:liveness';
 /** How often the leader looks for hosts registered elsewhere that it has not heard from. */
@@ -34,6 +35,12 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
   /** When the leader last took the read model's hosts into its tracker. */
   private reconciledAt = Date.now();
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * The last change being recorded for each host: the next waits for it. A recovery decided while
+   * the host's suspicion was still being appended would otherwise find the host ready in the log,
+   * record nothing, and leave it suspect there for ever while the tracker holds it ready.
+   */
+  private readonly lastOfHost = new Map<string, Promise<void>>();
 
   constructor(
     private readonly tracker: LivenessTracker,
@@ -66,7 +73,14 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Records a recovery the heartbeat listener saw; a standby leaves it to the leader. */
   record(change: LivenessChange): void {
-    if (this.isLeader) this.track(this.apply(change));
+    if (!this.isLeader) return;
+    const before = this.lastOfHost.get(change.host) ?? Promise.resolve();
+    const recorded = before.then(() => this.apply(change));
+    this.lastOfHost.set(change.host, recorded);
+    void recorded.finally(() => {
+      if (this.lastOfHost.get(change.host) === recorded) this.lastOfHost.delete(change.host);
+    });
+    this.track(recorded);
   }
 
   private tick(): void {
@@ -143,6 +157,8 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
         `could not record ${change.kind} of ${change.host}: ${(error as Error).message}`,
       );
       if (change.kind === 'check-down') this.tracker.retryDownCheck(change.host);
+      // The tracker already holds the host ready: its next heartbeat must ask again.
+      if (change.kind === 'recover') this.tracker.retryRecovery(change.host, change.epoch);
     }
   }
 
@@ -151,6 +167,7 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
       readHostLease(this.config.leaseDir, host),
       this.hosts.instancesOn(host),
     ]);
+    const heardAt = this.tracker.view(host)?.lastHeartbeatAt ?? null;
     const verdict = this.tracker.resolveDown(host, epoch, lease);
     if (verdict.kind === 'down') {
       const { events } = await this.commands.execute(
@@ -165,7 +182,10 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
         { actor },
       );
       // Nothing recorded when the log knows better (retired through another replica, already down).
-      if (events.length > 0) this.logger.warn(`host ${host} is down (${verdict.cause})`);
+      if (events.length > 0) {
+        recordHostDownDetection(heardAt, Date.now());
+        this.logger.warn(`host ${host} is down (${verdict.cause})`);
+      }
     } else if (verdict.kind === 'defer') {
       await this.commands.execute(
         host,

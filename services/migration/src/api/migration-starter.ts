@@ -1,7 +1,12 @@
 import {
+  causedMetadata,
+  commandMetadata,
   ErrorCodes,
   FederaError,
   streamIds,
+  type CommandOrigin,
+  type DecisionMetadata,
+  type EventCause,
   type MigrateInstanceCommand,
   type MigrationReason,
   type MigrationTargetAnswer,
@@ -46,6 +51,11 @@ export class MigrationStarter {
     reason: MigrationReason = 'requested',
     /** The log position the caller has read: placement chooses from a view at least as recent. */
     after?: number,
+    /**
+     * Who asks (docs/security/audit.md): the command's origin (a token through the gateway), or the
+     * event it answers (a drain's HostDrainStarted), whose actor it carries on; else migration itself.
+     */
+    who: { origin?: CommandOrigin; cause?: EventCause } = {},
   ): Promise<MigrationView> {
     const chosenFrom = new Date().toISOString();
     const life = await this.cluster.instance(command.instance);
@@ -88,7 +98,9 @@ export class MigrationStarter {
     }
     const migration = `mig-${randomUUID()}`;
     const owned = await this.ownership.claim(migration).catch(() => false);
-    const metadata = { actor: 'migration', correlationId: correlationId ?? migration };
+    const metadata = who.cause
+      ? causedMetadata(who.cause, 'migration')
+      : commandMetadata(who.origin, 'migration', correlationId ?? migration);
     let newState;
     try {
       ({ newState } = await handleCommand(
@@ -116,9 +128,16 @@ export class MigrationStarter {
       if (owned) await this.ownership.release(migration).catch(() => undefined);
       throw error;
     }
+    // The instance moves because the migration started: its MigrationStarted is the cause.
+    const started = await this.store
+      .readStream(streamIds.migration(migration))
+      .then(({ events }) => events[0])
+      .catch(() => undefined);
     const refused = await this.markMoving(migration, command.instance, target.to, {
       servesWhileMoving: live || !target.stateful,
-      metadata,
+      metadata: started
+        ? causedMetadata(started, 'migration')
+        : { ...metadata, causationId: migration },
     });
     if (refused) {
       if (owned) {
@@ -154,7 +173,7 @@ export class MigrationStarter {
     migration: string,
     instance: string,
     to: string,
-    options: { servesWhileMoving: boolean; metadata: { actor: string; correlationId: string } },
+    options: { servesWhileMoving: boolean; metadata: DecisionMetadata },
   ): Promise<InstanceCommandRefused | undefined> {
     try {
       await handleCommand(
@@ -167,7 +186,7 @@ export class MigrationStarter {
           to,
           ...(options.servesWhileMoving ? { servesWhileMoving: true } : {}),
         },
-        { metadata: { ...options.metadata, causationId: migration } },
+        { metadata: options.metadata },
       );
       return undefined;
     } catch (error) {

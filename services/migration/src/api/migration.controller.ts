@@ -5,10 +5,11 @@ import {
   FederaError,
   type GetMigrationQuery,
   type ListMigrationsQuery,
+  type CommandOrigin,
   type MigrateInstanceCommand,
 } from '@federa/contracts';
 import { LiveProjection } from '@federa/eventstore';
-import { CommandContractPipe } from '@federa/messaging';
+import { CommandContractPipe, Origin } from '@federa/messaging';
 import type { MigrationView } from '../domain/migration-view';
 import { MigrationReadModel, type MigrationPage } from '../infrastructure/migration-read-model';
 import { MigrationStarter } from './migration-starter';
@@ -28,8 +29,9 @@ export class MigrationController {
   @MessagePattern('cmd.migration.migrate')
   migrate(
     @Payload(new CommandContractPipe('migrateInstance')) command: MigrateInstanceCommand,
+    @Origin() origin: CommandOrigin | undefined,
   ): Promise<MigrationView> {
-    return this.starter.start(command);
+    return this.starter.start(command, undefined, 'requested', undefined, { origin });
   }
 
   @MessagePattern('cmd.migration.list-migrations')

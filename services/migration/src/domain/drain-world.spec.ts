@@ -139,6 +139,15 @@ describe('the world a drain is decided from', () => {
     expect(again.drains.get('a')).toMatchObject({ number: 2, instances: ['web-1'] });
   });
 
+  it('keeps the HostDrainStarted of a drain, so that its moves act for whoever asked for it', () => {
+    const metadata = { correlationId: 'c-1', actor: 'token:bob', actorRole: 'admin' };
+    const world = worldOf([
+      ...history.slice(0, -1),
+      { ...history[history.length - 1], eventId: 'e-drain', metadata },
+    ]);
+    expect(world.drains.get('a')?.cause).toEqual({ eventId: 'e-drain', metadata });
+  });
+
   it('numbers the drains of a host, so that commands for an earlier one can be told apart', () => {
     const world = worldOf([
       ...history,

@@ -1,5 +1,7 @@
 import {
   normaliseServiceSpec,
+  type EventCause,
+  type EventMetadata,
   type HostDrainStartedData,
   type MigrationReason,
   type ServiceSpec,
@@ -25,6 +27,8 @@ export interface DrainInProgress {
   instances: string[];
   deadlineAt?: string;
   replaceWith?: string;
+  /** The HostDrainStarted: its moves act for whoever asked for the drain (docs/security/audit.md). */
+  cause?: EventCause;
 }
 
 /** What the drain runner keeps of a migration: enough to tell this drain's moves and their ends. */
@@ -59,6 +63,8 @@ export interface WorldEvent {
   type: string;
   position: number;
   data: unknown;
+  eventId?: string;
+  metadata?: Pick<EventMetadata, 'correlationId' | 'actor' | 'actorRole'>;
 }
 
 export function emptyDrainWorld(): DrainWorld {
@@ -103,6 +109,9 @@ export function foldDrainWorld(world: DrainWorld, event: WorldEvent): void {
         instances: [...d.instances],
         ...(d.deadlineAt ? { deadlineAt: d.deadlineAt } : {}),
         ...(d.replaceWith ? { replaceWith: d.replaceWith } : {}),
+        ...(event.eventId && event.metadata
+          ? { cause: { eventId: event.eventId, metadata: event.metadata } }
+          : {}),
       });
       return;
     }

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import {
   ErrorCodes,
   FederaError,
@@ -5,11 +6,13 @@ import {
   validatePayload,
   instanceStartPayload,
   AgentReport,
+  ServiceEndpoints,
   type AgentCommand,
   type CommandReply,
   type InstanceSpecPayload,
 } from '@federa/contracts';
-import { JSONCodec, type NatsConnection } from 'nats';
+import { SubjectGuard, copyStoredData } from '@federa/messaging';
+import { JSONCodec, type KV, type NatsConnection } from 'nats';
 import {
   commandIdOf,
   type MigrationEnds,
@@ -30,6 +33,8 @@ export interface AgentEndsOptions {
   healthyTimeoutMs?: number;
   /** Between two probes while waiting for health; @default 500 */
   probeEveryMs?: number;
+  /** Copies of a target's data bucket created by a copy (`FEDERA_STREAM_REPLICAS`); @default 1 */
+  dataBucketReplicas?: number;
 }
 
 /** A command without its id and epoch, which the sender adds. */
@@ -45,7 +50,9 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
   private readonly workTimeoutMs: number;
   private readonly healthyTimeoutMs: number;
   private readonly probeEveryMs: number;
+  private readonly dataBucketReplicas: number | undefined;
   private probes = 0;
+  private discovery: Promise<KV> | undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -57,6 +64,7 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
     this.workTimeoutMs = options.workTimeoutMs ?? 120_000;
     this.healthyTimeoutMs = options.healthyTimeoutMs ?? 60_000;
     this.probeEveryMs = options.probeEveryMs ?? 500;
+    this.dataBucketReplicas = options.dataBucketReplicas;
   }
 
   async stopSource(move: MovingInstance): Promise<void> {
@@ -77,7 +85,19 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
     return { key, bytes: typeof result?.size === 'number' ? result.size : 0 };
   }
 
+  /**
+   * Copies the export from the source's data bucket into the target's (each agent reads its own
+   * only), then has the target import it. Safe to repeat: parts the target holds with the same
+   * digest are not copied again, and the manifest goes last.
+   */
   async importData(move: MovingInstance, key: string): Promise<void> {
+    await copyStoredData(
+      this.nc.jetstream(),
+      this.subjects.dataBucketOf(move.from),
+      this.subjects.dataBucketOf(move.to),
+      key,
+      { replicas: this.dataBucketReplicas },
+    );
     await this.work(move.to, commandIdOf(move, 'import'), {
       type: 'import-data',
       spec: await this.spec(move),
@@ -88,7 +108,7 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
   async startTarget(move: MovingInstance): Promise<void> {
     await this.work(move.to, commandIdOf(move, 'start-target'), {
       type: 'start',
-      spec: await this.spec(move),
+      spec: await this.spec(move, await this.endpointsOnSource(move)),
     });
   }
 
@@ -128,7 +148,7 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
   async liveTransfer(move: MovingInstance): Promise<{ bytes?: number; downtimeMs: number }> {
     const prepared = await this.work(move.to, commandIdOf(move, 'migrate-in'), {
       type: 'migrate-in',
-      spec: await this.spec(move),
+      spec: await this.spec(move, await this.endpointsOnSource(move)),
     });
     const uri = typeof prepared?.uri === 'string' ? prepared.uri : '';
     if (!uri) throw new Error(`${move.to} answered migrate-in without a uri`);
@@ -172,10 +192,35 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
     }).catch(ignoreNotFound);
   }
 
-  private async spec(move: MovingInstance): Promise<InstanceSpecPayload> {
+  private async spec(
+    move: MovingInstance,
+    endpoints?: ServiceEndpoints,
+  ): Promise<InstanceSpecPayload> {
     const app = await this.cluster.application(move.service, move.app);
     if (!app) throw new Error(`no spec for ${move.service}/${move.app}`);
-    return instanceStartPayload(move.service, move.instance, app);
+    return instanceStartPayload(move.service, move.instance, app, endpoints);
+  }
+
+  /**
+   * The service's endpoints as the source host's discovery key holds them, for the copy starting on
+   * the target: the target's agent watches its own host's keys only, and supervision may not have
+   * written the target's yet. Undefined when they cannot be read: the agent's own key follows.
+   */
+  private async endpointsOnSource(move: MovingInstance): Promise<ServiceEndpoints | undefined> {
+    try {
+      this.discovery ??= this.nc
+        .jetstream()
+        .views.kv(this.subjects.discoveryBucket, { bindOnly: true });
+      const entry = await (
+        await this.discovery
+      ).get(this.subjects.discoveryKey(move.from, move.service));
+      if (!entry || entry.operation !== 'PUT') return undefined;
+      const value = validatePayload(ServiceEndpoints, entry.json());
+      return value.ok ? value.value : undefined;
+    } catch {
+      this.discovery = undefined;
+      return undefined;
+    }
   }
 
   /** Sends a command and resolves with its outcome report's result (throws its error). */
@@ -189,8 +234,12 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
         subscription.unsubscribe();
         reject(new Error(`${body.type} on ${host}: no outcome in ${this.workTimeoutMs} ms`));
       }, this.workTimeoutMs);
-      const subscription = this.nc.subscribe(this.subjects.agentReport(host), {
+      const subject = this.subjects.agentReport(host);
+      // A JetStream delivery here arrives under its stored subject, forged by whoever stored it.
+      const guard = new SubjectGuard(subject, (line) => new Logger('AgentEnds').warn(line));
+      const subscription = this.nc.subscribe(subject, {
         callback: (_error, msg) => {
+          if (!guard.admits(msg.subject)) return;
           let plain: unknown;
           try {
             plain = json.decode(msg.data);
@@ -200,7 +249,8 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
           const report = validatePayload(AgentReport, plain);
           if (!report.ok) return;
           const r = report.value;
-          if (r.kind !== 'command' || r.commandId !== commandId) return;
+          // Another host's report on this host's subject (an open bus) is no outcome of ours.
+          if (r.kind !== 'command' || r.commandId !== commandId || r.host !== host) return;
           if (r.status !== 'succeeded' && r.status !== 'failed') return;
           clearTimeout(timer);
           subscription.unsubscribe();

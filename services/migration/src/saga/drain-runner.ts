@@ -1,4 +1,9 @@
-import { ErrorCodes, FederaError, type DrainBlockedInstance } from '@federa/contracts';
+import {
+  ErrorCodes,
+  FederaError,
+  type DrainBlockedInstance,
+  type EventCause,
+} from '@federa/contracts';
 import { isLive } from '@federa/instance-lifecycle';
 import type { CommandClient } from '@federa/messaging';
 import { decideDrainStep } from '../domain/drain-evacuation';
@@ -23,7 +28,12 @@ export interface DrainRunnerPorts {
    * log position of the latest move in flight the follower has read, which placement must have read
    * before it chooses the target (so that room is held).
    */
-  startMove(instance: string, to: string | undefined, after: number): Promise<string>;
+  startMove(
+    instance: string,
+    to: string | undefined,
+    after: number,
+    cause?: EventCause,
+  ): Promise<string>;
   inventory: Pick<CommandClient, 'sendCommand'>;
   isLeader(): boolean;
   log(message: string): void;
@@ -174,6 +184,7 @@ export class DrainRunner {
           instance,
           drain.replaceWith,
           latestMove(world),
+          drain.cause,
         );
         this.pending.set(instance, { migration, from: host });
         memory.refusals.delete(instance);

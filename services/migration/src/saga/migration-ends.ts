@@ -35,7 +35,10 @@ export interface MigrationEnds {
   stopSource(move: MovingInstance): Promise<void>;
   /** Copies the source's data into the data bucket; answers its key and size. */
   exportData(move: MovingInstance): Promise<{ key: string; bytes: number }>;
-  /** Reads the data from the bucket into the instance on the target (not yet started). */
+  /**
+   * Copies the export from the source's data bucket into the target's, then reads it into the
+   * instance on the target (not yet started).
+   */
   importData(move: MovingInstance, key: string): Promise<void>;
   /** Starts the instance on the target. */
   startTarget(move: MovingInstance): Promise<void>;

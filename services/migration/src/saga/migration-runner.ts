@@ -1,4 +1,4 @@
-import { streamIds, type MigrationPhase } from '@federa/contracts';
+import { streamIds, type DecisionMetadata, type MigrationPhase } from '@federa/contracts';
 import { foldEvents, handleCommand, type EventStore } from '@federa/eventstore';
 import {
   instanceDecider,
@@ -33,7 +33,7 @@ interface PhaseOutcome {
 }
 
 export interface MigrationRunnerOptions {
-  /** Who the events name as their actor; @default 'migration' */
+  /** Who decides the events (`decidedBy`, and the actor when nobody asked); @default 'migration' */
   actor?: string;
   /** Attempts at a clean-up phase after the target was verified before giving up; @default 5 */
   cleanupAttempts?: number;
@@ -75,6 +75,8 @@ export class MigrationRunner {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly log: (message: string) => void;
   private readonly ownership: SagaOwnership;
+  /** The metadata of each running saga's events, for the instance events it appends too. */
+  private readonly causes = new Map<string, DecisionMetadata>();
 
   constructor(
     private readonly store: EventStore,
@@ -96,6 +98,7 @@ export class MigrationRunner {
    */
   async run(migration: string, options: RunOptions = {}): Promise<MigrationSagaState> {
     const stream = await SagaStream.open(this.store, migration, this.actor);
+    this.causes.set(migration, stream.metadata);
     try {
       if (stream.state.status === 'none') throw new Error(`no migration ${migration}`);
       const attempt = options.adopted ? freshAttempt() : undefined;
@@ -105,6 +108,7 @@ export class MigrationRunner {
       this.log(error.message);
       return stream.state;
     } finally {
+      this.causes.delete(migration);
       await this.ownership.release(migration).catch(() => undefined);
     }
   }
@@ -471,7 +475,11 @@ export class MigrationRunner {
 
   private async instance(move: MovingInstance, command: InstanceCommand): Promise<void> {
     await handleCommand(this.store, streamIds.instance(move.instance), instanceDecider, command, {
-      metadata: { actor: this.actor, correlationId: move.migration, causationId: move.migration },
+      metadata: this.causes.get(move.migration) ?? {
+        actor: this.actor,
+        decidedBy: this.actor,
+        correlationId: move.migration,
+      },
     });
   }
 

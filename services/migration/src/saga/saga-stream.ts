@@ -1,4 +1,9 @@
-import { streamIds } from '@federa/contracts';
+import {
+  causedMetadata,
+  internalMetadata,
+  streamIds,
+  type DecisionMetadata,
+} from '@federa/contracts';
 import { StreamVersionConflict, type EventStore } from '@federa/eventstore';
 import {
   migrationDecider,
@@ -19,7 +24,11 @@ export class SagaStream {
     readonly migration: string,
     private current: MigrationSagaState,
     private version: number,
-    private readonly metadata: { actor: string; correlationId: string },
+    /**
+     * Who and why of every event this runner appends: whoever started the migration (its first
+     * event's actor and role, caused by it), decided by `actor` (docs/security/audit.md).
+     */
+    readonly metadata: DecisionMetadata,
   ) {}
 
   static async open(store: EventStore, migration: string, actor: string): Promise<SagaStream> {
@@ -31,7 +40,9 @@ export class SagaStream {
         event as Parameters<typeof migrationDecider.evolve>[1],
       );
     }
-    return new SagaStream(store, migration, state, version, { actor, correlationId: migration });
+    const first = events[0];
+    const metadata = first ? causedMetadata(first, actor) : internalMetadata(actor, migration);
+    return new SagaStream(store, migration, state, version, metadata);
   }
 
   get state(): MigrationSagaState {

@@ -70,4 +70,31 @@ describe('the instance request intake', () => {
     await jest.advanceTimersByTimeAsync(60_000);
     expect(asked).toHaveLength(1);
   });
+
+  it("places each instance for whoever requested it, caused by that instance's own request", async () => {
+    let causeOf: ((instance: string) => unknown) | undefined;
+    const engine = {
+      catalog: { get: () => undefined },
+      fold: async () => undefined,
+      place: async (_: unknown, cause: (instance: string) => unknown) => {
+        causeOf = cause;
+        return [];
+      },
+    } as unknown as PlacementEngine;
+    const alice = requestedEvent('shop-web-a', 1);
+    alice.metadata = { ...alice.metadata, actor: 'token:alice', actorRole: 'operator' };
+    const intake = new InstanceRequestIntake(engine, undefined, () => undefined);
+    await intake.onEvents([alice, requestedEvent('shop-web-b', 2)], true);
+    expect(causeOf?.('shop-web-a')).toEqual({
+      correlationId: 'c-1',
+      causationId: alice.eventId,
+      actor: 'token:alice',
+      actorRole: 'operator',
+      decidedBy: 'placement',
+    });
+    expect(causeOf?.('shop-web-b')).toEqual(
+      expect.objectContaining({ actor: 'supervision', causationId: requestedEvent('', 2).eventId }),
+    );
+    intake.stop();
+  });
 });

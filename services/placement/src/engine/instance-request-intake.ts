@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { InstanceRequestedData, RecordedEvent } from '@federa/contracts';
+import { causedMetadata, type InstanceRequestedData, type RecordedEvent } from '@federa/contracts';
 import { backoffDelayMs, type BackoffPolicy } from '@federa/runtime/backoff';
+import { contextOfTraceparent, inSpan } from '@federa/runtime/tracing';
 import type { PlacementRequest } from '../domain/placement-request';
 import { requestForApplication } from '../domain/request-for-application';
 import { resourcesOf } from '../domain/resource-amounts';
@@ -59,21 +60,26 @@ export class InstanceRequestIntake {
   /** Places every open request in one call (rounds of the engine's size), each with its own cause. */
   private async placePending(): Promise<void> {
     const causes = new Map<string, PlacementCause>();
-    const byCorrelation = new Map<string, PlacementCause>();
     const requests: PlacementRequest[] = [];
     for (const { event } of this.pending.values()) {
-      const { correlationId } = event.metadata;
-      // One cause per correlation id: the first request of the group caused the placements.
-      let cause = byCorrelation.get(correlationId);
-      if (!cause)
-        byCorrelation.set(correlationId, (cause = { correlationId, causationId: event.eventId }));
-      causes.set(event.data.instance, cause);
+      // Each placement is caused by its own request, and acts for whoever that request acted for.
+      causes.set(event.data.instance, causedMetadata(event, 'placement'));
       requests.push(this.requestOf(event.data));
     }
     const batch = [...this.pending];
     this.pending.clear();
     try {
-      await this.engine.place(requests, (instance) => causes.get(instance)!);
+      // In the trace of the first request (an apply's requests share one); each request's own
+      // trace goes on in its events' metadata (causedMetadata).
+      await inSpan(
+        'federa-placement',
+        'placement round',
+        () => this.engine.place(requests, (instance) => causes.get(instance)!),
+        {
+          attributes: { 'federa.requests': requests.length },
+          parent: contextOfTraceparent(batch[0]?.[1].event.metadata.traceparent),
+        },
+      );
       this.failures = 0;
     } catch (error) {
       // Supervision counts a requested instance as on its way and asks for no other: a batch that

@@ -27,9 +27,12 @@ export type { PlacementStore } from './round-committer';
 
 export type PlacementEngineOptions = RoundCommitterOptions;
 
-/** Who asked, copied into the metadata of the events a placement appends. */
+/**
+ * Who asked, copied into the metadata of the events a placement appends: the requesting event's
+ * actor and role are carried on (docs/security/audit.md); without an actor, placement is the actor.
+ */
 export type PlacementCause = Pick<EventMetadata, 'correlationId'> &
-  Partial<Pick<EventMetadata, 'causationId'>>;
+  Partial<Pick<EventMetadata, 'causationId' | 'actor' | 'actorRole'>>;
 
 const instancePrefix = streamIds.instance('');
 
@@ -184,7 +187,16 @@ function metadataMaker(
   return (instance) => {
     const cause = causeOf(instance);
     let metadata = made.get(cause);
-    if (!metadata) made.set(cause, (metadata = { ...cause, actor: 'placement', occurredAt }));
+    if (!metadata)
+      made.set(
+        cause,
+        (metadata = {
+          ...cause,
+          actor: cause.actor ?? 'placement',
+          decidedBy: 'placement',
+          occurredAt,
+        }),
+      );
     return metadata;
   };
 }

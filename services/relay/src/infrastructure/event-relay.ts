@@ -6,7 +6,7 @@ import {
   type PostgresLeaderLease,
   type ReadAllResult,
 } from '@federa/eventstore';
-import { ensureEventStream } from '@federa/messaging';
+import { ensureEventStream, type EventStreamSettings } from '@federa/messaging';
 import { backoffDelayMs, type BackoffPolicy } from '@federa/runtime/backoff';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
@@ -29,7 +29,22 @@ export interface EventRelayOptions {
   acquireEveryMs?: number;
   /** Wait for one PubAck; @default 5000 ms */
   publishTimeoutMs?: number;
-  /** Told when this instance becomes active or stands by, for logs. */
+  /**
+   * The settings the event stream must have (`FEDERA_STREAM_*`): the relay creates the stream with
+   * them, or brings an existing one to them when it becomes active; @default none set: a new stream
+   * has one replica and no limit, an existing one keeps its own
+   */
+  streamSettings?: EventStreamSettings;
+  /** Told of each change made to the event stream's settings, and of what the stream loses by it. */
+  onStreamChange?: (change: { changes: string[]; warnings: string[] }) => void;
+  /**
+   * Told when JetStream cannot place the stream's replicas now (a server down or starting, or too
+   * few): the relay publishes to the stream as it is and tries the change again later.
+   */
+  onStreamChangeDeferred?: (reason: string) => void;
+  /** How often an active relay tries again a replica change JetStream could not place; @default 5 min */
+  streamSettingsRetryMs?: number;
+  /** Told when this instance becomes active or stands by (only when its role changes), for logs. */
   onRoleChange?: (role: 'active' | 'standby') => void;
   onError?: (error: unknown) => void;
 }
@@ -61,6 +76,8 @@ export class EventRelay {
   private readonly sleepers = new Set<() => void>();
   /** The failure the active relay is recovering from, until it reads the log again. */
   private lastFailure: unknown;
+  /** The role last reported, so that each change is told once. */
+  private role: 'active' | 'standby' | undefined;
 
   constructor(private readonly options: EventRelayOptions) {}
 
@@ -101,7 +118,7 @@ export class EventRelay {
     let failures = 0;
     while (!this.stopped) {
       if (await this.options.lease.tryAcquire()) {
-        this.options.onRoleChange?.('active');
+        this.reportRole('active');
         try {
           await this.publishWhileActive();
           failures = 0;
@@ -110,12 +127,20 @@ export class EventRelay {
           this.options.onError?.(error);
           await this.sleep(backoffDelayMs(failures++, failureBackoff));
         }
-        if (!this.stopped) this.options.onRoleChange?.('standby');
+        // After a failure this instance still holds the lease and tries again: still active.
+        if (!this.stopped && !this.options.lease.isHeld) this.reportRole('standby');
       } else {
         this.lastFailure = undefined;
+        this.reportRole('standby');
       }
       await this.sleep(acquireEveryMs);
     }
+  }
+
+  private reportRole(role: 'active' | 'standby'): void {
+    if (this.role === role) return;
+    this.role = role;
+    this.options.onRoleChange?.(role);
   }
 
   /**
@@ -132,7 +157,20 @@ export class EventRelay {
     const maxPending = this.options.maxPending ?? 2000;
     const timeoutMs = this.options.publishTimeoutMs ?? 5000;
     const jsm = await nc.jetstreamManager();
-    await ensureEventStream(jsm, subjects);
+    /** A replica change JetStream could not place yet: tried again every streamSettingsRetryMs. */
+    let settingsDeferred = false;
+    const ensureStream = () =>
+      ensureEventStream(jsm, subjects, {
+        settings: this.options.streamSettings ?? {},
+        onChange: this.options.onStreamChange,
+        onReplicasDeferred: (reason) => {
+          settingsDeferred = true;
+          this.options.onStreamChangeDeferred?.(reason);
+        },
+      });
+    await ensureStream();
+    const retrySettingsMs = this.options.streamSettingsRetryMs ?? 300_000;
+    let settingsTriedAt = Date.now();
     const js = nc.jetstream();
     const streamLastSequence = async () =>
       (await jsm.streams.info(subjects.eventStream)).state.last_seq;
@@ -158,6 +196,15 @@ export class EventRelay {
         }
         if (!lease.isHeld || checkpoint.lost) return; // another relay is the active one now
         if (checkpoint.failure) throw checkpoint.failure.error;
+        if (settingsDeferred && Date.now() - settingsTriedAt > retrySettingsMs) {
+          // Publishing goes on meanwhile: a failure here is told, and tried again later.
+          settingsDeferred = false;
+          settingsTriedAt = Date.now();
+          await ensureStream().catch((error: unknown) => {
+            settingsDeferred = true;
+            this.options.onError?.(error);
+          });
+        }
 
         for (const inFlight of pages) {
           if (inFlight.round) continue;

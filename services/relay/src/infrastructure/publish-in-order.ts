@@ -1,6 +1,15 @@
 import { streamCategory, type RecordedEvent, type Subjects } from '@federa/contracts';
 import { encodeEventMessage, positionHeader } from '@federa/messaging';
-import { headers, type JetStreamClient } from 'nats';
+import {
+  SpanKind,
+  SpanStatusCode,
+  contextOfTraceparent,
+  injectTraceContext,
+  startSpan,
+  tracingOn,
+  withContext,
+} from '@federa/runtime/tracing';
+import { headers, type JetStreamClient, type MsgHdrs, type PubAck } from 'nats';
 
 /** How far a pipelined round got: events [0, confirmed) are in JetStream (new or deduplicated). */
 export interface PublishRound {
@@ -27,16 +36,15 @@ export async function publishInOrder(
   const acks = events.slice(from).map((event, i) => {
     const h = headers();
     h.set(positionHeader, String(event.position));
-    return js.publish(
-      subjects.event(streamCategory(event.streamId), event.type),
-      encodeEventMessage(event),
-      {
+    const subject = subjects.event(streamCategory(event.streamId), event.type);
+    const publish = () =>
+      js.publish(subject, encodeEventMessage(event), {
         msgID: event.eventId,
         expect: { lastSequence: lastSequence + i },
         headers: h,
         timeout: timeoutMs,
-      },
-    );
+      });
+    return tracingOn() ? publishTraced(event, subject, h, publish) : publish();
   });
   const settled = await Promise.allSettled(acks);
   let confirmed = from;
@@ -50,4 +58,34 @@ export async function publishInOrder(
     else last = outcome.value.seq;
   }
   return { confirmed, sawDuplicate, lastSequence: last, error: undefined };
+}
+
+/**
+ * The publish in a span of the event's trace (the one its metadata names), whose context the
+ * message carries on to the stream's consumers; the span ends with the PubAck.
+ */
+function publishTraced(
+  event: RecordedEvent,
+  subject: string,
+  h: MsgHdrs,
+  publish: () => Promise<PubAck>,
+): Promise<PubAck> {
+  const started = startSpan('federa-relay', `publish ${event.type}`, {
+    kind: SpanKind.PRODUCER,
+    attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject },
+    parent: contextOfTraceparent(event.metadata.traceparent),
+  });
+  if (!started) return publish();
+  withContext(started.context, () => injectTraceContext(h));
+  return publish().then(
+    (ack) => {
+      started.span.end();
+      return ack;
+    },
+    (error: unknown) => {
+      started.span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      started.span.end();
+      throw error;
+    },
+  );
 }

@@ -1,7 +1,7 @@
-import { FederaError, streamIds, type AgentCommand } from '@federa/contracts';
+import { backupKey, FederaError, streamIds, type AgentCommand } from '@federa/contracts';
 import { eventually } from '@federa/testing';
 import { InstanceWriter } from '../supervisor/instance-writer';
-import { SupervisedShop } from '../testing/supervised-shop.fixture';
+import { placed, resources, SupervisedShop } from '../testing/supervised-shop.fixture';
 import { AgentDispatcher } from './agent-dispatcher';
 
 /**
@@ -316,6 +316,132 @@ describe('the agent dispatcher', () => {
     expect(await last('shop-db-3')).toMatchObject({
       type: 'InstanceStopped',
       data: { reason: 'host-down', host: 'h2' },
+    });
+  });
+
+  describe('a start that restores from a copy', () => {
+    const key = backupKey('shop-db-0', 1_700_000_000_000);
+    let deliveries: string[];
+    let deliver: (key: string, from: string, to: string) => Promise<'copied' | 'missing'>;
+    let restoring: AgentDispatcher;
+
+    beforeEach(async () => {
+      deliveries = [];
+      deliver = async (k, from, to) => {
+        deliveries.push(`${k} ${from}->${to}`);
+        return 'copied';
+      };
+      shop.host('h2', 3);
+      // The dead instance ran on h2; its replacement is placed on h1.
+      await shop.instance('shop-db-0', 'db', 'h2');
+      await shop.decide('shop-db-1', {
+        type: 'request',
+        data: {
+          service: 'shop',
+          app: 'db',
+          instance: 'shop-db-1',
+          layer: 'process',
+          resources,
+          revision: 1,
+          reason: 'replace',
+          replaces: 'shop-db-0',
+          restoreFrom: key,
+          dataAgeMs: 1000,
+        },
+      });
+      await shop.decide('shop-db-1', { type: 'place', data: placed('shop-db-1', 'db', 'h1') });
+      const writer = new InstanceWriter(shop.store, shop.view, { debug: () => {} }, () => clock);
+      restoring = new AgentDispatcher(
+        shop.view,
+        {
+          send: async (host, command) => {
+            deliveries.push(`sent ${command.type} to ${host}`);
+            return agents.send(host, command);
+          },
+        },
+        writer,
+        5000,
+        { warn: (line) => warnings.push(line) },
+        () => clock,
+        undefined,
+        { deliver: (k, from, to) => deliver(k, from, to) },
+      );
+    });
+
+    afterEach(() => restoring.close());
+
+    it("has the copy delivered from the dead instance's host to its own before the start goes", async () => {
+      await restoring.start(shop.view.instances.get('shop-db-1')!);
+      await restoring.idle();
+      expect(deliveries).toEqual([`${key} h2->h1`, 'sent start to h1']);
+      expect(agents.sent[0].command).toMatchObject({ spec: { restoreFrom: key } });
+    });
+
+    it('holds the start back while the copy cannot be made, and copies again with the resent start', async () => {
+      deliver = async () => {
+        throw new Error('JetStream not answering');
+      };
+      await restoring.start(shop.view.instances.get('shop-db-1')!);
+      await restoring.idle();
+      expect(agents.sent).toEqual([]);
+      expect(warnings.join('\n')).toMatch(
+        /copying .* from h2's data to h1: JetStream not answering/,
+      );
+      // Not failed: it waits to be resent.
+      expect((await shop.typesOf('shop-db-1')).at(-1)).toBe('InstanceStarting');
+      deliver = async (k, from, to) => {
+        deliveries.push(`${k} ${from}->${to}`);
+        return 'copied';
+      };
+      clock += 60_000;
+      await restoring.start(shop.view.instances.get('shop-db-1')!);
+      await restoring.idle();
+      expect(agents.sent).toHaveLength(1);
+    });
+
+    it("fails the instance without copying or starting when the key is another instance's copy", async () => {
+      // A dead host's backup index named another service's copy (its agent writes the index).
+      const theirs = backupKey('billing-db-1', 1_700_000_000_000);
+      shop.host('h3', 1);
+      await shop.instance('billing-db-1', 'db', 'h3');
+      await shop.decide('shop-db-2', {
+        type: 'request',
+        data: {
+          service: 'shop',
+          app: 'db',
+          instance: 'shop-db-2',
+          layer: 'process',
+          resources,
+          revision: 1,
+          reason: 'replace',
+          replaces: 'shop-db-0',
+          restoreFrom: theirs,
+          dataAgeMs: 1000,
+        },
+      });
+      await shop.decide('shop-db-2', { type: 'place', data: placed('shop-db-2', 'db', 'h1') });
+      await restoring.start(shop.view.instances.get('shop-db-2')!);
+      await restoring.idle();
+      expect(deliveries).toEqual([]);
+      expect(agents.sent).toEqual([]);
+      expect(await shop.store.readStream(streamIds.instance('shop-db-2'))).toMatchObject({
+        events: expect.arrayContaining([
+          expect.objectContaining({
+            type: 'InstanceFailed',
+            data: expect.objectContaining({
+              reason: `start refused: ${theirs} is not a copy of the instance shop-db-2 replaces: not restored from`,
+            }),
+          }),
+        ]),
+      });
+    });
+
+    it('lets the start go when the copy no longer exists, saying so: the agent refuses to start without it', async () => {
+      deliver = async () => 'missing';
+      await restoring.start(shop.view.instances.get('shop-db-1')!);
+      await restoring.idle();
+      expect(agents.sent).toHaveLength(1);
+      expect(warnings).toContain(`${key} is not in h2's data: nothing to copy to h1`);
     });
   });
 });

@@ -1,7 +1,10 @@
 import {
+  backupInstanceOf,
   ErrorCodes,
   FederaError,
   instanceStartPayload,
+  streamIds,
+  type DecisionMetadata,
   type AgentCommand,
   type InstanceStopReason,
   type RecordedEvent,
@@ -10,8 +13,11 @@ import {
   type StopCommand,
 } from '@federa/contracts';
 import { isLive, type InstanceView } from '../domain/instance-view';
+import { mayRestoreFrom } from '../domain/restore-source';
+import type { BackupCatalog } from '../supervisor/backup-catalog';
 import type { InstanceWriter } from '../supervisor/instance-writer';
 import type { SupervisionView } from '../domain/supervision-view';
+import { contextOfTraceparent, withContext } from '@federa/runtime/tracing';
 
 /** How commands reach a host's agent: resolves on acceptance, throws FederaError on refusal or silence. */
 export interface AgentCommandPort {
@@ -70,9 +76,13 @@ export class AgentDispatcher {
     private readonly resendMs: number,
     private readonly log: DispatchLog,
     private readonly now: () => number = Date.now,
-    /** The service's endpoints a start carries (discovery), when known. */
-    private readonly endpointsOf: (service: string) => ServiceEndpoints | undefined = () =>
-      undefined,
+    /** The service's endpoints a start on a host carries (discovery), when known. */
+    private readonly endpointsOf: (
+      service: string,
+      host: string,
+    ) => ServiceEndpoints | undefined = () => undefined,
+    /** Where a start that restores from a copy gets it delivered to its host's data bucket. */
+    private readonly backups?: Pick<BackupCatalog, 'deliver'>,
   ) {}
 
   /**
@@ -103,11 +113,13 @@ export class AgentDispatcher {
     const host = instance.host;
     if (!app || !host || this.view.hosts.get(host)?.down) return;
     this.startSent.set(instance.id, this.now());
-    const outcome = await this.writer.decide(instance.id, {
-      type: 'start',
-      host,
-      layer: app.layer,
-    });
+    // Started for whoever had it placed (docs/security/audit.md).
+    const cause = this.view.causedBy(streamIds.instance(instance.id));
+    const outcome = await this.writer.decide(
+      instance.id,
+      { type: 'start', host, layer: app.layer },
+      cause,
+    );
     // Another writer won (stopped, failed, moved it): that start no longer goes out.
     if (outcome?.life.status !== 'starting' || outcome.life.host !== host) return;
     // A stop decided while this start was recorded went out first, or will: a start behind it
@@ -117,31 +129,74 @@ export class AgentDispatcher {
       instance.service,
       instance.id,
       app,
-      this.endpointsOf(instance.service),
+      this.endpointsOf(instance.service, host),
     );
     // The log's generation of this placement: the agent refuses it once it took a newer one.
     if (outcome.life.generation !== undefined) spec.generation = outcome.life.generation;
     // The copy of a dead predecessor's data it starts from (the agent fills a new instance only).
-    if (outcome.life.restoreFrom) spec.restoreFrom = outcome.life.restoreFrom;
+    const restoreFrom = outcome.life.restoreFrom;
+    if (restoreFrom) spec.restoreFrom = restoreFrom;
     const command = {
       commandId: `start-${instance.id}`,
       epoch: this.view.epochOf(instance),
       type: 'start',
       spec,
     } as StartCommand;
-    this.send(instance.id, host, command, async (answer) => {
-      if (answer.accepted) return;
-      const refusal = FederaError.from(answer.error);
-      if (refusal.code === ErrorCodes.unavailable || refusal.code === 'stale_epoch') {
-        this.log.warn(`start ${instance.id} on ${host}: ${refusal.message}`);
-      } else {
-        await this.writer.decide(instance.id, {
-          type: 'fail',
-          reason: `start refused: ${refusal.message}`,
-          restarts: 0,
-        });
-      }
-    });
+    const deliver = restoreFrom
+      ? () => this.deliverCopy(instance.id, restoreFrom, host)
+      : undefined;
+    // The start goes out in the trace of what placed the instance (its agent's span joins it).
+    withContext(contextOfTraceparent(cause.traceparent), () =>
+      this.send(
+        instance.id,
+        host,
+        command,
+        async (answer) => {
+          if (answer.accepted) return;
+          const refusal = FederaError.from(answer.error);
+          if (refusal.code === ErrorCodes.unavailable || refusal.code === 'stale_epoch') {
+            this.log.warn(`start ${instance.id} on ${host}: ${refusal.message}`);
+          } else {
+            await this.writer.decide(instance.id, {
+              type: 'fail',
+              reason: `start refused: ${refusal.message}`,
+              restarts: 0,
+            });
+          }
+        },
+        deliver,
+      ),
+    );
+  }
+
+  /**
+   * Copies the data a start restores from into its host's bucket (its agent reads no other), from
+   * the bucket of the host whose instance took the copy. A copy that cannot be made now answers
+   * `unavailable` (the start is resent, and the copy resumes); one that does not exist lets the
+   * start go: its agent refuses to start without it, which fails the instance as before. A key that
+   * is not a copy of the instance it replaces (mayRestoreFrom) is refused, and the instance fails
+   * without its start going: its host's agent would restore another instance's data.
+   */
+  private async deliverCopy(instance: string, key: string, host: string): Promise<void> {
+    if (!mayRestoreFrom(this.view.instances, instance, key))
+      throw new FederaError(
+        ErrorCodes.forbidden,
+        `${key} is not a copy of the instance ${instance} replaces: not restored from`,
+      );
+    const owner = backupInstanceOf(key);
+    const from = owner ? this.view.instances.get(owner)?.host : undefined;
+    if (!this.backups || !from || from === host) return;
+    let delivered: 'copied' | 'missing';
+    try {
+      delivered = await this.backups.deliver(key, from, host);
+    } catch (error) {
+      throw new FederaError(
+        ErrorCodes.unavailable,
+        `copying ${key} from ${from}'s data to ${host}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (delivered === 'missing')
+      this.log.warn(`${key} is not in ${from}'s data: nothing to copy to ${host}`);
   }
 
   /**
@@ -149,7 +204,11 @@ export class AgentDispatcher {
    * other is recorded stopping and its agent asked to stop it, without waiting for the answer.
    * Answers the log position to wait for before deciding again, if anything was appended.
    */
-  async stop(instance: InstanceView, why: InstanceStopReason): Promise<number | undefined> {
+  async stop(
+    instance: InstanceView,
+    why: InstanceStopReason,
+    cause?: DecisionMetadata,
+  ): Promise<number | undefined> {
     if (this.closed) return undefined;
     const sent = this.stopSent.get(instance.id);
     if (sent !== undefined && this.now() - sent < this.resendMs) return undefined;
@@ -157,10 +216,18 @@ export class AgentDispatcher {
     const host = instance.host;
     if (host && this.view.hosts.get(host)?.down) {
       return (
-        await this.writer.decide(instance.id, { type: 'record-stopped', reason: 'host-down' })
+        await this.writer.decide(
+          instance.id,
+          { type: 'record-stopped', reason: 'host-down' },
+          cause,
+        )
       )?.position;
     }
-    const outcome = await this.writer.decide(instance.id, { type: 'request-stop', reason: why });
+    const outcome = await this.writer.decide(
+      instance.id,
+      { type: 'request-stop', reason: why },
+      cause,
+    );
     if (!host || outcome?.life.status !== 'stopping') return outcome?.position;
     const command = {
       commandId: `stop-${instance.id}`,
@@ -212,6 +279,8 @@ export class AgentDispatcher {
     host: string,
     command: AgentCommand,
     answered: (answer: Exclude<Answer, 'abandoned'>) => Promise<void>,
+    /** What must be done before the command goes (a restore's copy), as part of the send. */
+    first?: () => Promise<void>,
   ): void {
     const before = this.inFlight.get(id)?.done;
     const era = this.era;
@@ -219,7 +288,9 @@ export class AgentDispatcher {
       if (this.closed || era !== this.era) return Promise.reject(new Error('dispatcher closed'));
       // Queued behind a send, a start finds a stop decided meanwhile: it goes out no more.
       if (command.type === 'start' && this.stopping(id)) return Promise.resolve(notSent);
-      return this.link.send(host, command);
+      return first
+        ? first().then(() => this.link.send(host, command))
+        : this.link.send(host, command);
     };
     let sending: Promise<unknown>;
     try {

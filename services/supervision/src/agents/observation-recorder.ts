@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { observationMetadata, streamIds, cleanAgentText } from '@federa/contracts';
 import { isLive, type InstanceLife } from '@federa/instance-lifecycle';
-import { cleanAgentText } from '../domain/agent-text';
 import { isLive as isLiveView } from '../domain/instance-view';
 import { judgeObservation, type ObservationVerdict } from '../domain/observation-verdict';
 import type { InstanceWriter } from '../supervisor/instance-writer';
@@ -124,15 +125,25 @@ export class ObservationRecorder {
       this.load.record(`${instance.service}/${instance.app}`, observed.load, this.now());
     }
     if (!this.isLeader()) return;
-    await this.writer.decide(instance.id, {
-      type: 'observe',
-      host: observed.host,
-      state: observed.state,
-      // Cleaned where agents' words enter too: a caller other than the link may hand a raw one.
-      ...(observed.detail !== undefined ? { detail: cleanAgentText(observed.detail) } : {}),
-      // The agent calls an instance unhealthy only after this many failed probes in a row.
-      failureThreshold: this.view.applicationOf(instance)?.health.failureThreshold ?? 1,
-      ...(observed.endpoint ? { endpoint: observed.endpoint } : {}),
-    });
+    await this.writer.decide(
+      instance.id,
+      {
+        type: 'observe',
+        host: observed.host,
+        state: observed.state,
+        // Cleaned where agents' words enter too: a caller other than the link may hand a raw one.
+        ...(observed.detail !== undefined ? { detail: cleanAgentText(observed.detail) } : {}),
+        // The agent calls an instance unhealthy only after this many failed probes in a row.
+        failureThreshold: this.view.applicationOf(instance)?.health.failureThreshold ?? 1,
+        ...(observed.endpoint ? { endpoint: observed.endpoint } : {}),
+      },
+      // An agent's observation is the agent's, whoever had the instance started.
+      observationMetadata(
+        observed.host,
+        'supervision',
+        this.view.lastEvents.get(streamIds.instance(instance.id))?.metadata.correlationId ??
+          randomUUID(),
+      ),
+    );
   }
 }

@@ -11,9 +11,10 @@ import {
   type ListInstancesQuery,
   type ListServicesQuery,
   type StopServiceCommand,
+  type CommandOrigin,
 } from '@federa/contracts';
 import { foldEvents, LiveProjection, PostgresEventStore } from '@federa/eventstore';
-import { CommandContractPipe, JsonText } from '@federa/messaging';
+import { CommandContractPipe, JsonText, Origin } from '@federa/messaging';
 import {
   initialServiceState,
   serviceDecider,
@@ -43,29 +44,33 @@ export class ServiceCommandsController {
   @MessagePattern('cmd.supervision.apply')
   apply(
     @Payload(new CommandContractPipe('applyService')) command: ApplyServiceCommand,
+    @Origin() origin: CommandOrigin | undefined,
   ): Promise<ServiceSummary> {
-    return this.commandThenShow(command.name, { type: 'apply', spec: command.spec });
+    return this.commandThenShow(command.name, { type: 'apply', spec: command.spec }, origin);
   }
 
   @MessagePattern('cmd.supervision.deploy')
   deploy(
     @Payload(new CommandContractPipe('deployService')) command: DeployServiceCommand,
+    @Origin() origin: CommandOrigin | undefined,
   ): Promise<ServiceSummary> {
-    return this.commandThenShow(command.name, { type: 'deploy' });
+    return this.commandThenShow(command.name, { type: 'deploy' }, origin);
   }
 
   @MessagePattern('cmd.supervision.stop')
   stop(
     @Payload(new CommandContractPipe('stopService')) command: StopServiceCommand,
+    @Origin() origin: CommandOrigin | undefined,
   ): Promise<ServiceSummary> {
-    return this.commandThenShow(command.name, { type: 'stop' });
+    return this.commandThenShow(command.name, { type: 'stop' }, origin);
   }
 
   @MessagePattern('cmd.supervision.delete')
   async delete(
     @Payload(new CommandContractPipe('deleteService')) command: DeleteServiceCommand,
+    @Origin() origin: CommandOrigin | undefined,
   ): Promise<{ name: string; deleted: true }> {
-    const { position } = await this.supervisor.command(command.name, { type: 'delete' });
+    const { position } = await this.supervisor.command(command.name, { type: 'delete' }, origin);
     if (position !== undefined) await this.runner.reach(position);
     return { name: command.name, deleted: true };
   }
@@ -73,8 +78,9 @@ export class ServiceCommandsController {
   @MessagePattern('cmd.supervision.copy')
   copy(
     @Payload(new CommandContractPipe('copyService')) command: CopyServiceCommand,
+    @Origin() origin: CommandOrigin | undefined,
   ): Promise<ServiceSummary> {
-    return this.copyFrom(command);
+    return this.copyFrom(command, origin);
   }
 
   @MessagePattern('cmd.supervision.get-service')
@@ -116,13 +122,16 @@ export class ServiceCommandsController {
     return this.readModel.instance(query.instance);
   }
 
-  private async copyFrom(command: CopyServiceCommand): Promise<ServiceSummary> {
+  private async copyFrom(
+    command: CopyServiceCommand,
+    origin: CommandOrigin | undefined,
+  ): Promise<ServiceSummary> {
     const { events } = await this.store.readStream(streamIds.service(command.name));
     const source = foldEvents(
       { ...serviceDecider, initialState: () => initialServiceState(command.name) },
       events.map((e) => ({ type: e.type, data: e.data }) as ServiceEvent),
     );
-    return this.commandThenShow(command.as, { type: 'copy-from', source, as: command.as });
+    return this.commandThenShow(command.as, { type: 'copy-from', source, as: command.as }, origin);
   }
 
   /**
@@ -130,8 +139,12 @@ export class ServiceCommandsController {
    * command left it: two changes applied at once each answer their own revision, never the later
    * one's (the read model may already show both).
    */
-  private async commandThenShow(name: string, command: ServiceCommand): Promise<ServiceSummary> {
-    const { state, position } = await this.supervisor.command(name, command);
+  private async commandThenShow(
+    name: string,
+    command: ServiceCommand,
+    origin: CommandOrigin | undefined,
+  ): Promise<ServiceSummary> {
+    const { state, position } = await this.supervisor.command(name, command, origin);
     if (position !== undefined) await this.runner.reach(position);
     return this.readModel.summaryOf(state);
   }

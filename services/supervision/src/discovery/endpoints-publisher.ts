@@ -1,11 +1,13 @@
 import {
+  discoveryKey,
+  parseDiscoveryKey,
   ServiceEndpoints,
   streamCategory,
   validatePayload,
   type RecordedEvent,
 } from '@federa/contracts';
 import type { SupervisionView } from '../domain/supervision-view';
-import { endpointsToWrite, servingApplications } from './domain/serving-endpoints';
+import { discoveryHosts, endpointsToWrite, servingApplications } from './domain/serving-endpoints';
 
 /** Every this many ticks the whole view is compared with what the bucket held, changed or not. */
 const safetyNetTicks = 20;
@@ -23,7 +25,8 @@ export interface BucketEntry {
 }
 
 /**
- * The discovery bucket as the publisher uses it: one key per service, the value a ServiceEndpoints.
+ * The discovery bucket as the publisher uses it: one key per host and service (`<host>.<service>`),
+ * the value a ServiceEndpoints.
  * Writes are compare-and-set on the key's revision, so that a write decided on an old reading (a
  * deposed leader's, or this one's before someone else wrote) does not overwrite a newer value.
  */
@@ -34,9 +37,9 @@ export interface DiscoveryBucket {
    * Writes the value if the key is still at `revision` (0: absent or deleted); resolves to the new
    * revision, or undefined when another write came in between (nothing written).
    */
-  put(service: string, value: ServiceEndpoints, revision: number): Promise<number | undefined>;
+  put(key: string, value: ServiceEndpoints, revision: number): Promise<number | undefined>;
   /** Deletes the key if it is still at `revision`; false when another write came in between. */
-  delete(service: string, revision: number): Promise<boolean>;
+  delete(key: string, revision: number): Promise<boolean>;
 }
 
 /** How long current() may answer a service's set from its last computation at one log position. */
@@ -49,17 +52,21 @@ export interface PublisherLog {
 
 /**
  * Keeps the discovery bucket equal to the view (leader only): after each page the view applies, the
- * services it touched get their serving set recomputed and written when it differs from what the
- * bucket holds; every tick compares them all. What the bucket holds is read once per leadership (and
+ * services it touched get their serving set recomputed and written, under the key of every host
+ * that runs or is about to start one of their instances (discoveryHosts), when it differs from what
+ * the key holds; a host's key goes when the service has no instance there any more. Each agent
+ * watches its own host's keys only. Every tick compares them all. What the bucket holds is read once per leadership (and
  * again after a failed write or a reconnect), so that a new leader repairs what an old one left:
  * wrong sets are rewritten, keys of services without one deleted. A failed write is retried on the
  * next tick; agents keep serving the last good set meanwhile.
  */
 export class EndpointsPublisher {
-  /** What the bucket holds, as last read or written; undefined until read in this leadership. */
+  /** What the bucket holds per key, as last read or written; undefined until read in this leadership. */
   private held: Map<string, ServiceEndpoints> | undefined;
   /** The revision of every key as last read or written (garbled values too), for compare-and-set. */
   private revisions = new Map<string, number>();
+  /** The hosts each service has a key for (garbled values too), as last read or written. */
+  private keyHosts = new Map<string, Set<string>>();
   private due: Set<string> | 'all' | undefined;
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -130,29 +137,30 @@ export class EndpointsPublisher {
   }
 
   /**
-   * The value a start should carry for the service: what the bucket holds when it says the view's
-   * set, else the set as the view has it now (the bucket follows shortly).
+   * The value a start on `host` should carry for the service: what the host's key holds when it says
+   * the view's set, else the set as the view has it now (the key follows shortly).
    */
-  current(service: string): ServiceEndpoints | undefined {
+  current(service: string, host: string): ServiceEndpoints | undefined {
     // A burst of starts asks for the same service's set once per start: answered from the last
     // computation while the view has not moved and it is fresh (stranding also depends on the time).
     const now = this.now();
-    const memo = this.currentMemo.get(service);
+    const key = discoveryKey(host, service);
+    const memo = this.currentMemo.get(key);
     if (memo && memo.position === this.view.position && now - memo.at < currentMemoMs)
       return memo.value;
-    const value = this.computeCurrent(service);
+    const value = this.computeCurrent(service, key);
     if (this.currentMemo.size > 1000) this.currentMemo.clear();
-    this.currentMemo.set(service, { position: this.view.position, at: now, value });
+    this.currentMemo.set(key, { position: this.view.position, at: now, value });
     return value;
   }
 
-  private computeCurrent(service: string): ServiceEndpoints | undefined {
+  private computeCurrent(service: string, key: string): ServiceEndpoints | undefined {
     const applications = servingApplications(
       this.view.service(service),
       this.view.instancesOf(service, this.now(), this.settings.partitionGraceMs),
     );
     if (!applications) return undefined;
-    const held = this.held?.get(service);
+    const held = this.held?.get(key);
     const next = endpointsToWrite(service, applications, held, this.view.position, this.now());
     return next === undefined ? held : (next as ServiceEndpoints);
   }
@@ -192,33 +200,49 @@ export class EndpointsPublisher {
   private async sync(due: Set<string> | 'all'): Promise<void> {
     const held = this.held ?? (await this.read());
     this.held = held;
-    const names = due === 'all' ? new Set([...this.view.services.keys(), ...held.keys()]) : due;
+    const names =
+      due === 'all' ? new Set([...this.view.services.keys(), ...this.keyHosts.keys()]) : due;
     for (const service of names) {
       if (this.stopped || !this.isLeader()) return;
-      const applications = servingApplications(
-        this.view.service(service),
-        this.view.instancesOf(service, this.now(), this.settings.partitionGraceMs),
-      );
-      const write = endpointsToWrite(
-        service,
-        applications,
-        held.get(service),
-        this.view.position,
-        this.now(),
-      );
-      if (write === undefined) continue;
-      const revision = this.revisions.get(service) ?? 0;
-      if (write === 'delete') {
-        if (!(await this.bucket.delete(service, revision))) return this.conflicted(due);
-        held.delete(service);
-        this.revisions.delete(service);
-      } else {
-        const written = await this.bucket.put(service, write, revision);
-        if (written === undefined) return this.conflicted(due);
-        held.set(service, write);
-        this.revisions.set(service, written);
+      const instances = this.view.instancesOf(service, this.now(), this.settings.partitionGraceMs);
+      const applications = servingApplications(this.view.service(service), instances);
+      const hosts = applications ? discoveryHosts(service, instances) : new Set<string>();
+      for (const host of new Set([...hosts, ...(this.keyHosts.get(service) ?? [])])) {
+        if (this.stopped || !this.isLeader()) return;
+        const key = discoveryKey(host, service);
+        const write = hosts.has(host)
+          ? endpointsToWrite(service, applications, held.get(key), this.view.position, this.now())
+          : this.revisions.has(key)
+            ? 'delete'
+            : undefined;
+        if (write === undefined) continue;
+        const revision = this.revisions.get(key) ?? 0;
+        if (write === 'delete') {
+          if (!(await this.bucket.delete(key, revision))) return this.conflicted(due);
+          held.delete(key);
+          this.forget(key, host, service);
+        } else {
+          const written = await this.bucket.put(key, write, revision);
+          if (written === undefined) return this.conflicted(due);
+          held.set(key, write);
+          this.remember(key, host, service, written);
+        }
       }
     }
+  }
+
+  private remember(key: string, host: string, service: string, revision: number): void {
+    this.revisions.set(key, revision);
+    const hosts = this.keyHosts.get(service) ?? new Set<string>();
+    hosts.add(host);
+    this.keyHosts.set(service, hosts);
+  }
+
+  private forget(key: string, host: string, service: string): void {
+    this.revisions.delete(key);
+    const hosts = this.keyHosts.get(service);
+    hosts?.delete(host);
+    if (hosts?.size === 0) this.keyHosts.delete(service);
   }
 
   /**
@@ -232,16 +256,27 @@ export class EndpointsPublisher {
     this.due = before === 'all' || due === 'all' ? 'all' : new Set([...(before ?? []), ...due]);
   }
 
-  /** The bucket's keys; a value that is not a valid ServiceEndpoints counts as absent (rewritten). */
+  /**
+   * The bucket's keys; a value that is not a valid ServiceEndpoints counts as absent (rewritten). A
+   * key without a host part is of the bucket's old layout (one key per service, which every agent
+   * read): no agent watches it any more, and it is deleted.
+   */
   private async read(): Promise<Map<string, ServiceEndpoints>> {
     const held = new Map<string, ServiceEndpoints>();
     this.revisions = new Map();
+    this.keyHosts = new Map();
     for (const [key, entry] of await this.bucket.entries()) {
+      const named = parseDiscoveryKey(key);
+      if (!named) {
+        await this.bucket.delete(key, entry.revision);
+        continue;
+      }
+      const { host, service } = named;
       const value = validatePayload(ServiceEndpoints, entry.value);
-      this.revisions.set(key, entry.revision);
-      if (value.ok && value.value.service === key) held.set(key, value.value);
-      else if (!this.view.services.has(key) && (await this.bucket.delete(key, entry.revision)))
-        this.revisions.delete(key);
+      this.remember(key, host, service, entry.revision);
+      if (value.ok && value.value.service === service) held.set(key, value.value);
+      else if (!this.view.services.has(service) && (await this.bucket.delete(key, entry.revision)))
+        this.forget(key, host, service);
     }
     return held;
   }

@@ -26,6 +26,29 @@ describe('judging what an agent says it holds', () => {
       });
   });
 
+  it('adopts what the returning agent of a lost instance says of it, in whatever state it holds it', () => {
+    for (const state of ['starting', 'stopping', 'paused', 'migrating', 'running'])
+      expect(
+        judgeObservation(held(state, { epoch: 3 }), { life: life('lost'), hostEpoch: 3 }),
+      ).toEqual({ kind: 'adopt' });
+  });
+
+  it('fences a paused copy of an instance the log has ended, which resumed would run twice', () => {
+    expect(
+      judgeObservation(held('paused'), {
+        life: life('failed', { reason: 'host h1 down' }),
+        hostEpoch: 2,
+      }),
+    ).toEqual({ kind: 'fence', reason: 'fenced: failed in the log (host h1 down)' });
+    expect(
+      judgeObservation(held('paused', { host: 'h2' }), {
+        life: life('healthy'),
+        hostEpoch: 2,
+        readFromLog: true,
+      }),
+    ).toEqual({ kind: 'fence', reason: 'fenced: placed on h1' });
+  });
+
   it('adopts an ending report of the instance on its own host, so that its end is recorded', () => {
     expect(judgeObservation(held('failed'), { life: life('healthy'), hostEpoch: 2 })).toEqual({
       kind: 'adopt',
@@ -50,8 +73,27 @@ describe('judging what an agent says it holds', () => {
     });
   });
 
-  it('records nothing and stops nothing for a copy already stopping or stopped', () => {
-    for (const state of ['stopping', 'stopped', 'failed'])
+  it('fences a stopping copy of an instance the log has ended', () => {
+    expect(
+      judgeObservation(held('stopping'), {
+        life: life('failed', { reason: 'its agent came back without it' }),
+        hostEpoch: 2,
+      }),
+    ).toEqual({
+      kind: 'fence',
+      reason: 'fenced: failed in the log (its agent came back without it)',
+    });
+    expect(
+      judgeObservation(held('stopping', { host: 'h2' }), {
+        life: life('healthy'),
+        hostEpoch: 2,
+        readFromLog: true,
+      }),
+    ).toEqual({ kind: 'fence', reason: 'fenced: placed on h1' });
+  });
+
+  it('records nothing and stops nothing for a copy already stopped', () => {
+    for (const state of ['stopped', 'failed'])
       expect(judgeObservation(held(state), { life: life('failed'), hostEpoch: 2 })).toEqual({
         kind: 'ignore',
         why: 'not-held',

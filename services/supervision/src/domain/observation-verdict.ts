@@ -10,10 +10,12 @@ export interface HeldInstance {
 
 /**
  * What supervision does with an agent's word about one instance:
- * - `adopt`: the log places it there; its observation is recorded (through the instance decider);
+ * - `adopt`: the log places it there; its observation is recorded (through the instance decider),
+ *   whatever state it names: a lost instance's agent speaking of it, even paused, keeps it from
+ *   being failed as gone (report-overdue);
  * - `fence`: the agent runs a copy the log does not want there: the agent is told to stop it;
  * - `ignore`: nothing to record nor to stop: a stale epoch, a host the log has declared down (its
- *   agent must register again first), a host the view does not know yet, a copy already ending;
+ *   agent must register again first), a host the view does not know yet, a copy already ended;
  * - `read-log`: the view knows no such instance, or has not seen it placed; read its stream before
  *   deciding (the view may be behind).
  */
@@ -23,13 +25,20 @@ export type ObservationVerdict =
   | { kind: 'ignore'; why: 'stale-epoch' | 'host-down' | 'unknown-host' | 'not-held' }
   | { kind: 'read-log' };
 
-/** States in which an agent holds a copy that runs or is about to: what fencing stops. */
+/**
+ * States in which an agent holds a copy that runs or is about to: what fencing stops. A paused copy
+ * is one: resumed, it would run beside the instance's replacement. So is a stopping one: a stop may
+ * never end (an agent restarted in the middle of it) and its process runs meanwhile; a fence is a
+ * stop with a fresh id, and stopping a copy already stopping only ends it.
+ */
 const heldStates: ReadonlySet<string> = new Set([
   'starting',
   'running',
   'healthy',
   'unhealthy',
   'migrating',
+  'paused',
+  'stopping',
 ]);
 
 /** What the log says about the instance, and how far it has been checked. */

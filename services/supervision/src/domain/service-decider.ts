@@ -101,7 +101,7 @@ export function decideService(command: ServiceCommand, state: ServiceState): Ser
       },
     ];
   }
-  if (command.type === 'copy-from') return decideCopy(command.source, command.as, exists);
+  if (command.type === 'copy-from') return decideCopy(command.source, command.as, state, exists);
   if (!exists) throw new FederaError(ErrorCodes.notFound, `service ${state.name || '?'} not found`);
   const service = state.name;
   const model = state.model as NormalisedServiceSpec;
@@ -235,14 +235,26 @@ function deployStarted(state: ServiceState, revision: number): ServiceState {
   };
 }
 
-function decideCopy(source: ServiceState, as: string, targetExists: boolean): ServiceEvent[] {
+/**
+ * A copy defines the target anew, as an apply would: its revision follows the target stream's last one
+ * (a name deleted and copied onto again keeps counting, so that no revision of the stream repeats).
+ */
+function decideCopy(
+  source: ServiceState,
+  as: string,
+  target: ServiceState,
+  targetExists: boolean,
+): ServiceEvent[] {
   if (source.status === 'absent' || source.status === 'deleted' || !source.spec) {
     throw new FederaError(ErrorCodes.notFound, `service ${source.name || '?'} not found`);
   }
   if (targetExists) throw conflict(`service ${as} already exists`);
   const spec = { ...source.spec, metadata: { ...source.spec.metadata, name: as } } as ServiceSpec;
   return [
-    { type: 'ServiceCopied', data: { service: as, spec, revision: 1, copiedFrom: source.name } },
+    {
+      type: 'ServiceCopied',
+      data: { service: as, spec, revision: target.revision + 1, copiedFrom: source.name },
+    },
   ];
 }
 

@@ -1,10 +1,10 @@
 import {
   ErrorCodes,
   FederaError,
-  type InstanceSummary,
   type ServiceState as ServiceStateName,
   type ServiceSummary,
 } from '@federa/contracts';
+import { instanceSummary } from '@federa/instance-list/domain';
 import { isLive, type InstanceView } from './instance-view';
 import { assessServiceHealth } from './service-health';
 import { declaredProbeOf, recordedProbeStanding } from './service-probe-standing';
@@ -12,24 +12,7 @@ import type { ServiceState } from './service-decider';
 
 // The answers' shapes are the API's, defined with the others in libs/contracts.
 export type { ApplicationSummary, InstanceSummary, ServiceSummary } from '@federa/contracts';
-
-export function instanceSummary(instance: InstanceView): InstanceSummary {
-  return {
-    id: instance.id,
-    service: instance.service,
-    app: instance.app,
-    host: instance.host ?? null,
-    layer: instance.layer,
-    state: instance.state,
-    since: instance.since,
-    revision: instance.revision,
-    ...(instance.reason ? { reason: instance.reason } : {}),
-    ...(instance.endpoint ? { endpoint: instance.endpoint } : {}),
-    ...(instance.generation ? { generation: instance.generation } : {}),
-    ...(instance.dataAgeMs !== undefined ? { dataAgeMs: instance.dataAgeMs } : {}),
-    ...(instance.dataLost ? { dataLost: true } : {}),
-  };
-}
+export { instanceSummary };
 
 /** The service with its applications' desired and healthy counts and live instances; not_found when it does not exist. */
 export function serviceSummary(

@@ -34,6 +34,36 @@ describe("supervision's view", () => {
     expect(view).toEqual(new SupervisionView());
   });
 
+  it("keeps a service's latest intent and each stream's latest event, to name what a decision acts for", () => {
+    const view = new SupervisionView();
+    const by = (event: RecordedEvent, eventId: string, actor: string): RecordedEvent => ({
+      ...event,
+      eventId,
+      metadata: { ...event.metadata, correlationId: `c-${eventId}`, actor, actorRole: 'operator' },
+    });
+    view.apply([
+      by(recorded('service-shop', 'ServiceStopStarted', { service: 'shop' }), 'e1', 'token:alice'),
+      by(recorded('service-shop', 'ServiceAvailable', { service: 'shop' }), 'e2', 'supervision'),
+      by(recorded('host-h1', 'HostDown', { host: 'h1', cause: 'dead' }), 'e3', 'inventory'),
+    ]);
+
+    expect(view.intents.get('shop')).toMatchObject({
+      eventId: 'e1',
+      metadata: { actor: 'token:alice', actorRole: 'operator' },
+    });
+    expect(view.causedBy('host-h1')).toEqual({
+      correlationId: 'c-e3',
+      causationId: 'e3',
+      actor: 'inventory',
+      actorRole: 'operator',
+      decidedBy: 'supervision',
+    });
+    expect(view.causedBy('instance-unknown')).toMatchObject({
+      actor: 'supervision',
+      decidedBy: 'supervision',
+    });
+  });
+
   it('keeps its listeners across a reset, so that the replayed pages are heard', () => {
     const view = new SupervisionView();
     const heard: number[] = [];

@@ -1,4 +1,12 @@
-import { streamCategory, type NormalisedApplication, type RecordedEvent } from '@federa/contracts';
+import {
+  causedMetadata,
+  internalMetadata,
+  streamCategory,
+  type DecisionMetadata,
+  type EventCause,
+  type NormalisedApplication,
+  type RecordedEvent,
+} from '@federa/contracts';
 import {
   evolveInstanceLife,
   initialInstanceLife,
@@ -38,6 +46,25 @@ export interface KnownLife {
   version: number;
 }
 
+/** An event a decision of supervision's may be caused by, and where it is in the log. */
+export interface ViewCause extends EventCause {
+  position: number;
+}
+
+/**
+ * The service events that ask supervision to act (define, deploy, stop, scale): what instances are
+ * requested or stopped for, and so whose actor those carry (docs/security/audit.md).
+ */
+const serviceIntents: ReadonlySet<string> = new Set([
+  'ServiceDefined',
+  'ServiceUpdated',
+  'ServiceDeployStarted',
+  'ServiceStopStarted',
+  'ServiceCopied',
+  'ScaledOut',
+  'ScaledIn',
+]);
+
 /**
  * Services, instances and hosts as the log says, folded in log order. One instance of it per
  * supervision process, fed by a LogSubscription; `position` tells how far it has read.
@@ -49,6 +76,13 @@ export class SupervisionView {
   readonly hosts = new Map<string, HostView>();
   /** Each instance stream's decider state and version: what supervision decides and appends on. */
   readonly lives = new Map<string, KnownLife>();
+  /** Each service's latest intent (serviceIntents): the cause of what supervision does for it. */
+  readonly intents = new Map<string, ViewCause>();
+  /**
+   * The latest event of each instance and host stream, by stream id: the cause of a decision its
+   * state prompts (a replacement, an instance failed with its host).
+   */
+  readonly lastEvents = new Map<string, ViewCause>();
   /** Highest log position applied. */
   position = 0;
   private readonly listeners: ((events: RecordedEvent[]) => void)[] = [];
@@ -71,7 +105,20 @@ export class SupervisionView {
     this.placements.clear();
     this.hosts.clear();
     this.lives.clear();
+    this.intents.clear();
+    this.lastEvents.clear();
     this.position = 0;
+  }
+
+  /**
+   * Metadata of what supervision decides because of the stream's latest event: its actor carried on
+   * (docs/security/audit.md); supervision's own decision when the stream has none.
+   */
+  causedBy(streamId: string): DecisionMetadata {
+    const cause = this.lastEvents.get(streamId);
+    return cause
+      ? causedMetadata(cause, 'supervision')
+      : internalMetadata('supervision', `supervision-${streamId}`);
   }
 
   /** Called after every applied page. */
@@ -143,6 +190,7 @@ export class SupervisionView {
           name,
           evolveService(this.service(name), { type: event.type, data } as unknown as ServiceEvent),
         );
+        if (serviceIntents.has(event.type)) this.intents.set(name, causeOf(event));
         break;
       }
       case 'instance': {
@@ -153,6 +201,7 @@ export class SupervisionView {
           occurredAt: event.metadata?.occurredAt ?? event.recordedAt,
         });
         if (next) this.instances.set(id, next);
+        this.lastEvents.set(event.streamId, causeOf(event));
         const lifeEvent = { type: event.type, data };
         if (isInstanceEvent(lifeEvent)) {
           const known = this.lives.get(id);
@@ -165,6 +214,7 @@ export class SupervisionView {
         break;
       }
       case 'host':
+        this.lastEvents.set(event.streamId, causeOf(event));
         this.applyHost(
           event.type,
           data,
@@ -193,4 +243,20 @@ export class SupervisionView {
       this.hosts.set(id, { ...host, down: true, cause: 'dead', downAt: Number.isNaN(at) ? 0 : at });
     }
   }
+}
+
+/** What a decision caused by `event` needs of it: its id and its metadata's actor and correlation. */
+function causeOf(event: RecordedEvent): ViewCause {
+  const { correlationId, actor, actorRole, traceparent } = event.metadata;
+  return {
+    eventId: event.eventId,
+    position: event.position,
+    metadata: {
+      correlationId,
+      actor,
+      ...(actorRole ? { actorRole } : {}),
+      // What it causes joins its trace (causedMetadata carries it on).
+      ...(traceparent ? { traceparent } : {}),
+    },
+  };
 }

@@ -7,11 +7,12 @@ import {
   type AgentCommand,
   type CommandReply,
   type InstanceEndpoint,
+  cleanAgentText,
 } from '@federa/contracts';
 import { Logger } from '@nestjs/common';
+import { SubjectGuard, traceHeaders } from '@federa/messaging';
 import { JSONCodec, type NatsConnection, type Subscription } from 'nats';
 import { RefusedMessageLog } from '../agents/refused-message-log';
-import { cleanAgentText } from '../domain/agent-text';
 
 const json = JSONCodec();
 
@@ -60,11 +61,17 @@ export class AgentLink {
 
   /** Subscribes to every host's reports and heartbeats. */
   listen(onObserved: (observed: ObservedInstance, source: 'report' | 'heartbeat') => void): void {
+    const log = (line: string) => new Logger('AgentLink').warn(line);
+    const reports = new SubjectGuard(this.subjects.allReports, log);
+    const heartbeats = new SubjectGuard(this.subjects.allHeartbeats, log);
     this.subscriptions.push(
       this.nc.subscribe(this.subjects.allReports, {
         callback: (_error, msg) => {
-          const report = validatePayload(AgentReport, decode(msg.data));
+          if (!reports.admits(msg.subject)) return;
+          const report = validatePayload(AgentReport, withCleanDetail(decode(msg.data)));
           if (!report.ok) return this.refusals.refused(msg.subject, report.errors);
+          if (report.value.host !== hostOfSubject(msg.subject))
+            return this.refusals.refused(msg.subject, [hostMismatch(msg.subject)]);
           if (report.value.kind !== 'instance' || !report.value.state) return;
           const r = report.value;
           if (r.epoch === 0) {
@@ -77,7 +84,7 @@ export class AgentLink {
               instance: r.instance,
               state: r.state as string,
               load: r.load,
-              ...(r.detail !== undefined ? { detail: cleanAgentText(r.detail) } : {}),
+              ...(r.detail !== undefined ? { detail: r.detail } : {}),
               ...(r.endpoint ? { endpoint: r.endpoint } : {}),
               at: r.sentAt,
               epoch: r.epoch,
@@ -88,8 +95,11 @@ export class AgentLink {
       }),
       this.nc.subscribe(this.subjects.allHeartbeats, {
         callback: (_error, msg) => {
+          if (!heartbeats.admits(msg.subject)) return;
           const beat = validatePayload(AgentHeartbeat, decode(msg.data));
           if (!beat.ok) return this.refusals.refused(msg.subject, beat.errors);
+          if (beat.value.host !== hostOfSubject(msg.subject))
+            return this.refusals.refused(msg.subject, [hostMismatch(msg.subject)]);
           for (const i of beat.value.instances) {
             onObserved(
               {
@@ -116,6 +126,7 @@ export class AgentLink {
     try {
       const msg = await this.nc.request(this.subjects.agentCommand(host), json.encode(command), {
         timeout: this.timeoutMs,
+        headers: traceHeaders(),
       });
       reply = json.decode(msg.data) as CommandReply;
     } catch (error) {
@@ -139,4 +150,25 @@ function decode(data: Uint8Array): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** `<prefix>.agent.<host>.heartbeat|report`; a prefix never holds a dot. */
+function hostOfSubject(subject: string): string {
+  return subject.split('.')[2];
+}
+
+/** A host speaking on another host's subject: refused, so that a forged report changes nothing. */
+function hostMismatch(subject: string): { path: string; reason: string } {
+  return { path: 'host', reason: `must match the subject's host ${hostOfSubject(subject)}` };
+}
+
+/**
+ * A report with its free text cleaned before it is validated: validation refuses what the log cannot
+ * store (NUL, lone surrogates), and an agent's words are facts to keep (cleanAgentText), not a
+ * reason to drop the whole report.
+ */
+function withCleanDetail(decoded: unknown): unknown {
+  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) return decoded;
+  const detail = (decoded as { detail?: unknown }).detail;
+  return typeof detail === 'string' ? { ...decoded, detail: cleanAgentText(detail) } : decoded;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { streamIds } from '@federa/contracts';
+import { internalMetadata, streamIds, type DecisionMetadata } from '@federa/contracts';
 import { handleCommand, StreamVersionConflict, type EventStore } from '@federa/eventstore';
 import {
   decideInstance,
@@ -52,13 +52,14 @@ export class InstanceWriter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async decide(instance: string, command: InstanceCommand): Promise<InstanceOutcome | undefined> {
+  /** `cause`: who and why (docs/security/audit.md); @default a decision of supervision's own. */
+  async decide(
+    instance: string,
+    command: InstanceCommand,
+    cause: DecisionMetadata = internalMetadata('supervision', randomUUID()),
+  ): Promise<InstanceOutcome | undefined> {
     const stream = streamIds.instance(instance);
-    const metadata = {
-      correlationId: randomUUID(),
-      actor: 'supervision',
-      occurredAt: new Date(this.now()).toISOString(),
-    };
+    const metadata = { ...cause, occurredAt: new Date(this.now()).toISOString() };
     const known = this.current(instance, command);
     if (known) {
       let events: InstanceEvent[] | undefined;

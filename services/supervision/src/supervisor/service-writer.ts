@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { streamIds } from '@federa/contracts';
+import { internalMetadata, streamIds, type DecisionMetadata } from '@federa/contracts';
 import { handleCommand, type EventStore } from '@federa/eventstore';
 import {
   initialServiceState,
@@ -26,10 +26,15 @@ export class ServiceWriter {
     private readonly waiters: CaughtUpWaiters,
   ) {}
 
-  async command(name: string, command: ServiceCommand): Promise<ServiceOutcome> {
+  /** `metadata`: who asked and why; @default a decision of supervision's own. */
+  async command(
+    name: string,
+    command: ServiceCommand,
+    metadata: DecisionMetadata = internalMetadata('supervision', randomUUID()),
+  ): Promise<ServiceOutcome> {
     const decider = { ...serviceDecider, initialState: () => initialServiceState(name) };
     const result = await handleCommand(this.store, streamIds.service(name), decider, command, {
-      metadata: { correlationId: randomUUID(), actor: 'supervision' },
+      metadata,
     });
     if (result.appended) await this.waiters.caughtUp(result.appended.lastPosition);
     return { state: result.newState, position: result.appended?.lastPosition };

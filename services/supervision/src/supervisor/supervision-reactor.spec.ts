@@ -4,6 +4,7 @@ import { AutoscalingPolicy } from '../domain/autoscaling-policy';
 import { defaultBackoff } from '../domain/restart-backoff';
 import { CaughtUpWaiters } from './caught-up-waiters';
 import { InstanceWriter } from './instance-writer';
+import { LostInstanceWords } from './lost-instance-words';
 import { ServiceWriter } from './service-writer';
 import { placed, resources, SupervisedShop } from '../testing/supervised-shop.fixture';
 import { SupervisionReactor } from './supervision-reactor';
@@ -14,6 +15,7 @@ describe('the supervision reactor', () => {
   let reactor: SupervisionReactor;
   let copies: Map<string, BackupCopy>;
   let clock: () => number;
+  let lostWords: LostInstanceWords;
   /** When set, the agents never answer (the bus cannot reach them, their requests never time out). */
   let hang: boolean;
 
@@ -37,6 +39,7 @@ describe('the supervision reactor', () => {
         if (hang) await new Promise(() => {});
       },
     };
+    lostWords = new LostInstanceWords(shop.view, () => clock());
     const waiters = new CaughtUpWaiters(shop.view);
     const writer = new InstanceWriter(shop.store, shop.view, { debug: () => {} });
     const dispatcher = new AgentDispatcher(shop.view, agents, writer, 5000, { warn: () => {} });
@@ -59,7 +62,8 @@ describe('the supervision reactor', () => {
       { log: () => {}, warn: () => {} },
       () => clock(),
       undefined,
-      { newestOf: async (instance) => copies.get(instance) },
+      { newestOf: async (instance) => copies.get(instance), deliver: async () => 'copied' },
+      lostWords,
     );
     shop.view.onApplied((events) => {
       waiters.check();
@@ -74,6 +78,41 @@ describe('the supervision reactor', () => {
 
     expect(instancesOf('db')).toEqual([expect.objectContaining({ state: 'pending' })]);
     expect(instancesOf('payment')).toEqual([]);
+  });
+
+  it('requests instances for whoever deployed the service, caused by the deploy', async () => {
+    const deploy = (await shop.store.readStream(streamIds.service('shop'))).events.find(
+      (e) => e.type === 'ServiceDeployStarted',
+    )!;
+    await reactor.tick();
+
+    expect((await lastEvent(instancesOf('db')[0].id))?.metadata).toMatchObject({
+      actor: 'test',
+      decidedBy: 'supervision',
+      causationId: deploy.eventId,
+      correlationId: deploy.metadata.correlationId,
+    });
+  });
+
+  it('names itself for the replacement of an instance that failed since the deploy, caused by the failure', async () => {
+    await shop.instance('shop-db-1', 'db', 'h1');
+    for (const state of ['running', 'healthy'])
+      await shop.decide('shop-db-1', { type: 'observe', host: 'h1', state, failureThreshold: 3 });
+    await shop.decide('shop-db-1', {
+      type: 'fail',
+      reason: 'host h1 down',
+      cause: 'host-down',
+      restarts: 0,
+    });
+    const failed = await lastEvent('shop-db-1');
+    await reactor.tick();
+
+    const replacement = instancesOf('db').find((i) => i.id !== 'shop-db-1')!;
+    expect((await lastEvent(replacement.id))?.metadata).toMatchObject({
+      actor: 'supervision',
+      decidedBy: 'supervision',
+      causationId: failed?.eventId,
+    });
   });
 
   it('starts an instance as soon as the view applies its placement, without waiting for a tick', async () => {
@@ -152,7 +191,7 @@ describe('the supervision reactor', () => {
     for (const state of ['running', 'healthy'])
       await shop.decide('shop-db-1', { type: 'observe', host: 'h1', state, failureThreshold: 3 });
     copies.set('shop-db-1', {
-      key: 'backups/shop-db-1/000001767225650000',
+      key: backupKey('shop-db-1', 1_767_225_650_000),
       at: Date.parse('2026-01-01T00:00:50Z'),
       size: 12,
       sha256: 'ab',
@@ -171,7 +210,7 @@ describe('the supervision reactor', () => {
       data: {
         reason: 'replace',
         replaces: 'shop-db-1',
-        restoreFrom: 'backups/shop-db-1/000001767225650000',
+        restoreFrom: backupKey('shop-db-1', 1_767_225_650_000),
         dataAgeMs: 10_000,
       },
     });
@@ -182,7 +221,7 @@ describe('the supervision reactor', () => {
     await reactor.stop();
     expect(sent.at(-1)).toMatchObject({
       host: 'h2',
-      command: { type: 'start', spec: { restoreFrom: 'backups/shop-db-1/000001767225650000' } },
+      command: { type: 'start', spec: { restoreFrom: backupKey('shop-db-1', 1_767_225_650_000) } },
     });
   });
 
@@ -398,7 +437,7 @@ describe('the supervision reactor', () => {
       for (const state of ['running', 'healthy'])
         await shop.decide('shop-db-1', { type: 'observe', host: 'h1', state, failureThreshold: 3 });
       copies.set('shop-db-1', {
-        key: 'backups/shop-db-1/000001767225595000',
+        key: backupKey('shop-db-1', 1_767_225_595_000),
         at: start - 5000,
         size: 12,
         sha256: 'ab',
@@ -430,7 +469,7 @@ describe('the supervision reactor', () => {
         data: {
           reason: 'replace',
           replaces: 'shop-db-1',
-          restoreFrom: 'backups/shop-db-1/000001767225595000',
+          restoreFrom: backupKey('shop-db-1', 1_767_225_595_000),
         },
       });
     });
@@ -463,6 +502,87 @@ describe('the supervision reactor', () => {
       shop.following = true;
       await shop.sync();
       expect(instancesOf('db')).toHaveLength(1);
+    });
+
+    it('records the instance its returning agent holds starting, and never fails it as gone', async () => {
+      await shop.decide('shop-db-1', {
+        type: 'observe',
+        host: 'h1',
+        state: 'starting',
+        failureThreshold: 3,
+      });
+
+      clock = at(60_000);
+      await reactor.tick();
+
+      expect(await lastEvent('shop-db-1')).toMatchObject({
+        type: 'InstanceStarting',
+        data: { host: 'h1', layer: 'process' },
+      });
+      expect(await shop.typesOf('shop-db-1')).not.toContain('InstanceFailed');
+      expect(instancesOf('db')).toHaveLength(1);
+    });
+
+    it('keeps the instance its agent reported starting just now, though the view has not read the report yet', async () => {
+      shop.following = false;
+      await shop.decide(
+        'shop-db-1',
+        { type: 'observe', host: 'h1', state: 'starting', failureThreshold: 3 },
+        true,
+      );
+
+      clock = at(60_000);
+      await reactor.tick();
+
+      expect(await shop.typesOf('shop-db-1')).not.toContain('InstanceFailed');
+    });
+
+    it('holds off failing the instance its agent says it holds migrating, for one window from that first word', async () => {
+      clock = at(5000);
+      lostWords.note({ host: 'h1', instance: 'shop-db-1', state: 'migrating', epoch: 2 });
+
+      // Its agent's report fell due at 11 s: the word at 5 s holds the instance until 15 s.
+      clock = at(14_999);
+      await reactor.tick();
+      expect(await lastEvent('shop-db-1')).toMatchObject({ type: 'InstanceLost' });
+      expect(instancesOf('db')).toHaveLength(1);
+
+      clock = at(15_000);
+      await reactor.tick();
+      expect(await lastEvent('shop-db-1')).toMatchObject({
+        type: 'InstanceFailed',
+        data: { reason: 'its agent came back without it', cause: 'host-down' },
+      });
+    });
+
+    it('fails the instance in bounded time though its agent says in every heartbeat it holds it stopping, a stop the log never asked', async () => {
+      let failedAt: number | undefined;
+      for (let ms = 2000; ms <= 60_000 && failedAt === undefined; ms += 1000) {
+        clock = at(ms);
+        // The log records nothing of a stop it never asked: the instance stays lost.
+        await shop.decide('shop-db-1', {
+          type: 'observe',
+          host: 'h1',
+          state: 'stopping',
+          failureThreshold: 3,
+        });
+        lostWords.note({ host: 'h1', instance: 'shop-db-1', state: 'stopping', epoch: 2 });
+        await reactor.tick();
+        if ((await lastEvent('shop-db-1'))?.type === 'InstanceFailed') failedAt = ms;
+      }
+
+      // The first word (2 s) counts, not the latest: one 10 s window after it.
+      expect(failedAt).toBe(12_000);
+    });
+
+    it('gives no time for a word of the agent run the log gave up on', async () => {
+      clock = at(9000);
+      lostWords.note({ host: 'h1', instance: 'shop-db-1', state: 'migrating', epoch: 1 });
+
+      clock = at(11_000);
+      await reactor.tick();
+
+      expect(await lastEvent('shop-db-1')).toMatchObject({ type: 'InstanceFailed' });
     });
 
     it('keeps the instance its agent reported after the return', async () => {

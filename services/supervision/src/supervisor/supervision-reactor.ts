@@ -1,7 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   backupTimeOf,
+  causedMetadata,
+  internalMetadata,
   streamCategory,
+  streamIds,
+  type DecisionMetadata,
   type InstanceRequestedData,
   type RecordedEvent,
 } from '@federa/contracts';
@@ -17,11 +21,12 @@ import { assessServiceHealth, type ServiceProbeStanding } from '../domain/servic
 import { recordedProbeStanding } from '../domain/service-probe-standing';
 import type { InstanceCommand } from '@federa/instance-lifecycle';
 import type { SupervisionSettings } from '../supervision-config';
-import type { SupervisionView } from '../domain/supervision-view';
+import type { SupervisionView, ViewCause } from '../domain/supervision-view';
 import { dataPredecessors } from '../domain/data-predecessors';
 import type { BackupCatalog } from './backup-catalog';
 import type { CaughtUpWaiters } from './caught-up-waiters';
 import type { InstanceWriter } from './instance-writer';
+import type { LostInstanceWords } from './lost-instance-words';
 import type { ServiceWriter } from './service-writer';
 
 /** The leadership that lets one supervisor act per database. */
@@ -95,6 +100,8 @@ export class SupervisionReactor {
     ) => ServiceProbeStanding | undefined = (_name, state) => recordedProbeStanding(state),
     /** Where the newest copies of instances' data are found; none: replacements start empty. */
     private readonly backups?: BackupCatalog,
+    /** What agents said of lost instances that the log has no event for (a guest migrating). */
+    private readonly lostWords?: Pick<LostInstanceWords, 'heardAt' | 'forgetFound'>,
   ) {}
 
   /** True once the last tick found this process holding the leader lease. */
@@ -278,7 +285,7 @@ export class SupervisionReactor {
     action: DeploymentAction,
   ): Promise<void> {
     if (action.kind === 'stopped') {
-      await this.services.command(name, { type: 'confirm-stopped' });
+      await this.services.command(name, { type: 'confirm-stopped' }, this.intentCause(name));
     } else if (action.kind === 'request') {
       const app = state.deployed?.applications.find((a) => a.name === action.app);
       if (!app) return;
@@ -306,7 +313,11 @@ export class SupervisionReactor {
           reason: predecessor ? 'replace' : reason,
           ...(predecessor ? await this.inheritedData(predecessor) : {}),
         } as InstanceRequestedData;
-        const outcome = await this.instances.decide(instance, { type: 'request', data });
+        const outcome = await this.instances.decide(
+          instance,
+          { type: 'request', data },
+          this.requestCause(name, mine, predecessor),
+        );
         if (predecessor) {
           this.inherited.add(predecessor.id);
           this.log.log(
@@ -321,7 +332,16 @@ export class SupervisionReactor {
     } else {
       const instance = this.view.instances.get(action.instance);
       if (!instance) return;
-      const position = await this.dispatcher.stop(instance, action.why);
+      // An unhealthy instance is stopped on supervision's word; any other for the service's intent.
+      const cause =
+        action.why === 'unhealthy'
+          ? internalMetadata(
+              'supervision',
+              randomUUID(),
+              this.view.lastEvents.get(streamIds.instance(instance.id)),
+            )
+          : this.intentCause(name);
+      const position = await this.dispatcher.stop(instance, action.why, cause);
       if (position !== undefined) await this.waiters.caughtUp(position);
     }
   }
@@ -336,7 +356,10 @@ export class SupervisionReactor {
     predecessor: InstanceView,
   ): Promise<Pick<InstanceRequestedData, 'replaces' | 'restoreFrom' | 'dataAgeMs' | 'dataLost'>> {
     const replaces = predecessor.id;
-    const copy = await this.backups?.newestOf(replaces);
+    // Its copies are in the bucket of the host it ran on (one that never was placed has none).
+    const copy = predecessor.host
+      ? await this.backups?.newestOf(replaces, predecessor.host)
+      : undefined;
     const key = copy?.key ?? predecessor.restoreFrom;
     const at = copy?.at ?? (key ? backupTimeOf(key) : undefined);
     if (!key || at === undefined) return { replaces, dataLost: true };
@@ -351,7 +374,9 @@ export class SupervisionReactor {
    * started meanwhile would be a second writer of their data. Copies that come back after their
    * replacement are fenced when their agent reports them. A lost instance whose host is back, and
    * whose agent let its report fall due without a word of it (agentCameBackWithout), fails with its
-   * host to blame: it is replaced, a stateful one from its newest copy.
+   * host to blame: it is replaced, a stateful one from its newest copy. An agent that says it holds it
+   * in a state the log has no event for (lostWords) holds that off for one more window from its first
+   * word, two windows after the return at most; the copy it still holds is then fenced.
    */
   private async settleInstancesOfDownHosts(): Promise<void> {
     let last = 0;
@@ -361,16 +386,20 @@ export class SupervisionReactor {
       partitionGraceMs: this.settings.partitionGraceMs,
       listeningSince: this.listeningSince ?? now,
     };
+    this.lostWords?.forgetFound();
     for (const instance of [...this.view.instances.values()]) {
       const host = instance.host ? this.view.hosts.get(instance.host) : undefined;
-      if (agentCameBackWithout(instance, host, now, window)) {
-        // Decided on the log, not the view: a report recorded since the view read (it runs after
-        // all) refuses it, where failing it would replace an instance that runs.
-        const outcome = await this.instances.decide(instance.id, {
-          type: 'fail-lost',
-          host: instance.host as string,
-          reason: cameBackWithoutReason,
-        });
+      const heardAt = this.lostWords?.heardAt(instance.id);
+      if (agentCameBackWithout(instance, host, now, window, heardAt)) {
+        // Decided on the log, not the view: a report recorded since the view read (it runs, starts
+        // or stops after all) refuses it, where failing it would replace an instance its agent
+        // holds. A word the log has no event for is only in memory: read just above, so that one
+        // can come too late only if the agent was silent of it for the whole wait before.
+        const outcome = await this.instances.decide(
+          instance.id,
+          { type: 'fail-lost', host: instance.host as string, reason: cameBackWithoutReason },
+          this.hostCause(instance.host),
+        );
         last = Math.max(last, outcome?.position ?? 0);
         continue;
       }
@@ -399,9 +428,45 @@ export class SupervisionReactor {
       }
       // Lost already: recorded once, nothing new until it fails or its agent speaks of it again.
       if (command.type === 'mark-lost' && instance.state === 'lost') continue;
-      const outcome = await this.instances.decide(instance.id, command);
+      const outcome = await this.instances.decide(instance.id, command, this.hostCause(host.id));
       last = Math.max(last, outcome?.position ?? 0);
     }
     if (last) await this.waiters.caughtUp(last);
+  }
+
+  /**
+   * Who a request acts for (docs/security/audit.md): supervision itself when it replaces an instance
+   * that failed since the service's latest intent (caused by that instance's last event: its failure,
+   * its host's death), else whoever asked for that intent (deploy, update, scale).
+   */
+  private requestCause(
+    name: string,
+    mine: readonly InstanceView[],
+    predecessor: InstanceView | undefined,
+  ): DecisionMetadata {
+    const intent = this.view.intents.get(name);
+    let failure: ViewCause | undefined;
+    for (const instance of predecessor ? [predecessor] : mine) {
+      if (!predecessor && instance.state !== 'failed') continue;
+      const last = this.view.lastEvents.get(streamIds.instance(instance.id));
+      if (last && (!failure || last.position > failure.position)) failure = last;
+    }
+    if (failure && (!intent || failure.position > intent.position))
+      return internalMetadata('supervision', failure.metadata.correlationId, failure);
+    return this.intentCause(name);
+  }
+
+  /** Carries on the actor of the service's latest intent; supervision's own without one. */
+  private intentCause(name: string): DecisionMetadata {
+    const intent = this.view.intents.get(name);
+    return intent
+      ? causedMetadata(intent, 'supervision')
+      : internalMetadata('supervision', randomUUID());
+  }
+
+  /** Supervision's own decision, caused by the host's latest event (down, back). */
+  private hostCause(host: string | undefined): DecisionMetadata {
+    const cause = host === undefined ? undefined : this.view.lastEvents.get(streamIds.host(host));
+    return internalMetadata('supervision', randomUUID(), cause);
   }
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { streamIds } from '@federa/contracts';
+import { randomUUID } from 'node:crypto';
+import { commandMetadata, streamIds, type CommandOrigin } from '@federa/contracts';
 import { LogSubscription, type EventStore, type PostgresLeaderLease } from '@federa/eventstore';
 import {
   evolveInstanceLife,
@@ -21,6 +22,7 @@ import { ServiceProbeRunner } from '../service-probe/service-probe-runner';
 import type { BackupCatalog } from './backup-catalog';
 import { CaughtUpWaiters } from './caught-up-waiters';
 import { InstanceWriter } from './instance-writer';
+import { LostInstanceWords } from './lost-instance-words';
 import { ServiceWriter, type ServiceOutcome } from './service-writer';
 import { SupervisionReactor } from './supervision-reactor';
 
@@ -39,6 +41,7 @@ export class Supervisor {
   private readonly recorder: ObservationRecorder;
   private readonly fencer: CopyFencer;
   private readonly reactor: SupervisionReactor;
+  private readonly lostWords: LostInstanceWords;
   /** The leader's end-to-end service probes (spec.serviceProbe). */
   private readonly probes: ServiceProbeRunner;
   /** Writes the services' endpoints to the discovery bucket, when there is one to write to. */
@@ -93,7 +96,8 @@ export class Supervisor {
       settings.resendMs,
       this.logger,
       now,
-      (service) => this.publisher?.current(service),
+      (service, host) => this.publisher?.current(service, host),
+      backups,
     );
     this.probes = new ServiceProbeRunner({
       view,
@@ -103,6 +107,7 @@ export class Supervisor {
       warn: (message) => this.logger.warn(message),
       now,
     });
+    this.lostWords = new LostInstanceWords(view, now);
     this.reactor = new SupervisionReactor(
       view,
       // A view short of the log's head would request what already runs: no leading until caught up.
@@ -117,6 +122,7 @@ export class Supervisor {
       now,
       (name, state) => this.probes.standingOf(name, state),
       backups,
+      this.lostWords,
     );
     this.fencer = new CopyFencer(link, this.logger, now);
     this.recorder = new ObservationRecorder(
@@ -134,6 +140,7 @@ export class Supervisor {
     );
     view.onApplied((events) => {
       this.dispatcher.forgetEnded(events);
+      this.lostWords.forgetFound();
       this.waiters.check();
       if (this.viewCaughtUp) {
         this.reactor.applied(events);
@@ -167,6 +174,7 @@ export class Supervisor {
       },
     });
     this.link.listen((observed) => {
+      this.lostWords.note(observed);
       const recording = this.recorder
         .record(observed)
         .catch((e) => this.logger.warn(String(e)))
@@ -231,7 +239,11 @@ export class Supervisor {
    * Runs a command on a service stream and waits until the view shows its outcome; answers the new
    * state and the log position of the last event appended, if any.
    */
-  command(name: string, command: ServiceCommand): Promise<ServiceOutcome> {
-    return this.services.command(name, command);
+  command(name: string, command: ServiceCommand, origin?: CommandOrigin): Promise<ServiceOutcome> {
+    return this.services.command(
+      name,
+      command,
+      commandMetadata(origin, 'supervision', randomUUID()),
+    );
   }
 }

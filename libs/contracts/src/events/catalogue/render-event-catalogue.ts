@@ -71,7 +71,7 @@ ${markdownTable(
     [
       '`metadata`',
       'object',
-      '`correlationId` (ties together the events of one request or decision), `causationId` (what caused it; optional), `actor` (who: a service such as `supervision`, `agent:<host>`, the API caller), `occurredAt` (ISO 8601 time the change was observed)',
+      '`correlationId` (ties together the events of one request or decision), `causationId` (the `eventId` of the event that caused it; optional), `actor` (who caused it: `token:<name>` for an API token, `agent:<host>` for what an agent reported, a service such as `supervision` for its own decisions; carried on to the events it causes), `actorRole` (the role of the token `actor` names; optional), `decidedBy` (the service that decided and appended it; absent on events older than the audit), `occurredAt` (ISO 8601 time the change was observed), `traceparent` (the W3C trace context of the span that appended it, when its process traces; carried on to the events it causes; optional, see [traces](../OBSERVABILITY.md#traces)); see [the audit](../security/audit.md)',
     ],
     ['`eventId`', 'string', 'UUID; appending the same id twice stores it once'],
     ['`recordedAt`', 'string', 'ISO 8601 time the log stored it'],

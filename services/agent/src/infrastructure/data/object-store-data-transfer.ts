@@ -5,24 +5,36 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StorageType, type JetStreamClient, type ObjectStore } from 'nats';
+// The file, not the @federa/messaging index: the index also loads Nest (~20 MB the agent never uses).
+import {
+  dataPartName,
+  MAX_DATA_PART_BYTES,
+  natsDigest,
+  parseStoredDataManifest,
+  type StoredDataManifest as Manifest,
+} from '../../../../../libs/messaging/src/jetstream/stored-data-manifest';
+import {
+  DataBucketMissing,
+  ensureHostDataBucket,
+  openHostDataBucket,
+} from '../../../../../libs/messaging/src/jetstream/host-data-bucket';
 import { AtomicJsonFile } from '../store/atomic-json-file';
 import type { DataTransfer, StoredData } from './data-transfer';
 
-interface Manifest {
-  version: 1;
-  size: number;
-  sha256: string;
-  parts: Array<{ name: string; size: number; sha256: string }>;
-}
-
-/** Part size: what one export holds in memory at most, and the unit of resumption. @default 4 MiB */
-const DEFAULT_PART_BYTES = 4 * 1024 * 1024;
+/**
+ * Part size: what one export holds in memory at most, and the unit of resumption; the largest a
+ * manifest may name (the trusted copy refuses larger parts). @default 4 MiB
+ */
+const DEFAULT_PART_BYTES = MAX_DATA_PART_BYTES;
 
 /**
- * Instance data in the JetStream object store (bucket `Subjects.dataBucket`). A stream is cut into
- * parts of `partBytes`, each stored as an object (itself chunked by NATS and sha256-checked on
- * read), then a manifest under the key lists the parts with their sha256: the manifest's presence
- * means the export is complete. Never more than one part is held in memory.
+ * Instance data in the JetStream object store of this host (bucket `Subjects.dataBucketOf(host)`,
+ * created by inventory when the host registers, with the fixed configuration of
+ * host-data-bucket.ts: the agent opens it and may not create it). A stream is cut into parts of
+ * `partBytes`, each stored as an object (itself chunked by NATS and sha256-checked on read), then a
+ * manifest under the key lists the parts with their sha256 (stored-data-manifest.ts): the
+ * manifest's presence means the export is complete. Never more than one part is held in memory.
+ * Data from another host arrives here copied by the trusted side (object-copy.ts).
  *
  * Resumable both ways: a repeated export skips parts already stored with the same digest; an
  * import downloads parts to a spool file in `spoolDir` and, when retried, continues after the
@@ -36,7 +48,12 @@ export class ObjectStoreDataTransfer implements DataTransfer {
     private readonly bucket: string,
     private readonly spoolDir: string,
     private readonly partBytes = DEFAULT_PART_BYTES,
-  ) {}
+    /** Creates a missing bucket (the simulator, whose hosts inventory makes none for); agents may not. */
+    private readonly createsBucket = false,
+  ) {
+    if (!Number.isSafeInteger(partBytes) || partBytes < 1 || partBytes > MAX_DATA_PART_BYTES)
+      throw new Error(`partBytes must be from 1 to ${MAX_DATA_PART_BYTES}, not ${partBytes}`);
+  }
 
   async upload(
     key: string,
@@ -50,7 +67,7 @@ export class ObjectStoreDataTransfer implements DataTransfer {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     const flush = async (bytes: Buffer) => {
-      const name = `${key}.part-${String(parts.length).padStart(6, '0')}`;
+      const name = dataPartName(key, parts.length);
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const existing = await os.info(name);
       if (
@@ -91,7 +108,7 @@ export class ObjectStoreDataTransfer implements DataTransfer {
     const os = await this.objectStore();
     const blob = await os.getBlob(key);
     if (!blob) throw new Error(`no data stored under ${key}`);
-    const manifest = JSON.parse(new TextDecoder().decode(blob)) as Manifest;
+    const manifest = parseStoredDataManifest(key, blob);
     await mkdir(this.spoolDir, { recursive: true });
     const spool = join(this.spoolDir, `${encodeURIComponent(key)}.spool`);
     const marker = new AtomicJsonFile<{ sha256: string; partsDone: number; bytes: number }>(
@@ -139,7 +156,8 @@ export class ObjectStoreDataTransfer implements DataTransfer {
   }
 
   async readDocument(key: string): Promise<unknown> {
-    const blob = await (await this.objectStore()).getBlob(key);
+    const os = await this.storeIfAny();
+    const blob = os ? await os.getBlob(key) : null;
     return blob ? (JSON.parse(new TextDecoder().decode(blob)) as unknown) : undefined;
   }
 
@@ -149,9 +167,9 @@ export class ObjectStoreDataTransfer implements DataTransfer {
   }
 
   async remove(key: string): Promise<void> {
-    const os = await this.objectStore();
-    const blob = await os.getBlob(key);
-    if (!blob) return;
+    const os = await this.storeIfAny();
+    const blob = os ? await os.getBlob(key) : null;
+    if (!os || !blob) return;
     const manifest = JSON.parse(new TextDecoder().decode(blob)) as Partial<Manifest>;
     // The manifest goes first: a removal cut short leaves parts no manifest names, never a
     // manifest naming missing parts.
@@ -160,21 +178,27 @@ export class ObjectStoreDataTransfer implements DataTransfer {
   }
 
   private objectStore(): Promise<ObjectStore> {
-    this.store ??= this.js.views
-      .os(this.bucket, { storage: StorageType.File })
-      .catch((error: unknown) => {
-        this.store = undefined;
-        throw error;
-      });
+    this.store ??= (
+      this.createsBucket ? this.createdObjectStore() : openHostDataBucket(this.js, this.bucket)
+    ).catch((error: unknown) => {
+      this.store = undefined;
+      throw error;
+    });
     return this.store;
   }
-}
 
-/** How NATS writes a sha256 in object info: `SHA-256=` and base64url with padding. */
-function natsDigest(hexSha256: string): string {
-  const base64 = Buffer.from(hexSha256, 'hex')
-    .toString('base64')
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_');
-  return `SHA-256=${base64}`;
+  /** The bucket, or undefined while none exists: nothing to read or remove there. */
+  private async storeIfAny(): Promise<ObjectStore | undefined> {
+    try {
+      return await this.objectStore();
+    } catch (error) {
+      if (error instanceof DataBucketMissing) return undefined;
+      throw error;
+    }
+  }
+
+  private async createdObjectStore(): Promise<ObjectStore> {
+    await ensureHostDataBucket(await this.js.jetstreamManager(), this.bucket);
+    return this.js.views.os(this.bucket, { storage: StorageType.File });
+  }
 }

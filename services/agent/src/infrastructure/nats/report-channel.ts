@@ -1,4 +1,4 @@
-import type { AgentReport } from '@federa/contracts';
+import { cleanAgentText, type AgentReport } from '@federa/contracts';
 import type { NatsConnection } from 'nats';
 import { HeldReports } from '../../domain/held-reports';
 import { ReportOutbox } from '../../domain/report-outbox';
@@ -77,6 +77,8 @@ export class ReportChannel {
   private stamp(draft: ReportDraft, epoch: number, sentAt: number): void {
     this.outbox.push({
       ...draft,
+      // What the log cannot store (NUL, lone surrogates) would make every receiver drop the report.
+      ...(draft.detail !== undefined ? { detail: cleanAgentText(draft.detail) } : {}),
       host: this.identity.host,
       epoch,
       runId: this.identity.runId,

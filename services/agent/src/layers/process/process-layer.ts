@@ -69,9 +69,10 @@ const STORAGE_REFRESH_MS = 10_000;
 /**
  * The execution-layer embodiment (a JVM, Node or any runtime): runs an application's command as a
  * supervised child in its own process group, detached so that it outlives an agent restart. The
- * child gets PORT (free port chosen here), FEDERA_INSTANCE, FEDERA_DATA_DIR, FEDERA_ENDPOINTS_<APP>
- * and FEDERA_DISCOVERY_URL, and of the agent's environment only an allow-list
- * (workloadEnvironment); its stdout and stderr go to size-capped files in `<dataDir>/../logs`.
+ * child gets PORT (free port chosen here), its identity, FEDERA_DATA_DIR, FEDERA_ENDPOINTS_<APP>,
+ * FEDERA_DISCOVERY_URL and HOME and TMPDIR of its own, and of the agent's environment only an
+ * allow-list (workloadEnvironment); its stdout and stderr go to size-capped files in
+ * `<dataDir>/../logs`.
  */
 export class ProcessLayer implements LayerDriver {
   readonly kind = 'process' as const;
@@ -103,20 +104,23 @@ export class ProcessLayer implements LayerDriver {
     const artifact = spec.artifact as unknown as ProcessArtifact;
     const port = await freeTcpPort();
     const logs = logDirOf(spec);
-    await mkdir(spec.dataDir, { recursive: true });
-    await mkdir(logs, { recursive: true });
+    const { home, tmp } = ownDirsOf(spec);
+    for (const dir of [spec.dataDir, logs, home, tmp]) await mkdir(dir, { recursive: true });
     const stdout = openSync(join(logs, 'stdout.log'), 'a');
     const stderr = openSync(join(logs, 'stderr.log'), 'a');
     let child: ChildProcess;
     try {
       child = spawn(artifact.command[0], artifact.command.slice(1), {
         cwd: artifact.cwd ?? this.defaultCwd,
-        // Built from an allow-list: the agent's own environment holds the bus and database URLs
-        // and tokens, none of which is the workload's.
+        // Built from nothing but an allow-list: the agent's own environment holds the bus and
+        // database URLs, credentials and tokens, none of which is the workload's.
         env: workloadEnvironment(process.env, {
+          service: spec.service,
           instance: spec.instance,
           app: spec.app,
           dataDir: spec.dataDir,
+          homeDir: home,
+          tmpDir: tmp,
           port,
           env: spec.env,
           endpoints: spec.endpoints,
@@ -174,8 +178,9 @@ export class ProcessLayer implements LayerDriver {
     if (!entry) return;
     await this.stop(instance, { graceMs: Math.min(this.graceMs, 2000) });
     this.processes.delete(instance);
-    await rm(logDirOf(entry.spec), { recursive: true, force: true });
-    await rm(entry.spec.dataDir, { recursive: true, force: true });
+    const { home, tmp } = ownDirsOf(entry.spec);
+    for (const dir of [logDirOf(entry.spec), home, tmp, entry.spec.dataDir])
+      await rm(dir, { recursive: true, force: true });
   }
 
   async status(instance: string): Promise<LayerInstanceStatus> {
@@ -339,6 +344,14 @@ export class ProcessLayer implements LayerDriver {
 /** Logs live beside the data dir (`<instanceDir>/logs`), so they never travel with exported data. */
 function logDirOf(spec: InstanceSpec): string {
   return join(dirname(spec.dataDir), 'logs');
+}
+
+/**
+ * The instance's HOME and TMPDIR, beside its data dir like its logs: its own, never the agent's, and
+ * not moved with its data (what must move belongs in FEDERA_DATA_DIR).
+ */
+function ownDirsOf(spec: InstanceSpec): { home: string; tmp: string } {
+  return { home: join(dirname(spec.dataDir), 'home'), tmp: join(dirname(spec.dataDir), 'tmp') };
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

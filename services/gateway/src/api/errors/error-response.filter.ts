@@ -71,10 +71,21 @@ export class ErrorResponseFilter implements ExceptionFilter {
         status === 404
           ? `no route ${request.method} ${request.path}`
           : httpExceptionMessage(exception);
-      return { status, body: new FederaError(code, message).toBody() };
+      return { status, body: new FederaError(code, message, frameworkDetails(message)).toBody() };
     }
     return { status: 500, body: new FederaError(ErrorCodes.internal, 'internal error').toBody() };
   }
+}
+
+/**
+ * The field of a framework refusal, where its message tells it: a path parameter that is not valid
+ * percent-encoding (`/v1/services/%zz`) is named `path`, as the router does not say which one.
+ */
+function frameworkDetails(message: string): Array<{ path: string; reason: string }> {
+  const undecodable = /^Failed to decode param '(.*)'$/s.exec(message);
+  if (undecodable)
+    return [{ path: 'path', reason: `${undecodable[1]} is not valid percent-encoding` }];
+  return [];
 }
 
 function httpExceptionMessage(exception: HttpException): string {

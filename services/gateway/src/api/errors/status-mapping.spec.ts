@@ -8,6 +8,8 @@ describe('status mapping', () => {
     expect(statusOfCode('not_found')).toBe(404);
     expect(statusOfCode('conflict')).toBe(409);
     expect(statusOfCode('unavailable')).toBe(503);
+    expect(statusOfCode('rate_limited')).toBe(429);
+    expect(statusOfCode('payload_too_large')).toBe(413);
   });
 
   it('answers an unknown code as a server fault', () => {
@@ -16,7 +18,8 @@ describe('status mapping', () => {
 
   it('names the code of a framework status', () => {
     expect(codeOfStatus(404)).toBe('not_found');
-    expect(codeOfStatus(413)).toBe('validation_failed');
+    expect(codeOfStatus(413)).toBe('payload_too_large');
+    expect(codeOfStatus(415)).toBe('validation_failed');
     expect(codeOfStatus(500)).toBe('internal');
     expect(codeOfStatus(504)).toBe('unavailable');
   });

@@ -11,6 +11,6 @@ export function codeOfStatus(status: number): ErrorCode {
   if (exact) return exact[0] as ErrorCode;
   if (status >= 500)
     return status === 502 || status === 504 ? ErrorCodes.unavailable : ErrorCodes.internal;
-  // Other client errors (405, 413, 415, ...) are a request the API cannot take as sent.
+  // Other client errors (405, 415, ...) are a request the API cannot take as sent.
   return ErrorCodes.validation;
 }

@@ -3,11 +3,15 @@ import { parseEventsQuery } from './events-query';
 
 describe('parseEventsQuery', () => {
   it('defaults to the start of the log and 100 events', () => {
-    expect(parseEventsQuery({})).toEqual({ after: 0, limit: 100 });
+    expect(parseEventsQuery({})).toEqual({ after: 0, limit: 100, filters: {} });
   });
 
   it('reads after and limit as integers', () => {
-    expect(parseEventsQuery({ after: '42', limit: '7' })).toEqual({ after: 42, limit: 7 });
+    expect(parseEventsQuery({ after: '42', limit: '7' })).toEqual({
+      after: 42,
+      limit: 7,
+      filters: {},
+    });
   });
 
   it('refuses bad values and unknown parameters, naming every field', () => {
@@ -25,7 +29,31 @@ describe('parseEventsQuery', () => {
     ]);
   });
 
+  it('reads an actor to filter by', () => {
+    expect(parseEventsQuery({ actor: 'token:alice' })).toEqual({
+      after: 0,
+      limit: 100,
+      actor: 'token:alice',
+      filters: {},
+    });
+  });
+
+  it('refuses an actor that is empty, repeated or outside the charset, naming actor', () => {
+    for (const actor of ['', 'token:a b', ['token:a', 'token:b'], 'x'.repeat(200)]) {
+      expect(() => parseEventsQuery({ actor })).toThrow(ValidationFailed);
+      expect(() => parseEventsQuery({ actor })).toThrow(/actor/);
+    }
+  });
+
   it('refuses a limit for the stream when only after is allowed', () => {
     expect(() => parseEventsQuery({ limit: '3' }, ['after'])).toThrow(ValidationFailed);
+  });
+
+  it('refuses bad filters in the same answer as the other fields', () => {
+    expect(() => parseEventsQuery({ limit: '0', type: 'Host Down' })).toThrow(ValidationFailed);
+    expect(parseEventsQuery({ type: 'HostDown', stream: 'host-mph-1' }).filters).toEqual({
+      types: ['HostDown'],
+      stream: 'host-mph-1',
+    });
   });
 });

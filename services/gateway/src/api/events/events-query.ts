@@ -1,18 +1,26 @@
-import { ValidationFailed, type FieldError } from '@federa/contracts';
+import { actorErrors, ValidationFailed, type FieldError } from '@federa/contracts';
+import { eventFilterNames, parseEventFilters, type EventFilters } from '../../domain/event-filters';
 
-/** `GET /v1/events` paging: after a position (0: from the start), at most `limit` events. */
+/**
+ * `GET /v1/events` paging: after a position (0: from the start), at most `limit` events, only those
+ * of `actor` (`metadata.actor`, exactly) and passing `filters` when given.
+ */
 export interface EventsQuery {
   after: number;
   limit: number;
+  actor?: string;
+  filters: EventFilters;
 }
+
+type EventsQueryParameter = 'after' | 'limit' | 'actor' | (typeof eventFilterNames)[number];
 
 export const defaultEventsLimit = 100;
 export const maxEventsLimit = 1000;
 
-/** Reads `after` and `limit` from a query string; throws ValidationFailed naming each bad field. */
+/** Reads `after`, `limit`, `actor` and the filters from a query string; throws ValidationFailed naming each bad field. */
 export function parseEventsQuery(
   query: Record<string, unknown>,
-  allowed: ReadonlyArray<keyof EventsQuery> = ['after', 'limit'],
+  allowed: ReadonlyArray<EventsQueryParameter> = ['after', 'limit', 'actor', ...eventFilterNames],
 ): EventsQuery {
   const errors: FieldError[] = [];
   for (const key of Object.keys(query)) {
@@ -21,8 +29,11 @@ export function parseEventsQuery(
   }
   const after = integerParam(query.after, 'after', 0, Number.MAX_SAFE_INTEGER, 0, errors);
   const limit = integerParam(query.limit, 'limit', 1, maxEventsLimit, defaultEventsLimit, errors);
+  const actor = query.actor;
+  if (actor !== undefined) errors.push(...actorErrors(actor, 'actor'));
+  const filters = parseEventFilters(query, errors);
   if (errors.length > 0) throw new ValidationFailed(errors, 'query');
-  return { after, limit };
+  return { after, limit, ...(typeof actor === 'string' ? { actor } : {}), filters };
 }
 
 function integerParam(

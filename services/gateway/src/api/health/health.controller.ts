@@ -1,5 +1,5 @@
-import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ErrorCodes, FederaError } from '@federa/contracts';
 import { Public } from '../auth/requires-role.decorator';
 import { ReadinessService } from '../../infrastructure/readiness.service';
@@ -28,8 +28,15 @@ export class HealthController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Readiness: Postgres and NATS answer, and every backend service answers its health ping ready (503 naming the ones that do not); statistics is reported (`degraded` when not ready) but never fails it',
+      "Readiness: Postgres and NATS answer, and every backend service answers its health ping ready (503 naming the ones that do not); statistics is reported (`degraded` when not ready) but never fails it. With `scope=self`, Postgres and NATS only: what this gateway needs to serve (for a load balancer's readiness probe)",
     security: [],
+  })
+  @ApiQuery({
+    name: 'scope',
+    required: false,
+    type: String,
+    enum: ['self'],
+    description: '`self`: check only what this gateway itself needs (Postgres and NATS)',
   })
   @ApiOkResponse({
     description: 'Every dependency answers',
@@ -53,8 +60,15 @@ export class HealthController {
       required: ['status', 'checks'],
     },
   })
-  async readyz(): Promise<{ status: 'ready'; checks: Record<string, 'up' | 'degraded'> }> {
-    const result = await this.readiness.check();
+  async readyz(
+    @Query('scope') scope?: unknown,
+  ): Promise<{ status: 'ready'; checks: Record<string, 'up' | 'degraded'> }> {
+    if (scope !== undefined && scope !== 'self') {
+      throw new FederaError(ErrorCodes.validation, 'invalid readiness scope', [
+        { path: 'scope', reason: 'must be "self" or left out' },
+      ]);
+    }
+    const result = await this.readiness.check({ backends: scope !== 'self' });
     if (!result.ready) {
       throw new FederaError(
         ErrorCodes.unavailable,

@@ -13,6 +13,7 @@ import {
   type CommandName,
 } from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
+import { CurrentPrincipal, originOf, type Principal } from '../auth/principal';
 import {
   ApiContractBody,
   ApiContractResponse,
@@ -63,16 +64,27 @@ export class HostsController {
   @ApiOperation({ summary: 'Stop new placements on the host' })
   @ApiContractBody(HostActionRequest, { description: 'Why (optional)', required: false })
   @ApiContractResponse(200, HostView, 'The host, cordoned')
-  cordon(@Param('id') id: string, @Body() body?: unknown): Promise<HostView> {
-    return this.commands.sendCommand('cordonHost', { ...bodyFields(body, ['reason']), host: id });
+  cordon(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal | undefined,
+    @Body() body?: unknown,
+  ): Promise<HostView> {
+    return this.commands.sendCommand(
+      'cordonHost',
+      { ...bodyFields(body, ['reason']), host: id },
+      originOf(principal),
+    );
   }
 
   @Post(':id/uncordon')
   @HttpCode(200)
   @ApiOperation({ summary: 'Allow new placements on the host again' })
   @ApiContractResponse(200, HostView, 'The host, no longer cordoned')
-  uncordon(@Param('id') id: string): Promise<HostView> {
-    return this.commands.sendCommand('uncordonHost', { host: id });
+  uncordon(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ): Promise<HostView> {
+    return this.commands.sendCommand('uncordonHost', { host: id }, originOf(principal));
   }
 
   @Post(':id/drain')
@@ -92,6 +104,7 @@ export class HostsController {
   })
   drain(
     @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal | undefined,
     @Body() body?: unknown,
     @Query('dryRun') dryRun?: string,
   ): Promise<HostView | DrainPlan> {
@@ -100,7 +113,7 @@ export class HostsController {
       refuseInvalid('drainHost', request);
       return this.commands.sendCommand('planDrain', { host: id });
     }
-    return this.commands.sendCommand('drainHost', request);
+    return this.commands.sendCommand('drainHost', request, originOf(principal));
   }
 
   @Post(':id/replace')
@@ -119,6 +132,7 @@ export class HostsController {
   })
   replace(
     @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal | undefined,
     @Body() body?: unknown,
     @Query('dryRun') dryRun?: string,
   ): Promise<HostView | DrainPlan> {
@@ -130,7 +144,7 @@ export class HostsController {
       refuseInvalid('replaceHost', request);
       return this.commands.sendCommand('planDrain', { host: id, with: request.with });
     }
-    return this.commands.sendCommand('replaceHost', request);
+    return this.commands.sendCommand('replaceHost', request, originOf(principal));
   }
 
   @Delete(':id')
@@ -139,8 +153,16 @@ export class HostsController {
   })
   @ApiQuery({ name: 'force', required: false, enum: ['true', 'false'] })
   @ApiContractResponse(200, HostView, 'The host, retired')
-  retire(@Param('id') id: string, @Query('force') force?: string): Promise<HostView> {
-    return this.commands.sendCommand('retireHost', { host: id, force: flag('force', force) });
+  retire(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal | undefined,
+    @Query('force') force?: string,
+  ): Promise<HostView> {
+    return this.commands.sendCommand(
+      'retireHost',
+      { host: id, force: flag('force', force) },
+      originOf(principal),
+    );
   }
 }
 

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { MigrateInstanceRequest, MigrationPage, MigrationSummary } from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
+import { CurrentPrincipal, originOf, type Principal } from '../auth/principal';
 import { RequiresRole } from '../auth/requires-role.decorator';
 import { ApiContractBody, ApiContractResponse } from '../openapi/api-contract.decorators';
 import { sendJsonText } from '../json-passthrough';
@@ -26,11 +27,16 @@ export class MigrationsController {
     required: false,
   })
   @ApiContractResponse(202, MigrationSummary, 'The migration, recorded; it runs in the background')
-  migrate(@Param('id') id: string, @Body() body?: unknown): Promise<MigrationSummary> {
-    return this.commands.sendCommand('migrateInstance', {
-      ...bodyFields(body, ['to', 'mode']),
-      instance: id,
-    });
+  migrate(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal | undefined,
+    @Body() body?: unknown,
+  ): Promise<MigrationSummary> {
+    return this.commands.sendCommand(
+      'migrateInstance',
+      { ...bodyFields(body, ['to', 'mode']), instance: id },
+      originOf(principal),
+    );
   }
 
   @Get('migrations')

@@ -4,7 +4,9 @@ import {
   SwaggerModule,
   type OpenAPIObject,
   type OperationObject,
+  type ParameterObject,
   type PathItemObject,
+  type ReferenceObject,
   type SchemaObject,
 } from '@nestjs/swagger';
 import { ErrorResponse } from '@federa/contracts';
@@ -30,8 +32,11 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   for (const operation of operationsOf(document)) {
+    for (const parameter of operation.parameters ?? []) typeParameter(parameter);
     operation.responses.default ??= {
-      description: 'The error: 400 validation, 401/403 auth, 404, 409 conflict, 503 unavailable',
+      description:
+        'The error: 400 validation, 401/403 auth, 404, 409 conflict, 413 body too large, ' +
+        '429 rate limited, 503 unavailable or overloaded',
       content: { 'application/json': { schema: contractRef(ErrorResponse) } },
     };
   }
@@ -39,6 +44,24 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   // Schemas Nest built from @ApiProperty classes (request bodies) win over same-named contract ones.
   components.schemas = { ...referencedSchemas(document, contractSchemas()), ...components.schemas };
   return document;
+}
+
+/** Query parameters read as integers by every route that takes them. */
+const integerParameters = new Set(['limit']);
+
+/**
+ * Gives a parameter declared without a type (`@ApiQuery({ name })`) its schema: every query value
+ * arrives as a string, parsed and checked by the route (a malformed one is a 400 naming it); `limit`
+ * is a positive integer everywhere.
+ */
+function typeParameter(parameter: ParameterObject | ReferenceObject): void {
+  if ('$ref' in parameter) return;
+  const schema = parameter.schema as SchemaObject | undefined;
+  if (schema && (schema.type !== undefined || schema.enum !== undefined || '$ref' in schema))
+    return;
+  parameter.schema = integerParameters.has(parameter.name)
+    ? { ...schema, type: 'integer', minimum: 1 }
+    : { ...schema, type: 'string' };
 }
 
 function operationsOf(document: OpenAPIObject): OperationObject[] {

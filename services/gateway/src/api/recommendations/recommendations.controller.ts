@@ -11,6 +11,7 @@ import {
   validateCommand,
 } from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
+import { CurrentPrincipal, originOf, type Principal } from '../auth/principal';
 import { RequiresRole } from '../auth/requires-role.decorator';
 import { ApiContractResponse } from '../openapi/api-contract.decorators';
 
@@ -41,7 +42,10 @@ export class RecommendationsController {
       'Start the migration a recommendation describes; refused (409) when the cluster has changed since it was listed',
   })
   @ApiContractResponse(202, MigrationSummary, 'The migration, recorded; it runs in the background')
-  async apply(@Param('id') id: string): Promise<MigrationSummary> {
+  async apply(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ): Promise<MigrationSummary> {
     if (!RECOMMENDATION_ID_PATTERN.test(id)) {
       throw new ValidationFailed([{ path: 'id', reason: RECOMMENDATION_ID_RULE }], 'request');
     }
@@ -55,9 +59,10 @@ export class RecommendationsController {
         [{ path: 'id', reason: 'not among the current recommendations' }],
       );
     }
-    return this.commands.sendCommand<MigrationSummary>('migrateInstance', {
-      instance: recommendation.instance,
-      to: recommendation.to,
-    });
+    return this.commands.sendCommand<MigrationSummary>(
+      'migrateInstance',
+      { instance: recommendation.instance, to: recommendation.to },
+      originOf(principal),
+    );
   }
 }

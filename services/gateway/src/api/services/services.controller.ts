@@ -19,6 +19,7 @@ import {
   ServiceSummary,
 } from '@federa/contracts';
 import { CommandClient } from '@federa/messaging';
+import { CurrentPrincipal, originOf, type Principal } from '../auth/principal';
 import type { Request } from 'express';
 import { RequiresRole } from '../auth/requires-role.decorator';
 import { ApiContractBody, ApiContractResponse } from '../openapi/api-contract.decorators';
@@ -42,8 +43,16 @@ export class ServicesController {
     contentTypes: ['application/json', 'application/yaml'],
   })
   @ApiContractResponse(200, ServiceSummary, 'The service as applied')
-  async apply(@Param('name') name: string, @Req() request: Request): Promise<ServiceSummary> {
-    return this.commands.sendCommand('applyService', { name, spec: await readSpecBody(request) });
+  async apply(
+    @Param('name') name: string,
+    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ): Promise<ServiceSummary> {
+    return this.commands.sendCommand(
+      'applyService',
+      { name, spec: await readSpecBody(request) },
+      originOf(principal),
+    );
   }
 
   @Get()
@@ -70,8 +79,11 @@ export class ServicesController {
   @RequiresRole('operator')
   @ApiOperation({ summary: 'Start the applications in dependency order, each at replicas.min' })
   @ApiContractResponse(202, ServiceSummary, 'The service, deploying')
-  deploy(@Param('name') name: string): Promise<ServiceSummary> {
-    return this.commands.sendCommand('deployService', { name });
+  deploy(
+    @Param('name') name: string,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ): Promise<ServiceSummary> {
+    return this.commands.sendCommand('deployService', { name }, originOf(principal));
   }
 
   @Post(':name/stop')
@@ -79,8 +91,11 @@ export class ServicesController {
   @RequiresRole('operator')
   @ApiOperation({ summary: 'Stop the applications in reverse dependency order' })
   @ApiContractResponse(202, ServiceSummary, 'The service, stopping')
-  stop(@Param('name') name: string): Promise<ServiceSummary> {
-    return this.commands.sendCommand('stopService', { name });
+  stop(
+    @Param('name') name: string,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ): Promise<ServiceSummary> {
+    return this.commands.sendCommand('stopService', { name }, originOf(principal));
   }
 
   @Post(':name/copy')
@@ -91,15 +106,26 @@ export class ServicesController {
   })
   @ApiContractBody(CopyServiceRequest, { description: 'The name of the copy' })
   @ApiContractResponse(201, ServiceSummary, 'The copy, defined')
-  copy(@Param('name') name: string, @Body() body: unknown): Promise<ServiceSummary> {
-    return this.commands.sendCommand('copyService', { ...bodyFields(body, ['as']), name });
+  copy(
+    @Param('name') name: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ): Promise<ServiceSummary> {
+    return this.commands.sendCommand(
+      'copyService',
+      { ...bodyFields(body, ['as']), name },
+      originOf(principal),
+    );
   }
 
   @Delete(':name')
   @RequiresRole('operator')
   @ApiOperation({ summary: 'Delete a stopped service' })
   @ApiContractResponse(200, DeletedService, 'The service is gone')
-  remove(@Param('name') name: string): Promise<DeletedService> {
-    return this.commands.sendCommand('deleteService', { name });
+  remove(
+    @Param('name') name: string,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ): Promise<DeletedService> {
+    return this.commands.sendCommand('deleteService', { name }, originOf(principal));
   }
 }

@@ -1,8 +1,10 @@
 import { parseServiceSpec, ValidationFailed } from '@federa/contracts';
 import type { Request } from 'express';
-import { BODY_LIMIT } from '../validation/json-body.middleware';
-
-const limitBytes = 1024 * 1024;
+import {
+  bodyLimitDefaultBytes,
+  bodyTooLarge,
+  type RequestWithBodyLimit,
+} from '../validation/body-limit';
 
 /**
  * The spec in a `PUT /v1/services/{name}` body: JSON (already parsed by the JSON middleware) or YAML
@@ -36,17 +38,17 @@ function hasParsedBody(request: Request): boolean {
   );
 }
 
-async function readText(request: Request): Promise<string> {
+/** The body as text, within the body limit the JSON middleware holds to (413 past it). */
+async function readText(request: Request & RequestWithBodyLimit): Promise<string> {
   if (!request.readable) return '';
+  const limitBytes = request.bodyLimitBytes ?? bodyLimitDefaultBytes;
+  const declared = Number(request.headers['content-length']);
+  if (declared > limitBytes) throw bodyTooLarge(limitBytes);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > limitBytes)
-      throw new ValidationFailed(
-        [{ path: '', reason: `request body is larger than the limit of ${BODY_LIMIT}` }],
-        'request body',
-      );
+    if (size > limitBytes) throw bodyTooLarge(limitBytes);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

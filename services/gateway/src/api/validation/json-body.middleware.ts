@@ -1,4 +1,4 @@
-import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import {
   DEPTH_LIMIT_REASON,
   ErrorCodes,
@@ -7,47 +7,51 @@ import {
   jsonTextDeeperThan,
 } from '@federa/contracts';
 import { json, type NextFunction, type Request, type Response } from 'express';
-
-/** The body parser's own limit; a service spec inside it has its smaller one (SpecLimits.specBytes). */
-export const BODY_LIMIT = '1mb';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../../gateway-config';
+import { bodyLimitDefaultBytes, bodyTooLarge, type RequestWithBodyLimit } from './body-limit';
 
 /** Thrown from `verify`, before JSON.parse, so that a deep body never reaches a recursive reader. */
 class TooDeep extends Error {}
 
-const parse = json({
-  limit: BODY_LIMIT,
-  verify: (_request, _response, buffer) => {
-    if (jsonTextDeeperThan(buffer.toString('utf8'), SpecLimits.nestingDepth)) throw new TooDeep();
-  },
-});
-
 /**
- * Parses JSON bodies and turns a malformed, oversized or too deeply nested one into a
- * `validation_failed` FederaError naming the limit, so that it is answered in the error format like
- * any other refusal.
+ * Parses JSON bodies up to the gateway's body limit (FEDERA_API_BODY_LIMIT; a service spec inside
+ * has its smaller one, SpecLimits.specBytes) and turns a malformed or too deeply nested one into a
+ * `validation_failed` FederaError, an oversized one into 413 `payload_too_large` naming the limit,
+ * so that each is answered in the error format like any other refusal.
  */
 @Injectable()
 export class JsonBodyMiddleware implements NestMiddleware {
-  use(request: Request, response: Response, next: NextFunction): void {
-    parse(request, response, (error?: unknown) => {
+  private readonly limitBytes: number;
+  private readonly parse: ReturnType<typeof json>;
+
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
+    this.limitBytes = config.bodyLimitBytes ?? bodyLimitDefaultBytes;
+    this.parse = json({
+      limit: this.limitBytes,
+      verify: (_request, _response, buffer) => {
+        if (jsonTextDeeperThan(buffer.toString('utf8'), SpecLimits.nestingDepth))
+          throw new TooDeep();
+      },
+    });
+  }
+
+  use(request: Request & RequestWithBodyLimit, response: Response, next: NextFunction): void {
+    request.bodyLimitBytes = this.limitBytes;
+    this.parse(request, response, (error?: unknown) => {
       if (!error) return next();
-      next(bodyRefusal(error));
+      next(bodyRefusal(error, this.limitBytes));
     });
   }
 }
 
-function bodyRefusal(error: unknown): FederaError {
+function bodyRefusal(error: unknown, limitBytes: number): FederaError {
+  if ((error as { type?: string }).type === 'entity.too.large') return bodyTooLarge(limitBytes);
   if (error instanceof TooDeep)
     return new FederaError(ErrorCodes.validation, 'request body is nested too deeply', [
       { path: '', reason: DEPTH_LIMIT_REASON },
     ]);
   const reason = error instanceof Error ? error.message : String(error);
-  const tooLarge = (error as { type?: string }).type === 'entity.too.large';
-  return new FederaError(
-    ErrorCodes.validation,
-    tooLarge
-      ? `request body is larger than the limit of ${BODY_LIMIT}`
-      : 'request body is not valid JSON',
-    [{ path: '', reason }],
-  );
+  return new FederaError(ErrorCodes.validation, 'request body is not valid JSON', [
+    { path: '', reason },
+  ]);
 }

@@ -1,3 +1,4 @@
+import { watchPoolConnections } from '@federa/eventstore';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 
@@ -7,6 +8,7 @@ export const DATABASE_POOL = Symbol('DATABASE_POOL');
 /**
  * The gateway's pool: short connect timeouts so that a request (and readiness) fails fast when
  * Postgres is down, and idle clients that die with the server are dropped instead of crashing.
+ * Counted in `federa_db_pool_connections{service="gateway"}`.
  */
 export function createDatabasePool(databaseUrl: string, log: Pick<Logger, 'warn'>): Pool {
   const pool = new Pool({
@@ -18,5 +20,10 @@ export function createDatabasePool(databaseUrl: string, log: Pick<Logger, 'warn'
     query_timeout: 10_000,
   });
   pool.on('error', (error) => log.warn({ err: error }, 'idle Postgres connection lost'));
+  // A checked-out client that dies with the server emits 'error' on itself, not on the pool.
+  pool.on('connect', (client) =>
+    client.on('error', (error) => log.warn({ err: error }, 'Postgres connection lost')),
+  );
+  watchPoolConnections('gateway', pool);
   return pool;
 }

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import type { Role } from '../../domain/role';
 
-/** A row of `gateway.api_tokens`: a token known by its sha256 only, live until revoked. */
+/** A row of `gateway.api_tokens`: a token known by its sha256 only, live until revoked or expired. */
 @Entity({ schema: 'gateway', name: 'api_tokens' })
 export class ApiToken {
   @PrimaryColumn({ type: 'uuid' })
@@ -22,4 +22,8 @@ export class ApiToken {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
+
+  /** When the token stops being accepted; null: never. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt: Date | null;
 }

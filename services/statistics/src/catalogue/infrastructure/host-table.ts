@@ -1,8 +1,9 @@
+import { ratesOfRow, type RateColumns } from './rate-columns';
 import type { Queryable } from '@federa/eventstore';
 import type { HostRecord } from '../domain/host-record';
 
 /** A row of statistics.hosts as pg returns it (bigints as text, times as Date). */
-export interface HostRow {
+export interface HostRow extends RateColumns {
   id: string;
   site: string;
   state: string;
@@ -14,11 +15,6 @@ export interface HostRow {
   memory_bytes: string;
   storage_bytes: string;
   bandwidth_bps: string;
-  cpu_per_hour: number;
-  memory_gib_per_hour: number;
-  storage_gib_per_month: number;
-  network_per_gib: number;
-  standing_per_hour: number;
   ups: boolean;
   raid: boolean;
   registered_at: Date;
@@ -41,13 +37,7 @@ export function hostRecordOf(row: HostRow): HostRecord {
       storageBytes: Number(row.storage_bytes),
       bandwidthBps: Number(row.bandwidth_bps),
     },
-    rates: {
-      cpuHour: row.cpu_per_hour,
-      memoryGiBHour: row.memory_gib_per_hour,
-      storageGiBMonth: row.storage_gib_per_month,
-      networkGiB: row.network_per_gib,
-      standingPerHour: row.standing_per_hour,
-    },
+    rates: ratesOfRow(row),
     features: { ups: row.ups, raid: row.raid },
     registeredAt: row.registered_at.toISOString(),
     retiredAt: row.retired_at?.toISOString() ?? null,

@@ -1,14 +1,10 @@
+import { ratesOfRow, type RateColumns } from './rate-columns';
 import type { Queryable } from '@federa/eventstore';
 import type { HostRecord } from '../domain/host-record';
 import { hostTermChange, type HostTerm } from '../domain/host-terms';
 
-interface HostTermRow {
+interface HostTermRow extends RateColumns {
   site: string;
-  cpu_per_hour: number;
-  memory_gib_per_hour: number;
-  storage_gib_per_month: number;
-  network_per_gib: number;
-  standing_per_hour: number;
   ups: boolean;
   raid: boolean;
   valid_from: Date;
@@ -18,13 +14,7 @@ interface HostTermRow {
 function hostTermOf(row: HostTermRow): HostTerm {
   return {
     site: row.site,
-    rates: {
-      cpuHour: row.cpu_per_hour,
-      memoryGiBHour: row.memory_gib_per_hour,
-      storageGiBMonth: row.storage_gib_per_month,
-      networkGiB: row.network_per_gib,
-      standingPerHour: row.standing_per_hour,
-    },
+    rates: ratesOfRow(row),
     features: { ups: row.ups, raid: row.raid },
     validFrom: row.valid_from.toISOString(),
     validTo: row.valid_to?.toISOString() ?? null,

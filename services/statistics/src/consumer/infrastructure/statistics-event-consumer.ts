@@ -1,6 +1,12 @@
 import type { RecordedEvent, Subjects } from '@federa/contracts';
 import { PostgresLeaderLease, type EventStore } from '@federa/eventstore';
-import { decodeEventMessage, ensureEventStream, recordDeadLetter } from '@federa/messaging';
+import {
+  decodeEventMessage,
+  ensureEventStream,
+  planEventConsumerChange,
+  recordDeadLetter,
+  type EventStreamSettings,
+} from '@federa/messaging';
 import { backoffDelayMs, type BackoffPolicy } from '@federa/runtime/backoff';
 import {
   AckPolicy,
@@ -40,14 +46,27 @@ export interface StatisticsEventConsumerOptions {
   handlers: StatisticsEventHandlers;
   /** Durable consumer name on the stream, also the key of the consumer's state and positions. */
   durable: string;
-  /** Time to handle one message before JetStream redelivers it; @default 30 s */
+  /** Time to handle one message before JetStream redelivers it (`FEDERA_CONSUMER_ACK_WAIT`); @default 30 s */
   ackWaitMs?: number;
+  /**
+   * Deliveries of one message before JetStream stops handing it out (`FEDERA_CONSUMER_MAX_DELIVER`);
+   * @default -1, no limit: a failing event is retried in place, and one JetStream gave up on is
+   * read from the log when the next message shows the gap.
+   */
+  maxDeliver?: number;
+  /**
+   * The settings the event stream is created with when statistics finds none before the relay made
+   * it (`FEDERA_STREAM_*`); an existing stream is taken as it is. @default one replica, no limit
+   */
+  streamSettings?: EventStreamSettings;
   /** How often a standby tries to take over, and the leader checks it still leads; @default 1000 ms */
   acquireEveryMs?: number;
   /** How often the leader forgets handled positions no delivery can bring back; @default 60 s */
   pruneEveryMs?: number;
   /** Problems, for the service's log. */
   log?: (message: string) => void;
+  /** Told when the durable's ack wait or max deliver is changed to the configured ones, for the service's log. */
+  onSettingsChange?: (message: string) => void;
   /** Told when this replica starts consuming (it took the lease), for the service's log. */
   onActive?: (message: string) => void;
 }
@@ -127,15 +146,31 @@ export class StatisticsEventConsumer {
   private async consumeWhileLeading(checkEveryMs: number): Promise<void> {
     const { nc, subjects, durable } = this.options;
     const jsm = await nc.jetstreamManager();
-    const stream = await ensureEventStream(jsm, subjects);
+    const stream = await ensureEventStream(jsm, subjects, {
+      createWith: this.options.streamSettings,
+    });
     const lastSeq = await this.resume(stream);
     const existing = await jsm.consumers.info(subjects.eventStream, durable).catch(() => undefined);
-    if (!existing) {
+    const settings = {
+      ackWaitMs: this.options.ackWaitMs ?? 30_000,
+      maxDeliver: this.options.maxDeliver ?? -1,
+    };
+    if (existing) {
+      // Changed in place: the durable keeps its position and its unacknowledged messages.
+      const plan = planEventConsumerChange(existing.config, settings);
+      if (plan.action === 'update') {
+        await jsm.consumers.update(subjects.eventStream, durable, plan.config);
+        this.options.onSettingsChange?.(
+          `durable consumer ${durable} on ${subjects.eventStream} changed: ${plan.changes.join('; ')}`,
+        );
+      }
+    } else {
       // A new durable starts after what the consumer's own state says it applied.
       const config: Partial<ConsumerConfig> = {
         durable_name: durable,
         ack_policy: AckPolicy.Explicit,
-        ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
+        ack_wait: nanos(settings.ackWaitMs),
+        max_deliver: settings.maxDeliver,
         filter_subject: subjects.allEvents,
         ...(lastSeq > 0
           ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSeq + 1 }

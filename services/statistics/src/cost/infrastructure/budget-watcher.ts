@@ -136,6 +136,7 @@ export class BudgetWatcher implements OnApplicationBootstrap, BeforeApplicationS
             newEvent(e.type, e.data, {
               correlationId: `budget-${measurement.service}-${measurement.to}`,
               actor: 'statistics',
+              decidedBy: 'statistics',
               occurredAt: new Date().toISOString(),
             }),
           ),

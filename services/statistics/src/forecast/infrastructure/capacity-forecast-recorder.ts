@@ -105,6 +105,7 @@ export class CapacityForecastRecorder {
       data: capacityForecastedData(forecast)!,
       metadata: {
         actor: this.actor,
+        decidedBy: 'statistics',
         correlationId: `forecast-${hour}`,
         occurredAt: forecast.computedAt,
       },

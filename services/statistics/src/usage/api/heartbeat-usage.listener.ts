@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subjects } from '@federa/contracts';
-import { connectNats } from '@federa/messaging';
+import { SubjectGuard, connectNats } from '@federa/messaging';
 import type { NatsConnection, Subscription } from 'nats';
 import type { Pool } from 'pg';
 import { PG_POOL, STATISTICS_CONFIG } from '../../infrastructure/statistics-tokens';
@@ -88,10 +88,11 @@ export class HeartbeatUsageListener {
     this.accumulator.remember(await readHeartbeatMarks(this.pool));
     const subjects = new Subjects(this.config.federa.subjectPrefix);
     this.connection ??= await connectNats(this.config.federa.natsUrl, 'federa-statistics-usage');
+    const guard = new SubjectGuard(subjects.allHeartbeats, (line) => this.logger.warn(line));
     this.subscription = this.connection.subscribe(subjects.allHeartbeats, {
       callback: (error, msg) => {
         // `<prefix>.agent.<host>.heartbeat`; a prefix never holds a dot.
-        if (!error) this.take(msg.subject.split('.')[2], msg.data);
+        if (!error && guard.admits(msg.subject)) this.take(msg.subject.split('.')[2], msg.data);
       },
     });
     this.timer = setInterval(() => void this.flush(), this.usage.flushMs);

@@ -55,6 +55,7 @@ export function usageRecordedEvent(
     metadata: {
       correlationId: `usage-${usage.instance}-${usage.hour}`,
       actor: 'statistics',
+      decidedBy: 'statistics',
       occurredAt,
     },
   };

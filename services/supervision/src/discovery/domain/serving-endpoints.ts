@@ -4,7 +4,7 @@ import type {
   NormalisedApplication,
   ServiceEndpoints,
 } from '@federa/contracts';
-import type { InstanceView } from '../../domain/instance-view';
+import { isLive, type InstanceView } from '../../domain/instance-view';
 import type { ServiceState } from '../../domain/service-decider';
 
 /**
@@ -47,6 +47,21 @@ export function servingApplications(
   if (!state.running && !serving) return undefined;
   if (state.status === 'absent' || state.status === 'deleted') return undefined;
   return applications;
+}
+
+/**
+ * The hosts whose agents get the service's discovery key: every host where one of its instances
+ * lives (placed there, starting, running, stopping, lost) and every host one moves to. Only they run
+ * workloads that read the service's endpoints; no other agent learns them.
+ */
+export function discoveryHosts(service: string, instances: readonly InstanceView[]): Set<string> {
+  const hosts = new Set<string>();
+  for (const instance of instances) {
+    if (instance.service !== service || !isLive(instance)) continue;
+    if (instance.host) hosts.add(instance.host);
+    if (instance.movingTo) hosts.add(instance.movingTo);
+  }
+  return hosts;
 }
 
 /**

@@ -26,7 +26,7 @@ describe('guestDiscoveryFiles', () => {
   it("gives a networked guest the workload's variables, its discovery URL through 10.0.2.2, and the set as JSON", () => {
     const files = guestDiscoveryFiles(spec, true);
     expect(files['opt/federa/env']).toBe(
-      "FEDERA_INSTANCE='vm-1'\nFEDERA_ENDPOINTS_WEB=''\nFEDERA_ENDPOINTS_PAYMENT='192.0.2.1:9000'\n" +
+      "FEDERA_SERVICE='shop'\nFEDERA_APPLICATION='web'\nFEDERA_INSTANCE='vm-1'\nFEDERA_ENDPOINTS_WEB=''\nFEDERA_ENDPOINTS_PAYMENT='192.0.2.1:9000'\n" +
         "FEDERA_DISCOVERY_URL='http://10.0.2.2:7300/v1/discovery/shop'\n",
     );
     expect(JSON.parse(files['opt/federa/endpoints'])).toMatchObject({ version: 4 });

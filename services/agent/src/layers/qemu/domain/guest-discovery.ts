@@ -8,8 +8,9 @@ export const FW_CFG_ENDPOINTS = 'opt/federa/endpoints';
 
 /**
  * What a VM's guest is told about its service, as file contents by fw_cfg name: `opt/federa/env`
- * holds `NAME='value'` lines, each value single-quoted for a shell to source (FEDERA_INSTANCE, FEDERA_ENDPOINTS_<APP>, FEDERA_DISCOVERY_URL rewritten
- * to the host's loopback as the guest reaches it, 10.0.2.2) and `opt/federa/endpoints` the start-time
+ * holds `NAME='value'` lines, each value single-quoted for a shell to source (FEDERA_SERVICE,
+ * FEDERA_APPLICATION, FEDERA_INSTANCE, FEDERA_ENDPOINTS_<APP>, FEDERA_DISCOVERY_URL rewritten to
+ * the host's loopback as the guest reaches it, 10.0.2.2) and `opt/federa/endpoints` the start-time
  * ServiceEndpoints JSON.
  */
 export function guestDiscoveryFiles(
@@ -17,6 +18,8 @@ export function guestDiscoveryFiles(
   networked: boolean,
 ): Record<string, string> {
   const variables: Record<string, string> = {
+    FEDERA_SERVICE: spec.service,
+    FEDERA_APPLICATION: spec.app,
     FEDERA_INSTANCE: spec.instance,
     ...endpointsVariables(spec.app, spec.endpoints),
   };
