@@ -4,11 +4,9 @@ import {
   SimInjection,
   Subjects,
   ValidationFailed,
-  configuredCapacity,
   errorBody,
   replyOk,
   validatePayload,
-  type HostCapacity,
   type HostConfig,
 } from '@federa/contracts';
 // The file, not the @federa/messaging index: the index also loads Nest (~20 MB the agent never uses).
@@ -23,6 +21,7 @@ import { HostLeaseWriter } from '../infrastructure/lease/host-lease-writer';
 import { isClosedConnection } from '../infrastructure/nats/closed-connection';
 import { registerHost } from '../infrastructure/nats/register-host';
 import { SimHost } from './sim-host';
+import { simHostRoster, type NamedSimHost } from './sim-host-roster';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +30,11 @@ export interface SimFleetOptions {
   /** The template: every simulated host copies its site, security level, costs and capacity. */
   config: HostConfig;
   count: number;
+  /**
+   * Exactly these hosts instead of `count` numbered copies of the template (a replay's recorded
+   * hosts, each under its own id); the template then only names the fleet's NATS connection.
+   */
+  hosts?: NamedSimHost[];
   natsUrl: string;
   subjectPrefix: string;
   heartbeatMs: number;
@@ -51,13 +55,6 @@ export interface SimFleetOptions {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-/** Capacity of a simulated host whose template says `capacity: auto`. */
-const SIM_AUTO_CAPACITY: HostCapacity = {
-  cpuMillis: 8000,
-  memoryBytes: 32 * 1024 ** 3,
-  storageBytes: 500 * 1024 ** 3,
-  bandwidthBps: 1e9,
-};
 
 /**
  * N simulated hosts in one process (`federa agent --simulate N`), ids `<host>-0001`, ... on one
@@ -125,11 +122,8 @@ export class SimFleet {
   }
 
   private boot(): void {
-    const { config, count, heartbeatMs } = this.options;
-    const capacity =
-      config.capacity === 'auto' ? SIM_AUTO_CAPACITY : configuredCapacity(config.capacity);
-    for (let i = 1; i <= count; i++) {
-      const id = `${config.host}-${String(i).padStart(4, '0')}`;
+    const { config: template, count, heartbeatMs } = this.options;
+    for (const { id, config, capacity } of simHostRoster(template, count, this.options.hosts)) {
       const host = new SimHost(
         id,
         config,
