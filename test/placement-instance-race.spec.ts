@@ -6,7 +6,7 @@ import {
   type StreamAppend,
 } from '@federa/eventstore';
 import { decideInstance } from '@federa/instance-lifecycle';
-import { freshDatabase, type FreshDatabase } from '@federa/testing';
+import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
 import { Pool } from 'pg';
 import { PlacementEngine } from '../services/placement/src';
 import { request } from '../services/placement/src/testing/cluster-fixture';
@@ -29,7 +29,7 @@ class RacingStore extends PostgresEventStore {
   }
 }
 
-async function wholeLog(store: PostgresEventStore): Promise<RecordedEvent[]> {
+async function visibleLog(store: PostgresEventStore): Promise<RecordedEvent[]> {
   const all: RecordedEvent[] = [];
   let checkpoint = null;
   for (;;) {
@@ -40,17 +40,39 @@ async function wholeLog(store: PostgresEventStore): Promise<RecordedEvent[]> {
   }
 }
 
+/**
+ * The whole log once readAll shows every event of `streams`. readAll hides the transactions newer
+ * than the oldest one still open anywhere on the server (transaction ids are server-wide, so a
+ * transaction of another suite's database counts): read at once, the log may lack what this test just
+ * appended, and the engine would find the requested instances absent and drop them all.
+ */
+async function wholeLog(store: PostgresEventStore, streams: string[]): Promise<RecordedEvent[]> {
+  const versions = await Promise.all(
+    streams.map(async (id) => (await store.readStream(id)).version),
+  );
+  const appended = versions.reduce((sum, version) => sum + version, 0);
+  // Bounded: another suite's transaction lasts seconds at worst.
+  const shown = await eventually(async () => {
+    const log = await visibleLog(store);
+    const count = log.filter((e) => streams.includes(e.streamId)).length;
+    return count === appended ? { log } : undefined;
+  }, 30_000);
+  // eventually resolves only with a truthy value.
+  return shown!.log;
+}
+
 describe('placement racing another writer of an instance stream, on Postgres', () => {
   let db: FreshDatabase;
   let pool: Pool;
 
-  beforeAll(async () => {
+  // Each attempt on a log of its own: a retry (test/retry-once.ts) must not find the first one's streams.
+  beforeEach(async () => {
     db = await freshDatabase('placement_instance_race');
     pool = new Pool({ connectionString: db.url, max: 4 });
     await migrateEventStore(pool);
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await pool.end();
     await db.drop();
   });
@@ -61,7 +83,11 @@ describe('placement racing another writer of an instance stream, on Postgres', (
     const requests = ['race-0', 'race-1', 'race-2'].map((id) => request(id));
     await requestInstances(store, requests);
     const engine = new PlacementEngine(store);
-    await engine.fold(await wholeLog(store));
+    const streams = [
+      ...['race-h1', 'race-h2'].map((host) => streamIds.host(host)),
+      ...requests.map((r) => streamIds.instance(r.instance)),
+    ];
+    await engine.fold(await wholeLog(store, streams));
     store.interloper = async () => {
       const [stopped] = decideInstance(
         { type: 'request-stop', reason: 'scale-in' },
@@ -78,7 +104,10 @@ describe('placement racing another writer of an instance stream, on Postgres', (
     expect(
       answers.map((a) => (a.outcome === 'dropped' ? `dropped: ${a.reason}` : a.outcome)),
     ).toEqual(['placed', expect.stringMatching(/^dropped: /), 'placed']);
-    const log = await wholeLog(store);
+    const log = await wholeLog(store, [
+      ...streams,
+      ...['race-h1', 'race-h2'].map((host) => streamIds.allocation(host)),
+    ]);
     const typesOf = (id: string) =>
       log.filter((e) => e.streamId === streamIds.instance(id)).map((e) => e.type);
     expect(typesOf('race-0')).toEqual(['InstanceRequested', 'InstancePlaced']);
