@@ -37,9 +37,12 @@ describe('the federa command line', () => {
   });
 
   it('offers -o json on every command that prints an answer from the API', () => {
+    // `events export` writes a file format of its own (ndjson with a header), not an answer.
     const printing = allCommands(program).filter(
-      ([, command]) =>
-        command.commands.length === 0 && command.options.some((o) => o.long === '--api'),
+      ([path, command]) =>
+        command.commands.length === 0 &&
+        command.options.some((o) => o.long === '--api') &&
+        path.join(' ') !== 'events export',
     );
     expect(printing.length).toBeGreaterThan(10);
     for (const [path, command] of printing) {

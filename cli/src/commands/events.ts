@@ -16,6 +16,7 @@ import {
 import { withExitCodes } from '../exit-code';
 import { whenOutputCloses } from '../up/output-closed';
 import { renderTable, type Column } from '../render-output';
+import { eventsExportCommand } from './events-export';
 
 type EventsFormat = 'table' | 'json' | 'ndjson';
 
@@ -63,7 +64,10 @@ export function eventsCommand(): Command {
         if (options.follow) await follow(client, options, filters);
         else await printLog(client, options, filters);
       }),
-    );
+    )
+    // `events export --after N`: the option is export's, not this command's.
+    .enablePositionalOptions()
+    .addCommand(eventsExportCommand());
   return withApiOption(withEventFilterOptions(command));
 }
 

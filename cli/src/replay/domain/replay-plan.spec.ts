@@ -1,0 +1,77 @@
+import { RecordedLog, serviceSpec } from './recorded-events.fixture';
+import { commandStepOf, planReplay } from './replay-plan';
+
+describe('planReplay', () => {
+  it('re-drives each user command as its REST call, in recorded order and pacing', () => {
+    const log = new RecordedLog()
+      .host('h1')
+      .host('h2')
+      .byUser('ServiceDefined', 'service-shop', {
+        service: 'shop',
+        spec: serviceSpec('shop'),
+        revision: 1,
+      })
+      .byUser('ServiceDeployStarted', 'service-shop', {
+        service: 'shop',
+        revision: 1,
+        startOrder: ['web'],
+      })
+      .add('ServiceAvailable', 'service-shop', { service: 'shop', revision: 1 })
+      .byUser('HostDrainStarted', 'host-h2', { host: 'h2', instances: [] })
+      .byUser('ServiceStopStarted', 'service-shop', { service: 'shop', stopOrder: ['web'] });
+    const plan = planReplay(log.events);
+    expect(plan.hosts.map((h) => h.config.host)).toEqual(['h1', 'h2']);
+    expect(plan.hosts[0].capacity.cpuMillis).toBe(4000);
+    expect(plan.steps.map((s) => [s.atMs, s.kind === 'call' && `${s.method} ${s.path}`])).toEqual([
+      [0, 'PUT /v1/services/shop'],
+      [1000, 'POST /v1/services/shop/deploy'],
+      [3000, 'POST /v1/hosts/h2/drain'],
+      [4000, 'POST /v1/services/shop/stop'],
+    ]);
+    expect(plan.steps[0]).toMatchObject({ body: serviceSpec('shop'), position: 3 });
+  });
+
+  it('leaves out what a command caused and what services decided themselves', () => {
+    const log = new RecordedLog()
+      .add('ServiceDeployStarted', 'service-a', { service: 'a', revision: 2, startOrder: [] })
+      .add(
+        'HostCordoned',
+        'host-h1',
+        { host: 'h1' },
+        { actor: 'token:admin', causationId: '00000000-0000-4000-8000-000000000001' },
+      );
+    expect(planReplay(log.events).steps).toEqual([]);
+  });
+
+  it('kills the simulated agent of a host that died and revives it when it registered again', () => {
+    const log = new RecordedLog()
+      .host('h1')
+      .add('HostDown', 'host-h1', { host: 'h1', reason: 'silent', instances: [], cause: 'dead' })
+      .host('h1');
+    expect(planReplay(log.events).steps.map((s) => s.kind === 'fault' && s.fault)).toEqual([
+      'kill',
+      'revive',
+    ]);
+  });
+
+  it('maps a replacement, a retirement and a requested move; a drain moves nothing by itself', () => {
+    const one = (type: string, data: Record<string, unknown>) =>
+      commandStepOf(new RecordedLog().byUser(type, `host-h1`, data).events[0]);
+    expect(one('HostDrainStarted', { host: 'h1', instances: [], replaceWith: 'h9' })).toMatchObject(
+      {
+        path: '/v1/hosts/h1/replace',
+        body: { with: 'h9' },
+      },
+    );
+    expect(one('HostRetired', { host: 'h1', forced: true })).toMatchObject({
+      method: 'DELETE',
+      path: '/v1/hosts/h1?force=true',
+    });
+    const move = { service: 's', app: 'a', from: 'h1', to: 'h2', live: false };
+    expect(one('MigrationStarted', { ...move, reason: 'requested' })).toMatchObject({
+      kind: 'migrate',
+      ...move,
+    });
+    expect(one('MigrationStarted', { ...move, reason: 'drain' })).toBeUndefined();
+  });
+});
