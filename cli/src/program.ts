@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { agentCommand } from './commands/agent';
 import { eventsCommand } from './commands/events';
+import { replayCommand } from './commands/replay';
 import { tokenCommand } from './commands/token';
 import { credentialsCommand } from './commands/credentials';
 import { upCommand } from './commands/up';
@@ -57,6 +58,7 @@ const commands: [() => Command, string][] = [
   [describeCommand, 'show a service, instance, migration or host'],
   [planCommand, 'where a spec would be placed now, and why (dry run)'],
   [eventsCommand, 'print the event log; --follow streams it live'],
+  [replayCommand, 'replay a recorded log as load, then compare'],
   [migrateCommand, 'move an instance to another host'],
   [drainCommand, 'evacuate a host: every instance moves away'],
   [replaceCommand, 'move everything to a new host, retire the old'],

@@ -283,6 +283,17 @@ export class SimFleet {
     });
   }
 
+  /**
+   * Injects a fault into one of this fleet's hosts from the same process (a replay drives the
+   * fleet it started), answering what a `Subjects.simInject(host)` request would.
+   */
+  inject(host: string, injection: SimInjection): unknown {
+    return this.onInjection(
+      this.subjects.simInject(host),
+      encoder.encode(JSON.stringify(injection)),
+    );
+  }
+
   private onInjection(subject: string, data: Uint8Array): unknown {
     const id = subject.split('.')[2];
     const host = this.hosts.get(id);
