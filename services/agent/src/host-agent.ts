@@ -160,7 +160,7 @@ export class HostAgent {
   async restore(): Promise<void> {
     await this.answers.load();
     await this.generations.load();
-    await reconcileAfterRestart(this.table, this.options.layers);
+    await reconcileAfterRestart(this.table, this.options.layers, this.options.instancesDir);
   }
 
   /** Answers a command at once; long work goes on and reports its progress and outcome. */

@@ -1,5 +1,6 @@
 import { instanceSpecOf } from '../domain/instance-spec';
 import type { ReportDraft } from '../domain/report-draft';
+import type { PersistedInstance } from '../infrastructure/store/agent-state-store';
 import { FakeStateStore } from '../testing/fake-state-store';
 import { specPayload } from '../testing/host-agent-fixture';
 import { InstanceTable } from './instance-table';
@@ -92,5 +93,89 @@ describe('InstanceTable', () => {
     expect(instances.beats()).toEqual([
       { instance: 'web-1', state: 'healthy', endpoint: { address: '192.0.2.4', port: 4100 } },
     ]);
+  });
+
+  it('reports a state only once the table on disk holds it, the pid included', async () => {
+    const store = new FakeStateStore();
+    const onDiskAtReport: PersistedInstance[][] = [];
+    const instances = new InstanceTable(store, () => onDiskAtReport.push(store.saved()));
+    const entry = InstanceTable.entryOf({
+      spec: instanceSpecOf(specPayload('web-1'), '/srv/instances'),
+      layer: 'process',
+      state: 'stopped',
+      handle: {},
+    });
+    await instances.setState(entry, 'starting');
+    entry.handle = { pid: 4242, startTime: 99, port: 4100 };
+    await instances.setState(entry, 'running');
+    await instances.remove(entry, 'destroyed');
+    expect(onDiskAtReport.map((rows) => rows.map((row) => [row.state, row.handle]))).toEqual([
+      [['starting', {}]],
+      [['running', { pid: 4242, startTime: 99, port: 4100 }]],
+      [],
+    ]);
+  });
+
+  it('says nothing of a change while it is being saved, in reports, heartbeats or registrations', async () => {
+    const store = new FakeStateStore();
+    const reports: ReportDraft[] = [];
+    const instances = new InstanceTable(store, (draft) => reports.push(draft));
+    const entry = InstanceTable.entryOf({
+      spec: instanceSpecOf(specPayload('web-1'), '/srv/instances'),
+      layer: 'process',
+      state: 'stopped',
+      handle: {},
+    });
+    await instances.setState(entry, 'starting');
+    let release!: () => void;
+    const saveInstances = store.saveInstances.bind(store);
+    store.saveInstances = async (rows) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return saveInstances(rows);
+    };
+    const running = instances.setState(entry, 'running');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reports.map((r) => r.state)).toEqual(['starting']);
+    expect(instances.beats().map((b) => b.state)).toEqual(['starting']);
+    expect(instances.registered().map((r) => r.state)).toEqual(['starting']);
+    release();
+    await running;
+    expect(reports.map((r) => r.state)).toEqual(['starting', 'running']);
+    expect(instances.beats().map((b) => b.state)).toEqual(['running']);
+  });
+
+  it('keeps on disk a change still being saved when another instance’s change is saved beside it', async () => {
+    const store = new FakeStateStore();
+    const instances = new InstanceTable(store, () => undefined);
+    const entryOf = (instance: string) =>
+      InstanceTable.entryOf({
+        spec: instanceSpecOf(specPayload(instance), '/srv/instances'),
+        layer: 'process',
+        state: 'stopped',
+        handle: {},
+      });
+    const [web1, web2] = [entryOf('web-1'), entryOf('web-2')];
+    await Promise.all([instances.setState(web1, 'running'), instances.setState(web2, 'running')]);
+    expect(store.saved().map((row) => [row.spec.instance, row.state])).toEqual([
+      ['web-1', 'running'],
+      ['web-2', 'running'],
+    ]);
+  });
+
+  it('changes and reports nothing when the table cannot be saved', async () => {
+    const store = new FakeStateStore();
+    const reports: ReportDraft[] = [];
+    const instances = new InstanceTable(store, (draft) => reports.push(draft));
+    const entry = InstanceTable.entryOf({
+      spec: instanceSpecOf(specPayload('web-1'), '/srv/instances'),
+      layer: 'process',
+      state: 'stopped',
+      handle: {},
+    });
+    store.saveInstances = () => Promise.reject(new Error('ENOSPC: no space left on device'));
+    await expect(instances.setState(entry, 'running')).rejects.toThrow('ENOSPC');
+    expect(reports).toEqual([]);
+    expect(entry.state).toBe('stopped');
+    expect(instances.get('web-1')).toBeUndefined();
   });
 });

@@ -15,12 +15,23 @@ export interface InstanceEntry extends PersistedInstance {
   nextProbeAt: number;
 }
 
+/** A change on its way to disk: an instance's next state, or its leaving the table. */
+type PendingChange =
+  { entry: InstanceEntry; state: string } | { entry: InstanceEntry; leaves: true };
+
 /**
- * What runs on this host. Every state change goes through here, so that each one is reported and
- * persisted (the table on disk is what a restarted agent re-adopts).
+ * What runs on this host. Every state change goes through here, so that each one is persisted and
+ * reported (the table on disk is what a restarted agent re-adopts).
+ *
+ * Saved first, said after: a change is written to disk (pid included) before the table takes it in,
+ * and only then reported and shown in heartbeats and registrations. An agent killed between a report
+ * of `running` and the save would restart without the workload's pid, report it failed and let the
+ * control plane start a replacement while it still runs: the instance twice.
  */
 export class InstanceTable {
   private readonly entries = new Map<string, InstanceEntry>();
+  /** Changes being saved, by instance: the table on disk has them before the entries do. */
+  private readonly pending = new Map<string, PendingChange>();
   /** Grows whenever what a heartbeat says about instances changes (lets encoders cache). */
   version = 0;
 
@@ -66,14 +77,17 @@ export class InstanceTable {
     return this.all();
   }
 
-  /** Moves an instance to `state`, reports it and persists the table (no-op if nothing changes). */
+  /**
+   * Persists the table with the instance in `state`, then moves it there and reports it (no-op if
+   * nothing changes). A save that fails changes and reports nothing.
+   */
   async setState(entry: InstanceEntry, state: string, detail?: string): Promise<void> {
     if (entry.state === state && this.entries.get(entry.spec.instance) === entry) return;
+    await this.saveWith({ entry, state });
     entry.state = state;
     this.entries.set(entry.spec.instance, entry);
     this.version++;
     this.announce(entry, detail);
-    await this.save();
   }
 
   /** Reports an instance's current state again, with why (an adoption after a restart). */
@@ -96,19 +110,22 @@ export class InstanceTable {
     return endpoint ? { endpoint } : {};
   }
 
-  /** Adds or replaces an entry without changing its state, and persists the table. */
+  /** Persists the table with an entry added or replaced without changing its state, then holds it. */
   async put(entry: InstanceEntry): Promise<void> {
+    await this.saveWith({ entry, state: entry.state });
     this.entries.set(entry.spec.instance, entry);
     this.version++;
-    await this.save();
   }
 
-  /** Forgets an instance that left this host (destroyed, migrated away), reporting it stopped. */
+  /**
+   * Forgets an instance that left this host (destroyed, migrated away): persisted without it, then
+   * reported stopped.
+   */
   async remove(entry: InstanceEntry, detail: string): Promise<void> {
+    await this.saveWith({ entry, leaves: true });
     this.entries.delete(entry.spec.instance);
     this.version++;
     this.report({ kind: 'instance', instance: entry.spec.instance, state: 'stopped', detail });
-    await this.save();
   }
 
   /** What a heartbeat says about instances changed without a state change (load, imported data). */
@@ -116,10 +133,33 @@ export class InstanceTable {
     this.version++;
   }
 
+  /** Persists the table as it is, with the changes being saved. */
   save(): Promise<void> {
-    return this.store.saveInstances(
-      this.all().map(({ spec, layer, state, handle }) => ({ spec, layer, state, handle })),
-    );
+    const rows = new Map<string, PersistedInstance>();
+    for (const { spec, layer, state, handle } of this.entries.values())
+      rows.set(spec.instance, { spec, layer, state, handle });
+    for (const [instance, change] of this.pending) {
+      if ('leaves' in change) rows.delete(instance);
+      else {
+        const { spec, layer, handle } = change.entry;
+        rows.set(instance, { spec, layer, state: change.state, handle });
+      }
+    }
+    return this.store.saveInstances([...rows.values()]);
+  }
+
+  /**
+   * Saves the table with `change` in it. Every save writes the whole table, so a change saved
+   * beside another one still being saved keeps that one too (the last write holds both).
+   */
+  private async saveWith(change: PendingChange): Promise<void> {
+    const instance = change.entry.spec.instance;
+    this.pending.set(instance, change);
+    try {
+      await this.save();
+    } finally {
+      if (this.pending.get(instance) === change) this.pending.delete(instance);
+    }
   }
 
   /** Every instance's state, load and usage, for the heartbeat. */

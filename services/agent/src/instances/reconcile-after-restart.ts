@@ -1,24 +1,41 @@
 import { isLive } from '../domain/instance-states';
 import type { LayerDriver, LayerKind } from '../layers/layer-driver';
 import { defaultStopGraceMs, stopInstance } from '../work/stop-instance';
+import { adoptOrphans } from './adopt-orphans';
 import type { InstanceEntry, InstanceTable } from './instance-table';
 
 /**
  * Loads the persisted instance table and squares it with what still runs: every instance is
- * re-adopted by its layer; one that should run and was adopted is reported as it was, one that
- * should run and is gone (or whose layer this host no longer offers) is reported failed. A stop the
- * agent went down in the middle of is finished (see finishInterruptedStop).
+ * re-adopted by its layer; then, with `instancesDir`, the workloads running for this host that the
+ * table's handles did not lead to are adopted or stopped (adoptOrphans); one that should run and was
+ * adopted is reported as it was, one that should run and is gone (or whose layer this host no longer
+ * offers) is reported failed. A stop the agent went down in the middle of is finished (see
+ * finishInterruptedStop).
  */
 export async function reconcileAfterRestart(
   table: InstanceTable,
   layers: ReadonlyMap<LayerKind, LayerDriver>,
+  instancesDir?: string,
 ): Promise<void> {
-  // Finished side by side: the agent is silent until they end, and one stop's grace is enough.
-  const stops: Promise<void>[] = [];
-  for (const entry of await table.load()) {
+  const entries = await table.load();
+  const adopted = new Set<InstanceEntry>();
+  for (const entry of entries) {
     const layer = layers.get(entry.layer);
     // Adopted even when not meant to run: its layer must know it to export, import or destroy it.
     const alive = layer ? await layer.adopt(entry.spec, entry.handle).catch(() => false) : false;
+    if (alive) adopted.add(entry);
+  }
+  if (instancesDir) {
+    const orphans = await adoptOrphans(entries, adopted, layers, instancesDir);
+    for (const entry of orphans.adopted) adopted.add(entry);
+    // Their handles on disk before any report says they run (see InstanceTable).
+    if (orphans.adopted.length > 0) await table.save();
+  }
+  // Finished side by side: the agent is silent until they end, and one stop's grace is enough.
+  const stops: Promise<void>[] = [];
+  for (const entry of entries) {
+    const layer = layers.get(entry.layer);
+    const alive = adopted.has(entry);
     if (entry.state === 'stopping') {
       stops.push(finishInterruptedStop(table, entry, alive ? layer : undefined));
       continue;

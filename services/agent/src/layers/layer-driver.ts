@@ -29,6 +29,13 @@ export interface InstanceSpec {
   backupEveryMs?: number;
 }
 
+/** A workload a layer found running for an instance of this host. */
+export interface FoundWorkload {
+  instance: string;
+  /** What `adopt` takes to re-attach to it (process: pid, start time and port). */
+  handle: Record<string, unknown>;
+}
+
 /** Where an instance listens, as its layer knows it; the agent adds the host's address. */
 export interface LayerEndpoint {
   port: number;
@@ -83,6 +90,13 @@ export interface LayerDriver {
   usage(instance: string): Promise<InstanceUsage>;
   /** Re-attaches to an instance that kept running while the agent restarted; false if it is gone. */
   adopt(spec: InstanceSpec, handle: Record<string, unknown>): Promise<boolean>;
+  /**
+   * Optional: the workloads of this host (instances under `instancesDir`) running now, whatever the
+   * instance table holds, each with the handle `adopt` takes (process: by their environment).
+   */
+  findWorkloads?(instancesDir: string): Promise<FoundWorkload[]>;
+  /** Optional: ends a workload `findWorkloads` found that the agent does not adopt. */
+  stopFound?(found: FoundWorkload, options?: { graceMs?: number }): Promise<void>;
   /** Optional: where the instance of this adoption handle listens on the host (none: it does not). */
   endpointOf?(handle: Record<string, unknown>): LayerEndpoint | undefined;
   /** Streams the instance's data (a tar of the data dir, a disk image, ...). */

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type {
+  FoundWorkload,
   InstanceSpec,
   InstanceUsage,
   LayerDriver,
@@ -42,6 +43,11 @@ export class FakeLayer implements LayerDriver {
   readonly healthy = new Map<string, boolean>();
   /** Instances still alive after an agent restart: adopt answers true for them. */
   readonly survivors = new Set<string>();
+  /**
+   * Workloads running on the host whatever the table says (findWorkloads answers them; adopt
+   * answers true for their handles); stopFound takes them out.
+   */
+  readonly running: FoundWorkload[] = [];
   /** The data each instance holds. */
   readonly data = new Map<string, Buffer>();
   readonly migrateOut?: LayerDriver['migrateOut'];
@@ -150,9 +156,21 @@ export class FakeLayer implements LayerDriver {
     return { cpuMillis: 100, memoryBytes: 1024, storageBytes: 2048, networkBytes: 8 };
   }
 
-  async adopt(spec: InstanceSpec): Promise<boolean> {
+  async findWorkloads(): Promise<FoundWorkload[]> {
+    return this.running.map((found) => ({ ...found, handle: { ...found.handle } }));
+  }
+
+  async stopFound(found: FoundWorkload): Promise<void> {
+    this.call('stopFound', found.instance, found.handle.pid);
+    const at = this.running.findIndex((w) => w.handle.pid === found.handle.pid);
+    if (at >= 0) this.running.splice(at, 1);
+  }
+
+  async adopt(spec: InstanceSpec, handle: Record<string, unknown> = {}): Promise<boolean> {
     this.call('adopt', spec.instance);
-    const alive = this.survivors.has(spec.instance);
+    const alive =
+      this.survivors.has(spec.instance) ||
+      this.running.some((w) => w.instance === spec.instance && w.handle.pid === handle.pid);
     if (alive) this.states.set(spec.instance, 'running');
     return alive;
   }
@@ -169,11 +187,15 @@ export class FakeLayer implements LayerDriver {
     this.data.set(spec.instance, Buffer.concat(chunks));
   }
 
-  private call(method: FailingMethod | 'adopt', instance: string, detail?: unknown): void {
+  private call(
+    method: FailingMethod | 'adopt' | 'stopFound',
+    instance: string,
+    detail?: unknown,
+  ): void {
     this.calls.push(
       detail === undefined ? `${method} ${instance}` : `${method} ${instance} ${detail}`,
     );
-    if (method !== 'adopt') this.fail(method);
+    if (method !== 'adopt' && method !== 'stopFound') this.fail(method);
   }
 
   private fail(method: FailingMethod): void {

@@ -5,6 +5,8 @@ export interface ProcStat {
   /** R, S, D, Z (zombie), X (dead), ... */
   state: string;
   processGroup: number;
+  /** The session's leader: a workload started detached leads a session of its own. */
+  session: number;
   /** User + system cpu time in clock ticks. */
   cpuTicks: number;
   /** Start time in clock ticks since boot: with the pid, identifies one process for good. */
@@ -28,6 +30,7 @@ export async function readProcStat(pid: number): Promise<ProcStat | undefined> {
   return {
     state: fields[0],
     processGroup: Number(fields[2]),
+    session: Number(fields[3]),
     cpuTicks: Number(fields[11]) + Number(fields[12]),
     startTime: Number(fields[19]),
   };
@@ -49,4 +52,14 @@ export async function isSameLiveProcess(pid: number, startTime: number): Promise
   return (
     stat !== undefined && stat.startTime === startTime && stat.state !== 'Z' && stat.state !== 'X'
   );
+}
+
+/** The environment a process started with (/proc/<pid>/environ), undefined when it cannot be read. */
+export async function readProcEnviron(pid: number): Promise<Buffer | undefined> {
+  try {
+    return await readFile(`/proc/${pid}/environ`);
+  } catch {
+    // Gone, or another user's: not a workload this agent started.
+    return undefined;
+  }
 }

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type {
+  FoundWorkload,
   InstanceSpec,
   InstanceUsage,
   LayerDriver,
@@ -12,6 +13,7 @@ import type {
   ProbeResult,
 } from '../layer-driver';
 import { workloadEnvironment } from '../../domain/workload-environment';
+import { parseEnviron, workloadOfEnvironment } from '../../domain/workload-identity';
 import { directorySize } from './directory-size';
 import { parseFederaLoad } from './federa-load';
 // The file, not the @federa/runtime index: the index also loads Nest, which the agent never uses.
@@ -21,6 +23,7 @@ import { processArtifactErrors, type ProcessArtifact } from './process-artifact'
 import {
   CLOCK_TICKS_PER_SECOND,
   isSameLiveProcess,
+  readProcEnviron,
   readProcStat,
   readResidentBytes,
 } from './proc-stat';
@@ -162,15 +165,41 @@ export class ProcessLayer implements LayerDriver {
     if (!entry) return;
     entry.stopRequested = true;
     if (!(await this.alive(entry))) return;
-    const pid = (entry.handle as ProcessHandle).pid;
-    signalGroup(pid, 'SIGTERM');
-    const deadline = Date.now() + (options?.graceMs ?? this.graceMs);
-    while (Date.now() < deadline) {
-      if (!(await this.alive(entry))) return;
-      await sleep(50);
+    await endGroup((entry.handle as ProcessHandle).pid, options?.graceMs ?? this.graceMs, () =>
+      this.alive(entry),
+    );
+  }
+
+  /**
+   * Every process of this host's instances running now: a session leader (the agent starts each
+   * workload detached, in a session of its own; its children share its environment, not that)
+   * whose environment names an instance under `instancesDir` (workloadOfEnvironment). Read from
+   * /proc, so it finds what an agent killed between starting a workload and saving its pid left.
+   */
+  async findWorkloads(instancesDir: string): Promise<FoundWorkload[]> {
+    const found: FoundWorkload[] = [];
+    for (const name of await readdir('/proc')) {
+      const pid = Number(name);
+      if (!Number.isInteger(pid) || pid <= 0) continue;
+      const stat = await readProcStat(pid);
+      if (!stat || stat.session !== pid || stat.state === 'Z' || stat.state === 'X') continue;
+      const environ = await readProcEnviron(pid);
+      const workload = environ && workloadOfEnvironment(parseEnviron(environ), instancesDir);
+      if (!workload) continue;
+      const handle: ProcessHandle = { pid, startTime: stat.startTime, port: workload.port ?? 0 };
+      found.push({ instance: workload.instance, handle: { ...handle } });
     }
-    signalGroup(pid, 'SIGKILL');
-    while (await this.alive(entry)) await sleep(20);
+    // Oldest first: when one copy of several is adopted, it is the one that ran longest.
+    return found.sort((a, b) => Number(a.handle.startTime) - Number(b.handle.startTime));
+  }
+
+  /** Ends a found workload's process group as a stop does: SIGTERM, then SIGKILL after the grace. */
+  async stopFound(found: FoundWorkload, options?: { graceMs?: number }): Promise<void> {
+    const pid = Number(found.handle.pid);
+    const startTime = Number(found.handle.startTime);
+    const alive = () => isSameLiveProcess(pid, startTime);
+    if (!Number.isInteger(pid) || pid <= 0 || !(await alive())) return;
+    await endGroup(pid, options?.graceMs ?? this.graceMs, alive);
   }
 
   async destroy(instance: string): Promise<void> {
@@ -352,6 +381,22 @@ function logDirOf(spec: InstanceSpec): string {
  */
 function ownDirsOf(spec: InstanceSpec): { home: string; tmp: string } {
   return { home: join(dirname(spec.dataDir), 'home'), tmp: join(dirname(spec.dataDir), 'tmp') };
+}
+
+/** SIGTERM to the group led by `pid`, SIGKILL once `graceMs` passed; resolves when it is gone. */
+async function endGroup(
+  pid: number,
+  graceMs: number,
+  alive: () => Promise<boolean>,
+): Promise<void> {
+  signalGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!(await alive())) return;
+    await sleep(50);
+  }
+  signalGroup(pid, 'SIGKILL');
+  while (await alive()) await sleep(20);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
