@@ -140,9 +140,90 @@ describe('liveness tracker', () => {
       accepted: false,
       reason: 'unknown-host',
     });
+    expect(tracker.heartbeat('h1', 3, clock.now)).toEqual({ accepted: true });
     expect(tracker.heartbeat('h1', 3, clock.now - 5000)).toEqual({
       accepted: false,
       reason: 'stale-message',
+    });
+  });
+
+  describe('an agent whose clock is off', () => {
+    const minute = 60_000;
+
+    it.each([
+      ['4 minutes behind', -4 * minute],
+      ['4 minutes ahead', 4 * minute],
+    ])('keeps a host whose clock runs %s ready while it beats every second', (_label, skew) => {
+      const { tracker, clock } = setup();
+      tracker.track('h1', 'geneva', 1);
+      const changes: LivenessChange[] = [];
+      for (let second = 0; second < 10; second++) {
+        const outcome = tracker.heartbeat('h1', 1, clock.now + skew);
+        expect(outcome).toEqual({ accepted: true });
+        for (let t = 0; t < 4; t++) {
+          clock.now += 250;
+          changes.push(...tracker.tick());
+        }
+      }
+      expect(changes).toEqual([]);
+      // When it beat last, on inventory's clock: the agent's dates are not taken as they are.
+      expect(tracker.view('h1')!.lastHeartbeatAt).toBe(clock.now - 1000);
+    });
+
+    it('still refuses a heartbeat of a clock behind that arrives later than a host may stay silent', () => {
+      const { tracker, clock } = setup();
+      tracker.track('h1', 'geneva', 1);
+      const skew = -4 * minute;
+      expect(tracker.heartbeat('h1', 1, clock.now + skew)).toEqual({ accepted: true });
+      clock.now += 1000;
+      // Sent 5 s ago on the agent's clock: a burst buffered through a partition.
+      expect(tracker.heartbeat('h1', 1, clock.now + skew - 5000)).toEqual({
+        accepted: false,
+        reason: 'stale-message',
+      });
+    });
+
+    it('refuses a first heartbeat further off than a registration may be', () => {
+      const { tracker, clock } = setup();
+      tracker.track('h1', 'geneva', 1);
+      expect(tracker.heartbeat('h1', 1, clock.now - 10 * minute)).toEqual({
+        accepted: false,
+        reason: 'stale-message',
+      });
+      expect(tracker.heartbeat('h1', 1, clock.now + 10 * minute)).toEqual({
+        accepted: false,
+        reason: 'stale-message',
+      });
+    });
+
+    it('reads the lease of a dead host whose clock runs ahead as dead, and of a cut-off one behind as partitioned', () => {
+      const { tracker, advance, clock } = setup();
+      tracker.track('dead', 'geneva', 1);
+      tracker.track('cut', 'geneva', 1);
+      tracker.heartbeat('dead', 1, clock.now + 4 * minute);
+      tracker.heartbeat('cut', 1, clock.now - 4 * minute);
+      advance(3250);
+      // The dead host's last renewal was 3 s ago, dated 4 minutes ahead; the cut-off one renews on.
+      const dead = tracker.resolveDown('dead', 1, {
+        renewedAt: clock.now - 3250 + 4 * minute,
+        epoch: 1,
+      });
+      const cut = tracker.resolveDown('cut', 1, {
+        renewedAt: clock.now - 200 - 4 * minute,
+        epoch: 1,
+      });
+      expect(dead).toMatchObject({ kind: 'down', cause: 'dead' });
+      expect(cut).toMatchObject({ kind: 'down', cause: 'partitioned' });
+    });
+
+    it('learns the clock of a new agent run afresh', () => {
+      const { tracker, clock } = setup();
+      tracker.track('h1', 'geneva', 1);
+      tracker.heartbeat('h1', 1, clock.now + 4 * minute);
+      // The host's clock was corrected, and its agent registered again (epoch 2, via another replica).
+      expect(tracker.heartbeat('h1', 2, clock.now)).toEqual({ accepted: true });
+      clock.now += 1000;
+      expect(tracker.heartbeat('h1', 2, clock.now)).toEqual({ accepted: true });
     });
   });
 

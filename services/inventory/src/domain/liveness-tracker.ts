@@ -1,3 +1,4 @@
+import { HOST_KEY_MAX_CLOCK_SKEW_MS } from '@federa/contracts';
 import { DeadlineWheel } from './deadline-wheel';
 import { DownRateLimiter } from './down-rate-limiter';
 import type { DownCause, DownEvidence, Liveness } from './host-events';
@@ -70,6 +71,12 @@ interface TrackedHost {
   /** A `check-down` is out and its verdict not yet asked for. */
   checkingDown: boolean;
   downDeferredUntil: number | null;
+  /**
+   * How far ahead of this clock the agent's runs (negative: behind), as its least delayed heartbeat
+   * of this epoch showed it; null before its first. Heartbeats and leases are dated by the agent's
+   * clock, which may be minutes off: a message's age is judged on the agent's own clock.
+   */
+  clockAheadMs: number | null;
 }
 
 /**
@@ -110,6 +117,8 @@ export class LivenessTracker {
       aliveSince: now,
       checkingDown: false,
       downDeferredUntil: null,
+      // A new agent run may run on another clock (a reinstalled host, a corrected clock).
+      clockAheadMs: null,
     };
     this.hosts.set(host, entry);
     this.scheduleNext(entry);
@@ -139,6 +148,7 @@ export class LivenessTracker {
         aliveSince: heard === null ? now : Math.max(heard, known!.aliveSince),
         checkingDown: false,
         downDeferredUntil: null,
+        clockAheadMs: known?.clockAheadMs ?? null,
       };
       this.hosts.set(host.id, entry);
       this.scheduleNext(entry);
@@ -166,25 +176,38 @@ export class LivenessTracker {
   }
 
   /**
-   * Takes a heartbeat sent at `sentAt` under `epoch`. Ignored when the epoch is stale, when the
-   * host is down under this epoch (a host back from down registers again for a new epoch, so that
-   * what it did before the fence is told from what it does after) or the message was sent longer
-   * ago than a host may stay silent (a burst buffered through a partition proves nothing about
-   * now). Answers a `recover` change when the host was suspect, or down under an older epoch (it
-   * registered again through another replica).
+   * Takes a heartbeat sent at `sentAt` (on the agent's clock) under `epoch`. Ignored when the epoch
+   * is stale, when the host is down under this epoch (a host back from down registers again for a
+   * new epoch, so that what it did before the fence is told from what it does after) or the
+   * message was sent longer ago than a host may stay silent (a burst buffered through a partition
+   * proves nothing about now). That age is counted on the agent's clock, against its least delayed
+   * heartbeat of the epoch, so that an agent whose clock is minutes off (as a registration may be:
+   * HOST_KEY_MAX_CLOCK_SKEW_MS) is not taken for a silent one; a first heartbeat further off than
+   * that is refused. Answers a `recover` change when the host was suspect, or down under an older
+   * epoch (it registered again through another replica).
    */
   heartbeat(host: string, epoch: number, sentAt: number): HeartbeatOutcome {
     const entry = this.hosts.get(host);
     if (!entry) return { accepted: false, reason: 'unknown-host' };
     if (epoch < entry.epoch) return { accepted: false, reason: 'stale-epoch' };
     const now = this.clock();
-    if (now - sentAt > this.policy.downAfterMs) return { accepted: false, reason: 'stale-message' };
+    const newRun = epoch > entry.epoch;
+    const ahead = sentAt - now;
+    const known = newRun ? null : entry.clockAheadMs;
+    if (known === null && Math.abs(ahead) > HOST_KEY_MAX_CLOCK_SKEW_MS)
+      return { accepted: false, reason: 'stale-message' };
+    const clockAheadMs = known === null ? ahead : Math.max(known, ahead);
+    // How much later than the host's least delayed heartbeat this one arrived.
+    const delayMs = clockAheadMs - ahead;
+    if (delayMs > this.policy.downAfterMs) return { accepted: false, reason: 'stale-message' };
     if (epoch === entry.epoch && entry.liveness === 'down') {
       return { accepted: false, reason: 'host-down' };
     }
     // A newer epoch was handed out by another replica or before this tracker learnt of it.
-    if (epoch > entry.epoch) entry.epoch = epoch;
-    const aliveAt = Math.min(sentAt, now);
+    if (newRun) entry.epoch = epoch;
+    entry.clockAheadMs = clockAheadMs;
+    // When it was sent, on this clock.
+    const aliveAt = now - delayMs;
     if (entry.lastHeartbeatAt === null || aliveAt > entry.lastHeartbeatAt) {
       entry.lastHeartbeatAt = aliveAt;
     }
@@ -263,8 +286,11 @@ export class LivenessTracker {
         limitPerMinute: this.limiter.limitPerMinute,
       };
     }
+    // The lease is dated by the agent's clock too.
     const leaseAlive =
-      lease !== null && lease.epoch >= epoch && now - lease.renewedAt <= this.policy.leaseTtlMs;
+      lease !== null &&
+      lease.epoch >= epoch &&
+      now - (lease.renewedAt - (entry.clockAheadMs ?? 0)) <= this.policy.leaseTtlMs;
     entry.liveness = 'down';
     entry.downDeferredUntil = null;
     this.wheel.cancel(host);
