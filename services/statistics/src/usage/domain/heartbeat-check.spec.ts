@@ -152,6 +152,14 @@ describe('checking a heartbeat for usage', () => {
     expect(checkUsageHeartbeat(beat({ sentAt: now + 5 * 60_000 }), 'mph-1').ok).toBe(true);
   });
 
+  it('dates a heartbeat from a clock ahead (within the 5 minutes) when it arrived, not in a minute still to come', () => {
+    const ahead = checkUsageHeartbeat(beat({ sentAt: now + 4 * 60_000 }), 'mph-1');
+    expect(ahead.ok && ahead.value.sentAt).toBe(now);
+    // One from a clock behind keeps its own date: it may have been sent then, its minute is past.
+    const behind = checkUsageHeartbeat(beat({ sentAt: now - 4 * 60_000 }), 'mph-1');
+    expect(behind.ok && behind.value.sentAt).toBe(now - 4 * 60_000);
+  });
+
   it('refuses an instance listed twice in one heartbeat instead of counting it twice', () => {
     const listed = beat().instances[0];
     const checked = checkUsageHeartbeat(beat({ instances: [listed, listed] }), 'mph-1');

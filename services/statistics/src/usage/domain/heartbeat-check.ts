@@ -47,7 +47,8 @@ export const usageLimits = {
 type Checked = { ok: true; value: UsageHeartbeat } | { ok: false; errors: FieldError[] };
 
 /**
- * Checks the fields statistics reads from a heartbeat, naming each bad one. Written out by hand
+ * Checks the fields statistics reads from a heartbeat, naming each bad one, and dates one from a
+ * clock ahead of `now` (by at most maxClockAheadMs) at `now`. Written out by hand
  * rather than a class-validator pass over AgentHeartbeat: at 10,000 hosts × 10 instances a second,
  * that alone would cost more than the half core the whole ingest may use.
  */
@@ -109,7 +110,8 @@ export function checkUsageHeartbeat(
       host: host as string,
       epoch: epoch as number,
       seq: seq as number,
-      sentAt: sentAt as number,
+      // Not sent after it arrived: a clock ahead must not count usage in minutes still to come.
+      sentAt: Math.min(sentAt as number, now),
       intervalMs: intervalMs as number,
       samples,
     },
