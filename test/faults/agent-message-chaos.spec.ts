@@ -5,7 +5,8 @@
  * table), the service available at its counts, and every acknowledged command's effect in the log.
  *
  * Worst case: plane start 60 s + four phases of at most 90 s each (a phase that never settles
- * fails there) + the quiet settle 90 s + close 30 s, about 9 min; typically about 60 s here.
+ * fails there) + the quiet settle 90 s + the invariants 90 s + close 30 s, about 10 min;
+ * typically about 60 s here.
  */
 import { rmSync } from 'node:fs';
 import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
@@ -14,6 +15,7 @@ import { Agent } from '../../services/agent/src';
 import { CommandLedger } from '../acknowledged-commands';
 import { hostConfig, repoRoot, tempDir } from '../agent-harness';
 import { OutagePlane, outageSpec } from '../outage-harness';
+import { expectFaultInvariants } from './fault-invariants';
 import { NatsChaosProxy } from './nats-chaos-proxy';
 
 jest.setTimeout(600_000);
@@ -136,5 +138,6 @@ describe('agent messages dropped, duplicated, delayed and reordered', () => {
     const service = await plane.call('GET', '/v1/services/alpha');
     expect(service.json.state).toBe('available');
     expect(ledger.missingFrom(await plane.events())).toEqual([]);
+    await expectFaultInvariants(plane, { ledger });
   });
 });
