@@ -32,6 +32,7 @@ describe('agent messages dropped, duplicated, delayed and reordered', () => {
   let proxy: NatsChaosProxy;
   const leaseDir = tempDir('chaos-leases');
   const dataDirs: string[] = [];
+  let attempt = 0;
 
   beforeAll(async () => {
     database = await freshDatabase('agent_chaos');
@@ -77,45 +78,62 @@ describe('agent messages dropped, duplicated, delayed and reordered', () => {
   });
 
   it('settles once the chaos stops: every acknowledged command took effect, the service is available at its counts, and no instance runs twice', async () => {
+    // A retried test (test/retry-once.ts) deploys a service of its own.
+    const name = `alpha-${++attempt}`;
     const ledger = new CommandLedger((method, path, body) => plane.call(method, path, body));
     const available = async (after: number) =>
-      eventually(() => plane.recorded('ServiceAvailable', 'alpha', after), phaseMs, 250);
+      eventually(() => plane.recorded('ServiceAvailable', name, after), phaseMs, 250);
     const lastPosition = async () => (await plane.events()).at(-1)?.position ?? 0;
     // Our instances only: another suite's on this machine are not this test's to judge.
     const twice = async () =>
-      [...(await plane.runningOf('alpha')).entries()]
+      [...(await plane.runningOf(name)).entries()]
         .filter(([, count]) => count > 1)
         .map(([id]) => id);
 
+    // Watched all along, not only at the end: a second copy started and then stopped would not
+    // show on a process table read once things have settled.
+    const seenTwice = new Set<string>();
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        for (const id of await twice().catch(() => [])) seenTwice.add(id);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    })();
+
     proxy.chaos(rates);
+    try {
+      // Deploy: a store and two workers.
+      await ledger.send('apply', name, 'PUT', `/v1/services/${name}`, outageSpec(name, 2));
+      await ledger.send('deploy', name, 'POST', `/v1/services/${name}/deploy`);
+      await available(0);
+      expect(await twice()).toEqual([]);
 
-    // Deploy: a store and two workers.
-    await ledger.send('apply', 'alpha', 'PUT', '/v1/services/alpha', outageSpec('alpha', 2));
-    await ledger.send('deploy', 'alpha', 'POST', '/v1/services/alpha/deploy');
-    await available(0);
-    expect(await twice()).toEqual([]);
+      // Scale out: three workers.
+      let mark = await lastPosition();
+      await ledger.send('apply', name, 'PUT', `/v1/services/${name}`, outageSpec(name, 3));
+      await ledger.send('deploy', name, 'POST', `/v1/services/${name}/deploy`);
+      await eventually(
+        async () => (await plane.runningOf(name, 'worker')).size === 3,
+        phaseMs,
+        250,
+      );
+      await available(mark);
 
-    // Scale out: three workers.
-    let mark = await lastPosition();
-    await ledger.send('apply', 'alpha', 'PUT', '/v1/services/alpha', outageSpec('alpha', 3));
-    await ledger.send('deploy', 'alpha', 'POST', '/v1/services/alpha/deploy');
-    await eventually(
-      async () => (await plane.runningOf('alpha', 'worker')).size === 3,
-      phaseMs,
-      250,
-    );
-    await available(mark);
-
-    // Stop, then start again.
-    mark = await lastPosition();
-    await ledger.send('stop', 'alpha', 'POST', '/v1/services/alpha/stop');
-    await eventually(() => plane.recorded('ServiceStopped', 'alpha', mark), phaseMs, 250);
-    await eventually(async () => (await plane.runningOf('alpha')).size === 0, phaseMs, 250);
-    mark = await lastPosition();
-    await ledger.send('deploy', 'alpha', 'POST', '/v1/services/alpha/deploy');
-    await available(mark);
-
-    proxy.chaos(undefined);
+      // Stop, then start again.
+      mark = await lastPosition();
+      await ledger.send('stop', name, 'POST', `/v1/services/${name}/stop`);
+      await eventually(() => plane.recorded('ServiceStopped', name, mark), phaseMs, 250);
+      await eventually(async () => (await plane.runningOf(name)).size === 0, phaseMs, 250);
+      mark = await lastPosition();
+      await ledger.send('deploy', name, 'POST', `/v1/services/${name}/deploy`);
+      await available(mark);
+    } finally {
+      proxy.chaos(undefined);
+      watching = false;
+      await watch;
+    }
+    expect([...seenTwice]).toEqual([]);
     process.stderr.write(`nats chaos proxy: ${JSON.stringify(proxy.tally)}\n`);
     // The chaos did hit the agents' traffic: a run where it touched nothing proves nothing.
     expect(proxy.tally.dropped).toBeGreaterThan(0);
@@ -126,16 +144,16 @@ describe('agent messages dropped, duplicated, delayed and reordered', () => {
     // Quiet again: the store and three workers, one process each, and the service available.
     await eventually(
       async () => {
-        const running = await plane.runningOf('alpha');
+        const running = await plane.runningOf(name);
         return running.size === 4 && [...running.values()].every((count) => count === 1);
       },
       phaseMs,
       250,
     );
-    expect([...(await plane.runningOf('alpha', 'worker')).values()]).toEqual([1, 1, 1]);
-    expect([...(await plane.runningOf('alpha', 'store')).values()]).toEqual([1]);
+    expect([...(await plane.runningOf(name, 'worker')).values()]).toEqual([1, 1, 1]);
+    expect([...(await plane.runningOf(name, 'store')).values()]).toEqual([1]);
     expect(await twice()).toEqual([]);
-    const service = await plane.call('GET', '/v1/services/alpha');
+    const service = await plane.call('GET', `/v1/services/${name}`);
     expect(service.json.state).toBe('available');
     expect(ledger.missingFrom(await plane.events())).toEqual([]);
     await expectFaultInvariants(plane, { ledger });
