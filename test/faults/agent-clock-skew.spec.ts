@@ -3,12 +3,13 @@
  * (clock-skew-preload.js), its timers on time. Two agents, one 4 minutes ahead and one 4 minutes
  * behind (inside the 5 minutes a registration's signature may be off), run a service's instances
  * and heartbeat: neither host is suspected or declared down for it, usage is not counted in minutes
- * that have not come yet, and the plane's invariants hold. Two more, 10 minutes ahead and behind,
+ * that have not come yet, and the plane's invariants hold; the one ahead, killed, is declared down
+ * as dead (its lease dated ahead does not pass for fresh). Two more, 10 minutes ahead and behind,
  * are refused at registration, as the agent protocol documents (hostKey.signedAt), and get nothing.
  *
  * Worst case: plane start 60 s + two registrations 60 s each + the deploy 90 s + the usage wait
- * 60 s + the invariants 90 s + two refusals 60 s each + close 30 s, about 9 min; typically about
- * 60 s here.
+ * 60 s + the invariants 90 s + the host's death 60 s + two refusals 60 s each + close 30 s, about
+ * 10 min; typically about 60 s here.
  */
 import { rmSync } from 'node:fs';
 import { Client } from 'pg';
@@ -118,6 +119,19 @@ describe('an agent whose wall clock is off', () => {
     // No minute of usage later than statistics' own clock: the clock ahead does not date the future.
     expect(await futureMinutes(database.url)).toEqual([]);
     await expectFaultInvariants(plane, { ledger });
+
+    // The host ahead loses power (agent and instances killed): its last lease, dated 4 minutes
+    // ahead, must not pass for fresh and have it taken for one cut off but alive.
+    await ahead.stop();
+    const down = await eventually(
+      async () =>
+        (await plane.events()).find(
+          (e) => e.type === 'HostDown' && e.streamId === `host-${aheadHost}`,
+        ),
+      60_000,
+      250,
+    );
+    expect(down.data.cause).toBe('dead');
   });
 
   it.each([
