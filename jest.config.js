@@ -24,7 +24,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services,cli}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,cli,bench}/**/*.spec.ts'],
     },
     {
       ...common,
