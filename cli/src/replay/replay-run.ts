@@ -1,7 +1,7 @@
 import type { EventPage } from '@federa/contracts';
 import type { SimFleet } from '../../../services/agent/src';
 import type { ApiClient } from '../api-client';
-import { readEventFeed } from '../event-feed';
+import { isPassing, readEventFeed } from '../event-feed';
 import type { ProgressDisplay } from '../progress-display';
 import {
   allocationsOverCapacity,
@@ -49,7 +49,7 @@ export interface ReplayReport {
 }
 
 /** How often the target is read while waiting for it to come to rest. */
-const settlePollMs = 500;
+const settlePollMs = 1_000;
 /** How long an unchanged target that is not moving is watched before it counts as at rest. */
 const restMs = 5_000;
 
@@ -160,7 +160,12 @@ async function logHead(client: ApiClient): Promise<number> {
 async function waitForHosts(client: ApiClient, hosts: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const listed = await readAll<{ id: string; state: string }>(client, '/v1/hosts');
+    const listed = await readAll<{ id: string; state: string }>(client, '/v1/hosts').catch(
+      (error: unknown) => {
+        if (isPassing(error) && Date.now() < deadline) return [];
+        throw error;
+      },
+    );
     const ready = new Set(listed.filter((h) => h.state === 'ready').map((h) => h.id));
     const missing = hosts.filter((h) => !ready.has(h));
     if (missing.length === 0) return;
@@ -224,8 +229,21 @@ async function settle(
   const started = Date.now();
   let last = '';
   let unchangedSince = started;
+  let reading: TargetReading | undefined;
   for (;;) {
-    const reading = await readTargetOutcome(client);
+    try {
+      reading = await readTargetOutcome(client);
+    } catch (error) {
+      // A target shedding load or restarting is read again; anything else ends the replay.
+      if (!isPassing(error)) throw error;
+      if (Date.now() - started >= options.timeoutMs) {
+        if (reading === undefined) throw error;
+        return { reading, settled: false };
+      }
+      options.warn(`reading the target: ${(error as Error).message}; reading again`);
+      await sleep(settlePollMs);
+      continue;
+    }
     const now = Date.now();
     const differences = compareOutcomes(recorded, reading.outcome).length;
     const text = JSON.stringify(reading.outcome);

@@ -25,7 +25,7 @@ export async function startSimulatedAgents(
   const { SimFleet } = await import('../../../services/agent/src');
   const { pino } = await import('pino');
   const template = { ...hosts[0].config, host: 'replay' } as HostConfig;
-  return SimFleet.start({
+  const fleet = await SimFleet.start({
     config: template,
     count: 0,
     hosts: hosts.map(({ config, capacity }) => ({ config, capacity })),
@@ -34,4 +34,13 @@ export async function startSimulatedAgents(
     heartbeatMs: bus.heartbeatMs,
     logger: pino({ level: 'warn' }, process.stderr),
   });
+  // Until a host knows its epoch it refuses the starts placement sends it (fencing): a replay at
+  // --max would deploy into hosts the target lists as ready but that would fail every instance.
+  try {
+    await fleet.registered;
+  } catch (error) {
+    await fleet.stop();
+    throw error;
+  }
+  return fleet;
 }

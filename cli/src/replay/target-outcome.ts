@@ -48,13 +48,12 @@ export interface TargetReading {
  * list answers live ones unless a state is asked for: stopped and failed are read on their own).
  */
 export async function readTargetOutcome(client: ApiClient): Promise<TargetReading> {
-  const [hosts, services, live, stopped, failed] = await Promise.all([
-    readAll<HostItem>(client, '/v1/hosts'),
-    readAll<ServiceItem>(client, '/v1/services'),
-    readAll<InstanceItem>(client, '/v1/instances'),
-    readAll<InstanceItem>(client, '/v1/instances?state=stopped'),
-    readAll<InstanceItem>(client, '/v1/instances?state=failed'),
-  ]);
+  // One read at a time: a target under load sheds reads beyond a few at once.
+  const hosts = await readAll<HostItem>(client, '/v1/hosts');
+  const services = await readAll<ServiceItem>(client, '/v1/services');
+  const live = await readAll<InstanceItem>(client, '/v1/instances');
+  const stopped = await readAll<InstanceItem>(client, '/v1/instances?state=stopped');
+  const failed = await readAll<InstanceItem>(client, '/v1/instances?state=failed');
   const outcome: Outcome = { hosts: {}, services: {}, instances: {} };
   for (const host of hosts) outcome.hosts[host.id] = hostOutcomeState(host.state, host.cordoned);
   for (const service of services) outcome.services[service.name] = service.state;
