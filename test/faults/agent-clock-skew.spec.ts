@@ -131,7 +131,7 @@ describe('an agent whose wall clock is off', () => {
       60_000,
       250,
     );
-    expect(down.data.cause).toBe('dead');
+    expect(down?.data.cause).toBe('dead');
   });
 
   it.each([
