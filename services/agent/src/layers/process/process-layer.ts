@@ -175,6 +175,9 @@ export class ProcessLayer implements LayerDriver {
    * workload detached, in a session of its own; its children share its environment, not that)
    * whose environment names an instance under `instancesDir` (workloadOfEnvironment). Read from
    * /proc, so it finds what an agent killed between starting a workload and saving its pid left.
+   * A workload's child that daemonizes (a session of its own, the inherited environment) looks the
+   * same and is stopped at the agent's next restart as a second copy: a process workload must stay
+   * in its foreground process, as under any supervisor.
    */
   async findWorkloads(instancesDir: string): Promise<FoundWorkload[]> {
     const found: FoundWorkload[] = [];
