@@ -148,7 +148,8 @@ async function snapshotLive(
         [model.projection.name],
       );
       const row = rows[0];
-      if (!row || Number(row.position) === 0) continue;
+      // No checkpoint: this plane never ran the model. One at the start of an empty log: nothing to compare.
+      if (!row || (Number(row.position) === 0 && row.at_head)) continue;
       snapshot.set(model.projection.name, {
         checkpoint: { transactionId: row.tx, position: Number(row.position) },
         atHead: row.at_head,
