@@ -5,6 +5,13 @@ import { freeTcpPort } from '../libs/runtime/src/free-tcp-port';
 import { PLACEMENT_NODE_FLAGS } from '../services/placement/src';
 import { repoRoot } from './agent-harness';
 
+/**
+ * How long a replica has to answer once started: fourteen of them start at once on a machine that
+ * may be twice as slow as a quiet 2-core one and shared with another suite (under such load, 90 s
+ * was seen to be too short for one).
+ */
+const readyWithinMs = 180_000;
+
 /** Every control-plane service, each started as replicas of its own. */
 export const replicatedServices = [
   'inventory',
@@ -144,9 +151,9 @@ export class ServiceReplica {
     throw new Error(`${this.name} ${why}; it wrote: ${this.output.slice(-3000)}`);
   }
 
-  /** Its /metrics text. */
+  /** Its /metrics text (given as long as an API call: 5 s was seen to be too short under load). */
   async metrics(): Promise<string> {
-    const response = await fetch(`${this.url}/metrics`, { signal: AbortSignal.timeout(5000) });
+    const response = await fetch(`${this.url}/metrics`, { signal: AbortSignal.timeout(20_000) });
     return response.text();
   }
 
@@ -178,7 +185,7 @@ export class ServiceReplicas {
       for (const service of replicatedServices)
         for (let index = 0; index < count; index++)
           started.push(await ServiceReplica.start(service, index, count, settings));
-      await Promise.all(started.map((r) => r.ready(readinessPath(r.service), 90_000)));
+      await Promise.all(started.map((r) => r.ready(readinessPath(r.service), readyWithinMs)));
       return new ServiceReplicas(started, settings, count);
     } catch (error) {
       await Promise.all(started.map((r) => r.kill('SIGTERM')));
@@ -207,7 +214,7 @@ export class ServiceReplicas {
     if (old.alive) throw new Error(`${name} still runs`);
     const replica = await ServiceReplica.start(old.service, old.index, this.count, this.settings);
     this.replicas[this.replicas.indexOf(old)] = replica;
-    await replica.ready(readinessPath(replica.service), 90_000);
+    await replica.ready(readinessPath(replica.service), readyWithinMs);
     return replica;
   }
 
