@@ -152,11 +152,9 @@ export class OutagePlane {
         close: async () => {
           await closing('the gateway', () => gateway.close());
           await closing('the relay', () => relay.close());
-          await closing('the services', async () => {
-            await statistics.close();
-            await migration.close();
-            await supervisor.close();
-          });
+          await closing('statistics', () => statistics.close());
+          await closing('migration', () => migration.close());
+          await closing('supervision', () => supervisor.close());
         },
       };
       const plane = {
