@@ -1,6 +1,6 @@
 // Worst case: three planes in this process (about 10 s each to start), one recording (~30 s under
-// load), two replays bounded by their --timeout (60 s and 20 s) and two refusals that change nothing:
-// under 4 minutes.
+// load), a replay bounded by --timeout 60s and one by 20s (its recorded failure waits up to 20 s for an
+// instance to fail, then the target up to 20 s to rest), two refusals that change nothing: under 4 min.
 import type { INestMicroservice } from '@nestjs/common';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -132,6 +132,24 @@ describe('federa events export and federa replay', () => {
     }
     await eventually(async () => (await serviceState('alpha')) === 'available', 90_000, 250);
     await eventually(async () => (await serviceState('beta')) === 'available', 90_000, 250);
+    // One alpha instance dies (its agent reports it failed); supervision replaces it.
+    expect(hosts.failInstanceOf('alpha', 'web')).toBeDefined();
+    await eventually(
+      async () =>
+        (await plane.events(['InstanceFailed'])).length === 1 &&
+        (await plane.call('GET', '/v1/instances?service=alpha')).json.items.filter(
+          (i: { state: string }) => i.state === 'healthy',
+        ).length === 2 &&
+        (await serviceState('alpha')) === 'available',
+      90_000,
+      250,
+    ).catch(async (error) => {
+      const all = (await plane.call('GET', '/v1/instances?service=alpha&state=failed')).json;
+      const events = (await plane.events()).filter((e) => e.streamId.startsWith('instance-alpha'));
+      throw new Error(
+        `${error}: ${JSON.stringify(all)} ${JSON.stringify(events.map((e) => [e.streamId, e.type]))}`,
+      );
+    });
     expect((await plane.call('POST', '/v1/services/beta/stop')).status).toBe(202);
     await eventually(async () => (await serviceState('beta')) === 'stopped', 90_000, 250);
     expect((await plane.call('POST', '/v1/hosts/rec-3/drain', {})).status).toBe(200);
@@ -190,9 +208,13 @@ describe('federa events export and federa replay', () => {
     expect(report.events).toBeGreaterThan(0);
     expect(report.events_per_s).toBeGreaterThan(0);
     expect(typeof report.lag_p99_ms).toBe('number');
-    // The services did the work again: the target's own log has the instances' lives.
+    // The services did the work again: the target's own log has the instances' lives (alpha's
+    // two, beta's and the replacement of the alpha instance that failed).
     const placed = await target.plane.events(['InstancePlaced']);
-    expect(placed).toHaveLength(3);
+    expect(placed).toHaveLength(4);
+    // And the recorded failure happened again: one alpha instance failed, reported by its agent.
+    const failures = await target.plane.events(['InstanceFailed']);
+    expect(failures).toHaveLength(1);
   });
 
   it('prints the differences and exits 4 when the replayed hosts cannot hold what was recorded', async () => {

@@ -102,12 +102,14 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayReport
       await sleepUntil(driveStart + dueMs(options.pacing, step.atMs, index));
       const expected: ExpectedEvent = {
         type: step.type,
-        streamId: step.kind === 'migrate' ? undefined : step.streamId,
+        // Moves and failures are of instances whose ids differ in the target.
+        streamId:
+          step.kind === 'migrate' || step.kind === 'fail-instance' ? undefined : step.streamId,
         sentAt: Date.now(),
       };
       lag.expect(expected);
       try {
-        await drive(client, fleet, step);
+        await drive(client, fleet, step, options.timeoutMs);
       } catch (error) {
         lag.forget(expected);
         warn(
@@ -175,7 +177,12 @@ async function waitForHosts(client: ApiClient, hosts: string[], timeoutMs: numbe
   }
 }
 
-async function drive(client: ApiClient, fleet: SimFleet | undefined, step: ReplayStep) {
+async function drive(
+  client: ApiClient,
+  fleet: SimFleet | undefined,
+  step: ReplayStep,
+  waitMs: number,
+) {
   switch (step.kind) {
     case 'call':
       await client.request(step.method, step.path, step.body);
@@ -187,6 +194,17 @@ async function drive(client: ApiClient, fleet: SimFleet | undefined, step: Repla
       const answer = fleet?.inject(step.host, { fault: step.fault }) as
         { ok?: boolean } | undefined;
       if (!answer?.ok) throw new Error(`the simulated host ${step.host} took no ${step.fault}`);
+      return;
+    }
+    case 'fail-instance': {
+      // Driven faster than recorded, the failure may come before the instance it fails runs: it
+      // waits for one (bounded), as the recording's failure came to an instance that ran.
+      const deadline = Date.now() + waitMs;
+      while (!fleet?.failInstanceOf(step.service, step.app, step.host)) {
+        if (Date.now() > deadline)
+          throw new Error(`no instance of ${step.service}/${step.app} ran to fail`);
+        await sleep(200);
+      }
     }
   }
 }
@@ -213,6 +231,8 @@ function describe(step: ReplayStep): string {
       return `move of ${step.service}/${step.app} from ${step.from} to ${step.to}`;
     case 'fault':
       return `${step.fault} of simulated host ${step.host}`;
+    case 'fail-instance':
+      return `failure of an instance of ${step.service}/${step.app}`;
   }
 }
 

@@ -54,6 +54,20 @@ describe('planReplay', () => {
     ]);
   });
 
+  it('fails an instance of the same application where its agent reported one failed', () => {
+    const log = new RecordedLog().host('h1').instance('shop-web-000001', 'shop', 'web').add(
+      'InstanceFailed',
+      'instance-shop-web-000001',
+      { instance: 'shop-web-000001', reason: 'exited' },
+      {
+        actor: 'agent:h1',
+      },
+    );
+    expect(planReplay(log.events).steps).toMatchObject([
+      { kind: 'fail-instance', host: 'h1', service: 'shop', app: 'web', type: 'InstanceFailed' },
+    ]);
+  });
+
   it('maps a replacement, a retirement and a requested move; a drain moves nothing by itself', () => {
     const one = (type: string, data: Record<string, unknown>) =>
       commandStepOf(new RecordedLog().byUser(type, `host-h1`, data).events[0]);

@@ -34,8 +34,19 @@ export interface FaultStep {
   fault: 'kill' | 'revive';
 }
 
+/**
+ * An instance its agent reported failed: one running instance of the same service and application
+ * fails in the simulation (on the recorded host when one runs there).
+ */
+export interface InstanceFailureStep {
+  kind: 'fail-instance';
+  host: string;
+  service: string;
+  app: string;
+}
+
 /** One thing the replay does, `atMs` after the recording's first step, caused by the event at `position`. */
-export type ReplayStep = (CallStep | MigrateStep | FaultStep) & {
+export type ReplayStep = (CallStep | MigrateStep | FaultStep | InstanceFailureStep) & {
   atMs: number;
   position: number;
   /** The recorded event's type: what the target's log should show for it (lag). */
@@ -131,14 +142,17 @@ export function commandStepOf(event: RecordedEvent): CallStep | MigrateStep | un
 /**
  * What replays a recording: its hosts (each with its last registered attributes and capacity, so
  * that the target's placement sees the same fleet) and, in recorded order, every user command as
- * its REST call, and every host that went down dead and registered again as a kill and a revive of
- * its simulated agent. Times are from the first step's recorded time.
+ * its REST call, every host that went down dead and registered again as a kill and a revive of
+ * its simulated agent, and every instance its agent reported failed as the failure of one instance
+ * of the same application. Times are from the first step's recorded time.
  */
 export function planReplay(events: RecordedEvent[]): ReplayPlan {
   const hosts = new Map<string, RecordedHost>();
   const steps: Omit<ReplayStep, 'atMs'>[] = [];
   const times: number[] = [];
   const down = new Set<string>();
+  /** Each recorded instance's service and application: what a recorded failure fails again. */
+  const applications = new Map<string, { service: string; app: string }>();
   for (const event of events) {
     const data = event.data as Data;
     if (event.type === 'HostRegistered') {
@@ -149,6 +163,16 @@ export function planReplay(events: RecordedEvent[]): ReplayPlan {
     if (event.type === 'HostCapacityChanged') {
       const known = hosts.get(data.host);
       if (known) known.capacity = data.capacity;
+      continue;
+    }
+    if (event.type === 'InstanceRequested') {
+      applications.set(data.instance, { service: data.service, app: data.app });
+      continue;
+    }
+    if (event.type === 'InstanceFailed' && event.metadata.actor.startsWith('agent:')) {
+      const application = applications.get(data.instance);
+      const host = event.metadata.actor.slice('agent:'.length);
+      if (application) push(event, { kind: 'fail-instance', host, ...application });
       continue;
     }
     if (event.type === 'HostDown' && data.cause === 'dead') {
@@ -166,7 +190,10 @@ export function planReplay(events: RecordedEvent[]): ReplayPlan {
     steps: steps.map((step, i) => ({ ...step, atMs: times[i] - start }) as ReplayStep),
   };
 
-  function push(event: RecordedEvent, step: CallStep | MigrateStep | FaultStep): void {
+  function push(
+    event: RecordedEvent,
+    step: CallStep | MigrateStep | FaultStep | InstanceFailureStep,
+  ): void {
     steps.push({ ...step, position: event.position, type: event.type, streamId: event.streamId });
     times.push(Date.parse(event.recordedAt));
   }

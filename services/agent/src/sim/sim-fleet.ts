@@ -284,6 +284,24 @@ export class SimFleet {
   }
 
   /**
+   * Fails one running instance of `service`/`app`, on `preferred` when one runs there, else on any
+   * host of the fleet: its agent notices at its next supervision and reports it failed. Answers
+   * where, or undefined when none runs.
+   */
+  failInstanceOf(
+    service: string,
+    app: string,
+    preferred?: string,
+  ): { host: string; instance: string } | undefined {
+    const first = preferred === undefined ? undefined : this.hosts.get(preferred);
+    for (const host of [...(first ? [first] : []), ...this.hosts.values()]) {
+      const instance = host.failOneOf(service, app);
+      if (instance !== undefined) return { host: host.id, instance };
+    }
+    return undefined;
+  }
+
+  /**
    * Injects a fault into one of this fleet's hosts from the same process (a replay drives the
    * fleet it started), answering what a `Subjects.simInject(host)` request would.
    */

@@ -72,6 +72,11 @@ export class SimHost {
     this.reports.close();
   }
 
+  /** One running instance of the application fails (sim-layer.ts failOneOf); answers its id. */
+  failOneOf(service: string, app: string): string | undefined {
+    return this.faults.killed ? undefined : this.layer.failOneOf(service, app);
+  }
+
   /** Silent: no heartbeats, no replies, reports buffered, until `now` passes `until`. */
   isPartitioned(now: number): boolean {
     return this.faults.partitionedUntil > now;

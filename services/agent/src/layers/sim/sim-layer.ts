@@ -120,6 +120,20 @@ export class SimLayer implements LayerDriver {
       this.instances.set(spec.instance, { spec, state: 'stopped', startedAt: 0, data: imported });
   }
 
+  /**
+   * Marks one running instance of `service`/`app` failed, as if its workload died (a replay
+   * re-enacting a recorded failure: ids differ, so any one of that application); answers its id,
+   * or undefined when none runs here.
+   */
+  failOneOf(service: string, app: string): string | undefined {
+    for (const [id, known] of this.instances)
+      if (known.state === 'running' && known.spec.service === service && known.spec.app === app) {
+        known.state = 'failed';
+        return id;
+      }
+    return undefined;
+  }
+
   /** Marks every instance failed: what a simulated host's crash does to its workloads. */
   failAll(): void {
     for (const known of this.instances.values())
