@@ -6,7 +6,7 @@
 export async function closeWithin(
   part: string,
   close: () => Promise<void>,
-  ms = 60_000,
+  ms = 30_000,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
