@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { freeTcpPort } from '../libs/runtime/src/free-tcp-port';
 import { PLACEMENT_NODE_FLAGS } from '../services/placement/src';
 import { repoRoot } from './agent-harness';
@@ -188,7 +189,10 @@ export class ServiceReplicas {
       await Promise.all(started.map((r) => r.ready(readinessPath(r.service), readyWithinMs)));
       return new ServiceReplicas(started, settings, count);
     } catch (error) {
+      // A replica that never answers has been seen to write nothing: what its sessions wait on may say why.
+      const sessions = await databaseSessions(settings.databaseUrl).catch(String);
       await Promise.all(started.map((r) => r.kill('SIGTERM')));
+      if (error instanceof Error) error.message += `\nthe database's sessions then:\n${sessions}`;
       throw error;
     }
   }
@@ -228,6 +232,23 @@ export class ServiceReplicas {
   /** Stops every replica still running (SIGTERM, SIGKILL after 15 s). */
   async close(): Promise<void> {
     await Promise.all(this.replicas.map((r) => r.kill('SIGTERM')));
+  }
+}
+
+/** Every session of the database with what it does or waits on, one line each. */
+async function databaseSessions(databaseUrl: string): Promise<string> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<Record<string, string>>(
+      `SELECT application_name AS name, state, coalesce(wait_event_type || ':' || wait_event, '') AS wait,
+              now() - query_start AS for, left(query, 160) AS query
+         FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+        ORDER BY application_name`,
+    );
+    return rows.map((r) => `  ${r.name} ${r.state} ${r.wait} ${r.for}: ${r.query}`).join('\n');
+  } finally {
+    await client.end();
   }
 }
 
