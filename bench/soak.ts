@@ -41,6 +41,8 @@ import { summaryLines } from './soak/soak-summary';
 const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
 const heartbeatMs = 1000;
 const sampleEveryMs = 10_000;
+/** Tries of each setup command: a gateway shedding load (503) on a busy machine is waited out. */
+const setupTries = 60;
 const say = (line: string) => process.stderr.write(`soak: ${line}\n`);
 
 /** The Postgres server of FEDERA_DATABASE_URL (its `postgres` database), else the tests' server. */
@@ -114,13 +116,21 @@ async function main(): Promise<void> {
           'PUT',
           `/v1/services/${service.name}`,
           specOf(service),
+          setupTries,
         ))
       )
-        throw new Error(`${service.name}: the apply was refused`);
+        throw new Error(`${service.name}: the apply was refused (${ledger.lastFailure})`);
       if (
-        !(await ledger.send('deploy', service.name, 'POST', `/v1/services/${service.name}/deploy`))
+        !(await ledger.send(
+          'deploy',
+          service.name,
+          'POST',
+          `/v1/services/${service.name}/deploy`,
+          undefined,
+          setupTries,
+        ))
       )
-        throw new Error(`${service.name}: the deploy was refused`);
+        throw new Error(`${service.name}: the deploy was refused (${ledger.lastFailure})`);
     });
     const deployed = await quiesce(api, services, 900_000);
     say(
@@ -225,6 +235,9 @@ async function main(): Promise<void> {
       api_p50_ms: roundOrNull(percentile(latencies, 50)),
       api_calls: latencies.length,
       api_errors: churnCalls.filter((c) => c.status === 0 || c.status >= 500).length,
+      api_statuses: countBy(
+        churnCalls.map((c) => (c.status === 0 ? 'no answer' : String(c.status))),
+      ),
       placement_p99_ms: churnPlacement.p99Ms,
       placement_p50_ms: churnPlacement.p50Ms,
       placement_instances: churnPlacement.count,
@@ -293,6 +306,12 @@ async function main(): Promise<void> {
 
 function mb(bytes: number | null | undefined): number | null {
   return bytes === null || bytes === undefined ? null : round(bytes / 1024 ** 2, 1);
+}
+
+function countBy(keys: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
 }
 
 function roundOrNull(value: number | null): number | null {

@@ -27,6 +27,8 @@ export class SoakLedger {
   readonly refused = new Map<string, number>();
   /** Commands never acknowledged after every try. */
   unanswered = 0;
+  /** The latest command refused or never acknowledged, for an error message: what the API answered. */
+  lastFailure: string | undefined;
 
   constructor(
     private readonly call: (method: string, path: string, body?: object) => Promise<Answer>,
@@ -45,9 +47,10 @@ export class SoakLedger {
     method: string,
     path: string,
     body?: object,
+    tries = 5,
   ): Promise<Answer | undefined> {
     const tried: string[] = [];
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < tries; attempt++) {
       const answer = await this.call(method, path, body).catch((error: Error): Answer => ({
         status: 0,
         json: { error: String(error.cause ?? error) },
@@ -61,12 +64,18 @@ export class SoakLedger {
         const key =
           `${kind} ${answer.status} ${String(answer.json?.error?.code ?? answer.json?.code ?? '')}`.trim();
         this.refused.set(key, (this.refused.get(key) ?? 0) + 1);
+        this.lastFailure = `${method} ${path}: ${answer.status} ${JSON.stringify(answer.json).slice(0, 500)}`;
         return undefined;
       }
-      tried.push(`${answer.status}`);
+      tried.push(
+        answer.status === 0
+          ? `no answer (${String(answer.json?.error).slice(0, 100)})`
+          : String(answer.status),
+      );
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     this.unanswered++;
+    this.lastFailure = `${method} ${path}: never acknowledged in ${tries} tries (${tried.join(', ')})`;
     return undefined;
   }
 

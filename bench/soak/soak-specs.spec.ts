@@ -1,4 +1,4 @@
-import { soakService, specOf } from './soak-specs';
+import { maxScale, minScale, soakService, specOf } from './soak-specs';
 
 type Spec = {
   metadata: { name: string };
@@ -38,5 +38,12 @@ describe('soak service specs', () => {
     const app = (specOf({ ...real, generation: 3 }) as Spec).spec.applications[0];
     expect(app.layer).toBe('process');
     expect(app.artifact?.env).toEqual({ SOAK_GENERATION: '3' });
+  });
+
+  it('scales below the base only where the last application has more than one replica', () => {
+    expect(minScale('pool')).toBe(-1);
+    expect(minScale('chain')).toBe(0);
+    expect(minScale('process')).toBe(0);
+    expect(maxScale('process')).toBe(1);
   });
 });

@@ -37,6 +37,12 @@ export function maxScale(kind: SoakServiceKind): number {
   return kind === 'process' ? 1 : 2;
 }
 
+/** The smallest scale the churn asks of a kind: below its base where its last application has more than one replica. */
+export function minScale(kind: SoakServiceKind): number {
+  const apps = shapes[kind];
+  return apps[apps.length - 1].replicas > 1 ? -1 : 0;
+}
+
 interface AppShape {
   name: string;
   replicas: number;
