@@ -122,6 +122,7 @@ function printReport(report: ReplayReport, output: 'table' | 'json'): void {
         lag_p50_ms: report.lagP50Ms,
         lag_p99_ms: report.lagP99Ms,
         settled: report.settled,
+        rewrites: report.rewrites,
         differences: report.differences.length,
         difference_list: report.differences,
       })}\n`,

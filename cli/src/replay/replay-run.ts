@@ -43,6 +43,8 @@ export interface ReplayReport {
   latencyP99Ms: number;
   lagP50Ms: number;
   lagP99Ms: number;
+  /** What the replay changed in recorded specs for its simulated workloads, one line each. */
+  rewrites: string[];
   /** Whether the target came to rest (or matched the recording) before the timeout. */
   settled: boolean;
   differences: Difference[];
@@ -76,6 +78,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayReport
       warn(`the target's event feed dropped; resuming in ${delayMs} ms`),
   }).catch((error: unknown) => warn(`the target's event feed ended: ${(error as Error).message}`));
   let fleet: SimFleet | undefined;
+  for (const line of plan.rewrites) warn(line);
   try {
     if (plan.hosts.length > 0) {
       progress.show(`starting ${plan.hosts.length} simulated hosts`);
@@ -137,6 +140,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayReport
       latencyP99Ms: percentile(latencies, 99),
       lagP50Ms: percentile(lag.samples, 50),
       lagP99Ms: percentile(lag.samples, 99),
+      rewrites: plan.rewrites,
       settled,
       differences,
     };

@@ -13,7 +13,8 @@ export interface AgentBus {
 
 /**
  * Starts one simulated agent per recorded host, in this process, on the target's bus: each
- * registers under its recorded name with its recorded site, security level, costs and capacity.
+ * registers under its recorded name with its recorded site, security level, layers (each run by
+ * the sim layer's driver), costs and capacity.
  * The agent's code is loaded only here, so that other commands do not pay for it.
  */
 export async function startSimulatedAgents(
@@ -33,6 +34,9 @@ export async function startSimulatedAgents(
     subjectPrefix: bus.subjectPrefix,
     heartbeatMs: bus.heartbeatMs,
     logger: pino({ level: 'warn' }, process.stderr),
+    // Each offers its recorded layers (process, qemu, ...), simulated, so that placement finds
+    // the fleet it found when recording.
+    simulateConfiguredLayers: true,
   });
   // Until a host knows its epoch it refuses the starts placement sends it (fencing): a replay at
   // --max would deploy into hosts the target lists as ready but that would fail every instance.

@@ -31,6 +31,28 @@ describe('planReplay', () => {
     expect(plan.steps[0]).toMatchObject({ body: serviceSpec('shop'), position: 3 });
   });
 
+  it('defines each service without the service probe its simulated workloads cannot answer, saying so once', () => {
+    const probed = serviceSpec('shop');
+    const withProbe = {
+      ...probed,
+      spec: { ...probed.spec, serviceProbe: { application: 'web', http: { path: '/health' } } },
+    };
+    const log = new RecordedLog()
+      .host('h1')
+      .byUser('ServiceDefined', 'service-shop', { service: 'shop', spec: withProbe, revision: 1 })
+      .byUser('ServiceUpdated', 'service-shop', {
+        service: 'shop',
+        spec: withProbe,
+        revision: 2,
+        changedApps: [],
+      });
+    const plan = planReplay(log.events);
+    expect(plan.steps.map((s) => s.kind === 'call' && s.body)).toEqual([probed, probed]);
+    expect(plan.rewrites).toEqual([
+      'replay: shop: service probe dropped: its workloads are simulated',
+    ]);
+  });
+
   it('leaves out what a command caused and what services decided themselves', () => {
     const log = new RecordedLog()
       .add('ServiceDeployStarted', 'service-a', { service: 'a', revision: 2, startOrder: [] })

@@ -1,4 +1,5 @@
 import type { HostCapacity, HostConfig, RecordedEvent } from '@federa/contracts';
+import { simulatedSpec } from './simulated-spec';
 
 /** A recorded host, as its simulated agent registers it again. */
 export interface RecordedHost {
@@ -58,6 +59,8 @@ export type ReplayStep = (CallStep | MigrateStep | FaultStep | InstanceFailureSt
 export interface ReplayPlan {
   hosts: RecordedHost[];
   steps: ReplayStep[];
+  /** What the replay changed in recorded specs for its simulated workloads, one line each. */
+  rewrites: string[];
 }
 
 const idOf = (event: RecordedEvent) => event.streamId.slice(event.streamId.indexOf('-') + 1);
@@ -144,7 +147,8 @@ export function commandStepOf(event: RecordedEvent): CallStep | MigrateStep | un
  * that the target's placement sees the same fleet) and, in recorded order, every user command as
  * its REST call, every host that went down dead and registered again as a kill and a revive of
  * its simulated agent, and every instance its agent reported failed as the failure of one instance
- * of the same application. Times are from the first step's recorded time.
+ * of the same application. A spec's parts that need real workloads are rewritten for simulated
+ * ones (simulated-spec.ts), each change listed. Times are from the first step's recorded time.
  */
 export function planReplay(events: RecordedEvent[]): ReplayPlan {
   const hosts = new Map<string, RecordedHost>();
@@ -153,6 +157,7 @@ export function planReplay(events: RecordedEvent[]): ReplayPlan {
   const down = new Set<string>();
   /** Each recorded instance's service and application: what a recorded failure fails again. */
   const applications = new Map<string, { service: string; app: string }>();
+  const rewrites = new Set<string>();
   for (const event of events) {
     const data = event.data as Data;
     if (event.type === 'HostRegistered') {
@@ -182,12 +187,21 @@ export function planReplay(events: RecordedEvent[]): ReplayPlan {
     }
     if (!isUserCommand(event)) continue;
     const step = commandStepOf(event);
+    if (
+      step?.kind === 'call' &&
+      (event.type === 'ServiceDefined' || event.type === 'ServiceUpdated')
+    ) {
+      const simulated = simulatedSpec(idOf(event), step.body);
+      step.body = simulated.manifest;
+      for (const line of simulated.rewrites) rewrites.add(line);
+    }
     if (step) push(event, step);
   }
   const start = times[0] ?? 0;
   return {
     hosts: [...hosts.values()],
     steps: steps.map((step, i) => ({ ...step, atMs: times[i] - start }) as ReplayStep),
+    rewrites: [...rewrites],
   };
 
   function push(

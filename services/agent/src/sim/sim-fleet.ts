@@ -20,6 +20,7 @@ import { TimerWheel } from '../domain/timer-wheel';
 import { HostLeaseWriter } from '../infrastructure/lease/host-lease-writer';
 import { isClosedConnection } from '../infrastructure/nats/closed-connection';
 import { registerHost } from '../infrastructure/nats/register-host';
+import type { LayerKind } from '../layers/layer-driver';
 import { SimHost } from './sim-host';
 import { simHostRoster, type NamedSimHost } from './sim-host-roster';
 import { randomUUID } from 'node:crypto';
@@ -51,6 +52,12 @@ export interface SimFleetOptions {
    * 5,000 hosts cost ~0.35 s of cpu a second; a rename over a file costs ~2 ms on this ext4.
    */
   leaseDir?: string;
+  /**
+   * Each host offers the layers its config names (`process`, `qemu`, ...), every one of them
+   * simulated by the sim layer's driver: a replay of a recorded fleet places its instances as
+   * recorded. Absent or false: every host offers `sim` alone (`federa agent --simulate`).
+   */
+  simulateConfiguredLayers?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -140,6 +147,7 @@ export class SimFleet {
           // Inventory makes no bucket for a host of the sim layer alone: the simulator makes its own.
           true,
         ),
+        this.options.simulateConfiguredLayers ? offeredLayers(config) : undefined,
       );
       host.reports.setConnection(this.nc, true);
       this.hosts.set(id, host);
@@ -379,4 +387,9 @@ export class SimFleet {
       if (!host.faults.killed && !host.isPartitioned(now)) host.reports.setOnline(online);
     }
   }
+}
+
+/** The layers a host's config names, `sim` when it names none. */
+function offeredLayers(config: HostConfig): LayerKind[] {
+  return config.layers.length > 0 ? [...new Set(config.layers)] : ['sim'];
 }

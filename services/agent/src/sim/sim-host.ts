@@ -35,6 +35,11 @@ export class SimHost {
     private readonly reportSubject: string,
     private readonly heartbeatMs: number,
     private readonly data: DataTransfer | undefined,
+    /**
+     * The layer names this host offers, the sim layer's driver behind each (a replay of process or
+     * qemu hosts); default `sim` alone.
+     */
+    private readonly offered: readonly LayerKind[] = ['sim'],
   ) {
     this.boot();
   }
@@ -52,7 +57,7 @@ export class SimHost {
       runId: this.runId,
       epoch: () => this.core.epoch,
     });
-    const layers = new Map<LayerKind, LayerDriver>([['sim', this.layer]]);
+    const layers = new Map<LayerKind, LayerDriver>(this.offered.map((kind) => [kind, this.layer]));
     this.core = new HostAgent({
       host: this.id,
       layers,
@@ -87,7 +92,7 @@ export class SimHost {
       host: this.id,
       site: this.config.site,
       securityLevel: this.config.securityLevel,
-      layers: ['sim'],
+      layers: [...this.offered],
       capacity: this.capacity,
       costs: this.config.costs,
       ...(this.config.features ? { features: this.config.features } : {}),

@@ -1,0 +1,32 @@
+import { simulatedSpec } from './simulated-spec';
+
+describe('simulatedSpec', () => {
+  const manifest = {
+    apiVersion: 'federa/v1',
+    kind: 'Service',
+    metadata: { name: 'shop' },
+    spec: {
+      applications: [{ name: 'web', layer: 'process' }],
+      serviceProbe: { application: 'web', http: { path: '/checkout/health' } },
+      rules: [{ antiAffinity: ['web'] }],
+    },
+  };
+
+  it('drops a service probe, which simulated workloads cannot answer, and says so', () => {
+    const rewritten = simulatedSpec('shop', manifest);
+    expect(rewritten.manifest).toEqual({
+      ...manifest,
+      spec: { applications: manifest.spec.applications, rules: manifest.spec.rules },
+    });
+    expect(rewritten.rewrites).toEqual([
+      'replay: shop: service probe dropped: its workloads are simulated',
+    ]);
+    expect(manifest.spec.serviceProbe).toBeDefined();
+  });
+
+  it('keeps a spec without a service probe as recorded', () => {
+    const { serviceProbe: _probe, ...spec } = manifest.spec;
+    const plain = { ...manifest, spec };
+    expect(simulatedSpec('shop', plain)).toEqual({ manifest: plain, rewrites: [] });
+  });
+});
