@@ -3,6 +3,9 @@ import { CommandLedger } from '../acknowledged-commands';
 import { expectConvergence, outageSpec, type OutagePlane } from '../outage-harness';
 import { expectFaultInvariants } from './fault-invariants';
 
+/** A migration's states once it has ended. */
+const ended = new Set(['succeeded', 'failed', 'rolled-back']);
+
 /**
  * Work a backend outage meets half done, through a ledger of what the API acknowledged: `alpha`
  * deployed and available, then the host holding most of it draining (its instances moving with their
@@ -36,27 +39,35 @@ export class WorkInFlight {
   }
 
   /**
-   * Once the backend is back: the drain ends with the host empty, the outage suite's convergence
-   * (a killed instance replaced, alpha stopped, beta deployed, each instance one process), then
-   * every fault invariant, the acknowledged commands among them.
+   * Once the backend is back: every move of the drain ends, and the drain with them, the host empty
+   * or (as documented for a move that failed) waiting for the operator with what stayed and why; then
+   * the outage suite's convergence (a killed instance replaced, alpha stopped, beta deployed, each
+   * instance one process) and every fault invariant, the acknowledged commands among them.
+   * Answers how the drain ended, for the scenario's reader.
    */
-  async settle(): Promise<void> {
+  async settle(): Promise<string> {
+    let drain: { state?: string; blocked?: { instance: string; reason: string }[] } | undefined;
+    let moves: { id: string; state: string; reason?: string }[] = [];
     await eventually(
-      async () =>
-        (await this.plane.events()).some(
-          (e) => e.type === 'HostDrained' && e.data.host === this.drained,
-        ),
-      120_000,
-      250,
-    ).catch(async (error: Error) => {
-      const host = (await this.plane.call('GET', `/v1/hosts/${this.drained}`)).json;
-      const moves = (await this.plane.call('GET', '/v1/migrations?limit=500')).json;
+      async () => {
+        drain = (await this.plane.call('GET', `/v1/hosts/${this.drained}`)).json?.drain;
+        moves = (await this.plane.call('GET', '/v1/migrations?limit=500')).json?.items ?? [];
+        const movesEnded = moves.every((m) => ended.has(m.state));
+        return movesEnded && (drain?.state === 'drained' || (drain?.blocked ?? []).length > 0);
+      },
+      // A move whose command the outage swallowed ends after its agent's 120 s without an outcome.
+      180_000,
+      500,
+    ).catch((error: Error) => {
       throw new Error(
-        `${this.drained} was not drained: ${error.message}; its drain: ${JSON.stringify(host?.drain)}; the migrations: ${JSON.stringify(moves?.items)}`,
+        `${this.drained}'s drain did not end: ${error.message}; its drain: ${JSON.stringify(drain)}; the migrations: ${JSON.stringify(moves)}`,
       );
     });
     await expectConvergence(this.plane);
     await expectFaultInvariants(this.plane, { ledger: this.ledger });
+    return drain?.state === 'drained'
+      ? `${this.drained} drained`
+      : `${this.drained} still draining, waiting for the operator: ${JSON.stringify(drain?.blocked)}`;
   }
 
   private async apply(name: string, replicas: number): Promise<void> {
