@@ -132,6 +132,7 @@ export class Agent {
       report: (draft) => this.reports.emit(draft),
       heartbeatMs: options.heartbeatMs,
       address: options.config.address,
+      warn: (message) => log.error(message),
       discovery: {
         endpointsOf: (service) => endpoints.current(service),
         discoveryUrlOf: (service) => this.discoveryUrlOf(service),

@@ -46,6 +46,8 @@ export interface HostAgentOptions {
   address?: string;
   /** What workloads are told about their service's endpoints at start. */
   discovery?: WorkloadDiscovery;
+  /** Told of trouble worth an operator's look (the instance table cannot be saved). */
+  warn?: (message: string) => void;
 }
 
 /** Timers that never keep the process up on their own: the agent's connection and loops do. */
@@ -80,9 +82,11 @@ export class HostAgent {
   constructor(private readonly options: HostAgentOptions) {
     const now = options.now ?? Date.now;
     this.data = options.data;
-    this.table = new InstanceTable(options.store, options.report, (entry) =>
-      this.endpointOf(entry),
-    );
+    this.table = new InstanceTable(options.store, options.report, {
+      endpointOf: (entry) => this.endpointOf(entry),
+      warn: options.warn,
+      schedule: options.schedule ?? realTimers,
+    });
     this.answers = new AnsweredCommands(options.store);
     this.generations = new InstanceGenerations(options.store);
     this.work = new InstanceWork({
@@ -244,6 +248,7 @@ export class HostAgent {
   /** Cancels the watch's timers; instances keep running and commands in flight finish. */
   stop(): void {
     this.watch.stop();
+    this.table.close();
   }
 
   /** Waits for every command's work in flight (tests and orderly shutdown). */

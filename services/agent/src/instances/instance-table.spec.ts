@@ -1,6 +1,7 @@
 import { instanceSpecOf } from '../domain/instance-spec';
 import type { ReportDraft } from '../domain/report-draft';
 import type { PersistedInstance } from '../infrastructure/store/agent-state-store';
+import { FakeClock } from '../testing/fake-clock';
 import { FakeStateStore } from '../testing/fake-state-store';
 import { specPayload } from '../testing/host-agent-fixture';
 import { InstanceTable } from './instance-table';
@@ -162,7 +163,7 @@ describe('InstanceTable', () => {
     ]);
   });
 
-  it('changes and reports nothing when the table cannot be saved', async () => {
+  it('changes and reports nothing of a claim that an instance runs when the table cannot be saved', async () => {
     const store = new FakeStateStore();
     const reports: ReportDraft[] = [];
     const instances = new InstanceTable(store, (draft) => reports.push(draft));
@@ -178,4 +179,104 @@ describe('InstanceTable', () => {
     expect(entry.state).toBe('stopped');
     expect(instances.get('web-1')).toBeUndefined();
   });
+
+  it('still takes in and reports a stop, a failure and a removal when the table cannot be saved, and saves them once it can', async () => {
+    const store = new FakeStateStore();
+    const reports: ReportDraft[] = [];
+    const warnings: string[] = [];
+    const clock = new FakeClock();
+    const instances = new InstanceTable(store, (draft) => reports.push(draft), {
+      warn: (message) => warnings.push(message),
+      schedule: clock.schedule,
+    });
+    const [web1, web2, web3] = ['web-1', 'web-2', 'web-3'].map(entryNamed);
+    for (const entry of [web1, web2, web3]) await instances.setState(entry, 'running');
+    const saveInstances = store.saveInstances.bind(store);
+    store.saveInstances = () => Promise.reject(new Error('ENOSPC: no space left on device'));
+    await instances.setState(web1, 'stopping');
+    await instances.setState(web2, 'failed', 'exited with code 1');
+    await instances.remove(web3, 'destroyed');
+    expect(reports.slice(-3).map((r) => [r.instance, r.state])).toEqual([
+      ['web-1', 'stopping'],
+      ['web-2', 'failed'],
+      ['web-3', 'stopped'],
+    ]);
+    expect(instances.beats().map((b) => [b.instance, b.state])).toEqual([
+      ['web-1', 'stopping'],
+      ['web-2', 'failed'],
+    ]);
+    expect(instances.unsaved).toBe(true);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('ENOSPC');
+    clock.advance(60_000);
+    await flush();
+    expect(store.saved().map((row) => row.state)).toEqual(['running', 'running', 'running']);
+    store.saveInstances = saveInstances;
+    clock.advance(60_000);
+    await flush();
+    expect(store.saved().map((row) => [row.spec.instance, row.state])).toEqual([
+      ['web-1', 'stopping'],
+      ['web-2', 'failed'],
+    ]);
+    expect(instances.unsaved).toBe(false);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('never lets a claim whose save failed reach disk through another instance’s save queued behind it', async () => {
+    const store = new FakeStateStore();
+    const reports: ReportDraft[] = [];
+    const instances = new InstanceTable(store, (draft) => reports.push(draft), {
+      schedule: new FakeClock().schedule,
+    });
+    const [web1, web2] = ['web-1', 'web-2'].map(entryNamed);
+    const saveInstances = store.saveInstances.bind(store);
+    let failFirst!: () => void;
+    let calls = 0;
+    store.saveInstances = (rows) => {
+      if (++calls > 1) return saveInstances(rows);
+      return new Promise<void>((_, reject) => {
+        failFirst = () => reject(new Error('EIO: i/o error'));
+      });
+    };
+    web1.handle = { pid: 4242 };
+    const first = instances.setState(web1, 'running');
+    await flush();
+    web2.handle = { pid: 4343 };
+    const second = instances.setState(web2, 'running');
+    await flush();
+    failFirst();
+    await expect(first).rejects.toThrow('EIO');
+    await second;
+    expect(store.saved().map((row) => [row.spec.instance, row.state])).toEqual([
+      ['web-2', 'running'],
+    ]);
+    expect(instances.get('web-1')).toBeUndefined();
+    expect(reports.map((r) => `${r.instance}:${r.state}`)).toEqual(['web-2:running']);
+  });
+
+  it('takes a state asked for while another change of the same instance is being saved as a change', async () => {
+    const store = new FakeStateStore();
+    const instances = new InstanceTable(store, () => undefined);
+    const entry = entryNamed('web-1');
+    await instances.setState(entry, 'running');
+    const unhealthy = instances.setState(entry, 'unhealthy');
+    const running = instances.setState(entry, 'running');
+    await Promise.all([unhealthy, running]);
+    expect(entry.state).toBe('running');
+    expect(store.saved().map((row) => row.state)).toEqual(['running']);
+  });
 });
+
+function entryNamed(instance: string) {
+  return InstanceTable.entryOf({
+    spec: instanceSpecOf(specPayload(instance), '/srv/instances'),
+    layer: 'process',
+    state: 'stopped',
+    handle: {},
+  });
+}
+
+/** Lets promises already settled run their continuations. */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+}

@@ -31,6 +31,8 @@ export class HostAgentFixture {
   readonly clock = new FakeClock();
   readonly data = new FakeDataTransfer();
   readonly reports: ReportDraft[] = [];
+  /** What the agent warned of (the instance table could not be saved). */
+  readonly warnings: string[] = [];
   agent: HostAgent;
   private nextId = 0;
 
@@ -97,6 +99,7 @@ export class HostAgentFixture {
       heartbeatMs: HEARTBEAT_MS,
       now: this.clock.now,
       schedule: this.clock.schedule,
+      warn: (message) => this.warnings.push(message),
     });
     if (this.options.epoch !== null) agent.setEpoch(this.options.epoch ?? 7);
     return agent;

@@ -69,4 +69,18 @@ describe('start', () => {
         'restoring backups/db-0/000000000000009: nothing stored under backups/db-0/000000000000009',
     });
   });
+
+  it('stops the workload it started when the table cannot be saved with it running, and reports the instance failed', async () => {
+    const host = new HostAgentFixture();
+    const saveInstances = host.store.saveInstances.bind(host.store);
+    let saves = 0;
+    host.store.saveInstances = (rows) =>
+      ++saves === 1 ? saveInstances(rows) : Promise.reject(new Error('EIO: i/o error'));
+    await host.run({ type: 'start', spec: specPayload('web-1') });
+    expect(host.layer.count('start', 'web-1')).toBe(1);
+    expect(host.layer.count('stop', 'web-1')).toBe(1);
+    expect(host.states('web-1')).toEqual(['starting', 'failed']);
+    expect(host.reports.find((r) => r.state === 'failed')?.detail).toContain('EIO');
+    expect(host.outcomes('start')).toMatchObject([{ status: 'failed' }]);
+  });
 });

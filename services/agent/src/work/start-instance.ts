@@ -37,8 +37,10 @@ export async function startInstance(
       throw error;
     }
   }
+  let spawned = false;
   try {
     const status = await layer.start(entry.spec);
+    spawned = true;
     entry.handle = status.handle;
     entry.nextProbeAt = context.now();
     if (status.state === 'running') await context.table.setState(entry, 'running');
@@ -46,7 +48,16 @@ export async function startInstance(
     // could not adopt what the layer started.
     else await context.table.save();
   } catch (error) {
-    await context.table.setState(entry, 'failed', (error as Error).message);
+    let detail = (error as Error).message;
+    // The workload runs, but the table on disk cannot say so: a restart would not know it, and the
+    // instance reported failed is replaced elsewhere. Stopped here, it cannot run twice.
+    if (spawned) {
+      detail = `saving the instance table: ${detail}`;
+      await layer.stop(entry.spec.instance, { graceMs: 0 }).catch((stopError: unknown) => {
+        detail += `; stopping what was started: ${(stopError as Error).message}`;
+      });
+    }
+    await context.table.setState(entry, 'failed', detail);
     throw error;
   }
   return {};

@@ -37,4 +37,15 @@ describe('stop', () => {
     expect(host.layer.count('stop', 'web-1')).toBe(1);
     expect(host.outcomes('stop')).toMatchObject([{ status: 'succeeded' }, { status: 'succeeded' }]);
   });
+
+  it('still stops the workload and reports it stopped when the instance table cannot be saved', async () => {
+    const host = new HostAgentFixture();
+    await host.started('web-1');
+    host.store.saveInstances = () => Promise.reject(new Error('ENOSPC: no space left on device'));
+    await host.run({ type: 'stop', instance: 'web-1' });
+    expect(host.layer.count('stop', 'web-1')).toBe(1);
+    expect(host.states('web-1').slice(-2)).toEqual(['stopping', 'stopped']);
+    expect(host.outcomes('stop')).toMatchObject([{ status: 'succeeded' }]);
+    expect(host.warnings).toEqual([expect.stringContaining('ENOSPC')]);
+  });
 });

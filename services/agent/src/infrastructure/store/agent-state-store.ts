@@ -15,6 +15,8 @@ export interface PersistedInstance {
 
 /** Where an agent keeps its instance table and the answers it gave, between its own restarts. */
 export interface AgentStateStore {
+  /** Where the instance table is kept, for messages (none: it is not on disk). */
+  readonly instancesPath?: string;
   loadInstances(): Promise<PersistedInstance[]>;
   saveInstances(instances: PersistedInstance[]): Promise<void>;
   loadAnswers(): Promise<[string, CommandReply][]>;
@@ -32,9 +34,11 @@ export class FileAgentStateStore implements AgentStateStore {
     version: 1;
     generations: [string, number][];
   }>;
+  readonly instancesPath: string;
 
   constructor(dataDir: string) {
     this.instances = new AtomicJsonFile(join(dataDir, 'instances.json'));
+    this.instancesPath = this.instances.path;
     this.answers = new AtomicJsonFile(join(dataDir, 'answered-commands.json'));
     this.generations = new AtomicJsonFile(join(dataDir, 'generations.json'));
   }
