@@ -9,6 +9,7 @@ import { healthPingController, postgresProbe, ServiceHealth } from '@federa/runt
 import type { Pool } from 'pg';
 import { HostsController } from './api/hosts.controller';
 import { LivenessTracker } from './domain/liveness-tracker';
+import { monotonicNow } from './infrastructure/monotonic-clock';
 import { HostCommandHandler } from './api/host-command.handler';
 import { databaseProviders, PoolCloser } from './infrastructure/database.providers';
 import { INVENTORY_CONFIG, PG_POOL } from './infrastructure/inventory-tokens';
@@ -41,7 +42,7 @@ export class InventoryModule implements OnModuleInit, BeforeApplicationShutdown 
         PoolCloser,
         {
           provide: LivenessTracker,
-          useFactory: () => new LivenessTracker(config.liveness, Date.now),
+          useFactory: () => new LivenessTracker(config.liveness, monotonicNow),
         },
         HostCommandHandler,
         HostReadModel,

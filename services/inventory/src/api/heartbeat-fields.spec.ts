@@ -2,9 +2,11 @@ import { checkHeartbeatFields } from './heartbeat-fields';
 
 describe('heartbeat fields', () => {
   it('accepts the fields inventory reads', () => {
-    expect(checkHeartbeatFields({ host: 'h1', epoch: 2, sentAt: 5, usage: {} }, 'h1')).toEqual({
+    expect(
+      checkHeartbeatFields({ host: 'h1', epoch: 2, seq: 7, sentAt: 5, usage: {} }, 'h1'),
+    ).toEqual({
       ok: true,
-      value: { host: 'h1', epoch: 2, sentAt: 5 },
+      value: { host: 'h1', epoch: 2, seq: 7, sentAt: 5 },
     });
   });
 
@@ -14,6 +16,7 @@ describe('heartbeat fields', () => {
       errors: [
         { path: 'host', reason: "must match the subject's host h1" },
         { path: 'epoch', reason: 'must be an integer of at least 1' },
+        { path: 'seq', reason: 'must be an integer of at least 1' },
         { path: 'sentAt', reason: 'must be a time in ms since the Unix epoch' },
       ],
     });

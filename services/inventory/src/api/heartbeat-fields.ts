@@ -1,7 +1,7 @@
 import type { AgentHeartbeat, FieldError } from '@federa/contracts';
 
 /** The part of an AgentHeartbeat that inventory reads. */
-export type HeartbeatFields = Pick<AgentHeartbeat, 'host' | 'epoch' | 'sentAt'>;
+export type HeartbeatFields = Pick<AgentHeartbeat, 'host' | 'epoch' | 'seq' | 'sentAt'>;
 
 /**
  * Checks the fields inventory reads from a heartbeat, naming each bad one. Deliberately not the
@@ -15,7 +15,7 @@ export function checkHeartbeatFields(
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     return { ok: false, errors: [{ path: '', reason: 'must be an object' }] };
   }
-  const { host, epoch, sentAt } = plain as Record<string, unknown>;
+  const { host, epoch, seq, sentAt } = plain as Record<string, unknown>;
   const errors: FieldError[] = [];
   if (typeof host !== 'string') errors.push({ path: 'host', reason: 'must be a string' });
   else if (host !== subjectHost) {
@@ -24,12 +24,20 @@ export function checkHeartbeatFields(
   if (!Number.isInteger(epoch) || (epoch as number) < 1) {
     errors.push({ path: 'epoch', reason: 'must be an integer of at least 1' });
   }
+  if (!Number.isInteger(seq) || (seq as number) < 1) {
+    errors.push({ path: 'seq', reason: 'must be an integer of at least 1' });
+  }
   if (!Number.isInteger(sentAt) || (sentAt as number) < 0) {
     errors.push({ path: 'sentAt', reason: 'must be a time in ms since the Unix epoch' });
   }
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
-    value: { host: host as string, epoch: epoch as number, sentAt: sentAt as number },
+    value: {
+      host: host as string,
+      epoch: epoch as number,
+      seq: seq as number,
+      sentAt: sentAt as number,
+    },
   };
 }

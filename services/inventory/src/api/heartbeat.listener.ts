@@ -81,8 +81,9 @@ export class HeartbeatListener implements OnApplicationBootstrap, OnModuleDestro
       );
       return;
     }
-    const { host, epoch, sentAt } = checked.value;
-    const outcome = this.tracker.heartbeat(host, epoch, sentAt);
+    // Proof of life at its arrival: `sentAt` is the agent's clock, never compared with ours.
+    const { host, epoch, seq } = checked.value;
+    const outcome = this.tracker.heartbeat(host, epoch, seq);
     if (!outcome.accepted) {
       this.counts.ignored++;
       // Another replica may have registered it: the roster looks it up (and reports it if not).

@@ -56,12 +56,25 @@ describe('liveness tracker', () => {
     expect(clock.now - lastBeat).toBeGreaterThanOrEqual(3000);
   });
 
-  it('declares a host without a fresh lease dead, and one with a fresh lease partitioned', () => {
+  it('declares a host whose lease stood still dead, and one whose lease moved partitioned', () => {
     const { tracker, advance, clock } = setup();
     tracker.track('dead', 'geneva', 1);
     tracker.track('cut', 'geneva', 4);
     advance(3250);
-    const dead = tracker.resolveDown('dead', 1, { renewedAt: clock.now - 10_000, epoch: 1 });
+    const stale = { renewedAt: clock.now - 10_000, epoch: 1 };
+    // One reading shows no progress: the lease is read again a TTL later.
+    expect(tracker.resolveDown('dead', 1, stale)).toEqual({
+      kind: 'reread',
+      host: 'dead',
+      epoch: 1,
+      at: clock.now + 2000,
+    });
+    expect(tracker.resolveDown('cut', 4, { renewedAt: clock.now - 2500, epoch: 4 })).toMatchObject({
+      kind: 'reread',
+    });
+    const rechecks = advance(2000);
+    expect(rechecks.map((c) => c.host).sort()).toEqual(['cut', 'dead']);
+    const dead = tracker.resolveDown('dead', 1, stale);
     const cut = tracker.resolveDown('cut', 4, { renewedAt: clock.now - 500, epoch: 4 });
     expect(dead).toMatchObject({ kind: 'down', cause: 'dead' });
     expect(cut).toMatchObject({
@@ -78,9 +91,15 @@ describe('liveness tracker', () => {
   it('reads a lease last renewed just after the final heartbeat of a killed host as dead', () => {
     const { tracker, advance, clock } = setup();
     tracker.track('killed', 'geneva', 2);
-    advance(3250);
-    // The agent's last lease write landed 600 ms after its last heartbeat that got through.
-    const renewedAt = clock.now - 3250 + 600;
+    advance(2000);
+    // The agent's last lease write landed 600 ms after its last heartbeat that got through, before
+    // the reading taken at the suspicion; the down check's reading finds it unchanged.
+    const renewedAt = clock.now - 2000 + 600;
+    tracker.noteLease('killed', 2, { renewedAt, epoch: 2 });
+    expect(advance(1750)).toEqual([]);
+    expect(advance(250)).toEqual([
+      { kind: 'check-down', host: 'killed', epoch: 2, site: 'geneva' },
+    ]);
     expect(tracker.resolveDown('killed', 2, { renewedAt, epoch: 2 })).toMatchObject({
       kind: 'down',
       cause: 'dead',
@@ -129,7 +148,7 @@ describe('liveness tracker', () => {
     expect(tracker.resolveDown('h1', 1, null)).toEqual({ kind: 'none' });
   });
 
-  it('ignores heartbeats of a stale epoch, of unknown hosts, and those sent too long ago', () => {
+  it('ignores heartbeats of a stale epoch, of unknown hosts, and duplicates or older seqs', () => {
     const { tracker, clock } = setup();
     tracker.track('h1', 'geneva', 3);
     expect(tracker.heartbeat('h1', 2, clock.now)).toEqual({
@@ -170,50 +189,14 @@ describe('liveness tracker', () => {
       expect(tracker.view('h1')!.lastHeartbeatAt).toBe(clock.now - 1000);
     });
 
-    it('still refuses a heartbeat of a clock behind that arrives later than a host may stay silent', () => {
+    it('ignores a heartbeat overtaken by a newer one, whatever its date', () => {
       const { tracker, clock } = setup();
       tracker.track('h1', 'geneva', 1);
-      const skew = -4 * minute;
-      expect(tracker.heartbeat('h1', 1, clock.now + skew)).toEqual({ accepted: true });
+      expect(tracker.heartbeat('h1', 1, 2)).toEqual({ accepted: true });
       clock.now += 1000;
-      // Sent 5 s ago on the agent's clock: a burst buffered through a partition.
-      expect(tracker.heartbeat('h1', 1, clock.now + skew - 5000)).toEqual({
-        accepted: false,
-        reason: 'stale-message',
-      });
-    });
-
-    it('refuses a first heartbeat further off than a registration may be', () => {
-      const { tracker, clock } = setup();
-      tracker.track('h1', 'geneva', 1);
-      expect(tracker.heartbeat('h1', 1, clock.now - 10 * minute)).toEqual({
-        accepted: false,
-        reason: 'stale-message',
-      });
-      expect(tracker.heartbeat('h1', 1, clock.now + 10 * minute)).toEqual({
-        accepted: false,
-        reason: 'stale-message',
-      });
-    });
-
-    it('reads the lease of a dead host whose clock runs ahead as dead, and of a cut-off one behind as partitioned', () => {
-      const { tracker, advance, clock } = setup();
-      tracker.track('dead', 'geneva', 1);
-      tracker.track('cut', 'geneva', 1);
-      tracker.heartbeat('dead', 1, clock.now + 4 * minute);
-      tracker.heartbeat('cut', 1, clock.now - 4 * minute);
-      advance(3250);
-      // The dead host's last renewal was 3 s ago, dated 4 minutes ahead; the cut-off one renews on.
-      const dead = tracker.resolveDown('dead', 1, {
-        renewedAt: clock.now - 3250 + 4 * minute,
-        epoch: 1,
-      });
-      const cut = tracker.resolveDown('cut', 1, {
-        renewedAt: clock.now - 200 - 4 * minute,
-        epoch: 1,
-      });
-      expect(dead).toMatchObject({ kind: 'down', cause: 'dead' });
-      expect(cut).toMatchObject({ kind: 'down', cause: 'partitioned' });
+      // Seq 1, delivered late (reordered): nothing a newer one did not prove.
+      expect(tracker.heartbeat('h1', 1, 1)).toEqual({ accepted: false, reason: 'stale-message' });
+      expect(tracker.view('h1')!.lastHeartbeatAt).toBe(clock.now - 1000);
     });
 
     it('learns the clock of a new agent run afresh', () => {

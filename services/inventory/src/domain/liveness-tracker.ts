@@ -1,4 +1,3 @@
-import { HOST_KEY_MAX_CLOCK_SKEW_MS } from '@federa/contracts';
 import { DeadlineWheel } from './deadline-wheel';
 import { DownRateLimiter } from './down-rate-limiter';
 import type { DownCause, DownEvidence, Liveness } from './host-events';
@@ -7,7 +6,10 @@ import { suspectAfterMs, type LivenessPolicy } from './liveness-policy';
 /** Milliseconds since the epoch, from an injected clock. */
 export type Clock = () => number;
 
-/** A lease as the second signal showed it: when the agent last renewed it, under which epoch. */
+/**
+ * A lease as the second signal showed it: when the agent last renewed it (on the agent's clock, so
+ * only ever compared with another reading of the same lease), under which epoch.
+ */
 export interface LeaseReading {
   renewedAt: number;
   epoch: number;
@@ -28,6 +30,8 @@ export type LivenessChange =
 /** What to record once the second signal has been read. */
 export type DownVerdict =
   | { kind: 'down'; host: string; epoch: number; cause: DownCause; evidence: DownEvidence }
+  /** One reading cannot show progress: the lease is read again at `at` (the next check-down). */
+  | { kind: 'reread'; host: string; epoch: number; at: number }
   | { kind: 'defer'; host: string; epoch: number; retryAt: number; limitPerMinute: number }
   | { kind: 'none' };
 
@@ -38,7 +42,8 @@ export type HeartbeatOutcome =
       /**
        * `stale-epoch`: an older epoch than the host's; `host-down`: the host is down under this
        * epoch and comes back only by registering again (a new epoch). Both mean the agent must
-       * register again; the others mean nothing to it.
+       * register again; the others mean nothing to it (`stale-message`: a duplicate, or a seq
+       * older than one already taken).
        */
       reason: 'unknown-host' | 'stale-epoch' | 'host-down' | 'stale-message';
     };
@@ -71,12 +76,13 @@ interface TrackedHost {
   /** A `check-down` is out and its verdict not yet asked for. */
   checkingDown: boolean;
   downDeferredUntil: number | null;
+  /** The highest heartbeat seq taken under `epoch` (0 before the first). */
+  lastSeq: number;
   /**
-   * How far ahead of this clock the agent's runs (negative: behind), as its least delayed heartbeat
-   * of this epoch showed it; null before its first. Heartbeats and leases are dated by the agent's
-   * clock, which may be minutes off: a message's age is judged on the agent's own clock.
+   * The first lease reading this tracker took during the current silence, and when (on this
+   * clock); null while the host beats. The verdict compares a later reading with it.
    */
-  clockAheadMs: number | null;
+  firstLease: { reading: LeaseReading; readAt: number } | null;
 }
 
 /**
@@ -117,8 +123,9 @@ export class LivenessTracker {
       aliveSince: now,
       checkingDown: false,
       downDeferredUntil: null,
-      // A new agent run may run on another clock (a reinstalled host, a corrected clock).
-      clockAheadMs: null,
+      // A registration answered here: the agent counts its seqs from 1 again.
+      lastSeq: 0,
+      firstLease: null,
     };
     this.hosts.set(host, entry);
     this.scheduleNext(entry);
@@ -148,7 +155,10 @@ export class LivenessTracker {
         aliveSince: heard === null ? now : Math.max(heard, known!.aliveSince),
         checkingDown: false,
         downDeferredUntil: null,
-        clockAheadMs: known?.clockAheadMs ?? null,
+        // The seqs heard as a standby hold only for the epoch they were heard under.
+        lastSeq: known && known.epoch >= host.epoch ? known.lastSeq : 0,
+        // A standby never reads leases: the new leader reads each silent host's lease itself.
+        firstLease: null,
       };
       this.hosts.set(host.id, entry);
       this.scheduleNext(entry);
@@ -176,38 +186,36 @@ export class LivenessTracker {
   }
 
   /**
-   * Takes a heartbeat sent at `sentAt` (on the agent's clock) under `epoch`. Ignored when the epoch
-   * is stale, when the host is down under this epoch (a host back from down registers again for a
-   * new epoch, so that what it did before the fence is told from what it does after) or the
-   * message was sent longer ago than a host may stay silent (a burst buffered through a partition
-   * proves nothing about now). That age is counted on the agent's clock, against its least delayed
-   * heartbeat of the epoch, so that an agent whose clock is minutes off (as a registration may be:
-   * HOST_KEY_MAX_CLOCK_SKEW_MS) is not taken for a silent one; a first heartbeat further off than
-   * that is refused. Answers a `recover` change when the host was suspect, or down under an older
-   * epoch (it registered again through another replica).
+   * Takes heartbeat `seq` of `epoch`, as proof that the host was alive when it arrived (on this
+   * clock). Ignored when the host is unknown, the epoch is stale, the host is down under this epoch
+   * (a host back from down registers again for a new epoch, so that what it did before the fence is
+   * told from what it does after; these checks come first, so such a host is always asked to
+   * register again), or the seq is not beyond the last taken under the epoch (a duplicate, or one
+   * overtaken by a newer one: it proves nothing a newer one did not). Answers a `recover` change
+   * when the host was suspect, or down under an older epoch (it registered again through another
+   * replica).
+   *
+   * The agent's `sentAt` is not compared with this clock any more: agents' clocks may be minutes
+   * off (a registration allows HOST_KEY_MAX_CLOCK_SKEW_MS) and may step at any time, and every way
+   * of learning the offset was wrong after some step (a live host refused, declared down, and its
+   * instances run twice). What the date guarded against, a burst buffered through a partition, is
+   * still proof of life: the agent only publishes while connected, so a burst arrives when its
+   * connection is back, from a live process.
    */
-  heartbeat(host: string, epoch: number, sentAt: number): HeartbeatOutcome {
+  heartbeat(host: string, epoch: number, seq: number): HeartbeatOutcome {
     const entry = this.hosts.get(host);
     if (!entry) return { accepted: false, reason: 'unknown-host' };
     if (epoch < entry.epoch) return { accepted: false, reason: 'stale-epoch' };
-    const now = this.clock();
-    const newRun = epoch > entry.epoch;
-    const ahead = sentAt - now;
-    const known = newRun ? null : entry.clockAheadMs;
-    if (known === null && Math.abs(ahead) > HOST_KEY_MAX_CLOCK_SKEW_MS)
-      return { accepted: false, reason: 'stale-message' };
-    const clockAheadMs = known === null ? ahead : Math.max(known, ahead);
-    // How much later than the host's least delayed heartbeat this one arrived.
-    const delayMs = clockAheadMs - ahead;
-    if (delayMs > this.policy.downAfterMs) return { accepted: false, reason: 'stale-message' };
     if (epoch === entry.epoch && entry.liveness === 'down') {
       return { accepted: false, reason: 'host-down' };
     }
+    const newRun = epoch > entry.epoch;
+    if (!newRun && seq <= entry.lastSeq) return { accepted: false, reason: 'stale-message' };
     // A newer epoch was handed out by another replica or before this tracker learnt of it.
     if (newRun) entry.epoch = epoch;
-    entry.clockAheadMs = clockAheadMs;
-    // When it was sent, on this clock.
-    const aliveAt = now - delayMs;
+    entry.lastSeq = seq;
+    entry.firstLease = null;
+    const aliveAt = this.clock();
     if (entry.lastHeartbeatAt === null || aliveAt > entry.lastHeartbeatAt) {
       entry.lastHeartbeatAt = aliveAt;
     }
@@ -263,9 +271,27 @@ export class LivenessTracker {
   }
 
   /**
-   * Settles a `check-down` with the host's lease: a lease renewed within the TTL under the
-   * current epoch means the host lives behind a partition, none means it died. The site's down
-   * budget may defer either; a heartbeat that came meanwhile cancels both.
+   * Takes a lease reading of a host just suspected, so that the down check can compare with it.
+   * Ignored unless the host is still suspect under `epoch` and no reading is held yet.
+   */
+  noteLease(host: string, epoch: number, lease: LeaseReading | null): void {
+    const entry = this.hosts.get(host);
+    if (!entry || entry.epoch !== epoch || entry.liveness !== 'suspect') return;
+    if (lease === null || entry.firstLease !== null) return;
+    entry.firstLease = { reading: lease, readAt: this.clock() };
+    if (!entry.checkingDown) this.scheduleNext(entry);
+  }
+
+  /**
+   * Settles a `check-down` with the host's lease, by whether it moved: the agent renews it at
+   * least once per lease TTL while its process lives, whatever its network, so a lease that
+   * changed between two readings this tracker took at least `leaseTtlMs` apart means the host
+   * lives behind a partition, and one that did not means it died. Its date is never compared
+   * with this clock (the agent's clock may be minutes off, or step). Without a first reading
+   * (the suspicion's reading failed, or this replica took over since), this one becomes the first
+   * and the verdict waits a TTL (`reread`). No lease, or one of an older epoch, means dead at
+   * once: it cannot show life. The site's down budget may defer either verdict; a heartbeat that
+   * came meanwhile cancels both.
    */
   resolveDown(host: string, epoch: number, lease: LeaseReading | null): DownVerdict {
     const entry = this.hosts.get(host);
@@ -274,6 +300,14 @@ export class LivenessTracker {
     }
     entry.checkingDown = false;
     const now = this.clock();
+    const current = lease !== null && lease.epoch >= epoch ? lease : null;
+    const first = entry.firstLease;
+    if (current !== null && (first === null || now - first.readAt < this.policy.leaseTtlMs)) {
+      if (first === null) entry.firstLease = { reading: current, readAt: now };
+      const at = entry.firstLease!.readAt + this.policy.leaseTtlMs;
+      this.wheel.schedule(host, at);
+      return { kind: 'reread', host, epoch, at };
+    }
     const permit = this.limiter.acquire(entry.site, now);
     if (!permit.granted) {
       entry.downDeferredUntil = permit.retryAt;
@@ -286,13 +320,13 @@ export class LivenessTracker {
         limitPerMinute: this.limiter.limitPerMinute,
       };
     }
-    // The lease is dated by the agent's clock too.
     const leaseAlive =
-      lease !== null &&
-      lease.epoch >= epoch &&
-      now - (lease.renewedAt - (entry.clockAheadMs ?? 0)) <= this.policy.leaseTtlMs;
+      current !== null &&
+      first !== null &&
+      (current.renewedAt !== first.reading.renewedAt || current.epoch !== first.reading.epoch);
     entry.liveness = 'down';
     entry.downDeferredUntil = null;
+    entry.firstLease = null;
     this.wheel.cancel(host);
     return {
       kind: 'down',
@@ -338,7 +372,12 @@ export class LivenessTracker {
 
   private deadlineOf(entry: TrackedHost): number {
     if (entry.liveness === 'ready') return entry.aliveSince + suspectAfterMs(this.policy);
-    return Math.max(entry.aliveSince + this.policy.downAfterMs, entry.downDeferredUntil ?? 0);
+    return Math.max(
+      entry.aliveSince + this.policy.downAfterMs,
+      entry.downDeferredUntil ?? 0,
+      // Two readings a TTL apart: a live agent renewed its lease in between.
+      entry.firstLease ? entry.firstLease.readAt + this.policy.leaseTtlMs : 0,
+    );
   }
 
   private scheduleNext(entry: TrackedHost): void {

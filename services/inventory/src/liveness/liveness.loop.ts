@@ -14,6 +14,7 @@ import { HostReadModel } from '../infrastructure/host-read-model';
 import { readHostLease } from '../infrastructure/host-lease-reader';
 import { HostRoster } from '../infrastructure/host-roster';
 import { recordHostDownDetection } from '../infrastructure/host-metrics';
+import { monotonicNow } from '../infrastructure/monotonic-clock';
 
 const actor = 'inventory:liveness';
 /** How often the leader looks for hosts registered elsewhere that it has not heard from. */
@@ -136,6 +137,12 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
             },
             { actor },
           );
+          // The first of the two readings the down check compares (the lease's progress).
+          this.tracker.noteLease(
+            change.host,
+            change.epoch,
+            await readHostLease(this.config.leaseDir, change.host),
+          );
           return;
         case 'recover':
           await this.commands.execute(
@@ -183,7 +190,7 @@ export class LivenessLoop implements OnApplicationBootstrap, OnModuleDestroy {
       );
       // Nothing recorded when the log knows better (retired through another replica, already down).
       if (events.length > 0) {
-        recordHostDownDetection(heardAt, Date.now());
+        recordHostDownDetection(heardAt, monotonicNow());
         this.logger.warn(`host ${host} is down (${verdict.cause})`);
       }
     } else if (verdict.kind === 'defer') {
