@@ -199,6 +199,111 @@ describe('deciding the next step of a drain', () => {
     });
   });
 
+  describe('a move rolled back because an end did not answer in time', () => {
+    const timeout = 'start-target: agent h3 did not answer start: NatsError: TIMEOUT';
+    const now = Date.parse('2025-01-01T00:00:00.000Z');
+    const rolledBack = (instance: string, n: number, why = timeout) =>
+      Array.from({ length: n }, (_, k) =>
+        move(instance, 'rolled-back', {
+          migration: `mig-${instance}-${k + 1}`,
+          why,
+          endedAt: now - 60_000 * (n - k),
+        }),
+      );
+    const kv = (moves: DrainMove[], at: number, more: Partial<DrainSituation> = {}) =>
+      decideDrainStep(
+        situation({
+          now: at,
+          onHost: [on('kv-1', 'kv')],
+          apps: [app('kv', { stateful: true })],
+          moves,
+          ...more,
+        }),
+      );
+
+    it('is moved again once its backoff since the recorded rollback passed, not before', () => {
+      const endedAt = now - 4_000;
+      const moves = [move('kv-1', 'rolled-back', { why: timeout, endedAt })];
+      // 4 s after the rollback: it waits, neither a candidate nor listed as blocked.
+      expect(kv(moves, now)).toEqual({
+        outcome: 'evacuating',
+        candidates: [],
+        slots: 2,
+        blocked: [],
+      });
+      expect(kv(moves, endedAt + 5_000)).toMatchObject({ candidates: ['kv-1'], blocked: [] });
+    });
+
+    it('gives the retry it waits for as why it stayed, when the deadline passes first', () => {
+      const moves = [move('kv-1', 'rolled-back', { why: timeout, endedAt: now - 1_000 })];
+      expect(kv(moves, now, { deadlineAt: '2025-01-01T00:00:00.000Z' })).toEqual({
+        outcome: 'timed-out',
+        evacuated: [],
+        remaining: [
+          {
+            instance: 'kv-1',
+            service: 'shop',
+            app: 'kv',
+            reason: `its move was rolled back (migration mig-kv-1): ${timeout}; moved again from 2025-01-01T00:00:04.000Z (attempt 2 of 4)`,
+          },
+        ],
+      });
+    });
+
+    it('is moved a fourth time after three rollbacks, and listed as blocked after a fourth', () => {
+      expect(kv(rolledBack('kv-1', 3), now)).toMatchObject({ candidates: ['kv-1'], blocked: [] });
+      expect(kv(rolledBack('kv-1', 4), now)).toEqual({
+        outcome: 'evacuating',
+        candidates: [],
+        slots: 2,
+        blocked: [
+          {
+            instance: 'kv-1',
+            service: 'shop',
+            app: 'kv',
+            reason: `its move was rolled back (migration mig-kv-1-4): ${timeout}; the drain moved it 4 times and tries no more`,
+          },
+        ],
+      });
+    });
+
+    it('is moved again, while one rolled back because its target failed it waits for the operator', () => {
+      const step = decideDrainStep(
+        situation({
+          now,
+          onHost: [on('kv-1', 'kv'), on('kv-2', 'kv')],
+          apps: [app('kv')],
+          moves: [
+            ...rolledBack('kv-1', 1),
+            ...rolledBack('kv-2', 1, 'import: import on h3 failed: checksum mismatch'),
+          ],
+        }),
+      );
+      expect(step).toMatchObject({
+        candidates: ['kv-1'],
+        blocked: [
+          {
+            instance: 'kv-2',
+            reason:
+              'its move was rolled back (migration mig-kv-2-1): import: import on h3 failed: checksum mismatch',
+          },
+        ],
+      });
+    });
+
+    it('holds back what it depends on while it waits for its retry', () => {
+      const step = decideDrainStep(
+        situation({
+          now,
+          onHost: [on('web-1', 'web'), on('db-1', 'db')],
+          apps: [app('web', { dependsOn: ['db'] }), app('db')],
+          moves: [move('web-1', 'rolled-back', { why: timeout, endedAt: now - 1_000 })],
+        }),
+      );
+      expect(step).toMatchObject({ candidates: [], blocked: [] });
+    });
+  });
+
   it('lists an instance placement found no host for, and offers it again', () => {
     const step = decideDrainStep(
       situation({

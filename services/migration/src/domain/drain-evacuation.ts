@@ -1,4 +1,5 @@
 import { drainOrder, type DrainBlockedInstance, type InstanceState } from '@federa/contracts';
+import { retryAfter, type EndedMove } from './drain-retry';
 
 /** What the drain needs of an application's spec. */
 export interface AppRules {
@@ -30,6 +31,8 @@ export interface DrainMove {
   byThisDrain: boolean;
   /** Why it failed or was rolled back. */
   why?: string;
+  /** When the log recorded its end (ms since the epoch): a retry's backoff counts from it. */
+  endedAt?: number;
 }
 
 /** Everything one step of a drain is decided from. */
@@ -78,10 +81,12 @@ const keyOf = (service: string, app: string) => `${service}/${app}`;
  * Decides a drain's next step (docs/adr/drain-evacuation.md). The drain is over when nothing runs on
  * the host and nothing moves off it; past its deadline it ends listing what stayed. Otherwise every
  * instance on the host is one of: moving; blocked (not relocatable, its last move by this drain
- * failed, no feasible host, the disruption budget); waiting (not running yet, its dependents still to
- * move, no free slot); or a candidate. What blocks is listed, and so is what has waited past
- * `notRunningBoundMs` on something that does not run (itself, or a dependent). Dependents move
- * before what they depend on; an application with more than one replica is never taken below replicas.min healthy by a move that stops it; a
+ * failed, or was rolled back for a reason other than an end not answering, or after its last retry;
+ * no feasible host; the disruption budget); waiting (not running yet, the retry of its rolled-back
+ * move not due yet, its dependents still to move, no free slot); or a candidate. What blocks is
+ * listed, and so is what has waited past `notRunningBoundMs` on something that does not run
+ * (itself, or a dependent). Dependents move before what they depend on; an application with more
+ * than one replica is never taken below replicas.min healthy by a move that stops it; a
  * single-replica application moves anyway (its downtime is recorded on its migration).
  */
 export function decideDrainStep(situation: DrainSituation): DrainStep {
@@ -180,13 +185,17 @@ function holdOf(
   const app = rulesOf(i);
   if (!app) return { kind: 'blocked', reason: `no spec for ${i.service}/${i.app}` };
   if (!app.relocatable) return { kind: 'blocked', reason: 'not relocatable' };
-  const last = situation.moves.filter((m) => m.byThisDrain && m.instance === i.instance).at(-1);
-  if (last && (last.status === 'failed' || last.status === 'rolled-back')) {
-    const verb = last.status === 'failed' ? 'failed' : 'was rolled back';
-    return {
-      kind: 'blocked',
-      reason: `its move ${verb} (migration ${last.migration}): ${last.why ?? 'no reason given'}`,
-    };
+  // Its moves in flight were seen above: what this drain started for it has ended.
+  const tried = situation.moves.filter(
+    (m): m is DrainMove & EndedMove =>
+      m.byThisDrain && m.instance === i.instance && m.status !== 'active',
+  );
+  const last = tried.at(-1);
+  if (last && last.status !== 'succeeded') {
+    // A move rolled back because an end did not answer in time is tried again, after a backoff.
+    const retry = retryAfter(tried, situation.now);
+    if (retry.kind === 'blocked') return { kind: 'blocked', reason: retry.reason };
+    if (retry.kind === 'wait') return { kind: 'waiting', reason: retry.reason };
   }
   if (!movable.has(i.status)) {
     return { kind: 'waiting', reason: `${i.status}: not running, so it cannot move until it runs` };

@@ -1,3 +1,4 @@
+import { decideDrainStep } from './drain-evacuation';
 import { drainSituation, emptyDrainWorld, foldDrainWorld, type WorldEvent } from './drain-world';
 
 const spec = {
@@ -121,6 +122,40 @@ describe('the world a drain is decided from', () => {
       },
       { migration: 'm-2', instance: 'db-1', status: 'active', byThisDrain: true },
     ]);
+  });
+
+  it("keeps when the log recorded a move's end, and a new leader folding the same log decides the same retry", () => {
+    const rolledBackAt = '2025-01-01T00:00:00.000Z';
+    const log = [
+      ...history,
+      {
+        type: 'MigrationStarted',
+        data: { migration: 'm-1', instance: 'web-1', from: 'a', to: 'b', reason: 'drain' },
+      },
+      {
+        type: 'MigrationRolledBack',
+        recordedAt: rolledBackAt,
+        data: {
+          migration: 'm-1',
+          instance: 'web-1',
+          host: 'a',
+          reason: 'start-target: agent b did not answer start: NatsError: TIMEOUT',
+        },
+      },
+    ];
+    const decide = (world: ReturnType<typeof worldOf>, now: number) =>
+      decideDrainStep(drainSituation(world, world.drains.get('a')!, { ...options, now }));
+    const at = (seconds: number) => Date.parse(rolledBackAt) + seconds * 1000;
+    // The leader that saw the rollback waits 5 s from its recorded time, then moves web-1 again.
+    const leader = worldOf(log);
+    expect(drainSituation(leader, leader.drains.get('a')!, options).moves).toEqual([
+      expect.objectContaining({ migration: 'm-1', endedAt: at(0) }),
+    ]);
+    expect(decide(leader, at(3))).toMatchObject({ candidates: [], blocked: [] });
+    // A leader that takes over 6 s later, folding the same log afresh, decides as the first would.
+    const next = worldOf(log);
+    expect(decide(next, at(6))).toEqual(decide(leader, at(6)));
+    expect(decide(next, at(6))).toMatchObject({ candidates: ['web-1'], blocked: [] });
   });
 
   it('forgets a drain an uncordon ended, so that it starts no more moves, and counts the next one after it', () => {

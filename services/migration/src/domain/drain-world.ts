@@ -42,6 +42,8 @@ export interface MigrationTrace {
   status: 'active' | 'succeeded' | 'failed' | 'rolled-back';
   /** Why it failed or was rolled back. */
   why?: string;
+  /** When the log recorded its end (ms since the epoch). */
+  endedAt?: number;
 }
 
 /**
@@ -65,6 +67,8 @@ export interface WorldEvent {
   data: unknown;
   eventId?: string;
   metadata?: Pick<EventMetadata, 'correlationId' | 'actor' | 'actorRole'>;
+  /** When the store recorded it (ISO-8601): the same for every reader, unlike the reader's clock. */
+  recordedAt?: string;
 }
 
 export function emptyDrainWorld(): DrainWorld {
@@ -139,22 +143,23 @@ export function foldDrainWorld(world: DrainWorld, event: WorldEvent): void {
       });
       return;
     case 'MigrationCompleted':
-      endMigration(world, data, 'succeeded');
+      endMigration(world, event, 'succeeded');
       return;
     case 'MigrationFailed':
-      endMigration(world, data, 'failed');
+      endMigration(world, event, 'failed');
       return;
     case 'MigrationRolledBack':
-      endMigration(world, data, 'rolled-back');
+      endMigration(world, event, 'rolled-back');
       return;
   }
 }
 
 function endMigration(
   world: DrainWorld,
-  data: Record<string, unknown>,
+  event: WorldEvent,
   status: MigrationTrace['status'],
 ): void {
+  const data = event.data as Record<string, unknown>;
   const trace = world.migrations.get(data.migration as string);
   if (!trace) return;
   // An ended move matters only to the drain in progress that started it (evacuated, or blocked).
@@ -164,7 +169,10 @@ function endMigration(
     return;
   }
   const why = typeof data.reason === 'string' ? { why: data.reason } : {};
-  world.migrations.set(trace.migration, { ...trace, status, ...why });
+  // The log's time, not the reader's: a new leader counts a retry's backoff from the same moment.
+  const endedAt = event.recordedAt === undefined ? NaN : Date.parse(event.recordedAt);
+  const when = Number.isFinite(endedAt) ? { endedAt } : {};
+  world.migrations.set(trace.migration, { ...trace, status, ...why, ...when });
 }
 
 /** Forgets a drain that ended, with what only it needed: its ended moves and ended instances. */
@@ -251,6 +259,7 @@ export function drainSituation(
       status: trace.status,
       byThisDrain: ours,
       ...(trace.why ? { why: trace.why } : {}),
+      ...(trace.endedAt !== undefined ? { endedAt: trace.endedAt } : {}),
     });
   }
   for (const [instance, { migration, from }] of options.pending) {
