@@ -54,6 +54,14 @@ export function eventsExportCommand(): Command {
 async function exportLog(client: ApiClient, options: ExportOptions): Promise<void> {
   const spoolDir = mkdtempSync(join(tmpdir(), 'federa-export-'));
   const spoolPath = join(spoolDir, 'events.ndjson');
+  // A `finally` does not run when Ctrl-C ends the process: the spool, a copy of the log so far,
+  // would be left in the temporary directory.
+  const removeSpoolAndExit = (signal: NodeJS.Signals) => {
+    rmSync(spoolDir, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', removeSpoolAndExit);
+  process.once('SIGTERM', removeSpoolAndExit);
   try {
     const spool = createWriteStream(spoolPath);
     let after = options.after;
@@ -79,6 +87,8 @@ async function exportLog(client: ApiClient, options: ExportOptions): Promise<voi
     await pipeline(createReadStream(spoolPath), out, { end: options.to !== '-' });
     if (options.to !== '-') process.stderr.write(`${events} events exported to ${options.to}\n`);
   } finally {
+    process.off('SIGINT', removeSpoolAndExit);
+    process.off('SIGTERM', removeSpoolAndExit);
     rmSync(spoolDir, { recursive: true, force: true });
   }
 }
