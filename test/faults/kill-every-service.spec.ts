@@ -24,10 +24,8 @@ import { expectFaultInvariants } from './fault-invariants';
 // processes, three agents and their workloads on one machine: each wait below is bounded for a
 // machine twice as slow as that.
 //
-// Not retried: the scenario kills replicas of the plane it runs on, and a second run on that plane
-// (its killed replicas gone, its moves and leases where the first left them) would test nothing the
-// first did; a failure prints what was left instead (steps, drain, moves, leases, replicas' output).
-jest.retryTimes(0);
+// Not retried (test/retry-once.ts leaves test/faults/ alone): a second run on the plane whose
+// replicas it killed would test nothing the first did; a failure prints what was left instead.
 
 const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
 const ended = new Set(['succeeded', 'failed', 'rolled-back']);
