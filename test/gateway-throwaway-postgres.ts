@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@federa/testing';
@@ -33,9 +33,24 @@ export class ThrowawayPostgres {
       const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
       chownSync(dir, uid, gid);
     }
-    cluster.run('initdb', ['-D', cluster.dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
-    options.configure?.(cluster.dataDir);
-    cluster.startServer();
+    try {
+      cluster.run('initdb', [
+        '-D',
+        cluster.dataDir,
+        '-U',
+        'postgres',
+        '--auth=trust',
+        '-E',
+        'UTF8',
+      ]);
+      options.configure?.(cluster.dataDir);
+      cluster.startServer();
+    } catch (error) {
+      // The caller never gets the cluster to dispose of: a server started before `-w` gave up, and
+      // the directory, are removed here.
+      cluster.dispose();
+      throw error;
+    }
     return cluster;
   }
 
@@ -56,11 +71,24 @@ export class ThrowawayPostgres {
     this.startServer();
   }
 
+  /** Stops the server (fast, else immediate, else its postmaster killed) and removes its directory. */
   dispose(): void {
     try {
       this.stop();
     } catch {
-      // already stopped
+      // Already stopped, never started, or not stopping: its postmaster must not outlive the directory.
+      try {
+        this.run('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', '-t', '10', 'stop']);
+      } catch {
+        const pidFile = join(this.dataDir, 'postmaster.pid');
+        const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+        if (pid > 0)
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // gone already
+          }
+      }
     }
     rmSync(this.dir, { recursive: true, force: true });
   }

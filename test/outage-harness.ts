@@ -148,14 +148,16 @@ export class OutagePlane {
       });
       started.push(gateway);
       // Closed together, the gateway first, then the relay, statistics, migration and supervision.
+      // Each is closed even when one before it fails; the first failure is thrown once all are.
       const services = {
-        close: async () => {
-          await closing('the gateway', () => gateway.close());
-          await closing('the relay', () => relay.close());
-          await closing('statistics', () => statistics.close());
-          await closing('migration', () => migration.close());
-          await closing('supervision', () => supervisor.close());
-        },
+        close: () =>
+          closingEach([
+            ['the gateway', () => gateway.close()],
+            ['the relay', () => relay.close()],
+            ['statistics', () => statistics.close()],
+            ['migration', () => migration.close()],
+            ['supervision', () => supervisor.close()],
+          ]),
       };
       const plane = {
         database: { url: databaseUrl },
@@ -337,10 +339,16 @@ export class OutagePlane {
     throw new Error(`no agent runs ${instance}`);
   }
 
+  /** Closes the fleet, then the services, even when the fleet's close fails; throws its first failure. */
   async close(): Promise<void> {
-    await closing('the fleet', () => this.fleet.close());
-    await this.services.close();
-    process.env = this.savedEnv;
+    try {
+      await closingEach([
+        ['the fleet', () => this.fleet.close()],
+        ['the services', () => this.services.close()],
+      ]);
+    } finally {
+      process.env = this.savedEnv;
+    }
   }
 }
 
@@ -375,6 +383,13 @@ export async function expectConvergence(plane: OutagePlane): Promise<void> {
   await eventually(async () => (await plane.runningOf('beta')).size === 2, 60_000, 250);
   expect([...(await plane.runningOf('beta')).values()]).toEqual([1, 1]);
   expect([...(await plane.runningOf('beta', 'store')).values()]).toEqual([1]);
+}
+
+/** Closes every part in turn, whatever the one before did, then throws the first failure. */
+async function closingEach(parts: [string, () => Promise<void>][]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const [part, close] of parts) await closing(part, close).catch((e) => failures.push(e));
+  if (failures.length > 0) throw failures[0];
 }
 
 /** Closes one part, saying every 20 s that it still waits on it: a hang names its part in the log. */

@@ -17,7 +17,9 @@ import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
 import { CommandLedger } from '../acknowledged-commands';
 import { tempDir } from '../agent-harness';
 import { OutagePlane, outageSpec } from '../outage-harness';
+import { closeEach } from './bounded-close';
 import { expectFaultInvariants } from './fault-invariants';
+import { deleteStreamsOf } from './jetstream-cleanup';
 import { SkewedAgentProcess, type SkewedAgentBus } from './skewed-agent-process';
 
 jest.setTimeout(600_000);
@@ -44,12 +46,23 @@ describe('an agent whose wall clock is off', () => {
     bus = { natsUrl, prefix: plane.prefix, leaseDir, heartbeatMs };
   }, 120_000);
 
-  afterAll(async () => {
-    for (const agent of agents) await agent.stop();
-    await plane?.close();
-    await database?.drop();
-    rmSync(leaseDir, { recursive: true, force: true });
-  });
+  // Every step runs whatever the one before did, each bounded; the plane runs on the shared NATS, so
+  // its streams are deleted by its prefix.
+  afterAll(
+    () =>
+      closeEach([
+        [
+          'the skewed agents',
+          () => Promise.all(agents.map((agent) => agent.stop())).then(() => {}),
+          15_000,
+        ],
+        ['the plane', () => plane?.close()],
+        ['its JetStream streams', () => plane && deleteStreamsOf(natsUrl, plane.prefix), 10_000],
+        ['the database', () => database?.drop(), 5_000],
+        ['the lease directory', () => rmSync(leaseDir, { recursive: true, force: true })],
+      ]),
+    90_000,
+  );
 
   /** Which attempt this is: a retried test (test/retry-once.ts) names its hosts afresh. */
   let attempt = 0;

@@ -5,14 +5,15 @@ import {
   natsServerBinary,
   type FreshDatabase,
 } from '@federa/testing';
-import { closeWithin } from './bounded-close';
+import { closeEach } from './bounded-close';
 import { OutagePlane } from '../outage-harness';
 import { WorkInFlight } from './work-in-flight';
 
-// Worst case: the plane's start (120 s), alpha available (90 s), the 30 s outage, readiness back
-// (120 s), the drain's moves' end (180 s), the convergence's waits and the invariants' (90 s): bounded by
-// jest's 480 s below; it takes about a minute when nothing is wrong.
-jest.setTimeout(480_000);
+// Worst case 420 s: the plane's start (hook, 90 s), the scenario (300 s: alpha available, the 30 s
+// outage, readiness back, the drain's moves' end, the convergence and the invariants, each wait bounded
+// on its own, the whole by jest) and the close (hook, 30 s + 10 s + 10 s bounded steps). Not retried
+// (test/retry-once.ts). Typically 50 to 130 s for the scenario, 2 to 4 min with the hooks, under load.
+jest.setTimeout(300_000);
 
 const unavailable = natsServerBinary() ? undefined : 'nats-server is not installed';
 /**
@@ -20,6 +21,14 @@ const unavailable = natsServerBinary() ? undefined : 'nats-server is not install
  * the hosts' down threshold (the harness's 60 s), so no host is declared down.
  */
 const outageMs = 30_000;
+/**
+ * The one blocked drain this scenario accepts (docs/RELIABILITY.md, known problems): a move whose
+ * agent command the outage swallowed, rolled back because the agent did not answer or its outcome
+ * never came. Drains move such an instance again with backoff; the drain is still blocked if every
+ * attempt met the same end, so the scenario accepts it for this cause only.
+ */
+const lostToTheOutage =
+  /^its move was rolled back \(migration \S+\): ([a-z-]+: )?(agent \S+ did not answer \S+: |\S+ on \S+: no outcome in \d+ ms)/;
 
 describe('NATS restarted after 30 s away, mid-drain and mid-deploy', () => {
   let nats: NatsServerProcess;
@@ -30,13 +39,18 @@ describe('NATS restarted after 30 s away, mid-drain and mid-deploy', () => {
     if (unavailable) return;
     [nats, database] = await Promise.all([NatsServerProcess.start(), freshDatabase('outage_nats')]);
     plane = await OutagePlane.start(database.url, nats.url, 'outagenats');
-  }, 120_000);
+  }, 90_000);
 
-  afterAll(async () => {
-    if (plane) await closeWithin('the plane', () => plane.close());
-    await nats?.dispose();
-    await database?.drop();
-  });
+  // Every step runs whatever the one before did; the NATS server is this file's own, its streams go with it.
+  afterAll(
+    () =>
+      closeEach([
+        ['the plane', () => plane?.close()],
+        ['the NATS server', () => nats?.dispose(), 10_000],
+        ['the database', () => database?.drop(), 10_000],
+      ]),
+    60_000,
+  );
 
   itWhen(unavailable)(
     'answers 503 and is not ready while NATS is away, then ends every move of the drain it was given (the host drained, or waiting for the operator with what stayed and why) and the deploy, converges (a killed instance replaced, a stop completed, a new deploy available, every instance once) and keeps every fault invariant',
@@ -59,7 +73,7 @@ describe('NATS restarted after 30 s away, mid-drain and mid-deploy', () => {
       await nats.restart();
 
       await plane.readyzTurns(200, 120_000);
-      process.stdout.write(`the drain: ${await work.settle()}\n`);
+      process.stdout.write(`the drain: ${await work.settle(lostToTheOutage)}\n`);
     },
   );
 });

@@ -44,14 +44,22 @@ export class NatsServerProcess {
     return `nats://127.0.0.1:${this.port}`;
   }
 
+  /**
+   * Ends the server: SIGTERM, then SIGKILL if it has not exited 5 s later. A server already dead (of
+   * an exit or of a signal, whose `exit` event has fired and will not again) is not waited for.
+   */
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
+      const stubborn = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(stubborn);
+        resolve();
+      });
       child.kill('SIGTERM');
     });
-    this.child = undefined;
   }
 
   async restart(): Promise<void> {
