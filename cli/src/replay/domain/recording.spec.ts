@@ -52,4 +52,11 @@ describe('parseRecording', () => {
       /^line 3: events: the header counts 2 events, the file holds 1/,
     );
   });
+
+  it('refuses a partial export made with --after, which lacks what came before it', () => {
+    const partial = JSON.stringify({ ...JSON.parse(header(0)), after: 5000 });
+    expect(failureOf([partial]).message).toMatch(
+      /^line 1: after: the export starts after position 5000 .*without --after/,
+    );
+  });
 });

@@ -89,6 +89,13 @@ function parseHeader(value: unknown, line: number): RecordingHeader {
   if (typeof value.source !== 'string') throw fail('source', 'must be a string');
   for (const field of ['head', 'events', 'after'] as const)
     if (!isCount(value[field])) throw fail(field, 'must be a non-negative integer');
+  // A part of the log lacks the hosts and services defined before it: the replay would miss them
+  // and the recorded outcome, folded from the part alone, would not be the recording's.
+  if ((value.after as number) > 0)
+    throw fail(
+      'after',
+      `the export starts after position ${value.after as number} (federa events export --after): replay needs the whole log, exported without --after`,
+    );
   return value as unknown as RecordingHeader;
 }
 
