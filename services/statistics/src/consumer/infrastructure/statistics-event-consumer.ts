@@ -33,6 +33,8 @@ import { catchUpFromLog, type CatchUpTarget } from './log-catch-up';
 
 /** A failing event is retried in place (nothing after it is applied meanwhile), ever more slowly. */
 const retryBackoff: BackoffPolicy = { baseMs: 200, maxMs: 5000 };
+/** Longest wait for the stream's iterator to close (see closeWithin). */
+const closeWaitMs = 5000;
 
 export interface StatisticsEventConsumerOptions {
   nc: NatsConnection;
@@ -120,7 +122,8 @@ export class StatisticsEventConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const wake of [...this.sleepers]) wake();
-    await this.messages?.close();
+    // Not awaited here: the loop ends the iterator and waits for its close, with a bound.
+    void this.messages?.close();
     await this.loop;
     await this.lease.release();
   }
@@ -191,17 +194,32 @@ export class StatisticsEventConsumer {
       });
     }, checkEveryMs);
     const prune = setInterval(() => void this.prune(), this.options.pruneEveryMs ?? 60_000);
+    let failed: { error: unknown } | undefined;
     try {
+      // Never left with `break` or a throw: nats.js 2.x ends a consume() iterator only while the loop
+      // still reads it (close() queues the end as one more item), so a loop left early leaves the
+      // iterator open for good and every close() of it, ours below and stop()'s, never resolves.
+      // Instead the iterator is closed and the loop reads on, skipping what is left, to its end.
       for await (const message of messages) {
-        if (this.stopped || !this.lease.isHeld) break;
-        await this.process(message);
+        if (failed || this.stopped || !this.lease.isHeld) {
+          // Not acknowledged: JetStream hands it out again after the ack wait, to the next leader.
+          void messages.close();
+          continue;
+        }
+        try {
+          await this.process(message);
+        } catch (error) {
+          failed = { error };
+          void messages.close();
+        }
       }
     } finally {
       clearInterval(watch);
       clearInterval(prune);
-      await messages.close();
+      await closeWithin(messages, closeWaitMs);
       this.messages = undefined;
     }
+    if (failed) throw failed.error;
   }
 
   /**
@@ -231,9 +249,14 @@ export class StatisticsEventConsumer {
     return lastSeq;
   }
 
+  /**
+   * Applies one message, retrying in place while this replica still leads: once the lease is lost
+   * (its session ended, say with the Postgres server) the message is left unacknowledged for the next
+   * leader, rather than applied by a replica that no longer holds the stream.
+   */
   private async process(message: JsMsg): Promise<void> {
     const seq = message.info.streamSequence;
-    for (let attempt = 0; !this.stopped; attempt++) {
+    for (let attempt = 0; !this.stopped && this.lease.isHeld; attempt++) {
       try {
         const outcome = await this.applyMessage(message, seq);
         if (outcome === 'gap') {
@@ -336,6 +359,24 @@ export class StatisticsEventConsumer {
       const timer = setTimeout(wake, ms);
       this.sleepers.add(wake);
     });
+  }
+}
+
+/**
+ * Closes a consume() iterator, waiting at most `ms`. A safety net for nats.js 2.x only: its close()
+ * resolves once the iterator's loop has read the end that close() queues, which the loop above
+ * always does; should a future path leave the loop early, the consumer still stops (the iterator's
+ * subscription is already gone by then) instead of hanging its service's shutdown.
+ */
+async function closeWithin(messages: ConsumerMessages, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([messages.close().then(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
