@@ -110,4 +110,54 @@ describe('planReplay', () => {
     });
     expect(one('MigrationStarted', { ...move, reason: 'drain' })).toBeUndefined();
   });
+
+  it('drives a replace of an empty host once, not its retirement in the same append as a DELETE too', () => {
+    const command = { actor: 'token:admin', correlationId: 'replace-1' };
+    const log = new RecordedLog()
+      .host('h1')
+      .add('HostDrainStarted', 'host-h1', { host: 'h1', instances: [], replaceWith: 'h9' }, command)
+      .add('HostDrained', 'host-h1', { host: 'h1' }, command)
+      .add('HostRetired', 'host-h1', { host: 'h1', forced: false }, command)
+      .byUser('HostRetired', 'host-h2', { host: 'h2', forced: false });
+    expect(planReplay(log.events).steps.map((s) => s.kind === 'call' && s.path)).toEqual([
+      '/v1/hosts/h1/replace',
+      '/v1/hosts/h2?force=false',
+    ]);
+  });
+
+  it('does not re-drive a requested move the recording shows refused, and keeps the recorded mode', () => {
+    const move = { instance: 'shop-web-000001', service: 'shop', app: 'web', from: 'h1', to: 'h2' };
+    const log = new RecordedLog()
+      .byUser('MigrationStarted', 'migration-m1', {
+        migration: 'm1',
+        ...move,
+        live: false,
+        reason: 'requested',
+      })
+      .add('MigrationFailed', 'migration-m1', {
+        migration: 'm1',
+        instance: move.instance,
+        reason: 'cannot be moved now',
+      })
+      .byUser('MigrationStarted', 'migration-m2', {
+        migration: 'm2',
+        ...move,
+        live: false,
+        reason: 'requested',
+      })
+      .add('MigrationPhaseStarted', 'migration-m2', {
+        migration: 'm2',
+        instance: move.instance,
+        phase: 'export',
+        startedAt: '2026-01-01T00:00:00Z',
+      })
+      .add('MigrationFailed', 'migration-m2', {
+        migration: 'm2',
+        instance: move.instance,
+        reason: 'export failed',
+      });
+    expect(planReplay(log.events).steps).toMatchObject([
+      { kind: 'migrate', streamId: 'migration-m2', live: false },
+    ]);
+  });
 });

@@ -158,6 +158,9 @@ export function planReplay(events: RecordedEvent[]): ReplayPlan {
   /** Each recorded instance's service and application: what a recorded failure fails again. */
   const applications = new Map<string, { service: string; app: string }>();
   const rewrites = new Set<string>();
+  const refused = refusedMigrations(events);
+  /** The last step's command per stream: one command's several events are driven once. */
+  const lastCorrelation = new Map<string, string>();
   for (const event of events) {
     const data = event.data as Data;
     if (event.type === 'HostRegistered') {
@@ -186,6 +189,11 @@ export function planReplay(events: RecordedEvent[]): ReplayPlan {
       continue;
     }
     if (!isUserCommand(event)) continue;
+    // A replace of an empty host appends its drain and its retirement at once: the replace
+    // re-drives both, a DELETE after it would be a second command (refused, or a no-op).
+    if (lastCorrelation.get(event.streamId) === event.metadata.correlationId) continue;
+    // The recording's user was refused (the move could not start): the target is not asked again.
+    if (refused.has(event.streamId)) continue;
     const step = commandStepOf(event);
     if (
       step?.kind === 'call' &&
@@ -195,7 +203,10 @@ export function planReplay(events: RecordedEvent[]): ReplayPlan {
       step.body = simulated.manifest;
       for (const line of simulated.rewrites) rewrites.add(line);
     }
-    if (step) push(event, step);
+    if (step) {
+      push(event, step);
+      lastCorrelation.set(event.streamId, event.metadata.correlationId);
+    }
   }
   const start = times[0] ?? 0;
   return {
@@ -211,6 +222,24 @@ export function planReplay(events: RecordedEvent[]): ReplayPlan {
     steps.push({ ...step, position: event.position, type: event.type, streamId: event.streamId });
     times.push(Date.parse(event.recordedAt));
   }
+}
+
+/**
+ * The migration streams whose requested start was refused: `federa migrate` appends MigrationStarted,
+ * then MigrationFailed before any phase began when the instance cannot be moved (the user got a 409).
+ */
+export function refusedMigrations(events: RecordedEvent[]): Set<string> {
+  const started = new Set<string>();
+  const refused = new Set<string>();
+  for (const event of events) {
+    if (event.type === 'MigrationStarted' && (event.data as Data).reason === 'requested')
+      started.add(event.streamId);
+    else if (!started.has(event.streamId)) continue;
+    else if (event.type === 'MigrationFailed') refused.add(event.streamId);
+    // Any other event of the migration (a phase, its end): it started, it was not refused.
+    if (event.type !== 'MigrationStarted') started.delete(event.streamId);
+  }
+  return refused;
 }
 
 /** A host.yaml-like config of what a HostRegistered recorded (its capacity goes on separately). */
