@@ -164,7 +164,21 @@ export class HostAgent {
   async restore(): Promise<void> {
     await this.answers.load();
     await this.generations.load();
-    await reconcileAfterRestart(this.table, this.options.layers, this.options.instancesDir);
+    const stops = await reconcileAfterRestart(
+      this.table,
+      this.options.layers,
+      this.options.instancesDir,
+    );
+    // Not awaited: the agent registers and heartbeats while they end; commands on their instances
+    // wait for them (settled() too).
+    for (const stop of stops) {
+      const done = stop.done.catch((error: unknown) =>
+        this.options.warn?.(
+          `stopping the workload of ${stop.instance} (${stop.why}): ${(error as Error).message}`,
+        ),
+      );
+      this.work.hold(stop.instance, done);
+    }
   }
 
   /** Answers a command at once; long work goes on and reports its progress and outcome. */

@@ -3,10 +3,17 @@ import type { LayerDriver, LayerKind } from '../layers/layer-driver';
 import { defaultStopGraceMs } from '../work/stop-instance';
 import type { InstanceEntry } from './instance-table';
 
-/** What adoptOrphans did: the entries it adopted a workload for, and the workloads it stopped. */
+/** A stop of a workload the agent began at a restart: `done` settles once it is gone (or left). */
+export interface StopUnderWay {
+  instance: string;
+  why: string;
+  done: Promise<void>;
+}
+
+/** What adoptOrphans did: the entries it adopted a workload for, and the stops it began. */
 export interface OrphansSettled {
   adopted: InstanceEntry[];
-  stopped: Array<{ instance: string; why: string }>;
+  stopped: StopUnderWay[];
 }
 
 /**
@@ -14,7 +21,9 @@ export interface OrphansSettled {
  * layer finds (findWorkloads) that is not the process the table's handle re-adopted is an orphan,
  * adopted for an instance the table says runs here and has no live process for (its entry takes
  * the workload's handle), else stopped (orphanVerdict says why stopping is the safe side). Stops
- * run side by side and are awaited: the agent says nothing before they end.
+ * are begun, not awaited: one that handles SIGTERM slowly must not keep the agent from registering
+ * (the host would be declared down); the caller holds work on their instances until they end. A
+ * workload stopped is never in the table as running, so it is never announced as running.
  *
  * `adoptedByHandle`: the entries whose saved handle the layer re-adopted.
  */
@@ -26,7 +35,6 @@ export async function adoptOrphans(
 ): Promise<OrphansSettled> {
   const settled: OrphansSettled = { adopted: [], stopped: [] };
   const byInstance = new Map(entries.map((entry) => [entry.spec.instance, entry]));
-  const stops: Promise<void>[] = [];
   for (const layer of layers.values()) {
     if (!layer.findWorkloads || !layer.stopFound) continue;
     for (const found of await layer.findWorkloads(instancesDir)) {
@@ -46,11 +54,10 @@ export async function adoptOrphans(
         continue;
       }
       const why = verdict.kind === 'stop' ? verdict.why : 'its layer could not adopt it';
-      settled.stopped.push({ instance: found.instance, why });
-      stops.push(layer.stopFound(found, { graceMs: defaultStopGraceMs }).catch(() => {}));
+      const done = layer.stopFound(found, { graceMs: defaultStopGraceMs });
+      settled.stopped.push({ instance: found.instance, why, done });
     }
   }
-  await Promise.all(stops);
   return settled;
 }
 

@@ -32,7 +32,8 @@ async function restartedWith(
     onDiskAtReport.push(store.saved());
   });
   const layers = new Map<LayerKind, LayerDriver>([['process', layer]]);
-  await reconcileAfterRestart(table, layers, '/nowhere');
+  const stops = await reconcileAfterRestart(table, layers, '/nowhere');
+  await Promise.all(stops.map((stop) => stop.done));
   return { store, layer, reports, table, onDiskAtReport };
 }
 
@@ -209,4 +210,34 @@ describe('reconcileAfterRestart', () => {
     expect(host.layer.count('stopFound')).toBe(0);
     expect(host.store.saved()).toMatchObject([{ state: 'starting', handle: { pid: 4242 } }]);
   });
+
+  it('registers without waiting for a leftover workload to stop, and holds a start of its instance until it has', async () => {
+    const host = new HostAgentFixture();
+    host.layer.running.push(workload('ghost-1', 5002));
+    let release!: () => void;
+    host.layer.stopsFoundWait = new Promise<void>((resolve) => (release = resolve));
+    let restored = false;
+    const restoring = host.restart().then(() => (restored = true));
+    try {
+      await flush();
+      expect(restored).toBe(true);
+      expect(host.agent.registeredInstances()).toEqual([]);
+      await host.send({ type: 'start', spec: specPayload('ghost-1') });
+      await flush();
+      expect(host.layer.count('start', 'ghost-1')).toBe(0);
+    } finally {
+      release();
+      await restoring;
+    }
+    await host.agent.settled();
+    expect(host.layer.calls.filter((call) => /^(stopFound|start) ghost-1/.test(call))).toEqual([
+      'stopFound ghost-1 5002',
+      'start ghost-1',
+    ]);
+  });
 });
+
+/** Lets promises already settled run their continuations. */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+}

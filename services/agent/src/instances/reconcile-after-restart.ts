@@ -1,7 +1,7 @@
 import { isLive } from '../domain/instance-states';
 import type { LayerDriver, LayerKind } from '../layers/layer-driver';
 import { defaultStopGraceMs, stopInstance } from '../work/stop-instance';
-import { adoptOrphans } from './adopt-orphans';
+import { adoptOrphans, type StopUnderWay } from './adopt-orphans';
 import type { InstanceEntry, InstanceTable } from './instance-table';
 
 /**
@@ -11,13 +11,17 @@ import type { InstanceEntry, InstanceTable } from './instance-table';
  * adopted is reported as it was, one that should run and is gone (or whose layer this host no longer
  * offers) is reported failed. A stop the agent went down in the middle of is finished (see
  * finishInterruptedStop).
+ *
+ * Answers the stops it began (orphans, interrupted stops) without waiting for them: the agent
+ * registers meanwhile, and holds any command on those instances until their stop is done.
  */
 export async function reconcileAfterRestart(
   table: InstanceTable,
   layers: ReadonlyMap<LayerKind, LayerDriver>,
   instancesDir?: string,
-): Promise<void> {
+): Promise<StopUnderWay[]> {
   const entries = await table.load();
+  const stops: StopUnderWay[] = [];
   const adopted = new Set<InstanceEntry>();
   for (const entry of entries) {
     const layer = layers.get(entry.layer);
@@ -28,16 +32,16 @@ export async function reconcileAfterRestart(
   if (instancesDir) {
     const orphans = await adoptOrphans(entries, adopted, layers, instancesDir);
     for (const entry of orphans.adopted) adopted.add(entry);
+    stops.push(...orphans.stopped);
     // Their handles on disk before any report says they run (see InstanceTable).
     if (orphans.adopted.length > 0) await table.save();
   }
-  // Finished side by side: the agent is silent until they end, and one stop's grace is enough.
-  const stops: Promise<void>[] = [];
   for (const entry of entries) {
     const layer = layers.get(entry.layer);
     const alive = adopted.has(entry);
     if (entry.state === 'stopping') {
-      stops.push(finishInterruptedStop(table, entry, alive ? layer : undefined));
+      const done = finishInterruptedStop(table, entry, alive ? layer : undefined);
+      stops.push({ instance: entry.spec.instance, why: 'its stop was interrupted', done });
       continue;
     }
     if (!isLive(entry.state)) continue;
@@ -51,8 +55,8 @@ export async function reconcileAfterRestart(
       );
     }
   }
-  await Promise.all(stops);
   await table.save();
+  return stops;
 }
 
 /**

@@ -160,8 +160,12 @@ export class FakeLayer implements LayerDriver {
     return this.running.map((found) => ({ ...found, handle: { ...found.handle } }));
   }
 
+  /** Set: stopFound ends only once it settles (a workload slow to die). */
+  stopsFoundWait: Promise<void> | undefined;
+
   async stopFound(found: FoundWorkload): Promise<void> {
     this.call('stopFound', found.instance, found.handle.pid);
+    await this.stopsFoundWait;
     const at = this.running.findIndex((w) => w.handle.pid === found.handle.pid);
     if (at >= 0) this.running.splice(at, 1);
   }

@@ -26,6 +26,21 @@ export class InstanceWorkQueue {
     this.chains.set(instance, tracked);
   }
 
+  /** Makes later procedures on `instance` wait until `until` settles (the agent's own work). */
+  hold(instance: string, until: Promise<unknown>): void {
+    const previous = this.chains.get(instance) ?? Promise.resolve();
+    const tracked: Promise<void> = previous
+      .then(() => until)
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        if (this.chains.get(instance) === tracked) this.chains.delete(instance);
+      });
+    this.chains.set(instance, tracked);
+  }
+
   /** Waits for every procedure in flight, those queued meanwhile included. */
   async settled(): Promise<void> {
     while (this.chains.size > 0) await Promise.all([...this.chains.values()]);

@@ -126,6 +126,11 @@ export class InstanceWork {
     this.queue.run(work, entry, (queued) => backUpInstance(this.context, queued, at));
   }
 
+  /** Holds commands on `instance` until `until` settles (a stop begun at a restart). */
+  hold(instance: string, until: Promise<unknown>): void {
+    this.queue.hold(instance, until);
+  }
+
   /** Waits for every procedure in flight. */
   settled(): Promise<void> {
     return this.queue.settled();

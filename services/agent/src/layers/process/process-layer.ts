@@ -181,17 +181,22 @@ export class ProcessLayer implements LayerDriver {
    */
   async findWorkloads(instancesDir: string): Promise<FoundWorkload[]> {
     const found: FoundWorkload[] = [];
-    for (const name of await readdir('/proc')) {
-      const pid = Number(name);
-      if (!Number.isInteger(pid) || pid <= 0) continue;
+    const pids = (await readdir('/proc')).map(Number).filter((p) => Number.isInteger(p) && p > 0);
+    const look = async (pid: number): Promise<void> => {
       const stat = await readProcStat(pid);
-      if (!stat || stat.session !== pid || stat.state === 'Z' || stat.state === 'X') continue;
+      if (!stat || stat.session !== pid || stat.state === 'Z' || stat.state === 'X') return;
       const environ = await readProcEnviron(pid);
       const workload = environ && workloadOfEnvironment(parseEnviron(environ), instancesDir);
-      if (!workload) continue;
+      if (!workload) return;
       const handle: ProcessHandle = { pid, startTime: stat.startTime, port: workload.port ?? 0 };
       found.push({ instance: workload.instance, handle: { ...handle } });
-    }
+    };
+    // A few reads at a time: one by one, thousands of processes add seconds to a restart.
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < pids.length) await look(pids[next++]);
+    };
+    await Promise.all(Array.from({ length: SCAN_CONCURRENCY }, reader));
     // Oldest first: when one copy of several is adopted, it is the one that ran longest.
     return found.sort((a, b) => Number(a.handle.startTime) - Number(b.handle.startTime));
   }
@@ -399,8 +404,23 @@ async function endGroup(
     await sleep(50);
   }
   signalGroup(pid, 'SIGKILL');
-  while (await alive()) await sleep(20);
+  // Bounded: a process stuck in the kernel (D state: a hung NFS or FUSE mount) ignores even SIGKILL
+  // until its call returns; it is reported and left, never waited on forever.
+  const killDeadline = Date.now() + KILL_WAIT_MS;
+  while (await alive()) {
+    if (Date.now() >= killDeadline)
+      throw new Error(
+        `process ${pid} still runs ${KILL_WAIT_MS / 1000} s after SIGKILL (stuck in the kernel?); left as it is`,
+      );
+    await sleep(20);
+  }
 }
+
+/** How long a process group may take to die after SIGKILL before it is reported and left. */
+const KILL_WAIT_MS = 5_000;
+
+/** /proc entries read at once when scanning for workloads: a busy host has thousands. */
+const SCAN_CONCURRENCY = 32;
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
