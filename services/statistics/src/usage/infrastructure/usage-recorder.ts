@@ -1,3 +1,4 @@
+import { HOST_KEY_MAX_CLOCK_SKEW_MS } from '@federa/contracts';
 import {
   EventIdReused,
   StreamVersionConflict,
@@ -13,8 +14,13 @@ import {
   type InstanceHourUsage,
 } from '../domain/usage-hour';
 
-/** Closed hours are recorded once this long after they end: heartbeats still in flight count. */
-export const hourGraceMs = 5 * 60_000;
+/**
+ * Closed hours are recorded once this long after they end: heartbeats still in flight count, and so
+ * do those of an agent whose clock runs behind by as much as a registration allows
+ * (HOST_KEY_MAX_CLOCK_SKEW_MS: they are dated by that clock), written by a flush or two (10 s each
+ * by default) later. Six minutes: the 5 minutes of skew, two flushes and a margin.
+ */
+export const hourGraceMs = HOST_KEY_MAX_CLOCK_SKEW_MS + 60_000;
 /** Hours further back than this are not recorded any more (after a long stop). */
 export const recordLookbackMs = 48 * hourMs;
 /** Streams appended per multi-stream append. */
