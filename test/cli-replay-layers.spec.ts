@@ -1,8 +1,9 @@
-// Worst case: two planes in this process (about 10 s each to start), the demo shop deployed on four
-// real process agents and one of their hosts drained (each wait bounded at 90 s, ~30 s here), then
-// a replay bounded by --timeout 60s on simulated agents: under 4 min, ~90 s on an idle machine.
+// Worst case: three planes in this process (about 10 s each to start), the demo shop deployed on
+// four real process agents and one of their hosts drained (each wait bounded at 90 s, ~15 s here),
+// then two replays each bounded by --timeout 60s on simulated agents (~5 s here): under 5 min,
+// ~70 s on an idle machine (the replays at the recorded pace).
 import type { INestMicroservice } from '@nestjs/common';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '@federa/testing';
@@ -123,20 +124,22 @@ describe('federa replay of a recording of the demo shop on process hosts', () =>
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('replays it on simulated hosts that offer the process layer: exit 0, no differences, the service probe dropped and said so', async () => {
-    const target = await startPlane('replay_shop_tgt', []);
+  /** Replays `file` into a new plane of no hosts; answers the report, the output and the plane. */
+  const replayInto = async (label: string, file: string) => {
+    const target = await startPlane(label, []);
     planes.push(target);
     const result = await runCliCommand(
       replayCommand(),
       [
-        recordingFile,
+        file,
         '--nats',
         natsUrl,
         '--subject-prefix',
         target.plane.prefix,
         '--heartbeat-ms',
         String(heartbeatMs),
-        '--max',
+        // At the recorded pace, not --max: the drain then comes once the shop runs, as recorded,
+        // and moves its instances, rather than finding an empty host.
         '--timeout',
         '60s',
         '-o',
@@ -150,6 +153,11 @@ describe('federa replay of a recording of the demo shop on process hosts', () =>
       .filter((l) => l.startsWith('{'))
       .at(-1);
     const report = JSON.parse(line ?? '{}');
+    return { target, result, report };
+  };
+
+  /** The replay's exit code and differences, and why instances failed when it found some. */
+  const verdictOf = async ({ target, result, report }: Awaited<ReturnType<typeof replayInto>>) => {
     // On a failure, why the target's instances failed says more than their counts.
     const failed =
       result.exitCode === 0
@@ -157,11 +165,13 @@ describe('federa replay of a recording of the demo shop on process hosts', () =>
         : (await target.plane.call('GET', '/v1/instances?state=failed')).json.items.map(
             (i: { reason?: string }) => i.reason,
           );
-    expect({
-      exitCode: result.exitCode,
-      differences: report.difference_list,
-      failed,
-    }).toEqual({ exitCode: 0, differences: [], failed: [] });
+    return { exitCode: result.exitCode, differences: report.difference_list, failed };
+  };
+
+  it('replays it on simulated hosts that offer the process layer: exit 0, no differences, the service probe dropped and said so', async () => {
+    const replayed = await replayInto('replay_shop_tgt', recordingFile);
+    const { target, result, report } = replayed;
+    expect(await verdictOf(replayed)).toEqual({ exitCode: 0, differences: [], failed: [] });
     expect(report).toMatchObject({
       differences: 0,
       settled: true,
@@ -171,7 +181,8 @@ describe('federa replay of a recording of the demo shop on process hosts', () =>
       'replay: shop: service probe dropped: its workloads are simulated',
     );
     // The simulated hosts offered the recorded layer, and the shop ran on them: it was placed
-    // there and the drained host was drained again.
+    // there and the drained host was drained again, moving what it held.
+    expect((await target.plane.events(['MigrationStarted'])).length).toBeGreaterThan(0);
     const host = (await target.plane.call('GET', `/v1/hosts/${drained}`)).json;
     expect(host).toMatchObject({ state: 'drained', layers: ['process'] });
     const instances = (await target.plane.call('GET', '/v1/instances?service=shop')).json
@@ -182,5 +193,35 @@ describe('federa replay of a recording of the demo shop on process hosts', () =>
         .map((i) => i.app)
         .sort(),
     ).toEqual(['catalog-db', 'payment', 'web', 'web']);
+  });
+
+  it('replays the same fleet recorded as qemu hosts with the same outcome, its drain moving instances live between simulated hosts', async () => {
+    // The recording as a production fleet of qemu hosts would have made it: every host, application
+    // and instance of the qemu layer (the artifacts stay as recorded: simulated, nothing runs them).
+    const qemuFile = join(dir, 'shop-qemu.ndjson');
+    const lines = readFileSync(recordingFile, 'utf8').trim().split('\n');
+    writeFileSync(
+      qemuFile,
+      `${lines
+        .map((line, i) => {
+          if (i === 0) return line;
+          const event = JSON.parse(line);
+          if (event.type === 'HostRegistered') event.data.layers = ['qemu'];
+          if (event.type === 'InstanceRequested') event.data.layer = 'qemu';
+          for (const app of event.data.spec?.spec?.applications ?? []) app.layer = 'qemu';
+          return JSON.stringify(event);
+        })
+        .join('\n')}\n`,
+    );
+    const replayed = await replayInto('replay_shop_qemu', qemuFile);
+    expect(await verdictOf(replayed)).toEqual({ exitCode: 0, differences: [], failed: [] });
+    const { plane } = replayed.target;
+    expect((await plane.call('GET', `/v1/hosts/${drained}`)).json).toMatchObject({
+      state: 'drained',
+      layers: ['qemu'],
+    });
+    const moves = await plane.events(['MigrationStarted']);
+    expect(moves.length).toBeGreaterThan(0);
+    expect(moves.every((move) => move.data.live === true)).toBe(true);
   });
 });

@@ -21,6 +21,7 @@ import { HostLeaseWriter } from '../infrastructure/lease/host-lease-writer';
 import { isClosedConnection } from '../infrastructure/nats/closed-connection';
 import { registerHost } from '../infrastructure/nats/register-host';
 import type { LayerKind } from '../layers/layer-driver';
+import { SimLiveMigrations } from '../layers/sim';
 import { SimHost } from './sim-host';
 import { simHostRoster, type NamedSimHost } from './sim-host-roster';
 import { randomUUID } from 'node:crypto';
@@ -54,8 +55,10 @@ export interface SimFleetOptions {
   leaseDir?: string;
   /**
    * Each host offers the layers its config names (`process`, `qemu`, ...), every one of them
-   * simulated by the sim layer's driver: a replay of a recorded fleet places its instances as
-   * recorded. Absent or false: every host offers `sim` alone (`federa agent --simulate`).
+   * simulated by the sim layer's driver, and instances move live between the fleet's hosts (in
+   * memory) where placement makes a move live (qemu): a replay of a recorded fleet places and moves
+   * its instances as recorded. Absent or false: every host offers `sim` alone and moves nothing
+   * live (`federa agent --simulate`).
    */
   simulateConfiguredLayers?: boolean;
 }
@@ -130,6 +133,10 @@ export class SimFleet {
 
   private boot(): void {
     const { config: template, count, heartbeatMs } = this.options;
+    const simulated = this.options.simulateConfiguredLayers === true;
+    // Placement moves a qemu application's instances live: the hosts standing in for qemu ones
+    // hand them to each other in memory.
+    const live = simulated ? new SimLiveMigrations() : undefined;
     for (const { id, config, capacity } of simHostRoster(template, count, this.options.hosts)) {
       const host = new SimHost(
         id,
@@ -147,7 +154,8 @@ export class SimFleet {
           // Inventory makes no bucket for a host of the sim layer alone: the simulator makes its own.
           true,
         ),
-        this.options.simulateConfiguredLayers ? offeredLayers(config) : undefined,
+        simulated ? offeredLayers(config) : undefined,
+        live,
       );
       host.reports.setConnection(this.nc, true);
       this.hosts.set(id, host);

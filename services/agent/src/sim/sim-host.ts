@@ -3,7 +3,7 @@ import type { AgentRegistration, HostCapacity, HostConfig } from '@federa/contra
 import { HostAgent } from '../host-agent';
 import type { DataTransfer } from '../infrastructure/data/data-transfer';
 import type { LayerDriver, LayerKind } from '../layers/layer-driver';
-import { SimLayer } from '../layers/sim';
+import { SimLayer, type SimLiveMigrations } from '../layers/sim';
 import { ReportChannel } from '../infrastructure/nats/report-channel';
 import { MemoryAgentStateStore } from '../infrastructure/store/agent-state-store';
 
@@ -40,6 +40,8 @@ export class SimHost {
      * qemu hosts); default `sim` alone.
      */
     private readonly offered: readonly LayerKind[] = ['sim'],
+    /** Shared by the fleet's hosts when live moves are simulated (offered qemu hosts). */
+    private readonly live?: SimLiveMigrations,
   ) {
     this.boot();
   }
@@ -50,7 +52,7 @@ export class SimHost {
     this.core?.stop();
     this.runId = randomUUID();
     this.registrationId = this.runId;
-    this.layer = new SimLayer();
+    this.layer = new SimLayer(Date.now, this.live);
     this.reports?.close();
     this.reports = new ReportChannel(this.reportSubject, {
       host: this.id,

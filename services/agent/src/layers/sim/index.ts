@@ -1,1 +1,2 @@
 export * from './sim-layer';
+export * from './sim-live-migrations';

@@ -5,12 +5,15 @@ import type {
   InstanceUsage,
   LayerDriver,
   LayerInstanceStatus,
+  LiveMigrationResult,
   ProbeResult,
 } from '../layer-driver';
+import type { SimLiveMigrations } from './sim-live-migrations';
 
 interface SimInstance {
   spec: InstanceSpec;
-  state: 'running' | 'stopped' | 'failed';
+  /** `starting`: awaiting a live migration's state (migrateIn), not running yet. */
+  state: 'starting' | 'running' | 'stopped' | 'failed';
   startedAt: number;
   /** What the instance's data would be: its size and digest, never the bytes themselves. */
   data: { bytes: number; sha256: string };
@@ -27,8 +30,27 @@ const SIM_EXPORT_BYTES = 4096;
 export class SimLayer implements LayerDriver {
   readonly kind = 'sim' as const;
   private readonly instances = new Map<string, SimInstance>();
+  /** Present when live moves are simulated: see the constructor. */
+  readonly migrateIn?: (spec: InstanceSpec) => Promise<{ uri: string }>;
+  readonly migrateOut?: (
+    instance: string,
+    target: { host: string; uri: string },
+  ) => Promise<LiveMigrationResult>;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * With `live`, instances move live between the layers sharing it (a replay standing in for qemu
+   * hosts, whose moves placement makes live); without, this layer cannot live-migrate, as the
+   * plain sim layer never does.
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    live?: SimLiveMigrations,
+  ) {
+    if (live) {
+      this.migrateIn = (spec) => this.receiveLive(spec, live);
+      this.migrateOut = (instance, target) => this.sendLive(instance, target, live);
+    }
+  }
 
   async start(spec: InstanceSpec): Promise<LayerInstanceStatus> {
     const known = this.instances.get(spec.instance);
@@ -87,6 +109,39 @@ export class SimLayer implements LayerDriver {
       networkInBytes,
       networkOutBytes,
     };
+  }
+
+  private async receiveLive(spec: InstanceSpec, live: SimLiveMigrations): Promise<{ uri: string }> {
+    this.instances.set(spec.instance, {
+      spec,
+      state: 'starting',
+      startedAt: 0,
+      data: { bytes: 0, sha256: '' },
+    });
+    const uri = live.await(spec.instance, ({ data }) => {
+      const known = this.instances.get(spec.instance);
+      // Stopped or destroyed meanwhile: the move arrives to nothing, and the sender keeps it.
+      if (known?.state !== 'starting') return false;
+      known.state = 'running';
+      known.startedAt = this.now();
+      known.data = { ...data };
+      return true;
+    });
+    return { uri };
+  }
+
+  private async sendLive(
+    instance: string,
+    target: { host: string; uri: string },
+    live: SimLiveMigrations,
+  ): Promise<LiveMigrationResult> {
+    const known = this.instances.get(instance);
+    if (known?.state !== 'running') throw new Error(`sim instance ${instance} is not running`);
+    if (!live.deliver(target.uri, { data: known.data }))
+      throw new Error(`no simulated host awaits ${instance} at ${target.uri} (${target.host})`);
+    // Moved: it runs there now, and no longer here.
+    this.instances.delete(instance);
+    return { totalMs: 0, downtimeMs: 0 };
   }
 
   /** Simulated instances die with their process: nothing survives to adopt. */
