@@ -1,4 +1,4 @@
-import { parseEnviron, workloadOfEnvironment } from './workload-identity';
+import { parseEnviron, workloadOfEnvironment, workloadOfStdout } from './workload-identity';
 
 const environ = (vars: Record<string, string>) =>
   Buffer.from(
@@ -64,5 +64,27 @@ describe('workload identity', () => {
       environ({ FEDERA_INSTANCE: 'kv-1', FEDERA_DATA_DIR: '/a/kv-1/data', PORT: 'x' }),
     );
     expect(workloadOfEnvironment(env, '/a')).toEqual({ instance: 'kv-1', port: undefined });
+  });
+});
+
+describe('workloadOfStdout', () => {
+  it('names the instance whose stdout log under this agent’s instances dir a process writes to', () => {
+    expect(workloadOfStdout('/agent/instances/kv-1/logs/stdout.log', '/agent/instances')).toEqual({
+      instance: 'kv-1',
+      port: undefined,
+    });
+  });
+
+  it('does not take output going elsewhere: another agent, a deleted log, a pipe, a terminal', () => {
+    for (const target of [
+      '/other/instances/kv-1/logs/stdout.log',
+      '/agent/instances/kv-1/logs/stdout.log (deleted)',
+      '/agent/instances/kv-1/logs/stderr.log',
+      '/agent/instances/kv-1/data/stdout.log',
+      '/agent/instances/logs/stdout.log',
+      'pipe:[12345]',
+      '/dev/pts/0',
+    ])
+      expect(workloadOfStdout(target, '/agent/instances')).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { WorkloadVariables } from '@federa/contracts';
 import { instanceDir } from './instance-spec';
 
@@ -41,4 +41,23 @@ export function workloadOfEnvironment(
     instance,
     port: Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined,
   };
+}
+
+/**
+ * The instance a process runs for the agent of `instancesDir`, by where its stdout goes (the target
+ * of /proc/<pid>/fd/1): the process layer opens `<instancesDir>/<instance>/logs/stdout.log` for it.
+ * Held by the kernel, so it still names the workload when its environment was overwritten (a
+ * process title set over argv and environ) or cannot be read (a process made non-dumpable). No
+ * port: the environment alone says it.
+ */
+export function workloadOfStdout(
+  target: string,
+  instancesDir: string,
+): WorkloadIdentity | undefined {
+  if (!target.startsWith('/')) return undefined;
+  const parts = relative(resolve(instancesDir), target).split(sep);
+  if (parts.length !== 3 || parts[1] !== 'logs' || parts[2] !== 'stdout.log') return undefined;
+  const instance = parts[0];
+  if (!instance || instance === '.' || instance === '..') return undefined;
+  return { instance, port: undefined };
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readlink } from 'node:fs/promises';
 
 /** The fields of /proc/<pid>/stat the process layer needs. */
 export interface ProcStat {
@@ -60,6 +60,16 @@ export async function readProcEnviron(pid: number): Promise<Buffer | undefined> 
     return await readFile(`/proc/${pid}/environ`);
   } catch {
     // Gone, or another user's: not a workload this agent started.
+    return undefined;
+  }
+}
+
+/** Where a process's stdout goes (the target of /proc/<pid>/fd/1), undefined when it cannot be read. */
+export async function readProcStdout(pid: number): Promise<string | undefined> {
+  try {
+    return await readlink(`/proc/${pid}/fd/1`);
+  } catch {
+    // Gone, closed, or another user's.
     return undefined;
   }
 }

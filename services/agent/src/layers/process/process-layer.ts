@@ -13,7 +13,11 @@ import type {
   ProbeResult,
 } from '../layer-driver';
 import { workloadEnvironment } from '../../domain/workload-environment';
-import { parseEnviron, workloadOfEnvironment } from '../../domain/workload-identity';
+import {
+  parseEnviron,
+  workloadOfEnvironment,
+  workloadOfStdout,
+} from '../../domain/workload-identity';
 import { directorySize } from './directory-size';
 import { parseFederaLoad } from './federa-load';
 // The file, not the @federa/runtime index: the index also loads Nest, which the agent never uses.
@@ -24,6 +28,7 @@ import {
   CLOCK_TICKS_PER_SECOND,
   isSameLiveProcess,
   readProcEnviron,
+  readProcStdout,
   readProcStat,
   readResidentBytes,
 } from './proc-stat';
@@ -173,7 +178,9 @@ export class ProcessLayer implements LayerDriver {
   /**
    * Every process of this host's instances running now: a session leader (the agent starts each
    * workload detached, in a session of its own; its children share its environment, not that)
-   * whose environment names an instance under `instancesDir` (workloadOfEnvironment). Read from
+   * whose environment names an instance under `instancesDir` (workloadOfEnvironment), or, when its
+   * environment was overwritten or cannot be read, whose stdout goes to an instance's log file
+   * there (workloadOfStdout). Read from
    * /proc, so it finds what an agent killed between starting a workload and saving its pid left.
    * A workload's child that daemonizes (a session of its own, the inherited environment) looks the
    * same and is stopped at the agent's next restart as a second copy: a process workload must stay
@@ -186,7 +193,12 @@ export class ProcessLayer implements LayerDriver {
       const stat = await readProcStat(pid);
       if (!stat || stat.session !== pid || stat.state === 'Z' || stat.state === 'X') return;
       const environ = await readProcEnviron(pid);
-      const workload = environ && workloadOfEnvironment(parseEnviron(environ), instancesDir);
+      // The environment names the port too; stdout is the fallback the workload cannot rewrite.
+      let workload = environ && workloadOfEnvironment(parseEnviron(environ), instancesDir);
+      if (!workload) {
+        const stdout = await readProcStdout(pid);
+        workload = stdout ? workloadOfStdout(stdout, instancesDir) : undefined;
+      }
       if (!workload) return;
       const handle: ProcessHandle = { pid, startTime: stat.startTime, port: workload.port ?? 0 };
       found.push({ instance: workload.instance, handle: { ...handle } });
