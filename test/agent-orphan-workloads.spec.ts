@@ -174,6 +174,10 @@ describe('an agent restarted after being killed around a start', () => {
 
     const second = await agentOn('orphan-stop', dir);
 
+    // Stopped beside the registration, not before it: gone soon after, never announced.
+    await eventually(
+      () => workloadPids(dir, 'kv-o2').length === 1 && workloadPids(dir, 'kv-ghost').length === 0,
+    );
     expect(workloadPids(dir, 'kv-o2')).toEqual([pid]);
     expect(workloadPids(dir, 'kv-ghost')).toEqual([]);
     expect(copy).not.toBe(pid);
