@@ -5,11 +5,12 @@ import { withApiOption } from '../command-options';
 import { ApiClient, resolveApiOptions } from '../api-client';
 import type { ApiTargetFlags } from '../contexts';
 import { ExitCodes, UsageError, withExitCodes } from '../exit-code';
-import { progressDisplay } from '../progress-display';
 import { differenceLine } from '../replay/domain/compare-outcomes';
 import { parseRecording, RecordingLineInvalid, type Recording } from '../replay/domain/recording';
+import { replayProgress } from '../replay/replay-progress';
 import { runReplay, type ReplayReport } from '../replay/replay-run';
 import { targetContents } from '../replay/target-outcome';
+import { sourceWithoutCredentials } from './events-export-header';
 import { agentBusOf, pacingOf, settleTimeoutOf, type ReplayFlags } from './replay-flags';
 
 /**
@@ -65,8 +66,7 @@ export function replayCommand(): Command {
           pacing,
           timeoutMs,
           bus,
-          progress: progressDisplay(process.stderr),
-          warn: (line) => process.stderr.write(`${line}\n`),
+          progress: replayProgress(process.stderr),
         });
         printReport(report, flags.output);
         process.exitCode = report.differences.length === 0 ? ExitCodes.ok : ExitCodes.refused;
@@ -103,7 +103,7 @@ async function refuseNonEmpty(client: ApiClient): Promise<void> {
   ].filter(Boolean);
   throw new FederaError(
     ErrorCodes.conflict,
-    `the target at ${client.baseUrl} already holds ${found.join(' and ')}: replay into an empty Federa (its own database and subject prefix), or pass --force`,
+    `the target at ${sourceWithoutCredentials(client.baseUrl)} already holds ${found.join(' and ')}: replay into an empty Federa (its own database and subject prefix), or pass --force`,
   );
 }
 
@@ -119,8 +119,13 @@ function printReport(report: ReplayReport, output: 'table' | 'json'): void {
         events_per_s: report.eventsPerSecond,
         latency_p50_ms: report.latencyP50Ms,
         latency_p99_ms: report.latencyP99Ms,
+        rest_failed: report.restFailed,
         lag_p50_ms: report.lagP50Ms,
         lag_p99_ms: report.lagP99Ms,
+        ...(report.lagUnavailable ? { lag_unavailable: report.lagUnavailable } : {}),
+        lag_missing: report.lagMissing,
+        refused: report.refused.length,
+        refused_steps: report.refused,
         settled: report.settled,
         rewrites: report.rewrites,
         differences: report.differences.length,
@@ -132,11 +137,20 @@ function printReport(report: ReplayReport, output: 'table' | 'json'): void {
   const lines = [
     `replayed ${report.events} events (${report.steps} steps) in ${(report.elapsedMs / 1000).toFixed(1)} s: ` +
       `target ${report.targetEvents} events, ${report.eventsPerSecond} events/s; ` +
-      `REST p50 ${report.latencyP50Ms} ms, p99 ${report.latencyP99Ms} ms; ` +
-      `lag p50 ${report.lagP50Ms} ms, p99 ${report.lagP99Ms} ms`,
+      `REST p50 ${msOf(report.latencyP50Ms)}, p99 ${msOf(report.latencyP99Ms)}` +
+      `${report.restFailed > 0 ? ` (${report.restFailed} calls unanswered)` : ''}; ` +
+      (report.lagUnavailable
+        ? `lag unknown (${report.lagUnavailable})`
+        : `lag p50 ${msOf(report.lagP50Ms)}, p99 ${msOf(report.lagP99Ms)}`) +
+      `${report.lagMissing > 0 ? `, ${report.lagMissing} commands' events never seen` : ''}` +
+      `${report.refused.length > 0 ? `; ${report.refused.length} steps refused` : ''}`,
     ...(report.settled ? [] : ['the target did not come to rest before --timeout']),
     `differences: ${report.differences.length}`,
     ...report.differences.map((d) => `  ${differenceLine(d)}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function msOf(value: number | null): string {
+  return value === null ? 'n/a' : `${value} ms`;
 }

@@ -1,48 +1,68 @@
-import type { EventPage } from '@federa/contracts';
+import { ErrorCodes, FederaError, type EventPage } from '@federa/contracts';
 import type { SimFleet } from '../../../services/agent/src';
 import type { ApiClient } from '../api-client';
 import { isPassing, readEventFeed } from '../event-feed';
-import type { ProgressDisplay } from '../progress-display';
 import {
   allocationsOverCapacity,
   compareOutcomes,
+  refusedStepDifference,
   type Difference,
 } from './domain/compare-outcomes';
-import { LagTracker, type ExpectedEvent } from './domain/lag-tracker';
+import { LagTracker } from './domain/lag-tracker';
 import { foldOutcome } from './domain/outcome';
 import { dueMs, percentile, type Pacing } from './domain/pacing';
 import { isMoving } from './domain/quiescence';
 import type { Recording } from './domain/recording';
 import { planReplay, type MigrateStep, type ReplayStep } from './domain/replay-plan';
 import { readAll, readTargetOutcome, type TargetReading } from './target-outcome';
+import type { ReplayProgress } from './replay-progress';
 import { startSimulatedAgents, type AgentBus } from './simulated-agents';
 
 export interface ReplayRunOptions {
   client: ApiClient;
   recording: Recording;
   pacing: Pacing;
-  /** How long the target may take to come to rest once every step is driven (and its hosts to register). */
+  /**
+   * How long the simulated hosts may take to connect and register, how long the target may take to
+   * come to rest once every step is driven, and how long a command's event may take to show.
+   */
   timeoutMs: number;
   bus: AgentBus;
-  progress: ProgressDisplay;
-  /** Told what goes wrong without stopping the replay (a refused command, a dropped feed). */
-  warn: (line: string) => void;
+  /** The progress line, and the warnings written above it (a refused command, a dropped feed). */
+  progress: ReplayProgress;
+}
+
+/** A step the target refused or the replay could not drive. */
+export interface RefusedStep {
+  step: string;
+  position: number;
+  reason: string;
 }
 
 /** What a replay measured and found. */
 export interface ReplayReport {
-  /** Recorded events replayed. */
+  /** Recorded events whose steps were driven (all of them, once the replay ends). */
   events: number;
   /** Steps driven: commands, moves, faults. */
   steps: number;
   elapsedMs: number;
-  /** Events the target's log recorded while the replay ran, and per second. */
+  /** Events the target's log recorded while the replay ran, and per second over the whole run. */
   targetEvents: number;
   eventsPerSecond: number;
-  latencyP50Ms: number;
-  latencyP99Ms: number;
-  lagP50Ms: number;
-  lagP99Ms: number;
+  /** Over the REST calls that got an answer (accepted or refused); null when none did. */
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+  /** REST calls that got no answer (the target unreachable, timed out). */
+  restFailed: number;
+  /** From a command's acknowledgement to its own event in the target's feed; null with `lagUnavailable`. */
+  lagP50Ms: number | null;
+  lagP99Ms: number | null;
+  /** Why lag is null: the feed was lost, or no command's event was seen. */
+  lagUnavailable?: string;
+  /** Commands answered whose event the target's feed never showed (within the timeout). */
+  lagMissing: number;
+  /** Steps the target refused or that could not be driven: each is a difference too. */
+  refused: RefusedStep[];
   /** What the replay changed in recorded specs for its simulated workloads, one line each. */
   rewrites: string[];
   /** Whether the target came to rest (or matched the recording) before the timeout. */
@@ -54,92 +74,147 @@ export interface ReplayReport {
 const settlePollMs = 1_000;
 /** How long an unchanged target that is not moving is watched before it counts as at rest. */
 const restMs = 5_000;
+/** How often the progress line is recomputed (its percentiles sort every sample). */
+const showEveryMs = 250;
 
 /**
- * Replays a recording into the target: simulated agents for its hosts, then each step at its time,
- * each REST call's latency and the target log's lag measured, then a wait for the target to match
- * the recording or come to rest (bounded by `timeoutMs`), and the comparison of the two outcomes
- * with every host's allocation checked against its capacity.
+ * Replays a recording into the target: simulated agents for its hosts (bounded by the timeout),
+ * then each step at its time, each REST call's latency and each command's lag in the target's log
+ * measured, then a wait for the target to match the recording or come to rest (bounded by
+ * `timeoutMs`), and the comparison of the two outcomes with every host's allocation checked against
+ * its capacity; every refused step is a difference.
  */
 export async function runReplay(options: ReplayRunOptions): Promise<ReplayReport> {
-  const { client, recording, progress, warn } = options;
+  const { client, recording, progress } = options;
+  const warn = (line: string) => progress.log(line);
   const plan = planReplay(recording.events);
   const recorded = foldOutcome(recording.events);
-  const lag = new LagTracker();
+  const lag = new LagTracker(options.timeoutMs);
   const latencies: number[] = [];
+  let restFailed = 0;
+  const refused: RefusedStep[] = [];
   const startedAt = Date.now();
   const feedStop = new AbortController();
-  const head = await logHead(client);
+  const head = await logHead(client, 0);
+  let feedLost: string | undefined;
   const feed = readEventFeed(client, {
     after: head,
     signal: feedStop.signal,
     onEvent: (event) => lag.observe(event.type, event.streamId, Date.now()),
     onReconnect: ({ delayMs }) =>
       warn(`the target's event feed dropped; resuming in ${delayMs} ms`),
-  }).catch((error: unknown) => warn(`the target's event feed ended: ${(error as Error).message}`));
+  }).catch((error: unknown) => {
+    feedLost = `the target's event feed ended: ${(error as Error).message}`;
+    warn(feedLost);
+  });
   let fleet: SimFleet | undefined;
   for (const line of plan.rewrites) warn(line);
+  /** A REST call, timed when it gets an answer; one without an answer is counted apart. */
+  const timed = async <T>(call: () => Promise<T>): Promise<T> => {
+    const sentAt = Date.now();
+    try {
+      const answer = await call();
+      latencies.push(Date.now() - sentAt);
+      return answer;
+    } catch (error) {
+      // An error the API answered (refused, overloaded) got an answer; a network failure did not.
+      if (error instanceof FederaError) latencies.push(Date.now() - sentAt);
+      else restFailed++;
+      throw error;
+    }
+  };
   try {
     if (plan.hosts.length > 0) {
       progress.show(`starting ${plan.hosts.length} simulated hosts`);
-      fleet = await startSimulatedAgents(plan.hosts, options.bus);
+      const deadline = Date.now() + options.timeoutMs;
+      fleet = await startSimulatedAgents(plan.hosts, options.bus, {
+        deadline,
+        timeoutMs: options.timeoutMs,
+        log: warn,
+      });
       await waitForHosts(
         client,
         plan.hosts.map((h) => h.config.host),
+        deadline,
         options.timeoutMs,
       );
     }
     const driveStart = Date.now();
+    // Steps are in log order: the events replayed so far are counted by an index that only advances.
     let replayed = 0;
-    const positionsBefore = (position: number) =>
-      recording.events.filter((e) => e.position <= position).length;
+    let shownAt = -Infinity;
     const show = (done: number) => {
-      const seconds = Math.max(0.001, (Date.now() - startedAt) / 1000);
+      const now = Date.now();
+      if (done < plan.steps.length && now - shownAt < showEveryMs) return;
+      shownAt = now;
+      const seconds = Math.max(0.001, (now - startedAt) / 1000);
       progress.show(
         `replaying: ${replayed}/${recording.events.length} events · ${done}/${plan.steps.length} steps · ` +
           `target ${(lag.seen / seconds).toFixed(1)} events/s · REST p50 ${percentile(latencies, 50)} ms ` +
-          `p99 ${percentile(latencies, 99)} ms · lag ${lag.currentMs(Date.now())} ms`,
+          `p99 ${percentile(latencies, 99)} ms · lag ${lag.currentMs(now)} ms` +
+          (refused.length > 0 ? ` · ${refused.length} refused` : ''),
       );
     };
     for (const [index, step] of plan.steps.entries()) {
       await sleepUntil(driveStart + dueMs(options.pacing, step.atMs, index));
-      const expected: ExpectedEvent = {
-        type: step.type,
-        // Moves and failures are of instances whose ids differ in the target.
-        streamId:
-          step.kind === 'migrate' || step.kind === 'fail-instance' ? undefined : step.streamId,
-        sentAt: Date.now(),
-      };
-      lag.expect(expected);
+      // Only REST commands are lag samples: a fault shows after the target's failure detection, a
+      // re-enacted failure after its wait. Moves and failures are of instances whose ids differ.
+      const expected =
+        step.kind === 'call' || step.kind === 'migrate'
+          ? lag.expect(step.type, step.kind === 'migrate' ? undefined : step.streamId)
+          : undefined;
       try {
-        await drive(client, fleet, step, options.timeoutMs);
+        await drive(client, fleet, step, options.timeoutMs, timed);
+        if (expected) lag.acknowledged(expected, Date.now());
       } catch (error) {
-        lag.forget(expected);
-        warn(
-          `${describe(step)} (recorded at position ${step.position}): ${(error as Error).message}`,
-        );
+        if (expected) lag.forget(expected);
+        const reason = (error as Error).message;
+        refused.push({ step: describe(step), position: step.position, reason });
+        warn(`${describe(step)} (recorded at position ${step.position}): ${reason}`);
       }
-      latencies.push(Date.now() - expected.sentAt);
-      replayed = positionsBefore(step.position);
+      while (
+        replayed < recording.events.length &&
+        recording.events[replayed].position <= step.position
+      )
+        replayed++;
       show(index + 1);
     }
     replayed = recording.events.length;
     const { reading, settled } = await settle(client, recorded, options, progress);
+    lag.finish();
+    if (lag.missing > 0)
+      warn(
+        `${lag.missing} commands were answered but the target's feed never showed their event ` +
+          `(no-ops in the target?): not counted in lag`,
+      );
     const differences = [
+      ...refused.map((r) => refusedStepDifference(r.step, r.position, r.reason)),
       ...compareOutcomes(recorded, reading.outcome),
       ...allocationsOverCapacity(reading.allocations),
     ];
     const elapsedMs = Date.now() - startedAt;
+    // Without the feed, the events the target recorded are counted from its log instead.
+    const targetEvents =
+      feedLost === undefined ? lag.seen : await countAfter(client, head).catch(() => lag.seen);
+    const lagUnavailable =
+      feedLost ??
+      (lag.samples.length === 0 ? "the target's feed showed no command's event" : undefined);
+    const lagOf = (p: number) => (lagUnavailable ? null : percentile(lag.samples, p));
+    const latencyOf = (p: number) => (latencies.length === 0 ? null : percentile(latencies, p));
     return {
       events: replayed,
       steps: plan.steps.length,
       elapsedMs,
-      targetEvents: lag.seen,
-      eventsPerSecond: Math.round((lag.seen / Math.max(0.001, elapsedMs / 1000)) * 10) / 10,
-      latencyP50Ms: percentile(latencies, 50),
-      latencyP99Ms: percentile(latencies, 99),
-      lagP50Ms: percentile(lag.samples, 50),
-      lagP99Ms: percentile(lag.samples, 99),
+      targetEvents,
+      eventsPerSecond: Math.round((targetEvents / Math.max(0.001, elapsedMs / 1000)) * 10) / 10,
+      latencyP50Ms: latencyOf(50),
+      latencyP99Ms: latencyOf(99),
+      restFailed,
+      lagP50Ms: lagOf(50),
+      lagP99Ms: lagOf(99),
+      ...(lagUnavailable ? { lagUnavailable } : {}),
+      lagMissing: lag.missing,
+      refused,
       rewrites: plan.rewrites,
       settled,
       differences,
@@ -152,9 +227,8 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayReport
   }
 }
 
-/** The position of the target log's last event: the feed follows what comes after it. */
-async function logHead(client: ApiClient): Promise<number> {
-  let after = 0;
+/** The position of the target log's last event after `after`: the feed follows what comes after it. */
+async function logHead(client: ApiClient, after: number): Promise<number> {
   for (;;) {
     const page = await client.get<EventPage>(`/v1/events?after=${after}&limit=1000`);
     if (page.items.length < 1000) return page.items.at(-1)?.position ?? after;
@@ -162,9 +236,24 @@ async function logHead(client: ApiClient): Promise<number> {
   }
 }
 
-/** Waits until the target lists every simulated host as ready. */
-async function waitForHosts(client: ApiClient, hosts: string[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/** How many events the target's log holds after `after`. */
+async function countAfter(client: ApiClient, after: number): Promise<number> {
+  let count = 0;
+  for (;;) {
+    const page = await client.get<EventPage>(`/v1/events?after=${after}&limit=1000`);
+    count += page.items.length;
+    if (page.items.length < 1000) return count;
+    after = page.next;
+  }
+}
+
+/** Waits until the target lists every simulated host as ready, until the deadline. */
+async function waitForHosts(
+  client: ApiClient,
+  hosts: string[],
+  deadline: number,
+  timeoutMs: number,
+): Promise<void> {
   for (;;) {
     const listed = await readAll<{ id: string; state: string }>(client, '/v1/hosts').catch(
       (error: unknown) => {
@@ -176,7 +265,11 @@ async function waitForHosts(client: ApiClient, hosts: string[], timeoutMs: numbe
     const missing = hosts.filter((h) => !ready.has(h));
     if (missing.length === 0) return;
     if (Date.now() > deadline)
-      throw new Error(`the simulated hosts did not all register in time: ${missing.join(', ')}`);
+      throw new FederaError(
+        ErrorCodes.unavailable,
+        `${missing.length} of ${hosts.length} simulated hosts registered but not listed ready by ` +
+          `the target within ${Math.round(timeoutMs / 1000)}s: ${missing.join(', ')}`,
+      );
     await sleep(250);
   }
 }
@@ -186,13 +279,14 @@ async function drive(
   fleet: SimFleet | undefined,
   step: ReplayStep,
   waitMs: number,
+  timed: <T>(call: () => Promise<T>) => Promise<T>,
 ) {
   switch (step.kind) {
     case 'call':
-      await client.request(step.method, step.path, step.body);
+      await timed(() => client.request(step.method, step.path, step.body));
       return;
     case 'migrate':
-      await migrate(client, step);
+      await migrate(client, step, timed);
       return;
     case 'fault': {
       const answer = fleet?.inject(step.host, { fault: step.fault }) as
@@ -213,8 +307,15 @@ async function drive(
   }
 }
 
-/** Moves an instance of the recorded move's application, from its recorded host when one is there. */
-async function migrate(client: ApiClient, step: MigrateStep): Promise<void> {
+/**
+ * Moves an instance of the recorded move's application, from its recorded host when one is there,
+ * live or cold as recorded; only the move's POST is timed (not the read that finds the instance).
+ */
+async function migrate(
+  client: ApiClient,
+  step: MigrateStep,
+  timed: <T>(call: () => Promise<T>) => Promise<T>,
+): Promise<void> {
   const query = `service=${encodeURIComponent(step.service)}&app=${encodeURIComponent(step.app)}`;
   const live = await readAll<{ id: string; host: string | null; state: string }>(
     client,
@@ -224,7 +325,12 @@ async function migrate(client: ApiClient, step: MigrateStep): Promise<void> {
   const instance =
     serving.find((i) => i.host === step.from) ?? serving.find((i) => i.host !== step.to);
   if (!instance) throw new Error(`no running instance of ${step.service}/${step.app} to move`);
-  await client.post(`/v1/instances/${encodeURIComponent(instance.id)}/migrate`, { to: step.to });
+  await timed(() =>
+    client.post(`/v1/instances/${encodeURIComponent(instance.id)}/migrate`, {
+      to: step.to,
+      mode: step.live ? 'live' : 'cold',
+    }),
+  );
 }
 
 function describe(step: ReplayStep): string {
@@ -248,7 +354,7 @@ async function settle(
   client: ApiClient,
   recorded: ReturnType<typeof foldOutcome>,
   options: ReplayRunOptions,
-  progress: ProgressDisplay,
+  progress: ReplayProgress,
 ): Promise<{ reading: TargetReading; settled: boolean }> {
   const started = Date.now();
   let last = '';
@@ -264,7 +370,7 @@ async function settle(
         if (reading === undefined) throw error;
         return { reading, settled: false };
       }
-      options.warn(`reading the target: ${(error as Error).message}; reading again`);
+      progress.log(`reading the target: ${(error as Error).message}; reading again`);
       await sleep(settlePollMs);
       continue;
     }

@@ -1,4 +1,9 @@
-import { allocationsOverCapacity, compareOutcomes, differenceLine } from './compare-outcomes';
+import {
+  allocationsOverCapacity,
+  compareOutcomes,
+  differenceLine,
+  refusedStepDifference,
+} from './compare-outcomes';
 
 describe('compareOutcomes', () => {
   const recorded = {
@@ -36,5 +41,13 @@ describe('allocationsOverCapacity', () => {
     ).toEqual([
       'capacity h2: recorded allocation within capacity, replayed cpuMillis 1500 allocated of 1000',
     ]);
+  });
+
+  it('names a step the recording shows accepted and the target refused', () => {
+    expect(
+      differenceLine(refusedStepDifference('POST /v1/hosts/h1/drain', 42, 'conflict: cordoned')),
+    ).toBe(
+      'step POST /v1/hosts/h1/drain (recorded at position 42): recorded accepted, replayed refused: conflict: cordoned',
+    );
   });
 });

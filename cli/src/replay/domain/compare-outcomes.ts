@@ -2,8 +2,8 @@ import type { Outcome } from './outcome';
 
 /** One thing the replay's outcome does not share with the recording's. */
 export interface Difference {
-  kind: 'host' | 'service' | 'instances' | 'capacity';
-  /** The host, the service, or `<service>/<app>`. */
+  kind: 'host' | 'service' | 'instances' | 'capacity' | 'step';
+  /** The host, the service, `<service>/<app>`, or a step and its recorded position. */
   subject: string;
   recorded: string;
   replayed: string;
@@ -76,6 +76,19 @@ export function allocationsOverCapacity(hosts: HostAllocation[]): Difference[] {
       });
   }
   return differences;
+}
+
+/**
+ * A step the recording shows done (a command it accepted, a fault that happened) that the target
+ * refused or the replay could not drive.
+ */
+export function refusedStepDifference(step: string, position: number, reason: string): Difference {
+  return {
+    kind: 'step',
+    subject: `${step} (recorded at position ${position})`,
+    recorded: 'accepted',
+    replayed: `refused: ${reason}`,
+  };
 }
 
 /** One line per difference, for people. */
