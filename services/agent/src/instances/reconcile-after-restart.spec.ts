@@ -235,6 +235,18 @@ describe('reconcileAfterRestart', () => {
       'start ghost-1',
     ]);
   });
+
+  it('restores on a table that cannot be saved, reporting an instance that died meanwhile failed', async () => {
+    const host = new HostAgentFixture();
+    await host.started('web-1');
+    host.layer.states.delete('web-1');
+    host.store.saveInstances = () => Promise.reject(new Error('ENOSPC: no space left on device'));
+    await host.restart();
+    expect(host.states('web-1').at(-1)).toBe('failed');
+    expect(host.agent.registeredInstances()).toEqual([
+      expect.objectContaining({ instance: 'web-1', state: 'failed' }),
+    ]);
+  });
 });
 
 /** Lets promises already settled run their continuations. */

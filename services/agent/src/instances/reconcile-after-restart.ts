@@ -55,7 +55,9 @@ export async function reconcileAfterRestart(
       );
     }
   }
-  await table.save();
+  // Nothing here claims a process runs (adoptions were saved above): a table that cannot be saved
+  // now (a full disk) must not keep the agent from registering; the table retries the save.
+  await table.save().catch(() => undefined);
   return stops;
 }
 
