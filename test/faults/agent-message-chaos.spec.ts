@@ -20,6 +20,7 @@ import { closeEach } from './bounded-close';
 import { expectFaultInvariants } from './fault-invariants';
 import { deleteStreamsOf } from './jetstream-cleanup';
 import { NatsChaosProxy } from './nats-chaos-proxy';
+import { ProcessSampler } from './process-sampler';
 
 jest.setTimeout(360_000);
 
@@ -103,16 +104,8 @@ describe('agent messages dropped, duplicated, delayed and reordered', () => {
         .filter(([, count]) => count > 1)
         .map(([id]) => id);
 
-    // Watched all along, not only at the end: a second copy started and then stopped would not
-    // show on a process table read once things have settled.
-    const seenTwice = new Set<string>();
-    let watching = true;
-    const watch = (async () => {
-      while (watching) {
-        for (const id of await twice().catch(() => [])) seenTwice.add(id);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    })();
+    // Watched all along, not only at the end (the process table every 250 ms).
+    const sampler = ProcessSampler.start();
 
     proxy.chaos(rates);
     try {
@@ -143,10 +136,12 @@ describe('agent messages dropped, duplicated, delayed and reordered', () => {
       await available(mark);
     } finally {
       proxy.chaos(undefined);
-      watching = false;
-      await watch;
+      await sampler.stop();
     }
-    expect([...seenTwice]).toEqual([]);
+    const ours = (await plane.events())
+      .filter((e) => e.type === 'InstanceRequested' && e.data.service === name)
+      .map((e) => String(e.data.instance));
+    expect(sampler.twiceOf(ours)).toEqual([]);
     process.stderr.write(`nats chaos proxy: ${JSON.stringify(proxy.tally)}\n`);
     // The chaos did hit the agents' traffic: a run where it touched nothing proves nothing.
     expect(proxy.tally.dropped).toBeGreaterThan(0);

@@ -17,6 +17,7 @@ import { CommandLedger } from '../acknowledged-commands';
 import { closeEach } from './bounded-close';
 import { OutagePlane, processCounts } from '../outage-harness';
 import { expectFaultInvariants } from './fault-invariants';
+import { ProcessSampler } from './process-sampler';
 
 jest.setTimeout(210_000);
 
@@ -155,6 +156,8 @@ describe('an agent cut off its network, then healed', () => {
       expect(original).toBeDefined();
       const last = (await plane.events()).at(-1)!.position;
 
+      // Sampled all along the cut and the heal: the original copy must never run beside itself.
+      const sampler = ProcessSampler.start();
       lab.cut(labHosts.get(cutOff)!);
       const down = await eventually(() => hostEvent(cutOff, 'HostDown', last), 30_000, 100);
       expect(down!.data).toMatchObject({ cause: 'partitioned' });
@@ -183,6 +186,9 @@ describe('an agent cut off its network, then healed', () => {
       const after = await instances();
       expect(after.find((i) => i.app === 'store')).toMatchObject({ id: store.id, host: cutOff });
       expect(after.filter((i) => i.app === 'web').map((i) => i.id)).not.toContain(original.id);
+
+      await sampler.stop();
+      expect(sampler.twiceOf(after.map((i) => i.id).concat(original.id))).toEqual([]);
 
       await expectFaultInvariants(plane, { ledger });
     },

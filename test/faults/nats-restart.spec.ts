@@ -9,11 +9,11 @@ import { closeEach } from './bounded-close';
 import { OutagePlane } from '../outage-harness';
 import { WorkInFlight } from './work-in-flight';
 
-// Worst case 420 s: the plane's start (hook, 90 s), the scenario (300 s: alpha available, the 30 s
+// Worst case 570 s: the plane's start (hook, 90 s), the scenario (420 s: alpha available, the 30 s
 // outage, readiness back, the drain's moves' end, the convergence and the invariants, each wait bounded
 // on its own, the whole by jest) and the close (hook, 30 s + 10 s + 10 s bounded steps). Not retried
 // (test/retry-once.ts). Typically 50 to 130 s for the scenario, 2 to 4 min with the hooks, under load.
-jest.setTimeout(300_000);
+jest.setTimeout(420_000);
 
 const unavailable = natsServerBinary() ? undefined : 'nats-server is not installed';
 /**

@@ -7,12 +7,12 @@ import { OutagePlane } from '../outage-harness';
 import { natsUrl } from '../supervision-harness';
 import { WorkInFlight } from './work-in-flight';
 
-// Worst case 420 s: the cluster's and the plane's start (hook, 90 s), the scenario (300 s: alpha
+// Worst case 570 s: the cluster's and the plane's start (hook, 90 s), the scenario (420 s: alpha
 // available, the 30 s outage, readiness back, the drain's moves' end, the convergence and the
 // invariants, each wait bounded on its own, the whole by jest) and the close (hook, 30 s + 10 s + the
 // cluster's stop). Not retried (test/retry-once.ts). Typically about 50 s for the scenario, 2 to 3 min
 // with the hooks, under load.
-jest.setTimeout(300_000);
+jest.setTimeout(420_000);
 
 const unavailable = throwawayPostgresUnavailable();
 /** How long Postgres stays away: about what a restart for a minor upgrade takes. */

@@ -2,6 +2,16 @@ import { eventually } from '@federa/testing';
 import { CommandLedger } from '../acknowledged-commands';
 import { expectConvergence, outageSpec, type OutagePlane } from '../outage-harness';
 import { expectFaultInvariants } from './fault-invariants';
+import { ProcessSampler, type Sighting } from './process-sampler';
+
+/** A migration as the API lists it, with what the scenario reads of it. */
+interface Move {
+  id: string;
+  instance: string;
+  state: string;
+  reason?: string;
+  phases: { startedAt: string; endedAt: string | null }[];
+}
 
 /** A migration's states once it has ended. */
 const ended = new Set(['succeeded', 'failed', 'rolled-back']);
@@ -15,6 +25,8 @@ export class WorkInFlight {
   readonly ledger: CommandLedger;
   /** The host being drained, once begin() has run. */
   drained = '';
+  /** The process table, sampled from begin() until the drain has ended. */
+  private sampler?: ProcessSampler;
 
   constructor(private readonly plane: OutagePlane) {
     this.ledger = new CommandLedger((method, path, body) => plane.call(method, path, body));
@@ -28,12 +40,21 @@ export class WorkInFlight {
 
   /** The drain of alpha's busiest host and the deploy of `gamma`, acknowledged, not waited on. */
   async begin(): Promise<void> {
-    const instances = (await this.plane.call('GET', '/v1/instances?service=alpha')).json.items as {
-      host: string;
-    }[];
+    // Read until answered: a gateway shedding load under the machine's other suites answers no list.
+    let instances: { host: string }[] = [];
+    await eventually(
+      async () => {
+        const answer = await this.plane.call('GET', '/v1/instances?service=alpha');
+        instances = answer.status === 200 ? (answer.json.items ?? []) : [];
+        return instances.length > 0;
+      },
+      30_000,
+      250,
+    );
     const onHost = new Map<string, number>();
     for (const { host } of instances) onHost.set(host, (onHost.get(host) ?? 0) + 1);
     this.drained = [...onHost.entries()].sort((a, b) => b[1] - a[1])[0][0];
+    this.sampler = ProcessSampler.start();
     await this.ledger.send('drain', this.drained, 'POST', `/v1/hosts/${this.drained}/drain`, {});
     await this.apply('gamma', 1);
   }
@@ -48,7 +69,7 @@ export class WorkInFlight {
    */
   async settle(acceptBlocked?: RegExp): Promise<string> {
     let drain: { state?: string; blocked?: { instance: string; reason: string }[] } | undefined;
-    let moves: { id: string; state: string; reason?: string }[] = [];
+    let moves: Move[] = [];
     await eventually(
       async () => {
         const host = await this.plane.call('GET', `/v1/hosts/${this.drained}`);
@@ -63,11 +84,14 @@ export class WorkInFlight {
       // A move whose command the outage swallowed ends after its agent's 120 s without an outcome.
       180_000,
       500,
-    ).catch((error: Error) => {
+    ).catch(async (error: Error) => {
+      await this.sampler?.stop();
       throw new Error(
         `${this.drained}'s drain did not end: ${error.message}; its drain: ${JSON.stringify(drain)}; the migrations: ${JSON.stringify(moves)}`,
       );
     });
+    await this.sampler?.stop();
+    this.expectNoSecondCopy(moves, await this.plane.events());
     if (drain?.state !== 'drained') {
       // Blocked: only for the cause the scenario documents, with each move that did not succeed
       // ended for that cause; any other block (no capacity, a move failed for a product bug) fails.
@@ -88,6 +112,28 @@ export class WorkInFlight {
     return drain?.state === 'drained'
       ? `${this.drained} drained`
       : `${this.drained} still draining, waiting for the operator: ${JSON.stringify(drain?.blocked)}`;
+  }
+
+  /**
+   * No instance of the plane was seen as two processes while the backend was away or recovering,
+   * but during a move of its own (make-before-break: the target started before the source stops),
+   * from its first phase's start to a few seconds after its last phase's end (the source's exit).
+   */
+  private expectNoSecondCopy(moves: Move[], log: Awaited<ReturnType<OutagePlane['events']>>): void {
+    const ours = log
+      .filter((e) => e.type === 'InstanceRequested')
+      .map((e) => String(e.data.instance));
+    const exitMs = 5000;
+    const duringItsMove = (s: Sighting) =>
+      moves.some((m) => {
+        if (m.instance !== s.instance || m.phases.length === 0) return false;
+        const from = Date.parse(m.phases[0].startedAt);
+        const lastEnd = m.phases.at(-1)!.endedAt;
+        const to = lastEnd === null ? Infinity : Date.parse(lastEnd) + exitMs;
+        return s.at >= from && s.at <= to;
+      });
+    const unexplained = (this.sampler?.twiceOf(ours) ?? []).filter((s) => !duringItsMove(s));
+    expect(unexplained.map((s) => ({ ...s, at: new Date(s.at).toISOString() }))).toEqual([]);
   }
 
   private async apply(name: string, replicas: number): Promise<void> {
