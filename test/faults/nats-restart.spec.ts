@@ -9,7 +9,7 @@ import { closeEach } from './bounded-close';
 import { OutagePlane } from '../outage-harness';
 import { WorkInFlight } from './work-in-flight';
 
-// Worst case 570 s: the plane's start (hook, 90 s), the scenario (420 s: alpha available, the 30 s
+// Worst case 600 s: the plane's start (hook, 120 s), the scenario (420 s: alpha available, the 30 s
 // outage, readiness back, the drain's moves' end, the convergence and the invariants, each wait bounded
 // on its own, the whole by jest) and the close (hook, 30 s + 10 s + 10 s bounded steps). Not retried
 // (test/retry-once.ts). Typically 50 to 130 s for the scenario, 2 to 4 min with the hooks, under load.
@@ -39,7 +39,7 @@ describe('NATS restarted after 30 s away, mid-drain and mid-deploy', () => {
     if (unavailable) return;
     [nats, database] = await Promise.all([NatsServerProcess.start(), freshDatabase('outage_nats')]);
     plane = await OutagePlane.start(database.url, nats.url, 'outagenats');
-  }, 90_000);
+  }, 120_000);
 
   // Every step runs whatever the one before did; the NATS server is this file's own, its streams go with it.
   afterAll(

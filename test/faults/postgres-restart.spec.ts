@@ -7,7 +7,7 @@ import { OutagePlane } from '../outage-harness';
 import { natsUrl } from '../supervision-harness';
 import { WorkInFlight } from './work-in-flight';
 
-// Worst case 570 s: the cluster's and the plane's start (hook, 90 s), the scenario (420 s: alpha
+// Worst case 600 s: the cluster's and the plane's start (hook, 120 s), the scenario (420 s: alpha
 // available, the 30 s outage, readiness back, the drain's moves' end, the convergence and the
 // invariants, each wait bounded on its own, the whole by jest) and the close (hook, 30 s + 10 s + the
 // cluster's stop). Not retried (test/retry-once.ts). Typically about 50 s for the scenario, 2 to 3 min
@@ -30,7 +30,7 @@ describe('PostgreSQL restarted after 30 s away, mid-drain and mid-deploy', () =>
     await admin.query('CREATE DATABASE federa');
     await admin.end();
     plane = await OutagePlane.start(postgres.url('federa'), natsUrl, 'outagepg');
-  }, 90_000);
+  }, 120_000);
 
   // Every step runs whatever the one before did: the plane runs on the shared NATS, so its streams
   // are deleted by its prefix; the throwaway cluster goes last.
