@@ -259,9 +259,16 @@ describe('draining and replacing hosts', () => {
       250,
     );
     expect(blocked!.data.blocked).toContainEqual(entry);
-    expect((await plane.call('GET', `/v1/hosts/${pin.host}`)).json.drain.blocked).toContainEqual(
-      entry,
+    // The host's read model follows the log: it may not hold the event yet when the log does.
+    const listed = await eventually(
+      async () => {
+        const host = (await plane.call('GET', `/v1/hosts/${pin.host}`)).json;
+        return host.drain?.blocked?.length ? host.drain.blocked : undefined;
+      },
+      30_000,
+      250,
     );
+    expect(listed).toContainEqual(entry);
 
     // The operator stops it: only then is the host empty, and the drain over.
     const before = (await plane.events()).at(-1)!.position;
@@ -286,7 +293,14 @@ describe('draining and replacing hosts', () => {
     expect(timedOut.data.remaining).toContainEqual(entry);
     const started = await eventOf('HostDrainStarted', pin.host);
     expect(started.data.deadlineAt).toEqual(expect.any(String));
-    const host = (await plane.call('GET', `/v1/hosts/${pin.host}`)).json;
+    const host = await eventually(
+      async () => {
+        const read = (await plane.call('GET', `/v1/hosts/${pin.host}`)).json;
+        return read.drain?.state === 'timed-out' ? read : undefined;
+      },
+      30_000,
+      250,
+    );
     expect(host.drain).toMatchObject({ state: 'timed-out', remaining: [pin.id] });
     expect(host.drain.blocked).toContainEqual(entry);
     const still = (await instancesOf('pinned-late')).find((i) => i.id === pin.id)!;
