@@ -1,6 +1,7 @@
 // Worst case: three planes in this process (about 10 s each to start), one recording (~30 s under
 // load), a replay bounded by --timeout 60s and one by 20s (its recorded failure waits up to 20 s for an
-// instance to fail, then the target up to 20 s to rest), two refusals that change nothing: under 4 min.
+// instance to fail, then the target up to 20 s to rest), a replay whose hosts do not register in its
+// 5 s, two refusals that change nothing: under 4 min.
 import type { INestMicroservice } from '@nestjs/common';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,7 +129,13 @@ describe('federa events export and federa replay', () => {
       expect((await plane.call('PUT', `/v1/services/${name}`, spec(name, replicas))).status).toBe(
         200,
       );
-      expect((await plane.call('POST', `/v1/services/${name}/deploy`)).status).toBe(202);
+      // 503 says "retry" (a service of the plane still starting under load): the CLI would retry too.
+      let deploy = await plane.call('POST', `/v1/services/${name}/deploy`);
+      for (let attempt = 0; deploy.status === 503 && attempt < 20; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        deploy = await plane.call('POST', `/v1/services/${name}/deploy`);
+      }
+      expect({ status: deploy.status, body: deploy.json }).toMatchObject({ status: 202 });
     }
     await eventually(async () => (await serviceState('alpha')) === 'available', 90_000, 250);
     await eventually(async () => (await serviceState('beta')) === 'available', 90_000, 250);
@@ -208,6 +215,9 @@ describe('federa events export and federa replay', () => {
     expect(report.events).toBeGreaterThan(0);
     expect(report.events_per_s).toBeGreaterThan(0);
     expect(typeof report.lag_p99_ms).toBe('number');
+    expect(typeof report.latency_p99_ms).toBe('number');
+    expect(report).toMatchObject({ refused: 0, refused_steps: [], rest_failed: 0 });
+    expect(typeof report.lag_missing).toBe('number');
     // The services did the work again: the target's own log has the instances' lives (alpha's
     // two, beta's and the replacement of the alpha instance that failed).
     const placed = await target.plane.events(['InstancePlaced']);
@@ -255,6 +265,24 @@ describe('federa events export and federa replay', () => {
     expect(result.exitCode).toBe(4);
     expect(result.printed).toMatch(/already holds services \(alpha, beta\) and hosts \(rec-1/);
     expect(result.printed).toContain('--force');
+    expect((await plane.events()).length).toBe(before);
+  });
+
+  it('ends with exit 5 when its simulated hosts do not register within --timeout, naming the NATS URL and the prefix', async () => {
+    const { plane } = recorded;
+    const before = (await plane.events()).length;
+    const wrong = `${plane.prefix}x`;
+    const result = await runCliCommand(
+      replayCommand(),
+      replayArgs(recordingFile, plane, '--force', '--subject-prefix', wrong, '--timeout', '5s'),
+      gatewayOf(plane),
+    );
+    expect(result.exitCode).toBe(5);
+    expect(result.printed).toMatch(
+      new RegExp(
+        `simulated hosts not registered within 5s on NATS \\S+ under subject prefix ${wrong}`,
+      ),
+    );
     expect((await plane.events()).length).toBe(before);
   });
 
