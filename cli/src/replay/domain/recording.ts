@@ -1,13 +1,17 @@
 import { upcast, validateEvent, type RecordedEvent } from '@federa/contracts';
 
-/** The header line of `federa events export` (cli/src/commands/events-export-header.ts). */
+/** The header line of `federa events export`: what it is, where it came from, how much it holds. */
 export interface RecordingHeader {
   kind: 'federa-export';
   version: 1;
   exportedAt: string;
+  /** The API the events were read from, without credentials. */
   source: string;
+  /** The position of the last event exported: the log's end when the export read it. */
   head: number;
+  /** How many event lines follow the header: a shorter file was cut off. */
   events: number;
+  /** The export starts after this position (0: the whole log). */
   after: number;
 }
 
