@@ -229,6 +229,8 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
     commandId: string,
     body: CommandBody,
   ): Promise<Record<string, unknown> | undefined> {
+    // Ends the wait (its timer and subscription) when the send fails: the caller has that error.
+    let cancel: () => void = () => undefined;
     const outcome = new Promise<Record<string, unknown> | undefined>((resolve, reject) => {
       const timer = setTimeout(() => {
         subscription.unsubscribe();
@@ -261,11 +263,16 @@ export class AgentEnds implements MigrationEnds, MigrationLedger {
             );
         },
       });
+      cancel = () => {
+        clearTimeout(timer);
+        subscription.unsubscribe();
+      };
     });
     // Subscribed first: a fast outcome is never missed. A refusal ends the wait at once.
     try {
       await this.send(host, { ...body, commandId });
     } catch (error) {
+      cancel();
       outcome.catch(() => undefined);
       throw error;
     }
