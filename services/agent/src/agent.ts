@@ -301,6 +301,9 @@ export class Agent {
             { attempt, why },
             'registration refused: the host is held by another agent',
           );
+        } else if (code !== undefined) {
+          // Refused, not unanswered: the reason (a clock off, a bad config) is what the operator needs.
+          this.log.error({ attempt, why, code }, `${why}; retrying`);
         } else {
           this.log.warn({ attempt, why }, 'registration not answered yet; retrying');
         }

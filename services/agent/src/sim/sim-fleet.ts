@@ -193,8 +193,11 @@ export class SimFleet {
       this.subjects.agentRegisterFor(host.id),
       () => host.registration(),
       this.abort.signal,
-      (attempt, why) => {
-        if (attempt % 10 === 0)
+      (attempt, why, code) => {
+        if (attempt % 10 !== 0) return;
+        if (code !== undefined)
+          this.log.error({ host: host.id, attempt, why, code }, `${why}; retrying`);
+        else
           this.log.warn({ host: host.id, attempt, why }, 'registration not answered yet; retrying');
       },
     );
