@@ -538,6 +538,17 @@ describe('one owner per migration', () => {
     expect(ownership.released).toEqual(['m-1']);
   });
 
+  it('gives its owner lease back when the saga cannot be read, so that the saga can be taken over', async () => {
+    await given(store, { stateful: true });
+    jest
+      .spyOn(store, 'readStream')
+      .mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    await expect(runner.run('m-1')).rejects.toThrow('Connection terminated unexpectedly');
+    expect(ends.calls).toEqual([]);
+    expect(ownership.released).toEqual(['m-1']);
+    expect(await ownership.claim('m-1')).toBe(true);
+  });
+
   it('stops when another runner appended to the saga meanwhile, rather than deciding again', async () => {
     await given(store, { stateful: true });
     const exportData = ends.exportData;

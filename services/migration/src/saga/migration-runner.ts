@@ -97,14 +97,16 @@ export class MigrationRunner {
    * the saga's owner lease back either way.
    */
   async run(migration: string, options: RunOptions = {}): Promise<MigrationSagaState> {
-    const stream = await SagaStream.open(this.store, migration, this.actor);
-    this.causes.set(migration, stream.metadata);
+    let stream: SagaStream | undefined;
     try {
+      // Inside the try: a failed read gives the lease back too, for another sweep to take it over.
+      stream = await SagaStream.open(this.store, migration, this.actor);
+      this.causes.set(migration, stream.metadata);
       if (stream.state.status === 'none') throw new Error(`no migration ${migration}`);
       const attempt = options.adopted ? freshAttempt() : undefined;
       return await this.drive(stream, attempt);
     } catch (error) {
-      if (!(error instanceof SagaTakenOver)) throw error;
+      if (!(error instanceof SagaTakenOver) || !stream) throw error;
       this.log(error.message);
       return stream.state;
     } finally {
