@@ -248,4 +248,43 @@ describe('the world a drain is decided from', () => {
     expect([...world.instances.keys()]).toEqual(['web-1', 'web-2']);
     expect(world.migrations.size).toBe(0);
   });
+
+  it('forgets what only a drain needed once a new drain of its host replaces it, and decides the new drain the same', () => {
+    const stopped = (instance: string, app: string) => ({
+      type: 'InstanceStopped',
+      data: { service: 'shop', app, instance, host: 'a', reason: 'stopped' },
+    });
+    const world = worldOf([
+      ...history,
+      {
+        type: 'MigrationStarted',
+        data: { migration: 'm-1', instance: 'web-1', from: 'a', to: 'c', reason: 'drain' },
+      },
+      { type: 'MigrationFailed', data: { migration: 'm-1', reason: 'target went away' } },
+      stopped('web-1', 'web'),
+      stopped('db-1', 'db'),
+    ]);
+    expect([...world.instances.keys()]).toEqual(['web-1', 'web-2', 'db-1']);
+    expect([...world.migrations.keys()]).toEqual(['m-1']);
+    foldDrainWorld(world, {
+      type: 'HostDrainStarted',
+      position: 1000,
+      data: { host: 'a', instances: ['db-1'] },
+    });
+    // web-1 and m-1 were the first drain's alone; db-1 the new drain lists too.
+    expect([...world.instances.keys()]).toEqual(['web-2', 'db-1']);
+    expect(world.migrations.size).toBe(0);
+    const drain = world.drains.get('a')!;
+    expect(drain).toMatchObject({ startedAt: 1000, number: 2, instances: ['db-1'] });
+    const situation = drainSituation(world, drain, options);
+    expect(situation.startedWith).toEqual([{ instance: 'db-1', service: 'shop', app: 'db' }]);
+    expect(situation.moves).toEqual([]);
+    expect(decideDrainStep(situation)).toMatchObject({ outcome: 'drained' });
+    foldDrainWorld(world, {
+      type: 'HostDrained',
+      position: 1001,
+      data: { host: 'a', evacuated: [], notRelocatable: [] },
+    });
+    expect([...world.instances.keys()]).toEqual(['web-2']);
+  });
 });

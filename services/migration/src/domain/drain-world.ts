@@ -106,6 +106,7 @@ export function foldDrainWorld(world: DrainWorld, event: WorldEvent): void {
       const d = data as unknown as HostDrainStartedData;
       const number = (world.drainCounts.get(d.host) ?? 0) + 1;
       world.drainCounts.set(d.host, number);
+      const replaced = world.drains.get(d.host);
       world.drains.set(d.host, {
         host: d.host,
         startedAt: event.position,
@@ -117,6 +118,8 @@ export function foldDrainWorld(world: DrainWorld, event: WorldEvent): void {
           ? { cause: { eventId: event.eventId, metadata: event.metadata } }
           : {}),
       });
+      // A new drain of the host replaces one that never ended: what only that one kept goes with it.
+      if (replaced) forgetDrain(world, replaced);
       return;
     }
     case 'HostDrained':
@@ -175,14 +178,25 @@ function endMigration(
   world.migrations.set(trace.migration, { ...trace, status, ...why, ...when });
 }
 
-/** Forgets a drain that ended, with what only it needed: its ended moves and ended instances. */
+/** Forgets a drain that ended. */
 function endDrain(world: DrainWorld, host: string): void {
   const drain = world.drains.get(host);
   if (!drain) return;
   world.drains.delete(host);
+  forgetDrain(world, drain);
+}
+
+/**
+ * Forgets what only a drain no longer in progress needed: its ended moves, and the ended instances
+ * it listed that no drain in progress lists.
+ */
+function forgetDrain(world: DrainWorld, drain: DrainInProgress): void {
   for (const trace of [...world.migrations.values()])
-    if (trace.from === host && trace.status !== 'active') world.migrations.delete(trace.migration);
+    if (trace.from === drain.host && trace.status !== 'active')
+      world.migrations.delete(trace.migration);
+  const listed = new Set([...world.drains.values()].flatMap((d) => d.instances));
   for (const id of drain.instances) {
+    if (listed.has(id)) continue;
     const life = world.instances.get(id);
     if (life && !isLive(life.status)) world.instances.delete(id);
   }
