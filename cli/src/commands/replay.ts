@@ -8,8 +8,9 @@ import { ExitCodes, UsageError, withExitCodes } from '../exit-code';
 import { differenceLine } from '../replay/domain/compare-outcomes';
 import { parseRecording, RecordingLineInvalid, type Recording } from '../replay/domain/recording';
 import { replayProgress } from '../replay/replay-progress';
-import { runReplay, type ReplayReport } from '../replay/replay-run';
-import { targetContents } from '../replay/target-outcome';
+// Types only: the replay's engine loads the services' folds (Nest) and the simulated fleet (NATS), which
+// every other command, `federa --help` included, must not pay for at start (test/service-entries.spec.ts).
+import type { ReplayReport } from '../replay/replay-run';
 import { sourceWithoutCredentials } from './events-export-header';
 import { agentBusOf, pacingOf, settleTimeoutOf, type ReplayFlags } from './replay-flags';
 
@@ -60,6 +61,7 @@ export function replayCommand(): Command {
         const recording = readRecording(file);
         const client = new ApiClient(resolveApiOptions(flags));
         if (!flags.force) await refuseNonEmpty(client);
+        const { runReplay } = await import('../replay/replay-run');
         const report = await runReplay({
           client,
           recording,
@@ -93,6 +95,7 @@ function readRecording(file: string): Recording {
 
 /** A target that holds services or hosts would mix its own outcome into the replay's. */
 async function refuseNonEmpty(client: ApiClient): Promise<void> {
+  const { targetContents } = await import('../replay/target-outcome');
   const { services, hosts } = await targetContents(client);
   if (services.length === 0 && hosts.length === 0) return;
   const found = [
