@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Subjects, type RecordedEvent } from '@federa/contracts';
+import { Subjects } from '@federa/contracts';
 import { migrateEventStore, PostgresEventStore } from '@federa/eventstore';
 import { connectNats, encodeEventMessage } from '@federa/messaging';
 import { eventually, itWhen, uniquePrefix } from '@federa/testing';
@@ -17,7 +17,9 @@ jest.setTimeout(240_000);
 
 const natsUrl = process.env.FEDERA_NATS_URL ?? 'nats://127.0.0.1:4222';
 const unavailable = throwawayPostgresUnavailable();
-const eventType = 'TestHappened';
+// A real event type: the events are in the log as well as on the stream, as in production, so that a
+// redelivery out of order (the message behind the one in hand comes back first) is caught up from the log.
+const eventType = 'HostCordoned';
 /** How long stop() may take: a consumer that stops waits for no message and no server. */
 const stopWithinMs = 20_000;
 
@@ -37,20 +39,6 @@ async function stopWithin(
   }
 }
 
-function event(position: number): RecordedEvent {
-  return {
-    position,
-    streamId: `test-${position}`,
-    streamVersion: 1,
-    schemaVersion: 1,
-    type: eventType,
-    eventId: randomUUID(),
-    recordedAt: new Date().toISOString(),
-    data: {},
-    metadata: {},
-  } as unknown as RecordedEvent;
-}
-
 /** A statistics consumer of its own on the test's cluster and a stream of its own, and what it said. */
 interface Following {
   consumer: StatisticsEventConsumer;
@@ -58,6 +46,8 @@ interface Following {
   /** Its durable's name, also the key of its state row. */
   durable: string;
   said: string[];
+  /** The log positions of the two events it was handed. */
+  positions: number[];
 }
 
 describe('the statistics event consumer stopping', () => {
@@ -111,7 +101,7 @@ describe('the statistics event consumer stopping', () => {
       log: (message) => said.push(message),
       onActive: (message) => said.push(message),
     });
-    const following = { consumer, subjects, durable, said };
+    const following: Following = { consumer, subjects, durable, said, positions: [] };
     followers.push(following);
     await consumer.start();
     await eventually(() => said.some((m) => m.startsWith('consuming the event stream')), 30_000);
@@ -122,7 +112,28 @@ describe('the statistics event consumer stopping', () => {
    * Publishes two events while the test holds the consumer's state row locked: the first then waits
    * on the lock in its transaction, and the second is in the consumer's hands behind it.
    */
-  async function twoInHand({ subjects, durable }: Following): Promise<Client> {
+  async function twoInHand(following: Following): Promise<Client> {
+    const { subjects, durable } = following;
+    // In the log first: a transaction open while they are appended would hide them from log reads.
+    const store = new PostgresEventStore(pool!);
+    const recorded = [];
+    for (const n of [1, 2]) {
+      const host = `${durable}-${n}-${randomUUID().slice(0, 8)}`;
+      await store.append(`host-${host}`, 'no-stream', [
+        {
+          type: eventType,
+          data: { host },
+          metadata: {
+            correlationId: randomUUID(),
+            actor: 'test',
+            occurredAt: new Date().toISOString(),
+          },
+        },
+      ]);
+      const [event] = (await store.readStream(`host-${host}`)).events;
+      following.positions.push(event.position);
+      recorded.push(event);
+    }
     const held = new Client({ connectionString: postgres!.url() });
     held.on('error', () => undefined);
     await held.connect();
@@ -132,8 +143,8 @@ describe('the statistics event consumer stopping', () => {
       durable,
     ]);
     const js = nc!.jetstream();
-    for (const position of [1, 2])
-      await js.publish(subjects.event('test', eventType), encodeEventMessage(event(position)));
+    for (const event of recorded)
+      await js.publish(subjects.event('host', eventType), encodeEventMessage(event));
     const jsm = await nc!.jetstreamManager();
     await eventually(async () => {
       const info = await jsm.consumers.info(subjects.eventStream, durable);
@@ -172,9 +183,20 @@ describe('the statistics event consumer stopping', () => {
       await eventually(() => consumer.problem !== undefined && !consumer.isActive, 30_000);
       cluster.restart();
 
-      await eventually(() => consumer.applied === 2, 60_000).catch((error: Error) => {
+      // Both handled: from the stream, or from the log when the second came back before the first.
+      const handled = async () =>
+        (
+          await pool!.query<{ position: string }>(
+            'SELECT position FROM statistics.handled_positions WHERE consumer = $1',
+            [following.durable],
+          )
+        ).rows.map((row) => Number(row.position));
+      await eventually(async () => {
+        const done = await handled();
+        return following.positions.every((p) => done.includes(p));
+      }, 60_000).catch(async (error: Error) => {
         throw new Error(
-          `${error.message}; applied ${consumer.applied}; the consumer said: ${said.join(' | ')}`,
+          `${error.message}; handled ${(await handled()).join(',')} of ${following.positions.join(',')}; the consumer said: ${said.join(' | ')}`,
         );
       });
       expect(await stopWithin(consumer, stopWithinMs)).toBe('stopped');
