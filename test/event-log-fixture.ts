@@ -1,6 +1,6 @@
 // The event store specs' own event log: a fresh database with a pool and a store, and events to append.
 import { randomUUID } from 'node:crypto';
-import type { NewEvent } from '@federa/contracts';
+import type { NewEvent, RecordedEvent } from '@federa/contracts';
 import {
   acceptAnyObject,
   migrateEventStore,
@@ -63,3 +63,15 @@ export const hostRegisteredNeedsHost: EventValidator = ({ type, data }) => {
     ? { ok: true, schemaVersion: 1 }
     : { ok: false, errors: [{ path: 'data.host', reason: 'must be a string' }] };
 };
+
+/** Every event `readAll` shows, page after page, upcast as services read them. */
+export async function readWholeLog(store: PostgresEventStore): Promise<RecordedEvent[]> {
+  const all: RecordedEvent[] = [];
+  let checkpoint = null;
+  for (;;) {
+    const page = await store.readAll(checkpoint, 1000);
+    if (page.events.length === 0) return all;
+    all.push(...page.events);
+    checkpoint = page.checkpoint;
+  }
+}

@@ -10,6 +10,7 @@ import {
 import { decideInstance } from '@federa/instance-lifecycle';
 import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
 import { Pool } from 'pg';
+import { readWholeLog } from './event-log-fixture';
 import { PlacementEngine } from '../services/placement/src';
 import { request } from '../services/placement/src/testing/cluster-fixture';
 import {
@@ -31,17 +32,6 @@ class RacingStore extends PostgresEventStore {
   }
 }
 
-async function visibleLog(store: PostgresEventStore): Promise<RecordedEvent[]> {
-  const all: RecordedEvent[] = [];
-  let checkpoint = null;
-  for (;;) {
-    const page = await store.readAll(checkpoint, 1000);
-    if (page.events.length === 0) return all;
-    all.push(...page.events);
-    checkpoint = page.checkpoint;
-  }
-}
-
 /**
  * The whole log once readAll shows every event the table holds. readAll hides the transactions newer
  * than the oldest one still open anywhere on the server (transaction ids are server-wide, so another
@@ -55,7 +45,7 @@ async function wholeLog(store: PostgresEventStore): Promise<RecordedEvent[]> {
   );
   // Bounded: another suite's transaction lasts seconds at worst.
   const shown = await eventually(async () => {
-    const log = await visibleLog(store);
+    const log = await readWholeLog(store);
     return log.length >= rows[0].n ? { log } : undefined;
   }, 30_000);
   // eventually resolves only with a truthy value.

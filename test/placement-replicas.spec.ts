@@ -6,6 +6,7 @@ import {
 } from '@federa/eventstore';
 import { eventually, freshDatabase, type FreshDatabase } from '@federa/testing';
 import { Pool } from 'pg';
+import { readWholeLog as readLogPages } from './event-log-fixture';
 import { requestForApplication } from '../services/placement/src/domain/request-for-application';
 import { resourceKinds } from '../services/placement/src/domain/resources';
 import { PlacementEngine } from '../services/placement/src/engine/placement-engine';
@@ -47,14 +48,7 @@ async function readWholeLog(store: PostgresEventStore): Promise<RecordedEvent[]>
     'SELECT count(*)::int AS n FROM eventlog.events',
   );
   const whole = await eventually(async (): Promise<RecordedEvent[] | false> => {
-    const all: RecordedEvent[] = [];
-    let checkpoint = null;
-    for (;;) {
-      const page = await store.readAll(checkpoint, 1000);
-      if (page.events.length === 0) break;
-      all.push(...page.events);
-      checkpoint = page.checkpoint;
-    }
+    const all = await readLogPages(store);
     return all.length >= rows[0].n && all;
   }, 60_000);
   return whole as RecordedEvent[];

@@ -1,6 +1,6 @@
-import type { RecordedEvent } from '@federa/contracts';
 import { PostgresEventStore } from '@federa/eventstore';
 import { Client, Pool } from 'pg';
+import { readWholeLog } from '../event-log-fixture';
 import { resourceKinds } from '../../services/placement/src/domain/resources';
 import { PlacementEngine } from '../../services/placement/src/engine/placement-engine';
 import type { Answer } from '../outage-harness';
@@ -267,17 +267,5 @@ export async function readLog(databaseUrl: string): Promise<LogEvent[]> {
     return rows.map((r) => ({ ...r, position: Number(r.position) }));
   } finally {
     await client.end();
-  }
-}
-
-/** Every event of the log through the store (upcast as services read them), page after page. */
-async function readWholeLog(store: PostgresEventStore): Promise<RecordedEvent[]> {
-  const all: RecordedEvent[] = [];
-  let checkpoint = null;
-  for (;;) {
-    const page = await store.readAll(checkpoint, 1000);
-    if (page.events.length === 0) return all;
-    all.push(...page.events);
-    checkpoint = page.checkpoint;
   }
 }

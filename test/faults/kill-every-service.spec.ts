@@ -5,6 +5,7 @@ import { connectNats } from '@federa/messaging';
 import { eventually, freshDatabase, uniquePrefix, type FreshDatabase } from '@federa/testing';
 import type { NatsConnection } from 'nats';
 import { Pool } from 'pg';
+import { readWholeLog as readLogPages } from '../event-log-fixture';
 import { resourceKinds } from '../../services/placement/src/domain/resources';
 import { PlacementEngine } from '../../services/placement/src/engine/placement-engine';
 import { livenessLeaseName } from '../../services/inventory/src/liveness/liveness-lease-name';
@@ -62,14 +63,7 @@ async function readWholeLog(store: PostgresEventStore): Promise<RecordedEvent[]>
     'SELECT count(*)::int AS n FROM eventlog.events',
   );
   const whole = await eventually(async (): Promise<RecordedEvent[] | false> => {
-    const all: RecordedEvent[] = [];
-    let checkpoint = null;
-    for (;;) {
-      const page = await store.readAll(checkpoint, 1000);
-      if (page.events.length === 0) break;
-      all.push(...page.events);
-      checkpoint = page.checkpoint;
-    }
+    const all = await readLogPages(store);
     return all.length >= rows[0].n && all;
   }, 60_000);
   return whole as RecordedEvent[];
